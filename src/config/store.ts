@@ -1,0 +1,56 @@
+/**
+ * @module config/store
+ * Holds the current DiracX configuration with the version identifiers served as `ETag` and
+ * `Last-Modified`. Web-standard only: the handler reads it; the server process fills it from a
+ * file (`config/file-source.ts`) and swaps it on reload. Readers always see a whole snapshot.
+ */
+import { UnavailableError } from '../logic/errors.ts';
+import type { Config } from './schema.ts';
+import { parseConfig } from './parse.ts';
+
+export interface ConfigSnapshot {
+  readonly config: Config;
+  /** Content hash of the source document (DiracX uses the git commit sha). */
+  readonly etag: string;
+  /** When the source last changed, to the second (HTTP dates have no finer resolution). */
+  readonly lastModified: Date;
+}
+
+export interface ConfigSource {
+  /** The current snapshot; throws `UnavailableError` while none is loaded. */
+  current(): ConfigSnapshot;
+}
+
+/** A swappable holder of the current snapshot. */
+export class ConfigStore implements ConfigSource {
+  #snapshot: ConfigSnapshot | undefined;
+
+  constructor(initial?: ConfigSnapshot) {
+    this.#snapshot = initial;
+  }
+
+  current(): ConfigSnapshot {
+    if (!this.#snapshot) throw new UnavailableError('Configuration is not loaded yet');
+    return this.#snapshot;
+  }
+
+  replace(next: ConfigSnapshot): void {
+    this.#snapshot = next;
+  }
+}
+
+/** Hex SHA-256 of a text, with Web Crypto. */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Validates an already-decoded configuration document and wraps it as a snapshot whose ETag
+ * is the hash of `sourceText` (the bytes it came from). Throws `ConfigValidationError`.
+ */
+export async function createConfigSnapshot(raw: unknown, sourceText: string, modified: Date): Promise<ConfigSnapshot> {
+  const config = parseConfig(raw);
+  const lastModified = new Date(Math.floor(modified.getTime() / 1000) * 1000);
+  return Object.freeze({ config, etag: await sha256Hex(sourceText), lastModified });
+}

@@ -1,0 +1,71 @@
+/**
+ * @module db/database
+ * The one database type the rest of the code sees, whichever driver serves it (postgres.js or
+ * embedded PGlite). Web-standard only: the request handler imports this module; the drivers
+ * themselves are opened by `src/db/open.ts` in the server process.
+ */
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { UnavailableError } from '../logic/errors.ts';
+import type { Schema } from './schema/index.ts';
+import { isConnectionError } from './connection-errors.ts';
+
+/** A drizzle database over our schema; both drivers produce one. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** The handle a transaction callback receives. */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DriverName = 'postgres' | 'pglite';
+
+export interface Database {
+  readonly driver: DriverName;
+  /** Raw drizzle handle; prefer `transaction`, which maps a lost connection to `UnavailableError`. */
+  readonly db: Db;
+  /** Runs `fn` in one transaction: commits when it returns, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query; throws `UnavailableError` otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Detail clients see when the database cannot be reached (no driver internals leak out). */
+export const DATABASE_UNAVAILABLE = 'Database unavailable';
+
+/** How long a ping may take before the database counts as unavailable. */
+const PING_TIMEOUT_MS = 3000;
+
+/**
+ * Wraps a drizzle handle into a `Database`: transactions and pings translate connection
+ * failures into `UnavailableError`, so every caller gets a 503 instead of a 500.
+ */
+export function wrapDatabase(driver: DriverName, db: Db, close: () => Promise<void>): Database {
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (isConnectionError(err)) throw new UnavailableError(DATABASE_UNAVAILABLE);
+      throw err;
+    }
+  };
+  return {
+    driver,
+    db,
+    transaction: (fn) => guard(() => db.transaction(fn)),
+    ping: async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new UnavailableError(DATABASE_UNAVAILABLE)), PING_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([guard(() => db.execute('select 1')), timeout]);
+      } catch (err) {
+        // A ping that fails for any reason means "not ready"; the cause is for the log only.
+        if (err instanceof UnavailableError) throw err;
+        throw new UnavailableError(DATABASE_UNAVAILABLE);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * @module db/open
+ * Opens the database for the server process: postgres.js when a URL is given, embedded PGlite
+ * otherwise (persisted in a directory, or in memory with `memory://`). Process-side only;
+ * the request handler receives the opened `Database`.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { mkdirSync } from 'node:fs';
+import postgres from 'postgres';
+import { wrapDatabase, type Database } from './database.ts';
+import { schema } from './schema/index.ts';
+
+export interface OpenDatabaseOptions {
+  /** A `postgres://` URL; when absent the embedded database is used. */
+  url?: string | undefined;
+  /** Directory of the embedded database, or `memory://` for a throw-away in-memory one. */
+  dataDir: string;
+  /** Connections in the postgres.js pool. */
+  poolSize?: number;
+}
+
+export const IN_MEMORY = 'memory://';
+
+/** Opens (without migrating) the database the options name. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPglite(options.dataDir);
+}
+
+function openPostgres(url: string, max: number): Database {
+  const sql = postgres(url, {
+    max,
+    // Fail fast when PostgreSQL is down so readiness turns 503 quickly; postgres.js reconnects
+    // by itself on the next query once the server is back.
+    connect_timeout: 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client: sql, schema });
+  return wrapDatabase('postgres', db, () => sql.end({ timeout: 5 }));
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir !== IN_MEMORY) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir === IN_MEMORY ? undefined : dataDir);
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema });
+  return wrapDatabase('pglite', db, () => client.close());
+}

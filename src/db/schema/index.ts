@@ -1,0 +1,9 @@
+/**
+ * @module db/schema
+ * Every table, gathered for drizzle's typed query API. Add new aggregates here.
+ */
+import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './jobs.ts';
+import { loggingInfo } from './job-logging.ts';
+
+export const schema = { jobJdls, jobs, inputData, jobCommands, heartBeatLoggingInfo, loggingInfo };
+export type Schema = typeof schema;

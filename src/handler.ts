@@ -1,0 +1,56 @@
+/**
+ * @module handler
+ * The product's one Web-standard fetch handler: `/api/*` is the DiracX REST API; everything
+ * else is a JSON 404. It only routes and applies cross-cutting concerns (request id, access
+ * log, CORS, client version check, error mapping). No business rules; no `node:` imports or
+ * Bun APIs on anything reachable from here, so it runs under Bun.serve, in tests, and in a
+ * Workers-style runtime alike.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { ConfigSource } from './config/store.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logic/logger.ts';
+import { createApiApp } from './routes/api-app.ts';
+import { clientVersionCheck } from './routes/middleware/client-version.ts';
+import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
+import { detailResponse, toHttpResponse } from './routes/wire-errors.ts';
+
+export interface HandlerOptions {
+  /** Oldest `DiracX-Client-Version` accepted (PEP 440). */
+  minClientVersion: string;
+  /** Browser origins allowed by CORS (DiracX allows its local web app's). */
+  corsOrigins: string[];
+  /** Write one JSON access-log line per request. */
+  accessLog: boolean;
+}
+
+export interface HandlerDeps {
+  database: Database;
+  config: ConfigSource;
+  log: Logger;
+  options: HandlerOptions;
+  /** Request id factory, injectable for tests; a random UUID by default. */
+  newRequestId?: () => string;
+}
+
+export type FetchHandler = (req: Request) => Promise<Response>;
+
+/** Builds the fetch handler over the given dependencies. */
+export function createHandler(deps: HandlerDeps): FetchHandler {
+  const { log, options } = deps;
+  const app = new Hono<RequestContextEnv>();
+  app.use(requestContext({ log, accessLog: options.accessLog, newRequestId: deps.newRequestId }));
+  app.use(
+    cors({
+      origin: options.corsOrigins,
+      credentials: true,
+      exposeHeaders: ['Content-Range', 'X-Request-Id'],
+    }),
+  );
+  app.use(clientVersionCheck(options.minClientVersion));
+  app.route('/', createApiApp(deps));
+  app.notFound(() => detailResponse(404, 'Not Found'));
+  app.onError((err) => toHttpResponse(err, log));
+  return async (req) => app.fetch(req);
+}

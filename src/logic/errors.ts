@@ -1,0 +1,76 @@
+/**
+ * @module logic/errors
+ * The project's typed domain errors. Logic, policies and the database layer throw these and
+ * nothing else on purpose; `src/routes/wire-errors.ts` maps them to HTTP in one place.
+ * This module must not know about HTTP statuses or MCP.
+ */
+
+/** Closed set of error codes; adding one fails to compile until every wire handles it. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+/** Base of every error the project throws deliberately. `detail` is what a client may see. */
+export class DiracxError extends Error {
+  readonly code: ErrorCode;
+  /** Client-visible detail; a string, or structured data where DiracX returns an object. */
+  readonly detail: unknown;
+
+  constructor(code: ErrorCode, message: string, detail: unknown = message) {
+    super(message);
+    this.name = this.constructor.name;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** The caller is not authenticated (missing, invalid or expired credentials). */
+export class UnauthenticatedError extends DiracxError {
+  constructor(message = 'Not authenticated') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** The caller is authenticated but a policy denies the action. */
+export class ForbiddenError extends DiracxError {
+  constructor(message = 'Forbidden') {
+    super('FORBIDDEN', message);
+  }
+}
+
+/** The addressed thing does not exist (or the caller may not know that it does). */
+export class NotFoundError extends DiracxError {
+  constructor(message = 'Not found', detail: unknown = message) {
+    super('NOT_FOUND', message, detail);
+  }
+}
+
+/** The input is well-formed JSON but breaks a rule (DiracX answers these with 400). */
+export class InvalidInputError extends DiracxError {
+  constructor(message: string, detail: unknown = message) {
+    super('INVALID_INPUT', message, detail);
+  }
+}
+
+/** The request conflicts with the current state (duplicate, already assigned, ...). */
+export class ConflictError extends DiracxError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+
+/** A dependency (database, configuration, object store) cannot serve right now; retry later. */
+export class UnavailableError extends DiracxError {
+  /** Seconds after which a retry makes sense (DiracX sends `Retry-After: 10`). */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds = 10) {
+    super('UNAVAILABLE', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

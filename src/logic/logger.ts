@@ -1,0 +1,45 @@
+/**
+ * @module logic/logger
+ * Structured logging: one JSON object per line. Web-standard only (writes through a function
+ * handed in, `console.log` by default). Callers must never pass tokens or secrets as fields.
+ */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Turns an error into loggable fields (name, message, stack) without throwing. */
+export function errorFields(err: unknown): LogFields {
+  if (err instanceof Error) return { error: err.name, message: err.message, stack: err.stack };
+  return { error: String(err) };
+}
+
+/** A logger writing JSON lines at or above `level`; a failing writer is ignored, never rethrown. */
+export function createJsonLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => console.log(line),
+  now: () => Date = () => new Date(),
+): Logger {
+  const emit = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
+    if (RANK[lvl] < RANK[level]) return;
+    try {
+      write(JSON.stringify({ time: now().toISOString(), level: lvl, msg, ...fields }));
+    } catch {
+      // Logging must not be able to change the outcome of a request.
+    }
+  };
+  return {
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
+  };
+}

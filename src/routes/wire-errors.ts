@@ -1,0 +1,56 @@
+/**
+ * @module routes/wire-errors
+ * The one place that turns errors into HTTP responses, in DiracX's shape `{"detail": ...}`.
+ * Domain errors map through a table checked for completeness by the compiler; anything else
+ * is a server fault: logged in full, answered with a generic 500, never reflected.
+ */
+import type { ErrorCode } from '../logic/errors.ts';
+import { DiracxError, UnavailableError } from '../logic/errors.ts';
+import { errorFields, type Logger } from '../logic/logger.ts';
+
+/** HTTP status of each domain error code. DiracX answers rule violations with 400. */
+export const STATUS_BY_CODE = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_INPUT: 400,
+  CONFLICT: 409,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];
+
+/** A JSON error response with DiracX's body shape. */
+export function detailResponse(status: number, detail: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ detail }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** Maps any thrown value to the response a client sees. */
+export function toHttpResponse(err: unknown, log: Logger): Response {
+  if (!(err instanceof DiracxError)) {
+    log.error('unhandled error', errorFields(err));
+    return detailResponse(500, 'Internal server error');
+  }
+  const status = STATUS_BY_CODE[err.code];
+  switch (err.code) {
+    case 'UNAUTHENTICATED':
+      return detailResponse(status, err.detail, { 'www-authenticate': 'Bearer' });
+    case 'UNAVAILABLE': {
+      const retryAfter = err instanceof UnavailableError ? err.retryAfterSeconds : 10;
+      log.warn('dependency unavailable', { detail: err.message });
+      return detailResponse(status, err.detail, { 'retry-after': String(retryAfter) });
+    }
+    case 'INTERNAL':
+      log.error('internal error', errorFields(err));
+      return detailResponse(status, 'Internal server error');
+    case 'FORBIDDEN':
+    case 'NOT_FOUND':
+    case 'INVALID_INPUT':
+    case 'CONFLICT':
+      return detailResponse(status, err.detail);
+  }
+}

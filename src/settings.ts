@@ -1,0 +1,76 @@
+/**
+ * @module settings
+ * Server settings from environment variables, validated with zod once at start. DiracX's
+ * variable names are used where DiracX has one. A wrong value becomes one line naming the
+ * variable and what it expects. Only `src/server.ts` and CLI entry points read the environment.
+ */
+import { z } from 'zod';
+import { parseVersion } from './logic/pep440.ts';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const integerFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `expected an integer from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: `expected an integer from ${min} to ${max}` }).max(max, { error: `expected an integer from ${min} to ${max}` }));
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { error: 'expected a postgres:// or postgresql:// URL' });
+
+/** Every variable the server reads, with its default. The README documents each one. */
+const SETTINGS_SHAPE = {
+  PORT: integerFromEnv(0, 65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: postgresUrl.optional(),
+  DIRACX_DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
+  DIRACX_DATA_DIR: z.string().min(1).default('./.data'),
+  DIRACX_CONFIG: z.string().min(1).optional(),
+  DIRACX_CONFIG_RELOAD_SECONDS: integerFromEnv(0, 86400).default(5),
+  DIRACX_MIN_CLIENT_VERSION: z
+    .string()
+    .refine((v) => parseVersion(v) !== undefined, { error: 'expected a PEP 440 version such as 0.0.1a1' })
+    .default('0.0.1a1'),
+  DIRACX_CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:8000,https://localhost:8000,http://localhost:3000,https://localhost:3000')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  DIRACX_ACCESS_LOG: booleanFromEnv.default(true),
+  DIRACX_SHUTDOWN_GRACE_SECONDS: integerFromEnv(0, 3600).default(10),
+} as const;
+
+/** Values never echoed in errors: they may carry passwords. */
+const SECRET_SETTINGS = new Set(['DATABASE_URL']);
+
+export const SettingsSchema = z.object(SETTINGS_SHAPE);
+export type Settings = z.output<typeof SettingsSchema>;
+
+/** Thrown with one line per wrong variable, each naming it and what it expects. */
+export class SettingsError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'SettingsError';
+  }
+}
+
+/** Parses the settings out of an environment; empty strings count as unset. */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(SETTINGS_SHAPE)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const result = SettingsSchema.safeParse(relevant);
+  if (result.success) return result.data;
+  throw new SettingsError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const shown = SECRET_SETTINGS.has(name) ? '<redacted>' : JSON.stringify(relevant[name] ?? '');
+      return `${name}=${shown} is invalid: ${issue.message}`;
+    }),
+  );
+}
