@@ -42,6 +42,7 @@ export const pyBool = z.preprocess((v) => {
 }, z.boolean());
 
 const INT_STRING = /^\s*[+-]?\d+(_\d+)*\s*$/;
+const FLOAT_STRING = /^\s*[+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /** pydantic `int`: integers (also 3.0), booleans, and integer strings. */
 export const pyInt = z.preprocess((v) => {
@@ -53,10 +54,7 @@ export const pyInt = z.preprocess((v) => {
 /** pydantic `float`: finite numbers, booleans, and numeric strings. */
 export const pyFloat = z.preprocess((v) => {
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v.trim());
-    return Number.isNaN(n) ? v : n;
-  }
+  if (typeof v === 'string' && FLOAT_STRING.test(v)) return Number(v.replaceAll('_', '').trim());
   return v;
 }, z.number());
 

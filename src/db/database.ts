@@ -5,7 +5,7 @@
  * themselves are opened by `src/db/open.ts` in the server process.
  */
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { UnavailableError } from '../logic/errors.ts';
 import type { Schema } from './schema/index.ts';
 import { isConnectionError } from './connection-errors.ts';
@@ -23,6 +23,8 @@ export interface Database {
   readonly db: Db;
   /** Runs `fn` in one transaction: commits when it returns, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs one raw SQL statement and returns its rows, whichever driver serves it. */
+  query<T extends Record<string, unknown>>(statement: SQL): Promise<T[]>;
   /** Resolves when the database answers a trivial query; throws `UnavailableError` otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -51,6 +53,11 @@ export function wrapDatabase(driver: DriverName, db: Db, close: () => Promise<vo
     driver,
     db,
     transaction: (fn) => guard(() => db.transaction(fn)),
+    query: async <T extends Record<string, unknown>>(statement: SQL): Promise<T[]> => {
+      // postgres.js resolves to the row array itself, PGlite to `{ rows }`.
+      const result: unknown = await guard(() => db.execute(statement));
+      return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+    },
     ping: async () => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {

@@ -1,0 +1,85 @@
+/**
+ * The database layer on whichever driver the run uses (PGlite by default, PostgreSQL when
+ * DATABASE_URL is set): migrations create DiracX's JobDB tables and are idempotent,
+ * transactions commit on return and roll back on throw, and an unreachable server is
+ * reported as UnavailableError (503), not as an internal error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
+import { jobJdls, jobs } from '../../src/db/schema/jobs.ts';
+import { UnavailableError } from '../../src/logic/errors.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
+
+describe(`database (${TEST_DRIVER})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.dispose());
+
+  it('uses the driver the environment asks for', () => {
+    expect(t.database.driver).toBe(TEST_DRIVER);
+  });
+
+  it('creates the JobDB and JobLoggingDB tables with DiracX names', async () => {
+    const rows = await t.database.query<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    const names = rows.map((r) => r.table_name);
+    expect(names).toEqual(['HeartBeatLoggingInfo', 'InputData', 'JobCommands', 'JobJDLs', 'Jobs', 'LoggingInfo']);
+  });
+
+  it('applies migrations idempotently', async () => {
+    await migrateDatabase(t.database);
+    const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('commits a transaction whose callback returns', async () => {
+    const id = await t.database.transaction(async (tx) => {
+      const [row] = await tx.insert(jobJdls).values({ jdl: '[Executable="x"]' }).returning({ id: jobJdls.jobId });
+      await tx.insert(jobs).values({ jobId: row!.id, vo: 'lhcb', owner: 'chaen' });
+      return row!.id;
+    });
+    const found = await t.database.db.select().from(jobs).where(sql`${jobs.jobId} = ${id}`);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ owner: 'chaen', status: 'Received', site: 'ANY', verifiedFlag: false });
+  });
+
+  it('rolls back everything a throwing transaction wrote', async () => {
+    const before = await t.database.db.$count(jobJdls);
+    const failure = t.database.transaction(async (tx) => {
+      await tx.insert(jobJdls).values({ jdl: '[Executable="y"]' });
+      throw new Error('boom');
+    });
+    expect(failure).rejects.toThrow('boom');
+    await failure.catch(() => undefined);
+    expect(await t.database.db.$count(jobJdls)).toBe(before);
+  });
+
+  it('passes query errors through unchanged (they are not availability problems)', async () => {
+    const failure = t.database.transaction(async (tx) => tx.execute(sql`select * from "NoSuchTable"`));
+    const err = await failure.catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(UnavailableError);
+  });
+
+  it('answers a ping', async () => {
+    await t.database.ping();
+  });
+});
+
+describe('database on an unreachable PostgreSQL server', () => {
+  it('reports transactions and pings as UnavailableError', async () => {
+    const database = await openDatabase({ url: 'postgres://nobody@127.0.0.1:1/none', dataDir: IN_MEMORY, poolSize: 1 });
+    try {
+      const err = await database.transaction(async (tx) => tx.execute(sql`select 1`)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnavailableError);
+      expect(err).toMatchObject({ code: 'UNAVAILABLE', message: 'Database unavailable' });
+      expect(database.ping()).rejects.toBeInstanceOf(UnavailableError);
+    } finally {
+      await database.close();
+    }
+  });
+});

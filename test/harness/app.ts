@@ -1,0 +1,52 @@
+/**
+ * In-process application for handler tests: the real handler over a real (test) database and
+ * the shipped development configuration, with log lines captured for assertions.
+ */
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../src/config/file-source.ts';
+import { ConfigStore } from '../../src/config/store.ts';
+import type { Database } from '../../src/db/database.ts';
+import { createHandler, type FetchHandler, type HandlerOptions } from '../../src/handler.ts';
+import { createJsonLogger } from '../../src/logic/logger.ts';
+import { createTestDatabase } from './database.ts';
+
+export interface TestApp {
+  handler: FetchHandler;
+  database: Database;
+  config: ConfigStore;
+  /** Every log line written so far, parsed. */
+  logs: Record<string, unknown>[];
+  /** Calls the handler with a path under http://test. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  dispose(): Promise<void>;
+}
+
+export const DEFAULT_TEST_OPTIONS: HandlerOptions = {
+  minClientVersion: '0.0.1a1',
+  corsOrigins: ['http://localhost:8000'],
+  accessLog: true,
+};
+
+export interface TestAppOverrides {
+  database?: Database;
+  config?: ConfigStore;
+  options?: Partial<HandlerOptions>;
+}
+
+export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
+  const owned = overrides.database ? undefined : await createTestDatabase();
+  const database = overrides.database ?? owned!.database;
+  const config = overrides.config ?? new ConfigStore(await loadConfigFile(DEFAULT_CONFIG_PATH));
+  const logs: Record<string, unknown>[] = [];
+  const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  const handler = createHandler({ database, config, log, options: { ...DEFAULT_TEST_OPTIONS, ...overrides.options } });
+  return {
+    handler,
+    database,
+    config,
+    logs,
+    fetch: (path, init) => handler(new Request(new URL(path, 'http://test'), init)),
+    dispose: async () => {
+      await owned?.dispose();
+    },
+  };
+}

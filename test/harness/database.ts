@@ -1,0 +1,47 @@
+/**
+ * Test databases: a fresh, migrated database per call, on embedded PGlite by default and on
+ * PostgreSQL when DATABASE_URL is set (a new database created next to the one the URL names,
+ * dropped again by `dispose`). Tests never skip for lack of PostgreSQL: PGlite is always there.
+ */
+import postgres from 'postgres';
+import type { Database } from '../../src/db/database.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
+
+export interface TestDatabase {
+  database: Database;
+  /** Closes the connection and drops the per-test database. */
+  dispose(): Promise<void>;
+}
+
+/** Which driver the test run uses, for test names and logs. */
+export const TEST_DRIVER = Bun.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/** A URL pointing at `dbName` on the server DATABASE_URL names. */
+export function urlForDatabase(baseUrl: string, dbName: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const baseUrl = Bun.env.DATABASE_URL;
+  if (!baseUrl) {
+    const database = await openDatabase({ dataDir: IN_MEMORY });
+    await migrateDatabase(database);
+    return { database, dispose: () => database.close() };
+  }
+  const dbName = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${dbName}"`);
+  const database = await openDatabase({ url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 4 });
+  await migrateDatabase(database);
+  return {
+    database,
+    dispose: async () => {
+      await database.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * `GET /api/config/` through the real handler: the configuration by alias, and the ETag /
+ * Last-Modified conditional-request matrix of DiracX's `test_config_manager.py`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
+import { ConfigStore, createConfigSnapshot, type ConfigSnapshot } from '../../src/config/store.ts';
+import { createTestApp, type TestApp } from '../harness/app.ts';
+
+const MODIFIED = new Date('2026-11-20T10:00:00Z');
+const MODIFIED_HTTP = 'Fri, 20 Nov 2026 10:00:00 GMT';
+
+async function snapshotOf(text: string, modified = MODIFIED): Promise<ConfigSnapshot> {
+  return createConfigSnapshot(Bun.YAML.parse(text), text, modified);
+}
+
+describe('GET /api/config/', () => {
+  let app: TestApp;
+  let snapshot: ConfigSnapshot;
+  beforeAll(async () => {
+    snapshot = await snapshotOf(await Bun.file(DEFAULT_CONFIG_PATH).text());
+    app = await createTestApp({ config: new ConfigStore(snapshot) });
+  });
+  afterAll(() => app.dispose());
+
+  it('serves the configuration by alias with ETag and Last-Modified', async () => {
+    const res = await app.fetch('/api/config/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe(snapshot.etag);
+    expect(res.headers.get('last-modified')).toBe(MODIFIED_HTTP);
+    const body = (await res.json()) as { Registry: Record<string, { DefaultGroup: string }>; Operations: Record<string, unknown> };
+    expect(body.Registry.lhcb?.DefaultGroup).toBe('lhcb_user');
+    expect(Object.keys(body.Operations).sort()).toEqual(['gridpp', 'lhcb']);
+  });
+
+  it('uses a content hash as ETag, so the same file gives the same ETag', async () => {
+    const again = await snapshotOf(await Bun.file(DEFAULT_CONFIG_PATH).text(), new Date());
+    expect(again.etag).toBe(snapshot.etag);
+    expect(snapshot.etag).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers 304 with an empty body and the validators when If-None-Match is the ETag', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': snapshot.etag } });
+    expect(res.status).toBe(304);
+    expect(await res.text()).toBe('');
+    expect(res.headers.get('etag')).toBe(snapshot.etag);
+    expect(res.headers.get('last-modified')).toBe(MODIFIED_HTTP);
+  });
+
+  it('accepts the quoted ETag form that RFC 9110 clients send', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': `"${snapshot.etag}"` } });
+    expect(res.status).toBe(304);
+  });
+
+  it('answers 200 when If-None-Match names another ETag', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': 'stale-etag' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 304 when If-Modified-Since is strictly newer than Last-Modified', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': 'Fri, 20 Nov 2026 10:00:01 GMT' } });
+    expect(res.status).toBe(304);
+  });
+
+  it('answers 200 when If-Modified-Since equals Last-Modified (DiracX only skips strictly newer)', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': MODIFIED_HTTP } });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 200 when If-Modified-Since is older', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': 'Thu, 19 Nov 2026 10:00:00 GMT' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('ignores an unparsable If-Modified-Since', async () => {
+    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': 'yesterday' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 304 when If-None-Match is stale but If-Modified-Since is newer, as DiracX falls through to the date', async () => {
+    // DiracX checks If-None-Match first, then falls through to If-Modified-Since.
+    const res = await app.fetch('/api/config/', {
+      headers: { 'if-none-match': 'stale', 'if-modified-since': 'Sat, 21 Nov 2026 10:00:00 GMT' },
+    });
+    expect(res.status).toBe(304);
+  });
+
+  it('redirects the slash-less path to the canonical one with 307, as FastAPI does', async () => {
+    const res = await app.fetch('/api/config');
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe('http://test/api/config/');
+  });
+
+  it('serves a new ETag after the configuration is replaced', async () => {
+    const text = (await Bun.file(DEFAULT_CONFIG_PATH).text()) + '\n# changed\n';
+    const next = await snapshotOf(text, new Date('2026-11-21T10:00:00Z'));
+    app.config.replace(next);
+    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': snapshot.etag } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe(next.etag);
+    expect(res.headers.get('last-modified')).toBe('Sat, 21 Nov 2026 10:00:00 GMT');
+    app.config.replace(snapshot);
+  });
+});

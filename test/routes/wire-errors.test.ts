@@ -1,0 +1,66 @@
+/**
+ * The one error-to-HTTP mapping: each domain error code gets its status and DiracX's
+ * `{"detail"}` body; anything else is a generic 500 that reflects nothing and is logged.
+ */
+import { describe, expect, it } from 'bun:test';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UnauthenticatedError,
+  UnavailableError,
+} from '../../src/logic/errors.ts';
+import { createJsonLogger } from '../../src/logic/logger.ts';
+import { toHttpResponse } from '../../src/routes/wire-errors.ts';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, log: createJsonLogger('debug', (l) => lines.push(JSON.parse(l) as Record<string, unknown>)) };
+}
+
+describe('toHttpResponse', () => {
+  it.each([
+    ['ForbiddenError', new ForbiddenError('no'), 403, 'no'],
+    ['NotFoundError', new NotFoundError('gone'), 404, 'gone'],
+    ['InvalidInputError', new InvalidInputError('bad JDL'), 400, 'bad JDL'],
+    ['ConflictError', new ConflictError('already assigned'), 409, 'already assigned'],
+  ] as const)('maps %s to its status with the detail', async (_name, err, status, detail) => {
+    const res = toHttpResponse(err, capture().log);
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ detail });
+  });
+
+  it('keeps structured details, as DiracX returns objects for partial failures', async () => {
+    const detail = { success: {}, failed: { '1': { detail: 'Not found' } } };
+    const res = toHttpResponse(new NotFoundError('Not found', detail), capture().log);
+    expect(await res.json()).toEqual({ detail });
+  });
+
+  it('adds WWW-Authenticate: Bearer to 401', async () => {
+    const res = toHttpResponse(new UnauthenticatedError('Invalid JWT'), capture().log);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('adds Retry-After to 503', async () => {
+    const res = toHttpResponse(new UnavailableError('Database unavailable', 7), capture().log);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+  });
+
+  it('answers any other error with a generic 500 and logs the real one', async () => {
+    const { lines, log } = capture();
+    const res = toHttpResponse(new TypeError('secret internals at /srv/x'), log);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ detail: 'Internal server error' });
+    expect(lines.some((l) => l.level === 'error' && String(l.message).includes('secret internals'))).toBe(true);
+  });
+
+  it('still answers when the logger throws', async () => {
+    const log = createJsonLogger('debug', () => {
+      throw new Error('disk full');
+    });
+    expect(toHttpResponse(new Error('x'), log).status).toBe(500);
+  });
+});
