@@ -6,6 +6,7 @@
  * of the `/api` routes by the auth layer.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { ConfigObjectSchema } from '../config/schema.ts';
 import type { ApiDeps } from './deps.ts';
 import { evaluateConditional } from './http-cache.ts';
 
@@ -26,7 +27,7 @@ const serveConfig = createRoute({
   responses: {
     200: {
       description: 'The configuration, in DiracX format',
-      content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+      content: { 'application/json': { schema: ConfigObjectSchema } },
     },
     304: { description: 'The client copy is current' },
   },
