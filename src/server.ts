@@ -10,12 +10,12 @@ import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { createHandler } from './handler.ts';
-import { createJsonLogger, errorFields } from './logic/logger.ts';
+import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
 import { parseSettings, type Settings } from './settings.ts';
 
 /** Prints one line saying why the server cannot start, and exits non-zero. */
 function fail(message: string): never {
-  console.error(`diracx: cannot start: ${message}`);
+  console.error(`diracx: cannot start: ${message.split('\n').join('; ')}`);
   process.exit(1);
 }
 
@@ -23,7 +23,7 @@ function readSettings(): Settings {
   try {
     return parseSettings(Bun.env);
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
+    fail(describeError(err));
   }
 }
 
@@ -31,15 +31,15 @@ async function main(): Promise<void> {
   const settings = readSettings();
   const log = createJsonLogger();
   const configPath = settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH;
-  const initialConfig = await loadConfigFile(configPath).catch((err: Error) => fail(err.message));
+  const initialConfig = await loadConfigFile(configPath).catch((err: unknown) => fail(describeError(err)));
   const config = new ConfigStore(initialConfig);
 
   const database = await openDatabase({
     url: settings.DATABASE_URL,
     dataDir: settings.DIRACX_DATA_DIR,
     poolSize: settings.DIRACX_DB_POOL_SIZE,
-  }).catch((err: Error) => fail(`database: ${err.message}`));
-  await migrateDatabase(database).catch((err: Error) => fail(`database migrations: ${err.message}`));
+  }).catch((err: unknown) => fail(`database: ${describeError(err)}`));
+  await migrateDatabase(database).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
 
   const handler = createHandler({
     database,

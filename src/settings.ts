@@ -52,7 +52,7 @@ export type Settings = z.output<typeof SettingsSchema>;
 /** Thrown with one line per wrong variable, each naming it and what it expects. */
 export class SettingsError extends Error {
   constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
+    super(lines.join('; '));
     this.name = 'SettingsError';
   }
 }

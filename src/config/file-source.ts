@@ -1,14 +1,14 @@
 /**
  * @module config/file-source
  * Loads the DiracX configuration from a YAML or JSON file and reloads it when the file changes
- * (modification time polled) or on demand (SIGHUP, wired in `src/server.ts`). Process-side only.
+ * (content polled) or on demand (SIGHUP, wired in `src/server.ts`). Process-side only.
  * A reload that fails validation keeps the previous configuration and logs why.
  */
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import { ConfigValidationError } from './parse.ts';
-import { ConfigStore, createConfigSnapshot, type ConfigSnapshot } from './store.ts';
+import { ConfigStore, createConfigSnapshot, sha256Hex, type ConfigSnapshot } from './store.ts';
 
 /** The development configuration that ships with the project (used when none is named). */
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yml', import.meta.url));
@@ -51,14 +51,17 @@ export async function loadConfigFile(path: string): Promise<ConfigSnapshot> {
 }
 
 export interface ConfigFileWatcher {
-  /** Reloads now; resolves true when a new snapshot was installed. */
+  /** Re-reads the file now; resolves true when a new snapshot was installed. */
   reload(): Promise<boolean>;
   stop(): void;
 }
 
 /**
- * Polls `path` every `intervalSeconds` (0 disables polling) and installs a new snapshot in
- * `store` when the file's content changes.
+ * Re-reads `path` every `intervalSeconds` (0 disables polling; `reload()` still works) and
+ * installs a new snapshot in `store` when the file's content differs from the last content seen
+ * (the store's ETag to begin with). Content, not modification time, decides, so a change made
+ * within the timestamp granularity or before the first poll is not missed; a broken file is
+ * reported once, not at every poll.
  */
 export function watchConfigFile(
   path: string,
@@ -66,7 +69,7 @@ export function watchConfigFile(
   intervalSeconds: number,
   log: Logger,
 ): ConfigFileWatcher {
-  let lastMtime = -1;
+  let lastSeen = store.current().etag;
   // Reloads run one at a time, so a slow read cannot install an older snapshot over a newer one.
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -74,27 +77,25 @@ export function watchConfigFile(
     queue = next.catch(() => undefined);
     return next;
   };
-  const reload = async (): Promise<boolean> => {
+  const check = async (): Promise<boolean> => {
+    const text = await Bun.file(path).text().catch(() => undefined);
+    if (text !== undefined && (await sha256Hex(text)) === lastSeen) return false;
     try {
       const next = await loadConfigFile(path);
+      lastSeen = next.etag;
       if (next.etag === store.current().etag) return false;
       store.replace(next);
       log.info('configuration reloaded', { path, etag: next.etag });
       return true;
     } catch (err) {
+      if (text !== undefined) lastSeen = await sha256Hex(text);
       log.error('configuration reload failed; keeping the previous one', { path, ...errorFields(err) });
       return false;
     }
   };
-  const pollOnce = async (): Promise<void> => {
-    const mtime = await stat(path).then((s) => s.mtimeMs, () => 0);
-    if (lastMtime !== -1 && mtime !== lastMtime) await reload();
-    lastMtime = mtime;
-  };
-  void exclusive(pollOnce);
-  const timer = intervalSeconds > 0 ? setInterval(() => void exclusive(pollOnce), intervalSeconds * 1000) : undefined;
+  const timer = intervalSeconds > 0 ? setInterval(() => void exclusive(check), intervalSeconds * 1000) : undefined;
   return {
-    reload: () => exclusive(reload),
+    reload: () => exclusive(check),
     stop: () => clearInterval(timer),
   };
 }

@@ -22,6 +22,22 @@ export function errorFields(err: unknown): LogFields {
   return { error: String(err) };
 }
 
+/**
+ * One line describing an error and its causes (`outer: inner: root`), first line of each, so
+ * that multi-line driver messages (e.g. drizzle's "Failed query" with params) do not hide the
+ * root cause or break one-line reports.
+ */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    const text = e instanceof Error ? e.message || (e as { code?: string }).code || e.name : String(e);
+    const line = text.split('\n')[0]!.trim();
+    if (line && !parts.includes(line)) parts.push(line);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
 /** A logger writing JSON lines at or above `level`; a failing writer is ignored, never rethrown. */
 export function createJsonLogger(
   level: LogLevel = 'info',

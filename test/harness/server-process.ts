@@ -1,0 +1,278 @@
+/**
+ * The real server as a child process (`bun run src/server.ts`) for end-to-end tests: started on
+ * a free port with the in-memory database unless told otherwise, its output collected line by
+ * line, stopped with a signal. Also a polling helper and a free-port finder.
+ */
+import { fileURLToPath } from 'node:url';
+import { SettingsSchema } from '../../src/settings.ts';
+
+/** The repository root: the server's working directory. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const SERVER_ENTRY = 'src/server.ts';
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+const DEFAULT_STOP_TIMEOUT_MS = 30_000;
+
+export interface RunningServer {
+  /** Base URL with a trailing slash, on 127.0.0.1 (e.g. `http://127.0.0.1:43121/`). */
+  readonly url: string;
+  readonly pid: number;
+  /** Every stdout line so far (the JSON log), live. */
+  readonly stdout: string[];
+  /** Every stderr line so far, live. */
+  readonly stderr: string[];
+  /** Sends `signal` (SIGTERM by default) and resolves with the exit code; SIGKILLs after the timeout. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number>;
+  /** Sends a signal without waiting (e.g. SIGHUP to reload the configuration). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has exited and its output has been read. */
+  readonly exited: Promise<number>;
+  /** True until the process has exited. */
+  running(): boolean;
+  /** The stdout lines that are JSON objects, parsed. */
+  logs(): LogLine[];
+}
+
+export type LogLine = Record<string, unknown> & { level?: string; msg?: string };
+
+export interface StartServerOptions {
+  /** How long to wait for the `listening` line (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export interface FailedStart {
+  code: number;
+  stderr: string[];
+  stdout: string[];
+}
+
+export interface WaitForOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Named in the timeout error. */
+  description?: string;
+}
+
+/**
+ * The environment of a server child: this process's environment without any variable the
+ * server reads as a setting (so the caller's shell cannot change what a test checks), then
+ * PORT=0 and the in-memory database, then `env`.
+ */
+export function serverEnvironment(env: Record<string, string>): Record<string, string> {
+  const settingNames = new Set(Object.keys(SettingsSchema.shape));
+  const inherited: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !settingNames.has(key)) inherited[key] = value;
+  }
+  return { ...inherited, PORT: '0', DIRACX_DATA_DIR: 'memory://', ...env };
+}
+
+interface Child {
+  proc: Bun.Subprocess<'ignore', 'pipe', 'pipe'>;
+  stdout: string[];
+  stderr: string[];
+  /** Exit code, after stdout and stderr have been read to the end. */
+  exited: Promise<number>;
+  /** Resolves with the first stdout line `match` accepts. */
+  onStdoutLine(match: (line: string) => boolean): Promise<string>;
+}
+
+/** Reads a byte stream into lines (without line terminators), calling `onLine` for each. */
+async function readLines(stream: ReadableStream<Uint8Array>, sink: string[], onLine: (line: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  const emit = (line: string): void => {
+    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    sink.push(clean);
+    onLine(clean);
+  };
+  for await (const chunk of stream) {
+    pending += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      emit(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+    }
+  }
+  pending += decoder.decode();
+  if (pending !== '') emit(pending);
+}
+
+function spawnServer(env: Record<string, string>): Child {
+  const proc = Bun.spawn({
+    cmd: [process.execPath, 'run', SERVER_ENTRY],
+    cwd: REPO_ROOT,
+    env: serverEnvironment(env),
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const watchers = new Set<(line: string) => void>();
+  const stdoutDone = readLines(proc.stdout, stdout, (line) => {
+    for (const watch of watchers) watch(line);
+  });
+  const stderrDone = readLines(proc.stderr, stderr, () => {});
+  const exited = Promise.all([proc.exited, stdoutDone, stderrDone]).then(([code]) => code);
+  const onStdoutLine = (match: (line: string) => boolean): Promise<string> => {
+    const seen = stdout.find(match);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const watch = (line: string): void => {
+        if (!match(line)) return;
+        watchers.delete(watch);
+        resolve(line);
+      };
+      watchers.add(watch);
+    });
+  };
+  return { proc, stdout, stderr, exited, onStdoutLine };
+}
+
+function parseJsonLine(line: string): LogLine | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as LogLine) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listeningUrl(line: string): string | undefined {
+  const entry = parseJsonLine(line);
+  if (entry?.msg !== 'listening' || typeof entry.url !== 'string') return undefined;
+  const url = new URL(entry.url);
+  // The server binds every interface; connect through the loopback one.
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+  return url.toString();
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function describeOutput(child: Pick<Child, 'stdout' | 'stderr'>): string {
+  return `stderr:\n${child.stderr.join('\n') || '(empty)'}\nstdout (last 20 lines):\n${child.stdout.slice(-20).join('\n') || '(empty)'}`;
+}
+
+/**
+ * Starts the server and resolves once it logs `listening`. Rejects, with what the process wrote
+ * to stderr, when it exits first or does not listen within the timeout (it is then killed).
+ */
+export async function startServer(env: Record<string, string>, opts: StartServerOptions = {}): Promise<RunningServer> {
+  const child = spawnServer(env);
+  const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    child.onStdoutLine((line) => listeningUrl(line) !== undefined).then((line) => ({ kind: 'listening' as const, line })),
+    child.exited.then((code) => ({ kind: 'exited' as const, code })),
+    new Promise<{ kind: 'timeout' }>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome.kind === 'exited') {
+    throw new Error(`server exited with code ${outcome.code} before listening\n${describeOutput(child)}`);
+  }
+  if (outcome.kind === 'timeout') {
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    throw new Error(`server did not log "listening" within ${timeoutMs} ms\n${describeOutput(child)}`);
+  }
+  const url = listeningUrl(outcome.line);
+  if (url === undefined) throw new Error(`unreadable listening line: ${outcome.line}`);
+
+  let hasExited = false;
+  void child.exited.then(() => {
+    hasExited = true;
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<number> => {
+    if (!hasExited) child.proc.kill(signal);
+    let stopTimer: ReturnType<typeof setTimeout> | undefined;
+    const result = await Promise.race([
+      child.exited,
+      new Promise<'timeout'>((resolve) => {
+        stopTimer = setTimeout(() => resolve('timeout'), stopTimeoutMs);
+      }),
+    ]);
+    clearTimeout(stopTimer);
+    if (result !== 'timeout') return result;
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    throw new Error(`server did not exit within ${stopTimeoutMs} ms of ${signal}; killed\n${describeOutput(child)}`);
+  };
+  return {
+    url,
+    pid: child.proc.pid,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited: child.exited,
+    stop,
+    signal: (signal) => {
+      if (!hasExited) child.proc.kill(signal);
+    },
+    running: () => !hasExited,
+    logs: () => child.stdout.map(parseJsonLine).filter((entry): entry is LogLine => entry !== undefined),
+  };
+}
+
+/**
+ * Runs a server that is expected not to start and resolves with its exit code and output.
+ * Rejects when it starts listening instead, or is still running after the timeout.
+ */
+export async function runServerExpectingFailure(
+  env: Record<string, string>,
+  opts: StartServerOptions = {},
+): Promise<FailedStart> {
+  const child = spawnServer(env);
+  const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    child.exited.then((code) => ({ kind: 'exited' as const, code })),
+    child.onStdoutLine((line) => listeningUrl(line) !== undefined).then(() => ({ kind: 'listening' as const })),
+    new Promise<{ kind: 'timeout' }>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome.kind === 'exited') return { code: outcome.code, stderr: child.stderr, stdout: child.stdout };
+  child.proc.kill('SIGKILL');
+  await child.exited;
+  const why = outcome.kind === 'listening' ? 'started listening' : `was still running after ${timeoutMs} ms`;
+  throw new Error(`server was expected to fail at start but ${why}\n${describeOutput(child)}`);
+}
+
+/**
+ * Calls `probe` every `intervalMs` until it returns a truthy value, and resolves with that value.
+ * A probe that throws counts as "not yet". Rejects after `timeoutMs` with the last value or error.
+ */
+export async function waitFor<T>(probe: () => T | Promise<T>, opts: WaitForOptions = {}): Promise<NonNullable<T>> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const intervalMs = opts.intervalMs ?? 100;
+  const deadline = Date.now() + timeoutMs;
+  let last: string = 'never ran';
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = `returned ${JSON.stringify(value)}`;
+    } catch (err) {
+      last = `threw ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.description ?? 'condition'} (last probe ${last})`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (bound, read, released). */
+export function findFreePort(): number {
+  const listener = Bun.listen({
+    hostname: '127.0.0.1',
+    port: 0,
+    socket: { data() {} },
+  });
+  const { port } = listener;
+  listener.stop(true);
+  return port;
+}
