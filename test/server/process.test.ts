@@ -197,6 +197,17 @@ describe('server process startup failures', () => {
   });
 });
 
+/** Polls the config route until it serves an ETag other than `previous`. */
+function waitForNewEtag(server: RunningServer, previous: string): ReturnType<typeof getConfig> {
+  return waitFor(
+    async () => {
+      const config = await getConfig(server);
+      return config.etag !== previous ? config : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 200, description: 'a new ETag' },
+  );
+}
+
 describe('configuration reload by polling the file', () => {
   let dir = '';
   let path = '';
@@ -221,13 +232,7 @@ describe('configuration reload by polling the file', () => {
 
   it('serves an edited file under a new ETag within a few seconds', async () => {
     await replaceFile(path, configWithUsers({ [NEW_SUB_1]: 'newbie1' }, 'edited by the reload test'));
-    const next = await waitFor(
-      async () => {
-        const config = await getConfig(running());
-        return config.etag !== previousEtag ? config : undefined;
-      },
-      { timeoutMs: 10_000, intervalMs: 200, description: 'a new ETag' },
-    );
+    const next = await waitForNewEtag(running(), previousEtag);
     expect(next.body.Registry.lhcb?.Users[NEW_SUB_1]?.PreferedUsername).toBe('newbie1');
     expect(running().logs().some((line) => line.msg === 'configuration reloaded' && line.etag === next.etag)).toBe(true);
     previousEtag = next.etag;
@@ -249,13 +254,7 @@ describe('configuration reload by polling the file', () => {
 
   it('serves the file again once it is valid, without a restart', async () => {
     await replaceFile(path, configWithUsers({ [NEW_SUB_1]: 'newbie1', [NEW_SUB_2]: 'newbie2' }, 'fixed'));
-    const next = await waitFor(
-      async () => {
-        const config = await getConfig(running());
-        return config.etag !== previousEtag ? config : undefined;
-      },
-      { timeoutMs: 10_000, intervalMs: 200, description: 'a new ETag' },
-    );
+    const next = await waitForNewEtag(running(), previousEtag);
     expect(next.body.Registry.lhcb?.Users[NEW_SUB_2]?.PreferedUsername).toBe('newbie2');
     expect(running().running()).toBe(true);
     expect(running().logs().filter((line) => line.msg === 'listening')).toHaveLength(1);
