@@ -1,7 +1,7 @@
 /**
  * @module handler
- * The product's one Web-standard fetch handler: `/api/*` is the DiracX REST API; everything
- * else is a JSON 404. It only routes and applies cross-cutting concerns (request id, access
+ * The product's one Web-standard fetch handler: `/api/*` and `/.well-known/*` are the DiracX
+ * REST API; everything else is a JSON 404. It only routes and applies cross-cutting concerns (request id, access
  * log, CORS, client version check, error mapping). No business rules; no `node:` imports or
  * Bun APIs on anything reachable from here, so it runs under Bun.serve, in tests, and in a
  * Workers-style runtime alike.
@@ -11,7 +11,9 @@ import { cors } from 'hono/cors';
 import type { ConfigSource } from './config/store.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logic/logger.ts';
+import { PolicyRegistry } from './policies/registry.ts';
 import { createApiApp } from './routes/api-app.ts';
+import type { AuthDeps } from './routes/deps.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
 import { detailResponse, toHttpResponse } from './routes/wire-errors.ts';
@@ -23,13 +25,18 @@ export interface HandlerOptions {
   corsOrigins: string[];
   /** Write one JSON access-log line per request. */
   accessLog: boolean;
+  /** Answer 500 when a route declared a policy and did not call it (tests, development). */
+  devCrashOnMissedPolicy: boolean;
 }
 
 export interface HandlerDeps {
   database: Database;
   config: ConfigSource;
   log: Logger;
+  auth: AuthDeps;
   options: HandlerOptions;
+  /** Policy overrides (extensions); the core policies otherwise. */
+  policies?: PolicyRegistry;
   /** Request id factory, injectable for tests; a random UUID by default. */
   newRequestId?: () => string;
 }
@@ -49,7 +56,15 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     }),
   );
   app.use(clientVersionCheck(options.minClientVersion));
-  app.route('/', createApiApp(deps));
+  const api = createApiApp({
+    database: deps.database,
+    config: deps.config,
+    log,
+    auth: deps.auth,
+    policies: deps.policies ?? new PolicyRegistry(),
+    devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
+  });
+  app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));
   app.onError((err) => toHttpResponse(err, log));
   return async (req) => app.fetch(req);

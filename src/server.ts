@@ -1,16 +1,17 @@
 /**
  * @module server
  * The process entry (`bun run server`): reads and validates settings, loads the DiracX
- * configuration, opens and migrates the database, serves `createHandler(...)` with Bun.serve,
+ * configuration, opens and migrates the database, loads the token keys, serves `createHandler(...)` with Bun.serve,
  * reloads the configuration on change or SIGHUP, and drains in-flight requests on
  * SIGTERM/SIGINT before closing the database. All process concerns live here.
  */
 import { DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from './config/file-source.ts';
 import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { openDatabase } from './db/open.ts';
+import { IN_MEMORY, openDatabase } from './db/open.ts';
 import { createHandler } from './handler.ts';
 import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
+import { setUpAuth } from './process/auth-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
 
 /** Prints one line saying why the server cannot start, and exits non-zero. */
@@ -41,14 +42,19 @@ async function main(): Promise<void> {
   }).catch((err: unknown) => fail(`database: ${describeError(err)}`));
   await migrateDatabase(database).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
 
+  const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
+    fail(`token keys: ${describeError(err)}`),
+  );
   const handler = createHandler({
     database,
     config,
     log,
+    auth: authSetup.auth,
     options: {
       minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
       corsOrigins: settings.DIRACX_CORS_ORIGINS,
       accessLog: settings.DIRACX_ACCESS_LOG,
+      devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
     },
   });
   const server = Bun.serve({
@@ -61,13 +67,14 @@ async function main(): Promise<void> {
   const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log);
   log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath });
 
-  process.on('SIGHUP', () => void watcher.reload());
+  process.on('SIGHUP', () => void Promise.all([watcher.reload(), authSetup.reload()]));
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
     watcher.stop();
+    authSetup.stop();
     const grace = new Promise<'timeout'>((resolve) =>
       setTimeout(() => resolve('timeout'), settings.DIRACX_SHUTDOWN_GRACE_SECONDS * 1000).unref(),
     );

@@ -18,6 +18,23 @@ const integerFromEnv = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, { error: `expected an integer from ${min} to ${max}` }).max(max, { error: `expected an integer from ${min} to ${max}` }));
 
+const jsonStringList = (fallback: string[]) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) return parsed as string[];
+      } catch {
+        // reported below
+      }
+      ctx.issues.push({ code: 'custom', message: 'expected a JSON list of strings', input: v });
+      return z.NEVER;
+    })
+    .default(fallback);
+
+const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'expected an http(s) URL' });
+
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { error: 'expected a postgres:// or postgresql:// URL' });
@@ -41,10 +58,23 @@ const SETTINGS_SHAPE = {
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   DIRACX_ACCESS_LOG: booleanFromEnv.default(true),
   DIRACX_SHUTDOWN_GRACE_SECONDS: integerFromEnv(0, 3600).default(10),
+  DIRACX_SERVICE_AUTH_TOKEN_ISSUER: httpUrl.optional(),
+  DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: z.string().min(1).optional(),
+  DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS: jsonStringList(['RS256', 'Ed25519', 'EdDSA']).refine(
+    (algs) => algs.length > 0 && algs.every((a) => a !== 'none' && !a.startsWith('HS')),
+    { error: 'expected asymmetric algorithms (no "none", no HMAC)' },
+  ),
+  DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES: integerFromEnv(1, 1440).default(20),
+  DIRACX_SERVICE_AUTH_REFRESH_TOKEN_EXPIRE_MINUTES: integerFromEnv(1, 525600).default(60),
+  DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS: integerFromEnv(0, 300).default(10),
+  DIRACX_SERVICE_AUTH_JWKS_URL: httpUrl.optional(),
+  DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS: integerFromEnv(1, 86400).default(600),
+  DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS: integerFromEnv(0, 3600).default(30),
+  DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY: booleanFromEnv.default(false),
 } as const;
 
 /** Values never echoed in errors: they may carry passwords. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE']);
 
 export const SettingsSchema = z.object(SETTINGS_SHAPE);
 export type Settings = z.output<typeof SettingsSchema>;

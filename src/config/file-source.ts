@@ -8,7 +8,8 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import { ConfigValidationError } from './parse.ts';
-import { ConfigStore, createConfigSnapshot, sha256Hex, type ConfigSnapshot } from './store.ts';
+import { watchFileContent } from '../process/watch-file.ts';
+import { ConfigStore, createConfigSnapshot, type ConfigSnapshot } from './store.ts';
 
 /** The development configuration that ships with the project (used when none is named). */
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yml', import.meta.url));
@@ -40,6 +41,11 @@ export async function loadConfigFile(path: string): Promise<ConfigSnapshot> {
     const reason = (err as { code?: string }).code === 'ENOENT' ? 'no such file' : String(err);
     throw new ConfigFileError(path, `cannot be read: ${reason}`);
   }
+  return snapshotFromText(path, text, modified);
+}
+
+/** Decodes and validates a configuration file's text; throws `ConfigFileError`. */
+async function snapshotFromText(path: string, text: string, modified: Date): Promise<ConfigSnapshot> {
   try {
     return await createConfigSnapshot(decode(path, text), text, modified);
   } catch (err) {
@@ -58,10 +64,8 @@ export interface ConfigFileWatcher {
 
 /**
  * Re-reads `path` every `intervalSeconds` (0 disables polling; `reload()` still works) and
- * installs a new snapshot in `store` when the file's content differs from the last content seen
- * (the store's ETag to begin with). Content, not modification time, decides, so a change made
- * within the timestamp granularity or before the first poll is not missed; a broken file is
- * reported once, not at every poll.
+ * installs a new snapshot in `store` when the content changes; an invalid file is logged and
+ * the previous configuration stays in service.
  */
 export function watchConfigFile(
   path: string,
@@ -69,33 +73,17 @@ export function watchConfigFile(
   intervalSeconds: number,
   log: Logger,
 ): ConfigFileWatcher {
-  let lastSeen = store.current().etag;
-  // Reloads run one at a time, so a slow read cannot install an older snapshot over a newer one.
-  let queue: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
-    return next;
-  };
-  const check = async (): Promise<boolean> => {
-    const text = await Bun.file(path).text().catch(() => undefined);
-    if (text !== undefined && (await sha256Hex(text)) === lastSeen) return false;
-    try {
-      const next = await loadConfigFile(path);
-      lastSeen = next.etag;
+  const watcher = watchFileContent(path, {
+    intervalSeconds,
+    initialHash: store.current().etag,
+    onChange: async (text) => {
+      const next = await snapshotFromText(path, text, await stat(path).then((s) => s.mtime, () => new Date()));
       if (next.etag === store.current().etag) return false;
       store.replace(next);
       log.info('configuration reloaded', { path, etag: next.etag });
       return true;
-    } catch (err) {
-      if (text !== undefined) lastSeen = await sha256Hex(text);
-      log.error('configuration reload failed; keeping the previous one', { path, ...errorFields(err) });
-      return false;
-    }
-  };
-  const timer = intervalSeconds > 0 ? setInterval(() => void exclusive(check), intervalSeconds * 1000) : undefined;
-  return {
-    reload: () => exclusive(check),
-    stop: () => clearInterval(timer),
-  };
+    },
+    onError: (err) => log.error('configuration reload failed; keeping the previous one', { path, ...errorFields(err) }),
+  });
+  return { reload: () => watcher.check(), stop: () => watcher.stop() };
 }

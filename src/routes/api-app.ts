@@ -1,25 +1,45 @@
 /**
  * @module routes/api-app
- * Assembles the REST API under `/api`: every route module registers on one OpenAPIHono app,
- * so `/api/openapi.json` is generated from the routes' zod schemas. Validation failures are
+ * Assembles the REST surface (`/api/*` and `/.well-known/*`): every route module registers on
+ * one OpenAPIHono app with an access declaration, so `/api/openapi.json` is generated from the
+ * routes' zod schemas and the catalogue lists who may call each route. Validation failures are
  * 422 in FastAPI's shape; every other error goes through `wire-errors`.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { RouteCatalogue } from './access.ts';
+import { registerUserinfoRoute } from './auth/userinfo.ts';
 import { registerConfigRoutes } from './config.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerDocsRoutes } from './docs.ts';
+import type { ApiEnv } from './env.ts';
 import { registerHealthRoutes } from './health.ts';
 import { validationHook } from './validation.ts';
+import { registerWellKnownRoutes } from './well-known.ts';
 
 /** DiracX's OpenAPI title; the Python client is generated from this document. */
 export const OPENAPI_INFO = { title: 'Dirac', version: '0.1.0' };
 
-export function createApiApp(deps: ApiDeps): OpenAPIHono {
-  const app = new OpenAPIHono({ defaultHook: validationHook }).basePath('/api');
-  registerHealthRoutes(app, deps);
-  registerConfigRoutes(app, deps);
-  registerDocsRoutes(app);
+export interface ApiApp {
+  app: OpenAPIHono<ApiEnv>;
+  catalogue: RouteCatalogue;
+}
+
+export function createApiApp(deps: ApiDeps): ApiApp {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const catalogue = new RouteCatalogue();
+  registerHealthRoutes(app, deps, catalogue);
+  registerConfigRoutes(app, deps, catalogue);
+  registerWellKnownRoutes(app, deps, catalogue);
+  registerUserinfoRoute(app, deps, catalogue);
+  registerDocsRoutes(app, catalogue);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'OAuth2AuthorizationCodeBearer', {
+    type: 'oauth2',
+    flows: {
+      authorizationCode: { authorizationUrl: '/api/auth/authorize', tokenUrl: '/api/auth/token', scopes: {} },
+    },
+  });
+  catalogue.declare('GET', '/api/openapi.json', { kind: 'public' });
   // DiracX publishes OpenAPI 3.0 (it downgrades FastAPI's 3.1) for its AutoREST client.
-  app.doc('/openapi.json', { openapi: '3.0.2', info: OPENAPI_INFO });
-  return app;
+  app.doc('/api/openapi.json', { openapi: '3.0.2', info: OPENAPI_INFO });
+  return { app, catalogue };
 }

@@ -1,40 +1,43 @@
 /**
  * @module routes/config
  * `GET /api/config/` as DiracX serves it (`routers/configuration.py`): the whole configuration
- * by alias, with `ETag`/`Last-Modified` and 304 answers to conditional requests. In DiracX this
- * route needs a valid token but no policy (`@open_access`); the token check is applied in front
- * of the `/api` routes by the auth layer.
+ * by alias, with `ETag`/`Last-Modified` and 304 answers to conditional requests. As in DiracX,
+ * it needs a valid token but no policy (`@open_access`).
  */
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ConfigObjectSchema } from '../config/schema.ts';
+import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
+import type { ApiEnv } from './env.ts';
 import { evaluateConditional } from './http-cache.ts';
 
-const serveConfig = createRoute({
-  method: 'get',
-  path: '/config/',
-  operationId: 'config_serve_config',
-  tags: ['config'],
-  summary: 'Serve Config',
-  description:
-    'Get the latest view of the config. If If-None-Match matches the latest ETag, or If-Modified-Since is newer than the latest change, answer 304.',
-  request: {
-    headers: z.object({
-      'if-none-match': z.string().optional(),
-      'if-modified-since': z.string().optional(),
-    }),
-  },
-  responses: {
-    200: {
-      description: 'The configuration, in DiracX format',
-      content: { 'application/json': { schema: ConfigObjectSchema } },
+const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
+  // DiracX: a valid token, no policy (`@open_access`).
+  defineRoute(catalogue, deps, { kind: 'open' }, {
+    method: 'get',
+    path: '/api/config/',
+    operationId: 'config_serve_config',
+    tags: ['config'],
+    summary: 'Serve Config',
+    description:
+      'Get the latest view of the config. If If-None-Match matches the latest ETag, or If-Modified-Since is newer than the latest change, answer 304.',
+    request: {
+      headers: z.object({
+        'if-none-match': z.string().optional(),
+        'if-modified-since': z.string().optional(),
+      }),
     },
-    304: { description: 'The client copy is current' },
-  },
-});
+    responses: {
+      200: {
+        description: 'The configuration, in DiracX format',
+        content: { 'application/json': { schema: ConfigObjectSchema } },
+      },
+      304: { description: 'The client copy is current' },
+    },
+  });
 
-export function registerConfigRoutes(app: OpenAPIHono, deps: ApiDeps): void {
-  app.openapi(serveConfig, (c) => {
+export function registerConfigRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
+  app.openapi(serveConfigRoute(catalogue, deps), (c) => {
     const snapshot = deps.config.current();
     const headers = c.req.valid('header');
     const { headers: validators, notModified } = evaluateConditional(snapshot, {
@@ -45,5 +48,6 @@ export function registerConfigRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     return c.json(snapshot.config as Record<string, unknown>, 200, validators);
   });
   // FastAPI redirects the slash-less path to the canonical one; clients follow it.
-  app.get('/config', (c) => c.redirect(new URL('/api/config/', c.req.url).toString(), 307));
+  catalogue.declare('GET', '/api/config', { kind: 'public' });
+  app.get('/api/config', (c) => c.redirect(new URL('/api/config/', c.req.url).toString(), 307));
 }

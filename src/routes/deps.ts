@@ -4,10 +4,26 @@
  */
 import type { ConfigSource } from '../config/store.ts';
 import type { Database } from '../db/database.ts';
+import type { KeyRing } from '../logic/auth/key-ring.ts';
+import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
+import type { PolicyRegistry } from '../policies/registry.ts';
+
+export interface AuthDeps {
+  /** Our issuer identifier (`iss` of the tokens we sign and accept). */
+  issuer: string;
+  verifier: AccessTokenVerifier;
+  keyRing: KeyRing;
+  /** Algorithms accepted on tokens, advertised in discovery. */
+  algorithms: readonly string[];
+}
 
 export interface ApiDeps {
   database: Database;
   config: ConfigSource;
   log: Logger;
+  auth: AuthDeps;
+  policies: PolicyRegistry;
+  /** Answer 500 when a policy route forgets its policy (tests and development). */
+  devCrashOnMissedPolicy: boolean;
 }

@@ -5,6 +5,8 @@
  * without access to any CDN and the request path reads no files.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { RouteCatalogue } from './access.ts';
+import type { ApiEnv } from './env.ts';
 import swaggerCss from 'swagger-ui-dist/swagger-ui.css' with { type: 'text' };
 import swaggerJs from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'text' };
 
@@ -28,10 +30,13 @@ const PAGE = `<!doctype html>
 
 const ASSET_CACHE = 'public, max-age=86400';
 
-export function registerDocsRoutes(app: OpenAPIHono): void {
-  app.get('/docs', (c) => c.html(PAGE));
-  app.get('/docs/swagger-ui.css', (c) => c.body(swaggerCss, 200, { 'content-type': 'text/css', 'cache-control': ASSET_CACHE }));
-  app.get('/docs/swagger-ui-bundle.js', (c) =>
+export function registerDocsRoutes(app: OpenAPIHono<ApiEnv>, catalogue: RouteCatalogue): void {
+  for (const path of ['/api/docs', '/api/docs/swagger-ui.css', '/api/docs/swagger-ui-bundle.js']) {
+    catalogue.declare('GET', path, { kind: 'public' });
+  }
+  app.get('/api/docs', (c) => c.html(PAGE));
+  app.get('/api/docs/swagger-ui.css', (c) => c.body(swaggerCss, 200, { 'content-type': 'text/css', 'cache-control': ASSET_CACHE }));
+  app.get('/api/docs/swagger-ui-bundle.js', (c) =>
     c.body(swaggerJs, 200, { 'content-type': 'text/javascript', 'cache-control': ASSET_CACHE }),
   );
 }

@@ -5,7 +5,7 @@
  * (`body`, `query`, `path`, `header`).
  */
 import type { Hook } from '@hono/zod-openapi';
-import type { Env } from 'hono';
+import type { ApiEnv } from './env.ts';
 
 const LOCATION: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header', cookie: 'cookie' };
 
@@ -27,7 +27,7 @@ export function toValidationDetail(target: string, issues: readonly ValidationIs
 }
 
 /** `defaultHook` for every OpenAPIHono app: invalid requests get 422 before the handler runs. */
-export const validationHook: Hook<unknown, Env, string, unknown> = (result, c) => {
+export const validationHook: Hook<unknown, ApiEnv, string, unknown> = (result, c) => {
   if (result.success) return;
   return c.json({ detail: toValidationDetail(result.target, result.error.issues) }, 422);
 };

@@ -23,18 +23,28 @@ describe(`database (${TEST_DRIVER})`, () => {
     expect(t.database.driver).toBe(TEST_DRIVER);
   });
 
-  it('creates the JobDB and JobLoggingDB tables with DiracX names', async () => {
+  it('creates the JobDB, JobLoggingDB and AuthDB tables with DiracX names', async () => {
     const rows = await t.database.query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     const names = rows.map((r) => r.table_name);
-    expect(names).toEqual(['HeartBeatLoggingInfo', 'InputData', 'JobCommands', 'JobJDLs', 'Jobs', 'LoggingInfo']);
+    expect(names).toEqual([
+      'AuthorizationFlows',
+      'DeviceFlows',
+      'HeartBeatLoggingInfo',
+      'InputData',
+      'JobCommands',
+      'JobJDLs',
+      'Jobs',
+      'LoggingInfo',
+      'RefreshTokens',
+    ]);
   });
 
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
     const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows).toEqual([{ n: 1 }]);
+    expect(rows).toEqual([{ n: 2 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {

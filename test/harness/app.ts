@@ -7,10 +7,17 @@ import { ConfigStore } from '../../src/config/store.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../../src/handler.ts';
 import { createJsonLogger } from '../../src/logic/logger.ts';
+import { PolicyRegistry } from '../../src/policies/registry.ts';
+import type { ApiDeps } from '../../src/routes/deps.ts';
+import { createTestAuth, type TestAuth } from './auth.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface TestApp {
   handler: FetchHandler;
+  /** The test keystore and token minting. */
+  tokens: TestAuth;
+  /** The dependencies the handler's REST app was built with, to build it again in tests. */
+  apiDeps: ApiDeps;
   database: Database;
   config: ConfigStore;
   /** Every log line written so far, parsed. */
@@ -24,6 +31,7 @@ export const DEFAULT_TEST_OPTIONS: HandlerOptions = {
   minClientVersion: '0.0.1a1',
   corsOrigins: ['http://localhost:8000'],
   accessLog: true,
+  devCrashOnMissedPolicy: true,
 };
 
 export interface TestAppOverrides {
@@ -35,12 +43,25 @@ export interface TestAppOverrides {
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
   const owned = overrides.database ? undefined : await createTestDatabase();
   const database = overrides.database ?? owned!.database;
-  const config = overrides.config ?? new ConfigStore(await loadConfigFile(DEFAULT_CONFIG_PATH));
+  const defaults = await loadConfigFile(DEFAULT_CONFIG_PATH);
+  const config = overrides.config ?? new ConfigStore(defaults);
   const logs: Record<string, unknown>[] = [];
   const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
-  const handler = createHandler({ database, config, log, options: { ...DEFAULT_TEST_OPTIONS, ...overrides.options } });
+  const tokens = await createTestAuth(defaults.config, log);
+  const options = { ...DEFAULT_TEST_OPTIONS, ...overrides.options };
+  const handler = createHandler({ database, config, log, auth: tokens.auth, options });
+  const apiDeps: ApiDeps = {
+    database,
+    config,
+    log,
+    auth: tokens.auth,
+    policies: new PolicyRegistry(),
+    devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
+  };
   return {
     handler,
+    tokens,
+    apiDeps,
     database,
     config,
     logs,

@@ -3,13 +3,45 @@
  * a free port with the in-memory database unless told otherwise, its output collected line by
  * line, stopped with a signal. Also a polling helper and a free-port finder.
  */
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../src/config/file-source.ts';
+import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
+import { writeKeystoreFile } from '../../src/process/keystore-source.ts';
 import { SettingsSchema } from '../../src/settings.ts';
+import { mintTokenFor, type TokenSubject } from './auth.ts';
 
 /** The repository root: the server's working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const SERVER_ENTRY = 'src/server.ts';
+
+/** The issuer every test server runs as, unless a test sets another. */
+export const SERVER_ISSUER = 'http://diracx.test.invalid';
+
+let sharedKeystore: Promise<{ path: string; keystore: Keystore }> | undefined;
+
+/** One keystore file for the servers of this test process (removed when the process exits). */
+export function serverKeystore(): Promise<{ path: string; keystore: Keystore }> {
+  sharedKeystore ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diracx-keys-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const keystore = await generateKeystore();
+    const path = join(dir, 'keystore.json');
+    await writeKeystoreFile(path, keystore);
+    return { path, keystore };
+  })();
+  return sharedKeystore;
+}
+
+/** An access token that test servers (default keystore and issuer) accept, for a user of the shipped configuration. */
+export async function serverToken(subject: TokenSubject): Promise<string> {
+  const [{ keystore }, { config }] = await Promise.all([serverKeystore(), loadConfigFile(DEFAULT_CONFIG_PATH)]);
+  return mintTokenFor(config, keystore, SERVER_ISSUER, subject);
+}
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 
@@ -98,11 +130,17 @@ async function readLines(stream: ReadableStream<Uint8Array>, sink: string[], onL
   if (pending !== '') emit(pending);
 }
 
-function spawnServer(env: Record<string, string>): Child {
+/** Starts the server with the shared test keystore and issuer unless `env` names others. */
+async function spawnServer(env: Record<string, string>): Promise<Child> {
+  const { path } = await serverKeystore();
   const proc = Bun.spawn({
     cmd: [process.execPath, 'run', SERVER_ENTRY],
     cwd: REPO_ROOT,
-    env: serverEnvironment(env),
+    env: serverEnvironment({
+      DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: path,
+      DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
+      ...env,
+    }),
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -159,7 +197,7 @@ function describeOutput(child: Pick<Child, 'stdout' | 'stderr'>): string {
  * to stderr, when it exits first or does not listen within the timeout (it is then killed).
  */
 export async function startServer(env: Record<string, string>, opts: StartServerOptions = {}): Promise<RunningServer> {
-  const child = spawnServer(env);
+  const child = await spawnServer(env);
   const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
@@ -223,7 +261,7 @@ export async function runServerExpectingFailure(
   env: Record<string, string>,
   opts: StartServerOptions = {},
 ): Promise<FailedStart> {
-  const child = spawnServer(env);
+  const child = await spawnServer(env);
   const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([

@@ -17,14 +17,19 @@ async function snapshotOf(text: string, modified = MODIFIED): Promise<ConfigSnap
 describe('GET /api/config/', () => {
   let app: TestApp;
   let snapshot: ConfigSnapshot;
+  let token = '';
+  /** GET /api/config/ as chaen, with extra request headers. */
+  const getConfig = (headers: Record<string, string> = {}): Promise<Response> =>
+    app.fetch('/api/config/', { headers: { authorization: `Bearer ${token}`, ...headers } });
   beforeAll(async () => {
     snapshot = await snapshotOf(await Bun.file(DEFAULT_CONFIG_PATH).text());
     app = await createTestApp({ config: new ConfigStore(snapshot) });
+    token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen');
   });
   afterAll(() => app.dispose());
 
   it('serves the configuration by alias with ETag and Last-Modified', async () => {
-    const res = await app.fetch('/api/config/');
+    const res = await getConfig();
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBe(snapshot.etag);
     expect(res.headers.get('last-modified')).toBe(MODIFIED_HTTP);
@@ -40,7 +45,7 @@ describe('GET /api/config/', () => {
   });
 
   it('answers 304 with an empty body and the validators when If-None-Match is the ETag', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': snapshot.etag } });
+    const res = await getConfig({ 'if-none-match': snapshot.etag });
     expect(res.status).toBe(304);
     expect(await res.text()).toBe('');
     expect(res.headers.get('etag')).toBe(snapshot.etag);
@@ -48,41 +53,52 @@ describe('GET /api/config/', () => {
   });
 
   it('accepts the quoted ETag form that RFC 9110 clients send', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': `"${snapshot.etag}"` } });
+    const res = await getConfig({ 'if-none-match': `"${snapshot.etag}"` });
     expect(res.status).toBe(304);
   });
 
   it('answers 200 when If-None-Match names another ETag', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': 'stale-etag' } });
+    const res = await getConfig({ 'if-none-match': 'stale-etag' });
     expect(res.status).toBe(200);
   });
 
   it('answers 304 when If-Modified-Since is strictly newer than Last-Modified', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': 'Fri, 20 Nov 2026 10:00:01 GMT' } });
+    const res = await getConfig({ 'if-modified-since': 'Fri, 20 Nov 2026 10:00:01 GMT' });
     expect(res.status).toBe(304);
   });
 
   it('answers 200 when If-Modified-Since equals Last-Modified (DiracX only skips strictly newer)', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': MODIFIED_HTTP } });
+    const res = await getConfig({ 'if-modified-since': MODIFIED_HTTP });
     expect(res.status).toBe(200);
   });
 
   it('answers 200 when If-Modified-Since is older', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': 'Thu, 19 Nov 2026 10:00:00 GMT' } });
+    const res = await getConfig({ 'if-modified-since': 'Thu, 19 Nov 2026 10:00:00 GMT' });
     expect(res.status).toBe(200);
   });
 
   it('ignores an unparsable If-Modified-Since', async () => {
-    const res = await app.fetch('/api/config/', { headers: { 'if-modified-since': 'yesterday' } });
+    const res = await getConfig({ 'if-modified-since': 'yesterday' });
     expect(res.status).toBe(200);
   });
 
   it('answers 304 when If-None-Match is stale but If-Modified-Since is newer, as DiracX falls through to the date', async () => {
     // DiracX checks If-None-Match first, then falls through to If-Modified-Since.
-    const res = await app.fetch('/api/config/', {
-      headers: { 'if-none-match': 'stale', 'if-modified-since': 'Sat, 21 Nov 2026 10:00:00 GMT' },
-    });
+    const res = await getConfig({ 'if-none-match': 'stale', 'if-modified-since': 'Sat, 21 Nov 2026 10:00:00 GMT' });
     expect(res.status).toBe(304);
+  });
+
+  it('refuses a request without a token with 401, DiracX detail and WWW-Authenticate', async () => {
+    const res = await app.fetch('/api/config/');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await res.json()).toEqual({ detail: 'Authorization header is missing' });
+  });
+
+  it('refuses an invalid token with 401 Invalid JWT', async () => {
+    const res = await app.fetch('/api/config/', { headers: { authorization: 'Bearer not.a.jwt' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
   });
 
   it('redirects the slash-less path to the canonical one with 307, as FastAPI does', async () => {
@@ -95,7 +111,7 @@ describe('GET /api/config/', () => {
     const text = (await Bun.file(DEFAULT_CONFIG_PATH).text()) + '\n# changed\n';
     const next = await snapshotOf(text, new Date('2026-11-21T10:00:00Z'));
     app.config.replace(next);
-    const res = await app.fetch('/api/config/', { headers: { 'if-none-match': snapshot.etag } });
+    const res = await getConfig({ 'if-none-match': snapshot.etag });
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBe(next.etag);
     expect(res.headers.get('last-modified')).toBe('Sat, 21 Nov 2026 10:00:00 GMT');

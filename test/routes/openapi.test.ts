@@ -37,7 +37,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('lists every registered API route', () => {
-    const api = createApiApp({ database: app.database, config: app.config, log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const { app: api } = createApiApp(app.apiDeps);
     const registered = api.routes
       .filter((r) => r.method !== 'ALL' && !UNDOCUMENTED.some((re) => re.test(r.path)))
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);

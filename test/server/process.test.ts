@@ -8,11 +8,23 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
-import { runServerExpectingFailure, startServer, waitFor, type LogLine, type RunningServer } from '../harness/server-process.ts';
+import {
+  runServerExpectingFailure,
+  serverToken,
+  startServer,
+  waitFor,
+  type LogLine,
+  type RunningServer,
+} from '../harness/server-process.ts';
 
 // Also covers the hooks; bunfig.toml's `[test] timeout` is not read by Bun (default 5 s).
 
 const START_PREFIX = 'diracx: cannot start: ';
+
+/** The Authorization header of chaen, an ordinary lhcb user, for the test servers. */
+async function chaenHeaders(): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' })}` };
+}
 
 /** The part of `GET /api/config/` these tests look at. */
 interface ConfigBody {
@@ -25,7 +37,7 @@ interface ConfigResponse {
 }
 
 async function getConfig(server: RunningServer): Promise<ConfigResponse> {
-  const res = await fetch(new URL('api/config/', server.url));
+  const res = await fetch(new URL('api/config/', server.url), { headers: await chaenHeaders() });
   expect(res.status).toBe(200);
   const etag = res.headers.get('etag');
   expect(etag).toBeTruthy();
@@ -94,7 +106,9 @@ describe('server process on the embedded database', () => {
   it('serves the configuration with an ETag and answers 304 to a matching If-None-Match', async () => {
     const { etag, body } = await getConfig(running());
     expect(Object.keys(body.Registry).sort()).toEqual(['gridpp', 'lhcb']);
-    const again = await fetch(new URL('api/config/', running().url), { headers: { 'If-None-Match': etag } });
+    const again = await fetch(new URL('api/config/', running().url), {
+      headers: { ...(await chaenHeaders()), 'If-None-Match': etag },
+    });
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
   });

@@ -2,8 +2,19 @@
  * @module db/schema
  * Every table, gathered for drizzle's typed query API. Add new aggregates here.
  */
+import { authorizationFlows, deviceFlows, refreshTokens } from './auth.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './jobs.ts';
 import { loggingInfo } from './job-logging.ts';
 
-export const schema = { jobJdls, jobs, inputData, jobCommands, heartBeatLoggingInfo, loggingInfo };
+export const schema = {
+  jobJdls,
+  jobs,
+  inputData,
+  jobCommands,
+  heartBeatLoggingInfo,
+  loggingInfo,
+  deviceFlows,
+  authorizationFlows,
+  refreshTokens,
+};
 export type Schema = typeof schema;

@@ -1,0 +1,88 @@
+/**
+ * @module logic/auth/discovery
+ * What DiracX publishes about itself (`diracx-logic/.../auth/well_known.py`): the OpenID
+ * configuration (issuer, endpoints, scopes built from the Registry) and the installation
+ * metadata (VOs, their groups' properties, support contacts, default group).
+ */
+import type { Config } from '../../config/schema.ts';
+
+export interface DiscoveryEndpoints {
+  token: string;
+  userinfo: string;
+  authorization: string;
+  deviceAuthorization: string;
+  revocation: string;
+  jwks: string;
+}
+
+export interface OpenIdConfiguration {
+  issuer: string;
+  token_endpoint: string;
+  userinfo_endpoint: string;
+  authorization_endpoint: string;
+  device_authorization_endpoint: string;
+  revocation_endpoint: string;
+  jwks_uri: string;
+  grant_types_supported: string[];
+  scopes_supported: string[];
+  response_types_supported: string[];
+  token_endpoint_auth_signing_alg_values_supported: string[];
+  token_endpoint_auth_methods_supported: string[];
+  code_challenge_methods_supported: string[];
+}
+
+/** The discovery document; scopes are `vo:<vo>` then its `group:<g>`s, then every property. */
+export function openIdConfiguration(
+  config: Config,
+  issuer: string,
+  endpoints: DiscoveryEndpoints,
+  algorithms: readonly string[],
+  availableProperties: readonly string[],
+): OpenIdConfiguration {
+  const scopes: string[] = [];
+  for (const [vo, registry] of Object.entries(config.Registry)) {
+    scopes.push(`vo:${vo}`, ...Object.keys(registry.Groups).map((g) => `group:${g}`));
+  }
+  scopes.push(...availableProperties.map((p) => `property:${p}`));
+  return {
+    issuer,
+    token_endpoint: endpoints.token,
+    userinfo_endpoint: endpoints.userinfo,
+    authorization_endpoint: endpoints.authorization,
+    device_authorization_endpoint: endpoints.deviceAuthorization,
+    revocation_endpoint: endpoints.revocation,
+    jwks_uri: endpoints.jwks,
+    grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+    scopes_supported: scopes,
+    response_types_supported: ['code'],
+    token_endpoint_auth_signing_alg_values_supported: [...algorithms],
+    token_endpoint_auth_methods_supported: ['none'],
+    code_challenge_methods_supported: ['S256'],
+  };
+}
+
+export interface InstallationMetadata {
+  virtual_organizations: Record<
+    string,
+    {
+      groups: Record<string, { properties: string[] }>;
+      support: { message: string; webpage: string | null; email: string | null };
+      default_group: string;
+    }
+  >;
+}
+
+/** `/.well-known/dirac-metadata`: what a client needs to offer a VO and group choice. */
+export function installationMetadata(config: Config): InstallationMetadata {
+  const vos: InstallationMetadata['virtual_organizations'] = {};
+  for (const [vo, registry] of Object.entries(config.Registry)) {
+    const groups: Record<string, { properties: string[] }> = {};
+    for (const [name, group] of Object.entries(registry.Groups)) groups[name] = { properties: [...group.Properties].sort() };
+    vos[vo] = {
+      groups,
+      support: { message: registry.Support.Message, webpage: registry.Support.Webpage, email: registry.Support.Email },
+      default_group: registry.DefaultGroup,
+    };
+  }
+  return { virtual_organizations: vos };
+}

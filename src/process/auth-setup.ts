@@ -1,0 +1,71 @@
+/**
+ * @module process/auth-setup
+ * Builds the token machinery of a server process from its settings: an issuing process loads
+ * (or generates) its keystore and watches the keystore file for rotations; a verifier-only
+ * process (`DIRACX_SERVICE_AUTH_JWKS_URL`) reads the issuer's JWKS over HTTP instead.
+ */
+import { sha256Hex } from '../config/store.ts';
+import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
+import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
+import { errorFields, type Logger } from '../logic/logger.ts';
+import type { AuthDeps } from '../routes/deps.ts';
+import type { Settings } from '../settings.ts';
+import { loadKeystore, keystoreFromText } from './keystore-source.ts';
+import { watchFileContent, type FileWatcher } from './watch-file.ts';
+
+export interface AuthSetup {
+  auth: AuthDeps;
+  /** Re-reads the keystore file now (SIGHUP); no-op without one. */
+  reload(): Promise<void>;
+  stop(): void;
+}
+
+/** The issuer when none is configured: this server on localhost (development). */
+export function defaultIssuer(settings: Settings): string {
+  return `http://localhost:${settings.PORT}`;
+}
+
+export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logger): Promise<AuthSetup> {
+  const issuer = settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER ?? defaultIssuer(settings);
+  let keyRing: KeyRing;
+  let watcher: FileWatcher | undefined;
+  if (settings.DIRACX_SERVICE_AUTH_JWKS_URL) {
+    keyRing = createRemoteKeyRing(new URL(settings.DIRACX_SERVICE_AUTH_JWKS_URL), {
+      cacheMaxAgeMs: settings.DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS * 1000,
+      cooldownMs: settings.DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+    });
+  } else {
+    const location = await loadKeystore(settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE, settings.DIRACX_DATA_DIR, inMemory);
+    const ring = new LocalKeyRing(location.keystore);
+    keyRing = ring;
+    if (location.generated) log.warn('generated a development token keystore', { path: location.path ?? 'memory' });
+    const path = location.path;
+    if (path) {
+      watcher = watchFileContent(path, {
+        intervalSeconds: settings.DIRACX_CONFIG_RELOAD_SECONDS,
+        initialHash: await sha256Hex(await Bun.file(path).text()),
+        onChange: async (text) => {
+          ring.replace(keystoreFromText(text, path));
+          log.info('token keystore reloaded', { path, kids: ring.keystore().keys.map((k) => k.kid) });
+          return true;
+        },
+        onError: (err) => log.error('token keystore reload failed; keeping the previous one', { path, ...errorFields(err) }),
+      });
+    }
+  }
+  const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
+  const verifier = createAccessTokenVerifier({
+    issuer,
+    algorithms,
+    keys: keyRing.getKey,
+    clockToleranceSeconds: settings.DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS,
+    log,
+  });
+  return {
+    auth: { issuer, verifier, keyRing, algorithms },
+    reload: async () => {
+      await watcher?.check();
+    },
+    stop: () => watcher?.stop(),
+  };
+}

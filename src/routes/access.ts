@@ -1,0 +1,100 @@
+/**
+ * @module routes/access
+ * Every REST route declares who may call it, and the declaration is enforced in one place:
+ * - `public`: no token (probes, docs, discovery, the login flows themselves);
+ * - `open`: a valid token, no policy (DiracX's `@open_access`, e.g. `GET /api/config/`);
+ * - `policy`: a valid token, and the handler must call its policy through `c.var.access`.
+ * A route that declares a policy and answers successfully without having called it is a bug:
+ * it is logged, and answered with 500 when `devCrashOnMissedPolicy` is set (DiracX's
+ * `DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY`). The catalogue lists every declaration, so a test
+ * can fail when a registered route has none.
+ */
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { AccessPolicy } from '../policies/base.ts';
+import { bearerToken } from './auth-header.ts';
+import type { ApiDeps } from './deps.ts';
+import type { ApiEnv } from './env.ts';
+import { detailResponse } from './wire-errors.ts';
+
+export type RouteAccess =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'open' }
+  | { readonly kind: 'policy'; readonly policy: AccessPolicy<never> };
+
+/** What a handler uses to run its policy; records that it did. */
+export interface AccessGuard {
+  check<Args>(policy: AccessPolicy<Args>, args: Args): Promise<void>;
+}
+
+export interface CatalogueEntry {
+  method: string;
+  /** Hono path syntax (`/api/jobs/:job_id`). */
+  path: string;
+  access: RouteAccess;
+}
+
+/** Every route's access declaration, for enforcement tests and documentation. */
+export class RouteCatalogue {
+  readonly #entries = new Map<string, CatalogueEntry>();
+
+  declare(method: string, path: string, access: RouteAccess): void {
+    const key = `${method.toUpperCase()} ${path}`;
+    if (this.#entries.has(key)) throw new Error(`route ${key} is declared twice`);
+    this.#entries.set(key, { method: method.toUpperCase(), path, access });
+  }
+
+  get(method: string, path: string): CatalogueEntry | undefined {
+    return this.#entries.get(`${method.toUpperCase()} ${path}`);
+  }
+
+  entries(): CatalogueEntry[] {
+    return [...this.#entries.values()];
+  }
+}
+
+/** Converts OpenAPI path syntax (`/a/{id}`) to Hono's (`/a/:id`). */
+function honoPath(openApiPath: string): string {
+  return openApiPath.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** Authenticates the caller and, for policy routes, checks that the policy was called. */
+function accessMiddleware(deps: ApiDeps, access: RouteAccess): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (access.kind === 'public') return next();
+    const user = await deps.auth.verifier(bearerToken(c.req.header('authorization')));
+    c.set('user', user);
+    let called = false;
+    c.set('access', {
+      async check(policy, args) {
+        called = true;
+        const effective = deps.policies.resolve(policy);
+        await effective.check({ user, config: deps.config.current().config, database: deps.database }, args);
+      },
+    });
+    await next();
+    if (access.kind === 'policy' && !called && c.res.status < 400) {
+      deps.log.error('route answered without calling its access policy', {
+        method: c.req.method,
+        path: c.req.routePath,
+        policy: access.policy.id,
+      });
+      if (deps.devCrashOnMissedPolicy) c.res = detailResponse(500, 'Internal server error');
+    }
+  };
+}
+
+/**
+ * `createRoute` with an access declaration: records it in the catalogue and puts the
+ * enforcing middleware in front of the handler.
+ */
+export function defineRoute<R extends RouteConfig>(
+  catalogue: RouteCatalogue,
+  deps: ApiDeps,
+  access: RouteAccess,
+  config: R,
+): R {
+  catalogue.declare(config.method, honoPath(config.path), access);
+  const security = access.kind === 'public' ? {} : { security: [{ OAuth2AuthorizationCodeBearer: [] }] };
+  return createRoute({ ...security, ...config, middleware: [accessMiddleware(deps, access)] }) as R;
+}

@@ -1,0 +1,307 @@
+/**
+ * The AuthDB queries on whichever driver the run uses (PGlite by default, PostgreSQL when
+ * DATABASE_URL is set): device and authorization-code flows through their statuses, duplicate
+ * user codes, row locks that serialise one-time redemptions, refresh token revocation and
+ * listing, and the clean-up of old flows and expired refresh tokens.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import {
+  deleteExpiredFlows,
+  deleteExpiredRefreshTokens,
+  getAuthorizationFlowByCodeForUpdate,
+  getAuthorizationFlowForUpdate,
+  getDeviceFlowByDeviceCodeForUpdate,
+  getPendingDeviceFlowByUserCode,
+  getRefreshTokenForUpdate,
+  insertAuthorizationFlow,
+  insertDeviceFlow,
+  insertRefreshToken,
+  listRefreshTokens,
+  revokeRefreshToken,
+  revokeUserRefreshTokens,
+  setAuthorizationFlowReady,
+  setDeviceFlowReady,
+  updateAuthorizationFlowStatus,
+  updateDeviceFlowStatus,
+  type NewAuthorizationFlow,
+  type NewDeviceFlow,
+} from '../../src/db/auth.ts';
+import { newUuid7 } from '../../src/logic/auth/uuid7.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
+
+const T0 = new Date('2026-05-01T12:00:00.000Z');
+const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
+const hex64 = (c: string): string => c.repeat(64);
+
+function deviceFlow(overrides: Partial<NewDeviceFlow> = {}): NewDeviceFlow {
+  return {
+    userCode: 'BCDFGHJK',
+    deviceCodeHash: hex64('a'),
+    clientId: 'myDIRACClientID',
+    scope: 'vo:lhcb',
+    creationTime: T0,
+    ...overrides,
+  };
+}
+
+function authorizationFlow(overrides: Partial<NewAuthorizationFlow> = {}): NewAuthorizationFlow {
+  return {
+    uuid: newUuid7(T0),
+    clientId: 'myDIRACClientID',
+    scope: 'vo:lhcb group:lhcb_user',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    codeChallengeMethod: 'S256',
+    redirectUri: 'http://localhost:8000/docs/oauth2-redirect',
+    creationTime: T0,
+    ...overrides,
+  };
+}
+
+describe(`AuthDB queries (${TEST_DRIVER})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.dispose());
+  beforeEach(async () => {
+    await t.database.query(sql`delete from "DeviceFlows"`);
+    await t.database.query(sql`delete from "AuthorizationFlows"`);
+    await t.database.query(sql`delete from "RefreshTokens"`);
+  });
+
+  it('creates the AuthDB tables with DiracX column names', async () => {
+    const rows = await t.database.query<{ table_name: string; column_name: string }>(
+      sql`select table_name, column_name from information_schema.columns
+          where table_schema = 'public' and table_name in ('DeviceFlows', 'AuthorizationFlows', 'RefreshTokens')
+          order by table_name, ordinal_position`,
+    );
+    const columns = (table: string): string[] => rows.filter((r) => r.table_name === table).map((r) => r.column_name);
+    expect(columns('DeviceFlows')).toEqual([
+      'UserCode',
+      'Status',
+      'CreationTime',
+      'ClientID',
+      'Scope',
+      'DeviceCode',
+      'IDToken',
+    ]);
+    expect(columns('AuthorizationFlows')).toEqual([
+      'UUID',
+      'Status',
+      'ClientID',
+      'CreationTime',
+      'Scope',
+      'CodeChallenge',
+      'CodeChallengeMethod',
+      'RedirectURI',
+      'Code',
+      'IDToken',
+    ]);
+    expect(columns('RefreshTokens')).toEqual(['JTI', 'Status', 'Scope', 'Sub', 'ExpiresAt']);
+  });
+
+  it('refuses a status outside the enum', async () => {
+    const failure = t.database.query(
+      sql`insert into "RefreshTokens" ("JTI", "Status", "Scope", "Sub", "ExpiresAt")
+          values (${newUuid7(T0)}, 'EXPIRED', 'vo:lhcb', 'lhcb:a', now())`,
+    );
+    expect(failure).rejects.toThrow();
+    await failure.catch(() => undefined);
+  });
+
+  describe('device flows', () => {
+    it('inserts a pending flow and finds it by user code until it expires', async () => {
+      expect(await insertDeviceFlow(t.database.db, deviceFlow())).toBe('inserted');
+      const found = await getPendingDeviceFlowByUserCode(t.database.db, 'BCDFGHJK', minutes(-10));
+      expect(found).toEqual({
+        userCode: 'BCDFGHJK',
+        status: 'PENDING',
+        creationTime: T0,
+        clientId: 'myDIRACClientID',
+        scope: 'vo:lhcb',
+        deviceCode: hex64('a'),
+        idToken: null,
+      });
+      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'BCDFGHJK', T0)).toBeUndefined();
+      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'ZZZZZZZZ', minutes(-10))).toBeUndefined();
+    });
+
+    it('reports a duplicate user code or device code without spoiling the transaction', async () => {
+      await insertDeviceFlow(t.database.db, deviceFlow());
+      const outcomes = await t.database.transaction(async (tx) => [
+        await insertDeviceFlow(tx, deviceFlow({ deviceCodeHash: hex64('b') })),
+        await insertDeviceFlow(tx, deviceFlow({ userCode: 'CDFGHJKL' })),
+        await insertDeviceFlow(tx, deviceFlow({ userCode: 'CDFGHJKL', deviceCodeHash: hex64('b') })),
+      ]);
+      expect(outcomes).toEqual(['duplicate', 'duplicate', 'inserted']);
+      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'CDFGHJKL', minutes(-10))).toMatchObject({
+        deviceCode: hex64('b'),
+      });
+    });
+
+    it('stores the ID token and marks the flow READY only while it is pending and unexpired', async () => {
+      await insertDeviceFlow(t.database.db, deviceFlow());
+      expect(await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'x' }, T0)).toBe(0);
+      expect(await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'x', n: [1] }, minutes(-10))).toBe(1);
+      expect(await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'y' }, minutes(-10))).toBe(0);
+      const row = await getDeviceFlowByDeviceCodeForUpdate(t.database.db, hex64('a'));
+      expect(row).toMatchObject({ status: 'READY', idToken: { sub: 'x', n: [1] } });
+      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'BCDFGHJK', minutes(-10))).toBeUndefined();
+    });
+
+    it('locks a flow by device code and updates its status', async () => {
+      await insertDeviceFlow(t.database.db, deviceFlow());
+      const status = await t.database.transaction(async (tx) => {
+        const row = await getDeviceFlowByDeviceCodeForUpdate(tx, hex64('a'));
+        expect(row?.userCode).toBe('BCDFGHJK');
+        expect(await updateDeviceFlowStatus(tx, hex64('a'), 'DONE')).toBe(1);
+        return (await getDeviceFlowByDeviceCodeForUpdate(tx, hex64('a')))?.status;
+      });
+      expect(status).toBe('DONE');
+      expect(await getDeviceFlowByDeviceCodeForUpdate(t.database.db, hex64('f'))).toBeUndefined();
+      expect(await updateDeviceFlowStatus(t.database.db, hex64('f'), 'DONE')).toBe(0);
+    });
+
+    it('lets exactly one of two concurrent redemptions see the READY flow', async () => {
+      await insertDeviceFlow(t.database.db, deviceFlow());
+      await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'x' }, minutes(-10));
+      const redeem = (): Promise<string> =>
+        t.database.transaction(async (tx) => {
+          const row = await getDeviceFlowByDeviceCodeForUpdate(tx, hex64('a'));
+          await Bun.sleep(50); // widen the window in which an unlocked read would race
+          if (row?.status !== 'READY') return 'already used';
+          await updateDeviceFlowStatus(tx, hex64('a'), 'DONE');
+          return 'issued';
+        });
+      const outcomes = await Promise.all([redeem(), redeem()]);
+      expect(outcomes.sort()).toEqual(['already used', 'issued']);
+    });
+  });
+
+  describe('authorization flows', () => {
+    it('inserts a pending flow and locks it by uuid', async () => {
+      const flow = authorizationFlow();
+      await insertAuthorizationFlow(t.database.db, flow);
+      const row = await t.database.transaction((tx) => getAuthorizationFlowForUpdate(tx, flow.uuid));
+      expect(row).toEqual({ ...flow, status: 'PENDING', code: null, idToken: null });
+      expect(await getAuthorizationFlowForUpdate(t.database.db, newUuid7(T0))).toBeUndefined();
+    });
+
+    it('marks a pending unexpired flow READY with its code digest and returns the redirect URI', async () => {
+      const flow = authorizationFlow();
+      await insertAuthorizationFlow(t.database.db, flow);
+      expect(await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('c'), { sub: 'x' }, T0)).toBeUndefined();
+      const ready = await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('c'), { sub: 'x' }, minutes(-5));
+      expect(ready).toMatchObject({
+        status: 'READY',
+        code: hex64('c'),
+        idToken: { sub: 'x' },
+        redirectUri: flow.redirectUri,
+      });
+      const again = await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('d'), { sub: 'y' }, minutes(-5));
+      expect(again).toBeUndefined();
+    });
+
+    it('locks a flow by code digest while it is unexpired, and updates its status', async () => {
+      const flow = authorizationFlow();
+      await insertAuthorizationFlow(t.database.db, flow);
+      await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('c'), { sub: 'x' }, minutes(-5));
+      const status = await t.database.transaction(async (tx) => {
+        const row = await getAuthorizationFlowByCodeForUpdate(tx, hex64('c'), minutes(-5));
+        expect(row?.uuid).toBe(flow.uuid);
+        expect(await updateAuthorizationFlowStatus(tx, flow.uuid, 'DONE')).toBe(1);
+        return (await getAuthorizationFlowForUpdate(tx, flow.uuid))?.status;
+      });
+      expect(status).toBe('DONE');
+      expect(await getAuthorizationFlowByCodeForUpdate(t.database.db, hex64('c'), T0)).toBeUndefined();
+      expect(await getAuthorizationFlowByCodeForUpdate(t.database.db, hex64('e'), minutes(-5))).toBeUndefined();
+    });
+  });
+
+  describe('flow clean-up', () => {
+    it('deletes device and authorization flows created before the cut-off, and only those', async () => {
+      const oldDevice = deviceFlow({ userCode: 'OLDOLDOL', deviceCodeHash: hex64('1'), creationTime: minutes(-61) });
+      const recentDevice = deviceFlow({ userCode: 'NEWNEWNE', deviceCodeHash: hex64('2'), creationTime: minutes(-59) });
+      await insertDeviceFlow(t.database.db, oldDevice);
+      await insertDeviceFlow(t.database.db, recentDevice);
+      const old = authorizationFlow({ uuid: newUuid7(minutes(-61)), creationTime: minutes(-61) });
+      const recent = authorizationFlow({ uuid: newUuid7(minutes(-59)), creationTime: minutes(-59) });
+      await insertAuthorizationFlow(t.database.db, old);
+      await insertAuthorizationFlow(t.database.db, recent);
+
+      expect(await deleteExpiredFlows(t.database.db, minutes(-60))).toEqual({ deviceFlows: 1, authorizationFlows: 1 });
+      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'OLDOLDOL', minutes(-120))).toBeUndefined();
+      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'NEWNEWNE', minutes(-120))).toBeDefined();
+      expect(await getAuthorizationFlowForUpdate(t.database.db, old.uuid)).toBeUndefined();
+      expect(await getAuthorizationFlowForUpdate(t.database.db, recent.uuid)).toBeDefined();
+      expect(await deleteExpiredFlows(t.database.db, minutes(-60))).toEqual({ deviceFlows: 0, authorizationFlows: 0 });
+    });
+  });
+
+  describe('refresh tokens', () => {
+    const insert = async (sub: string, at: Date, expiresAt = minutes(60)): Promise<string> => {
+      const jti = newUuid7(at);
+      await insertRefreshToken(t.database.db, { jti, sub, scope: 'vo:lhcb', expiresAt });
+      return jti;
+    };
+
+    it('inserts a CREATED token and locks it by jti', async () => {
+      const jti = await insert('lhcb:chaen', T0);
+      const row = await t.database.transaction((tx) => getRefreshTokenForUpdate(tx, jti));
+      expect(row).toEqual({ jti, status: 'CREATED', scope: 'vo:lhcb', sub: 'lhcb:chaen', expiresAt: minutes(60) });
+      expect(await getRefreshTokenForUpdate(t.database.db, newUuid7(T0))).toBeUndefined();
+    });
+
+    it('revokes one token by jti and reports an unknown jti as zero rows', async () => {
+      const a = await insert('lhcb:chaen', T0);
+      const b = await insert('lhcb:chaen', minutes(1));
+      expect(await revokeRefreshToken(t.database.db, a)).toBe(1);
+      expect(await revokeRefreshToken(t.database.db, newUuid7(T0))).toBe(0);
+      expect((await getRefreshTokenForUpdate(t.database.db, a))?.status).toBe('REVOKED');
+      expect((await getRefreshTokenForUpdate(t.database.db, b))?.status).toBe('CREATED');
+    });
+
+    it("revokes all of a subject's tokens and no one else's", async () => {
+      const a = await insert('lhcb:chaen', T0);
+      const b = await insert('lhcb:chaen', minutes(1));
+      const other = await insert('lhcb:albdr', minutes(2));
+      await revokeRefreshToken(t.database.db, a);
+      expect(await revokeUserRefreshTokens(t.database.db, 'lhcb:chaen')).toBe(1);
+      expect((await getRefreshTokenForUpdate(t.database.db, b))?.status).toBe('REVOKED');
+      expect((await getRefreshTokenForUpdate(t.database.db, other))?.status).toBe('CREATED');
+    });
+
+    it('lists tokens oldest first, per subject or for everyone, with or without revoked ones', async () => {
+      const later = await insert('lhcb:chaen', minutes(5));
+      const revoked = await insert('lhcb:chaen', minutes(1));
+      const first = await insert('lhcb:chaen', T0);
+      const other = await insert('gridpp:alice', minutes(3));
+      await revokeRefreshToken(t.database.db, revoked);
+      const jtis = async (filter: Parameters<typeof listRefreshTokens>[1]): Promise<string[]> =>
+        (await listRefreshTokens(t.database.db, filter)).map((r) => r.jti);
+
+      expect(await jtis({ sub: 'lhcb:chaen', includeRevoked: false })).toEqual([first, later]);
+      expect(await jtis({ sub: 'lhcb:chaen', includeRevoked: true })).toEqual([first, revoked, later]);
+      expect(await jtis({ includeRevoked: false })).toEqual([first, other, later]);
+      expect(await jtis({ includeRevoked: true })).toEqual([first, revoked, other, later]);
+      expect(await jtis({ sub: 'lhcb:nobody', includeRevoked: true })).toEqual([]);
+    });
+
+    it('deletes tokens expired at or before now, revoked or not, and keeps the others', async () => {
+      const expired = await insert('lhcb:chaen', minutes(-120), minutes(-60));
+      const expiredRevoked = await insert('lhcb:chaen', minutes(-100), minutes(-40));
+      const expiringNow = await insert('lhcb:chaen', minutes(-60), T0);
+      const valid = await insert('lhcb:chaen', minutes(-59), minutes(1));
+      const validRevoked = await insert('lhcb:albdr', minutes(-30), minutes(30));
+      await revokeRefreshToken(t.database.db, expiredRevoked);
+      await revokeRefreshToken(t.database.db, validRevoked);
+
+      expect(await deleteExpiredRefreshTokens(t.database.db, T0)).toBe(3);
+      const left = (await listRefreshTokens(t.database.db, { includeRevoked: true })).map((r) => r.jti);
+      expect(left).toEqual([valid, validRevoked]);
+      expect(left).not.toContain(expired);
+      expect(left).not.toContain(expiringNow);
+    });
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Token machinery for in-process tests: a fresh keystore, the same verifier the server uses,
+ * and tokens minted for users of the shipped development configuration (or with any claims).
+ */
+import { SignJWT, type JWTPayload } from 'jose';
+import type { Config } from '../../src/config/schema.ts';
+import { subFromPreferredUsername } from '../../src/config/schema.ts';
+import { LocalKeyRing } from '../../src/logic/auth/key-ring.ts';
+import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
+import { issueAccessToken, signToken } from '../../src/logic/auth/tokens.ts';
+import { createAccessTokenVerifier } from '../../src/logic/auth/verify.ts';
+import type { Logger } from '../../src/logic/logger.ts';
+import type { AuthDeps } from '../../src/routes/deps.ts';
+
+export const TEST_ISSUER = 'http://diracx.test.invalid';
+export const TEST_ALGORITHMS = ['RS256', 'Ed25519', 'EdDSA'] as const;
+
+export interface TestAuth {
+  auth: AuthDeps;
+  ring: LocalKeyRing;
+  keystore: Keystore;
+  /** A valid access token for `preferredUsername` in `group` of `vo`, with the group's properties. */
+  tokenFor(vo: string, group: string, preferredUsername: string, options?: { lifetimeSeconds?: number; properties?: string[] }): Promise<string>;
+  /** Signs arbitrary claims with the test keystore (for malformed-token tests). */
+  sign(claims: JWTPayload): Promise<string>;
+}
+
+export async function createTestAuth(config: Config, log: Logger): Promise<TestAuth> {
+  const keystore = await generateKeystore('Ed25519');
+  const ring = new LocalKeyRing(keystore);
+  const verifier = createAccessTokenVerifier({
+    issuer: TEST_ISSUER,
+    algorithms: TEST_ALGORITHMS,
+    keys: ring.getKey,
+    clockToleranceSeconds: 10,
+    log,
+  });
+  return {
+    auth: { issuer: TEST_ISSUER, verifier, keyRing: ring, algorithms: TEST_ALGORITHMS },
+    ring,
+    keystore,
+    tokenFor: (vo, group, preferredUsername, options) =>
+      mintTokenFor(config, ring.keystore(), TEST_ISSUER, { vo, group, preferredUsername, ...options }),
+    sign: (claims) => signToken(ring.keystore(), claims),
+  };
+}
+
+export interface TokenSubject {
+  vo: string;
+  group: string;
+  preferredUsername: string;
+  lifetimeSeconds?: number;
+  /** Defaults to the group's properties. */
+  properties?: string[];
+}
+
+/** Mints an access token for a user of `config`, with the group's properties by default. */
+export async function mintTokenFor(config: Config, keystore: Keystore, issuer: string, subject: TokenSubject): Promise<string> {
+  const { vo, group, preferredUsername } = subject;
+  const registry = config.Registry[vo];
+  const idpSub = registry ? subFromPreferredUsername(registry, preferredUsername) : undefined;
+  const properties = subject.properties ?? registry?.Groups[group]?.Properties;
+  if (!idpSub || !properties) throw new Error(`no user ${preferredUsername} in ${vo}/${group} of the test configuration`);
+  const { token } = await issueAccessToken(
+    keystore,
+    issuer,
+    { vo, group, properties, idpSub, preferredUsername, lifetimeSeconds: subject.lifetimeSeconds ?? 1200 },
+    new Date(),
+  );
+  return token;
+}
+
+/** Signs claims with a header and key of the caller's choosing (forged-token tests). */
+export function signWith(claims: JWTPayload, header: { alg: string; kid?: string }, key: CryptoKey | Uint8Array): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader(header).sign(key);
+}
