@@ -18,6 +18,7 @@ import {
   sortedStrSet,
   strList,
 } from './schema-primitives.ts';
+import { checkServiceClients, ServiceClientsSchema } from './schema-service-clients.ts';
 
 /** One user of a VO (`Registry.<vo>.Users.<sub>`). */
 export const UserConfigSchema = z.strictObject({
@@ -87,7 +88,9 @@ export const RegistryConfigSchema = z.strictObject({
   Users: z.record(z.string(), UserConfigSchema),
   /** Groups keyed by group name. */
   Groups: z.record(z.string(), GroupConfigSchema),
-});
+  /** OAuth service accounts for agents (our addition; absent from DiracX configurations). */
+  ServiceClients: ServiceClientsSchema.default(() => ({})),
+}).superRefine(checkServiceClients);
 export type RegistryConfig = z.output<typeof RegistryConfigSchema>;
 
 /** Where the IdP publishes its OpenID Connect discovery document. */

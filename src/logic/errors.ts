@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'CONFLICT'
   | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 /** Base of every error the project throws deliberately. `detail` is what a client may see. */
@@ -72,5 +73,31 @@ export class UnavailableError extends DiracxError {
   constructor(message: string, retryAfterSeconds = 10) {
     super('UNAVAILABLE', message);
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Too many attempts from one client; retry after `retryAfterSeconds`. */
+export class RateLimitedError extends DiracxError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * An OAuth 2.0 error (RFC 6749 §5.2, RFC 8628 §3.5): the token endpoint answers these with
+ * `{"error": ..., "error_description"?: ...}` instead of DiracX's `detail` body. The code
+ * decides the status (`UNAUTHENTICATED` → 401 for `invalid_client`, `INVALID_INPUT` → 400).
+ */
+export class OAuthError extends DiracxError {
+  readonly error: string;
+  readonly description: string | undefined;
+
+  constructor(code: 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN', error: string, description?: string) {
+    super(code, description ? `${error}: ${description}` : error);
+    this.error = error;
+    this.description = description;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ConfigObjectSchema } from '../config/schema.ts';
+import { servedConfig } from '../config/served.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -45,7 +46,7 @@ export function registerConfigRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, ca
       ifModifiedSince: headers['if-modified-since'],
     });
     if (notModified) return c.body(null, 304, validators);
-    return c.json(snapshot.config as Record<string, unknown>, 200, validators);
+    return c.json(servedConfig(snapshot.config) as Record<string, unknown>, 200, validators);
   });
   // FastAPI redirects the slash-less path to the canonical one; clients follow it.
   catalogue.declare('GET', '/api/config', { kind: 'public' });

@@ -5,7 +5,7 @@
  * is a server fault: logged in full, answered with a generic 500, never reflected.
  */
 import type { ErrorCode } from '../logic/errors.ts';
-import { DiracxError, UnavailableError } from '../logic/errors.ts';
+import { DiracxError, OAuthError, RateLimitedError, UnavailableError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
 
 /** HTTP status of each domain error code. DiracX answers rule violations with 400. */
@@ -16,6 +16,7 @@ export const STATUS_BY_CODE = {
   INVALID_INPUT: 400,
   CONFLICT: 409,
   UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -29,6 +30,14 @@ export function detailResponse(status: number, detail: unknown, headers: Record<
   });
 }
 
+/** RFC 6749 §5.2 error body; 401 carries a Bearer challenge naming the error. */
+function oauthResponse(status: number, err: OAuthError): Response {
+  const body = err.description === undefined ? { error: err.error } : { error: err.error, error_description: err.description };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (status === 401) headers['www-authenticate'] = `Bearer error="${err.error}"`;
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
 /** Maps any thrown value to the response a client sees. */
 export function toHttpResponse(err: unknown, log: Logger): Response {
   if (!(err instanceof DiracxError)) {
@@ -36,12 +45,17 @@ export function toHttpResponse(err: unknown, log: Logger): Response {
     return detailResponse(500, 'Internal server error');
   }
   const status = STATUS_BY_CODE[err.code];
+  if (err instanceof OAuthError) return oauthResponse(status, err);
   switch (err.code) {
     case 'UNAUTHENTICATED':
       return detailResponse(status, err.detail, { 'www-authenticate': 'Bearer' });
     case 'UNAVAILABLE': {
       const retryAfter = err instanceof UnavailableError ? err.retryAfterSeconds : 10;
       log.warn('dependency unavailable', { detail: err.message });
+      return detailResponse(status, err.detail, { 'retry-after': String(retryAfter) });
+    }
+    case 'RATE_LIMITED': {
+      const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : 60;
       return detailResponse(status, err.detail, { 'retry-after': String(retryAfter) });
     }
     case 'INTERNAL':

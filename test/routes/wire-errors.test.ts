@@ -8,6 +8,8 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  OAuthError,
+  RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
 } from '../../src/logic/errors.ts';
@@ -62,5 +64,28 @@ describe('toHttpResponse', () => {
       throw new Error('disk full');
     });
     expect(toHttpResponse(new Error('x'), log).status).toBe(500);
+  });
+});
+
+describe('toHttpResponse for OAuth and rate-limit errors', () => {
+  it('answers an OAuth error with the RFC 6749 body instead of detail', async () => {
+    const res = toHttpResponse(new OAuthError('INVALID_INPUT', 'authorization_pending'), capture().log);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ error: 'authorization_pending' });
+  });
+
+  it('adds the description and a Bearer challenge to a 401 OAuth error', async () => {
+    const res = toHttpResponse(new OAuthError('UNAUTHENTICATED', 'invalid_client', 'Unknown client'), capture().log);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_client"');
+    expect(await res.json()).toEqual({ error: 'invalid_client', error_description: 'Unknown client' });
+  });
+
+  it('answers a rate limit with 429 and Retry-After', async () => {
+    const res = toHttpResponse(new RateLimitedError('Too many requests', 12), capture().log);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('12');
+    expect(await res.json()).toEqual({ detail: 'Too many requests' });
   });
 });
