@@ -30,6 +30,7 @@ describe(`database (${TEST_DRIVER})`, () => {
     const names = rows.map((r) => r.table_name);
     expect(names).toEqual([
       'AuthorizationFlows',
+      'ClientAssertions',
       'DeviceFlows',
       'HeartBeatLoggingInfo',
       'InputData',
@@ -44,7 +45,7 @@ describe(`database (${TEST_DRIVER})`, () => {
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
     const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows).toEqual([{ n: 2 }]);
+    expect(rows).toEqual([{ n: 3 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {

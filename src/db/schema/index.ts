@@ -3,6 +3,7 @@
  * Every table, gathered for drizzle's typed query API. Add new aggregates here.
  */
 import { authorizationFlows, deviceFlows, refreshTokens } from './auth.ts';
+import { clientAssertions } from './client-assertions.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './jobs.ts';
 import { loggingInfo } from './job-logging.ts';
 
@@ -16,5 +17,6 @@ export const schema = {
   deviceFlows,
   authorizationFlows,
   refreshTokens,
+  clientAssertions,
 };
 export type Schema = typeof schema;
