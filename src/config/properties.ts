@@ -44,3 +44,10 @@ const KNOWN: ReadonlySet<string> = new Set<string>(SECURITY_PROPERTIES);
 export function isSecurityProperty(s: string): s is SecurityProperty {
   return KNOWN.has(s);
 }
+
+/** The properties the access policies test, by name (DiracX's constants). */
+export const NORMAL_USER = 'NormalUser' satisfies SecurityProperty;
+export const JOB_ADMINISTRATOR = 'JobAdministrator' satisfies SecurityProperty;
+export const GENERIC_PILOT = 'GenericPilot' satisfies SecurityProperty;
+export const SERVICE_ADMINISTRATOR = 'ServiceAdministrator' satisfies SecurityProperty;
+export const PROXY_MANAGEMENT = 'ProxyManagement' satisfies SecurityProperty;

@@ -23,7 +23,7 @@ describe(`database (${TEST_DRIVER})`, () => {
     expect(t.database.driver).toBe(TEST_DRIVER);
   });
 
-  it('creates the JobDB, JobLoggingDB and AuthDB tables with DiracX names', async () => {
+  it('creates the JobDB, JobLoggingDB, TaskQueueDB and AuthDB tables with DiracX names', async () => {
     const rows = await t.database.query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
@@ -36,16 +36,19 @@ describe(`database (${TEST_DRIVER})`, () => {
       'InputData',
       'JobCommands',
       'JobJDLs',
+      'JobParametersDocs',
       'Jobs',
       'LoggingInfo',
       'RefreshTokens',
+      'tq_Jobs',
+      'tq_TaskQueues',
     ]);
   });
 
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
     const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows).toEqual([{ n: 3 }]);
+    expect(rows).toEqual([{ n: 4 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {

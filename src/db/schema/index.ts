@@ -6,6 +6,8 @@ import { authorizationFlows, deviceFlows, refreshTokens } from './auth.ts';
 import { clientAssertions } from './client-assertions.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './jobs.ts';
 import { loggingInfo } from './job-logging.ts';
+import { jobParameters } from './job-parameters.ts';
+import { taskQueueJobs, taskQueues } from './task-queue.ts';
 
 export const schema = {
   jobJdls,
@@ -14,6 +16,9 @@ export const schema = {
   jobCommands,
   heartBeatLoggingInfo,
   loggingInfo,
+  jobParameters,
+  taskQueues,
+  taskQueueJobs,
   deviceFlows,
   authorizationFlows,
   refreshTokens,

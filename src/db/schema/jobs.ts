@@ -56,6 +56,10 @@ export const jobs = pgTable(
     index('Jobs_ApplicationStatus').on(t.applicationStatus),
     index('Jobs_StatusSite').on(t.status, t.site),
     index('Jobs_LastUpdateTime').on(t.lastUpdateTime),
+    // Every search is scoped to the caller's VO, and usually to the owner.
+    index('Jobs_VO_Owner').on(t.vo, t.owner),
+    index('Jobs_VO_Status').on(t.vo, t.status),
+    index('Jobs_SubmissionTime').on(t.submissionTime),
   ],
 );
 

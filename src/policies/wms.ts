@@ -1,0 +1,57 @@
+/**
+ * @module policies/wms
+ * The WMS access policy (DiracX's `WMSAccessPolicy`, `routers/jobs/access_policies.py`), with
+ * one rule added: nobody acts on jobs of another VO.
+ *
+ * - `pilot` is treated as `manage` (DiracX: until pilots have their own credentials).
+ * - `create`: requires `NormalUser` (a pure `JobAdministrator` cannot submit).
+ * - `GenericPilot` may `manage`, and `JobAdministrator` may do anything but create, on jobs of
+ *   their own VO (DiracX: on any job).
+ * - Everyone else needs `NormalUser`; `query` is then allowed (the logic scopes the query to the
+ *   caller's VO, and to the caller's jobs unless the VO's `GlobalJobsInfo` allows more);
+ * - `read`/`manage` need every job id to exist and belong to the caller (same owner and VO).
+ * A denial is always 403 without saying which job failed, so it leaks neither existence nor
+ * ownership.
+ */
+import { GENERIC_PILOT, JOB_ADMINISTRATOR, NORMAL_USER } from '../config/properties.ts';
+import { ownersOfJobs } from '../db/jobs.ts';
+import { ForbiddenError } from '../logic/errors.ts';
+import { hasProperty } from '../logic/auth/user.ts';
+import type { AccessPolicy, PolicyContext } from './base.ts';
+
+/** DiracX's `ActionType` values. */
+export type WmsAction = 'create' | 'read' | 'manage' | 'query' | 'pilot';
+
+export interface WmsAccessArgs {
+  action: WmsAction;
+  /** The jobs acted on; required for read/manage/pilot, absent for create/query. */
+  jobIds?: readonly number[];
+}
+
+const DENIED = 'Forbidden';
+
+/** Every id exists and is in the caller's VO (and, for `owner`, belongs to them). */
+async function jobsBelong(ctx: PolicyContext, jobIds: readonly number[], owner: string | undefined): Promise<boolean> {
+  const unique = new Set(jobIds);
+  if (unique.size === 0) return false;
+  const owners = await ownersOfJobs(ctx.database.db, [...unique]);
+  const matching = owners.filter((o) => o.vo === ctx.user.vo && (owner === undefined || o.owner === owner));
+  return owners.length === matching.length && matching.reduce((n, o) => n + o.count, 0) === unique.size;
+}
+
+export const wmsPolicy: AccessPolicy<WmsAccessArgs> = {
+  id: 'wms',
+  async check(ctx, args) {
+    const action = args.action === 'pilot' ? 'manage' : args.action;
+    const { user } = ctx;
+    if (action === 'create') {
+      if (!hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
+      return;
+    }
+    const privileged = hasProperty(user, JOB_ADMINISTRATOR) || (hasProperty(user, GENERIC_PILOT) && action === 'manage');
+    if (!privileged && !hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
+    if (action === 'query') return;
+    if (!args.jobIds) throw new TypeError(`wms policy: ${action} needs job ids`);
+    if (!(await jobsBelong(ctx, args.jobIds, privileged ? undefined : user.preferredUsername))) throw new ForbiddenError(DENIED);
+  },
+};
