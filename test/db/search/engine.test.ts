@@ -1,0 +1,86 @@
+/**
+ * The search engine is table-agnostic: described with its own wire names, another table
+ * (here `LoggingInfo`) gets the same filters, datetime periods, ordering, paging, summary and
+ * scope as `Jobs`, with nothing jobs-specific in `src/db/search`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../src/db/database.ts';
+import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
+import { runSearch, runSummary } from '../../../src/db/search/run.ts';
+import type { SearchTable } from '../../../src/db/search/types.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { expectInvalid, insertHistory, insertJobs, searchBody, summaryBody } from './seed.ts';
+
+const HISTORY: SearchTable = {
+  table: loggingInfo,
+  key: 'SeqNum',
+  columns: {
+    JobID: { kind: 'int', column: loggingInfo.jobId },
+    SeqNum: { kind: 'int', column: loggingInfo.seqNum },
+    Status: { kind: 'string', column: loggingInfo.status },
+    StatusTime: { kind: 'datetime', column: loggingInfo.statusTime },
+    Source: { kind: 'string', column: loggingInfo.statusSource },
+  },
+};
+
+describe(`runSearch on another table (${TEST_DRIVER})`, () => {
+  let t: TestDatabase;
+  let db: Db;
+  let jobA: number;
+  let jobB: number;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    db = t.database.db;
+    [jobA, jobB] = (await insertJobs(db, [{ vo: 'lhcb' }, { vo: 'lhcb' }])) as [number, number];
+    const entry = (status: string, time: string) => ({
+      status,
+      minorStatus: '',
+      applicationStatus: '',
+      time: new Date(time),
+    });
+    await insertHistory(db, jobA, [
+      entry('Received', '2024-05-01T10:00:00Z'),
+      entry('Running', '2024-05-02T10:00:00Z'),
+    ]);
+    await insertHistory(db, jobB, [entry('Received', '2024-05-01T11:00:00Z')]);
+  });
+  afterAll(() => t.dispose());
+
+  it('filters, orders and pages with the table own names', async () => {
+    const body = searchBody({
+      parameters: ['JobID', 'Status'],
+      search: [{ parameter: 'StatusTime', operator: 'eq', value: '2024-05-01' }],
+      sort: [{ parameter: 'JobID', direction: 'desc' }],
+    });
+    expect(await runSearch(db, HISTORY, body, { page: 1, perPage: 1 })).toEqual({
+      rows: [{ JobID: jobB, Status: 'Received' }],
+      total: 2,
+    });
+    expect(await runSearch(db, HISTORY, body, { page: 2, perPage: 1 })).toEqual({
+      rows: [{ JobID: jobA, Status: 'Received' }],
+      total: 2,
+    });
+  });
+
+  it('ANDs the scope conditions it is given', async () => {
+    const { total } = await runSearch(db, HISTORY, searchBody(), { page: 1, perPage: 10 }, [
+      eq(loggingInfo.jobId, jobA),
+    ]);
+    expect(total).toBe(2);
+  });
+
+  it('summarises by the table columns, counting its key', async () => {
+    expect(await runSummary(db, HISTORY, summaryBody({ grouping: ['Status'] }))).toEqual([
+      { Status: 'Received', count: 2 },
+      { Status: 'Running', count: 1 },
+    ]);
+  });
+
+  it('knows only the columns it is given', async () => {
+    await expectInvalid(
+      runSearch(db, HISTORY, searchBody({ parameters: ['MinorStatus'] }), { page: 1, perPage: 10 }),
+      "Unrecognised parameters requested {'MinorStatus'}",
+    );
+  });
+});
