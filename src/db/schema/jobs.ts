@@ -57,7 +57,9 @@ export const jobs = pgTable(
     index('Jobs_StatusSite').on(t.status, t.site),
     index('Jobs_LastUpdateTime').on(t.lastUpdateTime),
     // Every search is scoped to the caller's VO, and usually to the owner.
-    index('Jobs_VO_Owner').on(t.vo, t.owner),
+    // (…, JobID) so a scoped page ordered by JobID is read from the index, not sorted.
+    index('Jobs_VO_Owner_JobID').on(t.vo, t.owner, t.jobId),
+    index('Jobs_VO_JobID').on(t.vo, t.jobId),
     index('Jobs_VO_Status').on(t.vo, t.status),
     index('Jobs_SubmissionTime').on(t.submissionTime),
   ],
