@@ -51,3 +51,4 @@ export const JOB_ADMINISTRATOR = 'JobAdministrator' satisfies SecurityProperty;
 export const GENERIC_PILOT = 'GenericPilot' satisfies SecurityProperty;
 export const SERVICE_ADMINISTRATOR = 'ServiceAdministrator' satisfies SecurityProperty;
 export const PROXY_MANAGEMENT = 'ProxyManagement' satisfies SecurityProperty;
+export const PRODUCTION_MANAGEMENT = 'ProductionManagement' satisfies SecurityProperty;

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
-import { loggingInfo } from './schema/job-logging.ts';
+import { insertLoggingRecords, type LoggingRecord } from './job-logging.ts';
 import { inputData, jobJdls, jobs, type NewJobRow } from './schema/jobs.ts';
 
 type Handle = Db | Tx;
@@ -35,7 +35,8 @@ export interface SubmittedJob {
   jdl: { jobId: number; jdl: string; jobRequirements: string; originalJdl: string };
   job: NewJobRow;
   inputData: string[];
-  logging: { status: string; minorStatus: string; applicationStatus: string; statusTime: Date; statusTimeOrder: string; source: string };
+  /** The job's first history record. */
+  logging: LoggingRecord;
 }
 
 /** Inserts the JDLs, jobs, input data and first logging record of already-numbered jobs. */
@@ -45,16 +46,9 @@ export async function insertSubmittedJobs(db: Handle, submitted: readonly Submit
     await db.insert(jobs).values(part.map((s) => s.job));
     const lfns = part.flatMap((s) => s.inputData.map((lfn) => ({ jobId: s.jdl.jobId, lfn })));
     for (const lfnPart of chunks(lfns)) await db.insert(inputData).values(lfnPart).onConflictDoNothing();
-    await db.insert(loggingInfo).values(
-      part.map((s) => ({
-        jobId: s.jdl.jobId,
-        status: s.logging.status,
-        minorStatus: s.logging.minorStatus,
-        applicationStatus: s.logging.applicationStatus,
-        statusTime: s.logging.statusTime,
-        statusTimeOrder: s.logging.statusTimeOrder,
-        statusSource: s.logging.source,
-      })),
-    );
   }
+  await insertLoggingRecords(
+    db,
+    submitted.map((s) => s.logging),
+  );
 }

@@ -1,0 +1,104 @@
+/**
+ * @module logic/jobs/submit
+ * Job submission (`POST /api/jobs/jdl`, DiracX's `submit_jdl_jobs`): one JDL may be parametric
+ * and expand into several jobs (initial status `Submitting`); a list of JDLs (none parametric)
+ * gives one job each (`Received`). Every description is checked before anything is written, then
+ * all jobs are written in one transaction with batched inserts: all accepted or none.
+ */
+import type { Config } from '../../config/schema.ts';
+import { PRODUCTION_MANAGEMENT } from '../../config/properties.ts';
+import type { Database } from '../../db/database.ts';
+import { allocateJobIds, insertSubmittedJobs, type SubmittedJob } from '../../db/job-submission.ts';
+import type { AuthedUser } from '../auth/user.ts';
+import { hasProperty } from '../auth/user.ts';
+import { DiracxError, InvalidInputError } from '../errors.ts';
+import type { JdlDocument } from './jdl/ast.ts';
+import { generateParametricJobs, isParametric } from './jdl/parametric.ts';
+import { parseJdl } from './jdl/parse.ts';
+import { printJdl } from './jdl/print.ts';
+import { checkManifest } from './manifest.ts';
+import { prepareJob } from './prepare.ts';
+
+/** DiracX's limit for one request (`MAX_PARAMETRIC_JOBS`). */
+export const MAX_JOBS_PER_SUBMISSION = 20;
+/** Our limit for production managers, who submit in bulk (DiracX has none for anyone). */
+export const MAX_JOBS_PER_BULK_SUBMISSION = 10_000;
+
+export interface SubmitContext {
+  database: Database;
+  config: Config;
+  user: AuthedUser;
+  now: () => Date;
+}
+
+/** One created job as DiracX returns it. */
+export interface InsertedJob {
+  JobID: number;
+  Status: string;
+  MinorStatus: string;
+  TimeStamp: Date;
+}
+
+/** Parses each JDL; an error names the JDL (when there are several) and the line and column. */
+function parseAll(jdls: readonly string[]): JdlDocument[] {
+  return jdls.map((text, index) => {
+    try {
+      return parseJdl(text);
+    } catch (err) {
+      if (err instanceof DiracxError && jdls.length > 1) throw new InvalidInputError(`JDL ${index + 1}: ${err.message}`);
+      throw err;
+    }
+  });
+}
+
+/** The job descriptions a request stands for, and whether they come from a parametric one. */
+function expand(docs: JdlDocument[], user: AuthedUser): { descriptions: JdlDocument[]; parametric: boolean } {
+  const limit = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
+  const tooMany = (): InvalidInputError => new InvalidInputError(`Normal user cannot submit more than ${limit} jobs at once`);
+  if (docs.length === 0) throw new InvalidInputError('No JDL given');
+  if (docs.length === 1 && isParametric(docs[0]!)) {
+    return { descriptions: generateParametricJobs(docs[0]!, { maxJobs: limit }), parametric: true };
+  }
+  if (docs.some(isParametric)) throw new InvalidInputError('You cannot submit parametric jobs in a bulk fashion');
+  if (docs.length > limit) throw tooMany();
+  return { descriptions: docs, parametric: false };
+}
+
+/** Submits the JDLs as the context's user; returns the jobs created, in order. */
+export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[]): Promise<InsertedJob[]> {
+  const { user, config } = ctx;
+  const limits = config.Operations[user.vo]?.JobDescription;
+  if (!limits) throw new InvalidInputError(`VO ${user.vo} is not known to this installation`);
+  const { descriptions, parametric } = expand(parseAll(jdls), user);
+  const checked = descriptions.map((doc) => checkManifest(doc, user.preferredUsername, user.diracGroup, limits));
+  const [status, minorStatus] = parametric ? ['Submitting', 'Bulk transaction confirmation'] : ['Received', 'Job accepted'];
+  const now = ctx.now();
+  const who = { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo };
+
+  return ctx.database.transaction(async (tx) => {
+    const ids = await allocateJobIds(tx, checked.length);
+    const submitted: SubmittedJob[] = checked.map((doc, i) => {
+      const jobId = ids[i]!;
+      const prepared = prepareJob(doc, jobId, who, config);
+      return {
+        jdl: { jobId, jdl: printJdl(prepared.jdl), jobRequirements: '', originalJdl: printJdl(descriptions[i]!) },
+        job: {
+          jobId,
+          ...prepared.attributes,
+          owner: who.owner,
+          ownerGroup: who.ownerGroup,
+          vo: who.vo,
+          submissionTime: now,
+          lastUpdateTime: now,
+          status,
+          minorStatus,
+          verifiedFlag: true,
+        },
+        inputData: prepared.inputData,
+        logging: { jobId, status, minorStatus, applicationStatus: 'Unknown', timeUs: now.getTime() * 1000, source: 'JobManager' },
+      };
+    });
+    await insertSubmittedJobs(tx, submitted);
+    return ids.map((JobID) => ({ JobID, Status: status, MinorStatus: minorStatus, TimeStamp: now }));
+  });
+}
