@@ -1,0 +1,95 @@
+/**
+ * @module logic/jobs/reschedule
+ * `POST /api/jobs/reschedule` (DiracX's `reschedule_jobs`): each job is prepared again from its
+ * original JDL and sent back to `Received` / "Job Rescheduled" through the state machine, its
+ * reschedule counter raised (or reset). A job past the VO's `MaxRescheduling` is failed instead
+ * ("Maximum of reschedulings reached"). Answers `{success, failed}`; when nothing succeeds the
+ * call is refused and nothing at all is written (DiracX's 400 rolls its transaction back).
+ */
+import type { Config } from '../../config/schema.ts';
+import type { Database } from '../../db/database.ts';
+import { getJobsForReschedule, updateJobJdls, type JobForReschedule } from '../../db/jobs.ts';
+import { DiracxError, InvalidInputError } from '../errors.ts';
+import { parseJdl } from './jdl/parse.ts';
+import { printJdl } from './jdl/print.ts';
+import { getList } from './jdl/attributes.ts';
+import { formatUtc, type JobStatusChanges } from './models.ts';
+import { prepareJob } from './prepare.ts';
+import { applyJobStatuses, type AdditionalAttributes } from './set-status.ts';
+
+export interface RescheduleContext {
+  database: Database;
+  config: Config;
+  now: () => Date;
+}
+
+export interface RescheduleResult {
+  success: Record<string, Record<string, unknown>>;
+  failed: Record<string, { detail: string }>;
+}
+
+/** The job's prepared JDL, site and priority, or the reason it cannot be prepared again. */
+function prepareAgain(job: JobForReschedule, config: Config): { jdl: string; site: string; userPriority: number } | string {
+  try {
+    const prepared = prepareJob(parseJdl(job.originalJdl), job.jobId, { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo }, config);
+    const sites = getList(prepared.jdl, 'Site') ?? [];
+    const site = sites.length === 0 ? 'ANY' : sites.length > 1 ? 'Multiple' : sites[0]!;
+    return { jdl: printJdl(prepared.jdl), site, userPriority: prepared.attributes.userPriority };
+  } catch (err) {
+    if (err instanceof DiracxError) return err.message;
+    throw err;
+  }
+}
+
+export async function rescheduleJobs(ctx: RescheduleContext, jobIds: readonly number[], resetJobs: boolean): Promise<RescheduleResult> {
+  const now = ctx.now();
+  const stamp = formatUtc(now.getTime() * 1000);
+  return ctx.database.transaction(async (tx) => {
+    const found = await getJobsForReschedule(tx, jobIds);
+    const result: RescheduleResult = { success: {}, failed: {} };
+    if (found.length === 0) for (const id of jobIds) result.failed[String(id)] = { detail: 'Not found' };
+
+    const changes: JobStatusChanges = {};
+    const attributes: Record<number, NonNullable<AdditionalAttributes[number]>> = {};
+    const jdls = new Map<number, string>();
+    for (const job of found) {
+      if (!job.verifiedFlag) {
+        result.failed[job.jobId] = { detail: `VerifiedFlag is False: Status ${job.status}, Minor Status: ${job.minorStatus}` };
+        continue;
+      }
+      const counter = resetJobs ? 0 : job.rescheduleCounter + 1;
+      const max = ctx.config.Operations[job.vo]?.Services.JobScheduling.MaxRescheduling ?? 3;
+      if (counter > max) {
+        changes[job.jobId] = { [stamp]: { Status: 'Failed', MinorStatus: 'Maximum of reschedulings reached', ApplicationStatus: 'Unknown', Source: 'Unknown' } };
+        result.failed[job.jobId] = { detail: `Maximum number of reschedules exceeded (${max})` };
+        continue;
+      }
+      const prepared = prepareAgain(job, ctx.config);
+      if (typeof prepared === 'string') {
+        result.failed[job.jobId] = { detail: prepared };
+        continue;
+      }
+      jdls.set(job.jobId, prepared.jdl);
+      attributes[job.jobId] = { Site: prepared.site, UserPriority: prepared.userPriority, RescheduleTime: now, RescheduleCounter: counter };
+      changes[job.jobId] = { [stamp]: { Status: 'Received', MinorStatus: 'Job Rescheduled', ApplicationStatus: 'Unknown', Source: 'Unknown' } };
+    }
+    if (jdls.size === 0) throw new InvalidInputError('No job was rescheduled', { failed: result.failed, success: {} });
+
+    const applied = await applyJobStatuses(tx, now, changes, false, attributes);
+    await updateJobJdls(tx, jdls);
+    for (const [id, entry] of Object.entries(applied.success)) {
+      const jobId = Number(id);
+      if (!jdls.has(jobId)) continue;
+      const extra = attributes[jobId]!;
+      result.success[id] = {
+        InputData: jdls.get(jobId),
+        Site: extra.Site,
+        UserPriority: extra.UserPriority,
+        RescheduleTime: stamp,
+        RescheduleCounter: extra.RescheduleCounter,
+        ...entry,
+      };
+    }
+    return result;
+  });
+}
