@@ -14,6 +14,7 @@ import type { Logger } from './logic/logger.ts';
 import { PolicyRegistry } from './policies/registry.ts';
 import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
+import type { ConnectionInfo } from './routes/env.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
 import { detailResponse, toHttpResponse } from './routes/wire-errors.ts';
@@ -41,7 +42,8 @@ export interface HandlerDeps {
   newRequestId?: () => string;
 }
 
-export type FetchHandler = (req: Request) => Promise<Response>;
+/** The handler; `connection` (the peer address) is optional: only the rate limits use it. */
+export type FetchHandler = (req: Request, connection?: ConnectionInfo) => Promise<Response>;
 
 /** Builds the fetch handler over the given dependencies. */
 export function createHandler(deps: HandlerDeps): FetchHandler {
@@ -67,5 +69,5 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));
   app.onError((err) => toHttpResponse(err, log));
-  return async (req) => app.fetch(req);
+  return async (req, connection) => app.fetch(req, connection ?? {});
 }

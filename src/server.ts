@@ -2,17 +2,22 @@
  * @module server
  * The process entry (`bun run server`): reads and validates settings, loads the DiracX
  * configuration, opens and migrates the database, loads the token keys, serves `createHandler(...)` with Bun.serve,
- * reloads the configuration on change or SIGHUP, and drains in-flight requests on
- * SIGTERM/SIGINT before closing the database. All process concerns live here.
+ * reloads the configuration on change or SIGHUP, cleans expired login flows and refresh tokens
+ * out of the database every few minutes, and drains in-flight requests on SIGTERM/SIGINT
+ * before closing the database. All process concerns live here.
  */
 import { DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from './config/file-source.ts';
 import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { IN_MEMORY, openDatabase } from './db/open.ts';
 import { createHandler } from './handler.ts';
+import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
 import { setUpAuth } from './process/auth-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
+
+/** How often expired flows and refresh tokens are deleted. */
+const AUTH_CLEANUP_INTERVAL_MS = 5 * 60 * 1000;
 
 /** Prints one line saying why the server cannot start, and exits non-zero. */
 function fail(message: string): never {
@@ -60,11 +65,20 @@ async function main(): Promise<void> {
   const server = Bun.serve({
     port: settings.PORT,
     hostname: settings.HOST,
-    fetch: handler,
+    // The peer address feeds the login rate limits (see DIRACX_FORWARDED_ALLOW_IPS).
+    fetch: (req, srv) => handler(req, { remoteAddress: srv.requestIP(req)?.address }),
     // Bun's default of 10 s would cut long responses and event streams.
     idleTimeout: 120,
   });
   const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log);
+  const { flows } = authSetup.auth;
+  const cleanUp = (): void =>
+    void cleanupExpiredAuthData({ database, settings: flows.settings, now: flows.now, log }).catch((err: unknown) =>
+      log.error('auth database clean-up failed', errorFields(err)),
+    );
+  const cleanupTimer = setInterval(cleanUp, AUTH_CLEANUP_INTERVAL_MS);
+  cleanupTimer.unref();
+  cleanUp();
   log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath });
 
   process.on('SIGHUP', () => void Promise.all([watcher.reload(), authSetup.reload()]));
@@ -75,6 +89,7 @@ async function main(): Promise<void> {
     log.info('shutting down', { signal });
     watcher.stop();
     authSetup.stop();
+    clearInterval(cleanupTimer);
     const grace = new Promise<'timeout'>((resolve) =>
       setTimeout(() => resolve('timeout'), settings.DIRACX_SHUTDOWN_GRACE_SECONDS * 1000).unref(),
     );

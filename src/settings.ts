@@ -5,6 +5,7 @@
  * variable and what it expects. Only `src/server.ts` and CLI entry points read the environment.
  */
 import { z } from 'zod';
+import { decodeBase64Url } from './logic/auth/encoding.ts';
 import { parseVersion } from './logic/pep440.ts';
 
 const booleanFromEnv = z
@@ -32,6 +33,17 @@ const jsonStringList = (fallback: string[]) =>
       return z.NEVER;
     })
     .default(fallback);
+
+/** A 32-byte key in base64url (a DiracX Fernet key, e.g. from `Fernet.generate_key()`, is one). */
+const stateKey = z
+  .string()
+  .refine((v) => decodeBase64Url(v)?.length === 32, { error: 'expected 32 bytes in base64url (a Fernet key)' });
+
+const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'expected an http(s) URL' });
 
@@ -71,12 +83,45 @@ const SETTINGS_SHAPE = {
   DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS: integerFromEnv(1, 86400).default(600),
   DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS: integerFromEnv(0, 3600).default(30),
   DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY: booleanFromEnv.default(false),
+  DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
+  DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([]),
+  DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID: z.string().min(1).default('myDIRACClientID'),
+  DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS: integerFromEnv(1, 86400).default(600),
+  DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS: integerFromEnv(1, 86400).default(300),
+  DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES: integerFromEnv(1, 525600).default(60),
+  DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(300),
+  DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(30),
+  DIRACX_FORWARDED_ALLOW_IPS: commaList('127.0.0.1,::1'),
+  DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected the hex SHA-256 of the API key (64 hex digits)' })
+    .transform((v) => v.toLowerCase())
+    .optional(),
 } as const;
 
 /** Values never echoed in errors: they may carry passwords. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE']);
+const SECRET_SETTINGS = new Set([
+  'DATABASE_URL',
+  'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE',
+  'DIRACX_SERVICE_AUTH_STATE_KEY',
+  'DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY',
+]);
 
-export const SettingsSchema = z.object(SETTINGS_SHAPE);
+export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
+  // DiracX's check: a flow must not be deleted while it can still be completed.
+  const retentionSeconds = s.DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES * 60;
+  const longestFlow = Math.max(
+    s.DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS,
+    s.DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS,
+  );
+  if (retentionSeconds <= longestFlow) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES'],
+      message: `must be longer than the device and authorization flow expirations (${longestFlow} s)`,
+    });
+  }
+});
 export type Settings = z.output<typeof SettingsSchema>;
 
 /** Thrown with one line per wrong variable, each naming it and what it expects. */

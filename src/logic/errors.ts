@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
+  | 'UPSTREAM'
   | 'INTERNAL';
 
 /** Base of every error the project throws deliberately. `detail` is what a client may see. */
@@ -94,10 +95,31 @@ export class RateLimitedError extends DiracxError {
 export class OAuthError extends DiracxError {
   readonly error: string;
   readonly description: string | undefined;
+  /**
+   * Also send the description as DiracX's `detail`, where DiracX answers the same condition
+   * with a `detail` body that its clients read (e.g. 401 "Device code expired").
+   */
+  readonly echoDetail: boolean;
 
-  constructor(code: 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN', error: string, description?: string) {
+  constructor(
+    code: 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN',
+    error: string,
+    description?: string,
+    options: { echoDetail?: boolean } = {},
+  ) {
     super(code, description ? `${error}: ${description}` : error);
     this.error = error;
     this.description = description;
+    this.echoDetail = options.echoDetail ?? false;
+  }
+}
+
+/**
+ * An upstream server we depend on (a VO's identity provider) failed or could not be reached:
+ * not the caller's fault, not ours (DiracX answers 502, e.g. "Failed to contact IAM server").
+ */
+export class UpstreamError extends DiracxError {
+  constructor(message: string) {
+    super('UPSTREAM', message);
   }
 }

@@ -5,7 +5,9 @@
  * process (`DIRACX_SERVICE_AUTH_JWKS_URL`) reads the issuer's JWKS over HTTP instead.
  */
 import { sha256Hex } from '../config/store.ts';
+import { createAuthFlowServices, type AuthFlowServices, type AuthFlowSettings } from '../logic/auth/flow-context.ts';
 import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
+import { generateStateKey, stateKeyFromSetting } from '../logic/auth/state.ts';
 import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import type { AuthDeps } from '../routes/deps.ts';
@@ -18,6 +20,34 @@ export interface AuthSetup {
   /** Re-reads the keystore file now (SIGHUP); no-op without one. */
   reload(): Promise<void>;
   stop(): void;
+}
+
+/** The login flows' settings, from DiracX's variables (and ours for the rate limits). */
+export function authFlowSettings(settings: Settings): AuthFlowSettings {
+  return {
+    diracClientId: settings.DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID,
+    allowedRedirects: settings.DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS,
+    deviceFlowExpirationSeconds: settings.DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS,
+    authorizationFlowExpirationSeconds: settings.DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS,
+    completedFlowRetentionMinutes: settings.DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES,
+    accessTokenExpireMinutes: settings.DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES,
+    refreshTokenExpireMinutes: settings.DIRACX_SERVICE_AUTH_REFRESH_TOKEN_EXPIRE_MINUTES,
+    devicePollIntervalSeconds: 2,
+    legacyExchangeHashedApiKey: settings.DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY,
+    tokenRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE,
+    trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
+  };
+}
+
+/** The flow services; without a configured state key, a random one (flows then stay on this process). */
+async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServices> {
+  const configured = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
+  if (!configured) {
+    log.warn('generated a development auth state key; set DIRACX_SERVICE_AUTH_STATE_KEY so that logins survive restarts and work across processes');
+  }
+  const stateKey = configured ? await stateKeyFromSetting(configured) : await generateStateKey();
+  return createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, log });
 }
 
 /** The issuer when none is configured: this server on localhost (development). */
@@ -62,7 +92,7 @@ export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logg
     log,
   });
   return {
-    auth: { issuer, verifier, keyRing, algorithms },
+    auth: { issuer, verifier, keyRing, algorithms, flows: await setUpFlows(settings, log) },
     reload: async () => {
       await watcher?.check();
     },

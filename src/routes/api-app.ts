@@ -7,12 +7,20 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { RouteCatalogue } from './access.ts';
+import { registerAuthorizeFlowRoutes } from './auth/authorize-flow.ts';
+import { registerDeviceFlowRoutes } from './auth/device-flow.ts';
+import { registerLegacyExchangeRoute } from './auth/legacy.ts';
+import { registerTokenManagementRoutes } from './auth/management.ts';
+import { registerTokenRoute } from './auth/token.ts';
 import { registerUserinfoRoute } from './auth/userinfo.ts';
 import { registerConfigRoutes } from './config.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerDocsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerJobQueryRoutes } from './jobs/query.ts';
+import { registerJobStatusRoutes } from './jobs/status.ts';
+import { registerJobSubmissionRoutes } from './jobs/submission.ts';
 import { validationHook } from './validation.ts';
 import { registerWellKnownRoutes } from './well-known.ts';
 
@@ -31,6 +39,14 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerConfigRoutes(app, deps, catalogue);
   registerWellKnownRoutes(app, deps, catalogue);
   registerUserinfoRoute(app, deps, catalogue);
+  registerDeviceFlowRoutes(app, deps, catalogue);
+  registerAuthorizeFlowRoutes(app, deps, catalogue);
+  registerTokenRoute(app, deps, catalogue);
+  registerTokenManagementRoutes(app, deps, catalogue);
+  registerLegacyExchangeRoute(app, deps, catalogue);
+  registerJobSubmissionRoutes(app, deps, catalogue);
+  registerJobQueryRoutes(app, deps, catalogue);
+  registerJobStatusRoutes(app, deps, catalogue);
   registerDocsRoutes(app, catalogue);
   app.openAPIRegistry.registerComponent('securitySchemes', 'OAuth2AuthorizationCodeBearer', {
     type: 'oauth2',

@@ -4,6 +4,7 @@
  */
 import type { ConfigSource } from '../config/store.ts';
 import type { Database } from '../db/database.ts';
+import type { AuthFlowServices } from '../logic/auth/flow-context.ts';
 import type { KeyRing } from '../logic/auth/key-ring.ts';
 import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
@@ -16,6 +17,8 @@ export interface AuthDeps {
   keyRing: KeyRing;
   /** Algorithms accepted on tokens, advertised in discovery. */
   algorithms: readonly string[];
+  /** Login flows and token endpoint: settings, state key, IdP client, limiters, clock. */
+  flows: AuthFlowServices;
 }
 
 export interface ApiDeps {

@@ -5,7 +5,15 @@
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { AccessGuard } from './access.ts';
 
+/** What the server knows about the connection, handed to `createHandler`'s fetch (optional). */
+export interface ConnectionInfo {
+  /** The peer's IP address (a reverse proxy's, when there is one). */
+  remoteAddress?: string | undefined;
+}
+
 export type ApiEnv = {
+  /** May be missing at runtime when an app is fetched directly (tests): read with `?.`. */
+  Bindings: ConnectionInfo;
   Variables: {
     requestId: string;
     /** The verified caller; set on every route that is not public. */

@@ -1,9 +1,12 @@
 /**
  * @module routes/wire-errors
  * The one place that turns errors into HTTP responses, in DiracX's shape `{"detail": ...}`.
- * Domain errors map through a table checked for completeness by the compiler; anything else
- * is a server fault: logged in full, answered with a generic 500, never reflected.
+ * Domain errors map through a table checked for completeness by the compiler; Hono's own
+ * client errors (415 for a body that is not the declared media type, a malformed body) keep
+ * their status; anything else is a server fault: logged in full, answered with a generic 500,
+ * never reflected.
  */
+import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../logic/errors.ts';
 import { DiracxError, OAuthError, RateLimitedError, UnavailableError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
@@ -17,6 +20,7 @@ export const STATUS_BY_CODE = {
   CONFLICT: 409,
   UNAVAILABLE: 503,
   RATE_LIMITED: 429,
+  UPSTREAM: 502,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -32,7 +36,8 @@ export function detailResponse(status: number, detail: unknown, headers: Record<
 
 /** RFC 6749 §5.2 error body; 401 carries a Bearer challenge naming the error. */
 function oauthResponse(status: number, err: OAuthError): Response {
-  const body = err.description === undefined ? { error: err.error } : { error: err.error, error_description: err.description };
+  const body: Record<string, string> = err.description === undefined ? { error: err.error } : { error: err.error, error_description: err.description };
+  if (err.echoDetail && err.description !== undefined) body.detail = err.description;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   if (status === 401) headers['www-authenticate'] = `Bearer error="${err.error}"`;
   return new Response(JSON.stringify(body), { status, headers });
@@ -40,6 +45,7 @@ function oauthResponse(status: number, err: OAuthError): Response {
 
 /** Maps any thrown value to the response a client sees. */
 export function toHttpResponse(err: unknown, log: Logger): Response {
+  if (err instanceof HTTPException && err.status < 500) return detailResponse(err.status, err.message || 'Bad request');
   if (!(err instanceof DiracxError)) {
     log.error('unhandled error', errorFields(err));
     return detailResponse(500, 'Internal server error');
@@ -58,6 +64,9 @@ export function toHttpResponse(err: unknown, log: Logger): Response {
       const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : 60;
       return detailResponse(status, err.detail, { 'retry-after': String(retryAfter) });
     }
+    case 'UPSTREAM':
+      log.warn('upstream server failed', { detail: err.message });
+      return detailResponse(status, err.detail);
     case 'INTERNAL':
       log.error('internal error', errorFields(err));
       return detailResponse(status, 'Internal server error');

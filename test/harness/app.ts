@@ -9,7 +9,7 @@ import { createHandler, type FetchHandler, type HandlerOptions } from '../../src
 import { createJsonLogger } from '../../src/logic/logger.ts';
 import { PolicyRegistry } from '../../src/policies/registry.ts';
 import type { ApiDeps } from '../../src/routes/deps.ts';
-import { createTestAuth, type TestAuth } from './auth.ts';
+import { createTestAuth, type TestAuth, type TestFlowOptions } from './auth.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface TestApp {
@@ -38,6 +38,8 @@ export interface TestAppOverrides {
   database?: Database;
   config?: ConfigStore;
   options?: Partial<HandlerOptions>;
+  /** Login-flow settings, clock and IdP fetch. */
+  flows?: TestFlowOptions;
 }
 
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
@@ -47,7 +49,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   const config = overrides.config ?? new ConfigStore(defaults);
   const logs: Record<string, unknown>[] = [];
   const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
-  const tokens = await createTestAuth(defaults.config, log);
+  const tokens = await createTestAuth(defaults.config, log, overrides.flows);
   const options = { ...DEFAULT_TEST_OPTIONS, ...overrides.options };
   const handler = createHandler({ database, config, log, auth: tokens.auth, options });
   const apiDeps: ApiDeps = {

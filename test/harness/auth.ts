@@ -5,8 +5,15 @@
 import { SignJWT, type JWTPayload } from 'jose';
 import type { Config } from '../../src/config/schema.ts';
 import { subFromPreferredUsername } from '../../src/config/schema.ts';
+import {
+  createAuthFlowServices,
+  DEFAULT_AUTH_FLOW_SETTINGS,
+  type AuthFlowSettings,
+} from '../../src/logic/auth/flow-context.ts';
+import type { FetchLike } from '../../src/logic/auth/idp-client.ts';
 import { LocalKeyRing } from '../../src/logic/auth/key-ring.ts';
 import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
+import { generateStateKey } from '../../src/logic/auth/state.ts';
 import { issueAccessToken, signToken } from '../../src/logic/auth/tokens.ts';
 import { createAccessTokenVerifier } from '../../src/logic/auth/verify.ts';
 import type { Logger } from '../../src/logic/logger.ts';
@@ -25,7 +32,16 @@ export interface TestAuth {
   sign(claims: JWTPayload): Promise<string>;
 }
 
-export async function createTestAuth(config: Config, log: Logger): Promise<TestAuth> {
+/** How the login flows of a test app differ from DiracX's defaults. */
+export interface TestFlowOptions {
+  settings?: Partial<AuthFlowSettings>;
+  /** The flows' clock (default: the system clock). */
+  now?: () => Date;
+  /** HTTP towards identity providers (default: the global fetch). */
+  fetch?: FetchLike;
+}
+
+export async function createTestAuth(config: Config, log: Logger, flowOptions: TestFlowOptions = {}): Promise<TestAuth> {
   const keystore = await generateKeystore('Ed25519');
   const ring = new LocalKeyRing(keystore);
   const verifier = createAccessTokenVerifier({
@@ -36,7 +52,19 @@ export async function createTestAuth(config: Config, log: Logger): Promise<TestA
     log,
   });
   return {
-    auth: { issuer: TEST_ISSUER, verifier, keyRing: ring, algorithms: TEST_ALGORITHMS },
+    auth: {
+      issuer: TEST_ISSUER,
+      verifier,
+      keyRing: ring,
+      algorithms: TEST_ALGORITHMS,
+      flows: createAuthFlowServices({
+        settings: { ...DEFAULT_AUTH_FLOW_SETTINGS, ...flowOptions.settings },
+        stateKey: await generateStateKey(),
+        log,
+        ...(flowOptions.now ? { now: flowOptions.now } : {}),
+        ...(flowOptions.fetch ? { fetch: flowOptions.fetch } : {}),
+      }),
+    },
     ring,
     keystore,
     tokenFor: (vo, group, preferredUsername, options) =>

@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { postgresServerAvailability, startPrivatePostgres, type PrivatePostgres } from '../harness/postgres-cluster.ts';
 import { startServer, waitFor, type RunningServer } from '../harness/server-process.ts';
 
-// Also covers the hooks; bunfig.toml's `[test] timeout` is not read by Bun (default 5 s).
-
 const availability = postgresServerAvailability();
 const required = Bun.env.DIRACX_REQUIRE_POSTGRES_TESTS === '1';
 

@@ -17,8 +17,6 @@ import {
   type RunningServer,
 } from '../harness/server-process.ts';
 
-// Also covers the hooks; bunfig.toml's `[test] timeout` is not read by Bun (default 5 s).
-
 const START_PREFIX = 'diracx: cannot start: ';
 
 /** The Authorization header of chaen, an ordinary lhcb user, for the test servers. */

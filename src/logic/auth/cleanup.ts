@@ -1,0 +1,36 @@
+/**
+ * @module logic/auth/cleanup
+ * The AuthDB clean-up (DiracX's `cleanup_expired_data`): device and authorization flows older
+ * than the completed-flow retention are deleted, and so are refresh tokens past their `exp`
+ * (DiracX drops monthly partitions after a retention period instead; an expired refresh token
+ * is refused on its own `exp`, so its row has no use left). Meant to run periodically.
+ */
+import type { Database } from '../../db/database.ts';
+import { deleteExpiredFlows, deleteExpiredRefreshTokens } from '../../db/auth.ts';
+import type { Logger } from '../logger.ts';
+
+export interface CleanupContext {
+  database: Database;
+  settings: { completedFlowRetentionMinutes: number };
+  now: () => Date;
+  log: Logger;
+}
+
+export interface CleanupResult {
+  deviceFlows: number;
+  authorizationFlows: number;
+  refreshTokens: number;
+}
+
+/** Deletes expired flows and refresh tokens; returns how many of each. */
+export async function cleanupExpiredAuthData(ctx: CleanupContext): Promise<CleanupResult> {
+  const now = ctx.now();
+  const flowsBefore = new Date(now.getTime() - ctx.settings.completedFlowRetentionMinutes * 60_000);
+  const result = await ctx.database.transaction(async (tx) => {
+    const flows = await deleteExpiredFlows(tx, flowsBefore);
+    const refreshTokens = await deleteExpiredRefreshTokens(tx, now);
+    return { ...flows, refreshTokens };
+  });
+  ctx.log.info('auth database cleaned up', { ...result });
+  return result;
+}

@@ -1,0 +1,116 @@
+/**
+ * @module logic/auth/flow-context
+ * What the login flows and the token endpoint need: their settings (DiracX's `AuthSettings`),
+ * the long-lived services of a process (state key, IdP client with its caches, rate limiters,
+ * device poll tracker, clock) and, per request, the database, the current configuration and
+ * the token keys. Built once per process by `createAuthFlowServices`; no HTTP here.
+ */
+import type { Config } from '../../config/schema.ts';
+import type { Database } from '../../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { IdpClient, type FetchLike } from './idp-client.ts';
+import type { KeyRing } from './key-ring.ts';
+import { DevicePollTracker, SlidingWindowLimiter } from './rate-limit.ts';
+
+export interface AuthFlowSettings {
+  /** The one OAuth client id of DiracX's own clients (`DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID`). */
+  diracClientId: string;
+  /** Where the authorization-code flow may send a browser back to. */
+  allowedRedirects: readonly string[];
+  deviceFlowExpirationSeconds: number;
+  authorizationFlowExpirationSeconds: number;
+  /** Flows older than this are deleted by the clean-up. */
+  completedFlowRetentionMinutes: number;
+  accessTokenExpireMinutes: number;
+  refreshTokenExpireMinutes: number;
+  /**
+   * Polling interval advertised with a device code (RFC 8628 `interval`). 2 s because DiracX's
+   * CLI polls every 2 s regardless and treats any error but `authorization_pending` as fatal.
+   */
+  devicePollIntervalSeconds: number;
+  /** Hex SHA-256 of the legacy exchange API key; the endpoint is disabled when unset. */
+  legacyExchangeHashedApiKey: string | undefined;
+  /** Attempts per minute per client id and caller address at the token endpoint (0: no limit). */
+  tokenRateLimitPerMinute: number;
+  /**
+   * Flow starts per minute per client id and caller address (0: no limit): device
+   * authorizations, user-code lookups and authorization requests.
+   */
+  loginRateLimitPerMinute: number;
+  /** Reverse proxies whose `X-Forwarded-For` names the caller (exact addresses). */
+  trustedProxies: readonly string[];
+}
+
+/** DiracX's defaults. */
+export const DEFAULT_AUTH_FLOW_SETTINGS: AuthFlowSettings = {
+  diracClientId: 'myDIRACClientID',
+  allowedRedirects: [],
+  deviceFlowExpirationSeconds: 600,
+  authorizationFlowExpirationSeconds: 300,
+  completedFlowRetentionMinutes: 60,
+  accessTokenExpireMinutes: 20,
+  refreshTokenExpireMinutes: 60,
+  devicePollIntervalSeconds: 2,
+  legacyExchangeHashedApiKey: undefined,
+  tokenRateLimitPerMinute: 300,
+  loginRateLimitPerMinute: 30,
+  trustedProxies: ['127.0.0.1', '::1'],
+};
+
+/** A device-code poll this much sooner than the interval still counts as on time (network jitter). */
+const POLL_JITTER_MS = 500;
+
+/** Long-lived services of a process. */
+export interface AuthFlowServices {
+  readonly settings: AuthFlowSettings;
+  /** Seals the state passed through the IdP (see `state.ts`). */
+  readonly stateKey: CryptoKey;
+  readonly idp: IdpClient;
+  readonly now: () => Date;
+  readonly devicePolls: DevicePollTracker;
+  readonly limits: { readonly token: SlidingWindowLimiter; readonly login: SlidingWindowLimiter };
+}
+
+export interface AuthFlowServicesOptions {
+  settings: AuthFlowSettings;
+  stateKey: CryptoKey;
+  log: Logger;
+  /** Defaults to the system clock. */
+  now?: () => Date;
+  /** HTTP towards identity providers; defaults to the global `fetch`. */
+  fetch?: FetchLike;
+}
+
+export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFlowServices {
+  const { settings } = options;
+  const now = options.now ?? (() => new Date());
+  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  return {
+    settings,
+    stateKey: options.stateKey,
+    idp: new IdpClient({ fetch: fetchImpl, now, log: options.log }),
+    now,
+    devicePolls: new DevicePollTracker(
+      Math.max(0, settings.devicePollIntervalSeconds * 1000 - POLL_JITTER_MS),
+      settings.deviceFlowExpirationSeconds * 1000,
+    ),
+    limits: {
+      token: new SlidingWindowLimiter(settings.tokenRateLimitPerMinute, 60_000),
+      login: new SlidingWindowLimiter(settings.loginRateLimitPerMinute, 60_000),
+    },
+  };
+}
+
+/** Everything a flow or grant function receives: the process services plus this request's view. */
+export interface AuthFlowContext extends AuthFlowServices {
+  readonly database: Database;
+  readonly config: Config;
+  /** Our issuer (`iss` of the access tokens we mint). */
+  readonly issuer: string;
+  readonly keyRing: KeyRing;
+  /** Algorithms accepted on our own tokens (refresh tokens are checked against them). */
+  readonly algorithms: readonly string[];
+  /** Security properties this installation knows (scope validation). */
+  readonly availableProperties: ReadonlySet<string>;
+  readonly log: Logger;
+}

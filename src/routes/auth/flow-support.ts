@@ -1,0 +1,50 @@
+/**
+ * @module routes/auth/flow-support
+ * What every login-flow route shares: the logic context for this request (process services
+ * plus the current configuration), the request URL without its query (DiracX builds its
+ * callback and verification URLs from it, as FastAPI's `request.url.replace(query="")`), and
+ * the per-caller rate limits (client id and caller address), answered with 429.
+ */
+import type { Context } from 'hono';
+import { SECURITY_PROPERTIES } from '../../config/properties.ts';
+import type { AuthFlowContext } from '../../logic/auth/flow-context.ts';
+import type { SlidingWindowLimiter } from '../../logic/auth/rate-limit.ts';
+import { clientAddress } from '../client-address.ts';
+import type { ApiDeps } from '../deps.ts';
+import type { ApiEnv } from '../env.ts';
+
+const AVAILABLE_PROPERTIES: ReadonlySet<string> = new Set(SECURITY_PROPERTIES);
+
+/** The logic context of one request. */
+export function flowContext(deps: ApiDeps): AuthFlowContext {
+  return {
+    ...deps.auth.flows,
+    database: deps.database,
+    config: deps.config.current().config,
+    issuer: deps.auth.issuer,
+    keyRing: deps.auth.keyRing,
+    algorithms: deps.auth.algorithms,
+    availableProperties: AVAILABLE_PROPERTIES,
+    log: deps.log,
+  };
+}
+
+/** `scheme://host/path` of the request, without query or fragment. */
+export function urlWithoutQuery(c: Context<ApiEnv>): string {
+  const url = new URL(c.req.url);
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
+ * Counts one attempt of this caller (`clientId` at its address) against `limiter`.
+ * @throws RateLimitedError when the caller is over the limit.
+ */
+export function limitCaller(c: Context<ApiEnv>, deps: ApiDeps, limiter: SlidingWindowLimiter, clientId: string): void {
+  const address = clientAddress(
+    c.env?.remoteAddress,
+    c.req.header('x-forwarded-for'),
+    deps.auth.flows.settings.trustedProxies,
+  );
+  // JSON-encoded so that no client id can forge another caller's key.
+  limiter.hit(JSON.stringify([clientId, address]), deps.auth.flows.now().getTime());
+}

@@ -1,0 +1,64 @@
+/**
+ * @module routes/auth/token
+ * `POST /api/auth/token` (DiracX's `auth_get_oidc_token`), public, form-encoded: dispatches on
+ * `grant_type` to the grants of `logic/auth/grants/registry.ts`. The documented form lists
+ * every grant's fields; each grant's own fields are validated before it runs (FastAPI-style
+ * 422). Successful answers are DiracX's `TokenResponse` with `Cache-Control: no-store`
+ * (RFC 6749 §5.1). Attempts are rate limited per `client_id` and caller address.
+ */
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { TOKEN_GRANTS } from '../../logic/auth/grants/registry.ts';
+import { defineRoute, type RouteCatalogue } from '../access.ts';
+import type { ApiDeps } from '../deps.ts';
+import type { ApiEnv } from '../env.ts';
+import { toValidationDetail } from '../validation.ts';
+import { flowContext, limitCaller, urlWithoutQuery } from './flow-support.ts';
+
+export const TokenResponseSchema = z.object({
+  access_token: z.string(),
+  expires_in: z.number().int(),
+  token_type: z.string(),
+  refresh_token: z.string().optional(),
+});
+
+/** The form: `grant_type` (one of the registered grants) plus every grant's fields, optional. */
+function tokenFormSchema(): z.ZodObject {
+  const grantTypes = [...TOKEN_GRANTS.keys()] as [string, ...string[]];
+  const fields: Record<string, z.ZodOptional> = {};
+  for (const grant of TOKEN_GRANTS.values()) {
+    for (const [name, field] of Object.entries(grant.fields)) fields[name] ??= z.optional(field);
+  }
+  return z.object({ grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }), ...fields });
+}
+
+const ErrorBodySchema = z.record(z.string(), z.unknown());
+
+export function registerTokenRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
+  const route = defineRoute(catalogue, deps, { kind: 'public' }, {
+    method: 'post',
+    path: '/api/auth/token',
+    operationId: 'auth_get_oidc_token',
+    tags: ['auth'],
+    summary: 'Get Oidc Token',
+    description: 'Token endpoint to retrieve the token at the end of a flow.',
+    request: {
+      body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: tokenFormSchema() } } },
+    },
+    responses: {
+      200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } },
+      422: { description: 'Validation error', content: { 'application/json': { schema: ErrorBodySchema } } },
+    },
+  });
+  app.openapi(route, async (c) => {
+    const form: Record<string, unknown> = c.req.valid('form');
+    const grant = TOKEN_GRANTS.get(String(form.grant_type));
+    limitCaller(c, deps, deps.auth.flows.limits.token, typeof form.client_id === 'string' ? form.client_id : '');
+    const prepared = grant?.prepare(form);
+    if (!prepared?.ok) return c.json({ detail: toValidationDetail('form', prepared?.issues ?? []) }, 422);
+    const tokens = await prepared.issue(flowContext(deps), {
+      endpointUrl: urlWithoutQuery(c),
+      authorization: c.req.header('authorization'),
+    });
+    return c.json(tokens, 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  });
+}

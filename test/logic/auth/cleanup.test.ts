@@ -1,0 +1,54 @@
+/**
+ * The AuthDB clean-up: flows older than the completed-flow retention and refresh tokens past
+ * their expiry are deleted; younger flows and live tokens stay.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { insertAuthorizationFlow, insertDeviceFlow, insertRefreshToken, listRefreshTokens } from '../../../src/db/auth.ts';
+import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
+import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
+import { createJsonLogger } from '../../../src/logic/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { FIXTURE_TIMEOUT_MS } from '../../harness/login.ts';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const minutesAgo = (m: number): Date => new Date(NOW.getTime() - m * 60_000);
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+}, FIXTURE_TIMEOUT_MS);
+afterAll(() => db.dispose(), FIXTURE_TIMEOUT_MS);
+
+describe('cleanupExpiredAuthData', () => {
+  it('deletes flows past the retention and expired refresh tokens, and nothing else', async () => {
+    const { database } = db;
+    await database.transaction(async (tx) => {
+      for (const [code, age] of [['OLDOLDOL', 61], ['NEWNEWNE', 59]] as const) {
+        await insertDeviceFlow(tx, { userCode: code, deviceCodeHash: code, clientId: 'c', scope: 'vo:lhcb', creationTime: minutesAgo(age) });
+      }
+      for (const age of [61, 59]) {
+        await insertAuthorizationFlow(tx, {
+          uuid: newUuid7(minutesAgo(age)),
+          clientId: 'c',
+          scope: 'vo:lhcb',
+          codeChallenge: 'x',
+          codeChallengeMethod: 'S256',
+          redirectUri: 'http://x',
+          creationTime: minutesAgo(age),
+        });
+      }
+      await insertRefreshToken(tx, { jti: newUuid7(minutesAgo(120)), sub: 'lhcb:a', scope: 'vo:lhcb', expiresAt: minutesAgo(1) });
+      await insertRefreshToken(tx, { jti: newUuid7(minutesAgo(120)), sub: 'lhcb:a', scope: 'vo:lhcb', expiresAt: minutesAgo(-1) });
+    });
+    const result = await cleanupExpiredAuthData({
+      database,
+      settings: { completedFlowRetentionMinutes: 60 },
+      now: () => NOW,
+      log: createJsonLogger('error'),
+    });
+    expect(result).toEqual({ deviceFlows: 1, authorizationFlows: 1, refreshTokens: 1 });
+    expect(await database.transaction((tx) => listRefreshTokens(tx, { includeRevoked: true }))).toHaveLength(1);
+    const again = await cleanupExpiredAuthData({ database, settings: { completedFlowRetentionMinutes: 60 }, now: () => NOW, log: createJsonLogger('error') });
+    expect(again).toEqual({ deviceFlows: 0, authorizationFlows: 0, refreshTokens: 0 });
+  });
+});
