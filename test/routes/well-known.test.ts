@@ -30,9 +30,10 @@ describe('GET /.well-known/openid-configuration', () => {
       jwks_uri: 'https://diracx.example:8443/.well-known/jwks.json',
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['none'],
     });
     expect(doc.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:device_code');
+    expect(doc.grant_types_supported).toContain('client_credentials');
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
   });
 
   it('lists VO and group scopes from the Registry, then every property', async () => {

@@ -52,11 +52,12 @@ export function openIdConfiguration(
     device_authorization_endpoint: endpoints.deviceAuthorization,
     revocation_endpoint: endpoints.revocation,
     jwks_uri: endpoints.jwks,
-    grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+    // DiracX lists its two login grants; we also serve refresh and client credentials (agents).
+    grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
     scopes_supported: scopes,
     response_types_supported: ['code'],
     token_endpoint_auth_signing_alg_values_supported: [...algorithms],
-    token_endpoint_auth_methods_supported: ['none'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     code_challenge_methods_supported: ['S256'],
   };
 }

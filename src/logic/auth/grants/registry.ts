@@ -6,6 +6,7 @@
  * first).
  */
 import { authorizationCodeGrant } from './authorization-code.ts';
+import { clientCredentialsGrant } from './client-credentials.ts';
 import type { TokenGrant } from './define.ts';
 import { deviceCodeGrant } from './device-code.ts';
 import { refreshTokenGrant } from './refresh-token.ts';
@@ -23,4 +24,5 @@ export const TOKEN_GRANTS: ReadonlyMap<string, TokenGrant> = byGrantType([
   authorizationCodeGrant,
   deviceCodeGrant,
   refreshTokenGrant,
+  clientCredentialsGrant,
 ]);
