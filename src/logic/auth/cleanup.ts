@@ -3,10 +3,12 @@
  * The AuthDB clean-up (DiracX's `cleanup_expired_data`): device and authorization flows older
  * than the completed-flow retention are deleted, and so are refresh tokens past their `exp`
  * (DiracX drops monthly partitions after a retention period instead; an expired refresh token
- * is refused on its own `exp`, so its row has no use left). Meant to run periodically.
+ * is refused on its own `exp`, so its row has no use left), and so are the ids of expired client
+ * assertions (an expired assertion is refused on its own `exp`). Meant to run periodically.
  */
 import type { Database } from '../../db/database.ts';
 import { deleteExpiredFlows, deleteExpiredRefreshTokens } from '../../db/auth.ts';
+import { deleteExpiredClientAssertions } from '../../db/client-assertions.ts';
 import type { Logger } from '../logger.ts';
 
 export interface CleanupContext {
@@ -20,6 +22,7 @@ export interface CleanupResult {
   deviceFlows: number;
   authorizationFlows: number;
   refreshTokens: number;
+  clientAssertions: number;
 }
 
 /** Deletes expired flows and refresh tokens; returns how many of each. */
@@ -29,7 +32,8 @@ export async function cleanupExpiredAuthData(ctx: CleanupContext): Promise<Clean
   const result = await ctx.database.transaction(async (tx) => {
     const flows = await deleteExpiredFlows(tx, flowsBefore);
     const refreshTokens = await deleteExpiredRefreshTokens(tx, now);
-    return { ...flows, refreshTokens };
+    const clientAssertions = await deleteExpiredClientAssertions(tx, now);
+    return { ...flows, refreshTokens, clientAssertions };
   });
   ctx.log.info('auth database cleaned up', { ...result });
   return result;

@@ -1,9 +1,11 @@
 /**
  * The AuthDB clean-up: flows older than the completed-flow retention and refresh tokens past
- * their expiry are deleted; younger flows and live tokens stay.
+ * their expiry, and ids of expired client assertions, are deleted; younger flows, live tokens
+ * and live assertion ids stay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { insertAuthorizationFlow, insertDeviceFlow, insertRefreshToken, listRefreshTokens } from '../../../src/db/auth.ts';
+import { recordClientAssertion } from '../../../src/db/client-assertions.ts';
 import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
 import { createJsonLogger } from '../../../src/logic/logger.ts';
@@ -39,6 +41,8 @@ describe('cleanupExpiredAuthData', () => {
       }
       await insertRefreshToken(tx, { jti: newUuid7(minutesAgo(120)), sub: 'lhcb:a', scope: 'vo:lhcb', expiresAt: minutesAgo(1) });
       await insertRefreshToken(tx, { jti: newUuid7(minutesAgo(120)), sub: 'lhcb:a', scope: 'vo:lhcb', expiresAt: minutesAgo(-1) });
+      await recordClientAssertion(tx, { clientId: 'agent', jti: 'old', expiresAt: minutesAgo(1) });
+      await recordClientAssertion(tx, { clientId: 'agent', jti: 'live', expiresAt: minutesAgo(-1) });
     });
     const result = await cleanupExpiredAuthData({
       database,
@@ -46,9 +50,11 @@ describe('cleanupExpiredAuthData', () => {
       now: () => NOW,
       log: createJsonLogger('error'),
     });
-    expect(result).toEqual({ deviceFlows: 1, authorizationFlows: 1, refreshTokens: 1 });
+    expect(result).toEqual({ deviceFlows: 1, authorizationFlows: 1, refreshTokens: 1, clientAssertions: 1 });
     expect(await database.transaction((tx) => listRefreshTokens(tx, { includeRevoked: true }))).toHaveLength(1);
     const again = await cleanupExpiredAuthData({ database, settings: { completedFlowRetentionMinutes: 60 }, now: () => NOW, log: createJsonLogger('error') });
-    expect(again).toEqual({ deviceFlows: 0, authorizationFlows: 0, refreshTokens: 0 });
+    expect(again).toEqual({ deviceFlows: 0, authorizationFlows: 0, refreshTokens: 0, clientAssertions: 0 });
+    // The live assertion id is still there: using it again is a replay.
+    expect(await database.transaction((tx) => recordClientAssertion(tx, { clientId: 'agent', jti: 'live', expiresAt: minutesAgo(-1) }))).toBe('replayed');
   });
 });
