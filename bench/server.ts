@@ -1,0 +1,87 @@
+/**
+ * Benchmark plumbing: starts the real server (`src/server.ts`) on a free port with a fresh
+ * keystore (embedded in-memory database, or DATABASE_URL when set) and mints tokens for users
+ * of the shipped configuration with that keystore.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../src/config/file-source.ts';
+import { subFromPreferredUsername } from '../src/config/schema.ts';
+import { generateKeystore, type Keystore } from '../src/logic/auth/keystore.ts';
+import { issueAccessToken } from '../src/logic/auth/tokens.ts';
+import { writeKeystoreFile } from '../src/process/keystore-source.ts';
+
+const ISSUER = 'http://bench.invalid';
+
+export interface BenchServer {
+  url: string;
+  token(vo: string, group: string, user: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(): Promise<BenchServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'diracx-bench-'));
+  const keystore: Keystore = await generateKeystore();
+  const keystorePath = join(dir, 'keystore.json');
+  await writeKeystoreFile(keystorePath, keystore);
+  const proc = Bun.spawn({
+    cmd: [process.execPath, 'run', 'src/server.ts'],
+    cwd: new URL('..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      PORT: '0',
+      DIRACX_DATA_DIR: 'memory://',
+      DIRACX_ACCESS_LOG: 'false',
+      DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystorePath,
+      DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER,
+      DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
+    },
+    stdout: 'pipe',
+    stderr: 'inherit',
+  });
+  const reader = proc.stdout.getReader();
+  let buffered = '';
+  let url = '';
+  while (!url) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('the server exited before listening');
+    buffered += new TextDecoder().decode(value);
+    const match = /"msg":"listening","url":"http:\/\/[^:]+:(\d+)\//.exec(buffered);
+    if (match) url = `http://127.0.0.1:${match[1]}`;
+  }
+  void (async () => {
+    while (!(await reader.read()).done);
+  })();
+  const { config } = await loadConfigFile(DEFAULT_CONFIG_PATH);
+  return {
+    url,
+    async token(vo, group, user) {
+      const idpSub = subFromPreferredUsername(config.Registry[vo]!, user)!;
+      const properties = config.Registry[vo]!.Groups[group]!.Properties;
+      const issued = await issueAccessToken(keystore, ISSUER, { vo, group, properties, idpSub, preferredUsername: user, lifetimeSeconds: 3600 }, new Date());
+      return issued.token;
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await proc.exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Milliseconds of each run of `fn`, in order. */
+export async function time(runs: number, fn: () => Promise<void>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
