@@ -23,11 +23,12 @@ describe(`database (${TEST_DRIVER})`, () => {
     expect(t.database.driver).toBe(TEST_DRIVER);
   });
 
-  it('creates the JobDB, JobLoggingDB, TaskQueueDB and AuthDB tables with DiracX names', async () => {
+  it('creates the JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB and AuthDB tables with DiracX names', async () => {
     const rows = await t.database.query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    const names = rows.map((r) => r.table_name);
+    // Sorted here: PostgreSQL's collation and PGlite's (C) order mixed-case names differently.
+    const names = rows.map((r) => r.table_name).sort();
     expect(names).toEqual([
       'AuthorizationFlows',
       'ClientAssertions',
@@ -37,9 +38,15 @@ describe(`database (${TEST_DRIVER})`, () => {
       'JobCommands',
       'JobJDLs',
       'JobParametersDocs',
+      'JobToPilotMapping',
       'Jobs',
       'LoggingInfo',
+      'PilotAgents',
+      'PilotOutput',
       'RefreshTokens',
+      'sb_EntityMapping',
+      'sb_Owners',
+      'sb_SandBoxes',
       'tq_Jobs',
       'tq_TaskQueues',
     ]);
@@ -48,7 +55,7 @@ describe(`database (${TEST_DRIVER})`, () => {
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
     const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows).toEqual([{ n: 5 }]);
+    expect(rows).toEqual([{ n: 6 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {

@@ -8,6 +8,8 @@ import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './j
 import { loggingInfo } from './job-logging.ts';
 import { jobParameters } from './job-parameters.ts';
 import { taskQueueJobs, taskQueues } from './task-queue.ts';
+import { jobToPilotMapping, pilotAgents, pilotOutput } from './pilots.ts';
+import { sandboxEntityMapping, sandboxes, sandboxOwners } from './sandboxes.ts';
 
 export const schema = {
   jobJdls,
@@ -23,5 +25,11 @@ export const schema = {
   authorizationFlows,
   refreshTokens,
   clientAssertions,
+  sandboxOwners,
+  sandboxes,
+  sandboxEntityMapping,
+  pilotAgents,
+  jobToPilotMapping,
+  pilotOutput,
 };
 export type Schema = typeof schema;
