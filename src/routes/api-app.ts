@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerJobQueryRoutes } from './jobs/query.ts';
 import { registerJobStatusRoutes } from './jobs/status.ts';
 import { registerJobSubmissionRoutes } from './jobs/submission.ts';
+import { registerPilotRoutes } from './pilots.ts';
 import { validationHook } from './validation.ts';
 import { registerWellKnownRoutes } from './well-known.ts';
 
@@ -47,6 +48,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerJobSubmissionRoutes(app, deps, catalogue);
   registerJobQueryRoutes(app, deps, catalogue);
   registerJobStatusRoutes(app, deps, catalogue);
+  registerPilotRoutes(app, deps, catalogue);
   registerDocsRoutes(app, catalogue);
   app.openAPIRegistry.registerComponent('securitySchemes', 'OAuth2AuthorizationCodeBearer', {
     type: 'oauth2',
