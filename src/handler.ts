@@ -11,6 +11,7 @@ import { cors } from 'hono/cors';
 import type { ConfigSource } from './config/store.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logic/logger.ts';
+import type { SandboxDeps } from './logic/sandboxes/models.ts';
 import { PolicyRegistry } from './policies/registry.ts';
 import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
@@ -40,6 +41,8 @@ export interface HandlerDeps {
   policies?: PolicyRegistry;
   /** Request id factory, injectable for tests; a random UUID by default. */
   newRequestId?: () => string;
+  /** The sandbox store (built by the process from its settings). */
+  sandboxes?: SandboxDeps;
 }
 
 /** The handler; `connection` (the peer address) is optional: only the rate limits use it. */
@@ -65,6 +68,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     auth: deps.auth,
     policies: deps.policies ?? new PolicyRegistry(),
     devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
+    sandboxes: deps.sandboxes,
   });
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));

@@ -15,6 +15,7 @@ import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
 import { setUpAuth } from './process/auth-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
+import { createSandboxDeps } from './storage/from-settings.ts';
 
 /** How often expired flows and refresh tokens are deleted. */
 const AUTH_CLEANUP_INTERVAL_MS = 5 * 60 * 1000;
@@ -50,11 +51,13 @@ async function main(): Promise<void> {
   const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
     fail(`token keys: ${describeError(err)}`),
   );
+  const sandboxes = await createSandboxDeps(settings, log).catch((err: unknown) => fail(`sandbox store: ${describeError(err)}`));
   const handler = createHandler({
     database,
     config,
     log,
     auth: authSetup.auth,
+    sandboxes,
     options: {
       minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
       corsOrigins: settings.DIRACX_CORS_ORIGINS,
@@ -69,6 +72,8 @@ async function main(): Promise<void> {
     fetch: (req, srv) => handler(req, { remoteAddress: srv.requestIP(req)?.address }),
     // Bun's default of 10 s would cut long responses and event streams.
     idleTimeout: 120,
+    // Uploads to the local sandbox store: the largest sandbox plus its multipart form.
+    maxRequestBodySize: Math.max(128 * 1024 * 1024, sandboxes.store.transfers?.maxUploadBodyBytes ?? 0),
   });
   const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log);
   const { flows } = authSetup.auth;

@@ -51,6 +51,34 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { error: 'expected a postgres:// or postgresql:// URL' });
 
+/** DiracX's `DIRACX_SANDBOX_STORE_S3_CLIENT_KWARGS` (the S3 client's keyword arguments), as JSON. */
+const s3ClientKwargs = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'expected a JSON object', input: v });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    // Other client options DiracX deployments may pass (e.g. botocore `config`) are ignored.
+    z.object(
+      {
+        endpoint_url: httpUrl.optional(),
+        aws_access_key_id: z.string().min(1),
+        aws_secret_access_key: z.string().min(1),
+        aws_session_token: z.string().min(1).optional(),
+        region_name: z.string().min(1).default('us-east-1'),
+      },
+      { error: 'expected a JSON object with aws_access_key_id, aws_secret_access_key, and optionally endpoint_url, region_name' },
+    ),
+  );
+
+/** Pydantic reads booleans case-insensitively (`True` is common in DiracX deployments). */
+const pyBooleanFromEnv = z.string().transform((v) => v.toLowerCase()).pipe(booleanFromEnv);
+
 /** Every variable the server reads, with its default. The README documents each one. */
 const SETTINGS_SHAPE = {
   PORT: integerFromEnv(0, 65535).default(8000),
@@ -97,6 +125,20 @@ const SETTINGS_SHAPE = {
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected the hex SHA-256 of the API key (64 hex digits)' })
     .transform((v) => v.toLowerCase())
     .optional(),
+  DIRACX_SANDBOX_STORE_BUCKET_NAME: z
+    .string()
+    .regex(/^[a-z0-9.-]{3,63}$/, { error: 'expected an S3 bucket name (3-63 of a-z 0-9 . -)' })
+    .default('sandboxes'),
+  DIRACX_SANDBOX_STORE_S3_CLIENT_KWARGS: s3ClientKwargs.optional(),
+  DIRACX_SANDBOX_STORE_AUTO_CREATE_BUCKET: pyBooleanFromEnv.default(false),
+  DIRACX_SANDBOX_STORE_URL_VALIDITY_SECONDS: integerFromEnv(1, 604800).default(300),
+  // Letters only: a full PFN `SB:<se>|...` must match DiracX's SANDBOX_PFN_REGEX.
+  DIRACX_SANDBOX_STORE_SE_NAME: z.string().regex(/^[A-Za-z]+$/, { error: 'expected letters only' }).default('SandboxSE'),
+  DIRACX_SANDBOX_STORE_MAX_SIZE_BYTES: integerFromEnv(1, 5 * 1024 ** 3).default(100 * 1024 * 1024),
+  DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: z.string().min(1).optional(),
+  DIRACX_SANDBOX_STORE_LOCAL_SECRET: stateKey.optional(),
+  DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL: httpUrl.optional(),
+  DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS: integerFromEnv(0, 36500).default(15),
 } as const;
 
 /** Values never echoed in errors: they may carry passwords. */
@@ -105,6 +147,8 @@ const SECRET_SETTINGS = new Set([
   'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE',
   'DIRACX_SERVICE_AUTH_STATE_KEY',
   'DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY',
+  'DIRACX_SANDBOX_STORE_S3_CLIENT_KWARGS',
+  'DIRACX_SANDBOX_STORE_LOCAL_SECRET',
 ]);
 
 export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {

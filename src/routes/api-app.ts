@@ -19,6 +19,7 @@ import { registerDocsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerJobQueryRoutes } from './jobs/query.ts';
+import { registerSandboxRoutes } from './jobs/sandboxes.ts';
 import { registerJobStatusRoutes } from './jobs/status.ts';
 import { registerJobSubmissionRoutes } from './jobs/submission.ts';
 import { registerPilotRoutes } from './pilots.ts';
@@ -48,6 +49,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerJobSubmissionRoutes(app, deps, catalogue);
   registerJobQueryRoutes(app, deps, catalogue);
   registerJobStatusRoutes(app, deps, catalogue);
+  registerSandboxRoutes(app, deps, catalogue);
   registerPilotRoutes(app, deps, catalogue);
   registerDocsRoutes(app, catalogue);
   app.openAPIRegistry.registerComponent('securitySchemes', 'OAuth2AuthorizationCodeBearer', {

@@ -8,6 +8,7 @@ import type { AuthFlowServices } from '../logic/auth/flow-context.ts';
 import type { KeyRing } from '../logic/auth/key-ring.ts';
 import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
+import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
 
 export interface AuthDeps {
@@ -29,4 +30,6 @@ export interface ApiDeps {
   policies: PolicyRegistry;
   /** Answer 500 when a policy route forgets its policy (tests and development). */
   devCrashOnMissedPolicy: boolean;
+  /** The sandbox store and its settings; without it the sandbox routes answer 503. */
+  sandboxes?: SandboxDeps;
 }

@@ -7,6 +7,7 @@ import { ConfigStore } from '../../src/config/store.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../../src/handler.ts';
 import { createJsonLogger } from '../../src/logic/logger.ts';
+import type { SandboxDeps } from '../../src/logic/sandboxes/models.ts';
 import { PolicyRegistry } from '../../src/policies/registry.ts';
 import type { ApiDeps } from '../../src/routes/deps.ts';
 import { createTestAuth, type TestAuth, type TestFlowOptions } from './auth.ts';
@@ -40,6 +41,8 @@ export interface TestAppOverrides {
   options?: Partial<HandlerOptions>;
   /** Login-flow settings, clock and IdP fetch. */
   flows?: TestFlowOptions;
+  /** The sandbox store; without one the sandbox routes answer 503. */
+  sandboxes?: SandboxDeps;
 }
 
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
@@ -51,7 +54,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const tokens = await createTestAuth(defaults.config, log, overrides.flows);
   const options = { ...DEFAULT_TEST_OPTIONS, ...overrides.options };
-  const handler = createHandler({ database, config, log, auth: tokens.auth, options });
+  const handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes });
   const apiDeps: ApiDeps = {
     database,
     config,
@@ -59,6 +62,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
     auth: tokens.auth,
     policies: new PolicyRegistry(),
     devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
+    sandboxes: overrides.sandboxes,
   };
   return {
     handler,

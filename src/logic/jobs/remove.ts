@@ -8,6 +8,7 @@
  */
 import { deleteLoggingRecords } from '../../db/job-logging.ts';
 import { deleteJobs } from '../../db/job-status.ts';
+import { unassignSandboxesOfJobs } from '../sandboxes/assign.ts';
 import { removeFromTaskQueues, type JobsContext } from './set-status.ts';
 
 export interface RemoveJobsResult {
@@ -20,9 +21,10 @@ export async function removeJobs(ctx: JobsContext, jobIds: readonly number[]): P
   const ids = [...new Set(jobIds)];
   if (ids.length === 0) return { removed: [] };
   return ctx.database.transaction(async (tx) => {
-    // HOOK(sandboxes): unassign the jobs' sandboxes here, as DiracX does first
-    // (`SandboxMetadataDB.unassign_sandboxes_to_jobs`), once the sandbox tables exist.
+    // Unassign the jobs' sandboxes first, as DiracX does (`unassign_sandboxes_to_jobs`); the
+    // sandbox cleaner deletes the ones no job references any more.
     // (DiracX also leaves the StorageManager's staging tasks for later: a TODO upstream.)
+    await unassignSandboxesOfJobs(tx, ids);
     await removeFromTaskQueues(tx, ids);
     // LoggingInfo has no foreign key to Jobs (it is a separate database in DiracX).
     await deleteLoggingRecords(tx, ids);

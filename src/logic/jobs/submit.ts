@@ -16,6 +16,7 @@ import type { JdlDocument } from './jdl/ast.ts';
 import { generateParametricJobs, isParametric } from './jdl/parametric.ts';
 import { parseJdl } from './jdl/parse.ts';
 import { printJdl } from './jdl/print.ts';
+import { assignInputSandboxes, inputSandboxPfns } from '../sandboxes/input.ts';
 import { checkManifest } from './manifest.ts';
 import { prepareJob } from './prepare.ts';
 
@@ -99,6 +100,7 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
       };
     });
     await insertSubmittedJobs(tx, submitted);
+    await assignInputSandboxes(tx, user, new Map(ids.map((id, i) => [id, inputSandboxPfns(descriptions[i]!)])));
     return ids.map((JobID) => ({ JobID, Status: status, MinorStatus: minorStatus, TimeStamp: now }));
   });
 }

@@ -1,0 +1,66 @@
+/**
+ * @module logic/sandboxes/models
+ * Wire models of the sandbox operations (DiracX's `core/models/sandbox.py`), with DiracX's
+ * snake_case JSON names, and the settings and dependencies the sandbox logic runs with.
+ * Routes validate with these schemas and hand the output to the logic unchanged. No I/O here.
+ */
+import { z } from 'zod';
+import type { Database } from '../../db/database.ts';
+import type { ObjectStore } from '../../storage/object-store.ts';
+import type { AuthedUser } from '../auth/user.ts';
+import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX } from './pfn.ts';
+
+/** DiracX's hard-coded `MAX_SANDBOX_SIZE_BYTES` (100 MiB), our default for the setting. */
+export const DEFAULT_MAX_SANDBOX_SIZE_BYTES = 100 * 1024 * 1024;
+
+export const SandboxInfoSchema = z.object({
+  checksum_algorithm: z.enum(['sha256']),
+  checksum: z.string().regex(/^[0-9a-fA-F]{64}$/),
+  size: z.number().int().min(1),
+  format: z.enum(['tar.bz2', 'tar.zst']),
+});
+export type SandboxInfo = z.infer<typeof SandboxInfoSchema>;
+
+export const SandboxUploadResponseSchema = z.object({
+  pfn: z.string(),
+  url: z.string().nullable(),
+  fields: z.record(z.string(), z.string()),
+});
+export type SandboxUploadResponse = z.infer<typeof SandboxUploadResponseSchema>;
+
+export const SandboxDownloadResponseSchema = z.object({ url: z.string(), expires_in: z.number().int() });
+export type SandboxDownloadResponse = z.infer<typeof SandboxDownloadResponseSchema>;
+
+/** A PFN as routes accept it (query `pfn`, the body of `PATCH .../sandbox/output`). */
+export const SandboxPfnSchema = z.string().max(MAX_PFN_LENGTH).regex(SANDBOX_PFN_REGEX);
+
+/** `GET /api/jobs/{job_id}/sandbox/{sandbox_type}`: pydantic's message for a bad literal. */
+export const SandboxTypeSchema = z.enum(['input', 'output'], { error: "Input should be 'input' or 'output'" });
+
+/** `{"Input": [pfn | null], "Output": [pfn | null]}`. */
+export const JobSandboxesSchema = z.object({ Input: z.array(z.string().nullable()), Output: z.array(z.string().nullable()) });
+export type JobSandboxes = z.infer<typeof JobSandboxesSchema>;
+
+/** DiracX's `SandboxStoreSettings`, what the logic reads of it. */
+export interface SandboxStoreSettings {
+  bucketName: string;
+  /** Letters only (`SandboxSE`): full PFNs must match `SANDBOX_PFN_REGEX`. */
+  seName: string;
+  urlValiditySeconds: number;
+  maxSizeBytes: number;
+}
+
+/** What the process hands the REST layer for sandboxes. */
+export interface SandboxDeps {
+  store: ObjectStore;
+  settings: SandboxStoreSettings;
+}
+
+/** One request's sandbox context. */
+export interface SandboxContext extends SandboxDeps {
+  database: Database;
+  user: AuthedUser;
+  now: () => Date;
+  /** Origin the client reached us at, for stores that hand out URLs on this server. */
+  origin: string;
+}

@@ -1,0 +1,170 @@
+/**
+ * @module storage/local-store
+ * The default object store when no S3 is configured: objects in a directory, and this server
+ * in the role of S3. `presignUpload` returns a URL on this server and form fields carrying an
+ * HMAC grant (key, exact size, SHA-256, expiry), so DiracX's client posts the same multipart
+ * form it posts to S3; `receiveUpload` checks the grant, the size and the checksum of the bytes
+ * before storing them. Downloads are signed, expiring URLs on this server. The directory itself
+ * is behind `BlobDirectory` (on disk: `fs-directory.ts`; in memory: `MemoryBlobDirectory`
+ * below), so this module stays Web-standard.
+ */
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../logic/errors.ts';
+import { signDownload, signUpload, verifyDownload, verifyUpload } from './local-signature.ts';
+import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type SignedTransfers, type UploadSpec, type UrlContext } from './object-store.ts';
+
+/** Where the local store's public routes live (`src/routes/jobs/sandboxes.ts`). */
+export const LOCAL_UPLOAD_PATH = '/api/jobs/sandbox/local-store/upload';
+export const LOCAL_DOWNLOAD_PATH = '/api/jobs/sandbox/local-store/download';
+
+/** Bytes by key: a directory on disk in production. Keys are checked by the store first. */
+export interface BlobDirectory {
+  /** Stores `data` at `key` atomically (readers see the old or the whole new object). */
+  write(key: string, data: Uint8Array): Promise<void>;
+  read(key: string): Promise<Blob | undefined>;
+  exists(key: string): Promise<boolean>;
+  /** Removes `key`; a missing key is not an error. */
+  remove(key: string): Promise<void>;
+}
+
+export interface LocalStoreOptions {
+  directory: BlobDirectory;
+  /** HMAC key from `importSigningSecret`. */
+  signingKey: CryptoKey;
+  /** Largest object accepted. */
+  maxSizeBytes: number;
+  /** Public base URL of this server; the request's origin when unset. */
+  publicUrl?: string | undefined;
+  now?: () => Date;
+}
+
+/** Multipart boundaries, headers and the form fields around the file. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+/** Keys are `<vo>/<group>/<user>/<alg>:<checksum>.<format>`: relative, no dot segments, no dotfiles. */
+export function isSafeKey(key: string): boolean {
+  return key.length <= 1024 && key.split('/').every((part) => part.length > 0 && !part.startsWith('.') && !/[\\\0]/.test(part));
+}
+
+function requireField(fields: Readonly<Record<string, string>>, name: string): string {
+  const value = fields[name];
+  if (value === undefined || value === '') throw new ForbiddenError(`Missing field ${name}`);
+  return value;
+}
+
+function integerField(fields: Readonly<Record<string, string>>, name: string): number {
+  const value = requireField(fields, name);
+  if (!/^\d{1,15}$/.test(value)) throw new ForbiddenError(`Invalid field ${name}`);
+  return Number(value);
+}
+
+async function sha256Base64(data: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  return btoa(String.fromCharCode(...digest));
+}
+
+export class LocalObjectStore implements ObjectStore, SignedTransfers {
+  readonly kind = 'local';
+  readonly maxUploadBodyBytes: number;
+  readonly #opts: LocalStoreOptions;
+  readonly #now: () => Date;
+
+  constructor(options: LocalStoreOptions) {
+    this.#opts = options;
+    this.#now = options.now ?? (() => new Date());
+    this.maxUploadBodyBytes = options.maxSizeBytes + FORM_OVERHEAD_BYTES;
+  }
+
+  get transfers(): SignedTransfers {
+    return this;
+  }
+
+  #base(where: UrlContext): string {
+    return (this.#opts.publicUrl ?? where.origin).replace(/\/+$/, '');
+  }
+
+  #expiry(seconds: number): number {
+    return Math.floor(this.#now().getTime() / 1000) + seconds;
+  }
+
+  async presignUpload(key: string, spec: UploadSpec, where: UrlContext): Promise<PresignedUpload> {
+    const grant = { key, size: spec.size, checksum: hexToBase64(spec.checksum), expires: this.#expiry(spec.expiresInSeconds) };
+    const fields = {
+      'x-amz-checksum-algorithm': 'sha256',
+      'x-amz-checksum-sha256': grant.checksum,
+      key,
+      'x-diracx-size': String(grant.size),
+      'x-diracx-expires': String(grant.expires),
+      'x-diracx-signature': await signUpload(this.#opts.signingKey, grant),
+    };
+    return { url: `${this.#base(where)}${LOCAL_UPLOAD_PATH}`, fields };
+  }
+
+  async presignDownload(key: string, expiresInSeconds: number, where: UrlContext): Promise<string> {
+    const grant = { key, expires: this.#expiry(expiresInSeconds) };
+    const query = new URLSearchParams({ key, expires: String(grant.expires), signature: await signDownload(this.#opts.signingKey, grant) });
+    return `${this.#base(where)}${LOCAL_DOWNLOAD_PATH}?${query.toString()}`;
+  }
+
+  exists(key: string): Promise<boolean> {
+    return isSafeKey(key) ? this.#opts.directory.exists(key) : Promise.resolve(false);
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<DeleteResult> {
+    const failed: string[] = [];
+    for (const key of keys) {
+      if (!isSafeKey(key)) continue; // nothing can have been stored under it
+      await this.#opts.directory.remove(key).catch(() => failed.push(key));
+    }
+    return { failed };
+  }
+
+  async receiveUpload(fields: Readonly<Record<string, string>>, file: Blob): Promise<void> {
+    if (requireField(fields, 'x-amz-checksum-algorithm') !== 'sha256') throw new ForbiddenError('Invalid field x-amz-checksum-algorithm');
+    const grant = {
+      key: requireField(fields, 'key'),
+      size: integerField(fields, 'x-diracx-size'),
+      checksum: requireField(fields, 'x-amz-checksum-sha256'),
+      expires: integerField(fields, 'x-diracx-expires'),
+    };
+    await verifyUpload(this.#opts.signingKey, grant, requireField(fields, 'x-diracx-signature'), this.#now());
+    if (!isSafeKey(grant.key)) throw new ForbiddenError('Invalid field key');
+    // Same conditions as the S3 POST policy: content-length-range [size, size] and the checksum.
+    if (file.size !== grant.size) throw new InvalidInputError(`The file is ${file.size} bytes; the upload URL allows exactly ${grant.size}`);
+    const data = new Uint8Array(await file.arrayBuffer());
+    if ((await sha256Base64(data)) !== grant.checksum) throw new InvalidInputError('The file does not match the checksum of the upload URL');
+    await this.#opts.directory.write(grant.key, data);
+  }
+
+  async openDownload(params: Readonly<Record<string, string>>): Promise<Blob> {
+    const grant = { key: requireField(params, 'key'), expires: integerField(params, 'expires') };
+    await verifyDownload(this.#opts.signingKey, grant, requireField(params, 'signature'), this.#now());
+    const blob = isSafeKey(grant.key) ? await this.#opts.directory.read(grant.key) : undefined;
+    if (!blob) throw new NotFoundError('Sandbox not found');
+    return blob;
+  }
+}
+
+/**
+ * Bytes in memory: for a server whose data directory is in memory (`memory://`, development
+ * and tests) and no store directory is set. Gone with the process, never shared.
+ */
+export class MemoryBlobDirectory implements BlobDirectory {
+  readonly #objects = new Map<string, Uint8Array<ArrayBuffer>>();
+
+  async write(key: string, data: Uint8Array): Promise<void> {
+    this.#objects.set(key, new Uint8Array(data)); // a copy: the caller may reuse its buffer
+  }
+
+  async read(key: string): Promise<Blob | undefined> {
+    const data = this.#objects.get(key);
+    return data ? new Blob([data]) : undefined;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return this.#objects.has(key);
+  }
+
+  async remove(key: string): Promise<void> {
+    this.#objects.delete(key);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * @module storage/s3-store
+ * The object store on any S3-compatible server (AWS, MinIO, Ceph RGW, SeaweedFS, moto), over
+ * `fetch` with SigV4 presigned URLs (path-style addressing, which all of them accept): uploads
+ * are POST policies pinned to one size and SHA-256 as in DiracX's `core/s3.py`; downloads are
+ * presigned GETs; existence is a presigned HEAD; deletion is one DELETE per key with retries
+ * (the multi-object `?delete` call needs a Content-MD5 that Web Crypto cannot compute, and
+ * not every S3 clone accepts the SHA-256 alternative). Store failures become `UnavailableError`.
+ */
+import { UnavailableError } from '../logic/errors.ts';
+import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type UploadSpec } from './object-store.ts';
+import { presignUrl, signPostPolicy, uriEncode, type S3Credentials, type SigningScope } from './sigv4.ts';
+
+export interface S3StoreOptions {
+  /** `http(s)://host[:port][/prefix]`; AWS's regional endpoint when the settings give none. */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: S3Credentials;
+  now?: () => Date;
+  fetch?: (req: Request) => Promise<Response>;
+  /** Parallel DELETE requests (DiracX's pool holds 50 connections). */
+  deleteConcurrency?: number;
+}
+
+const STORE_UNAVAILABLE = 'Sandbox store unavailable';
+/** How long the store's own internal URLs (HEAD, DELETE) are valid. */
+const INTERNAL_URL_SECONDS = 60;
+const DELETE_ATTEMPTS = 3;
+
+export class S3ObjectStore implements ObjectStore {
+  readonly kind = 's3';
+  readonly #opts: S3StoreOptions;
+  readonly #base: string;
+  readonly #now: () => Date;
+  readonly #fetch: (req: Request) => Promise<Response>;
+
+  constructor(options: S3StoreOptions) {
+    if (!/^https?:\/\/[^/]+/.test(options.endpoint)) throw new TypeError(`S3 endpoint must be an http(s) URL, got ${options.endpoint}`);
+    this.#opts = options;
+    this.#base = options.endpoint.replace(/\/+$/, '');
+    this.#now = options.now ?? (() => new Date());
+    this.#fetch = options.fetch ?? ((req) => fetch(req));
+  }
+
+  #scope(): SigningScope {
+    return { credentials: this.#opts.credentials, region: this.#opts.region, now: this.#now() };
+  }
+
+  #url(key?: string): URL {
+    const path = key === undefined ? '' : `/${uriEncode(key, true)}`;
+    return new URL(`${this.#base}/${uriEncode(this.#opts.bucket, false)}${path}`);
+  }
+
+  async #send(method: 'HEAD' | 'PUT' | 'DELETE', url: URL, body?: string): Promise<Response> {
+    const signed = await presignUrl(this.#scope(), { method, url, expiresInSeconds: INTERNAL_URL_SECONDS });
+    try {
+      const res = await this.#fetch(new Request(signed, { method, body }));
+      await res.body?.cancel();
+      return res;
+    } catch {
+      throw new UnavailableError(STORE_UNAVAILABLE);
+    }
+  }
+
+  async presignUpload(key: string, spec: UploadSpec): Promise<PresignedUpload> {
+    const fields = { 'x-amz-checksum-algorithm': 'sha256', 'x-amz-checksum-sha256': hexToBase64(spec.checksum) };
+    const signed = await signPostPolicy(this.#scope(), {
+      bucket: this.#opts.bucket,
+      key,
+      fields,
+      conditions: [['content-length-range', spec.size, spec.size]],
+      expiresInSeconds: spec.expiresInSeconds,
+    });
+    return { url: this.#url().toString(), fields: signed };
+  }
+
+  presignDownload(key: string, expiresInSeconds: number): Promise<string> {
+    return presignUrl(this.#scope(), { method: 'GET', url: this.#url(key), expiresInSeconds });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const res = await this.#send('HEAD', this.#url(key));
+    if (res.ok) return true;
+    if (res.status === 404) return false;
+    throw new UnavailableError(STORE_UNAVAILABLE);
+  }
+
+  async #deleteOne(key: string): Promise<boolean> {
+    for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
+      const res = await this.#send('DELETE', this.#url(key)).catch(() => undefined);
+      if (res && (res.ok || res.status === 404)) return true;
+      if (attempt < DELETE_ATTEMPTS) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+    return false;
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<DeleteResult> {
+    const failed: string[] = [];
+    const queue = [...keys];
+    const worker = async (): Promise<void> => {
+      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+        if (!(await this.#deleteOne(key))) failed.push(key);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#opts.deleteConcurrency ?? 16, keys.length) }, worker));
+    return { failed };
+  }
+
+  /**
+   * Checks that the bucket exists, creating it when `autoCreate` (DiracX's
+   * `SandboxStoreSettings.lifetime_function`). Called once at start.
+   * @throws Error naming the bucket when it is missing and may not be created, or creation fails.
+   */
+  async ensureBucket(autoCreate: boolean): Promise<void> {
+    const head = await this.#send('HEAD', this.#url());
+    if (head.ok) return;
+    if (head.status !== 404) throw new Error(`cannot check bucket ${this.#opts.bucket}: HTTP ${head.status}`);
+    if (!autoCreate) throw new Error(`Bucket ${this.#opts.bucket} does not exist and auto_create_bucket is disabled`);
+    // Outside us-east-1, S3 wants the region in the body.
+    const body =
+      this.#opts.region === 'us-east-1'
+        ? undefined
+        : `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${this.#opts.region}</LocationConstraint></CreateBucketConfiguration>`;
+    const created = await this.#send('PUT', this.#url(), body);
+    if (!created.ok) throw new Error(`Failed to create bucket ${this.#opts.bucket}: HTTP ${created.status}`);
+  }
+}
