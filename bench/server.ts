@@ -16,7 +16,9 @@ const ISSUER = 'http://bench.invalid';
 
 export interface BenchServer {
   url: string;
-  token(vo: string, group: string, user: string): Promise<string>;
+  /** The MCP endpoint (tokens for it carry it as audience). */
+  mcpUrl: string;
+  token(vo: string, group: string, user: string, audience?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -25,12 +27,17 @@ export async function startBenchServer(): Promise<BenchServer> {
   const keystore: Keystore = await generateKeystore();
   const keystorePath = join(dir, 'keystore.json');
   await writeKeystoreFile(keystorePath, keystore);
+  // A free port, chosen here so that the MCP endpoint's allowed Host can name it.
+  const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
   const proc = Bun.spawn({
     cmd: [process.execPath, 'run', 'src/server.ts'],
     cwd: new URL('..', import.meta.url).pathname,
     env: {
       ...process.env,
-      PORT: '0',
+      PORT: String(port),
+      DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}`,
       DIRACX_DATA_DIR: 'memory://',
       DIRACX_ACCESS_LOG: 'false',
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystorePath,
@@ -56,10 +63,11 @@ export async function startBenchServer(): Promise<BenchServer> {
   const { config } = await loadConfigFile(DEFAULT_CONFIG_PATH);
   return {
     url,
-    async token(vo, group, user) {
+    mcpUrl: `${ISSUER}/mcp`,
+    async token(vo, group, user, audience) {
       const idpSub = subFromPreferredUsername(config.Registry[vo]!, user)!;
       const properties = config.Registry[vo]!.Groups[group]!.Properties;
-      const issued = await issueAccessToken(keystore, ISSUER, { vo, group, properties, idpSub, preferredUsername: user, lifetimeSeconds: 3600 }, new Date());
+      const issued = await issueAccessToken(keystore, ISSUER, { vo, group, properties, idpSub, preferredUsername: user, lifetimeSeconds: 3600, audience }, new Date());
       return issued.token;
     },
     async stop() {

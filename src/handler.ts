@@ -1,7 +1,7 @@
 /**
  * @module handler
  * The product's one Web-standard fetch handler: `/api/*` and `/.well-known/*` are the DiracX
- * REST API; everything else is a JSON 404. It only routes and applies cross-cutting concerns (request id, access
+ * REST API, `/mcp` the MCP server over the same logic; everything else is a JSON 404. It only routes and applies cross-cutting concerns (request id, access
  * log, CORS, client version check, error mapping). No business rules; no `node:` imports or
  * Bun APIs on anything reachable from here, so it runs under Bun.serve, in tests, and in a
  * Workers-style runtime alike.
@@ -12,9 +12,13 @@ import type { ConfigSource } from './config/store.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logic/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
+import { createMcpEndpoint } from './mcp/endpoint.ts';
+import { mcpOptions, type McpOptions } from './mcp/options.ts';
 import { PolicyRegistry } from './policies/registry.ts';
 import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
+import { CORE_TOOLS } from './tools/core.ts';
+import type { ToolDef } from './tools/define.ts';
 import type { ConnectionInfo } from './routes/env.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
@@ -43,6 +47,10 @@ export interface HandlerDeps {
   newRequestId?: () => string;
   /** The sandbox store (built by the process from its settings). */
   sandboxes?: SandboxDeps;
+  /** Where `/mcp` lives and who may reach it; defaults derived from the issuer. */
+  mcp?: McpOptions;
+  /** The MCP tools (extensions add theirs); the core tools otherwise. */
+  tools?: readonly ToolDef[];
 }
 
 /** The handler; `connection` (the peer address) is optional: only the rate limits use it. */
@@ -61,15 +69,17 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     }),
   );
   app.use(clientVersionCheck(options.minClientVersion));
+  const mcp = deps.mcp ?? mcpOptions({ issuer: deps.auth.issuer, port: 0, confirmThreshold: 10 });
+  const policies = deps.policies ?? new PolicyRegistry();
+  const shared = { database: deps.database, config: deps.config, log, policies, devCrashOnMissedPolicy: options.devCrashOnMissedPolicy };
   const api = createApiApp({
-    database: deps.database,
-    config: deps.config,
-    log,
-    auth: deps.auth,
-    policies: deps.policies ?? new PolicyRegistry(),
-    devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
+    ...shared,
+    auth: { ...deps.auth, resources: [mcp.resourceUrl] },
     sandboxes: deps.sandboxes,
+    mcpResourceUrl: mcp.resourceUrl,
   });
+  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier }, deps.tools ?? CORE_TOOLS);
+  app.all('/mcp', (c) => mcpEndpoint(c.req.raw));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));
   app.onError((err) => toHttpResponse(err, log));

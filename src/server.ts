@@ -13,6 +13,7 @@ import { IN_MEMORY, openDatabase } from './db/open.ts';
 import { createHandler } from './handler.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
+import { mcpOptions } from './mcp/options.ts';
 import { setUpAuth } from './process/auth-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
 import { createSandboxDeps } from './storage/from-settings.ts';
@@ -58,6 +59,14 @@ async function main(): Promise<void> {
     log,
     auth: authSetup.auth,
     sandboxes,
+    mcp: mcpOptions({
+      issuer: authSetup.auth.issuer,
+      port: settings.PORT,
+      resourceUrl: settings.DIRACX_MCP_RESOURCE_URL,
+      allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
+      allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
+      confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
+    }),
     options: {
       minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
       corsOrigins: settings.DIRACX_CORS_ORIGINS,

@@ -111,6 +111,16 @@ const SETTINGS_SHAPE = {
   DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS: integerFromEnv(1, 86400).default(600),
   DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS: integerFromEnv(0, 3600).default(30),
   DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY: booleanFromEnv.default(false),
+  DIRACX_MCP_RESOURCE_URL: httpUrl.optional(),
+  DIRACX_MCP_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => v?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  DIRACX_MCP_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
+  DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(10),
   DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
   DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([]),
   DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID: z.string().min(1).default('myDIRACClientID'),

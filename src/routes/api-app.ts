@@ -18,6 +18,7 @@ import type { ApiDeps } from './deps.ts';
 import { registerDocsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerOAuthMetadataRoutes } from './oauth-metadata.ts';
 import { registerJobQueryRoutes } from './jobs/query.ts';
 import { registerSandboxRoutes } from './jobs/sandboxes.ts';
 import { registerJobStatusRoutes } from './jobs/status.ts';
@@ -40,6 +41,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerHealthRoutes(app, deps, catalogue);
   registerConfigRoutes(app, deps, catalogue);
   registerWellKnownRoutes(app, deps, catalogue);
+  registerOAuthMetadataRoutes(app, deps, catalogue);
   registerUserinfoRoute(app, deps, catalogue);
   registerDeviceFlowRoutes(app, deps, catalogue);
   registerAuthorizeFlowRoutes(app, deps, catalogue);

@@ -20,6 +20,8 @@ export interface AuthDeps {
   algorithms: readonly string[];
   /** Login flows and token endpoint: settings, state key, IdP client, limiters, clock. */
   flows: AuthFlowServices;
+  /** Resource servers tokens may be requested for (RFC 8707 `resource`): the MCP endpoint. */
+  resources?: readonly string[];
 }
 
 export interface ApiDeps {
@@ -30,6 +32,8 @@ export interface ApiDeps {
   policies: PolicyRegistry;
   /** Answer 500 when a policy route forgets its policy (tests and development). */
   devCrashOnMissedPolicy: boolean;
+  /** The public URL of the MCP endpoint, described by the protected-resource metadata. */
+  mcpResourceUrl?: string;
   /** The sandbox store and its settings; without it the sandbox routes answer 503. */
   sandboxes?: SandboxDeps;
 }

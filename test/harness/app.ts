@@ -10,6 +10,7 @@ import { createJsonLogger } from '../../src/logic/logger.ts';
 import type { SandboxDeps } from '../../src/logic/sandboxes/models.ts';
 import { PolicyRegistry } from '../../src/policies/registry.ts';
 import type { ApiDeps } from '../../src/routes/deps.ts';
+import type { McpOptions } from '../../src/mcp/options.ts';
 import { createTestAuth, type TestAuth, type TestFlowOptions } from './auth.ts';
 import { createTestDatabase } from './database.ts';
 
@@ -43,6 +44,10 @@ export interface TestAppOverrides {
   flows?: TestFlowOptions;
   /** The sandbox store; without one the sandbox routes answer 503. */
   sandboxes?: SandboxDeps;
+  /** The token issuer (default: a fixed test URL); MCP clients discover it over HTTP. */
+  issuer?: string;
+  /** Where /mcp lives and who may reach it (default: derived from the issuer). */
+  mcp?: McpOptions;
 }
 
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
@@ -52,9 +57,9 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   const config = overrides.config ?? new ConfigStore(defaults);
   const logs: Record<string, unknown>[] = [];
   const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
-  const tokens = await createTestAuth(defaults.config, log, overrides.flows);
+  const tokens = await createTestAuth(defaults.config, log, overrides.flows, overrides.issuer);
   const options = { ...DEFAULT_TEST_OPTIONS, ...overrides.options };
-  const handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes });
+  const handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp });
   const apiDeps: ApiDeps = {
     database,
     config,

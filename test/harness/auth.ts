@@ -27,7 +27,12 @@ export interface TestAuth {
   ring: LocalKeyRing;
   keystore: Keystore;
   /** A valid access token for `preferredUsername` in `group` of `vo`, with the group's properties. */
-  tokenFor(vo: string, group: string, preferredUsername: string, options?: { lifetimeSeconds?: number; properties?: string[] }): Promise<string>;
+  tokenFor(
+    vo: string,
+    group: string,
+    preferredUsername: string,
+    options?: { lifetimeSeconds?: number; properties?: string[]; audience?: string },
+  ): Promise<string>;
   /** Signs arbitrary claims with the test keystore (for malformed-token tests). */
   sign(claims: JWTPayload): Promise<string>;
 }
@@ -41,11 +46,16 @@ export interface TestFlowOptions {
   fetch?: FetchLike;
 }
 
-export async function createTestAuth(config: Config, log: Logger, flowOptions: TestFlowOptions = {}): Promise<TestAuth> {
+export async function createTestAuth(
+  config: Config,
+  log: Logger,
+  flowOptions: TestFlowOptions = {},
+  issuer: string = TEST_ISSUER,
+): Promise<TestAuth> {
   const keystore = await generateKeystore('Ed25519');
   const ring = new LocalKeyRing(keystore);
   const verifier = createAccessTokenVerifier({
-    issuer: TEST_ISSUER,
+    issuer,
     algorithms: TEST_ALGORITHMS,
     keys: ring.getKey,
     clockToleranceSeconds: 10,
@@ -53,7 +63,7 @@ export async function createTestAuth(config: Config, log: Logger, flowOptions: T
   });
   return {
     auth: {
-      issuer: TEST_ISSUER,
+      issuer,
       verifier,
       keyRing: ring,
       algorithms: TEST_ALGORITHMS,
@@ -68,7 +78,7 @@ export async function createTestAuth(config: Config, log: Logger, flowOptions: T
     ring,
     keystore,
     tokenFor: (vo, group, preferredUsername, options) =>
-      mintTokenFor(config, ring.keystore(), TEST_ISSUER, { vo, group, preferredUsername, ...options }),
+      mintTokenFor(config, ring.keystore(), issuer, { vo, group, preferredUsername, ...options }),
     sign: (claims) => signToken(ring.keystore(), claims),
   };
 }
@@ -80,6 +90,8 @@ export interface TokenSubject {
   lifetimeSeconds?: number;
   /** Defaults to the group's properties. */
   properties?: string[];
+  /** The resource the token is for (e.g. the MCP endpoint). */
+  audience?: string;
 }
 
 /** Mints an access token for a user of `config`, with the group's properties by default. */
@@ -92,7 +104,7 @@ export async function mintTokenFor(config: Config, keystore: Keystore, issuer: s
   const { token } = await issueAccessToken(
     keystore,
     issuer,
-    { vo, group, properties, idpSub, preferredUsername, lifetimeSeconds: subject.lifetimeSeconds ?? 1200 },
+    { vo, group, properties, idpSub, preferredUsername, lifetimeSeconds: subject.lifetimeSeconds ?? 1200, audience: subject.audience },
     new Date(),
   );
   return token;

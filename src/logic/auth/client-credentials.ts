@@ -39,6 +39,8 @@ export interface ClientCredentialsInput {
   scope?: string | undefined;
   /** Our token endpoint URL: an accepted audience of client assertions (besides the issuer). */
   tokenEndpoint: string;
+  /** The resource the token is for (RFC 8707), e.g. the MCP endpoint. */
+  audience?: string | undefined;
 }
 
 export interface ClientCredentialsToken {
@@ -159,6 +161,7 @@ export async function grantClientCredentials(ctx: ClientCredentialsContext, inpu
       preferredUsername,
       lifetimeSeconds: client.AccessTokenLifetimeSeconds,
       clientId: registered.clientId,
+      audience: input.audience,
     },
     ctx.now,
   );

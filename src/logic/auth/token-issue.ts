@@ -37,6 +37,8 @@ export interface ExchangeRequest {
   /** The user's `sub` at the VO's identity provider. */
   idpSub: string;
   refresh: RefreshTokenPlan;
+  /** The resource the access token is restricted to (RFC 8707 `resource`), e.g. the MCP endpoint. */
+  audience?: string | undefined;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function exchangeToken(ctx: AuthFlowContext, tx: Tx, request: Excha
   const access = await issueAccessToken(
     keystore,
     ctx.issuer,
-    { vo: scope.vo, group: scope.group, properties: scope.properties, idpSub: request.idpSub, preferredUsername, lifetimeSeconds },
+    { vo: scope.vo, group: scope.group, properties: scope.properties, idpSub: request.idpSub, preferredUsername, lifetimeSeconds, audience: request.audience },
     now,
   );
   return {

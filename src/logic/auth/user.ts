@@ -20,6 +20,8 @@ export interface AuthedUser {
   readonly expiresAt: number;
   /** The OAuth client the token was issued to, when known (client credentials, MCP clients). */
   readonly clientId?: string | undefined;
+  /** The resources the token was issued for (`aud`); empty for DiracX's own tokens, which have none. */
+  readonly audience?: readonly string[];
 }
 
 /** True when the user holds `property`. */

@@ -37,6 +37,7 @@ const AccessClaimsSchema = z.object({
   dirac_policies: z.record(z.string(), z.unknown()).optional(),
   exp: z.number(),
   client_id: z.string().optional(),
+  aud: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 /** Detail DiracX answers any token failure with. */
@@ -75,6 +76,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         policies: claims.dirac_policies ?? {},
         expiresAt: claims.exp,
         clientId: claims.client_id,
+        audience: claims.aud === undefined ? [] : [claims.aud].flat(),
       };
     } catch (err) {
       options.log.warn('access token refused', { reason: refusalReason(err) });

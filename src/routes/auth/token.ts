@@ -8,6 +8,7 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TOKEN_GRANTS } from '../../logic/auth/grants/registry.ts';
+import { OAuthError } from '../../logic/errors.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
@@ -28,7 +29,11 @@ function tokenFormSchema(): z.ZodObject {
   for (const grant of TOKEN_GRANTS.values()) {
     for (const [name, field] of Object.entries(grant.fields)) fields[name] ??= z.optional(field);
   }
-  return z.object({ grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }), ...fields });
+  return z.object({
+    grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }),
+    ...fields,
+    resource: z.string().optional().openapi({ description: 'The resource the token is for (RFC 8707), e.g. the MCP endpoint' }),
+  });
 }
 
 const ErrorBodySchema = z.record(z.string(), z.unknown());
@@ -55,9 +60,14 @@ export function registerTokenRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cata
     limitCaller(c, deps, deps.auth.flows.limits.token, typeof form.client_id === 'string' ? form.client_id : '');
     const prepared = grant?.prepare(form);
     if (!prepared?.ok) return c.json({ detail: toValidationDetail('form', prepared?.issues ?? []) }, 422);
+    const resource = typeof form.resource === 'string' ? form.resource : undefined;
+    if (resource !== undefined && !(deps.auth.resources ?? []).includes(resource)) {
+      throw new OAuthError('INVALID_INPUT', 'invalid_target', `Unknown resource ${resource}`);
+    }
     const tokens = await prepared.issue(flowContext(deps), {
       endpointUrl: urlWithoutQuery(c),
       authorization: c.req.header('authorization'),
+      resource,
     });
     return c.json(tokens, 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
   });

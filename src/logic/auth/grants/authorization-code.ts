@@ -24,7 +24,7 @@ export const authorizationCodeGrant = defineGrant({
     redirect_uri: z.string().optional(),
     code_verifier: z.string(),
   },
-  async issue(ctx, params) {
+  async issue(ctx, params, request) {
     const codeHash = await sha256Hex(params.code);
     const notBefore = new Date(ctx.now().getTime() - ctx.settings.authorizationFlowExpirationSeconds * 1000);
     return ctx.database.transaction(async (tx) => {
@@ -40,7 +40,7 @@ export const authorizationCodeGrant = defineGrant({
       }
       const sub = flow.idToken?.sub;
       if (typeof sub !== 'string') throw new Error('READY authorization flow without an ID token subject');
-      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false } });
+      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience: request.resource });
     });
   },
 });

@@ -49,6 +49,7 @@ export const clientCredentialsGrant = defineGrant({
         clientAssertion: form.client_assertion,
         scope: form.scope,
         tokenEndpoint: request.endpointUrl,
+        audience: request.resource,
       },
     );
   },

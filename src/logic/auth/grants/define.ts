@@ -15,6 +15,8 @@ export interface TokenRequestInfo {
   endpointUrl: string;
   /** The raw `Authorization` header, if any (HTTP Basic client authentication). */
   authorization: string | undefined;
+  /** The resource the access token is for (RFC 8707), already checked to be one we serve. */
+  resource?: string | undefined;
 }
 
 /** A validated request, ready to issue tokens; or the validation issues of the form. */

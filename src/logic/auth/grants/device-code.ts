@@ -20,7 +20,7 @@ import { defineGrant } from './define.ts';
 export const deviceCodeGrant = defineGrant({
   grantType: DEVICE_CODE_GRANT,
   fields: { client_id: z.string(), device_code: z.string() },
-  async issue(ctx, { client_id: clientId, device_code: deviceCode }) {
+  async issue(ctx, { client_id: clientId, device_code: deviceCode }, request) {
     const hash = await sha256Hex(deviceCode);
     return ctx.database.transaction(async (tx) => {
       const flow = await getDeviceFlowByDeviceCodeForUpdate(tx, hash);
@@ -38,7 +38,7 @@ export const deviceCodeGrant = defineGrant({
       if (flow.clientId !== clientId) throw new InvalidInputError('Bad client_id');
       const sub = flow.idToken?.sub;
       if (typeof sub !== 'string') throw new Error('READY device flow without an ID token subject');
-      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false } });
+      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience: request.resource });
     });
   },
 });

@@ -25,7 +25,7 @@ type Outcome = { kind: 'issued'; response: TokenResponse } | { kind: 'reused'; s
 export const refreshTokenGrant = defineGrant({
   grantType: 'refresh_token',
   fields: { client_id: z.string(), refresh_token: z.string() },
-  async issue(ctx, { refresh_token: presented }) {
+  async issue(ctx, { refresh_token: presented }, request) {
     const token = await verifyRefreshToken(ctx, presented);
     // Returned rather than thrown from the transaction: the family revocation must commit.
     const outcome = await ctx.database.transaction(async (tx): Promise<Outcome> => {
@@ -38,6 +38,7 @@ export const refreshTokenGrant = defineGrant({
       if (!token.legacyExchange) await revokeRefreshToken(tx, token.jti);
       const response = await exchangeToken(ctx, tx, {
         scope: row.scope,
+        audience: request.resource,
         // The row's sub is "<vo>:<IdP sub>"; the IdP sub is what follows the first colon.
         idpSub: row.sub.slice(row.sub.indexOf(':') + 1),
         refresh: token.legacyExchange

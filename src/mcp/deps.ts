@@ -1,0 +1,26 @@
+/**
+ * @module mcp/deps
+ * What the MCP endpoint needs from the process: the same database, configuration, token
+ * verifier and policies as REST, handed in by `createHandler`.
+ */
+import type { ConfigSource } from '../config/store.ts';
+import type { Database } from '../db/database.ts';
+import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
+import type { Logger } from '../logic/logger.ts';
+import type { PolicyRegistry } from '../policies/registry.ts';
+
+export interface McpDeps {
+  database: Database;
+  config: ConfigSource;
+  log: Logger;
+  verifier: AccessTokenVerifier;
+  policies: PolicyRegistry;
+  devCrashOnMissedPolicy: boolean;
+  /** The public URL of `/mcp`: tokens must be issued for it (audience, RFC 8707). */
+  resourceUrl: string;
+  /** Hosts and browser origins allowed to reach `/mcp` (DNS-rebinding protection). */
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+  /** Destructive calls touching more jobs than this ask the person to confirm (elicitation). */
+  confirmThreshold: number;
+}

@@ -1,0 +1,93 @@
+/**
+ * @module mcp/endpoint
+ * `/mcp`: the MCP server over streamable HTTP, stateless (any process answers any request),
+ * serving both 2025-era clients and the 2026-07-28 protocol through the SDK's
+ * `createMcpHandler`. In front of it: Host/Origin allow-lists (DNS-rebinding protection, 403),
+ * and the bearer token, verified by the same verifier as REST and required to be issued for
+ * this resource (`aud` = the public `/mcp` URL, RFC 8707). Refusals carry the RFC 9728
+ * `resource_metadata` challenge so clients can find where to log in.
+ */
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import type { AuthedUser } from '../logic/auth/user.ts';
+import { DiracxError } from '../logic/errors.ts';
+import type { ToolDef } from '../tools/define.ts';
+import { bearerToken } from '../routes/auth-header.ts';
+import { detailResponse } from '../routes/wire-errors.ts';
+import type { McpDeps } from './deps.ts';
+import { elicitationConfirm } from './confirm.ts';
+import { registerPrompts } from './prompts.ts';
+import { registerResources } from './resources.ts';
+import { registerTools, type CallScope } from './register-tools.ts';
+
+/** Where the protected-resource metadata of `resourceUrl` lives (RFC 9728 §3.1, path-inserted). */
+export function protectedResourceMetadataUrl(resourceUrl: string): string {
+  const url = new URL(resourceUrl);
+  return `${url.origin}/.well-known/oauth-protected-resource${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+function challenge(deps: McpDeps, error: string, description: string, status: 401 | 403): Response {
+  const header = `Bearer error="${error}", error_description="${description}", resource_metadata="${protectedResourceMetadataUrl(deps.resourceUrl)}"`;
+  return new Response(JSON.stringify({ error, error_description: description }), {
+    status,
+    headers: { 'content-type': 'application/json', 'www-authenticate': header },
+  });
+}
+
+/** Hostname[:port] of a Host header, lower-cased. */
+const hostOf = (header: string | null): string => (header ?? '').trim().toLowerCase();
+
+/** The caller, or the response refusing them. */
+async function authenticate(deps: McpDeps, req: Request): Promise<AuthedUser | Response> {
+  let user: AuthedUser;
+  try {
+    user = await deps.verifier(bearerToken(req.headers.get('authorization') ?? undefined));
+  } catch (err) {
+    const missing = err instanceof DiracxError && err.message === 'Authorization header is missing';
+    return challenge(deps, 'invalid_token', missing ? 'Missing access token' : 'Invalid access token', 401);
+  }
+  if (!(user.audience ?? []).includes(deps.resourceUrl)) {
+    return challenge(deps, 'invalid_token', 'The token was not issued for this resource', 401);
+  }
+  return user;
+}
+
+export type McpEndpoint = (req: Request) => Promise<Response>;
+
+/** Builds the `/mcp` endpoint over the given tools. */
+export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
+  const handler = createMcpHandler(() => {
+    const server = new McpServer(
+      { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
+      { capabilities: { logging: {} }, instructions: 'Tools act on the DIRAC grid as the logged-in user: search, inspect, submit, kill and reschedule jobs.' },
+    );
+    const scopeOf = (ctx: unknown): CallScope => {
+      const c = ctx as { http?: { authInfo?: { extra?: { user?: AuthedUser } } } };
+      const user = c.http?.authInfo?.extra?.user;
+      if (!user) throw new Error('MCP call without an authenticated user');
+      return { user, confirm: elicitationConfirm(ctx) };
+    };
+    registerTools(server, tools, deps, scopeOf);
+    registerResources(server, tools, deps, scopeOf);
+    registerPrompts(server);
+    return server;
+  });
+
+  return async (req) => {
+    const host = hostOf(req.headers.get('host'));
+    if (host && !deps.allowedHosts.includes(host)) return detailResponse(403, 'Host not allowed');
+    const origin = req.headers.get('origin');
+    if (origin && !deps.allowedOrigins.includes(origin)) return detailResponse(403, 'Origin not allowed');
+    const user = await authenticate(deps, req);
+    if (user instanceof Response) return user;
+    return handler.fetch(req, {
+      authInfo: {
+        token: '',
+        clientId: user.clientId ?? '',
+        scopes: [...user.properties],
+        expiresAt: user.expiresAt,
+        resource: new URL(deps.resourceUrl),
+        extra: { user },
+      },
+    });
+  };
+}

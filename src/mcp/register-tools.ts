@@ -1,0 +1,88 @@
+/**
+ * @module mcp/register-tools
+ * Puts tool definitions on an McpServer: each call gets a `ToolContext` for the authenticated
+ * user, runs the tool, checks that a policy tool called its policy, maps errors through
+ * `toToolResult`, and writes one audit line (who, client, tool, arguments digest, outcome,
+ * duration). Duplicate names are refused at startup, as the SDK does.
+ */
+import type { McpServer } from '@modelcontextprotocol/server';
+import { sha256Hex } from '../config/store.ts';
+import type { AuthedUser } from '../logic/auth/user.ts';
+import type { Logger } from '../logic/logger.ts';
+import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
+import { toToolResult } from '../tools/tool-errors.ts';
+import type { McpDeps } from './deps.ts';
+
+/** What a tool call's context is built from. */
+export interface CallScope {
+  user: AuthedUser;
+  confirm: ConfirmFn;
+}
+
+type ToolResult = { [key: string]: unknown; content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
+
+async function argsDigest(args: unknown): Promise<string> {
+  return (await sha256Hex(JSON.stringify(args ?? {}))).slice(0, 16);
+}
+
+function audit(log: Logger, fields: Record<string, unknown>): void {
+  log.info('tool call', fields);
+}
+
+/** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
+export function toolContext(deps: McpDeps, scope: CallScope, onPolicy: () => void = () => {}): ToolContext {
+  const ctx: ToolContext = {
+    user: scope.user,
+    config: deps.config.current().config,
+    database: deps.database,
+    log: deps.log,
+    now: () => new Date(),
+    confirm: scope.confirm,
+    confirmThreshold: deps.confirmThreshold,
+    access: {
+      async check(policy, policyArgs) {
+        onPolicy();
+        const effective = deps.policies.resolve(policy);
+        await effective.check({ user: scope.user, config: ctx.config, database: deps.database }, policyArgs);
+      },
+    },
+  };
+  return ctx;
+}
+
+/** Runs one tool call for `scope.user`; never throws. */
+async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unknown): Promise<ToolResult> {
+  const started = performance.now();
+  let policyCalled = false;
+  const ctx = toolContext(deps, scope, () => {
+    policyCalled = true;
+  });
+  const base = { tool: def.name, sub: scope.user.sub, client_id: scope.user.clientId ?? null, args_digest: await argsDigest(args) };
+  try {
+    const output = (await def.run(ctx, args as never)) as Record<string, unknown>;
+    if (def.access.kind === 'policy' && !policyCalled) {
+      deps.log.error('tool answered without calling its access policy', { tool: def.name, policy: def.access.policy.id });
+      if (deps.devCrashOnMissedPolicy) throw new Error(`tool ${def.name} did not call its policy`);
+    }
+    audit(deps.log, { ...base, outcome: 'ok', duration_ms: Math.round(performance.now() - started) });
+    return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
+  } catch (err) {
+    const result = toToolResult(err, deps.log);
+    audit(deps.log, { ...base, outcome: 'error', error: result.content[0]?.text.split(':')[0], duration_ms: Math.round(performance.now() - started) });
+    return result;
+  }
+}
+
+/** Registers `defs` on `server` for the calls of one request. */
+export function registerTools(server: McpServer, defs: readonly ToolDef[], deps: McpDeps, scopeOf: (ctx: unknown) => CallScope): void {
+  const seen = new Set<string>();
+  for (const def of defs) {
+    if (seen.has(def.name)) throw new Error(`MCP tool ${def.name} is defined twice`);
+    seen.add(def.name);
+    server.registerTool(
+      def.name,
+      { title: def.title, description: def.description, inputSchema: def.input, outputSchema: def.output, annotations: { title: def.title, ...def.annotations } },
+      (args: unknown, mcpCtx: unknown) => runTool(def, deps, scopeOf(mcpCtx), args),
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * @module mcp/resources
+ * dirac-agentic's resources, plus a job's JDL and history: `dirac-job://{job_id}`,
+ * `dirac-job://{job_id}/jdl`, `dirac-job://{job_id}/history` and `dirac-dashboard://jobs`.
+ * Each is read through the tool of the same data (same policy, same logic), so a resource can
+ * never show more than the tool would.
+ */
+import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import type { ToolDef } from '../tools/define.ts';
+import type { McpDeps } from './deps.ts';
+import { toolContext, type CallScope } from './register-tools.ts';
+
+type Contents = { contents: { uri: string; mimeType: string; text: string }[] };
+
+/** Reads a resource by running `toolName` with `args` for the caller; errors become a JSON error. */
+async function viaTool(tools: readonly ToolDef[], deps: McpDeps, scope: CallScope, uri: URL, toolName: string, args: Record<string, unknown>): Promise<Contents> {
+  const tool = tools.find((t) => t.name === toolName);
+  let body: unknown;
+  try {
+    if (!tool) throw new Error(`tool ${toolName} missing`);
+    body = await tool.run(toolContext(deps, scope), tool.input.parse(args) as never);
+  } catch (err) {
+    body = { error: err instanceof Error ? err.message : String(err) };
+  }
+  return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(body) }] };
+}
+
+export function registerResources(server: McpServer, tools: readonly ToolDef[], deps: McpDeps, scopeOf: (ctx: unknown) => CallScope): void {
+  const jobId = (variables: Record<string, string | string[]>): number => Number([variables.job_id].flat()[0]);
+  server.registerResource(
+    'job',
+    new ResourceTemplate('dirac-job://{job_id}', { list: undefined }),
+    { title: 'Job', description: 'The attributes of one job (as get_job).', mimeType: 'application/json' },
+    (uri, variables, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job', { job_id: jobId(variables) }),
+  );
+  server.registerResource(
+    'job-jdl',
+    new ResourceTemplate('dirac-job://{job_id}/jdl', { list: undefined }),
+    { title: 'Job JDL', description: 'The stored JDL of one job (as get_job_jdl).', mimeType: 'application/json' },
+    (uri, variables, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_jdl', { job_id: jobId(variables) }),
+  );
+  server.registerResource(
+    'job-history',
+    new ResourceTemplate('dirac-job://{job_id}/history', { list: undefined }),
+    { title: 'Job status history', description: 'The status history of one job (as get_job_status_history).', mimeType: 'application/json' },
+    (uri, variables, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_status_history', { job_id: jobId(variables) }),
+  );
+  server.registerResource(
+    'jobs-dashboard',
+    'dirac-dashboard://jobs',
+    { title: 'Jobs dashboard', description: 'How many of my jobs are in each status (as get_job_status_summary).', mimeType: 'application/json' },
+    (uri, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_status_summary', {}),
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * @module tools/jdl-builder
+ * The JDL tools: dirac-agentic's `submit_job` (a JDL built here from flat fields, every value
+ * escaped with `quoteJdlString`, or the caller's own `jdl_content`) and `validate_jdl` (parse,
+ * manifest checks and preparation as submission runs them, without writing). Input sandboxes
+ * must be sandboxes already uploaded (`SB:` PFNs) or grid files (`LFN:`): this server cannot
+ * read the model's local files, so a local file name is refused with the upload steps instead
+ * of being written into a JDL that could never run.
+ */
+import { z } from 'zod';
+import type { Config } from '../config/schema.ts';
+import { PRODUCTION_MANAGEMENT } from '../config/properties.ts';
+import { hasProperty, type AuthedUser } from '../logic/auth/user.ts';
+import { DiracxError, InvalidInputError } from '../logic/errors.ts';
+import { JdlSyntaxError, type JdlDocument } from '../logic/jobs/jdl/ast.ts';
+import { getAttribute, getList } from '../logic/jobs/jdl/attributes.ts';
+import { generateParametricJobs, getParameterVectorLength, isParametric } from '../logic/jobs/jdl/parametric.ts';
+import { parseJdl } from '../logic/jobs/jdl/parse.ts';
+import { quoteJdlString } from '../logic/jobs/jdl/print.ts';
+import { checkManifest } from '../logic/jobs/manifest.ts';
+import { prepareJob } from '../logic/jobs/prepare.ts';
+import { MAX_JOBS_PER_BULK_SUBMISSION, MAX_JOBS_PER_SUBMISSION, submitJdlJobs } from '../logic/jobs/submit.ts';
+import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX, seNameOf } from '../logic/sandboxes/pfn.ts';
+import { wmsPolicy } from '../policies/wms.ts';
+import { defineTool, READ_ONLY } from './define.ts';
+
+/** How to turn local files into an input sandbox (the REST flow DiracX's clients use). */
+export const UPLOAD_GUIDANCE =
+  'This server cannot read files on your machine. Upload them first: pack them into one tar.bz2 (or tar.zst) archive; ' +
+  'POST /api/jobs/sandbox with {"checksum_algorithm": "sha256", "checksum": "<sha256 hex of the archive>", "size": <bytes>, "format": "tar.bz2"}; ' +
+  'if the answer\'s "url" is not null, POST its "fields" and then the archive as "file" (multipart/form-data) to that url. ' +
+  'Then pass the answer\'s "pfn" (SB:<SE>|/S3/...) in input_sandbox. Grid files can be given as "LFN:/<vo>/...".';
+
+/** Why an input sandbox entry cannot be used, or undefined when it can. */
+function sandboxEntryProblem(entry: string): string | undefined {
+  const text = entry.trim();
+  if (text.startsWith('LFN:')) return undefined;
+  if (seNameOf(text) !== undefined) {
+    if (text.length <= MAX_PFN_LENGTH && SANDBOX_PFN_REGEX.test(text)) return undefined;
+    return `input sandbox entry "${entry}" is not a valid sandbox PFN (expected SB:<SE>|/S3/<bucket>/<vo>/<group>/<user>/sha256:<checksum>.<format>).`;
+  }
+  return `input sandbox entry "${entry}" is a local file name. ${UPLOAD_GUIDANCE}`;
+}
+
+function sandboxProblems(entries: readonly string[]): string[] {
+  return entries.map(sandboxEntryProblem).filter((p): p is string => p !== undefined);
+}
+
+/** The flat job fields of `submit_job`. */
+export interface JobFields {
+  executable: string;
+  arguments?: string | null | undefined;
+  job_name: string;
+  site?: string | null | undefined;
+  input_sandbox?: readonly string[] | null | undefined;
+  output_sandbox?: readonly string[] | null | undefined;
+  memory?: number | null | undefined;
+  max_cpu_time?: number | null | undefined;
+}
+
+const list = (items: readonly string[]): string => `{${items.map(quoteJdlString).join(', ')}}`;
+
+/**
+ * dirac-agentic's `create_basic_jdl`, with every string escaped. `max_cpu_time` is written as
+ * `CPUTime`, the attribute DIRAC checks and matches on (dirac-agentic wrote `MaxCPUTime`, which
+ * nothing reads); StdOut and StdErr are always in the output sandbox.
+ * @throws InvalidInputError for an input sandbox entry that is not an uploaded sandbox or an LFN.
+ */
+export function buildJdl(fields: JobFields): string {
+  const problem = sandboxProblems(fields.input_sandbox ?? [])[0];
+  if (problem) throw new InvalidInputError(problem);
+  const lines = [`JobName = ${quoteJdlString(fields.job_name)};`, `Executable = ${quoteJdlString(fields.executable)};`];
+  if (fields.arguments) lines.push(`Arguments = ${quoteJdlString(fields.arguments)};`);
+  lines.push('StdOutput = "StdOut";', 'StdError = "StdErr";');
+  if (fields.input_sandbox?.length) lines.push(`InputSandbox = ${list(fields.input_sandbox.map((e) => e.trim()))};`);
+  lines.push(`OutputSandbox = ${list([...new Set(['StdOut', 'StdErr', ...(fields.output_sandbox ?? [])])])};`);
+  if (fields.site) lines.push(`Site = ${quoteJdlString(fields.site)};`);
+  if (fields.memory) lines.push(`Memory = ${fields.memory};`);
+  if (fields.max_cpu_time) lines.push(`CPUTime = ${fields.max_cpu_time};`);
+  return `[\n${lines.map((l) => `    ${l}`).join('\n')}\n]`;
+}
+
+const JdlError = z.object({ message: z.string(), line: z.number().int().nullable(), column: z.number().int().nullable() });
+export type JdlReport = { valid: boolean; errors: z.infer<typeof JdlError>[]; warnings: string[]; job_count: number; parametric: boolean };
+
+/** The job descriptions `doc` expands to, with submission's limit for `user`. */
+function expand(doc: JdlDocument, user: AuthedUser): JdlDocument[] {
+  const maxJobs = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
+  return generateParametricJobs(doc, { maxJobs });
+}
+
+/** The declared number of parametric jobs, when it can be read at all. */
+function declaredLength(doc: JdlDocument): number {
+  try {
+    return getParameterVectorLength(doc) ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Everything submission would check about `text` for `user`, without writing anything. */
+export function analyseJdl(text: string, user: AuthedUser, config: Config): JdlReport {
+  const report: JdlReport = { valid: false, errors: [], warnings: [], job_count: 0, parametric: false };
+  const fail = (err: unknown): void => {
+    if (!(err instanceof DiracxError)) throw err;
+    if (report.errors.some((e) => e.message === err.message)) return;
+    const at = err instanceof JdlSyntaxError ? { line: err.line, column: err.column } : { line: null, column: null };
+    report.errors.push({ message: err.message, ...at });
+  };
+  let doc: JdlDocument;
+  try {
+    doc = parseJdl(text);
+  } catch (err) {
+    fail(err);
+    return report;
+  }
+  report.parametric = isParametric(doc);
+  for (const problem of sandboxProblems(getList(doc, 'InputSandbox') ?? [])) fail(new InvalidInputError(problem));
+  if (getAttribute(doc, 'Executable') === undefined) report.warnings.push('No Executable: the job would have nothing to run.');
+  let descriptions: JdlDocument[] = [];
+  try {
+    descriptions = expand(doc, user);
+    report.job_count = descriptions.length;
+  } catch (err) {
+    report.job_count = declaredLength(doc);
+    fail(err);
+  }
+  const limits = config.Operations[user.vo]?.JobDescription;
+  if (!limits) fail(new InvalidInputError(`VO ${user.vo} is not known to this installation`));
+  const who = { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo };
+  for (const description of descriptions) {
+    if (!limits) break;
+    try {
+      prepareJob(checkManifest(description, who.owner, who.ownerGroup, limits), 0, who, config);
+    } catch (err) {
+      fail(err);
+    }
+  }
+  report.valid = report.errors.length === 0;
+  return report;
+}
+
+const WMS = { kind: 'policy', policy: wmsPolicy } as const;
+const text = z.string().min(1);
+
+export const submitJobTool = defineTool({
+  name: 'submit_job',
+  title: 'Submit a job',
+  description:
+    'Submit a grid job. Either give executable (plus optional arguments, job_name, site, input_sandbox, output_sandbox, memory in MB, max_cpu_time in seconds) and the JDL is built for you, or give a complete jdl_content (then the other fields are ignored). input_sandbox entries must be PFNs of sandboxes you already uploaded ("SB:SandboxSE|/S3/...") or grid files ("LFN:/..."); local file names are refused with upload instructions. Returns the new job ids and the JDL submitted. Example: submit_job(executable="echo", arguments="hello world", job_name="hello")',
+  input: z.object({
+    jdl_content: z.string().nullish().describe('A complete JDL; when given, every other field is ignored.'),
+    executable: text.nullish().describe('The program or script to run on the worker node.'),
+    job_name: text.default('Auto-generated Job'),
+    arguments: z.string().nullish().describe('Command-line arguments, as one string.'),
+    site: text.nullish().describe('Run only at this site, e.g. "LCG.CERN.cern".'),
+    input_sandbox: z.array(text).nullish().describe('Uploaded sandbox PFNs (SB:...) or LFNs (LFN:...).'),
+    output_sandbox: z.array(text).nullish().describe('Files to bring back; StdOut and StdErr always are.'),
+    memory: z.number().int().positive().nullish().describe('Memory needed, in MB.'),
+    max_cpu_time: z.number().int().positive().nullish().describe('CPU time needed, in seconds.'),
+  }),
+  output: z.object({ success: z.literal(true), job_ids: z.array(z.number().int()), jdl: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  access: WMS,
+  async run(ctx, args) {
+    await ctx.access.check(wmsPolicy, { action: 'create' });
+    let jdl: string;
+    if (args.jdl_content) {
+      jdl = args.jdl_content;
+      const problem = sandboxProblems(getList(parseJdl(jdl), 'InputSandbox') ?? [])[0];
+      if (problem) throw new InvalidInputError(problem);
+    } else if (args.executable) {
+      jdl = buildJdl({ ...args, executable: args.executable });
+    } else {
+      throw new InvalidInputError('Either jdl_content or executable must be provided.');
+    }
+    const inserted = await submitJdlJobs(ctx, [jdl]);
+    return { success: true as const, job_ids: inserted.map((j) => j.JobID), jdl };
+  },
+});
+
+export const validateJdlTool = defineTool({
+  name: 'validate_jdl',
+  title: 'Validate a JDL',
+  description:
+    'Check a JDL exactly as submission would (syntax, VO limits, parametric expansion, preparation) without submitting anything. Returns valid, the errors with line and column where known, warnings, and how many jobs it would create. Example: validate_jdl(jdl_content="[Executable = \\"echo\\"; Parameters = {1, 2, 3}; Arguments = \\"%s\\";]")',
+  input: z.object({ jdl_content: text.describe('The JDL to check.') }),
+  output: z.object({ success: z.literal(true), valid: z.boolean(), errors: z.array(JdlError), warnings: z.array(z.string()), job_count: z.number().int(), parametric: z.boolean() }),
+  annotations: { ...READ_ONLY, openWorldHint: false },
+  access: WMS,
+  async run(ctx, args) {
+    // The same policy as submission: "valid" means "you could submit this".
+    await ctx.access.check(wmsPolicy, { action: 'create' });
+    return { success: true as const, ...analyseJdl(args.jdl_content, ctx.user, ctx.config) };
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * @module tools/tool-errors
+ * The one place that turns errors into MCP tool results: a domain error becomes
+ * `{isError: true}` with `CODE: message` the model can act on; anything else is logged in full
+ * and answered with a generic message (no stack, no internals, no detail of an auth check).
+ */
+import type { ErrorCode } from '../logic/errors.ts';
+import { DiracxError } from '../logic/errors.ts';
+import { errorFields, type Logger } from '../logic/logger.ts';
+
+export interface ToolErrorResult {
+  [key: string]: unknown;
+  isError: true;
+  content: { type: 'text'; text: string }[];
+}
+
+/** What the model is told, per code, beyond the message. */
+const HINT: Record<ErrorCode, string> = {
+  UNAUTHENTICATED: 'The access token is not valid any more; the user must log in again.',
+  FORBIDDEN: 'The user is not allowed to do this; do not retry with the same arguments.',
+  NOT_FOUND: 'Check the identifiers (e.g. with search_jobs).',
+  INVALID_INPUT: 'Fix the arguments and call again.',
+  CONFLICT: 'The target changed state; look it up again before retrying.',
+  UNAVAILABLE: 'A backend is temporarily unavailable; retry in a few seconds.',
+  RATE_LIMITED: 'Too many requests; wait before retrying.',
+  UPSTREAM: 'An upstream service failed; retry later.',
+  INTERNAL: 'The server failed; retrying will not help.',
+};
+
+function text(code: ErrorCode, message: string): ToolErrorResult {
+  return { isError: true, content: [{ type: 'text', text: `${code}: ${message} ${HINT[code]}` }] };
+}
+
+export function toToolResult(err: unknown, log: Logger): ToolErrorResult {
+  if (!(err instanceof DiracxError)) {
+    log.error('tool failed', errorFields(err));
+    return text('INTERNAL', 'Internal server error.');
+  }
+  switch (err.code) {
+    case 'FORBIDDEN':
+      // Never say which check failed.
+      return text('FORBIDDEN', 'Forbidden.');
+    case 'INTERNAL':
+      log.error('tool failed', errorFields(err));
+      return text('INTERNAL', 'Internal server error.');
+    case 'UNAUTHENTICATED':
+    case 'NOT_FOUND':
+    case 'INVALID_INPUT':
+    case 'CONFLICT':
+    case 'UNAVAILABLE':
+    case 'RATE_LIMITED':
+    case 'UPSTREAM':
+      return text(err.code, typeof err.detail === 'string' ? err.detail : err.message);
+  }
+}
