@@ -78,7 +78,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     sandboxes: deps.sandboxes,
     mcpResourceUrl: mcp.resourceUrl,
   });
-  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier }, deps.tools ?? CORE_TOOLS);
+  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, sandboxes: deps.sandboxes }, deps.tools ?? CORE_TOOLS);
   app.all('/mcp', (c) => mcpEndpoint(c.req.raw));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));

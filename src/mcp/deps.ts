@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
+import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 
 export interface McpDeps {
   database: Database;
@@ -23,4 +24,6 @@ export interface McpDeps {
   allowedOrigins: readonly string[];
   /** Destructive calls touching more jobs than this ask the person to confirm (elicitation). */
   confirmThreshold: number;
+  /** The sandbox store (download URLs in get_job_sandboxes). */
+  sandboxes?: SandboxDeps;
 }

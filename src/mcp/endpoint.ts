@@ -18,6 +18,7 @@ import { elicitationConfirm } from './confirm.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { registerTools, type CallScope } from './register-tools.ts';
+import { createCachingSchemaValidator } from './schema-validator.ts';
 
 /** Where the protected-resource metadata of `resourceUrl` lives (RFC 9728 §3.1, path-inserted). */
 export function protectedResourceMetadataUrl(resourceUrl: string): string {
@@ -55,10 +56,15 @@ export type McpEndpoint = (req: Request) => Promise<Response>;
 
 /** Builds the `/mcp` endpoint over the given tools. */
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
+  const jsonSchemaValidator = createCachingSchemaValidator();
   const handler = createMcpHandler(() => {
     const server = new McpServer(
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
-      { capabilities: { logging: {} }, instructions: 'Tools act on the DIRAC grid as the logged-in user: search, inspect, submit, kill and reschedule jobs.' },
+      {
+        capabilities: { logging: {} },
+        instructions: 'Tools act on the DIRAC grid as the logged-in user: search, inspect, submit, kill and reschedule jobs.',
+        jsonSchemaValidator,
+      },
     );
     const scopeOf = (ctx: unknown): CallScope => {
       const c = ctx as { http?: { authInfo?: { extra?: { user?: AuthedUser } } } };

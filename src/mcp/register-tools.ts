@@ -39,6 +39,8 @@ export function toolContext(deps: McpDeps, scope: CallScope, onPolicy: () => voi
     now: () => new Date(),
     confirm: scope.confirm,
     confirmThreshold: deps.confirmThreshold,
+    sandboxes: deps.sandboxes,
+    origin: new URL(deps.resourceUrl).origin,
     access: {
       async check(policy, policyArgs) {
         onPolicy();

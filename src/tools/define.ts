@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/database.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
+import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 
@@ -30,6 +31,10 @@ export interface ToolContext {
   readonly confirm: ConfirmFn;
   /** How many jobs a destructive call may touch before the person is asked to confirm. */
   readonly confirmThreshold: number;
+  /** The sandbox store, for tools that hand out download URLs. */
+  readonly sandboxes?: SandboxDeps;
+  /** The public origin of this server (stores that sign URLs on it). */
+  readonly origin?: string;
 }
 
 export interface ToolAnnotations {

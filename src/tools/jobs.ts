@@ -14,7 +14,6 @@ import { getJobLoggingRecords } from '../db/jobs-search.ts';
 import { DiracxError, NotFoundError } from '../logic/errors.ts';
 import { searchUserJobs, summariseUserJobs } from '../logic/jobs/query.ts';
 import { getJobSandboxes } from '../logic/sandboxes/assign.ts';
-import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import { shortPfn } from '../logic/sandboxes/pfn.ts';
 import { getSandboxDownload } from '../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../policies/sandbox.ts';
@@ -158,18 +157,12 @@ export const jobJdlTool = defineTool({
  * What `get_job_sandboxes` needs to sign download URLs. `ToolContext` does not carry it yet;
  * until it does, the tool lists the PFNs with an error instead of a URL.
  */
-export interface SandboxToolContext {
-  readonly sandboxes?: SandboxDeps;
-  /** The public origin of this server, for stores that sign URLs on it. */
-  readonly origin?: string;
-}
-
 const SandboxEntry = z.object({ pfn: z.string(), url: z.string().optional(), expires_in: z.number().int().optional(), error: z.string().optional() });
 type SandboxEntry = z.infer<typeof SandboxEntry>;
 
 /** A presigned URL for `pfn`, checked by the sandbox policy as `GET /api/jobs/sandbox` does. */
 async function downloadEntry(ctx: ToolContext, pfn: string): Promise<SandboxEntry> {
-  const { sandboxes, origin } = ctx as ToolContext & SandboxToolContext;
+  const { sandboxes, origin } = ctx;
   if (!sandboxes) return { pfn, error: 'No download URL: the sandbox store is not available to this MCP server.' };
   const store = { bucketName: sandboxes.settings.bucketName, seName: sandboxes.settings.seName };
   try {

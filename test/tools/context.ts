@@ -15,7 +15,6 @@ import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { toHex } from '../../src/storage/object-store.ts';
 import type { ToolContext, ToolDef } from '../../src/tools/define.ts';
-import type { SandboxToolContext } from '../../src/tools/jobs.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 
 /** The people of the shipped configuration, by their relation to chaen's jobs. */
@@ -39,7 +38,7 @@ export interface PolicyCall {
 
 export type ConfirmAnswer = 'accepted' | 'declined' | 'unsupported';
 
-export interface TestToolContext extends ToolContext, SandboxToolContext {
+export interface TestToolContext extends ToolContext {
   /** Every policy check, in order, made through `access`. */
   readonly calls: PolicyCall[];
   /** Every confirmation message shown. */
