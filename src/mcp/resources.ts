@@ -25,26 +25,19 @@ async function viaTool(tools: readonly ToolDef[], deps: McpDeps, scope: CallScop
   return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(body) }] };
 }
 
+/** Per-job resources: URI template, name, title, description, and the tool that reads them. */
+const JOB_RESOURCES = [
+  ['dirac-job://{job_id}', 'job', 'Job', 'The attributes of one job (as get_job).', 'get_job'],
+  ['dirac-job://{job_id}/jdl', 'job-jdl', 'Job JDL', 'The stored JDL of one job (as get_job_jdl).', 'get_job_jdl'],
+  ['dirac-job://{job_id}/history', 'job-history', 'Job status history', 'The status history of one job (as get_job_status_history).', 'get_job_status_history'],
+] as const;
+
 export function registerResources(server: McpServer, tools: readonly ToolDef[], deps: McpDeps, scopeOf: (ctx: unknown) => CallScope): void {
-  const jobId = (variables: Record<string, string | string[]>): number => Number([variables.job_id].flat()[0]);
-  server.registerResource(
-    'job',
-    new ResourceTemplate('dirac-job://{job_id}', { list: undefined }),
-    { title: 'Job', description: 'The attributes of one job (as get_job).', mimeType: 'application/json' },
-    (uri, variables, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job', { job_id: jobId(variables) }),
-  );
-  server.registerResource(
-    'job-jdl',
-    new ResourceTemplate('dirac-job://{job_id}/jdl', { list: undefined }),
-    { title: 'Job JDL', description: 'The stored JDL of one job (as get_job_jdl).', mimeType: 'application/json' },
-    (uri, variables, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_jdl', { job_id: jobId(variables) }),
-  );
-  server.registerResource(
-    'job-history',
-    new ResourceTemplate('dirac-job://{job_id}/history', { list: undefined }),
-    { title: 'Job status history', description: 'The status history of one job (as get_job_status_history).', mimeType: 'application/json' },
-    (uri, variables, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_status_history', { job_id: jobId(variables) }),
-  );
+  for (const [template, name, title, description, toolName] of JOB_RESOURCES) {
+    server.registerResource(name, new ResourceTemplate(template, { list: undefined }), { title, description, mimeType: 'application/json' }, (uri, variables, ctx) =>
+      viaTool(tools, deps, scopeOf(ctx), uri, toolName, { job_id: Number([variables.job_id].flat()[0]) }),
+    );
+  }
   server.registerResource(
     'jobs-dashboard',
     'dirac-dashboard://jobs',
