@@ -129,3 +129,14 @@ export async function insertJobsOfPilot(
     .returning({ jobId: jobToPilotMapping.jobId });
   return inserted.length;
 }
+
+/** The ids of the jobs run by the pilots with these stamps (DiracX's `resolve_jobs_for_pilot_stamps`). */
+export async function jobIdsOfPilotStamps(db: Handle, stamps: readonly string[]): Promise<number[]> {
+  if (stamps.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ jobId: jobToPilotMapping.jobId })
+    .from(jobToPilotMapping)
+    .innerJoin(pilotAgents, sql`${pilotAgents.pilotId} = ${jobToPilotMapping.pilotId}`)
+    .where(inArray(pilotAgents.pilotStamp, [...new Set(stamps)]));
+  return rows.map((r) => r.jobId).sort((a, b) => a - b);
+}

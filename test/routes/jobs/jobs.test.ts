@@ -5,6 +5,8 @@
  * reschedule and metadata, and the 400/422 answers to bad input that change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { assignJobsToPilot, registerPilot } from '../../../src/logic/pilots/management.ts';
+import { PilotRegistrationParams } from '../../../src/logic/pilots/models.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { call, submitJob } from './harness.ts';
 
@@ -157,5 +159,32 @@ describe('job life cycle', () => {
     const after = await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['UserPriority', 'JobGroup'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
     expect(after.body).toEqual([{ JobGroup: 'grp', UserPriority: 2 }]);
     expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { UserPriority: 'high' } })).status).toBe(422);
+  });
+});
+
+describe('the PilotStamp pseudo-parameter of job search', () => {
+  it('finds the jobs a pilot ran, and nothing for a pilot that ran none', async () => {
+    const ran = await submitJob(app, 'owner');
+    await submitJob(app, 'owner');
+    const ctx = { database: app.database, config: app.config.current().config, now: () => new Date() };
+    await registerPilot(ctx, PilotRegistrationParams.parse({ pilot_stamp: 'stamp-ran', vo: 'lhcb' }));
+    await registerPilot(ctx, PilotRegistrationParams.parse({ pilot_stamp: 'stamp-idle', vo: 'lhcb' }));
+    await assignJobsToPilot(ctx, 'stamp-ran', [ran]);
+    const found = await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['JobID'], search: [{ parameter: 'PilotStamp', operator: 'eq', value: 'stamp-ran' }] });
+    expect(found.body).toEqual([{ JobID: ran }]);
+    const none = await call(app, 'owner', 'POST', '/api/jobs/search', { search: [{ parameter: 'PilotStamp', operator: 'in', values: ['stamp-idle'] }] });
+    expect(none).toMatchObject({ status: 200, body: [] });
+  });
+
+  it('answers 400 to other operators and to a JobID filter next to it, as DiracX', async () => {
+    const like = await call(app, 'owner', 'POST', '/api/jobs/search', { search: [{ parameter: 'PilotStamp', operator: 'like', value: 'stamp%' }] });
+    expect(like).toMatchObject({ status: 400, body: { detail: "Operator 'like' is not supported on the 'PilotStamp' pseudo-parameter; use 'eq' or 'in'." } });
+    const both = await call(app, 'owner', 'POST', '/api/jobs/search', {
+      search: [
+        { parameter: 'PilotStamp', operator: 'eq', value: 'stamp-ran' },
+        { parameter: 'JobID', operator: 'eq', value: 1 },
+      ],
+    });
+    expect(both.status).toBe(400);
   });
 });
