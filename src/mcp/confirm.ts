@@ -1,36 +1,63 @@
 /**
  * @module mcp/confirm
- * Asking the person behind an MCP client to confirm a destructive call, through form
- * elicitation when the client supports it. A client that cannot elicit (or a stateless request
- * whose client capabilities are unknown) gives `unsupported`, and the call goes on: the tool's
- * `destructiveHint` already makes hosts ask before calling it.
+ * Asking the person behind an MCP client to confirm a destructive call.
+ * - 2026-07-28 clients that declare elicitation: the tool call answers `input_required` with a
+ *   form elicitation (multi-round-trip); the client asks the person and calls again with the
+ *   answer in `inputResponses`, which this reads.
+ * - 2025-era clients: push-style form elicitation when the SDK can send it; a stateless request
+ *   does not know the client's capabilities, so it usually reports `unsupported`.
+ * `unsupported` lets the call go on: the tool's `destructiveHint` already makes hosts ask.
  */
+import { acceptedContent } from '@modelcontextprotocol/server';
 import type { ConfirmFn } from '../tools/define.ts';
+
+/** The key of the confirmation in `inputRequests` / `inputResponses`. */
+export const CONFIRM_KEY = 'confirm';
+const CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+
+/** Thrown by `confirm` on a 2026-07-28 request: the call must answer `input_required`. */
+export class ConfirmationRequired extends Error {
+  constructor(readonly question: string) {
+    super('confirmation required');
+    this.name = 'ConfirmationRequired';
+  }
+}
 
 interface ElicitResult {
   action: 'accept' | 'decline' | 'cancel';
   content?: Record<string, unknown>;
 }
 
-type ElicitFn = (params: {
-  message: string;
-  requestedSchema: { type: 'object'; properties: Record<string, { type: 'boolean'; title: string }>; required: string[] };
-}) => Promise<ElicitResult>;
+interface RequestContext {
+  mcpReq?: {
+    inputResponses?: Record<string, unknown>;
+    envelope?: Record<string, unknown>;
+    elicitInput?: (params: {
+      message: string;
+      requestedSchema: { type: 'object'; properties: Record<string, { type: 'boolean'; title: string }>; required: string[] };
+    }) => Promise<ElicitResult>;
+  };
+}
 
 /** A `ConfirmFn` over the SDK request context of one tool call. */
 export function elicitationConfirm(mcpCtx: unknown): ConfirmFn {
-  const elicit = (mcpCtx as { mcpReq?: { elicitInput?: ElicitFn } }).mcpReq?.elicitInput;
+  const req = (mcpCtx as RequestContext).mcpReq;
   return async (message) => {
-    if (!elicit) return 'unsupported';
-    let result: ElicitResult;
+    const responses = req?.inputResponses;
+    if (responses && CONFIRM_KEY in responses) {
+      return acceptedContent(responses, CONFIRM_KEY)?.confirm === true ? 'accepted' : 'declined';
+    }
+    const capabilities = req?.envelope?.[CAPABILITIES] as { elicitation?: unknown } | undefined;
+    if (capabilities?.elicitation) throw new ConfirmationRequired(message);
+    if (!req?.elicitInput) return 'unsupported';
     try {
-      result = await elicit({
+      const result = await req.elicitInput({
         message,
         requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Go ahead' } }, required: ['confirm'] },
       });
+      return result.action === 'accept' && result.content?.confirm === true ? 'accepted' : 'declined';
     } catch {
       return 'unsupported';
     }
-    return result.action === 'accept' && result.content?.confirm === true ? 'accepted' : 'declined';
   };
 }

@@ -5,12 +5,14 @@
  * `toToolResult`, and writes one audit line (who, client, tool, arguments digest, outcome,
  * duration). Duplicate names are refused at startup, as the SDK does.
  */
-import type { McpServer } from '@modelcontextprotocol/server';
+import { inputRequired, type McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { sha256Hex } from '../config/store.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
 import { toToolResult } from '../tools/tool-errors.ts';
+import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
 import type { McpDeps } from './deps.ts';
 
 /** What a tool call's context is built from. */
@@ -20,6 +22,9 @@ export interface CallScope {
 }
 
 type ToolResult = { [key: string]: unknown; content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
+
+/** The form a person fills to confirm a destructive call. */
+const ConfirmationSchema = z.object({ confirm: z.boolean().describe('Go ahead') });
 
 async function argsDigest(args: unknown): Promise<string> {
   return (await sha256Hex(JSON.stringify(args ?? {}))).slice(0, 16);
@@ -69,6 +74,12 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
     audit(deps.log, { ...base, outcome: 'ok', duration_ms: Math.round(performance.now() - started) });
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (err) {
+    if (err instanceof ConfirmationRequired) {
+      audit(deps.log, { ...base, outcome: 'input_required', duration_ms: Math.round(performance.now() - started) });
+      return inputRequired({
+        inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: err.question, requestedSchema: ConfirmationSchema }) },
+      }) as unknown as ToolResult;
+    }
     const result = toToolResult(err, deps.log);
     audit(deps.log, { ...base, outcome: 'error', error: result.content[0]?.text.split(':')[0], duration_ms: Math.round(performance.now() - started) });
     return result;
