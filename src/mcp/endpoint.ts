@@ -7,7 +7,7 @@
  * this resource (`aud` = the public `/mcp` URL, RFC 8707). Refusals carry the RFC 9728
  * `resource_metadata` challenge so clients can find where to log in.
  */
-import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, McpServer, WebStandardStreamableHTTPServerTransport, type AuthInfo } from '@modelcontextprotocol/server';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import { DiracxError } from '../logic/errors.ts';
 import type { ToolDef } from '../tools/define.ts';
@@ -54,10 +54,28 @@ async function authenticate(deps: McpDeps, req: Request): Promise<AuthedUser | R
 
 export type McpEndpoint = (req: Request) => Promise<Response>;
 
+/** Largest JSON-RPC body accepted (the SDK's default). */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The parsed JSON body of a POST (undefined otherwise), or the response refusing it. */
+async function readJsonBody(req: Request): Promise<unknown> {
+  if (req.method !== 'POST') return undefined;
+  const text = await req.clone().text();
+  if (text.length > MAX_BODY_BYTES) return detailResponse(413, 'Request body too large');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return new Response(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }), {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+}
+
 /** Builds the `/mcp` endpoint over the given tools. */
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
   const jsonSchemaValidator = createCachingSchemaValidator();
-  const handler = createMcpHandler(() => {
+  const factory = (): McpServer => {
     const server = new McpServer(
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
       {
@@ -76,7 +94,16 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     registerResources(server, tools, deps, scopeOf);
     registerPrompts(server);
     return server;
-  });
+  };
+  // 2026-07-28 requests: the SDK's per-request handler. 2025-era requests: our own stateless
+  // leg answering one JSON body (the SDK's leg always streams SSE, which costs every call).
+  const modern = createMcpHandler(factory, { legacy: 'reject' });
+  const legacy = async (req: Request, authInfo: AuthInfo, parsedBody: unknown): Promise<Response> => {
+    if (req.method !== 'POST') return detailResponse(405, 'Method not allowed.', { allow: 'POST' });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await factory().connect(transport);
+    return transport.handleRequest(req, { authInfo, parsedBody });
+  };
 
   return async (req) => {
     const host = hostOf(req.headers.get('host'));
@@ -85,15 +112,17 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     if (origin && !deps.allowedOrigins.includes(origin)) return detailResponse(403, 'Origin not allowed');
     const user = await authenticate(deps, req);
     if (user instanceof Response) return user;
-    return handler.fetch(req, {
-      authInfo: {
-        token: '',
-        clientId: user.clientId ?? '',
-        scopes: [...user.properties],
-        expiresAt: user.expiresAt,
-        resource: new URL(deps.resourceUrl),
-        extra: { user },
-      },
-    });
+    const authInfo: AuthInfo = {
+      token: '',
+      clientId: user.clientId ?? '',
+      scopes: [...user.properties],
+      expiresAt: user.expiresAt,
+      resource: new URL(deps.resourceUrl),
+      extra: { user },
+    };
+    const parsedBody = await readJsonBody(req);
+    if (parsedBody instanceof Response) return parsedBody;
+    if (await isLegacyRequest(req, parsedBody)) return legacy(req, authInfo, parsedBody);
+    return modern.fetch(req, { authInfo, parsedBody });
   };
 }
