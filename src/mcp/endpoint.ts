@@ -15,6 +15,7 @@ import { bearerToken } from '../routes/auth-header.ts';
 import { detailResponse } from '../routes/wire-errors.ts';
 import type { McpDeps } from './deps.ts';
 import { elicitationConfirm } from './confirm.ts';
+import { invalidToolArguments } from './invalid-params.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { registerTools, type CallScope } from './register-tools.ts';
@@ -122,6 +123,8 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     };
     const parsedBody = await readJsonBody(req);
     if (parsedBody instanceof Response) return parsedBody;
+    const invalid = invalidToolArguments(parsedBody, tools);
+    if (invalid) return invalid;
     if (await isLegacyRequest(req, parsedBody)) return legacy(req, authInfo, parsedBody);
     return modern.fetch(req, { authInfo, parsedBody });
   };

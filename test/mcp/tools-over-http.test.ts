@@ -73,10 +73,10 @@ describe('tool results match REST for the same user', () => {
     expect(text).not.toContain('Owner');
   });
 
-  it('answers invalid arguments with an error result naming the argument', async () => {
-    const result = await owner.callTool({ name: 'get_job', arguments: { job_id: 'not a number' } });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain('job_id');
+  it('answers invalid arguments with a JSON-RPC invalid-params error naming the argument', async () => {
+    const err = await owner.callTool({ name: 'get_job', arguments: { job_id: 'not a number' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: -32602 });
+    expect(String((err as Error).message)).toContain('job_id');
   });
 });
 
