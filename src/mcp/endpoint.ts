@@ -99,11 +99,22 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
   // 2026-07-28 requests: the SDK's per-request handler. 2025-era requests: our own stateless
   // leg answering one JSON body (the SDK's leg always streams SSE, which costs every call).
   const modern = createMcpHandler(factory, { legacy: 'reject' });
+  // Servers hold no user state (the user travels in `authInfo`), so a finished request's server
+  // serves the next one: building one (registering every tool) costs more than the call itself.
+  const idle: McpServer[] = [];
   const legacy = async (req: Request, authInfo: AuthInfo, parsedBody: unknown): Promise<Response> => {
     if (req.method !== 'POST') return detailResponse(405, 'Method not allowed.', { allow: 'POST' });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    await factory().connect(transport);
-    return transport.handleRequest(req, { authInfo, parsedBody });
+    const server = idle.pop() ?? factory();
+    await server.connect(transport);
+    try {
+      const res = await transport.handleRequest(req, { authInfo, parsedBody });
+      // JSON mode: the body is complete once the response exists.
+      return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
+    } finally {
+      await server.close();
+      idle.push(server);
+    }
   };
 
   return async (req) => {

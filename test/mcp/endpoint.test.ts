@@ -90,6 +90,15 @@ describe('MCP clients of both protocol eras', () => {
     await client.close();
   });
 
+  it('keeps each caller separate when servers are reused across requests, also concurrently', async () => {
+    const chaen = await v1Client(await server.token('lhcb', 'lhcb_user', 'chaen'));
+    const alice = await v1Client(await server.token('gridpp', 'gridpp_user', 'alice'));
+    const calls = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? ['chaen', chaen] : ['alice', alice]) as const);
+    const results = await Promise.all(calls.map(async ([who, client]) => [who, (await client.callTool({ name: 'whoami', arguments: {} })).structuredContent] as const));
+    for (const [who, content] of results) expect((content as { preferred_username: string }).preferred_username).toBe(who);
+    await Promise.all([chaen.close(), alice.close()]);
+  });
+
   it('lets the v2 SDK client pinned to 2026-07-28 list tools and call whoami', async () => {
     const token = await server.token('gridpp', 'gridpp_user', 'alice');
     const client = new ModernClient({ name: 'test-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
