@@ -93,9 +93,11 @@ describe('MCP clients of both protocol eras', () => {
   it('keeps each caller separate when servers are reused across requests, also concurrently', async () => {
     const chaen = await v1Client(await server.token('lhcb', 'lhcb_user', 'chaen'));
     const alice = await v1Client(await server.token('gridpp', 'gridpp_user', 'alice'));
-    const calls = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? ['chaen', chaen] : ['alice', alice]) as const);
-    const results = await Promise.all(calls.map(async ([who, client]) => [who, (await client.callTool({ name: 'whoami', arguments: {} })).structuredContent] as const));
-    for (const [who, content] of results) expect((content as { preferred_username: string }).preferred_username).toBe(who);
+    const callers: { who: string; client: Client }[] = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? { who: 'chaen', client: chaen } : { who: 'alice', client: alice }));
+    const results = await Promise.all(
+      callers.map(async ({ who, client }) => ({ who, content: (await client.callTool({ name: 'whoami', arguments: {} })).structuredContent })),
+    );
+    for (const { who, content } of results) expect((content as { preferred_username: string }).preferred_username).toBe(who);
     await Promise.all([chaen.close(), alice.close()]);
   });
 
