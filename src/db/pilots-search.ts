@@ -8,35 +8,10 @@
 import { eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import { jobToPilotMapping, pilotAgents } from './schema/pilots.ts';
-import { invalidValue, unsupportedOperator } from './search/messages.ts';
 import { runSearch, runSummary, type SearchPage } from './search/run.ts';
-import type { EnumColumn, SearchFilter, SearchQuery, SearchRow, SearchTable, SummaryQuery, WireScalar } from './search/types.ts';
+import type { SearchQuery, SearchRow, SearchTable, SummaryQuery } from './search/types.ts';
 
 type Handle = Db | Tx;
-
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The decimal text of a wire number (`1`, `2.5`, `"2.5"`, `"1e3"`); `undefined` otherwise. */
-function numberText(value: WireScalar): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value === 'string' && NUMBER_TEXT.test(value.trim())) return value.trim();
-  return undefined;
-}
-
-/**
- * `BenchMark` is a DOUBLE, a kind the engine does not have (its `int` kind takes 32-bit
- * integers only). It is described as an enum column whose "stored spelling" is the decimal
- * text: PostgreSQL types the bound text from the column, so comparisons stay numeric and
- * results come back as numbers. Pattern operators are refused by `checkBenchMarkFilters`
- * before the engine runs. A `float` kind in `search/types.ts` would replace this.
- */
-const BENCHMARK: EnumColumn = {
-  kind: 'enum',
-  column: pilotAgents.benchMark,
-  encode: numberText,
-  decode: (stored) => Number(stored),
-  expected: 'numbers',
-};
 
 /** The `PilotAgents` columns a search may name, in DiracX's column order. */
 export const PILOTS_SEARCH_TABLE: SearchTable = {
@@ -53,7 +28,7 @@ export const PILOTS_SEARCH_TABLE: SearchTable = {
     GridSite: { kind: 'string', column: pilotAgents.gridSite },
     VO: { kind: 'string', column: pilotAgents.vo },
     GridType: { kind: 'string', column: pilotAgents.gridType },
-    BenchMark: BENCHMARK,
+    BenchMark: { kind: 'float', column: pilotAgents.benchMark },
     SubmissionTime: { kind: 'datetime', column: pilotAgents.submissionTime },
     LastUpdateTime: { kind: 'datetime', column: pilotAgents.lastUpdateTime },
     Status: { kind: 'string', column: pilotAgents.status },
@@ -68,19 +43,6 @@ export interface PilotSearchScope {
   vo?: string;
   /** Only pilots that ran at least one of these jobs (through `JobToPilotMapping`). */
   ranJobIds?: readonly number[];
-}
-
-const PATTERN_OPERATORS: ReadonlySet<string> = new Set(['like', 'not like', 'regex']);
-
-/** Refuses what the `BenchMark` encoding cannot express: patterns and non-numbers (400s). */
-function checkBenchMarkFilters(filters: readonly SearchFilter[]): void {
-  for (const filter of filters) {
-    if (filter.parameter !== 'BenchMark') continue;
-    if (PATTERN_OPERATORS.has(filter.operator)) throw unsupportedOperator(filter.operator, filter.parameter);
-    const values = 'values' in filter ? filter.values : [filter.value];
-    const bad = values.find((v) => numberText(v) === undefined);
-    if (bad !== undefined) throw invalidValue(filter.parameter, 'a number', bad);
-  }
 }
 
 function scopeConditions(db: Handle, scope: PilotSearchScope | undefined): SQL[] {
@@ -107,12 +69,10 @@ export async function searchPilots(
   perPage: number,
   scope?: PilotSearchScope,
 ): Promise<SearchPage> {
-  checkBenchMarkFilters(params.search);
   return runSearch(db, PILOTS_SEARCH_TABLE, params, { page, perPage }, scopeConditions(db, scope));
 }
 
 /** Pilot counts per `grouping` (every column when `[]`) within `scope`, each row with `count`. */
 export async function summarisePilots(db: Handle, params: SummaryQuery, scope?: PilotSearchScope): Promise<SearchRow[]> {
-  checkBenchMarkFilters(params.search);
   return runSummary(db, PILOTS_SEARCH_TABLE, params, scopeConditions(db, scope));
 }

@@ -38,9 +38,12 @@ function vectorCondition(spec: SearchColumn, filter: VectorFilter): SQL {
   return filter.operator === 'in' ? inArray(spec.column, values) : notInArray(spec.column, values);
 }
 
-/** The text a pattern operator applies to: integers are matched on their decimal text, as MySQL does. */
+/**
+ * The text a pattern operator applies to: integers are matched on their decimal text, as MySQL
+ * does; flags and floating-point values (whose text form is not stable) take no patterns.
+ */
 function patternTarget(spec: SearchColumn, operator: string, parameter: string): PgColumn | SQL {
-  if (spec.kind === 'bool') throw unsupportedOperator(operator, parameter);
+  if (spec.kind === 'bool' || spec.kind === 'float') throw unsupportedOperator(operator, parameter);
   return spec.kind === 'int' ? sql`cast(${spec.column} as text)` : spec.column;
 }
 

@@ -53,7 +53,7 @@ export type SearchCell = string | number | boolean | Date | null;
 export type SearchRow = Record<string, SearchCell>;
 
 /** How values of a column are type-checked, compared and returned. */
-export type PlainKind = 'string' | 'int' | 'bool' | 'datetime';
+export type PlainKind = 'string' | 'int' | 'float' | 'bool' | 'datetime';
 
 export interface PlainColumn {
   readonly kind: PlainKind;

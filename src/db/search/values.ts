@@ -3,18 +3,19 @@
  * Type-checks wire values against the kind of the column they are compared with, before any
  * SQL is built: a value that cannot be a member of the column's type is a 400 naming the
  * parameter, never a database error (500). Integer columns take integers and integer strings
- * (DiracX's CLI sends every scalar as a string, and MySQL compares them numerically); flag
- * columns take booleans and the spellings `True`/`False`/`1`/`0` in any case.
+ * (DiracX's CLI sends every scalar as a string, and MySQL compares them numerically), float
+ * columns any finite number or decimal text; flag columns take booleans and the spellings `True`/`False`/`1`/`0` in any case.
  */
 import { invalidValue } from './messages.ts';
 import type { SearchColumn, WireScalar } from './types.ts';
 
-/** The value a comparison binds: text, a 32-bit integer or a boolean. */
+/** The value a comparison binds: text, a number or a boolean. */
 export type Comparable = string | number | boolean;
 
 const INT4_MIN = -2_147_483_648;
 const INT4_MAX = 2_147_483_647;
 const INTEGER_TEXT = /^[+-]?\d+$/;
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE_TEXT = new Set(['true', '1']);
 const FALSE_TEXT = new Set(['false', '0']);
 
@@ -30,6 +31,12 @@ function toInt(parameter: string, value: WireScalar): number {
   const n =
     typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < INT4_MIN || n > INT4_MAX) throw invalidValue(parameter, 'a 32-bit integer', value);
+  return n;
+}
+
+function toFloat(parameter: string, value: WireScalar): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && NUMBER_TEXT.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(n)) throw invalidValue(parameter, 'a number', value);
   return n;
 }
 
@@ -51,6 +58,8 @@ export function toComparable(parameter: string, spec: SearchColumn, value: WireS
       return toText(parameter, value, 'a string');
     case 'int':
       return toInt(parameter, value);
+    case 'float':
+      return toFloat(parameter, value);
     case 'bool':
       return toBool(parameter, value);
     case 'enum': {
