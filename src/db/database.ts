@@ -30,6 +30,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The rows of a raw `execute` result: postgres.js resolves to the row array itself, PGlite to `{ rows }`. */
+export function resultRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 /** Detail clients see when the database cannot be reached (no driver internals leak out). */
 export const DATABASE_UNAVAILABLE = 'Database unavailable';
 
@@ -54,9 +59,7 @@ export function wrapDatabase(driver: DriverName, db: Db, close: () => Promise<vo
     db,
     transaction: (fn) => guard(() => db.transaction(fn)),
     query: async <T extends Record<string, unknown>>(statement: SQL): Promise<T[]> => {
-      // postgres.js resolves to the row array itself, PGlite to `{ rows }`.
-      const result: unknown = await guard(() => db.execute(statement));
-      return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+      return resultRows<T>(await guard(() => db.execute(statement)));
     },
     ping: async () => {
       let timer: ReturnType<typeof setTimeout> | undefined;

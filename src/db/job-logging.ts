@@ -8,13 +8,12 @@
 import { asc, inArray, max, sql } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import { loggingInfo } from './schema/job-logging.ts';
+import { batches } from './batches.ts';
 
 type Handle = Db | Tx;
 
 /** DIRAC's "MagicEpoch": `StatusTimeOrder` counts seconds from here. */
 const MAGIC_EPOCH_MS = 1_270_000_000_000;
-/** Rows per INSERT, well below PostgreSQL's bind-parameter limit. */
-const CHUNK = 1000;
 
 /** The widest value `NUMERIC(12,3)` holds, in ms: instants before mid-1978 or after 2041 are clamped to it. */
 const MAX_ORDER_MS = 999_999_999_999;
@@ -58,9 +57,9 @@ export interface LoggingRecord {
  * Values are stored as given: truncation to the column widths is the caller's choice.
  */
 export async function insertLoggingRecords(db: Handle, records: readonly LoggingRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += CHUNK) {
+  for (const batch of batches(records)) {
     await db.insert(loggingInfo).values(
-      records.slice(i, i + CHUNK).map((r) => ({
+      batch.map((r) => ({
         jobId: r.jobId,
         status: r.status,
         minorStatus: r.minorStatus,

@@ -8,10 +8,9 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import { jobParameters } from './schema/job-parameters.ts';
+import { batches } from './batches.ts';
 
 type Handle = Db | Tx;
-
-const CHUNK = 1000;
 
 export interface JobParametersUpdate {
   jobId: number;
@@ -33,10 +32,10 @@ export async function upsertJobParameters(db: Handle, updates: readonly JobParam
     merged.set(u.jobId, { jobId: u.jobId, vo: u.vo, parameters: { ...previous?.parameters, ...u.parameters } });
   }
   const rows = [...merged.values()];
-  for (let i = 0; i < rows.length; i += CHUNK) {
+  for (const batch of batches(rows)) {
     await db
       .insert(jobParameters)
-      .values(rows.slice(i, i + CHUNK).map((r) => ({ jobId: r.jobId, vo: r.vo, parameters: r.parameters, updatedAt: now })))
+      .values(batch.map((r) => ({ jobId: r.jobId, vo: r.vo, parameters: r.parameters, updatedAt: now })))
       .onConflictDoUpdate({
         target: jobParameters.jobId,
         set: {

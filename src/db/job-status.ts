@@ -8,11 +8,9 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import { heartBeatLoggingInfo, jobCommands, jobJdls, jobs } from './schema/jobs.ts';
+import { batches } from './batches.ts';
 
 type Handle = Db | Tx;
-
-/** Jobs per statement, well below PostgreSQL's bind-parameter limit for the widest update. */
-const CHUNK = 1000;
 const unique = (ids: readonly number[]): number[] => [...new Set(ids)].sort((a, b) => a - b);
 
 interface ColumnType {
@@ -88,8 +86,7 @@ function bindValue(name: JobAttributeName, value: JobAttributeValue): SQL {
  */
 export async function updateJobAttributes(db: Handle, updates: ReadonlyMap<number, JobAttributeUpdate>): Promise<void> {
   const entries = [...updates].filter(([, attrs]) => Object.keys(attrs).length > 0);
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    const part = entries.slice(i, i + CHUNK);
+  for (const part of batches(entries)) {
     const columns = [...new Set(part.flatMap(([, attrs]) => Object.keys(attrs) as JobAttributeName[]))];
     const assignments = columns.map((name) => {
       const whens = part.flatMap(([jobId, attrs]) => {
@@ -123,7 +120,7 @@ export async function insertJobCommands(db: Handle, commands: readonly JobComman
     const receptionTime = sql`greatest(${now.toISOString()}::timestamptz, coalesce(${latest}, '-infinity'::timestamptz) + interval '1 microsecond') + ${k}::integer * interval '1 microsecond'`;
     return { jobId: c.jobId, command: c.command, arguments: c.arguments, receptionTime };
   });
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insert(jobCommands).values(rows.slice(i, i + CHUNK));
+  for (const batch of batches(rows)) await db.insert(jobCommands).values(batch);
 }
 
 /**
@@ -150,10 +147,10 @@ export interface HeartbeatSample {
 
 /** Stores heartbeat samples; a second sample of the same job, name and instant replaces the first. */
 export async function insertHeartbeatSamples(db: Handle, samples: readonly HeartbeatSample[]): Promise<void> {
-  for (let i = 0; i < samples.length; i += CHUNK) {
+  for (const batch of batches(samples)) {
     await db
       .insert(heartBeatLoggingInfo)
-      .values(samples.slice(i, i + CHUNK).map((s) => ({ jobId: s.jobId, name: s.name, value: s.value, heartBeatTime: s.time })))
+      .values(batch.map((s) => ({ jobId: s.jobId, name: s.name, value: s.value, heartBeatTime: s.time })))
       .onConflictDoUpdate({
         target: [heartBeatLoggingInfo.jobId, heartBeatLoggingInfo.name, heartBeatLoggingInfo.heartBeatTime],
         set: { value: sql`excluded."Value"` },

@@ -5,20 +5,13 @@
  * No rules live here; the caller owns the transaction.
  */
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import { resultRows, type Db, type Tx } from './database.ts';
+import { batches } from './batches.ts';
 import { insertLoggingRecords, type LoggingRecord } from './job-logging.ts';
 import { inputData, jobJdls, jobs, type NewJobRow } from './schema/jobs.ts';
 
 type Handle = Db | Tx;
 
-/** Rows per INSERT: well below PostgreSQL's 65 535 bind parameters for the widest table. */
-const CHUNK = 1000;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 /** Reserves `n` job ids from the `JobJDLs.JobID` sequence, in increasing order. */
 export async function allocateJobIds(db: Handle, n: number): Promise<number[]> {
@@ -26,8 +19,7 @@ export async function allocateJobIds(db: Handle, n: number): Promise<number[]> {
   const result = await db.execute(
     sql`select nextval(pg_get_serial_sequence('"JobJDLs"', 'JobID'))::int as id from generate_series(1, ${n})`,
   );
-  // postgres.js resolves to the rows, PGlite to `{ rows }`.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: number }[];
+  const rows = resultRows<{ id: number }>(result);
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
@@ -41,11 +33,11 @@ export interface SubmittedJob {
 
 /** Inserts the JDLs, jobs, input data and first logging record of already-numbered jobs. */
 export async function insertSubmittedJobs(db: Handle, submitted: readonly SubmittedJob[]): Promise<void> {
-  for (const part of chunks(submitted)) {
+  for (const part of batches(submitted)) {
     await db.insert(jobJdls).values(part.map((s) => s.jdl));
     await db.insert(jobs).values(part.map((s) => s.job));
     const lfns = part.flatMap((s) => s.inputData.map((lfn) => ({ jobId: s.jdl.jobId, lfn })));
-    for (const lfnPart of chunks(lfns)) await db.insert(inputData).values(lfnPart).onConflictDoNothing();
+    for (const lfnPart of batches(lfns)) await db.insert(inputData).values(lfnPart).onConflictDoNothing();
   }
   await insertLoggingRecords(
     db,

@@ -9,10 +9,9 @@ import { and, asc, eq, gt, inArray, like, lt, notExists, or, sql } from 'drizzle
 import type { Db, Tx } from './database.ts';
 import { jobs } from './schema/jobs.ts';
 import { sandboxEntityMapping as mapping, sandboxes, sandboxOwners as owners } from './schema/sandboxes.ts';
+import { batches } from './batches.ts';
 
 type Handle = Db | Tx;
-
-const CHUNK = 5000;
 
 export interface SandboxOwner {
   owner: string;
@@ -89,9 +88,8 @@ export async function lockSandboxes(db: Handle, seName: string, pfns: readonly s
 export async function assignSandboxes(db: Handle, rows: readonly { sbId: number; entityId: string; type: SandboxType }[]): Promise<number> {
   if (rows.length === 0) return 0;
   let added = 0;
-  // Three parameters a row: chunks stay well below PostgreSQL's 65535 bind parameters.
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
+  // Three parameters a row: larger batches stay well below PostgreSQL's 65535 bind parameters.
+  for (const chunk of batches(rows, 5000)) {
     added += (await db.insert(mapping).values(chunk).onConflictDoNothing().returning({ sbId: mapping.sbId })).length;
   }
   await db.update(sandboxes).set({ assigned: true }).where(inArray(sandboxes.sbId, [...new Set(rows.map((r) => r.sbId))]));
