@@ -5,6 +5,7 @@
  * file (`config/file-source.ts`) and swaps it on reload. Readers always see a whole snapshot.
  */
 import { UnavailableError } from '../logic/errors.ts';
+import { sha256Hex } from '../logic/sha256.ts';
 import type { Config } from './schema.ts';
 import { parseConfig } from './parse.ts';
 
@@ -37,12 +38,6 @@ export class ConfigStore implements ConfigSource {
   replace(next: ConfigSnapshot): void {
     this.#snapshot = next;
   }
-}
-
-/** Hex SHA-256 of a text, with Web Crypto. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { inputRequired, type McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { sha256Hex } from '../config/store.ts';
+import { sha256Hex } from '../logic/sha256.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';

@@ -4,7 +4,7 @@
  * (or generates) its keystore and watches the keystore file for rotations; a verifier-only
  * process (`DIRACX_SERVICE_AUTH_JWKS_URL`) reads the issuer's JWKS over HTTP instead.
  */
-import { sha256Hex } from '../config/store.ts';
+import { sha256Hex } from '../logic/sha256.ts';
 import { createAuthFlowServices, type AuthFlowServices, type AuthFlowSettings } from '../logic/auth/flow-context.ts';
 import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
 import { generateStateKey, stateKeyFromSetting } from '../logic/auth/state.ts';

@@ -5,7 +5,7 @@
  * change within the timestamp granularity is not missed; a broken file is reported once, not at
  * every poll. Checks run one at a time so an older read never overtakes a newer one.
  */
-import { sha256Hex } from '../config/store.ts';
+import { sha256Hex } from '../logic/sha256.ts';
 
 export interface FileWatcher {
   /** Re-reads now; resolves with what the callback said (true: something changed). */

@@ -7,6 +7,7 @@
  * Version 4 signing process", "Authenticating requests: query parameters" and "Browser-based
  * uploads using POST (AWS Signature Version 4)".
  */
+import { sha256Hex } from '../logic/sha256.ts';
 import { toHex } from './object-store.ts';
 
 export interface S3Credentials {
@@ -28,10 +29,6 @@ const encoder = new TextEncoder();
 async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string): Promise<ArrayBuffer> {
   const cryptoKey = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data));
-}
-
-async function sha256Hex(data: string): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(data)));
 }
 
 /** `20260102T030405Z`. */

@@ -6,7 +6,7 @@
  * single use), and gets a short-lived access token for its user, VO and group; never a refresh
  * token, never more properties than its group grants. Failures are OAuth errors (RFC 6749 §5.2).
  */
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Config } from '../../config/schema.ts';
 import type { ServiceClientConfig } from '../../config/schema-service-clients.ts';
 import { recordClientAssertion } from '../../db/client-assertions.ts';
@@ -67,8 +67,7 @@ function findClient(config: Config, clientId: string): RegisteredClient | undefi
 /** The client an assertion claims to be (`iss`), read before verification only to find its keys. */
 function assertedClientId(assertion: string): string | undefined {
   try {
-    const payload = JSON.parse(atob((assertion.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { iss?: unknown };
-    return typeof payload.iss === 'string' ? payload.iss : undefined;
+    return decodeJwt(assertion).iss;
   } catch {
     return undefined;
   }

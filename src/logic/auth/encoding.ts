@@ -5,7 +5,7 @@
  * user codes (`diracx-db/.../auth/db.py: insert_device_flow`) and the PKCE S256 challenge
  * (RFC 7636 §4.2). Randomness is `crypto.getRandomValues` unless a source is passed in.
  */
-import { sha256Hex } from '../../config/store.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export { sha256Hex };
 

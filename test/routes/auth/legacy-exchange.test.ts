@@ -4,7 +4,7 @@
  * a malformed header is 400, a wrong key 401, an unknown user or scope 400.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sha256Hex } from '../../../src/config/store.ts';
+import { sha256Hex } from '../../../src/logic/sha256.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import {
   bearer,
