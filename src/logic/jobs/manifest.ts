@@ -8,10 +8,8 @@
 import type { JobDescriptionConfig } from '../../config/schema.ts';
 import { InvalidInputError } from '../errors.ts';
 import { getAttribute, getList, getNumber, setAttribute } from './jdl/attributes.ts';
-import type { JdlDocument } from './jdl/ast.ts';
+import { jdlNumber, jdlString, type JdlDocument } from './jdl/ast.ts';
 
-const str = (value: string) => ({ kind: 'string', value }) as const;
-const num = (value: number) => ({ kind: 'number', value, raw: String(value) }) as const;
 
 /** `name` as an integer between `min` and `max`, or the default when absent. */
 function clampedNumber(doc: JdlDocument, name: string, fallback: number, min: number, max: number): number {
@@ -25,10 +23,10 @@ function clampedNumber(doc: JdlDocument, name: string, fallback: number, min: nu
 
 /** The manifest after DIRAC's checks: owner and group set, CPUTime and Priority within limits. */
 export function checkManifest(doc: JdlDocument, owner: string, ownerGroup: string, limits: JobDescriptionConfig): JdlDocument {
-  let checked = setAttribute(setAttribute(doc, 'Owner', str(owner)), 'OwnerGroup', str(ownerGroup));
+  let checked = setAttribute(setAttribute(doc, 'Owner', jdlString(owner)), 'OwnerGroup', jdlString(ownerGroup));
   const cpuTime = clampedNumber(checked, 'CPUTime', limits.DefaultCPUTime, limits.MinCPUTime, limits.MaxCPUTime);
   const priority = clampedNumber(checked, 'Priority', limits.DefaultPriority, limits.MinPriority, limits.MaxPriority);
-  checked = setAttribute(setAttribute(checked, 'CPUTime', num(cpuTime)), 'Priority', num(priority));
+  checked = setAttribute(setAttribute(checked, 'CPUTime', jdlNumber(cpuTime)), 'Priority', jdlNumber(priority));
 
   const inputData = getList(checked, 'InputData') ?? [];
   if (inputData.length > limits.MaxInputData) {

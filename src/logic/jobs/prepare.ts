@@ -8,7 +8,7 @@
 import type { Config } from '../../config/schema.ts';
 import { InvalidInputError } from '../errors.ts';
 import { getAttribute, getList, getNumber, getString, setAttribute } from './jdl/attributes.ts';
-import type { JdlAttribute, JdlDocument, JdlValue } from './jdl/ast.ts';
+import { jdlNumber, jdlString, type JdlAttribute, type JdlDocument, type JdlValue } from './jdl/ast.ts';
 import { compatiblePlatforms } from './platforms.ts';
 
 export interface JobOwner {
@@ -33,8 +33,6 @@ export interface PreparedJob {
   inputData: string[];
 }
 
-const str = (value: string): JdlValue => ({ kind: 'string', value });
-const num = (value: number): JdlValue => ({ kind: 'number', value, raw: String(value) });
 
 /** Replaces DIRAC's `%j` placeholder with the job id in every string of a value. */
 function substituteJobId(value: JdlValue, jobId: string): JdlValue {
@@ -60,23 +58,23 @@ export function prepareJob(checked: JdlDocument, jobId: number, who: JobOwner, c
   if (!operations) throw new InvalidInputError(`VO ${who.vo} has no Operations section`);
 
   let jdl: JdlDocument = { attributes: checked.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, String(jobId)) })) };
-  jdl = setAttribute(jdl, 'JobID', num(jobId));
-  jdl = setAttribute(setAttribute(setAttribute(jdl, 'Owner', str(who.owner)), 'OwnerGroup', str(who.ownerGroup)), 'VirtualOrganization', str(who.vo));
-  if (getAttribute(jdl, 'InputDataModule') === undefined) jdl = setAttribute(jdl, 'InputDataModule', str(operations.InputDataPolicy.InputDataModule));
-  if (getAttribute(jdl, 'SoftwareDistModule') === undefined) jdl = setAttribute(jdl, 'SoftwareDistModule', str(operations.SoftwareDistModule));
+  jdl = setAttribute(jdl, 'JobID', jdlNumber(jobId));
+  jdl = setAttribute(setAttribute(setAttribute(jdl, 'Owner', jdlString(who.owner)), 'OwnerGroup', jdlString(who.ownerGroup)), 'VirtualOrganization', jdlString(who.vo));
+  if (getAttribute(jdl, 'InputDataModule') === undefined) jdl = setAttribute(jdl, 'InputDataModule', jdlString(operations.InputDataPolicy.InputDataModule));
+  if (getAttribute(jdl, 'SoftwareDistModule') === undefined) jdl = setAttribute(jdl, 'SoftwareDistModule', jdlString(operations.SoftwareDistModule));
 
   const priority = Math.trunc(getNumber(jdl, 'Priority') ?? 0);
   const requirements: JdlAttribute[] = [
-    { name: 'Owner', value: str(who.owner) },
-    { name: 'OwnerGroup', value: str(who.ownerGroup) },
-    { name: 'VirtualOrganization', value: str(who.vo) },
-    { name: 'UserPriority', value: num(priority) },
-    { name: 'CPUTime', value: num(Math.trunc(getNumber(jdl, 'CPUTime') ?? operations.JobDescription.DefaultCPUTime)) },
+    { name: 'Owner', value: jdlString(who.owner) },
+    { name: 'OwnerGroup', value: jdlString(who.ownerGroup) },
+    { name: 'VirtualOrganization', value: jdlString(who.vo) },
+    { name: 'UserPriority', value: jdlNumber(priority) },
+    { name: 'CPUTime', value: jdlNumber(Math.trunc(getNumber(jdl, 'CPUTime') ?? operations.JobDescription.DefaultCPUTime)) },
   ];
   const platforms = getList(jdl, 'Platform') ?? [];
   if (platforms.length > 0) {
     const compatible = compatiblePlatforms(platforms, config.Resources.Computing.OSCompatibility);
-    requirements.push({ name: 'Platforms', value: { kind: 'list', items: compatible.map(str) } });
+    requirements.push({ name: 'Platforms', value: { kind: 'list', items: compatible.map(jdlString) } });
   }
   jdl = setAttribute(jdl, 'JobRequirements', { kind: 'classad', attributes: requirements });
 
