@@ -314,3 +314,29 @@ export function findFreePort(): number {
   listener.stop(true);
   return port;
 }
+
+export interface McpServerProcess {
+  server: RunningServer;
+  port: number;
+  mcpUrl: string;
+  /** chaen's token for the server's /mcp. */
+  token: string;
+}
+
+/**
+ * The real server with its /mcp reachable at 127.0.0.1 on a free port, plus chaen's token for it.
+ * `serverToken` signs as SERVER_ISSUER, so the resource URL is set rather than derived from it.
+ */
+export async function startMcpServerProcess(extra: { hosts?: string[]; origins?: string[] } = {}): Promise<McpServerProcess> {
+  const port = findFreePort();
+  const mcpUrl = `http://127.0.0.1:${port}/mcp`;
+  const server = await startServer({
+    PORT: String(port),
+    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
+    DIRACX_MCP_RESOURCE_URL: mcpUrl,
+    DIRACX_MCP_ALLOWED_HOSTS: [`127.0.0.1:${port}`, ...(extra.hosts ?? [])].join(','),
+    ...(extra.origins ? { DIRACX_MCP_ALLOWED_ORIGINS: [`http://127.0.0.1:${port}`, ...extra.origins].join(',') } : {}),
+  });
+  const token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: mcpUrl });
+  return { server, port, mcpUrl, token };
+}

@@ -8,14 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  findFreePort,
-  REPO_ROOT,
-  SERVER_ISSUER,
-  serverToken,
-  startServer,
-  type RunningServer,
-} from '../harness/server-process.ts';
+import { findFreePort, REPO_ROOT, startMcpServerProcess, type RunningServer } from '../harness/server-process.ts';
 import { startAuthProxy, type AuthProxy } from './auth-proxy.ts';
 
 const CONFORMANCE = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
@@ -42,22 +35,12 @@ let workDir: string;
 beforeAll(async () => {
   if (!existsSync(CONFORMANCE)) throw new Error(`conformance suite not installed at ${CONFORMANCE} (bun add -d @modelcontextprotocol/conformance@0.1.16)`);
   workDir = await mkdtemp(join(tmpdir(), 'diracx-conformance-'));
-  const port = findFreePort();
   const proxyPort = findFreePort();
-  const mcpUrl = `http://127.0.0.1:${port}/mcp`;
-  const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
-  server = await startServer({
-    PORT: String(port),
-    // serverToken signs as SERVER_ISSUER, so the resource URL is set rather than derived from it.
-    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
-    DIRACX_MCP_RESOURCE_URL: mcpUrl,
-    // The suite talks to the proxy, so the server sees the proxy's Host, and the valid-request
-    // check of dns-rebinding-protection also sends Origin: http://<that host>.
-    DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port},127.0.0.1:${proxyPort}`,
-    DIRACX_MCP_ALLOWED_ORIGINS: `http://127.0.0.1:${port},${proxyOrigin}`,
-  });
-  const token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: mcpUrl });
-  proxy = startAuthProxy({ target: mcpUrl, token, port: proxyPort });
+  // The suite talks to the proxy, so the server sees the proxy's Host, and the valid-request
+  // check of dns-rebinding-protection also sends Origin: http://<that host>.
+  const started = await startMcpServerProcess({ hosts: [`127.0.0.1:${proxyPort}`], origins: [`http://127.0.0.1:${proxyPort}`] });
+  server = started.server;
+  proxy = startAuthProxy({ target: started.mcpUrl, token: started.token, port: proxyPort });
 }, 60_000);
 
 afterAll(async () => {

@@ -8,14 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  findFreePort,
-  REPO_ROOT,
-  SERVER_ISSUER,
-  serverToken,
-  startServer,
-  type RunningServer,
-} from '../harness/server-process.ts';
+import { REPO_ROOT, startMcpServerProcess, type RunningServer } from '../harness/server-process.ts';
 
 const INSPECTOR = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
 /** The Inspector's `EXIT_CODES.AUTH_REQUIRED` (any 401/403). */
@@ -38,16 +31,7 @@ let home: string;
 beforeAll(async () => {
   if (!existsSync(INSPECTOR)) throw new Error(`Inspector CLI not installed at ${INSPECTOR} (bun add -d @modelcontextprotocol/inspector@2.12.0)`);
   home = await mkdtemp(join(tmpdir(), 'diracx-inspector-'));
-  const port = findFreePort();
-  mcpUrl = `http://127.0.0.1:${port}/mcp`;
-  server = await startServer({
-    PORT: String(port),
-    // serverToken signs as SERVER_ISSUER, so the resource URL is set rather than derived from it.
-    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
-    DIRACX_MCP_RESOURCE_URL: mcpUrl,
-    DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}`,
-  });
-  token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: mcpUrl });
+  ({ server, mcpUrl, token } = await startMcpServerProcess());
 }, 60_000);
 
 afterAll(async () => {
