@@ -1,7 +1,8 @@
 /**
  * Benchmark plumbing: starts the real server (`src/server.ts`) on a free port with a fresh
  * keystore (embedded in-memory database, or DATABASE_URL when set) and mints tokens for users
- * of the shipped configuration with that keystore.
+ * of the shipped configuration with that keystore. The access log is off unless
+ * DIRACX_ACCESS_LOG says otherwise; BENCH_CPU_PROF_DIR=<dir> writes the server's CPU profile there.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,14 +33,14 @@ export async function startBenchServer(): Promise<BenchServer> {
   const port = probe.port;
   probe.stop(true);
   const proc = Bun.spawn({
-    cmd: [process.execPath, 'run', 'src/server.ts'],
+    cmd: [process.execPath, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []), 'run', 'src/server.ts'],
     cwd: new URL('..', import.meta.url).pathname,
     env: {
       ...process.env,
       PORT: String(port),
       DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}`,
       DIRACX_DATA_DIR: 'memory://',
-      DIRACX_ACCESS_LOG: 'false',
+      DIRACX_ACCESS_LOG: process.env.DIRACX_ACCESS_LOG ?? 'false',
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystorePath,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER,
       DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: '0',

@@ -58,10 +58,14 @@ export type McpEndpoint = (req: Request) => Promise<Response>;
 /** Largest JSON-RPC body accepted (the SDK's default). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The parsed JSON body of a POST (undefined otherwise), or the response refusing it. */
+/**
+ * The parsed JSON body of a POST (undefined otherwise), or the response refusing it. It reads
+ * the body itself (no clone: teeing a streamed body costs every call), so everything after it
+ * must be handed the parsed body, as the SDK's entry points are.
+ */
 async function readJsonBody(req: Request): Promise<unknown> {
   if (req.method !== 'POST') return undefined;
-  const text = await req.clone().text();
+  const text = await req.text();
   if (text.length > MAX_BODY_BYTES) return detailResponse(413, 'Request body too large');
   try {
     return JSON.parse(text) as unknown;

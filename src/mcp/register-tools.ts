@@ -9,7 +9,6 @@ import { inputRequired, type McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { sha256Hex } from '../logic/sha256.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
-import type { Logger } from '../logic/logger.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
 import { toToolResult } from '../tools/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
@@ -28,10 +27,6 @@ const ConfirmationSchema = z.object({ confirm: z.boolean().describe('Go ahead') 
 
 async function argsDigest(args: unknown): Promise<string> {
   return (await sha256Hex(JSON.stringify(args ?? {}))).slice(0, 16);
-}
-
-function audit(log: Logger, fields: Record<string, unknown>): void {
-  log.info('tool call', fields);
 }
 
 /** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
@@ -64,24 +59,29 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
   const ctx = toolContext(deps, scope, () => {
     policyCalled = true;
   });
-  const base = { tool: def.name, sub: scope.user.sub, client_id: scope.user.clientId ?? null, args_digest: await argsDigest(args) };
+  // Hashing runs beside the call (Web Crypto answers asynchronously) and is awaited for the audit line.
+  const digest = argsDigest(args);
+  const audit = async (outcome: Record<string, unknown>): Promise<void> => {
+    const duration_ms = Math.round(performance.now() - started);
+    deps.log.info('tool call', { tool: def.name, sub: scope.user.sub, client_id: scope.user.clientId ?? null, args_digest: await digest, ...outcome, duration_ms });
+  };
   try {
     const output = (await def.run(ctx, args as never)) as Record<string, unknown>;
     if (def.access.kind === 'policy' && !policyCalled) {
       deps.log.error('tool answered without calling its access policy', { tool: def.name, policy: def.access.policy.id });
       if (deps.devCrashOnMissedPolicy) throw new Error(`tool ${def.name} did not call its policy`);
     }
-    audit(deps.log, { ...base, outcome: 'ok', duration_ms: Math.round(performance.now() - started) });
+    await audit({ outcome: 'ok' });
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (err) {
     if (err instanceof ConfirmationRequired) {
-      audit(deps.log, { ...base, outcome: 'input_required', duration_ms: Math.round(performance.now() - started) });
+      await audit({ outcome: 'input_required' });
       return inputRequired({
         inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: err.question, requestedSchema: ConfirmationSchema }) },
       }) as unknown as ToolResult;
     }
     const result = toToolResult(err, deps.log);
-    audit(deps.log, { ...base, outcome: 'error', error: result.content[0]?.text.split(':')[0], duration_ms: Math.round(performance.now() - started) });
+    await audit({ outcome: 'error', error: result.content[0]?.text.split(':')[0] });
     return result;
   }
 }
