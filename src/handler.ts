@@ -10,15 +10,13 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { ConfigSource } from './config/store.ts';
 import type { Database } from './db/database.ts';
+import { NO_EXTENSIONS, type ComposedExtensions } from './extensions/compose.ts';
 import type { Logger } from './logic/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
 import { createMcpEndpoint } from './mcp/endpoint.ts';
 import { mcpOptions, type McpOptions } from './mcp/options.ts';
-import { PolicyRegistry } from './policies/registry.ts';
 import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
-import { CORE_TOOLS } from './tools/core.ts';
-import type { ToolDef } from './tools/define.ts';
 import type { ConnectionInfo } from './routes/env.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
@@ -41,16 +39,14 @@ export interface HandlerDeps {
   log: Logger;
   auth: AuthDeps;
   options: HandlerOptions;
-  /** Policy overrides (extensions); the core policies otherwise. */
-  policies?: PolicyRegistry;
+  /** The extensions in force (tools, routes, policy overrides, properties); the core alone otherwise. */
+  extensions?: ComposedExtensions;
   /** Request id factory, injectable for tests; a random UUID by default. */
   newRequestId?: () => string;
   /** The sandbox store (built by the process from its settings). */
   sandboxes?: SandboxDeps;
   /** Where `/mcp` lives and who may reach it; defaults derived from the issuer. */
   mcp?: McpOptions;
-  /** The MCP tools (extensions add theirs); the core tools otherwise. */
-  tools?: readonly ToolDef[];
 }
 
 /** The handler; `connection` (the peer address) is optional: only the rate limits use it. */
@@ -70,15 +66,19 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
   );
   app.use(clientVersionCheck(options.minClientVersion));
   const mcp = deps.mcp ?? mcpOptions({ issuer: deps.auth.issuer, port: 0, confirmThreshold: 10 });
-  const policies = deps.policies ?? new PolicyRegistry();
-  const shared = { database: deps.database, config: deps.config, log, policies, devCrashOnMissedPolicy: options.devCrashOnMissedPolicy };
-  const api = createApiApp({
-    ...shared,
-    auth: { ...deps.auth, resources: [mcp.resourceUrl] },
-    sandboxes: deps.sandboxes,
-    mcpResourceUrl: mcp.resourceUrl,
-  });
-  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, sandboxes: deps.sandboxes }, deps.tools ?? CORE_TOOLS);
+  const extensions = deps.extensions ?? NO_EXTENSIONS;
+  const shared = { database: deps.database, config: deps.config, log, policies: extensions.policies, devCrashOnMissedPolicy: options.devCrashOnMissedPolicy };
+  const api = createApiApp(
+    {
+      ...shared,
+      auth: { ...deps.auth, resources: [mcp.resourceUrl] },
+      sandboxes: deps.sandboxes,
+      mcpResourceUrl: mcp.resourceUrl,
+      properties: extensions.properties,
+    },
+    extensions.registerRoutes,
+  );
+  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, sandboxes: deps.sandboxes }, extensions.tools);
   app.all('/mcp', (c) => mcpEndpoint(c.req.raw));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));

@@ -1,15 +1,19 @@
 /**
  * @module server
- * The process entry (`bun run server`): reads and validates settings, loads the DiracX
- * configuration, opens and migrates the database, loads the token keys, serves `createHandler(...)` with Bun.serve,
+ * The process entry (`bun run server`): reads and validates settings, checks the extensions of
+ * the build manifest, loads the DiracX configuration, opens and migrates the database (the core's
+ * migrations, then the extensions'), loads the token keys, serves `createHandler(...)` with Bun.serve,
  * reloads the configuration on change or SIGHUP, cleans expired login flows and refresh tokens
  * out of the database every few minutes, and drains in-flight requests on SIGTERM/SIGINT
  * before closing the database. All process concerns live here.
  */
+import { EXTENSIONS } from '../extensions/manifest.gen.ts';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from './config/file-source.ts';
 import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { IN_MEMORY, openDatabase } from './db/open.ts';
+import { composeExtensions, type ComposedExtensions } from './extensions/compose.ts';
+import { migrateExtensions } from './extensions/migrate.ts';
 import { createHandler } from './handler.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
@@ -35,11 +39,21 @@ function readSettings(): Settings {
   }
 }
 
+/** The manifest's extensions, checked and combined; a conflict stops the server with one line. */
+function composeServedExtensions(): ComposedExtensions {
+  try {
+    return composeExtensions(EXTENSIONS);
+  } catch (err) {
+    fail(describeError(err));
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readSettings();
   const log = createJsonLogger();
+  const extensions = composeServedExtensions();
   const configPath = settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH;
-  const initialConfig = await loadConfigFile(configPath).catch((err: unknown) => fail(describeError(err)));
+  const initialConfig = await loadConfigFile(configPath, extensions.configSchema).catch((err: unknown) => fail(describeError(err)));
   const config = new ConfigStore(initialConfig);
 
   const database = await openDatabase({
@@ -48,6 +62,8 @@ async function main(): Promise<void> {
     poolSize: settings.DIRACX_DB_POOL_SIZE,
   }).catch((err: unknown) => fail(`database: ${describeError(err)}`));
   await migrateDatabase(database).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
+  const applied = await migrateExtensions(database, extensions.migrations).catch((err: unknown) => fail(`extension migrations: ${describeError(err)}`));
+  if (applied.length > 0) log.info('extension migrations applied', { migrations: applied });
 
   const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
     fail(`token keys: ${describeError(err)}`),
@@ -59,6 +75,7 @@ async function main(): Promise<void> {
     log,
     auth: authSetup.auth,
     sandboxes,
+    extensions,
     mcp: mcpOptions({
       issuer: authSetup.auth.issuer,
       port: settings.PORT,
@@ -84,7 +101,7 @@ async function main(): Promise<void> {
     // Uploads to the local sandbox store: the largest sandbox plus its multipart form.
     maxRequestBodySize: Math.max(128 * 1024 * 1024, sandboxes.store.transfers?.maxUploadBodyBytes ?? 0),
   });
-  const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log);
+  const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log, extensions.configSchema);
   const { flows } = authSetup.auth;
   const cleanUp = (): void =>
     void cleanupExpiredAuthData({ database, settings: flows.settings, now: flows.now, log }).catch((err: unknown) =>
@@ -93,7 +110,7 @@ async function main(): Promise<void> {
   const cleanupTimer = setInterval(cleanUp, AUTH_CLEANUP_INTERVAL_MS);
   cleanupTimer.unref();
   cleanUp();
-  log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath });
+  log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath, extensions: extensions.names });
 
   process.on('SIGHUP', () => void Promise.all([watcher.reload(), authSetup.reload()]));
   let stopping = false;

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import { ConfigValidationError } from './parse.ts';
 import { watchFileContent } from '../process/watch-file.ts';
+import type { ConfigDocumentSchema } from './schema.ts';
 import { ConfigStore, createConfigSnapshot, type ConfigSnapshot } from './store.ts';
 
 /** The development configuration that ships with the project (used when none is named). */
@@ -32,7 +33,7 @@ function decode(path: string, text: string): unknown {
 }
 
 /** Reads, decodes and validates the file; throws `ConfigFileError` with one clear line. */
-export async function loadConfigFile(path: string): Promise<ConfigSnapshot> {
+export async function loadConfigFile(path: string, schema?: ConfigDocumentSchema): Promise<ConfigSnapshot> {
   let text: string;
   let modified: Date;
   try {
@@ -41,13 +42,13 @@ export async function loadConfigFile(path: string): Promise<ConfigSnapshot> {
     const reason = (err as { code?: string }).code === 'ENOENT' ? 'no such file' : String(err);
     throw new ConfigFileError(path, `cannot be read: ${reason}`);
   }
-  return snapshotFromText(path, text, modified);
+  return snapshotFromText(path, text, modified, schema);
 }
 
 /** Decodes and validates a configuration file's text; throws `ConfigFileError`. */
-async function snapshotFromText(path: string, text: string, modified: Date): Promise<ConfigSnapshot> {
+async function snapshotFromText(path: string, text: string, modified: Date, schema: ConfigDocumentSchema | undefined): Promise<ConfigSnapshot> {
   try {
-    return await createConfigSnapshot(decode(path, text), text, modified);
+    return await createConfigSnapshot(decode(path, text), text, modified, schema);
   } catch (err) {
     if (err instanceof ConfigValidationError) {
       throw new ConfigFileError(path, `invalid configuration: ${err.message.split('\n').join('; ')}`);
@@ -72,12 +73,13 @@ export function watchConfigFile(
   store: ConfigStore,
   intervalSeconds: number,
   log: Logger,
+  schema?: ConfigDocumentSchema,
 ): ConfigFileWatcher {
   const watcher = watchFileContent(path, {
     intervalSeconds,
     initialHash: store.current().etag,
     onChange: async (text) => {
-      const next = await snapshotFromText(path, text, await stat(path).then((s) => s.mtime, () => new Date()));
+      const next = await snapshotFromText(path, text, await stat(path).then((s) => s.mtime, () => new Date()), schema);
       if (next.etag === store.current().etag) return false;
       store.replace(next);
       log.info('configuration reloaded', { path, etag: next.etag });

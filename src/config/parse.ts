@@ -8,7 +8,7 @@
  * `JSON.stringify(config)` is its serialisation. Web-standard JS only.
  */
 import type { z } from 'zod';
-import { ConfigSchema, type Config } from './schema.ts';
+import { ConfigSchema, type Config, type ConfigDocumentSchema } from './schema.ts';
 
 /** One validation problem: dotted key path (e.g. `Registry.lhcb.Groups`) and message. */
 export interface ConfigIssue {
@@ -44,12 +44,13 @@ function toIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
 }
 
 /**
- * Validate a raw configuration document and return it with defaults filled
- * in. The input is not modified.
+ * Validate a raw configuration document against `schema` (the core's, or the
+ * one extensions composed) and return it with defaults filled in. The input is
+ * not modified.
  * @throws ConfigValidationError when the document does not match the schema.
  */
-export function parseConfig(raw: unknown): Config {
-  const result = ConfigSchema.safeParse(raw, {
+export function parseConfig(raw: unknown, schema: ConfigDocumentSchema = ConfigSchema): Config {
+  const result = schema.safeParse(raw, {
     error: (issue) =>
       issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : undefined,
   });

@@ -73,24 +73,29 @@ export const SupportInfoSchema = z.strictObject({
 });
 export type SupportInfo = z.output<typeof SupportInfoSchema>;
 
+/** One VO (`Registry.<vo>`) whose users follow `users` (the core's, or one with extension fields). */
+export function registryConfigSchemaWith<U extends z.ZodType>(users: U) {
+  return z.strictObject({
+    IdP: IdPConfigSchema,
+    Support: SupportInfoSchema.prefault(() => ({})),
+    /** Group used when a user does not ask for one. */
+    DefaultGroup: pyStr,
+    /** Default storage quota in GB. */
+    DefaultStorageQuota: pyFloat.default(0),
+    /** Default proxy lifetime in seconds (12 h). */
+    DefaultProxyLifeTime: pyInt.default(12 * 60 * 60),
+    VOMSName: pyStr.nullable().default(null),
+    /** Users keyed by IdP `sub`. */
+    Users: z.record(z.string(), users),
+    /** Groups keyed by group name. */
+    Groups: z.record(z.string(), GroupConfigSchema),
+    /** OAuth service accounts for agents (our addition; absent from DiracX configurations). */
+    ServiceClients: ServiceClientsSchema.default(() => ({})),
+  }).superRefine(checkServiceClients);
+}
+
 /** One VO (`Registry.<vo>`). */
-export const RegistryConfigSchema = z.strictObject({
-  IdP: IdPConfigSchema,
-  Support: SupportInfoSchema.prefault(() => ({})),
-  /** Group used when a user does not ask for one. */
-  DefaultGroup: pyStr,
-  /** Default storage quota in GB. */
-  DefaultStorageQuota: pyFloat.default(0),
-  /** Default proxy lifetime in seconds (12 h). */
-  DefaultProxyLifeTime: pyInt.default(12 * 60 * 60),
-  VOMSName: pyStr.nullable().default(null),
-  /** Users keyed by IdP `sub`. */
-  Users: z.record(z.string(), UserConfigSchema),
-  /** Groups keyed by group name. */
-  Groups: z.record(z.string(), GroupConfigSchema),
-  /** OAuth service accounts for agents (our addition; absent from DiracX configurations). */
-  ServiceClients: ServiceClientsSchema.default(() => ({})),
-}).superRefine(checkServiceClients);
+export const RegistryConfigSchema = registryConfigSchemaWith(UserConfigSchema);
 export type RegistryConfig = z.output<typeof RegistryConfigSchema>;
 
 /** Where the IdP publishes its OpenID Connect discovery document. */

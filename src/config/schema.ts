@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { OperationsConfigSchema, applyOperationsDefaults } from './schema-operations.ts';
-import { RegistryConfigSchema } from './schema-registry.ts';
+import { registryConfigSchemaWith, RegistryConfigSchema, UserConfigSchema } from './schema-registry.ts';
 import { anyValue, compareCodePoints, pyBool, pyStr } from './schema-primitives.ts';
 
 export {
@@ -81,3 +81,16 @@ export const ConfigObjectSchema = z.strictObject({
 /** The configuration document: merges `Operations.Defaults`, then validates. */
 export const ConfigSchema = z.preprocess(applyOperationsDefaults, ConfigObjectSchema);
 export type Config = z.output<typeof ConfigSchema>;
+
+/** A schema of the whole document: the core's, or one with extension additions. */
+export type ConfigDocumentSchema = z.ZodType<Config>;
+
+/**
+ * The document schema with extension fields on every user (`Registry.<vo>.Users.<sub>`). The
+ * result is still typed `Config`: an extension reads its own fields with its own schema.
+ */
+export function buildConfigSchema(additions: { userFields: z.ZodRawShape }): ConfigDocumentSchema {
+  const users = UserConfigSchema.extend(additions.userFields);
+  const document = ConfigObjectSchema.extend({ Registry: z.record(z.string(), registryConfigSchemaWith(users)) });
+  return z.preprocess(applyOperationsDefaults, document) as unknown as ConfigDocumentSchema;
+}

@@ -6,7 +6,7 @@
  */
 import { UnavailableError } from '../logic/errors.ts';
 import { sha256Hex } from '../logic/sha256.ts';
-import type { Config } from './schema.ts';
+import type { Config, ConfigDocumentSchema } from './schema.ts';
 import { parseConfig } from './parse.ts';
 
 export interface ConfigSnapshot {
@@ -42,10 +42,11 @@ export class ConfigStore implements ConfigSource {
 
 /**
  * Validates an already-decoded configuration document and wraps it as a snapshot whose ETag
- * is the hash of `sourceText` (the bytes it came from). Throws `ConfigValidationError`.
+ * is the hash of `sourceText` (the bytes it came from); `schema` is the core's unless extensions
+ * add fields. Throws `ConfigValidationError`.
  */
-export async function createConfigSnapshot(raw: unknown, sourceText: string, modified: Date): Promise<ConfigSnapshot> {
-  const config = parseConfig(raw);
+export async function createConfigSnapshot(raw: unknown, sourceText: string, modified: Date, schema?: ConfigDocumentSchema): Promise<ConfigSnapshot> {
+  const config = parseConfig(raw, schema);
   const lastModified = new Date(Math.floor(modified.getTime() / 1000) * 1000);
   return Object.freeze({ config, etag: await sha256Hex(sourceText), lastModified });
 }

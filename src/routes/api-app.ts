@@ -6,6 +6,7 @@
  * 422 in FastAPI's shape; every other error goes through `wire-errors`.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { RegisterExtensionRoutes } from '../extensions/compose.ts';
 import { RouteCatalogue } from './access.ts';
 import { registerAuthorizeFlowRoutes } from './auth/authorize-flow.ts';
 import { registerDeviceFlowRoutes } from './auth/device-flow.ts';
@@ -35,7 +36,8 @@ export interface ApiApp {
   catalogue: RouteCatalogue;
 }
 
-export function createApiApp(deps: ApiDeps): ApiApp {
+/** The REST app: the core routes, then those `registerExtensionRoutes` adds (under `/api/<name>/`). */
+export function createApiApp(deps: ApiDeps, registerExtensionRoutes?: RegisterExtensionRoutes): ApiApp {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const catalogue = new RouteCatalogue();
   registerHealthRoutes(app, deps, catalogue);
@@ -53,6 +55,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   registerJobStatusRoutes(app, deps, catalogue);
   registerSandboxRoutes(app, deps, catalogue);
   registerPilotRoutes(app, deps, catalogue);
+  registerExtensionRoutes?.(app, deps, catalogue);
   registerDocsRoutes(app, catalogue);
   app.openAPIRegistry.registerComponent('securitySchemes', 'OAuth2AuthorizationCodeBearer', {
     type: 'oauth2',

@@ -36,4 +36,6 @@ export interface ApiDeps {
   mcpResourceUrl?: string;
   /** The sandbox store and its settings; without it the sandbox routes answer 503. */
   sandboxes?: SandboxDeps;
+  /** Every security property (the core's and the extensions'); the core's when absent. */
+  properties?: ReadonlySet<string>;
 }

@@ -45,7 +45,7 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
         jwks: `${origin}/.well-known/jwks.json`,
       },
       deps.auth.algorithms,
-      SECURITY_PROPERTIES,
+      deps.properties ? [...deps.properties] : SECURITY_PROPERTIES,
     );
     return c.json(document as unknown as Record<string, unknown>, 200);
   });

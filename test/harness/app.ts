@@ -8,7 +8,9 @@ import type { Database } from '../../src/db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../../src/handler.ts';
 import { createJsonLogger } from '../../src/logic/logger.ts';
 import type { SandboxDeps } from '../../src/logic/sandboxes/models.ts';
-import { PolicyRegistry } from '../../src/policies/registry.ts';
+import { composeExtensions, type ComposedExtensions } from '../../src/extensions/compose.ts';
+import type { Extension } from '../../src/extensions/contract.ts';
+import { migrateExtensions } from '../../src/extensions/migrate.ts';
 import type { ApiDeps } from '../../src/routes/deps.ts';
 import type { McpOptions } from '../../src/mcp/options.ts';
 import { createTestAuth, type TestAuth, type TestFlowOptions } from './auth.ts';
@@ -20,6 +22,8 @@ export interface TestApp {
   tokens: TestAuth;
   /** The dependencies the handler's REST app was built with, to build it again in tests. */
   apiDeps: ApiDeps;
+  /** What the extensions in force contribute (the core alone by default). */
+  extensions: ComposedExtensions;
   database: Database;
   config: ConfigStore;
   /** Every log line written so far, parsed. */
@@ -48,6 +52,8 @@ export interface TestAppOverrides {
   issuer?: string;
   /** Where /mcp lives and who may reach it (default: derived from the issuer). */
   mcp?: McpOptions;
+  /** Extensions in force (their migrations are applied to the database); none by default. */
+  extensions?: readonly Extension[];
 }
 
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
@@ -59,13 +65,16 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const tokens = await createTestAuth(defaults.config, log, overrides.flows, overrides.issuer);
   const options = { ...DEFAULT_TEST_OPTIONS, ...overrides.options };
-  const handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp });
+  const extensions = composeExtensions(overrides.extensions ?? []);
+  await migrateExtensions(database, extensions.migrations);
+  const handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp, extensions });
   const apiDeps: ApiDeps = {
     database,
     config,
     log,
     auth: tokens.auth,
-    policies: new PolicyRegistry(),
+    policies: extensions.policies,
+    properties: extensions.properties,
     devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
     sandboxes: overrides.sandboxes,
   };
@@ -73,6 +82,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
     handler,
     tokens,
     apiDeps,
+    extensions,
     database,
     config,
     logs,

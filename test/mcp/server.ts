@@ -4,6 +4,7 @@
  * server from the 401 challenge, exactly as against a deployment.
  */
 import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
+import type { Extension } from '../../src/extensions/contract.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { findFreePort } from '../harness/server-process.ts';
 
@@ -16,7 +17,7 @@ export interface McpTestServer {
   stop(): Promise<void>;
 }
 
-export async function startMcpTestServer(options: { rawConfig?: Record<string, unknown>; confirmThreshold?: number } = {}): Promise<McpTestServer> {
+export async function startMcpTestServer(options: { rawConfig?: Record<string, unknown>; confirmThreshold?: number; extensions?: readonly Extension[] } = {}): Promise<McpTestServer> {
   const port = findFreePort();
   const base = `http://127.0.0.1:${port}`;
   const mcpUrl = new URL(`${base}/mcp`);
@@ -26,6 +27,7 @@ export async function startMcpTestServer(options: { rawConfig?: Record<string, u
   const app = await createTestApp({
     issuer: base,
     ...(config ? { config } : {}),
+    ...(options.extensions ? { extensions: options.extensions } : {}),
     mcp: {
       resourceUrl: mcpUrl.href,
       allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],

@@ -4,6 +4,7 @@
  */
 import { authorizationFlows, deviceFlows, refreshTokens } from './auth.ts';
 import { clientAssertions } from './client-assertions.ts';
+import { extensionMigrations } from './extensions.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './jobs.ts';
 import { loggingInfo } from './job-logging.ts';
 import { jobParameters } from './job-parameters.ts';
@@ -31,5 +32,6 @@ export const schema = {
   pilotAgents,
   jobToPilotMapping,
   pilotOutput,
+  extensionMigrations,
 };
 export type Schema = typeof schema;

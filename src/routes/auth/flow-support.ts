@@ -13,7 +13,7 @@ import { clientAddress } from '../client-address.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
 
-const AVAILABLE_PROPERTIES: ReadonlySet<string> = new Set(SECURITY_PROPERTIES);
+const CORE_PROPERTIES: ReadonlySet<string> = new Set(SECURITY_PROPERTIES);
 
 /** The logic context of one request. */
 export function flowContext(deps: ApiDeps): AuthFlowContext {
@@ -24,7 +24,7 @@ export function flowContext(deps: ApiDeps): AuthFlowContext {
     issuer: deps.auth.issuer,
     keyRing: deps.auth.keyRing,
     algorithms: deps.auth.algorithms,
-    availableProperties: AVAILABLE_PROPERTIES,
+    availableProperties: deps.properties ?? CORE_PROPERTIES,
     log: deps.log,
   };
 }

@@ -1,0 +1,38 @@
+/**
+ * @module extensions/migrate
+ * Applies the extensions' SQL migrations that this database has not seen, after the core's, each
+ * once, in manifest order, recorded in `ExtensionMigrations`. One transaction under an advisory
+ * lock, so instances starting together over one PostgreSQL apply each migration exactly once, and
+ * a failing migration leaves nothing half-applied.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.ts';
+import { extensionMigrations } from '../db/schema/extensions.ts';
+import type { OwnedMigration } from './compose.ts';
+
+/** drizzle-kit's separator between the statements of one migration file. */
+const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
+/** Advisory lock key of this migrator (any constant shared by every instance). */
+const LOCK_KEY = 7_341_502;
+
+/** Applies what is pending; returns the names applied (`extension/name`). */
+export async function migrateExtensions(database: Database, migrations: readonly OwnedMigration[]): Promise<string[]> {
+  if (migrations.length === 0) return [];
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      const done = await tx
+        .select({ name: extensionMigrations.name })
+        .from(extensionMigrations)
+        .where(and(eq(extensionMigrations.extension, migration.extension), eq(extensionMigrations.name, migration.name)));
+      if (done.length > 0) continue;
+      for (const statement of migration.sql.split(STATEMENT_BREAKPOINT)) {
+        if (statement.trim()) await tx.execute(sql.raw(statement));
+      }
+      await tx.insert(extensionMigrations).values({ extension: migration.extension, name: migration.name });
+      applied.push(`${migration.extension}/${migration.name}`);
+    }
+    return applied;
+  });
+}
