@@ -13,8 +13,9 @@ import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { IN_MEMORY, openDatabase } from './db/open.ts';
 import { composeExtensions, type ComposedExtensions } from './extensions/compose.ts';
+import type { Extension } from './extensions/contract.ts';
 import { migrateExtensions } from './extensions/migrate.ts';
-import { createHandler } from './handler.ts';
+import { createHandler, type FetchHandler } from './handler.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
 import { mcpOptions } from './mcp/options.ts';
@@ -39,21 +40,30 @@ function readSettings(): Settings {
   }
 }
 
-/** The manifest's extensions, checked and combined; a conflict stops the server with one line. */
-function composeServedExtensions(): ComposedExtensions {
+/** The extensions, checked and combined; a conflict stops the server with one line. */
+function composeServedExtensions(list: readonly Extension[]): ComposedExtensions {
   try {
-    return composeExtensions(EXTENSIONS);
+    return composeExtensions(list);
   } catch (err) {
     fail(describeError(err));
   }
 }
 
-async function main(): Promise<void> {
+function buildHandler(build: () => FetchHandler): FetchHandler {
+  try {
+    return build();
+  } catch (err) {
+    fail(describeError(err));
+  }
+}
+
+/** Runs the server with `extensions` (the build manifest's when started as `bun run server`). */
+export async function serve(extensions: readonly Extension[]): Promise<void> {
   const settings = readSettings();
   const log = createJsonLogger();
-  const extensions = composeServedExtensions();
+  const composed = composeServedExtensions(extensions);
   const configPath = settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH;
-  const initialConfig = await loadConfigFile(configPath, extensions.configSchema).catch((err: unknown) => fail(describeError(err)));
+  const initialConfig = await loadConfigFile(configPath, composed.configSchema).catch((err: unknown) => fail(describeError(err)));
   const config = new ConfigStore(initialConfig);
 
   const database = await openDatabase({
@@ -62,35 +72,38 @@ async function main(): Promise<void> {
     poolSize: settings.DIRACX_DB_POOL_SIZE,
   }).catch((err: unknown) => fail(`database: ${describeError(err)}`));
   await migrateDatabase(database).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
-  const applied = await migrateExtensions(database, extensions.migrations).catch((err: unknown) => fail(`extension migrations: ${describeError(err)}`));
+  const applied = await migrateExtensions(database, composed.migrations).catch((err: unknown) => fail(`extension migrations: ${describeError(err)}`));
   if (applied.length > 0) log.info('extension migrations applied', { migrations: applied });
 
   const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
     fail(`token keys: ${describeError(err)}`),
   );
   const sandboxes = await createSandboxDeps(settings, log).catch((err: unknown) => fail(`sandbox store: ${describeError(err)}`));
-  const handler = createHandler({
-    database,
-    config,
-    log,
-    auth: authSetup.auth,
-    sandboxes,
-    extensions,
-    mcp: mcpOptions({
-      issuer: authSetup.auth.issuer,
-      port: settings.PORT,
-      resourceUrl: settings.DIRACX_MCP_RESOURCE_URL,
-      allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
-      allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
-      confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
+  // Building the handler registers the extensions' routes: a conflict there stops the start too.
+  const handler = buildHandler(() =>
+    createHandler({
+      database,
+      config,
+      log,
+      auth: authSetup.auth,
+      sandboxes,
+      extensions: composed,
+      mcp: mcpOptions({
+        issuer: authSetup.auth.issuer,
+        port: settings.PORT,
+        resourceUrl: settings.DIRACX_MCP_RESOURCE_URL,
+        allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
+        allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
+        confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
+      }),
+      options: {
+        minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
+        corsOrigins: settings.DIRACX_CORS_ORIGINS,
+        accessLog: settings.DIRACX_ACCESS_LOG,
+        devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
+      },
     }),
-    options: {
-      minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
-      corsOrigins: settings.DIRACX_CORS_ORIGINS,
-      accessLog: settings.DIRACX_ACCESS_LOG,
-      devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
-    },
-  });
+  );
   const server = Bun.serve({
     port: settings.PORT,
     hostname: settings.HOST,
@@ -101,7 +114,7 @@ async function main(): Promise<void> {
     // Uploads to the local sandbox store: the largest sandbox plus its multipart form.
     maxRequestBodySize: Math.max(128 * 1024 * 1024, sandboxes.store.transfers?.maxUploadBodyBytes ?? 0),
   });
-  const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log, extensions.configSchema);
+  const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log, composed.configSchema);
   const { flows } = authSetup.auth;
   const cleanUp = (): void =>
     void cleanupExpiredAuthData({ database, settings: flows.settings, now: flows.now, log }).catch((err: unknown) =>
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
   const cleanupTimer = setInterval(cleanUp, AUTH_CLEANUP_INTERVAL_MS);
   cleanupTimer.unref();
   cleanUp();
-  log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath, extensions: extensions.names });
+  log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath, extensions: composed.names });
 
   process.on('SIGHUP', () => void Promise.all([watcher.reload(), authSetup.reload()]));
   let stopping = false;
@@ -137,4 +150,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-await main();
+if (import.meta.main) await serve(EXTENSIONS);

@@ -3,7 +3,7 @@
  * The core MCP tools, in the fixed order clients list them: dirac-agentic's seven first, in
  * dirac-agentic's order, so prompts and evaluation scenarios written for it see the same
  * surface; then ours, read-only before destructive, jobs before pilots. Extensions append
- * theirs after these (`src/tools/registry.ts`); a name collision is a startup error.
+ * theirs after these (`src/extensions/compose.ts`); a name collision is a startup error.
  * `checkToolDefs` holds every list to the rules models rely on, and runs on this one at load.
  */
 import type { ToolDef } from './define.ts';

@@ -65,9 +65,16 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   const log = createJsonLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const tokens = await createTestAuth(defaults.config, log, overrides.flows, overrides.issuer);
   const options = { ...DEFAULT_TEST_OPTIONS, ...overrides.options };
-  const extensions = composeExtensions(overrides.extensions ?? []);
-  await migrateExtensions(database, extensions.migrations);
-  const handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp, extensions });
+  let extensions: ComposedExtensions;
+  let handler: FetchHandler;
+  try {
+    extensions = composeExtensions(overrides.extensions ?? []);
+    await migrateExtensions(database, extensions.migrations);
+    handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp, extensions });
+  } catch (err) {
+    await owned?.dispose();
+    throw err;
+  }
   const apiDeps: ApiDeps = {
     database,
     config,

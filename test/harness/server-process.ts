@@ -70,6 +70,9 @@ export type LogLine = Record<string, unknown> & { level?: string; msg?: string }
 export interface StartServerOptions {
   /** How long to wait for the `listening` line (default 30 s). */
   startTimeoutMs?: number;
+  /** What Bun runs instead of `run src/server.ts` (e.g. a built bundle), and where. */
+  command?: readonly string[];
+  cwd?: string;
 }
 
 export interface FailedStart {
@@ -130,12 +133,12 @@ async function readLines(stream: ReadableStream<Uint8Array>, sink: string[], onL
   if (pending !== '') emit(pending);
 }
 
-/** Starts the server with the shared test keystore and issuer unless `env` names others. */
-async function spawnServer(env: Record<string, string>): Promise<Child> {
+/** Starts the server (or `opts.command`) with the shared test keystore and issuer unless `env` names others. */
+async function spawnServer(env: Record<string, string>, opts: StartServerOptions): Promise<Child> {
   const { path } = await serverKeystore();
   const proc = Bun.spawn({
-    cmd: [process.execPath, 'run', SERVER_ENTRY],
-    cwd: REPO_ROOT,
+    cmd: [process.execPath, ...(opts.command ?? ['run', SERVER_ENTRY])],
+    cwd: opts.cwd ?? REPO_ROOT,
     env: serverEnvironment({
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: path,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
@@ -197,7 +200,7 @@ function describeOutput(child: Pick<Child, 'stdout' | 'stderr'>): string {
  * to stderr, when it exits first or does not listen within the timeout (it is then killed).
  */
 export async function startServer(env: Record<string, string>, opts: StartServerOptions = {}): Promise<RunningServer> {
-  const child = await spawnServer(env);
+  const child = await spawnServer(env, opts);
   const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
@@ -261,7 +264,7 @@ export async function runServerExpectingFailure(
   env: Record<string, string>,
   opts: StartServerOptions = {},
 ): Promise<FailedStart> {
-  const child = await spawnServer(env);
+  const child = await spawnServer(env, opts);
   const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([

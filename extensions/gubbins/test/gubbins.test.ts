@@ -1,0 +1,259 @@
+/**
+ * The gubbins extension end to end, on the core's test harness: its MCP tools over real HTTP
+ * with the SDK client, its REST routes through the in-process handler, its policy (refusals
+ * change nothing), VO isolation, its tightening of the core `wms` policy, and its configuration
+ * field (served when set, a wrong type refused by the composed schema, the field itself refused
+ * by the core schema alone).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { fileURLToPath } from 'node:url';
+import { ConfigValidationError } from '../../../src/config/parse.ts';
+import { ConfigStore, createConfigSnapshot } from '../../../src/config/store.ts';
+import { composeExtensions } from '../../../src/extensions/compose.ts';
+import { createTestApp, type TestApp } from '../../../test/harness/app.ts';
+import { startMcpTestServer, type McpTestServer } from '../../../test/mcp/server.ts';
+import { call, PEOPLE, submitJob, type JsonCall } from '../../../test/routes/jobs/harness.ts';
+import gubbins from '../src/index.ts';
+import { GUBBINS_SENSEI } from '../src/properties.ts';
+
+type Json = Record<string, unknown>;
+type Who = keyof typeof PEOPLE;
+interface Owner {
+  OwnerID: number;
+  VO: string;
+  Name: string;
+  CreatedBy: string;
+  CreationTime: string;
+}
+
+const CHAEN_SUB = 'b824d4dc-1f9d-4ee8-8df5-c0ae55d46041';
+const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../src/config/default.yml', import.meta.url));
+
+/** The shipped development configuration, with `GubbinsSpecificInfo` set on chaen. */
+async function configWithInfo(info: unknown): Promise<{ raw: Json; text: string }> {
+  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as { Registry: Record<string, { Users: Record<string, Json> }> };
+  raw.Registry.lhcb!.Users[CHAEN_SUB]!.GubbinsSpecificInfo = info;
+  return { raw, text: JSON.stringify(raw) };
+}
+
+describe('gubbins over MCP', () => {
+  let server: McpTestServer;
+  const clients: Client[] = [];
+
+  /** An MCP client as `who`, with the group's properties unless `properties` are given. */
+  async function connect(who: Who, properties?: string[]): Promise<Client> {
+    const [vo, group, user] = PEOPLE[who];
+    const token = await server.app.tokens.tokenFor(vo, group, user, { audience: server.mcpUrl.href, ...(properties ? { properties } : {}) });
+    const client = new Client({ name: `gubbins-${who}`, version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    return client;
+  }
+
+  /** The structured result of a successful call; fails the test on a tool error. */
+  async function ok(client: Client, name: string, args: Json = {}): Promise<Json> {
+    const result = await client.callTool({ name, arguments: args });
+    expect(result.isError).toBeFalsy();
+    return result.structuredContent as Json;
+  }
+
+  /** The error code at the start of a failed call's text; fails the test on a success. */
+  async function errorCode(client: Client, name: string, args: Json = {}): Promise<string> {
+    const result = await client.callTool({ name, arguments: args });
+    expect(result.isError).toBe(true);
+    return String((result.content as { text: string }[])[0]?.text.split(':')[0]);
+  }
+
+  const names = async (client: Client): Promise<string[]> => ((await ok(client, 'list_gubbins_owners')).owners as Owner[]).map((o) => o.Name);
+
+  beforeAll(async () => {
+    server = await startMcpTestServer({ extensions: [gubbins] });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.stop();
+  });
+
+  it('lists the gubbins tools with input and output schemas and honest annotations', async () => {
+    const { tools } = await (await connect('owner')).listTools();
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    for (const name of ['list_gubbins_owners', 'add_gubbins_owner', 'remove_gubbins_owner']) {
+      const tool = byName.get(name);
+      expect(tool?.inputSchema.type).toBe('object');
+      expect(tool?.outputSchema?.type).toBe('object');
+      expect(tool?.description).toContain('Example: ');
+    }
+    expect(byName.get('list_gubbins_owners')?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(byName.get('add_gubbins_owner')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    expect(byName.get('remove_gubbins_owner')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(byName.get('add_gubbins_owner')?.inputSchema.required).toEqual(['name']);
+    // The core tools are still there, first.
+    expect(tools[0]?.name).toBe('search_jobs');
+  });
+
+  it('adds then lists an owner as chaen (lhcb_user)', async () => {
+    const chaen = await connect('owner');
+    const added = await ok(chaen, 'add_gubbins_owner', { name: 'Alice' });
+    expect(added.success).toBe(true);
+    expect(added.owner).toMatchObject({ VO: 'lhcb', Name: 'Alice', CreatedBy: 'chaen' });
+    const listed = await ok(chaen, 'list_gubbins_owners');
+    expect(listed).toEqual({ success: true, owners: [added.owner] });
+    expect(await errorCode(chaen, 'add_gubbins_owner', { name: 'Alice' })).toBe('CONFLICT');
+  });
+
+  it('refuses what the policy refuses, and nothing changes', async () => {
+    const chaen = await connect('owner');
+    await ok(chaen, 'add_gubbins_owner', { name: 'Bob' });
+    const before = (await ok(chaen, 'list_gubbins_owners')).owners as Owner[];
+    const bob = before.find((o) => o.Name === 'Bob')!;
+
+    // lhcbadmin holds JobAdministrator only: may read, may not add.
+    const admin = await connect('admin');
+    expect(await names(admin)).toEqual(before.map((o) => o.Name));
+    expect(await errorCode(admin, 'add_gubbins_owner', { name: 'Carol' })).toBe('FORBIDDEN');
+    // chaen lacks GubbinsSensei: may not remove.
+    expect(await errorCode(chaen, 'remove_gubbins_owner', { owner_id: bob.OwnerID })).toBe('FORBIDDEN');
+    expect((await ok(chaen, 'list_gubbins_owners')).owners).toEqual(before);
+
+    // The same person with GubbinsSensei may.
+    const sensei = await connect('owner', ['NormalUser', GUBBINS_SENSEI]);
+    expect(await ok(sensei, 'remove_gubbins_owner', { owner_id: bob.OwnerID })).toEqual({ success: true, removed: bob });
+    expect(await names(chaen)).not.toContain('Bob');
+    expect(await errorCode(sensei, 'remove_gubbins_owner', { owner_id: bob.OwnerID })).toBe('NOT_FOUND');
+  });
+
+  it('tightens kill_jobs for a JobAdministrator without GubbinsSensei (dry run)', async () => {
+    const job = await submitJob(server.app, 'owner');
+    expect(await errorCode(await connect('admin'), 'kill_jobs', { job_ids: [job], dry_run: true })).toBe('FORBIDDEN');
+    const sensei = await connect('admin', ['JobAdministrator', GUBBINS_SENSEI]);
+    expect((await ok(sensei, 'kill_jobs', { job_ids: [job], dry_run: true })).dry_run).toBe(true);
+    expect((await ok(await connect('owner'), 'kill_jobs', { job_ids: [job], dry_run: true })).dry_run).toBe(true);
+  });
+});
+
+describe('gubbins over REST', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    const { raw, text } = await configWithInfo('hello');
+    const snapshot = await createConfigSnapshot(raw, text, new Date(), composeExtensions([gubbins]).configSchema);
+    app = await createTestApp({ extensions: [gubbins], config: new ConfigStore(snapshot) });
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  /** Calls the app as `who`, with the group's properties unless `properties` are given. */
+  async function as(who: Who, method: string, path: string, body?: unknown, properties?: string[]): Promise<JsonCall> {
+    if (!properties) return call(app, who, method, path, body);
+    const [vo, group, user] = PEOPLE[who];
+    const token = await app.tokens.tokenFor(vo, group, user, { properties });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const res = await app.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, headers: res.headers };
+  }
+
+  const ownerNames = async (who: Who): Promise<string[]> => {
+    const res = await as(who, 'GET', '/api/gubbins/owners');
+    expect(res.status).toBe(200);
+    return (res.body as Owner[]).map((o) => o.Name);
+  };
+
+  it('adds (201), lists (200) and removes (204) owners of the caller VO', async () => {
+    const added = await as('owner', 'POST', '/api/gubbins/owners', { name: 'Dave' });
+    expect(added.status).toBe(201);
+    const dave = added.body as Owner;
+    expect(dave).toMatchObject({ VO: 'lhcb', Name: 'Dave', CreatedBy: 'chaen' });
+    expect(new Date(dave.CreationTime).toISOString()).toBe(dave.CreationTime);
+    expect(await ownerNames('sameGroup')).toContain('Dave');
+    expect(await ownerNames('admin')).toContain('Dave');
+
+    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${dave.OwnerID}`, undefined, ['NormalUser', GUBBINS_SENSEI])).status).toBe(204);
+    expect(await ownerNames('owner')).not.toContain('Dave');
+    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${dave.OwnerID}`, undefined, [GUBBINS_SENSEI])).status).toBe(404);
+  });
+
+  it('refuses with 403 what the policy refuses, and nothing changes', async () => {
+    const eve = (await as('owner', 'POST', '/api/gubbins/owners', { name: 'Eve' })).body as Owner;
+    expect((await as('admin', 'POST', '/api/gubbins/owners', { name: 'Frank' })).status).toBe(403);
+    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${eve.OwnerID}`)).status).toBe(403);
+    // A pilot holds neither NormalUser nor JobAdministrator: it may not even read.
+    expect((await as('pilot', 'GET', '/api/gubbins/owners')).status).toBe(403);
+    expect((await call(app, 'anonymous', 'GET', '/api/gubbins/owners')).status).toBe(401);
+    const names = await ownerNames('owner');
+    expect(names).toContain('Eve');
+    expect(names).not.toContain('Frank');
+  });
+
+  it('answers 409 for a name the VO already has, 422 for an invalid one', async () => {
+    expect((await as('owner', 'POST', '/api/gubbins/owners', { name: 'Grace' })).status).toBe(201);
+    const again = await as('sameGroup', 'POST', '/api/gubbins/owners', { name: 'Grace' });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({ detail: 'Owner "Grace" already exists in VO lhcb' });
+    expect((await as('owner', 'POST', '/api/gubbins/owners', { name: '' })).status).toBe(422);
+    expect((await as('owner', 'DELETE', '/api/gubbins/owners/not-a-number', undefined, [GUBBINS_SENSEI])).status).toBe(422);
+    expect((await ownerNames('owner')).filter((n) => n === 'Grace')).toHaveLength(1);
+  });
+
+  it('keeps each VO to its own owners', async () => {
+    expect((await as('owner', 'POST', '/api/gubbins/owners', { name: 'Heidi' })).status).toBe(201);
+    expect(await ownerNames('otherVo')).not.toContain('Heidi');
+    // The same name is free in another VO.
+    const theirs = (await as('otherVo', 'POST', '/api/gubbins/owners', { name: 'Heidi' })).body as Owner;
+    expect(theirs).toMatchObject({ VO: 'gridpp', Name: 'Heidi', CreatedBy: 'alice' });
+    expect(await ownerNames('otherVo')).toEqual(['Heidi']);
+    // An lhcb sensei cannot remove gridpp's owner: to lhcb it does not exist.
+    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${theirs.OwnerID}`, undefined, [GUBBINS_SENSEI])).status).toBe(404);
+    expect(await ownerNames('otherVo')).toEqual(['Heidi']);
+    expect((await ownerNames('owner')).filter((n) => n === 'Heidi')).toHaveLength(1);
+  });
+
+  it('documents its routes in OpenAPI with their operationIds', async () => {
+    const doc = (await (await app.fetch('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId: string; tags: string[] }>> };
+    expect(doc.paths['/api/gubbins/owners']?.get?.operationId).toBe('gubbins_list_owners');
+    expect(doc.paths['/api/gubbins/owners']?.post?.operationId).toBe('gubbins_add_owner');
+    expect(doc.paths['/api/gubbins/owners/{owner_id}']?.delete?.operationId).toBe('gubbins_remove_owner');
+    expect(doc.paths['/api/gubbins/info']?.get?.tags).toEqual(['gubbins']);
+  });
+
+  describe('the tightened core wms policy', () => {
+    const kill = (job: number) => ({ [job]: { '2030-01-01T00:00:00Z': { Status: 'Killed' } } });
+
+    it('refuses a JobAdministrator without GubbinsSensei on a job they do not own', async () => {
+      const job = await submitJob(app, 'owner');
+      expect((await as('admin', 'PATCH', '/api/jobs/status', kill(job))).status).toBe(403);
+      expect((await as('admin', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(403);
+      expect((await as('admin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(200);
+    });
+
+    it('leaves the owner and the VO boundary as the core has them', async () => {
+      const job = await submitJob(app, 'owner');
+      expect((await as('owner', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(200);
+      expect((await as('sameGroup', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(403);
+      expect((await as('otherVoAdmin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(403);
+      expect((await as('owner', 'PATCH', '/api/jobs/status', kill(job))).status).toBe(200);
+    });
+  });
+
+  describe('the GubbinsSpecificInfo configuration field', () => {
+    it("serves the caller's value, null when unset", async () => {
+      expect(await as('owner', 'GET', '/api/gubbins/info')).toMatchObject({ status: 200, body: { vo: 'lhcb', preferred_username: 'chaen', gubbins_specific_info: 'hello' } });
+      expect(await as('sameGroup', 'GET', '/api/gubbins/info')).toMatchObject({ status: 200, body: { vo: 'lhcb', preferred_username: 'albdr', gubbins_specific_info: null } });
+      // Open access: any valid token, whatever its properties.
+      expect((await as('pilot', 'GET', '/api/gubbins/info')).status).toBe(200);
+      expect((await call(app, 'anonymous', 'GET', '/api/gubbins/info')).status).toBe(401);
+    });
+
+    it('is typed by the composed schema and unknown to the core one', async () => {
+      const { raw, text } = await configWithInfo(42);
+      const composed = composeExtensions([gubbins]).configSchema;
+      await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(ConfigValidationError);
+      await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(/GubbinsSpecificInfo: Invalid input: expected string/);
+      const good = await configWithInfo('hello');
+      await expect(createConfigSnapshot(good.raw, good.text, new Date())).rejects.toThrow(/GubbinsSpecificInfo: Unknown key/);
+    });
+  });
+});
