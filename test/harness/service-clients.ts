@@ -19,6 +19,7 @@ export interface ServiceClientFixture {
   raw: Record<string, unknown>;
   config: Config;
   secret: string;
+  /** The private key of JWT_CLIENT (extractable, so examples can be handed it as a JWK). */
   privateKey: CryptoKey;
   kid: string;
   /** A client assertion for JWT_CLIENT with the given audience and claims. */
@@ -30,7 +31,7 @@ export async function createServiceClientFixture(): Promise<ServiceClientFixture
     Registry: Record<string, Record<string, unknown>>;
   } & Record<string, unknown>;
   const secret = generateClientSecret();
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = 'agent-key-1';
   raw.Registry.lhcb!.ServiceClients = {
     [SECRET_CLIENT]: { Subject: CHAEN_SUB, Group: 'lhcb_user', ClientSecretHash: await hashClientSecret(secret, 1000) },
