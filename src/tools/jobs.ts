@@ -97,7 +97,7 @@ export const summarizeJobsTool = defineTool({
   name: 'summarize_jobs',
   title: 'Count jobs by any attributes',
   description:
-    'Count the jobs you may see grouped by one or more attributes (e.g. Site and Status), optionally filtered by a condition in the same style as search_jobs. Returns at most 100 groups, largest first. Example: summarize_jobs(grouping=["Site", "Status"], parameter="Status", operator="in", values=["Failed", "Stalled"])',
+    'Count the jobs you may see grouped by one or more attributes (e.g. Site and Status, or Owner for how many jobs each user has), optionally filtered by a condition in the same style as search_jobs. Returns at most 100 groups, largest first. Example: summarize_jobs(grouping=["Site", "Status"], parameter="Status", operator="in", values=["Failed", "Stalled"])',
   input: z.object({
     grouping: z.array(z.string().min(1)).min(1).default(['Status']).describe('Attributes to group by, e.g. ["Site", "Status"].'),
     parameter: CONDITION_FIELDS.parameter.optional(),

@@ -31,7 +31,7 @@ export const searchPilotsTool = defineTool({
   name: 'search_pilots',
   title: 'Search pilots',
   description:
-    "Search the pilots of your VO (the grid jobs that run DIRAC jobs): optionally one condition (parameter, operator, value or values) and more in extra_conditions (a JSON array string). JobID finds the pilots that ran a job, useful when a job failed at a site. Returns a small page (10 rows by default, at most 100) and next_page_hint for the next page. Example: search_pilots(parameter=\"JobID\", operator=\"eq\", value=1234)",
+    "Search the pilot agents of your VO (the processes DIRAC sends to computing elements to fetch and run work, not your own submissions): optionally one condition (parameter, operator, value or values) and more in extra_conditions (a JSON array string). JobID finds the pilots that ran a job, useful when a job failed at a site. Returns a small page (10 rows by default, at most 100) and next_page_hint for the next page. Example: search_pilots(parameter=\"JobID\", operator=\"eq\", value=1234)",
   input: z.object({
     ...OPTIONAL_CONDITION,
     result_fields: z.array(z.string()).nullish().describe(`Columns to return; default ${DEFAULT_PILOT_FIELDS.join(', ')}.`),

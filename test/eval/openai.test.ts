@@ -40,7 +40,7 @@ const fake = Bun.serve({
 afterAll(() => fake.stop(true));
 
 describe('the openai agent', () => {
-  it('bridges tool calls to MCP and passes a scenario when the model does the right thing', async () => {
+  it('bridges tool calls to MCP and passes a scenario when the model does the right thing (the model is a scripted fake chat-completions server: no model runs here)', async () => {
     const config = openAiConfigFromEnv({ EVAL_MODEL_URL: `http://127.0.0.1:${fake.port}/v1/`, EVAL_MODEL: 'scripted' })!;
     const scenarios = (await loadScenarios()).filter((s) => s.id === '25-kill-my-waiting-not-colleague');
     const report = await runScenarios(openAiAgent(config), scenarios);
