@@ -4,6 +4,7 @@
  * completed flows are kept longer than flows may take.
  */
 import { describe, expect, it } from 'bun:test';
+import { authFlowSettings } from '../src/process/auth-setup.ts';
 import { parseSettings, SettingsError } from '../src/settings.ts';
 
 function errorOf(env: Record<string, string>): SettingsError {
@@ -56,5 +57,12 @@ describe('login flow settings', () => {
     expect(err.lines).toHaveLength(1);
     expect(err.lines[0]).toStartWith('DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES=');
     expect(err.lines[0]).toContain('must be longer than');
+  });
+
+  it('limits client registrations to 10 per minute and keeps unused ones 30 days by default, both configurable', () => {
+    expect(authFlowSettings(parseSettings({}))).toMatchObject({ registrationRateLimitPerMinute: 10, clientRegistrationTtlDays: 30 });
+    const s = parseSettings({ DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: '0', DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: '7' });
+    expect(authFlowSettings(s)).toMatchObject({ registrationRateLimitPerMinute: 0, clientRegistrationTtlDays: 7 });
+    expect(errorOf({ DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: '0' }).lines[0]).toContain('expected an integer from 1 to 3650');
   });
 });

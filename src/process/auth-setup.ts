@@ -36,6 +36,8 @@ export function authFlowSettings(settings: Settings): AuthFlowSettings {
     legacyExchangeHashedApiKey: settings.DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY,
     tokenRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE,
+    registrationRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE,
+    clientRegistrationTtlDays: settings.DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS,
     trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
   };
 }

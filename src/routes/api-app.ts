@@ -12,6 +12,7 @@ import { registerAuthorizeFlowRoutes } from './auth/authorize-flow.ts';
 import { registerDeviceFlowRoutes } from './auth/device-flow.ts';
 import { registerLegacyExchangeRoute } from './auth/legacy.ts';
 import { registerTokenManagementRoutes } from './auth/management.ts';
+import { registerClientRegistrationRoute } from './auth/register.ts';
 import { registerTokenRoute } from './auth/token.ts';
 import { registerUserinfoRoute } from './auth/userinfo.ts';
 import { registerConfigRoutes } from './config.ts';
@@ -49,6 +50,7 @@ export function createApiApp(deps: ApiDeps, registerExtensionRoutes?: RegisterEx
   registerAuthorizeFlowRoutes(app, deps, catalogue);
   registerTokenRoute(app, deps, catalogue);
   registerTokenManagementRoutes(app, deps, catalogue);
+  registerClientRegistrationRoute(app, deps, catalogue);
   registerLegacyExchangeRoute(app, deps, catalogue);
   registerJobSubmissionRoutes(app, deps, catalogue);
   registerJobQueryRoutes(app, deps, catalogue);

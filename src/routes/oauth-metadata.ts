@@ -4,7 +4,10 @@
  * the protected-resource metadata of `/mcp` (RFC 9728, at the path-inserted
  * `/.well-known/oauth-protected-resource/mcp` and the root form) naming us as its authorization
  * server, and our authorization-server metadata (RFC 8414) with the token endpoint, grants and
- * client authentication methods (`client_credentials` with a secret or `private_key_jwt`).
+ * client authentication methods (`none` for public clients, `client_credentials` with a secret
+ * or `private_key_jwt`), and how a public client makes itself known: dynamic registration
+ * (RFC 7591, `registration_endpoint`) or a client ID metadata document (an https URL as its
+ * `client_id`, `client_id_metadata_document_supported`).
  * No `scopes_supported`: clients that request every advertised scope would ask for properties
  * beyond their group and be refused; a token's properties come from its group.
  */
@@ -55,12 +58,14 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         authorization_endpoint: `${origin}/api/auth/authorize`,
         device_authorization_endpoint: `${origin}/api/auth/device`,
         revocation_endpoint: `${origin}/api/auth/revoke`,
+        registration_endpoint: `${origin}/api/auth/register`,
         jwks_uri: `${origin}/.well-known/jwks.json`,
         grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
         token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'],
+        client_id_metadata_document_supported: true,
       },
       200,
     );

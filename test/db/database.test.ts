@@ -23,7 +23,7 @@ describe(`database (${TEST_DRIVER})`, () => {
     expect(t.database.driver).toBe(TEST_DRIVER);
   });
 
-  it('creates the JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB and AuthDB tables with DiracX names, and the extension migrations record', async () => {
+  it('creates the JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB and AuthDB tables with DiracX names, the registered OAuth clients and the extension migrations record', async () => {
     const rows = await t.database.query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
@@ -42,6 +42,7 @@ describe(`database (${TEST_DRIVER})`, () => {
       'JobToPilotMapping',
       'Jobs',
       'LoggingInfo',
+      'OAuthClients',
       'PilotAgents',
       'PilotOutput',
       'RefreshTokens',
@@ -56,7 +57,7 @@ describe(`database (${TEST_DRIVER})`, () => {
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
     const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows).toEqual([{ n: 7 }]);
+    expect(rows).toEqual([{ n: 8 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {

@@ -8,6 +8,7 @@ import { extensionMigrations } from './extensions.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobJdls, jobs } from './jobs.ts';
 import { loggingInfo } from './job-logging.ts';
 import { jobParameters } from './job-parameters.ts';
+import { oauthClients } from './oauth-clients.ts';
 import { taskQueueJobs, taskQueues } from './task-queue.ts';
 import { jobToPilotMapping, pilotAgents, pilotOutput } from './pilots.ts';
 import { sandboxEntityMapping, sandboxes, sandboxOwners } from './sandboxes.ts';
@@ -26,6 +27,7 @@ export const schema = {
   authorizationFlows,
   refreshTokens,
   clientAssertions,
+  oauthClients,
   sandboxOwners,
   sandboxes,
   sandboxEntityMapping,

@@ -4,11 +4,13 @@
  * than the completed-flow retention are deleted, and so are refresh tokens past their `exp`
  * (DiracX drops monthly partitions after a retention period instead; an expired refresh token
  * is refused on its own `exp`, so its row has no use left), and so are the ids of expired client
- * assertions (an expired assertion is refused on its own `exp`). Meant to run periodically.
+ * assertions (an expired assertion is refused on its own `exp`) and dynamically registered
+ * clients whose registration expired unused. Meant to run periodically.
  */
 import type { Database } from '../../db/database.ts';
 import { deleteExpiredFlows, deleteExpiredRefreshTokens } from '../../db/auth.ts';
 import { deleteExpiredClientAssertions } from '../../db/client-assertions.ts';
+import { deleteExpiredOAuthClients } from '../../db/oauth-clients.ts';
 import type { Logger } from '../logger.ts';
 
 export interface CleanupContext {
@@ -23,9 +25,10 @@ export interface CleanupResult {
   authorizationFlows: number;
   refreshTokens: number;
   clientAssertions: number;
+  registeredClients: number;
 }
 
-/** Deletes expired flows and refresh tokens; returns how many of each. */
+/** Deletes expired flows, refresh tokens, assertion ids and client registrations; returns how many of each. */
 export async function cleanupExpiredAuthData(ctx: CleanupContext): Promise<CleanupResult> {
   const now = ctx.now();
   const flowsBefore = new Date(now.getTime() - ctx.settings.completedFlowRetentionMinutes * 60_000);
@@ -33,7 +36,8 @@ export async function cleanupExpiredAuthData(ctx: CleanupContext): Promise<Clean
     const flows = await deleteExpiredFlows(tx, flowsBefore);
     const refreshTokens = await deleteExpiredRefreshTokens(tx, now);
     const clientAssertions = await deleteExpiredClientAssertions(tx, now);
-    return { ...flows, refreshTokens, clientAssertions };
+    const registeredClients = await deleteExpiredOAuthClients(tx, now);
+    return { ...flows, refreshTokens, clientAssertions, registeredClients };
   });
   ctx.log.info('auth database cleaned up', { ...result });
   return result;

@@ -2,12 +2,13 @@
  * @module logic/auth/flow-context
  * What the login flows and the token endpoint need: their settings (DiracX's `AuthSettings`),
  * the long-lived services of a process (state key, IdP client with its caches, rate limiters,
- * device poll tracker, clock) and, per request, the database, the current configuration and
+ * device poll tracker, client metadata document cache, clock) and, per request, the database, the current configuration and
  * the token keys. Built once per process by `createAuthFlowServices`; no HTTP here.
  */
 import type { Config } from '../../config/schema.ts';
 import type { Database } from '../../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { ClientMetadataResolver } from './client-metadata-document.ts';
 import { IdpClient, type FetchLike } from './idp-client.ts';
 import type { KeyRing } from './key-ring.ts';
 import { DevicePollTracker, SlidingWindowLimiter } from './rate-limit.ts';
@@ -37,6 +38,13 @@ export interface AuthFlowSettings {
    * authorizations, user-code lookups and authorization requests.
    */
   loginRateLimitPerMinute: number;
+  /** Dynamic client registrations per minute per caller address (0: no limit). */
+  registrationRateLimitPerMinute: number;
+  /**
+   * A dynamically registered client unused for this many days is forgotten (every use moves
+   * its expiry forward; the clean-up deletes expired registrations).
+   */
+  clientRegistrationTtlDays: number;
   /** Reverse proxies whose `X-Forwarded-For` names the caller (exact addresses). */
   trustedProxies: readonly string[];
 }
@@ -54,6 +62,8 @@ export const DEFAULT_AUTH_FLOW_SETTINGS: AuthFlowSettings = {
   legacyExchangeHashedApiKey: undefined,
   tokenRateLimitPerMinute: 300,
   loginRateLimitPerMinute: 30,
+  registrationRateLimitPerMinute: 10,
+  clientRegistrationTtlDays: 30,
   trustedProxies: ['127.0.0.1', '::1'],
 };
 
@@ -68,7 +78,13 @@ export interface AuthFlowServices {
   readonly idp: IdpClient;
   readonly now: () => Date;
   readonly devicePolls: DevicePollTracker;
-  readonly limits: { readonly token: SlidingWindowLimiter; readonly login: SlidingWindowLimiter };
+  readonly limits: {
+    readonly token: SlidingWindowLimiter;
+    readonly login: SlidingWindowLimiter;
+    readonly registration: SlidingWindowLimiter;
+  };
+  /** Fetches and caches client ID metadata documents (an https URL as `client_id`). */
+  readonly clientMetadata: ClientMetadataResolver;
 }
 
 export interface AuthFlowServicesOptions {
@@ -77,7 +93,7 @@ export interface AuthFlowServicesOptions {
   log: Logger;
   /** Defaults to the system clock. */
   now?: () => Date;
-  /** HTTP towards identity providers; defaults to the global `fetch`. */
+  /** HTTP towards identity providers and client metadata documents; defaults to the global `fetch`. */
   fetch?: FetchLike;
 }
 
@@ -97,7 +113,9 @@ export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFl
     limits: {
       token: new SlidingWindowLimiter(settings.tokenRateLimitPerMinute, 60_000),
       login: new SlidingWindowLimiter(settings.loginRateLimitPerMinute, 60_000),
+      registration: new SlidingWindowLimiter(settings.registrationRateLimitPerMinute, 60_000),
     },
+    clientMetadata: new ClientMetadataResolver({ fetch: fetchImpl, now, log: options.log }),
   };
 }
 
