@@ -75,6 +75,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
       sandboxes: deps.sandboxes,
       mcpResourceUrl: mcp.resourceUrl,
       properties: extensions.properties,
+      consentTools: extensions.tools.map((t) => ({ name: t.name, title: t.title, destructive: t.annotations.destructiveHint, readOnly: t.annotations.readOnlyHint })),
     },
     extensions.registerRoutes,
   );

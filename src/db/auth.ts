@@ -10,7 +10,7 @@
  * redemptions of the same code or refresh token are serialised; call them inside
  * `database.transaction`. "Not found" is `undefined`, never an exception.
  */
-import { and, asc, eq, gt, lt, lte, ne, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, lte, ne, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import {
   authorizationFlows,
@@ -134,6 +134,10 @@ export interface NewAuthorizationFlow {
   codeChallengeMethod: string;
   redirectUri: string;
   creationTime: Date;
+  /** RFC 8707 resource the token will be for (MCP clients). */
+  resource?: string | null;
+  /** The client's state, kept when the flow stops at our consent page. */
+  clientState?: string | null;
 }
 
 /** Inserts a PENDING authorization flow. */
@@ -147,6 +151,38 @@ export async function getAuthorizationFlowForUpdate(
   uuid: string,
 ): Promise<AuthorizationFlowRow | undefined> {
   const [row] = await db.select().from(authorizationFlows).where(eq(authorizationFlows.uuid, uuid)).for('update');
+  return row;
+}
+
+/** The PENDING flow `uuid` created after `notBefore` on which nobody has logged in yet. */
+const awaitingLogin = (uuid: string, notBefore: Date): SQL | undefined =>
+  and(eq(authorizationFlows.uuid, uuid), eq(authorizationFlows.status, 'PENDING'), gt(authorizationFlows.creationTime, notBefore), isNull(authorizationFlows.idToken));
+
+/** The PENDING flow `uuid` created after `notBefore` whose person has logged in (awaiting consent). */
+const awaitingConsent = (uuid: string, notBefore: Date): SQL | undefined =>
+  and(eq(authorizationFlows.uuid, uuid), eq(authorizationFlows.status, 'PENDING'), gt(authorizationFlows.creationTime, notBefore), isNotNull(authorizationFlows.idToken));
+
+/** The flow `uuid` awaiting its login (VO choice), if it is still pending and recent. */
+export async function getAuthorizationFlowAwaitingLogin(db: Handle, uuid: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+  const [row] = await db.select().from(authorizationFlows).where(awaitingLogin(uuid, notBefore));
+  return row;
+}
+
+/** Replaces the scope of a flow awaiting its login (the person chose a VO and group). */
+export async function setAuthorizationFlowScope(db: Handle, uuid: string, scope: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+  const [row] = await db.update(authorizationFlows).set({ scope }).where(awaitingLogin(uuid, notBefore)).returning();
+  return row;
+}
+
+/** Records who logged in on a flow that stops at our consent page; it stays PENDING until answered. */
+export async function setAuthorizationFlowLoggedIn(db: Handle, uuid: string, idToken: IdTokenClaims, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+  const [row] = await db.update(authorizationFlows).set({ idToken }).where(awaitingLogin(uuid, notBefore)).returning();
+  return row;
+}
+
+/** Locks and returns the flow `uuid` awaiting consent. */
+export async function getAuthorizationFlowAwaitingConsentForUpdate(db: Handle, uuid: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+  const [row] = await db.select().from(authorizationFlows).where(awaitingConsent(uuid, notBefore)).for('update');
   return row;
 }
 

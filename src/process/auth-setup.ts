@@ -7,7 +7,8 @@
 import { sha256Hex } from '../logic/sha256.ts';
 import { createAuthFlowServices, type AuthFlowServices, type AuthFlowSettings } from '../logic/auth/flow-context.ts';
 import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
-import { generateStateKey, stateKeyFromSetting } from '../logic/auth/state.ts';
+import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
+import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
 import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import type { AuthDeps } from '../routes/deps.ts';
@@ -48,8 +49,9 @@ async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServ
   if (!configured) {
     log.warn('generated a development auth state key; set DIRACX_SERVICE_AUTH_STATE_KEY so that logins survive restarts and work across processes');
   }
-  const stateKey = configured ? await stateKeyFromSetting(configured) : await generateStateKey();
-  return createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, log });
+  const secret = configured ? stateKeyBytes(configured) : crypto.getRandomValues(new Uint8Array(32));
+  const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
+  return createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log });
 }
 
 /** The issuer when none is configured: this server on localhost (development). */

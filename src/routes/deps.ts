@@ -10,6 +10,7 @@ import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
+import type { ConsentTool } from './auth/pages/consent.ts';
 
 export interface AuthDeps {
   /** Our issuer identifier (`iss` of the tokens we sign and accept). */
@@ -38,4 +39,6 @@ export interface ApiDeps {
   sandboxes?: SandboxDeps;
   /** Every security property (the core's and the extensions'); the core's when absent. */
   properties?: ReadonlySet<string>;
+  /** The MCP tools, as the consent page names them to the person. */
+  consentTools?: readonly ConsentTool[];
 }

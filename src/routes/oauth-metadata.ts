@@ -63,6 +63,7 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
         token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'],
         client_id_metadata_document_supported: true,

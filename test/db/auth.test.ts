@@ -97,6 +97,8 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       'RedirectURI',
       'Code',
       'IDToken',
+      'Resource',
+      'ClientState',
     ]);
     expect(columns('RefreshTokens')).toEqual(['JTI', 'Status', 'Scope', 'Sub', 'ExpiresAt']);
   });
@@ -184,7 +186,7 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       const flow = authorizationFlow();
       await insertAuthorizationFlow(t.database.db, flow);
       const row = await t.database.transaction((tx) => getAuthorizationFlowForUpdate(tx, flow.uuid));
-      expect(row).toEqual({ ...flow, status: 'PENDING', code: null, idToken: null });
+      expect(row).toEqual({ ...flow, status: 'PENDING', code: null, idToken: null, resource: null, clientState: null });
       expect(await getAuthorizationFlowForUpdate(t.database.db, newUuid7(T0))).toBeUndefined();
     });
 

@@ -14,6 +14,7 @@ import type { FetchLike } from '../../src/logic/auth/idp-client.ts';
 import { LocalKeyRing } from '../../src/logic/auth/key-ring.ts';
 import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
 import { generateStateKey } from '../../src/logic/auth/state.ts';
+import { importCsrfKey } from '../../src/routes/auth/pages/csrf.ts';
 import { issueAccessToken, signToken } from '../../src/logic/auth/tokens.ts';
 import { createAccessTokenVerifier } from '../../src/logic/auth/verify.ts';
 import type { Logger } from '../../src/logic/logger.ts';
@@ -70,6 +71,7 @@ export async function createTestAuth(
       flows: createAuthFlowServices({
         settings: { ...DEFAULT_AUTH_FLOW_SETTINGS, ...flowOptions.settings },
         stateKey: await generateStateKey(),
+        csrfKey: await importCsrfKey(crypto.getRandomValues(new Uint8Array(32))),
         log,
         ...(flowOptions.now ? { now: flowOptions.now } : {}),
         ...(flowOptions.fetch ? { fetch: flowOptions.fetch } : {}),

@@ -77,8 +77,12 @@ export const authorizationFlows = pgTable(
     redirectUri: varchar('RedirectURI', { length: 255 }).notNull(),
     /** SHA-256 hex digest of the authorization code we issue once the IdP calls back. */
     code: varchar('Code', { length: 255 }),
-    /** The IdP's ID token claims, set when the flow becomes READY. */
+    /** The IdP's ID token claims, set when the person has logged in (READY, or PENDING consent). */
     idToken: jsonb('IDToken').$type<IdTokenClaims>(),
+    /** The resource the client asked a token for (RFC 8707; MCP clients: the `/mcp` URL). */
+    resource: varchar('Resource', { length: 1024 }),
+    /** The client's own `state` (flows that stop at our consent page keep it here until then). */
+    clientState: varchar('ClientState', { length: 1024 }),
   },
   (t) => [
     index('AuthorizationFlows_CreationTime').on(t.creationTime),

@@ -75,6 +75,8 @@ export interface AuthFlowServices {
   readonly settings: AuthFlowSettings;
   /** Seals the state passed through the IdP (see `state.ts`). */
   readonly stateKey: CryptoKey;
+  /** Signs the consent form's anti-forgery tokens (HMAC; derived from the same secret as the state key). */
+  readonly csrfKey: CryptoKey;
   readonly idp: IdpClient;
   readonly now: () => Date;
   readonly devicePolls: DevicePollTracker;
@@ -90,6 +92,7 @@ export interface AuthFlowServices {
 export interface AuthFlowServicesOptions {
   settings: AuthFlowSettings;
   stateKey: CryptoKey;
+  csrfKey: CryptoKey;
   log: Logger;
   /** Defaults to the system clock. */
   now?: () => Date;
@@ -104,6 +107,7 @@ export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFl
   return {
     settings,
     stateKey: options.stateKey,
+    csrfKey: options.csrfKey,
     idp: new IdpClient({ fetch: fetchImpl, now, log: options.log }),
     now,
     devicePolls: new DevicePollTracker(
@@ -130,5 +134,7 @@ export interface AuthFlowContext extends AuthFlowServices {
   readonly algorithms: readonly string[];
   /** Security properties this installation knows (scope validation). */
   readonly availableProperties: ReadonlySet<string>;
+  /** Resource servers tokens may be requested for (RFC 8707): our MCP endpoint. */
+  readonly resources: readonly string[];
   readonly log: Logger;
 }

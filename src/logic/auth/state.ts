@@ -33,11 +33,17 @@ export async function importStateKey(raw: Uint8Array): Promise<CryptoKey> {
   );
 }
 
-/** Decodes a base64url state key setting and derives the key; throws TypeError when malformed. */
-export async function stateKeyFromSetting(value: string): Promise<CryptoKey> {
+/** The 32 bytes of a base64url state key setting; throws TypeError when malformed. */
+export function stateKeyBytes(value: string): Uint8Array {
   const raw = decodeBase64Url(value);
   if (!raw) throw new TypeError('the state key is not base64url');
-  return importStateKey(raw);
+  if (raw.length !== 32) throw new TypeError('importStateKey: the state key must be 32 bytes');
+  return raw;
+}
+
+/** Decodes a base64url state key setting and derives the key; throws TypeError when malformed. */
+export async function stateKeyFromSetting(value: string): Promise<CryptoKey> {
+  return importStateKey(stateKeyBytes(value));
 }
 
 /** A fresh random state key (development default; it dies with the process). */

@@ -25,6 +25,7 @@ export function flowContext(deps: ApiDeps): AuthFlowContext {
     keyRing: deps.auth.keyRing,
     algorithms: deps.auth.algorithms,
     availableProperties: deps.properties ?? CORE_PROPERTIES,
+    resources: deps.auth.resources ?? [],
     log: deps.log,
   };
 }

@@ -4,6 +4,7 @@
  * injected fetch: no TLS in tests), and nothing for unknown ids; `isRedirectAllowed` applies
  * the loopback port rule to every kind.
  */
+import { importCsrfKey } from '../../../src/routes/auth/pages/csrf.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { registerClient } from '../../../src/logic/auth/client-registration.ts';
 import { isRedirectAllowed, resolveClient, type ClientResolutionContext } from '../../../src/logic/auth/clients.ts';
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const services = createAuthFlowServices({
     settings: { ...DEFAULT_AUTH_FLOW_SETTINGS, diracClientId: 'myDIRACClientID', allowedRedirects: ['https://web.example/cb'], clientRegistrationTtlDays: 30 },
     stateKey: await generateStateKey(),
+    csrfKey: await importCsrfKey(crypto.getRandomValues(new Uint8Array(32))),
     log: createJsonLogger('error'),
     now: () => new Date(now),
     fetch: injectedFetch,

@@ -6,7 +6,8 @@
  * redirect URI and the verifier of its challenge. The flow row is locked while it is redeemed.
  * A refused check rolls the redemption back, as in DiracX. Details are DiracX's (`Code was
  * already used`, `Invalid redirect_uri`, `Bad client_id`, `Invalid code_challenge`); an
- * unknown or expired code is 400 `invalid_grant` (DiracX: an unhandled 500).
+ * unknown or expired code is 400 `invalid_grant` (DiracX: an unhandled 500). A flow started with an
+ * RFC 8707 `resource` (MCP hosts) yields a token for that resource only.
  */
 import { z } from 'zod';
 import { getAuthorizationFlowByCodeForUpdate, updateAuthorizationFlowStatus } from '../../../db/auth.ts';
@@ -40,7 +41,12 @@ export const authorizationCodeGrant = defineGrant({
       }
       const sub = flow.idToken?.sub;
       if (typeof sub !== 'string') throw new Error('READY authorization flow without an ID token subject');
-      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience: request.resource });
+      // The resource named when the flow started (MCP hosts) binds the token; naming another now is refused (RFC 8707 §2.2).
+      if (flow.resource && request.resource !== undefined && request.resource !== flow.resource) {
+        throw new OAuthError('INVALID_INPUT', 'invalid_target', 'The resource differs from the one authorized');
+      }
+      const audience = flow.resource ?? request.resource;
+      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience });
     });
   },
 });
