@@ -17,13 +17,23 @@ export interface McpTestServer {
   stop(): Promise<void>;
 }
 
-export async function startMcpTestServer(options: { rawConfig?: Record<string, unknown>; confirmThreshold?: number; extensions?: readonly Extension[] } = {}): Promise<McpTestServer> {
-  const port = findFreePort();
+export interface McpTestServerOptions {
+  rawConfig?: Record<string, unknown>;
+  /** A configuration store (instead of `rawConfig`). */
+  config?: ConfigStore;
+  confirmThreshold?: number;
+  extensions?: readonly Extension[];
+  /** The port to listen on (default: a free one), when something must know the URL beforehand. */
+  port?: number;
+}
+
+export async function startMcpTestServer(options: McpTestServerOptions = {}): Promise<McpTestServer> {
+  const port = options.port ?? findFreePort();
   const base = `http://127.0.0.1:${port}`;
   const mcpUrl = new URL(`${base}/mcp`);
-  const config = options.rawConfig
-    ? new ConfigStore(await createConfigSnapshot(options.rawConfig, JSON.stringify(options.rawConfig), new Date()))
-    : undefined;
+  const config =
+    options.config ??
+    (options.rawConfig ? new ConfigStore(await createConfigSnapshot(options.rawConfig, JSON.stringify(options.rawConfig), new Date())) : undefined);
   const app = await createTestApp({
     issuer: base,
     ...(config ? { config } : {}),
