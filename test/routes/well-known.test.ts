@@ -28,8 +28,11 @@ describe('GET /.well-known/openid-configuration', () => {
       device_authorization_endpoint: 'https://diracx.example:8443/api/auth/device',
       revocation_endpoint: 'https://diracx.example:8443/api/auth/revoke',
       jwks_uri: 'https://diracx.example:8443/.well-known/jwks.json',
+      registration_endpoint: 'https://diracx.example:8443/api/auth/register',
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
+      client_id_metadata_document_supported: true,
+      authorization_response_iss_parameter_supported: true,
     });
     expect(doc.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:device_code');
     expect(doc.grant_types_supported).toContain('client_credentials');

@@ -13,6 +13,8 @@ export interface DiscoveryEndpoints {
   deviceAuthorization: string;
   revocation: string;
   jwks: string;
+  /** Dynamic client registration (RFC 7591), for MCP hosts. */
+  registration: string;
 }
 
 export interface OpenIdConfiguration {
@@ -23,12 +25,15 @@ export interface OpenIdConfiguration {
   device_authorization_endpoint: string;
   revocation_endpoint: string;
   jwks_uri: string;
+  registration_endpoint: string;
   grant_types_supported: string[];
   scopes_supported: string[];
   response_types_supported: string[];
   token_endpoint_auth_signing_alg_values_supported: string[];
   token_endpoint_auth_methods_supported: string[];
   code_challenge_methods_supported: string[];
+  client_id_metadata_document_supported: boolean;
+  authorization_response_iss_parameter_supported: boolean;
 }
 
 /** The discovery document; scopes are `vo:<vo>` then its `group:<g>`s, then every property. */
@@ -52,6 +57,7 @@ export function openIdConfiguration(
     device_authorization_endpoint: endpoints.deviceAuthorization,
     revocation_endpoint: endpoints.revocation,
     jwks_uri: endpoints.jwks,
+    registration_endpoint: endpoints.registration,
     // DiracX lists its two login grants; we also serve refresh and client credentials (agents).
     grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
     scopes_supported: scopes,
@@ -59,6 +65,9 @@ export function openIdConfiguration(
     token_endpoint_auth_signing_alg_values_supported: [...algorithms],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     code_challenge_methods_supported: ['S256'],
+    // Ours, for MCP hosts: client ID metadata documents, and `iss` on authorization responses (RFC 9207).
+    client_id_metadata_document_supported: true,
+    authorization_response_iss_parameter_supported: true,
   };
 }
 
