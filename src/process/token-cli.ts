@@ -8,9 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/file-source.ts';
-import { SECURITY_PROPERTIES } from '../config/properties.ts';
+import { EXTENSIONS } from '../../extensions/manifest.gen.ts';
 import { subFromPreferredUsername } from '../config/schema.ts';
 import { IN_MEMORY } from '../db/open.ts';
+import { composeExtensions } from '../extensions/compose.ts';
 import { checkUserMayUseScope, parseAndValidateScope } from '../logic/auth/scope.ts';
 import { issueAccessToken } from '../logic/auth/tokens.ts';
 import { describeError } from '../logic/logger.ts';
@@ -36,9 +37,11 @@ async function main(): Promise<string> {
   const lifetime = values.lifetime === undefined ? settings.DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES * 60 : Number(values.lifetime);
   if (!Number.isInteger(lifetime) || lifetime <= 0) throw new Error('--lifetime must be a positive number of seconds');
 
-  const { config } = await loadConfigFile(settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH);
+  // The build's extensions: their configuration fields and security properties count here too.
+  const extensions = composeExtensions(EXTENSIONS);
+  const { config } = await loadConfigFile(settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH, extensions.configSchema);
   const scope = [`vo:${vo}`, `group:${group}`, ...(values.property ?? []).map((p) => `property:${p}`)].join(' ');
-  const parsed = parseAndValidateScope(scope, config, new Set(SECURITY_PROPERTIES));
+  const parsed = parseAndValidateScope(scope, config, extensions.properties);
   const registry = config.Registry[vo];
   const idpSub = registry ? subFromPreferredUsername(registry, user) : undefined;
   if (!idpSub) throw new Error(`${user} is not a user of VO ${vo}`);
