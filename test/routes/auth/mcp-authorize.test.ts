@@ -191,3 +191,35 @@ describe('MCP host browser login refusals', () => {
     expect(await res.text()).toContain('expired or was already answered');
   });
 });
+
+describe('MCP host identified by a client ID metadata document (served through an injected fetch: no TLS here)', () => {
+  const DOC_URL = 'https://host.example/oauth/client.json';
+  let cimd: LoginFixture;
+  let document: Record<string, unknown> = {};
+  beforeAll(async () => {
+    cimd = await startLoginFixture({
+      fetch: (input, init) => (String(input) === DOC_URL ? Promise.resolve(Response.json(document)) : fetch(input, init)),
+    });
+  }, FIXTURE_TIMEOUT_MS);
+  afterAll(() => cimd.dispose(), FIXTURE_TIMEOUT_MS);
+
+  const start = async (): Promise<Response> => {
+    const challenge = await pkceChallenge('v'.repeat(64));
+    return cimd.app.fetch(`/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DOC_URL, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' })}`);
+  };
+
+  it('refuses a document that does not name itself as the client id, before any login', async () => {
+    document = { client_id: 'https://other.example/client.json', client_name: 'Impostor', redirect_uris: [REDIRECT] };
+    const res = await start();
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('accepts a matching document and asks the person for a VO', async () => {
+    document = { client_id: DOC_URL, client_name: 'Documented host', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' };
+    const res = await start();
+    expect(res.status).toBe(307);
+    const page = await (await cimd.app.fetch(res.headers.get('location')!)).text();
+    expect(page).toContain('Documented host');
+  });
+});
