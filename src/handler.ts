@@ -1,10 +1,10 @@
 /**
  * @module handler
  * The product's one Web-standard fetch handler: `/api/*` and `/.well-known/*` are the DiracX
- * REST API, `/mcp` the MCP server over the same logic; everything else is a JSON 404. It only routes and applies cross-cutting concerns (request id, access
- * log, CORS, client version check, error mapping). No business rules; no `node:` imports or
- * Bun APIs on anything reachable from here, so it runs under Bun.serve, in tests, and in a
- * Workers-style runtime alike.
+ * REST API, `/mcp` the MCP server over the same logic; everything else is a JSON 404. It only routes and applies cross-cutting concerns (the public URL
+ * behind a trusted reverse proxy, request id, access log, CORS, client version check, error
+ * mapping). No business rules; no `node:` imports or Bun APIs on anything reachable from here,
+ * so it runs under Bun.serve, in tests, and in a Workers-style runtime alike.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -17,8 +17,10 @@ import { createMcpEndpoint } from './mcp/endpoint.ts';
 import { mcpOptions, type McpOptions } from './mcp/options.ts';
 import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
-import type { ConnectionInfo } from './routes/env.ts';
+import type { ConnectionInfo, RequestBindings } from './routes/env.ts';
+import { publicRequest } from './routes/forwarded.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
+import { unbufferedEventStream } from './routes/middleware/event-stream.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
 import { detailResponse, toHttpResponse } from './routes/wire-errors.ts';
 
@@ -31,6 +33,12 @@ export interface HandlerOptions {
   accessLog: boolean;
   /** Answer 500 when a route declared a policy and did not call it (tests, development). */
   devCrashOnMissedPolicy: boolean;
+  /**
+   * Peer addresses of the reverse proxies whose `X-Forwarded-Proto`/`-Host`/`-Prefix` give the
+   * public URL (`DIRACX_FORWARDED_ALLOW_IPS`); by default the login flows' trusted proxies,
+   * which the same setting fills.
+   */
+  trustedProxies?: readonly string[];
 }
 
 export interface HandlerDeps {
@@ -80,9 +88,15 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     extensions.registerRoutes,
   );
   const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, sandboxes: deps.sandboxes }, extensions.tools);
-  app.all('/mcp', (c) => mcpEndpoint(c.req.raw));
+  app.all('/mcp', async (c) => unbufferedEventStream(await mcpEndpoint(c.req.raw)));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));
   app.onError((err) => toHttpResponse(err, log));
-  return async (req, connection) => app.fetch(req, connection ?? {});
+  const trustedProxies = options.trustedProxies ?? deps.auth.flows.settings.trustedProxies;
+  return async (req, connection) => {
+    const { request, prefix, ignored } = publicRequest(req, connection?.remoteAddress, trustedProxies);
+    if (ignored.length > 0) log.warn('ignored malformed forwarded headers from a trusted proxy', { headers: ignored });
+    const bindings: RequestBindings = { ...connection, publicPrefix: prefix };
+    return app.fetch(request, bindings);
+  };
 }

@@ -4,8 +4,9 @@
  * the build manifest, loads the DiracX configuration, opens and migrates the database (the core's
  * migrations, then the extensions'), loads the token keys, serves `createHandler(...)` with Bun.serve,
  * reloads the configuration on change or SIGHUP, cleans expired login flows and refresh tokens
- * out of the database every few minutes, and drains in-flight requests on SIGTERM/SIGINT
- * before closing the database. All process concerns live here.
+ * out of the database every few minutes, and on SIGTERM/SIGINT (optionally after a lame-duck
+ * period that makes proxies stop reusing its connections) drains in-flight requests before
+ * closing the database. All process concerns live here.
  */
 import { EXTENSIONS } from '../extensions/manifest.gen.ts';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from './config/file-source.ts';
@@ -25,6 +26,21 @@ import { createSandboxDeps } from './storage/from-settings.ts';
 
 /** How often expired flows and refresh tokens are deleted. */
 const AUTH_CLEANUP_INTERVAL_MS = 5 * 60 * 1000;
+
+/**
+ * `res` with `Connection: close`, so that the client (a proxy's keep-alive pool) does not send
+ * another request on this connection. A copy when its headers are immutable.
+ */
+function closingConnection(res: Response): Response {
+  try {
+    res.headers.set('connection', 'close');
+    return res;
+  } catch {
+    const headers = new Headers(res.headers);
+    headers.set('connection', 'close');
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  }
+}
 
 /** Prints one line saying why the server cannot start, and exits non-zero. */
 function fail(message: string): never {
@@ -101,14 +117,22 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
         corsOrigins: settings.DIRACX_CORS_ORIGINS,
         accessLog: settings.DIRACX_ACCESS_LOG,
         devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
+        trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
       },
     }),
   );
+  // Set on SIGTERM/SIGINT for DIRACX_SHUTDOWN_LAME_DUCK_SECONDS: every response closes its
+  // connection, so a proxy's keep-alive pool holds none to this process when it stops listening.
+  let lameDuck = false;
   const server = Bun.serve({
     port: settings.PORT,
     hostname: settings.HOST,
-    // The peer address feeds the login rate limits (see DIRACX_FORWARDED_ALLOW_IPS).
-    fetch: (req, srv) => handler(req, { remoteAddress: srv.requestIP(req)?.address }),
+    // The peer address feeds the login rate limits and decides whether forwarded headers are
+    // honoured (see DIRACX_FORWARDED_ALLOW_IPS).
+    fetch: (req, srv) => {
+      const res = handler(req, { remoteAddress: srv.requestIP(req)?.address });
+      return lameDuck ? res.then(closingConnection) : res;
+    },
     // Bun's default of 10 s would cut long responses and event streams.
     idleTimeout: 120,
     // Uploads to the local sandbox store: the largest sandbox plus its multipart form.
@@ -131,6 +155,15 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
+    if (settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS > 0) {
+      // Still serving, but each connection closes after its response: a proxy sends the next
+      // requests on new connections, which are refused once we stop listening, and it passes
+      // them to another instance. Closing idle kept-alive connections instead would race with a
+      // request the proxy is sending on one (a POST it cannot resend elsewhere).
+      lameDuck = true;
+      log.info('closing each connection after its response before draining', { seconds: settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS });
+      await Bun.sleep(settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS * 1000);
+    }
     watcher.stop();
     authSetup.stop();
     clearInterval(cleanupTimer);

@@ -98,6 +98,7 @@ const SETTINGS_SHAPE = {
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   DIRACX_ACCESS_LOG: booleanFromEnv.default(true),
   DIRACX_SHUTDOWN_GRACE_SECONDS: integerFromEnv(0, 3600).default(10),
+  DIRACX_SHUTDOWN_LAME_DUCK_SECONDS: integerFromEnv(0, 600).default(0),
   DIRACX_SERVICE_AUTH_TOKEN_ISSUER: httpUrl.optional(),
   DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: z.string().min(1).optional(),
   DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS: jsonStringList(['RS256', 'Ed25519', 'EdDSA']).refine(

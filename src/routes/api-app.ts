@@ -67,6 +67,11 @@ export function createApiApp(deps: ApiDeps, registerExtensionRoutes?: RegisterEx
   });
   catalogue.declare('GET', '/api/openapi.json', { kind: 'public' });
   // DiracX publishes OpenAPI 3.0 (it downgrades FastAPI's 3.1) for its AutoREST client.
-  app.doc('/api/openapi.json', { openapi: '3.0.2', info: OPENAPI_INFO });
+  // Behind a proxy that mounts us under a prefix, the document says so (as FastAPI's root_path does).
+  app.doc('/api/openapi.json', (c) => ({
+    openapi: '3.0.2',
+    info: OPENAPI_INFO,
+    ...(c.env?.publicPrefix ? { servers: [{ url: c.env.publicPrefix }] } : {}),
+  }));
   return { app, catalogue };
 }

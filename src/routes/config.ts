@@ -10,6 +10,7 @@ import { servedConfig } from '../config/served.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
+import { publicBaseUrl } from './forwarded.ts';
 import { evaluateConditional } from './http-cache.ts';
 
 const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
@@ -50,5 +51,5 @@ export function registerConfigRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, ca
   });
   // FastAPI redirects the slash-less path to the canonical one; clients follow it.
   catalogue.declare('GET', '/api/config', { kind: 'public' });
-  app.get('/api/config', (c) => c.redirect(new URL('/api/config/', c.req.url).toString(), 307));
+  app.get('/api/config', (c) => c.redirect(`${publicBaseUrl(c)}/api/config/`, 307));
 }

@@ -2,7 +2,8 @@
  * @module routes/docs
  * The interactive API documentation at `/api/docs` (Swagger UI, as DiracX/FastAPI serves it),
  * self-hosted: its assets are bundled from `swagger-ui-dist` at build time, so the page works
- * without access to any CDN and the request path reads no files.
+ * without access to any CDN and the request path reads no files. Its links are relative, so the
+ * page also works under a proxy's path prefix (`/diracx/api/docs`).
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { RouteCatalogue } from './access.ts';
@@ -16,13 +17,13 @@ const PAGE = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Dirac - Swagger UI</title>
-  <link rel="stylesheet" href="/api/docs/swagger-ui.css">
+  <link rel="stylesheet" href="docs/swagger-ui.css">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="/api/docs/swagger-ui-bundle.js"></script>
+  <script src="docs/swagger-ui-bundle.js"></script>
   <script>
-    window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+    window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger-ui', deepLinking: true });
   </script>
 </body>
 </html>

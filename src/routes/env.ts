@@ -11,9 +11,18 @@ export interface ConnectionInfo {
   remoteAddress?: string | undefined;
 }
 
+/** What the handler hands its routes beside the request: the connection, and where clients reach us. */
+export interface RequestBindings extends ConnectionInfo {
+  /**
+   * The public path prefix (`/diracx`; `''` or unset when none), from a trusted proxy's
+   * `X-Forwarded-Prefix` (see routes/forwarded.ts). Read it through `publicBaseUrl`.
+   */
+  publicPrefix?: string | undefined;
+}
+
 export type ApiEnv = {
   /** May be missing at runtime when an app is fetched directly (tests): read with `?.`. */
-  Bindings: ConnectionInfo;
+  Bindings: RequestBindings;
   Variables: {
     requestId: string;
     /** The verified caller; set on every route that is not public. */

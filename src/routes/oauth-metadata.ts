@@ -15,6 +15,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
+import { publicBaseUrl } from './forwarded.ts';
 
 const json = z.record(z.string(), z.unknown());
 
@@ -50,7 +51,8 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
     responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
   });
   app.openapi(route, (c) => {
-    const origin = new URL(c.req.url).origin;
+    // Our public URL (behind a trusted proxy, the one clients use, prefix included).
+    const origin = publicBaseUrl(c);
     return c.json(
       {
         issuer: deps.auth.issuer,

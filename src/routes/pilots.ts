@@ -15,6 +15,7 @@ import { pilotPolicy } from '../policies/pilots.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
+import { publicBaseUrl } from './forwarded.ts';
 import { pageStatus, wireDates } from './jobs/wire.ts';
 
 const rows = z.array(z.record(z.string(), z.unknown()));
@@ -49,9 +50,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
   // FastAPI redirects the slash-less path to the canonical one (307 keeps method and body).
   catalogue.declare('POST', '/api/pilots', { kind: 'public' });
   app.post('/api/pilots', (c) => {
-    const url = new URL(c.req.url);
-    url.pathname = '/api/pilots/';
-    return c.redirect(url.toString(), 307);
+    return c.redirect(`${publicBaseUrl(c)}/api/pilots/${new URL(c.req.url).search}`, 307);
   });
 
   const metadata = defineRoute(catalogue, deps, access, {

@@ -1,7 +1,8 @@
 /**
  * @module routes/well-known
  * DiracX's `/.well-known` routes (`routers/auth/well_known.py`), public: the OpenID
- * configuration (endpoint URLs built from the request's origin, as FastAPI's `url_for` does),
+ * configuration (endpoint URLs built from the request's public base URL, as FastAPI's `url_for`
+ * does behind a proxy),
  * the JWKS of the keys that verify our tokens, the installation metadata, and security.txt.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
@@ -10,6 +11,7 @@ import { installationMetadata, openIdConfiguration } from '../logic/auth/discove
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
+import { publicBaseUrl } from './forwarded.ts';
 
 const json = (description: string) => ({
   200: { description, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
@@ -32,7 +34,7 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     });
 
   app.openapi(route('/.well-known/openid-configuration', 'get_openid_configuration', 'OpenID Connect discovery'), (c) => {
-    const origin = new URL(c.req.url).origin;
+    const origin = publicBaseUrl(c);
     const document = openIdConfiguration(
       deps.config.current().config,
       deps.auth.issuer,

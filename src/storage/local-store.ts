@@ -32,7 +32,7 @@ export interface LocalStoreOptions {
   signingKey: CryptoKey;
   /** Largest object accepted. */
   maxSizeBytes: number;
-  /** Public base URL of this server; the request's origin when unset. */
+  /** Public base URL of this server; the request's public base URL when unset. */
   publicUrl?: string | undefined;
   now?: () => Date;
 }

@@ -27,7 +27,7 @@ export interface PresignedUpload {
 
 /** Where the caller reached this server, for stores that hand out URLs of their own. */
 export interface UrlContext {
-  /** `https://host[:port]` of the request (or the configured public URL). */
+  /** `https://host[:port][/prefix]`: the request's public base URL (or the configured public URL). */
   origin: string;
 }
 

@@ -65,7 +65,9 @@ describe('GET /api/docs', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
-    expect(html).toContain("url: '/api/openapi.json'");
+    // Relative to /api/docs, so that a proxy's path prefix is kept.
+    expect(html).toContain("url: 'openapi.json'");
+    expect(html).toContain('href="docs/swagger-ui.css"');
     expect(html).not.toMatch(/https?:\/\//);
   });
 

@@ -61,6 +61,6 @@ export interface SandboxContext extends SandboxDeps {
   database: Database;
   user: AuthedUser;
   now: () => Date;
-  /** Origin the client reached us at, for stores that hand out URLs on this server. */
+  /** Base URL the client reached us at (scheme, host, path prefix behind a proxy), for stores that hand out URLs on this server. */
   origin: string;
 }

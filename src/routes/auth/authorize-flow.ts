@@ -188,6 +188,7 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         const form = c.req.valid('form');
         const decision = readConsentDecision(form[DECISION_FIELD]);
         const forged = errorPageResponse({ title: CANNOT_CONTINUE, message: 'This answer did not come from our consent page.' }, 403);
+        // The request URL carries the public scheme and host (routes/forwarded.ts).
         if (!sameOrigin(c.req.raw, new URL(c.req.url).origin) || !decision) return forged;
         const ctx = flowContext(deps);
         // The token was issued, on the page shown after the login, for this flow and this person.

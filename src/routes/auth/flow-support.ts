@@ -12,6 +12,7 @@ import type { SlidingWindowLimiter } from '../../logic/auth/rate-limit.ts';
 import { clientAddress } from '../client-address.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
+import { publicRequestUrl } from '../forwarded.ts';
 
 const CORE_PROPERTIES: ReadonlySet<string> = new Set(SECURITY_PROPERTIES);
 
@@ -30,10 +31,9 @@ export function flowContext(deps: ApiDeps): AuthFlowContext {
   };
 }
 
-/** `scheme://host/path` of the request, without query or fragment. */
+/** `scheme://host/prefix/path` of the request as clients address it, without query or fragment. */
 export function urlWithoutQuery(c: Context<ApiEnv>): string {
-  const url = new URL(c.req.url);
-  return `${url.origin}${url.pathname}`;
+  return publicRequestUrl(c);
 }
 
 /**

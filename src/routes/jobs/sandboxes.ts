@@ -18,6 +18,7 @@ import { LOCAL_DOWNLOAD_PATH, LOCAL_UPLOAD_PATH } from '../../storage/local-stor
 import { defineRoute, type RouteAccess, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
+import { publicBaseUrl, type RequestPlace } from '../forwarded.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 // Job ids are PostgreSQL integers: out of that range is a 422, not a database error.
@@ -33,12 +34,12 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     if (!deps.sandboxes) throw new UnavailableError('Sandbox store is not configured');
     return deps.sandboxes;
   };
-  const context = (c: { get(key: 'user'): SandboxContext['user']; req: { url: string } }): SandboxContext => ({
+  const context = (c: { get(key: 'user'): SandboxContext['user'] } & RequestPlace): SandboxContext => ({
     ...store(),
     database: deps.database,
     user: c.get('user'),
     now: () => new Date(),
-    origin: new URL(c.req.url).origin,
+    origin: publicBaseUrl(c),
   });
   const storeIds = () => ({ bucketName: store().settings.bucketName, seName: store().settings.seName });
 
