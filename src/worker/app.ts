@@ -1,0 +1,132 @@
+/**
+ * @module worker/app
+ * The server as a Workers-style module (`export default { fetch(request, env, ctx) }`): on the
+ * first request of an isolate it builds the handler's dependencies from the bindings (see
+ * `bindings.ts`) and `createHandler`; every request then goes to that handler. Web-standard
+ * only; nothing here reads files or the environment.
+ */
+import { ConfigStore } from '../config/store.ts';
+import { composeExtensions } from '../extensions/compose.ts';
+import type { Extension } from '../extensions/contract.ts';
+import { createHandler, type FetchHandler } from '../handler.ts';
+import { createAuthFlowServices } from '../logic/auth/flow-context.ts';
+import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
+import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
+import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
+import { createJsonLogger, describeError, type Logger } from '../logic/logger.ts';
+import { mcpOptions } from '../mcp/options.ts';
+import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
+import { detailResponse } from '../routes/wire-errors.ts';
+import {
+  configFromBindings,
+  databaseUrlFromBindings,
+  keystoreFromBindings,
+  settingsFromBindings,
+  workerAuthFlowSettings,
+  WorkerBindingError,
+  type WorkerEnv,
+} from './bindings.ts';
+import { requestScopedDatabase, type RequestScopedDatabase } from './database.ts';
+
+/** The part of the Workers `ExecutionContext` the worker uses. */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface WorkerModule {
+  fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response>;
+}
+
+/** What one isolate serves with: the handler and the database whose connections are per request. */
+export interface WorkerHandler {
+  handler: FetchHandler;
+  database: RequestScopedDatabase;
+}
+
+/**
+ * Builds the handler of one isolate from its bindings. Throws with one line: `WorkerBindingError`
+ * for a missing or wrong binding, `ExtensionError` for extensions that conflict.
+ */
+export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Extension[], log: Logger): Promise<WorkerHandler> {
+  const settings = settingsFromBindings(env);
+  const composed = composeExtensions(extensions);
+  const config = new ConfigStore(await configFromBindings(env, composed.configSchema));
+  const issuer = settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER;
+  if (!issuer) throw new WorkerBindingError('DIRACX_SERVICE_AUTH_TOKEN_ISSUER is not set: a worker has no port to derive its public URL from');
+  const stateKeySetting = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
+  if (!stateKeySetting) {
+    throw new WorkerBindingError('DIRACX_SERVICE_AUTH_STATE_KEY is not set: requests of one login land on different isolates, which must share the key');
+  }
+  let keyRing: KeyRing;
+  if (settings.DIRACX_SERVICE_AUTH_JWKS_URL) {
+    keyRing = createRemoteKeyRing(new URL(settings.DIRACX_SERVICE_AUTH_JWKS_URL), {
+      cacheMaxAgeMs: settings.DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS * 1000,
+      cooldownMs: settings.DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+    });
+  } else {
+    keyRing = new LocalKeyRing(keystoreFromBindings(settings));
+  }
+  const database = requestScopedDatabase(databaseUrlFromBindings(env, settings), settings.DIRACX_DB_POOL_SIZE);
+  const secret = stateKeyBytes(stateKeySetting);
+  const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
+  const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
+  const verifier = createAccessTokenVerifier({
+    issuer,
+    algorithms,
+    keys: keyRing.getKey,
+    clockToleranceSeconds: settings.DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS,
+    log,
+  });
+  const handler = createHandler({
+    database: database.database,
+    config,
+    log,
+    auth: {
+      issuer,
+      verifier,
+      keyRing,
+      algorithms,
+      flows: createAuthFlowServices({ settings: workerAuthFlowSettings(settings), stateKey, csrfKey, log }),
+    },
+    extensions: composed,
+    mcp: mcpOptions({
+      issuer,
+      port: 0,
+      resourceUrl: settings.DIRACX_MCP_RESOURCE_URL,
+      allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
+      allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
+      confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
+    }),
+    options: {
+      minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
+      corsOrigins: settings.DIRACX_CORS_ORIGINS,
+      accessLog: settings.DIRACX_ACCESS_LOG,
+      devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
+    },
+  });
+  return { handler, database };
+}
+
+/** The Workers module serving `extensions` (the build manifest's in `src/worker.ts`). */
+export function createWorker(extensions: readonly Extension[], log: Logger = createJsonLogger()): WorkerModule {
+  let built: Promise<WorkerHandler> | undefined;
+  return {
+    async fetch(request, env, ctx) {
+      // Built inside a request: Workers forbid random values and I/O at the top level of a module.
+      built ??= buildWorkerHandler(env, extensions, log);
+      let worker: WorkerHandler;
+      try {
+        worker = await built;
+      } catch (err) {
+        // Not kept: the next request tries again (and logs again) rather than serving a stale failure.
+        built = undefined;
+        log.error('diracx worker cannot start', { message: describeError(err) });
+        return detailResponse(500, 'The server is not configured correctly');
+      }
+      // Cloudflare's edge sets CF-Connecting-IP to the client's address, replacing any sent by the
+      // client; a self-hosted workerd must have its proxy do the same (the login rate limits use it).
+      const connection = { remoteAddress: request.headers.get('cf-connecting-ip') ?? undefined };
+      return worker.database.serve(() => worker.handler(request, connection), (promise) => ctx.waitUntil(promise));
+    },
+  };
+}
