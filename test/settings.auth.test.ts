@@ -4,7 +4,7 @@
  * completed flows are kept longer than flows may take.
  */
 import { describe, expect, it } from 'bun:test';
-import { authFlowSettings } from '../src/process/auth-setup.ts';
+import { authFlowSettings } from '../src/auth-flow-settings.ts';
 import { parseSettings, SettingsError } from '../src/settings.ts';
 
 function errorOf(env: Record<string, string>): SettingsError {

@@ -5,7 +5,8 @@
  * process (`DIRACX_SERVICE_AUTH_JWKS_URL`) reads the issuer's JWKS over HTTP instead.
  */
 import { sha256Hex } from '../logic/sha256.ts';
-import { createAuthFlowServices, type AuthFlowServices, type AuthFlowSettings } from '../logic/auth/flow-context.ts';
+import { authFlowSettings } from '../auth-flow-settings.ts';
+import { createAuthFlowServices, type AuthFlowServices } from '../logic/auth/flow-context.ts';
 import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
 import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
@@ -21,26 +22,6 @@ export interface AuthSetup {
   /** Re-reads the keystore file now (SIGHUP); no-op without one. */
   reload(): Promise<void>;
   stop(): void;
-}
-
-/** The login flows' settings, from DiracX's variables (and ours for the rate limits). */
-export function authFlowSettings(settings: Settings): AuthFlowSettings {
-  return {
-    diracClientId: settings.DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID,
-    allowedRedirects: settings.DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS,
-    deviceFlowExpirationSeconds: settings.DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS,
-    authorizationFlowExpirationSeconds: settings.DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS,
-    completedFlowRetentionMinutes: settings.DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES,
-    accessTokenExpireMinutes: settings.DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES,
-    refreshTokenExpireMinutes: settings.DIRACX_SERVICE_AUTH_REFRESH_TOKEN_EXPIRE_MINUTES,
-    devicePollIntervalSeconds: 2,
-    legacyExchangeHashedApiKey: settings.DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY,
-    tokenRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE,
-    loginRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE,
-    registrationRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE,
-    clientRegistrationTtlDays: settings.DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS,
-    trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
-  };
 }
 
 /** The flow services; without a configured state key, a random one (flows then stay on this process). */

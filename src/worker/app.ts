@@ -5,6 +5,7 @@
  * `bindings.ts`) and `createHandler`; every request then goes to that handler. Web-standard
  * only; nothing here reads files or the environment.
  */
+import { authFlowSettings } from '../auth-flow-settings.ts';
 import { ConfigStore } from '../config/store.ts';
 import { composeExtensions } from '../extensions/compose.ts';
 import type { Extension } from '../extensions/contract.ts';
@@ -22,7 +23,6 @@ import {
   databaseUrlFromBindings,
   keystoreFromBindings,
   settingsFromBindings,
-  workerAuthFlowSettings,
   WorkerBindingError,
   type WorkerEnv,
 } from './bindings.ts';
@@ -86,7 +86,7 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
       verifier,
       keyRing,
       algorithms,
-      flows: createAuthFlowServices({ settings: workerAuthFlowSettings(settings), stateKey, csrfKey, log }),
+      flows: createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log }),
     },
     extensions: composed,
     mcp: mcpOptions({

@@ -10,7 +10,6 @@
  */
 import { createConfigSnapshot, type ConfigSnapshot } from '../config/store.ts';
 import type { ConfigDocumentSchema } from '../config/schema.ts';
-import type { AuthFlowSettings } from '../logic/auth/flow-context.ts';
 import { parseKeystore, type Keystore } from '../logic/auth/keystore.ts';
 import { describeError } from '../logic/logger.ts';
 import { parseSettings, type Settings } from '../settings.ts';
@@ -52,30 +51,6 @@ export function settingsFromBindings(env: WorkerEnv): Settings {
   } catch (err) {
     throw new WorkerBindingError(describeError(err));
   }
-}
-
-/**
- * The login flows' settings. The same mapping as `authFlowSettings` in `src/process/auth-setup.ts`
- * (which cannot be imported here: that module reads files); `test/workers/bindings.test.ts`
- * checks that the two agree.
- */
-export function workerAuthFlowSettings(settings: Settings): AuthFlowSettings {
-  return {
-    diracClientId: settings.DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID,
-    allowedRedirects: settings.DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS,
-    deviceFlowExpirationSeconds: settings.DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS,
-    authorizationFlowExpirationSeconds: settings.DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS,
-    completedFlowRetentionMinutes: settings.DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES,
-    accessTokenExpireMinutes: settings.DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES,
-    refreshTokenExpireMinutes: settings.DIRACX_SERVICE_AUTH_REFRESH_TOKEN_EXPIRE_MINUTES,
-    devicePollIntervalSeconds: 2,
-    legacyExchangeHashedApiKey: settings.DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY,
-    tokenRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE,
-    loginRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE,
-    registrationRateLimitPerMinute: settings.DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE,
-    clientRegistrationTtlDays: settings.DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS,
-    trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
-  };
 }
 
 /** The configuration snapshot from `DIRACX_CONFIG_DOCUMENT` (validated with `schema`). */

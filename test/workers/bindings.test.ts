@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'bun:test';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import { generateKeystore } from '../../src/logic/auth/keystore.ts';
-import { authFlowSettings } from '../../src/process/auth-setup.ts';
 import type { LogFields, Logger } from '../../src/logic/logger.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { createWorker } from '../../src/worker/app.ts';
@@ -16,7 +15,6 @@ import {
   databaseUrlFromBindings,
   keystoreFromBindings,
   settingsFromBindings,
-  workerAuthFlowSettings,
   WorkerBindingError,
 } from '../../src/worker/bindings.ts';
 
@@ -46,15 +44,6 @@ describe('worker settings', () => {
     expect(await refusal(() => settingsFromBindings({ DIRACX_CONFIG: '/etc/diracx/config.yml' }))).toStartWith('DIRACX_CONFIG names a file');
   });
 
-  it('maps the login flows’ settings exactly as the server process does', () => {
-    const env = {
-      DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: '["https://app.example/cb"]',
-      DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: '7',
-      DIRACX_FORWARDED_ALLOW_IPS: '10.0.0.1',
-      DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: 'a'.repeat(64),
-    };
-    for (const e of [{}, env]) expect(workerAuthFlowSettings(parseSettings(e))).toEqual(authFlowSettings(parseSettings(e)));
-  });
 });
 
 describe('worker configuration binding', () => {
