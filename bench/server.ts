@@ -1,8 +1,9 @@
 /**
  * Benchmark plumbing: starts the real server (`src/server.ts`) on a free port with a fresh
  * keystore (embedded in-memory database, or DATABASE_URL when set) and mints tokens for users
- * of the shipped configuration with that keystore. The access log is off unless
- * DIRACX_ACCESS_LOG says otherwise; BENCH_CPU_PROF_DIR=<dir> writes the server's CPU profile there.
+ * of the shipped configuration with that keystore. The server's log goes to a file in a temporary
+ * directory. The access log is off unless the options or DIRACX_ACCESS_LOG say otherwise;
+ * BENCH_CPU_PROF_DIR=<dir> writes the server's CPU profile there.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,18 +13,30 @@ import { subFromPreferredUsername } from '../src/config/schema.ts';
 import { generateKeystore, type Keystore } from '../src/logic/auth/keystore.ts';
 import { issueAccessToken } from '../src/logic/auth/tokens.ts';
 import { writeKeystoreFile } from '../src/process/keystore-source.ts';
+import { spawnListening } from './process.ts';
 
 const ISSUER = 'http://bench.invalid';
 
 export interface BenchServer {
   url: string;
+  /** The server process (for its memory). */
+  pid: number;
+  /** Where the server's log lines go. */
+  logFile: string;
   /** The MCP endpoint (tokens for it carry it as audience). */
   mcpUrl: string;
   token(vo: string, group: string, user: string, audience?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(): Promise<BenchServer> {
+export interface BenchServerOptions {
+  /** PostgreSQL URL; default DATABASE_URL, else the in-memory embedded database. */
+  databaseUrl?: string | undefined;
+  /** The access log (one line per request); default DIRACX_ACCESS_LOG, else off. */
+  accessLog?: boolean;
+}
+
+export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const dir = await mkdtemp(join(tmpdir(), 'diracx-bench-'));
   const keystore: Keystore = await generateKeystore();
   const keystorePath = join(dir, 'keystore.json');
@@ -32,38 +45,31 @@ export async function startBenchServer(): Promise<BenchServer> {
   const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
   const port = probe.port;
   probe.stop(true);
-  const proc = Bun.spawn({
+  const logFile = join(dir, 'server.log');
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const accessLog = options.accessLog === undefined ? (process.env.DIRACX_ACCESS_LOG ?? 'false') : String(options.accessLog);
+  const proc = await spawnListening({
     cmd: [process.execPath, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []), 'run', 'src/server.ts'],
     cwd: new URL('..', import.meta.url).pathname,
     env: {
       ...process.env,
+      DATABASE_URL: databaseUrl,
       PORT: String(port),
       DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}`,
       DIRACX_DATA_DIR: 'memory://',
-      DIRACX_ACCESS_LOG: process.env.DIRACX_ACCESS_LOG ?? 'false',
+      DIRACX_ACCESS_LOG: accessLog,
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystorePath,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER,
       DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
     },
-    stdout: 'pipe',
-    stderr: 'inherit',
+    logFile,
+    listening: /"msg":"listening","url":"http:\/\/[^:]+:(\d+)\//,
   });
-  const reader = proc.stdout.getReader();
-  let buffered = '';
-  let url = '';
-  while (!url) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error('the server exited before listening');
-    buffered += new TextDecoder().decode(value);
-    const match = /"msg":"listening","url":"http:\/\/[^:]+:(\d+)\//.exec(buffered);
-    if (match) url = `http://127.0.0.1:${match[1]}`;
-  }
-  void (async () => {
-    while (!(await reader.read()).done);
-  })();
   const { config } = await loadConfigFile(DEFAULT_CONFIG_PATH);
   return {
-    url,
+    url: `http://127.0.0.1:${proc.port}`,
+    pid: proc.pid,
+    logFile,
     mcpUrl: `${ISSUER}/mcp`,
     async token(vo, group, user, audience) {
       const idpSub = subFromPreferredUsername(config.Registry[vo]!, user)!;
@@ -72,8 +78,7 @@ export async function startBenchServer(): Promise<BenchServer> {
       return issued.token;
     },
     async stop() {
-      proc.kill('SIGTERM');
-      await proc.exited;
+      await proc.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
