@@ -57,7 +57,7 @@ describe(`database (${TEST_DRIVER})`, () => {
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
     const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(rows).toEqual([{ n: 9 }]);
+    expect(rows).toEqual([{ n: 10 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {
