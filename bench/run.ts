@@ -13,7 +13,7 @@
  * jobs, one submission (under 2 minutes; a smoke test, too short for the ratios; the full run
  * takes about 8).
  *
- * Exits 2 when wrk is missing, non-zero on any failure; the targets' verdicts do not change
+ * Exits 2 when wrk or the peer's Python packages (bench/requirements.txt) are missing, non-zero on any failure; the targets' verdicts do not change
  * the exit code. Ctrl-C stops the processes and drops the database.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,6 +32,7 @@ import { submitSection } from './sections/submit.ts';
 import { targetTable } from './targets.ts';
 import { startBenchServer } from './server.ts';
 import { findWrk } from './wrk.ts';
+import { findPeerPython, PEER_INSTALL } from './python-peer.ts';
 
 const QUICK = Bun.argv.includes('--quick');
 const SIZES = QUICK ? [10_000, 50_000] : [100_000, 1_000_000];
@@ -39,6 +40,12 @@ const SUBMIT = { count: 10_000, runs: QUICK ? 1 : 3 };
 
 if (!findWrk()) {
   console.error('bench: wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS), then run `bun run bench` again.');
+  process.exit(2);
+}
+
+const pythonPeer = findPeerPython();
+if (!pythonPeer) {
+  console.error(`bench: no python with FastMCP and the DiracX client (the dirac-agentic-style peer). Install them with \`${PEER_INSTALL}\` (or point BENCH_PYTHON at a python that has them), then run \`bun run bench\` again.`);
   process.exit(2);
 }
 
@@ -73,6 +80,7 @@ try {
     db,
     load,
     dir,
+    pythonPeer,
     sample: () => sampler.sample(),
     tokens: {
       rest: await server.token('lhcb', 'lhcb_user', 'chaen'),

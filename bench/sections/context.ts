@@ -9,6 +9,8 @@ export interface BenchContext {
   load: LoadSettings;
   /** A temporary directory for logs of the extra processes. */
   dir: string;
+  /** The python that runs the dirac-agentic-style peer (FastMCP and the DiracX client). */
+  pythonPeer: string;
   /** Samples the server's memory (called while load runs). */
   sample: () => void;
   tokens: {

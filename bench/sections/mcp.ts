@@ -3,12 +3,15 @@
  * `POST /api/jobs/search`), at the MCP tools' default page (10 rows) and largest page (100);
  * then the same tool call through a standalone MCP server of the dirac-agentic kind
  * (`bench/standalone-proxy.ts`, which calls our REST API over HTTP, with a kept-alive
- * connection or a new one per call) vs our co-deployed `/mcp`, all measured side by side.
+ * connection or a new one per call), and through a server built as dirac-agentic's is
+ * (`bench/dirac_agentic_peer.py`: FastMCP with a new DiracX Python client per call), vs our
+ * co-deployed `/mcp`, all measured side by side.
  */
 import { join } from 'node:path';
 import { measureGroup } from '../measure.ts';
 import { spawnListening, type Spawned } from '../process.ts';
 import { MEASURED_HEADERS, RATIO_HEADERS, measuredRow, ratioRow, ratios, table, type Measured, type Ratios } from '../report.ts';
+import { startPythonPeer } from '../python-peer.ts';
 import { checkMcpSearch, checkRestSearch, mcpSearch, restSearch } from '../requests.ts';
 import type { BenchContext, SectionOutput } from './context.ts';
 
@@ -25,9 +28,12 @@ export interface ProxyVsCoDeployed {
   coDeployed: Measured;
   proxy: Measured;
   proxyFreshConnections: Measured;
+  /** The dirac-agentic-style server (FastMCP, a new DiracX client per call). */
+  pythonPeer: Measured;
   /** The standalone proxy relative to the co-deployed endpoint. */
   ratio: Ratios;
   ratioFreshConnections: Ratios;
+  ratioPythonPeer: Ratios;
 }
 
 export interface McpResults {
@@ -64,31 +70,40 @@ function startProxy(ctx: BenchContext, fresh: boolean): Promise<Spawned> {
 }
 
 async function compareWithProxy(ctx: BenchContext): Promise<ProxyVsCoDeployed> {
-  const kept = await startProxy(ctx, false);
-  const fresh = await startProxy(ctx, true).catch(async (err: unknown) => {
-    await kept.stop();
-    throw err;
-  });
+  const started: Spawned[] = [];
   try {
+    const kept = await startProxy(ctx, false).then((p) => (started.push(p), p));
+    const fresh = await startProxy(ctx, true).then((p) => (started.push(p), p));
+    const peer = await startPythonPeer(ctx.pythonPeer, ctx.server.url, ctx.tokens.rest, ctx.dir).then((p) => (started.push(p), p));
     const coDeployedReq = mcpSearch(`${ctx.server.url}/mcp`, ctx.tokens.mcp, 10);
-    // The standalone server does not check tokens; it forwards the caller's REST token.
+    // The standalone servers do not check tokens: the TS proxy forwards the caller's REST
+    // token, the Python peer uses the one in its credentials file (as dirac-agentic does).
     const keptReq = mcpSearch(`http://127.0.0.1:${kept.port}/mcp`, ctx.tokens.rest, 10);
     const freshReq = mcpSearch(`http://127.0.0.1:${fresh.port}/mcp`, ctx.tokens.rest, 10);
+    const peerReq = mcpSearch(`http://127.0.0.1:${peer.port}/mcp`, ctx.tokens.rest, 10);
     const expected = await checkMcpSearch(coDeployedReq);
-    for (const req of [keptReq, freshReq]) if (!sameIds(await checkMcpSearch(req), expected)) throw new Error('the standalone proxy answers other rows');
-    const [coDeployed, proxy, proxyFreshConnections] = (await measureGroup(
+    for (const req of [keptReq, freshReq, peerReq]) if (!sameIds(await checkMcpSearch(req), expected)) throw new Error(`${req.url} answers other rows`);
+    const [coDeployed, proxy, proxyFreshConnections, pythonPeer] = (await measureGroup(
       [
         { name: 'co-deployed /mcp search_jobs', req: coDeployedReq, cpuPids: [ctx.server.pid] },
         { name: 'standalone proxy search_jobs', req: keptReq, cpuPids: [ctx.server.pid, kept.pid] },
         { name: 'standalone proxy search_jobs, new connection per call', req: freshReq, cpuPids: [ctx.server.pid, fresh.pid] },
+        { name: 'dirac-agentic-style server (FastMCP + DiracX client) search_jobs', req: peerReq, cpuPids: [ctx.server.pid, peer.pid] },
       ],
       ctx.load,
       ctx.sample,
-    )) as [Measured, Measured, Measured];
-    return { coDeployed, proxy, proxyFreshConnections, ratio: ratios(proxy, coDeployed), ratioFreshConnections: ratios(proxyFreshConnections, coDeployed) };
+    )) as [Measured, Measured, Measured, Measured];
+    return {
+      coDeployed,
+      proxy,
+      proxyFreshConnections,
+      pythonPeer,
+      ratio: ratios(proxy, coDeployed),
+      ratioFreshConnections: ratios(proxyFreshConnections, coDeployed),
+      ratioPythonPeer: ratios(pythonPeer, coDeployed),
+    };
   } finally {
-    await kept.stop();
-    await fresh.stop();
+    for (const p of started) await p.stop();
   }
 }
 
@@ -103,14 +118,16 @@ export async function mcpSection(ctx: BenchContext): Promise<SectionOutput<McpRe
       [`MCP, per_page ${r.perPage}`, r.rows, ...measuredRow(r.mcp)],
     ])),
     table('MCP / REST', ['page', ...RATIO_HEADERS], mcpVsRest.map((r) => [`per_page ${r.perPage}`, ...ratioRow(r.ratio)])),
-    table('Standalone MCP proxy (dirac-agentic kind) vs co-deployed `/mcp`, `search_jobs` per_page 10 (CPU/req: server, plus the proxy for its rows)', ['MCP server', ...MEASURED_HEADERS], [
+    table('Standalone MCP servers (dirac-agentic kind) vs co-deployed `/mcp`, `search_jobs` per_page 10 (CPU/req: server, plus the proxy for its rows)', ['MCP server', ...MEASURED_HEADERS], [
       ['co-deployed `/mcp`', ...measuredRow(proxy.coDeployed)],
       ['standalone proxy → REST (kept-alive connection)', ...measuredRow(proxy.proxy)],
       ['standalone proxy → REST (new connection per call)', ...measuredRow(proxy.proxyFreshConnections)],
+      ['dirac-agentic-style: FastMCP + new DiracX client per call → REST', ...measuredRow(proxy.pythonPeer)],
     ]),
-    table('Standalone proxy / co-deployed', ['proxy', ...RATIO_HEADERS], [
+    table('Standalone server / co-deployed', ['proxy', ...RATIO_HEADERS], [
       ['kept-alive connection', ...ratioRow(proxy.ratio)],
       ['new connection per call', ...ratioRow(proxy.ratioFreshConnections)],
+      ['dirac-agentic-style (FastMCP + DiracX client)', ...ratioRow(proxy.ratioPythonPeer)],
     ]),
   ];
   return { tables, results: { mcpVsRest, proxy } };

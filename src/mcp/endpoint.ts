@@ -112,9 +112,8 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     const server = idle.pop() ?? factory();
     await server.connect(transport);
     try {
-      const res = await transport.handleRequest(req, { authInfo, parsedBody });
-      // JSON mode: the body is complete once the response exists.
-      return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
+      // JSON mode: the response holds its whole body (no stream tied to the server we close).
+      return await transport.handleRequest(req, { authInfo, parsedBody });
     } finally {
       await server.close();
       idle.push(server);

@@ -5,9 +5,9 @@
  * `toToolResult`, and writes one audit line (who, client, tool, arguments digest, outcome,
  * duration). Duplicate names are refused at startup, as the SDK does.
  */
-import { inputRequired, type McpServer } from '@modelcontextprotocol/server';
+import { inputRequired, type McpServer, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { sha256Hex } from '../logic/sha256.ts';
+import { sha256HexSync } from '../logic/sha256.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
 import { toToolResult } from '../tools/tool-errors.ts';
@@ -25,8 +25,18 @@ type ToolResult = { [key: string]: unknown; content: { type: 'text'; text: strin
 /** The form a person fills to confirm a destructive call. */
 const ConfirmationSchema = z.object({ confirm: z.boolean().describe('Go ahead') });
 
-async function argsDigest(args: unknown): Promise<string> {
-  return (await sha256Hex(JSON.stringify(args ?? {}))).slice(0, 16);
+const argsDigest = (args: unknown): string => sha256HexSync(JSON.stringify(args ?? {})).slice(0, 16);
+
+/**
+ * The output schema handed to the SDK. In development (the switch that also crashes on a missed
+ * policy) it is the tool's zod schema, so the SDK checks every result against it; in production
+ * it advertises the same JSON Schema but skips that check: `run`'s return type already is the
+ * schema's type, and validating every row of every result cost more than the rest of the call.
+ */
+function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJSON {
+  const standard = def.output['~standard'];
+  if (validate) return def.output;
+  return { '~standard': { version: 1, vendor: 'diracx-ts', validate: (value) => ({ value }), jsonSchema: standard.jsonSchema } };
 }
 
 /** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
@@ -59,11 +69,9 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
   const ctx = toolContext(deps, scope, () => {
     policyCalled = true;
   });
-  // Hashing runs beside the call (Web Crypto answers asynchronously) and is awaited for the audit line.
-  const digest = argsDigest(args);
-  const audit = async (outcome: Record<string, unknown>): Promise<void> => {
+  const audit = (outcome: Record<string, unknown>): void => {
     const duration_ms = Math.round(performance.now() - started);
-    deps.log.info('tool call', { tool: def.name, sub: scope.user.sub, client_id: scope.user.clientId ?? null, args_digest: await digest, ...outcome, duration_ms });
+    deps.log.info('tool call', { tool: def.name, sub: scope.user.sub, client_id: scope.user.clientId ?? null, args_digest: argsDigest(args), ...outcome, duration_ms });
   };
   try {
     const output = (await def.run(ctx, args as never)) as Record<string, unknown>;
@@ -71,17 +79,17 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
       deps.log.error('tool answered without calling its access policy', { tool: def.name, policy: def.access.policy.id });
       if (deps.devCrashOnMissedPolicy) throw new Error(`tool ${def.name} did not call its policy`);
     }
-    await audit({ outcome: 'ok' });
+    audit({ outcome: 'ok' });
     return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
   } catch (err) {
     if (err instanceof ConfirmationRequired) {
-      await audit({ outcome: 'input_required' });
+      audit({ outcome: 'input_required' });
       return inputRequired({
         inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: err.question, requestedSchema: ConfirmationSchema }) },
       }) as unknown as ToolResult;
     }
     const result = toToolResult(err, deps.log);
-    await audit({ outcome: 'error', error: result.content[0]?.text.split(':')[0] });
+    audit({ outcome: 'error', error: result.content[0]?.text.split(':')[0] });
     return result;
   }
 }
@@ -94,7 +102,7 @@ export function registerTools(server: McpServer, defs: readonly ToolDef[], deps:
     seen.add(def.name);
     server.registerTool(
       def.name,
-      { title: def.title, description: def.description, inputSchema: def.input, outputSchema: def.output, annotations: { title: def.title, ...def.annotations } },
+      { title: def.title, description: def.description, inputSchema: def.input, outputSchema: advertisedOutput(def, deps.devCrashOnMissedPolicy), annotations: { title: def.title, ...def.annotations } },
       (args: unknown, mcpCtx: unknown) => runTool(def, deps, scopeOf(mcpCtx), args),
     );
   }
