@@ -15,11 +15,11 @@ import { bearerToken } from '../routes/auth-header.ts';
 import { detailResponse } from '../routes/wire-errors.ts';
 import type { McpDeps } from './deps.ts';
 import { elicitationConfirm } from './confirm.ts';
-import { invalidToolArguments } from './invalid-params.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { registerTools, type CallScope } from './register-tools.ts';
 import { createCachingSchemaValidator } from './schema-validator.ts';
+import { checkToolArguments } from './tool-arguments.ts';
 
 /** Where the protected-resource metadata of `resourceUrl` lives (RFC 9728 §3.1, path-inserted). */
 export function protectedResourceMetadataUrl(resourceUrl: string): string {
@@ -80,6 +80,7 @@ async function readJsonBody(req: Request): Promise<unknown> {
 /** Builds the `/mcp` endpoint over the given tools. */
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
   const jsonSchemaValidator = createCachingSchemaValidator();
+  const toolsByName = new Map(tools.map((t) => [t.name, t]));
   const factory = (): McpServer => {
     const server = new McpServer(
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
@@ -135,10 +136,11 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
       resource: new URL(deps.resourceUrl),
       extra: { user },
     };
-    const parsedBody = await readJsonBody(req);
-    if (parsedBody instanceof Response) return parsedBody;
-    const invalid = invalidToolArguments(parsedBody, tools);
-    if (invalid) return invalid;
+    const rawBody = await readJsonBody(req);
+    if (rawBody instanceof Response) return rawBody;
+    const checked = checkToolArguments(rawBody, toolsByName);
+    if (checked instanceof Response) return checked;
+    const parsedBody = checked.body;
     if (await isLegacyRequest(req, parsedBody)) return legacy(req, authInfo, parsedBody);
     return modern.fetch(req, { authInfo, parsedBody });
   };

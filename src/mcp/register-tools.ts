@@ -1,9 +1,9 @@
 /**
  * @module mcp/register-tools
  * Puts tool definitions on an McpServer: each call gets a `ToolContext` for the authenticated
- * user, runs the tool, checks that a policy tool called its policy, maps errors through
- * `toToolResult`, and writes one audit line (who, client, tool, arguments digest, outcome,
- * duration). Duplicate names are refused at startup, as the SDK does.
+ * user, runs the tool (on arguments the endpoint has already parsed), checks that a policy tool
+ * called its policy, maps errors through `toToolResult`, and writes one audit line (who, client,
+ * tool, digest of the parsed arguments, outcome, duration). Duplicate names are refused at startup, as the SDK does.
  */
 import { inputRequired, type McpServer, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
 import { toToolResult } from '../tools/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
 import type { McpDeps } from './deps.ts';
+import { listedOnly } from './tool-arguments.ts';
 
 /** What a tool call's context is built from. */
 export interface CallScope {
@@ -34,9 +35,7 @@ const argsDigest = (args: unknown): string => sha256HexSync(JSON.stringify(args 
  * schema's type, and validating every row of every result cost more than the rest of the call.
  */
 function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJSON {
-  const standard = def.output['~standard'];
-  if (validate) return def.output;
-  return { '~standard': { version: 1, vendor: 'diracx-ts', validate: (value) => ({ value }), jsonSchema: standard.jsonSchema } };
+  return validate ? def.output : listedOnly(def.output);
 }
 
 /** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
@@ -94,7 +93,11 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
   }
 }
 
-/** Registers `defs` on `server` for the calls of one request. */
+/**
+ * Registers `defs` on `server` for the calls of one request. Arguments reach `run` as the SDK
+ * receives them: the endpoint has parsed them with each tool's input schema
+ * (`checkToolArguments`) before the request reaches the SDK.
+ */
 export function registerTools(server: McpServer, defs: readonly ToolDef[], deps: McpDeps, scopeOf: (ctx: unknown) => CallScope): void {
   const seen = new Set<string>();
   for (const def of defs) {
@@ -102,7 +105,7 @@ export function registerTools(server: McpServer, defs: readonly ToolDef[], deps:
     seen.add(def.name);
     server.registerTool(
       def.name,
-      { title: def.title, description: def.description, inputSchema: def.input, outputSchema: advertisedOutput(def, deps.devCrashOnMissedPolicy), annotations: { title: def.title, ...def.annotations } },
+      { title: def.title, description: def.description, inputSchema: listedOnly(def.input), outputSchema: advertisedOutput(def, deps.devCrashOnMissedPolicy), annotations: { title: def.title, ...def.annotations } },
       (args: unknown, mcpCtx: unknown) => runTool(def, deps, scopeOf(mcpCtx), args),
     );
   }
