@@ -61,6 +61,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystorePath,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER,
       DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
+      // Load from one user would hit the per-caller limit of /mcp at once.
+      DIRACX_MCP_RATE_LIMIT_PER_MINUTE: '0',
     },
     logFile,
     listening: /"msg":"listening","url":"http:\/\/[^:]+:(\d+)\//,

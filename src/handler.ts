@@ -19,6 +19,7 @@ import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
 import type { ConnectionInfo, RequestBindings } from './routes/env.ts';
 import { publicRequest } from './routes/forwarded.ts';
+import { requestBodyLimit } from './routes/middleware/body-limit.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { unbufferedEventStream } from './routes/middleware/event-stream.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
@@ -39,7 +40,12 @@ export interface HandlerOptions {
    * which the same setting fills.
    */
   trustedProxies?: readonly string[];
+  /** Largest request body accepted (sandbox uploads to the local store: the sandbox size limit). */
+  maxBodyBytes?: number;
 }
+
+/** Far above a bulk submission of 10 000 JDLs (~2 MiB), far below what would hurt a process. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface HandlerDeps {
   database: Database;
@@ -72,6 +78,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
       exposeHeaders: ['Content-Range', 'X-Request-Id'],
     }),
   );
+  app.use(requestBodyLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, deps.sandboxes?.settings.maxSizeBytes ?? 0));
   app.use(clientVersionCheck(options.minClientVersion));
   const mcp = deps.mcp ?? mcpOptions({ issuer: deps.auth.issuer, port: 0, confirmThreshold: 10 });
   const extensions = deps.extensions ?? NO_EXTENSIONS;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
 import { parseVersion } from './logic/pep440.ts';
+import { DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -122,6 +123,7 @@ const SETTINGS_SHAPE = {
     .optional()
     .transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
   DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(10),
+  DIRACX_MCP_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(DEFAULT_MCP_RATE_LIMIT_PER_MINUTE),
   DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
   DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([]),
   DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID: z.string().min(1).default('myDIRACClientID'),
@@ -133,6 +135,7 @@ const SETTINGS_SHAPE = {
   DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(10),
   DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: integerFromEnv(1, 3650).default(30),
   DIRACX_FORWARDED_ALLOW_IPS: commaList('127.0.0.1,::1'),
+  DIRACX_MAX_REQUEST_BODY_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
   DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected the hex SHA-256 of the API key (64 hex digits)' })

@@ -24,6 +24,8 @@ export interface McpDeps {
   allowedOrigins: readonly string[];
   /** Destructive calls touching more jobs than this ask the person to confirm (elicitation). */
   confirmThreshold: number;
+  /** Requests per minute per token subject and client at `/mcp`; 0: no limit. */
+  rateLimitPerMinute: number;
   /** The sandbox store (download URLs in get_job_sandboxes). */
   sandboxes?: SandboxDeps;
 }

@@ -5,14 +5,16 @@
  * `createMcpHandler`. In front of it: Host/Origin allow-lists (DNS-rebinding protection, 403),
  * and the bearer token, verified by the same verifier as REST and required to be issued for
  * this resource (`aud` = the public `/mcp` URL, RFC 8707). Refusals carry the RFC 9728
- * `resource_metadata` challenge so clients can find where to log in.
+ * `resource_metadata` challenge so clients can find where to log in. Each caller (token subject
+ * and client) gets at most `rateLimitPerMinute` requests a minute (429 with `Retry-After`).
  */
 import { createMcpHandler, isLegacyRequest, McpServer, WebStandardStreamableHTTPServerTransport, type AuthInfo } from '@modelcontextprotocol/server';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import { DiracxError } from '../logic/errors.ts';
+import { SlidingWindowLimiter } from '../logic/auth/rate-limit.ts';
 import type { ToolDef } from '../tools/define.ts';
 import { bearerToken } from '../routes/auth-header.ts';
-import { detailResponse } from '../routes/wire-errors.ts';
+import { detailResponse, toHttpResponse } from '../routes/wire-errors.ts';
 import type { McpDeps } from './deps.ts';
 import { elicitationConfirm } from './confirm.ts';
 import { registerPrompts } from './prompts.ts';
@@ -81,6 +83,7 @@ async function readJsonBody(req: Request): Promise<unknown> {
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
   const jsonSchemaValidator = createCachingSchemaValidator();
   const toolsByName = new Map(tools.map((t) => [t.name, t]));
+  const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, 60_000);
   const factory = (): McpServer => {
     const server = new McpServer(
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
@@ -128,6 +131,11 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     if (origin && !deps.allowedOrigins.includes(origin)) return detailResponse(403, 'Origin not allowed');
     const user = await authenticate(deps, req);
     if (user instanceof Response) return user;
+    try {
+      limiter.hit(`${user.sub} ${user.clientId ?? ''}`, Date.now());
+    } catch (err) {
+      return toHttpResponse(err, deps.log);
+    }
     const authInfo: AuthInfo = {
       token: '',
       clientId: user.clientId ?? '',

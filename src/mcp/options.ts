@@ -2,14 +2,20 @@
  * @module mcp/options
  * Where the MCP endpoint lives and who may reach it: its public URL (the audience its tokens
  * must carry; default `<issuer>/mcp`), the Host values and browser Origins it accepts (default:
- * those of that URL, plus this server on localhost so local clients work out of the box).
+ * those of that URL, plus this server on localhost so local clients work out of the box), and
+ * how many calls one caller (token subject and OAuth client) may make per minute.
  */
 export interface McpOptions {
   resourceUrl: string;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
   confirmThreshold: number;
+  /** Requests per minute per token subject and client; 0: no limit. */
+  rateLimitPerMinute: number;
 }
+
+/** A busy agent's pace (ten calls a second, sustained) without letting one flood the server. */
+export const DEFAULT_MCP_RATE_LIMIT_PER_MINUTE = 600;
 
 export interface McpSettings {
   issuer: string;
@@ -18,6 +24,7 @@ export interface McpSettings {
   allowedHosts?: readonly string[] | undefined;
   allowedOrigins?: readonly string[] | undefined;
   confirmThreshold: number;
+  rateLimitPerMinute?: number | undefined;
 }
 
 /** The options, with defaults derived from the issuer and port. */
@@ -30,5 +37,6 @@ export function mcpOptions(settings: McpSettings): McpOptions {
     allowedHosts: settings.allowedHosts ?? [url.host.toLowerCase(), ...local],
     allowedOrigins: settings.allowedOrigins ?? [url.origin],
     confirmThreshold: settings.confirmThreshold,
+    rateLimitPerMinute: settings.rateLimitPerMinute ?? DEFAULT_MCP_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -12,6 +12,8 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AccessPolicy } from '../policies/base.ts';
+import { UnauthenticatedError } from '../logic/errors.ts';
+import { INVALID_JWT } from '../logic/auth/verify.ts';
 import { bearerToken } from './auth-header.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -58,11 +60,26 @@ function honoPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
+/**
+ * Whether REST accepts a token with these audiences: DiracX's tokens carry none; a token issued
+ * for one of our own resources (RFC 8707: the `/mcp` endpoint) or naming our issuer is ours too;
+ * a token naming only other audiences was meant for someone else (RFC 9068 §4).
+ */
+function acceptsAudience(deps: ApiDeps, audience: readonly string[]): boolean {
+  if (audience.length === 0) return true;
+  const ours = [deps.auth.issuer, ...(deps.auth.resources ?? [])];
+  return audience.some((aud) => ours.includes(aud));
+}
+
 /** Authenticates the caller and, for policy routes, checks that the policy was called. */
 function accessMiddleware(deps: ApiDeps, access: RouteAccess): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (access.kind === 'public') return next();
     const user = await deps.auth.verifier(bearerToken(c.req.header('authorization')));
+    if (!acceptsAudience(deps, user.audience ?? [])) {
+      deps.log.warn('access token refused', { reason: 'audience' });
+      throw new UnauthenticatedError(INVALID_JWT);
+    }
     c.set('user', user);
     let called = false;
     c.set('access', {

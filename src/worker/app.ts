@@ -96,12 +96,14 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
       allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
       allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
       confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
+      rateLimitPerMinute: settings.DIRACX_MCP_RATE_LIMIT_PER_MINUTE,
     }),
     options: {
       minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
       corsOrigins: settings.DIRACX_CORS_ORIGINS,
       accessLog: settings.DIRACX_ACCESS_LOG,
       devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
+      maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
     },
   });
   return { handler, database };

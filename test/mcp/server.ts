@@ -22,6 +22,8 @@ export interface McpTestServerOptions {
   /** A configuration store (instead of `rawConfig`). */
   config?: ConfigStore;
   confirmThreshold?: number;
+  /** Calls per minute per caller at /mcp (default: no limit). */
+  rateLimitPerMinute?: number;
   extensions?: readonly Extension[];
   /** The port to listen on (default: a free one), when something must know the URL beforehand. */
   port?: number;
@@ -43,6 +45,7 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
       allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
       allowedOrigins: [base],
       confirmThreshold: options.confirmThreshold ?? 10,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     },
   });
   const server = Bun.serve({ port, hostname: '127.0.0.1', fetch: (req) => app.handler(req), idleTimeout: 60 });

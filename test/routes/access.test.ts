@@ -79,6 +79,19 @@ describe('routes that need a token', () => {
       expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
     }
   });
+
+  it('accept DiracX tokens (no audience) and tokens for our own /mcp, and refuse tokens for another audience', async () => {
+    const asUser = async (options: { audience?: string }): Promise<number> => {
+      const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', options);
+      return (await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${token}` } })).status;
+    };
+    expect(await asUser({})).toBe(200);
+    expect(await asUser({ audience: `${app.apiDeps.auth.issuer}/mcp` })).toBe(200);
+    const foreign = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: 'https://elsewhere.example/api' });
+    const res = await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${foreign}` } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
+  });
 });
 
 describe('policy enforcement', () => {

@@ -1,0 +1,21 @@
+/**
+ * @module routes/middleware/body-limit
+ * Every request body is bounded: at most `maxBytes`, except the local store's sandbox uploads,
+ * which may be as large as a sandbox (plus the multipart envelope). Past the limit the answer
+ * is 413 with DiracX's `{detail}` body, before any handler reads the body; a declared
+ * `Content-Length` over the limit is refused without reading anything.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { LOCAL_UPLOAD_PATH } from '../../storage/local-store.ts';
+import { detailResponse } from '../wire-errors.ts';
+
+/** Room for the multipart fields and boundaries around an uploaded sandbox. */
+const MULTIPART_ENVELOPE_BYTES = 64 * 1024;
+
+export function requestBodyLimit(maxBytes: number, sandboxMaxBytes: number): MiddlewareHandler {
+  const onError = (): Response => detailResponse(413, 'Request body too large');
+  const general = bodyLimit({ maxSize: maxBytes, onError });
+  const upload = bodyLimit({ maxSize: Math.max(maxBytes, sandboxMaxBytes + MULTIPART_ENVELOPE_BYTES), onError });
+  return (c, next) => (c.req.path === LOCAL_UPLOAD_PATH ? upload : general)(c, next);
+}

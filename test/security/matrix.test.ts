@@ -1,0 +1,153 @@
+/**
+ * The security matrix: every REST route (the OpenAPI document and the route catalogue) and
+ * every MCP tool of `tools/list`, the gubbins extension's included, called as the owner of a
+ * job, a user of the same VO, a user of another VO, a JobAdministrator, a pilot, and with no
+ * token, an expired token, a token for another audience, a token signed by an unknown key and
+ * an unsigned (`alg: none`) one. Each cell's expected outcome is derived from the policies in
+ * force (the checks the request asks for, run against the real policy registry, mapped to
+ * statuses and codes by the product's own error mapping) and from the job query scope; no
+ * response to a refused call, and no response to someone who may not see the job, carries the
+ * job's data. A route or tool without an entry in `entries.ts` fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { jobQueryScope } from '../../src/logic/jobs/query.ts';
+import { wmsPolicy } from '../../src/policies/wms.ts';
+import { createApiApp } from '../../src/routes/api-app.ts';
+import type { AccessPolicy } from '../../src/policies/base.ts';
+import { ROUTES, TOOLS, type RouteRequest } from './entries.ts';
+import { CALLERS, createWorld, isPerson, newCell, type Caller, type Cell, type Person, type World } from './fixture.ts';
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld();
+});
+afterAll(() => world.dispose());
+
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const openApiPath = (honoPath: string): string => honoPath.replace(/:(\w+)/g, '{$1}');
+const concrete = (path: string): string => path.replace(/\{\w+\}/g, '1');
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+async function send(caller: Caller, method: string, path: string, body: unknown, forMcp: boolean): Promise<Reply> {
+  const token = await world.token(caller, forMcp);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const res = await world.app.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+const wms = (args: unknown): [AccessPolicy<never>, unknown] => [wmsPolicy as AccessPolicy<never>, args];
+
+/** Whether `person` may see the cell's job: it is in their query scope, or they may read or manage it. */
+async function maySeeJob(person: Person, cell: Cell): Promise<boolean> {
+  const job = await cell.job();
+  for (const action of ['read', 'manage']) if (!(await world.refusal(person, [wms({ action, jobIds: [job] })]))) return true;
+  if (await world.refusal(person, [wms({ action: 'query' })])) return false;
+  const scope = jobQueryScope(await world.user(person), world.app.config.current().config);
+  return scope.vo === 'lhcb' && (scope.owner === undefined || scope.owner === 'chaen');
+}
+
+/** What any reply must respect: no 5xx; the job's data only for those who may see it. */
+async function expectNoLeak(who: string, caller: Caller, cell: Cell, reply: Reply): Promise<void> {
+  expect({ who, status: reply.status < 500 }).toEqual({ who, status: true });
+  const mayKnow = isPerson(caller) && (await maySeeJob(caller, cell));
+  if (!mayKnow) expect({ who, leaks: reply.text.includes(cell.marker) }).toEqual({ who, leaks: false });
+}
+
+/** A refused REST call says only `detail`. */
+function expectBareRefusal(who: string, reply: Reply): void {
+  expect({ who, keys: Object.keys(JSON.parse(reply.text) as object) }).toEqual({ who, keys: ['detail'] });
+}
+
+describe('the matrix covers', () => {
+  it('every documented and registered REST route, with the access the catalogue declares', async () => {
+    const doc = (await (await world.app.fetch('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => HTTP_METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    const { catalogue } = createApiApp(world.app.apiDeps, world.app.extensions.registerRoutes);
+    const declared = new Map(catalogue.entries().map((e) => [`${e.method} ${openApiPath(e.path)}`, e.access.kind]));
+    const routes = [...new Set([...documented, ...declared.keys()])].sort();
+    expect(routes.filter((r) => !(r in ROUTES))).toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !routes.includes(r))).toEqual([]);
+    const mismatched = routes.filter((r) => declared.has(r) && declared.get(r) !== ROUTES[r]!.access);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('every MCP tool of tools/list', async () => {
+    const reply = await send('owner', 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, true);
+    const names = ((JSON.parse(reply.text) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).sort();
+    expect(names.length).toBeGreaterThan(15);
+    expect(names).toEqual(Object.keys(TOOLS).sort());
+  });
+});
+
+describe('REST routes', () => {
+  for (const [route, entry] of Object.entries(ROUTES)) {
+    const [method, path] = route.split(' ') as [string, string];
+    it(`${route}: as the policies say, for everyone`, async () => {
+      const request = async (cell: Cell): Promise<RouteRequest> => (entry.request ? entry.request(cell) : { path: concrete(path) });
+      const baseline = entry.access === 'public' ? await send('noToken', method, (await request(newCell(world))).path, (await request(newCell(world))).body, false) : undefined;
+      for (const caller of CALLERS) {
+        const cell = newCell(world);
+        const req = await request(cell);
+        const reply = await send(caller, method, req.path, req.body, false);
+        const who = `${route} as ${caller}`;
+        await expectNoLeak(who, caller, cell, reply);
+        if (entry.access === 'public') {
+          // Public routes ignore credentials: everyone is answered as if they sent none.
+          expect({ who, status: reply.status }).toEqual({ who, status: baseline!.status });
+        } else if (!isPerson(caller)) {
+          expect({ who, status: reply.status }).toEqual({ who, status: 401 });
+          expect(reply.headers.get('www-authenticate')).toBe('Bearer');
+          expectBareRefusal(who, reply);
+        } else {
+          const refusal = entry.access === 'policy' ? await world.refusal(caller, await entry.checks(cell)) : undefined;
+          if (refusal) {
+            expect({ who, status: reply.status }).toEqual({ who, status: refusal.status });
+            expectBareRefusal(who, reply);
+          } else {
+            expect({ who, refused: [401, 403].includes(reply.status) }).toEqual({ who, refused: false });
+          }
+        }
+      }
+    });
+  }
+});
+
+interface ToolReply {
+  result?: { isError?: boolean; content?: { text?: string }[] };
+  error?: { code: number };
+}
+
+describe('MCP tools', () => {
+  for (const [name, entry] of Object.entries(TOOLS)) {
+    it(`${name}: as the policies say, for everyone`, async () => {
+      for (const caller of CALLERS) {
+        const cell = newCell(world);
+        const reply = await send(caller, 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: await entry.args(cell) } }, true);
+        const who = `${name} as ${caller}`;
+        await expectNoLeak(who, caller, cell, reply);
+        if (!isPerson(caller)) {
+          expect({ who, status: reply.status }).toEqual({ who, status: 401 });
+          expect(reply.headers.get('www-authenticate') ?? '').toContain('resource_metadata=');
+          continue;
+        }
+        expect({ who, status: reply.status }).toEqual({ who, status: 200 });
+        const body = JSON.parse(reply.text) as ToolReply;
+        const text = body.result?.content?.[0]?.text ?? '';
+        const refusal = await world.refusal(caller, await entry.checks(cell));
+        const hidden = entry.scopedToJob && !(await maySeeJob(caller, cell));
+        const expected = refusal ? refusal.code : hidden ? 'NOT_FOUND' : undefined;
+        if (expected) {
+          expect({ who, isError: body.result?.isError, code: text.split(':')[0] }).toEqual({ who, isError: true, code: expected });
+        } else {
+          expect({ who, isError: body.result?.isError ?? false, error: body.error }).toEqual({ who, isError: false, error: undefined });
+        }
+      }
+    });
+  }
+});
