@@ -3,7 +3,8 @@
  * Puts tool definitions on an McpServer: each call gets a `ToolContext` for the authenticated
  * user, runs the tool (on arguments the endpoint has already parsed), checks that a policy tool
  * called its policy, maps errors through `toToolResult`, and writes one audit line (who, client,
- * tool, digest of the parsed arguments, outcome, duration). Duplicate names are refused at startup, as the SDK does.
+ * tool, digest of the parsed arguments, outcome, duration). Duplicate names are refused at
+ * startup, as the SDK does.
  */
 import { inputRequired, type McpServer, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { z } from 'zod';

@@ -4,7 +4,7 @@
  * a known tool whose arguments fail its input schema is answered with a JSON-RPC invalid-params
  * error (-32602) naming each bad argument (the SDK would answer a tool result); valid arguments
  * are replaced by their parsed form (defaults applied), which the SDK then takes as they are
- * (`parsedInput` below). Batches (2025-03-26 clients) are checked element by element; one bad
+ * (`listedOnly` below). Batches (2025-03-26 clients) are checked element by element; one bad
  * call refuses the whole batch.
  */
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
