@@ -175,6 +175,8 @@ if (unavailable && !REQUIRED) {
         DIRACX_SERVICE_AUTH_STATE_KEY: encodeBase64Url(crypto.getRandomValues(new Uint8Array(32))),
         DIRACX_SHUTDOWN_GRACE_SECONDS: '10',
         DIRACX_SHUTDOWN_LAME_DUCK_SECONDS: '1',
+        // The restart test streams MCP calls from one user faster than the per-caller limit.
+        DIRACX_MCP_RATE_LIMIT_PER_MINUTE: '0',
       };
       // One after the other: the first applies the migrations to the fresh database.
       await startInstance('a');
