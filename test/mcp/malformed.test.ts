@@ -16,7 +16,7 @@ afterAll(() => server.stop());
 
 const HEADERS = (): Record<string, string> => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
 
-async function post(body: string | Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+async function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const res = await fetch(server.mcpUrl, { method: 'POST', headers: { ...HEADERS(), ...headers }, body });
   return { status: res.status, text: await res.text() };
 }
