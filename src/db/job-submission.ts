@@ -5,12 +5,31 @@
  * No rules live here; the caller owns the transaction.
  */
 import { sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { resultRows, type Db, type Tx } from './database.ts';
 import { batches } from './batches.ts';
 import { insertLoggingRecords, type LoggingRecord } from './job-logging.ts';
 import { inputData, jobJdls, jobs, type NewJobRow } from './schema/jobs.ts';
 
 type Handle = Db | Tx;
+
+/** The `n` of a `varchar(n)` column. */
+function widthOf(column: PgColumn): number | undefined {
+  const match = /\((\d+)\)$/.exec(column.getSQLType());
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * How many characters the columns a job description's text lands in hold, by JDL attribute,
+ * read from the schema so that the submission checks cannot drift from it.
+ */
+export const STORED_TEXT_WIDTHS = {
+  JobName: widthOf(jobs.jobName),
+  JobType: widthOf(jobs.jobType),
+  JobGroup: widthOf(jobs.jobGroup),
+  Site: widthOf(jobs.site),
+  InputData: widthOf(inputData.lfn),
+} as const satisfies Record<string, number | undefined>;
 
 
 /** Reserves `n` job ids from the `JobJDLs.JobID` sequence, in increasing order. */

@@ -6,6 +6,7 @@
  * `JobRequirements` the matcher uses, and the job attributes taken from the JDL.
  */
 import type { Config } from '../../config/schema.ts';
+import { STORED_TEXT_WIDTHS } from '../../db/job-submission.ts';
 import { InvalidInputError } from '../errors.ts';
 import { getAttribute, getList, getNumber, getString, setAttribute } from './jdl/attributes.ts';
 import { jdlNumber, jdlString, type JdlAttribute, type JdlDocument, type JdlValue } from './jdl/ast.ts';
@@ -33,6 +34,18 @@ export interface PreparedJob {
   inputData: string[];
 }
 
+/**
+ * Refuses text a job column cannot hold: longer than the column (PostgreSQL counts code points)
+ * or holding NUL, which PostgreSQL text cannot store. Both would fail the insert with a 500;
+ * DIRAC's MySQL would truncate silently, which is worse for a job name or an LFN.
+ */
+function checkStoredText(name: keyof typeof STORED_TEXT_WIDTHS, value: string): void {
+  const limit = STORED_TEXT_WIDTHS[name];
+  if (value.includes('\u0000')) throw new InvalidInputError(`${name} must not contain NUL characters`);
+  if (limit !== undefined && [...value].length > limit) {
+    throw new InvalidInputError(`${name} is too long: at most ${limit} characters, got ${[...value].length}`);
+  }
+}
 
 /** Replaces DIRAC's `%j` placeholder with the job id in every string of a value. */
 function substituteJobId(value: JdlValue, jobId: string): JdlValue {
@@ -85,5 +98,10 @@ export function prepareJob(checked: JdlDocument, jobId: number, who: JobOwner, c
   if (jobType) attributes.jobType = jobType;
   if (jobGroup) attributes.jobGroup = jobGroup;
   if (site) attributes.site = site.includes(',') ? 'Multiple' : site;
-  return { jdl, attributes, inputData: (getList(jdl, 'InputData') ?? []).filter(Boolean) };
+  const inputData = (getList(jdl, 'InputData') ?? []).filter(Boolean);
+  for (const [name, value] of [['JobName', jobName], ['JobType', jobType], ['JobGroup', jobGroup], ['Site', attributes.site]] as const) {
+    if (value !== undefined) checkStoredText(name, value);
+  }
+  for (const lfn of inputData) checkStoredText('InputData', lfn);
+  return { jdl, attributes, inputData };
 }

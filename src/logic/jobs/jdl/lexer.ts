@@ -23,8 +23,8 @@ export interface Token {
 }
 
 const PUNCTUATION = new Set(['[', ']', '{', '}', '(', ')', ';', ',']);
-// Characters that end a word: punctuation, quotes, and the starts of operators.
-const WORD_BREAK = /[\s[\]{}();,"=!<>]/;
+// Characters that end a word: punctuation, quotes, the starts of operators, and NUL (refused).
+const WORD_BREAK = /[\s[\]{}();,"=!<>\u0000]/;
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',
   '\\': '\\',
@@ -88,6 +88,9 @@ export class JdlLexer {
       return { kind, text, value: text, start, spaced };
     };
     if (c === undefined) return { kind: 'eof', text: '', value: '', start, spaced };
+    // A raw NUL outside a string would be stored as is, and PostgreSQL text cannot hold it;
+    // inside a string it is data (and printed back as `\u0000`).
+    if (c === '\u0000') throw this.errorAt(start, 'unexpected NUL character (write "\\u0000" inside a string)');
     if (PUNCTUATION.has(c)) return token(c as TokenKind, 1);
     if (c === '"') return this.scanString(start, spaced);
     if (c === '=') {
