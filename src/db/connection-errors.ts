@@ -2,7 +2,13 @@
  * @module db/connection-errors
  * Recognises "the database is not reachable" among driver errors, so that it becomes a 503
  * (retry later) rather than a 500. Query errors (syntax, constraint) are not connection errors.
+ * Transactions translate them where they happen (`database.ts`); reads made on the drizzle
+ * handle directly reach the HTTP and MCP error mappers untranslated, so those translate too.
  */
+import { UnavailableError } from '../logic/errors.ts';
+
+/** Detail clients see when the database cannot be reached (no driver internals leak out). */
+export const DATABASE_UNAVAILABLE = 'Database unavailable';
 
 /** Socket-level and postgres.js connection error codes. */
 const CONNECTION_CODES = new Set([
@@ -35,4 +41,9 @@ export function isConnectionError(err: unknown): boolean {
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || isConnectionSqlState(code))) return true;
   }
   return false;
+}
+
+/** `err` as the domain error it means: `UnavailableError` for a lost database, otherwise itself. */
+export function translateConnectionError(err: unknown): unknown {
+  return isConnectionError(err) ? new UnavailableError(DATABASE_UNAVAILABLE) : err;
 }

@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { UnavailableError } from '../logic/errors.ts';
 import type { Schema } from './schema/index.ts';
-import { isConnectionError } from './connection-errors.ts';
+import { DATABASE_UNAVAILABLE, translateConnectionError } from './connection-errors.ts';
 
 /** A drizzle database over our schema; both drivers produce one. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -35,9 +35,6 @@ export function resultRows<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-/** Detail clients see when the database cannot be reached (no driver internals leak out). */
-export const DATABASE_UNAVAILABLE = 'Database unavailable';
-
 /** How long a ping may take before the database counts as unavailable. */
 const PING_TIMEOUT_MS = 3000;
 
@@ -50,8 +47,7 @@ export function wrapDatabase(driver: DriverName, db: Db, close: () => Promise<vo
     try {
       return await work();
     } catch (err) {
-      if (isConnectionError(err)) throw new UnavailableError(DATABASE_UNAVAILABLE);
-      throw err;
+      throw translateConnectionError(err);
     }
   };
   return {

@@ -35,6 +35,10 @@ function openPostgres(url: string, max: number): Database {
     // Fail fast when PostgreSQL is down so readiness turns 503 quickly; postgres.js reconnects
     // by itself on the next query once the server is back.
     connect_timeout: 5,
+    // postgres.js waits up to 20 s (growing with every failed attempt during an outage) before
+    // a closed connection tries again; queries queued on it would wait that long after the
+    // database is back. Retrying a refused connection is cheap: at most one second apart.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     idle_timeout: 60,
     onnotice: () => {},
   });

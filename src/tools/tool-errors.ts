@@ -7,6 +7,7 @@
 import type { ErrorCode } from '../logic/errors.ts';
 import { DiracxError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
+import { translateConnectionError } from '../db/connection-errors.ts';
 
 export interface ToolErrorResult {
   [key: string]: unknown;
@@ -31,7 +32,8 @@ function text(code: ErrorCode, message: string): ToolErrorResult {
   return { isError: true, content: [{ type: 'text', text: `${code}: ${message} ${HINT[code]}` }] };
 }
 
-export function toToolResult(err: unknown, log: Logger): ToolErrorResult {
+export function toToolResult(thrown: unknown, log: Logger): ToolErrorResult {
+  const err = translateConnectionError(thrown);
   if (!(err instanceof DiracxError)) {
     log.error('tool failed', errorFields(err));
     return text('INTERNAL', 'Internal server error.');

@@ -330,7 +330,7 @@ export interface McpServerProcess {
  * The real server with its /mcp reachable at 127.0.0.1 on a free port, plus chaen's token for it.
  * `serverToken` signs as SERVER_ISSUER, so the resource URL is set rather than derived from it.
  */
-export async function startMcpServerProcess(extra: { hosts?: string[]; origins?: string[] } = {}): Promise<McpServerProcess> {
+export async function startMcpServerProcess(extra: { hosts?: string[]; origins?: string[]; env?: Record<string, string> } = {}): Promise<McpServerProcess> {
   const port = findFreePort();
   const mcpUrl = `http://127.0.0.1:${port}/mcp`;
   const server = await startServer({
@@ -339,6 +339,7 @@ export async function startMcpServerProcess(extra: { hosts?: string[]; origins?:
     DIRACX_MCP_RESOURCE_URL: mcpUrl,
     DIRACX_MCP_ALLOWED_HOSTS: [`127.0.0.1:${port}`, ...(extra.hosts ?? [])].join(','),
     ...(extra.origins ? { DIRACX_MCP_ALLOWED_ORIGINS: [`http://127.0.0.1:${port}`, ...extra.origins].join(',') } : {}),
+    ...extra.env,
   });
   const token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: mcpUrl });
   return { server, port, mcpUrl, token };

@@ -88,4 +88,20 @@ describe('toHttpResponse for OAuth and rate-limit errors', () => {
     expect(res.headers.get('retry-after')).toBe('12');
     expect(await res.json()).toEqual({ detail: 'Too many requests' });
   });
+
+  it('answers a lost database connection from outside a transaction with 503 and Retry-After, naming no driver detail', async () => {
+    // What drizzle throws when a read on its handle meets a closed postgres.js connection.
+    const driver = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
+    const res = toHttpResponse(new Error('Failed query: select "JobID" from "Jobs"', { cause: driver }), capture().log);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect(await res.json()).toEqual({ detail: 'Database unavailable' });
+  });
+
+  it('still answers a query error that is not a connection error with a generic 500', async () => {
+    const syntax = Object.assign(new Error('syntax error at or near "FROM"'), { code: '42601' });
+    const res = toHttpResponse(new Error('Failed query', { cause: syntax }), capture().log);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ detail: 'Internal server error' });
+  });
 });
