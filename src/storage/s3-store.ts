@@ -5,7 +5,8 @@
  * are POST policies pinned to one size and SHA-256 as in DiracX's `core/s3.py`; downloads are
  * presigned GETs; existence is a presigned HEAD; deletion is one DELETE per key with retries
  * (the multi-object `?delete` call needs a Content-MD5 that Web Crypto cannot compute, and
- * not every S3 clone accepts the SHA-256 alternative). Store failures become `UnavailableError`.
+ * not every S3 clone accepts the SHA-256 alternative). Store failures, and requests the store
+ * does not answer in time, become `UnavailableError`.
  */
 import { UnavailableError } from '../logic/errors.ts';
 import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type UploadSpec } from './object-store.ts';
@@ -21,12 +22,16 @@ export interface S3StoreOptions {
   fetch?: (req: Request) => Promise<Response>;
   /** Parallel DELETE requests (DiracX's pool holds 50 connections). */
   deleteConcurrency?: number;
+  /** How long one request to the store may take before it counts as unavailable (default 10 s). */
+  requestTimeoutMs?: number;
 }
 
 const STORE_UNAVAILABLE = 'Sandbox store unavailable';
 /** How long the store's own internal URLs (HEAD, DELETE) are valid. */
 const INTERNAL_URL_SECONDS = 60;
 const DELETE_ATTEMPTS = 3;
+/** A store that does not answer within this is treated as down (503), not waited for. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export class S3ObjectStore implements ObjectStore {
   readonly kind = 's3';
@@ -55,7 +60,8 @@ export class S3ObjectStore implements ObjectStore {
   async #send(method: 'HEAD' | 'PUT' | 'DELETE', url: URL, body?: string): Promise<Response> {
     const signed = await presignUrl(this.#scope(), { method, url, expiresInSeconds: INTERNAL_URL_SECONDS });
     try {
-      const res = await this.#fetch(new Request(signed, { method, body }));
+      const signal = AbortSignal.timeout(this.#opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+      const res = await this.#fetch(new Request(signed, { method, body, signal }));
       await res.body?.cancel();
       return res;
     } catch {

@@ -25,7 +25,7 @@ import { PEOPLE, type Person } from '../jobs/harness.ts';
 
 export const STORE_SETTINGS: SandboxStoreSettings = { bucketName: 'sandboxes', seName: 'SandboxSE', urlValiditySeconds: 300, maxSizeBytes: 100 * 1024 * 1024 };
 
-export type StoreChoice = { kind: 'local'; maxSizeBytes?: number } | { kind: 's3'; endpoint: string; bucket: string } | { kind: 'none' };
+export type StoreChoice = { kind: 'local'; maxSizeBytes?: number } | { kind: 's3'; endpoint: string; bucket: string; requestTimeoutMs?: number } | { kind: 'none' };
 
 export interface Reply {
   status: number;
@@ -57,19 +57,20 @@ export async function makeSandbox(size = 512): Promise<Sandbox> {
 }
 
 /** DiracX's client upload (`diracx-api` `create_sandbox`): multipart POST of the fields, then the file. */
-export async function postUpload(url: string, fields: Record<string, string>, data: Uint8Array<ArrayBuffer>): Promise<Response> {
+export async function postUpload(url: string, fields: Record<string, string>, data: Uint8Array<ArrayBuffer>, signal?: AbortSignal): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([data]), 'file');
-  return fetch(url, { method: 'POST', body: form });
+  return fetch(url, { method: 'POST', body: form, signal });
 }
 
 async function buildDeps(choice: StoreChoice, clock: { offsetMs: number }): Promise<{ deps: SandboxDeps | undefined; cleanup: () => Promise<void> }> {
   if (choice.kind === 'none') return { deps: undefined, cleanup: async () => {} };
   if (choice.kind === 's3') {
-    const store = new S3ObjectStore({ endpoint: choice.endpoint, bucket: choice.bucket, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
+    const { endpoint, bucket, requestTimeoutMs } = choice;
+    const store = new S3ObjectStore({ endpoint, bucket, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, requestTimeoutMs });
     await store.ensureBucket(true);
-    return { deps: { store, settings: { ...STORE_SETTINGS, bucketName: choice.bucket } }, cleanup: async () => {} };
+    return { deps: { store, settings: { ...STORE_SETTINGS, bucketName: bucket } }, cleanup: async () => {} };
   }
   const root = await mkdtemp(join(tmpdir(), 'sandbox-routes-'));
   const directory = new FsBlobDirectory(root);
