@@ -90,6 +90,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
       sandboxes: deps.sandboxes,
       mcpResourceUrl: mcp.resourceUrl,
       properties: extensions.properties,
+      configDocumentSchema: extensions.configObjectSchema,
       consentTools: extensions.tools.map((t) => ({ name: t.name, title: t.title, destructive: t.annotations.destructiveHint, readOnly: t.annotations.readOnlyHint })),
     },
     extensions.registerRoutes,

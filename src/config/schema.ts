@@ -90,7 +90,14 @@ export type ConfigDocumentSchema = z.ZodType<Config>;
  * result is still typed `Config`: an extension reads its own fields with its own schema.
  */
 export function buildConfigSchema(additions: { userFields: z.ZodRawShape }): ConfigDocumentSchema {
+  return z.preprocess(applyOperationsDefaults, buildConfigObjectSchema(additions)) as unknown as ConfigDocumentSchema;
+}
+
+/**
+ * The document with extension fields on every user, before the defaults step: the shape
+ * `GET /api/config/` serves, so its OpenAPI description names the extensions' fields too.
+ */
+export function buildConfigObjectSchema(additions: { userFields: z.ZodRawShape }): z.ZodType {
   const users = UserConfigSchema.extend(additions.userFields);
-  const document = ConfigObjectSchema.extend({ Registry: z.record(z.string(), registryConfigSchemaWith(users)) });
-  return z.preprocess(applyOperationsDefaults, document) as unknown as ConfigDocumentSchema;
+  return ConfigObjectSchema.extend({ Registry: z.record(z.string(), registryConfigSchemaWith(users)) });
 }

@@ -7,7 +7,8 @@
  * duplicate name, an unsupported contract version, a tool, policy or property defined twice, an
  * override of a policy that does not exist, a route outside the extension's `/api/<name>/`.
  */
-import { buildConfigSchema, ConfigSchema, type ConfigDocumentSchema } from '../config/schema.ts';
+import type { z } from 'zod';
+import { buildConfigObjectSchema, buildConfigSchema, ConfigObjectSchema, ConfigSchema, type ConfigDocumentSchema } from '../config/schema.ts';
 import { SECURITY_PROPERTIES } from '../config/properties.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 import { CORE_POLICIES } from '../policies/core.ts';
@@ -42,6 +43,8 @@ export interface ComposedExtensions {
   readonly properties: ReadonlySet<string>;
   readonly migrations: readonly OwnedMigration[];
   readonly configSchema: ConfigDocumentSchema;
+  /** The configuration as `GET /api/config/` serves it (extension user fields included), for its OpenAPI description. */
+  readonly configObjectSchema: z.ZodType;
   /** Registers every extension's routes on the REST app. */
   readonly registerRoutes: RegisterExtensionRoutes;
 }
@@ -125,7 +128,7 @@ function composeMigrations(extensions: readonly Extension[]): OwnedMigration[] {
   });
 }
 
-function composeConfigSchema(extensions: readonly Extension[]): ConfigDocumentSchema {
+function composeConfigSchemas(extensions: readonly Extension[]): Pick<ComposedExtensions, 'configSchema' | 'configObjectSchema'> {
   const userFields: Record<string, unknown> = {};
   for (const ext of extensions) {
     for (const field of Object.keys(ext.config?.userFields ?? {})) {
@@ -133,7 +136,9 @@ function composeConfigSchema(extensions: readonly Extension[]): ConfigDocumentSc
     }
     Object.assign(userFields, ext.config?.userFields);
   }
-  return Object.keys(userFields).length === 0 ? ConfigSchema : buildConfigSchema({ userFields: userFields as never });
+  if (Object.keys(userFields).length === 0) return { configSchema: ConfigSchema, configObjectSchema: ConfigObjectSchema };
+  const additions = { userFields: userFields as never };
+  return { configSchema: buildConfigSchema(additions), configObjectSchema: buildConfigObjectSchema(additions) };
 }
 
 /** Route registration: each extension's `define` keeps it under its own `/api/<name>/`. */
@@ -168,7 +173,7 @@ export function composeExtensions(extensions: readonly Extension[]): ComposedExt
     policies: composePolicies(extensions),
     properties: composeProperties(extensions),
     migrations: composeMigrations(extensions),
-    configSchema: composeConfigSchema(extensions),
+    ...composeConfigSchemas(extensions),
     registerRoutes: routeRegistration(extensions),
   };
 }

@@ -32,7 +32,8 @@ const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
     responses: {
       200: {
         description: 'The configuration, in DiracX format',
-        content: { 'application/json': { schema: ConfigObjectSchema } },
+        // With the extensions' user fields (gubbins' `GubbinsSpecificInfo`), as DiracX's extended `Config` model.
+        content: { 'application/json': { schema: deps.configDocumentSchema ?? ConfigObjectSchema } },
       },
       304: { description: 'The client copy is current' },
     },

@@ -2,6 +2,7 @@
  * @module routes/deps
  * What the REST layer needs from the process: handed in by `createHandler`, never imported.
  */
+import type { z } from 'zod';
 import type { ConfigSource } from '../config/store.ts';
 import type { Database } from '../db/database.ts';
 import type { AuthFlowServices } from '../logic/auth/flow-context.ts';
@@ -39,6 +40,8 @@ export interface ApiDeps {
   sandboxes?: SandboxDeps;
   /** Every security property (the core's and the extensions'); the core's when absent. */
   properties?: ReadonlySet<string>;
+  /** The served configuration's schema with the extensions' fields (OpenAPI of `GET /api/config/`); the core's when absent. */
+  configDocumentSchema?: z.ZodType;
   /** The MCP tools, as the consent page names them to the person. */
   consentTools?: readonly ConsentTool[];
 }

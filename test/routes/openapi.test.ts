@@ -4,6 +4,7 @@
  * DiracX-style operationId; /api/docs serves a self-hosted Swagger UI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import gubbins from '@diracx-ts/gubbins';
 import { createApiApp } from '../../src/routes/api-app.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 
@@ -50,6 +51,54 @@ describe('GET /api/openapi.json', () => {
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
     expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+// Found by schemathesis: the served document said more than these schemas allowed.
+describe('GET /api/openapi.json describes the responses as they are', () => {
+  interface Schema {
+    properties?: Record<string, Schema>;
+    additionalProperties?: Schema | boolean;
+  }
+  type Operation = { responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+  const fetchDoc = async (app: TestApp): Promise<Record<string, Record<string, Operation>>> => {
+    const res = await app.fetch('/api/openapi.json');
+    return ((await res.json()) as { paths: Record<string, Record<string, Operation>> }).paths;
+  };
+  /** The properties of a configuration user entry in the 200 schema of `GET /api/config/`. */
+  const userProperties = (paths: Record<string, Record<string, Operation>>): string[] => {
+    const config = paths['/api/config/']?.get?.responses['200']?.content?.['application/json']?.schema;
+    const registry = config?.properties?.Registry?.additionalProperties;
+    const users = typeof registry === 'object' ? registry.properties?.Users?.additionalProperties : undefined;
+    return Object.keys(typeof users === 'object' ? (users.properties ?? {}) : {});
+  };
+
+  it("lists an extension's user fields in the configuration it serves (gubbins' GubbinsSpecificInfo)", async () => {
+    const core = await createTestApp();
+    const extended = await createTestApp({ extensions: [gubbins] });
+    try {
+      expect(userProperties(await fetchDoc(core))).not.toContain('GubbinsSpecificInfo');
+      expect(userProperties(await fetchDoc(extended))).toContain('GubbinsSpecificInfo');
+      const served = (await (await extended.fetch('/api/config/', { headers: { authorization: `Bearer ${await extended.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen')}` } })).json()) as {
+        Registry: Record<string, { Users: Record<string, Record<string, unknown>> }>;
+      };
+      const documented = userProperties(await fetchDoc(extended));
+      for (const user of Object.values(served.Registry.lhcb?.Users ?? {})) expect(documented).toEqual(expect.arrayContaining(Object.keys(user)));
+    } finally {
+      await core.dispose();
+      await extended.dispose();
+    }
+  });
+
+  it("documents legacy exchange's 503 when it is not enabled, as DiracX answers it", async () => {
+    const app = await createTestApp();
+    try {
+      expect(Object.keys((await fetchDoc(app))['/api/auth/legacy-exchange']?.get?.responses ?? {})).toContain('503');
+      const res = await app.fetch('/api/auth/legacy-exchange?preferred_username=chaen&scope=vo:lhcb', { headers: { authorization: 'Bearer x' } });
+      expect(res.status).toBe(503);
+    } finally {
+      await app.dispose();
+    }
   });
 });
 

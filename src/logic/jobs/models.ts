@@ -24,6 +24,9 @@ const ISO_DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 const UNIX_TIME = /^[+-]?\d+(?:\.\d+)?$/;
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+/** Python's datetime range, 0001-01-01 to 9999-12-31 (µs since the epoch); pydantic refuses unix times outside it. */
+const MIN_DATETIME_US = -62_135_596_800_000_000;
+const MAX_DATETIME_US = 253_402_300_799_999_999;
 
 function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
@@ -54,7 +57,9 @@ export function parseTimestamp(text: string): Timestamp | undefined {
   if (UNIX_TIME.test(text)) {
     const seconds = Math.abs(Number(text)) > 2e10 ? Number(text) / 1000 : Number(text);
     const us = Math.round(seconds * 1e6);
-    return Number.isFinite(us) ? { us, offsetMinutes: 0, pythonStr: `${pythonWallClock(us)}+00:00` } : undefined;
+    // Out of range is "not a datetime" (pydantic's 422), never a RangeError further down.
+    if (!Number.isFinite(us) || us < MIN_DATETIME_US || us > MAX_DATETIME_US) return undefined;
+    return { us, offsetMinutes: 0, pythonStr: `${pythonWallClock(us)}+00:00` };
   }
   const m = ISO_DATETIME.exec(text);
   if (!m) return undefined;
@@ -80,11 +85,35 @@ export function formatUtc(us: number): string {
   return `${pythonWallClock(us).replace(' ', 'T')}Z`;
 }
 
+/** `JobID` is a 32-bit integer column (as in DiracX's MySQL): a wider number names no job. */
+export const INT4_MIN = -2_147_483_648;
+export const INT4_MAX = 2_147_483_647;
+const INT4_MESSAGE = 'Input should be a job ID (a 32-bit integer)';
+
+/** A job ID in a JSON body; out of the column's range is a 422, not a database error. */
+export const jobIdNumber = z.number().int().min(INT4_MIN, INT4_MESSAGE).max(INT4_MAX, INT4_MESSAGE);
+
 /** Integer map keys: JSON object keys are strings (`"123"`), parsed back to int. */
 export const jobIdKey = z
   .string()
   .regex(/^\s*[+-]?\d+\s*$/, 'Input should be a valid integer, unable to parse string as an integer')
-  .transform(Number);
+  .transform(Number)
+  .pipe(jobIdNumber);
+
+/**
+ * Text that reaches a PostgreSQL text or jsonb column: it cannot hold NUL (U+0000), so such a
+ * value is a 422 here rather than a failed query (500). No DIRAC client sends one. The pattern
+ * is in the OpenAPI document, so clients see the rule.
+ */
+export const storedText = z.string().regex(/^[^\u0000]*$/, 'Input should not contain NUL characters');
+
+/** True when `value` (any JSON) has a NUL character in a string or an object key. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
+  return false;
+}
 
 const datetimeKey = z.string().refine((s) => parseTimestamp(s) !== undefined, 'Input should be a valid datetime');
 
@@ -108,9 +137,9 @@ export const JobStatusSchema = z.enum(JOB_STATUSES);
 /** One status change (`JobStatusUpdate`); unknown keys are ignored, as pydantic's default. */
 export const JobStatusUpdateSchema = z.object({
   Status: JobStatusSchema.nullish(),
-  MinorStatus: z.string().nullish(),
-  ApplicationStatus: z.string().nullish(),
-  Source: z.string().default('Unknown'),
+  MinorStatus: storedText.nullish(),
+  ApplicationStatus: storedText.nullish(),
+  Source: storedText.default('Unknown'),
 });
 export type JobStatusUpdate = z.infer<typeof JobStatusUpdateSchema>;
 
@@ -148,7 +177,7 @@ export const HeartbeatDataSchema = z.strictObject({
   AvailableDiskSpace: pyFloat.nullish(),
   CPUConsumed: pyFloat.nullish(),
   WallClockTime: pyFloat.nullish(),
-  StandardOutput: z.string().nullish(),
+  StandardOutput: storedText.nullish(),
 });
 export type HeartbeatData = z.infer<typeof HeartbeatDataSchema>;
 
@@ -171,8 +200,10 @@ const truncatedInt = z.unknown().transform((value, ctx) => {
 /** `AccountedFlag: bool | str`, restricted to what the column holds (DiracX fails with 500 on other strings). */
 const accountedFlag = z.union([z.literal('Failed'), pyBool]);
 
-const str = z.string().nullish();
+const str = storedText.nullish();
 const datetime = utcDatetime.nullish();
+/** An integer `Jobs` column. */
+const int4 = pyInt.pipe(z.number().int().min(INT4_MIN).max(INT4_MAX));
 
 /** `JobAttributes`: the `Jobs` columns a metadata update may set. */
 export const JobAttributesShape = {
@@ -180,7 +211,7 @@ export const JobAttributesShape = {
   SubmissionTime: datetime, RescheduleTime: datetime, LastUpdateTime: datetime,
   StartExecTime: datetime, HeartBeatTime: datetime, EndExecTime: datetime,
   Status: str, MinorStatus: str, ApplicationStatus: str,
-  UserPriority: pyInt.nullish(), RescheduleCounter: pyInt.nullish(),
+  UserPriority: int4.nullish(), RescheduleCounter: int4.nullish(),
   VerifiedFlag: pyBool.nullish(), AccountedFlag: accountedFlag.nullish(),
 };
 
@@ -195,7 +226,9 @@ export const JobParametersShape = {
 /** `JobMetaData` = attributes ∪ parameters ∪ any other key (extra=allow). */
 export const JobMetaDataSchema = z
   .object({ ...JobAttributesShape, ...JobParametersShape, timestamp: datetime })
-  .catchall(z.unknown());
+  .catchall(z.unknown().refine((v) => !hasNul(v), 'Input should not contain NUL characters'))
+  // Extra keys become jsonb keys, which cannot hold NUL either.
+  .refine((v) => !Object.keys(v).some((k) => k.includes('\u0000')), 'Keys should not contain NUL characters');
 export type JobMetaData = z.infer<typeof JobMetaDataSchema>;
 
 /** Body of `PATCH /api/jobs/metadata`. */

@@ -31,8 +31,16 @@ export type SandboxUploadResponse = z.infer<typeof SandboxUploadResponseSchema>;
 export const SandboxDownloadResponseSchema = z.object({ url: z.string(), expires_in: z.number().int() });
 export type SandboxDownloadResponse = z.infer<typeof SandboxDownloadResponseSchema>;
 
-/** A PFN as routes accept it (query `pfn`, the body of `PATCH .../sandbox/output`). */
-export const SandboxPfnSchema = z.string().max(MAX_PFN_LENGTH).regex(SANDBOX_PFN_REGEX);
+/**
+ * A PFN as routes accept it (query `pfn`, the body of `PATCH .../sandbox/output`). DiracX's
+ * regex lets NUL through its `[^/]+` segments; PostgreSQL text cannot hold it, so it is refused
+ * here (422) rather than failing the lookup (500). No stored PFN can contain one.
+ */
+export const SandboxPfnSchema = z
+  .string()
+  .max(MAX_PFN_LENGTH)
+  .regex(SANDBOX_PFN_REGEX)
+  .refine((pfn) => !pfn.includes('\u0000'), 'Input should not contain NUL characters');
 
 /** `GET /api/jobs/{job_id}/sandbox/{sandbox_type}`: pydantic's message for a bad literal. */
 export const SandboxTypeSchema = z.enum(['input', 'output'], { error: "Input should be 'input' or 'output'" });

@@ -28,7 +28,10 @@ export function registerLegacyExchangeRoute(app: OpenAPIHono<ApiEnv>, deps: ApiD
       }),
       headers: z.object({ authorization: z.string() }),
     },
-    responses: { 200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } } },
+    responses: {
+      200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } },
+      503: { description: 'Legacy exchange is not enabled (no hashed API key configured), as in DiracX' },
+    },
   });
   app.openapi(route, async (c) => {
     const query = c.req.valid('query');

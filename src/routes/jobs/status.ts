@@ -8,7 +8,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { addHeartbeat } from '../../logic/jobs/heartbeat.ts';
 import { setJobMetadata } from '../../logic/jobs/metadata.ts';
-import { HeartbeatBodySchema, JobCommandSchema, JobMetaDataBodySchema, JobStatusChangesSchema, SetJobStatusReturnSchema } from '../../logic/jobs/models.ts';
+import { HeartbeatBodySchema, JobCommandSchema, JobMetaDataBodySchema, JobStatusChangesSchema, jobIdNumber, SetJobStatusReturnSchema } from '../../logic/jobs/models.ts';
 import { rescheduleJobs } from '../../logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../logic/jobs/set-status.ts';
 import { wmsPolicy } from '../../policies/wms.ts';
@@ -50,7 +50,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Reschedule jobs',
     description: 'Send jobs back to Received to run again; `reset_jobs` resets their reschedule counter.',
-    request: { query: z.object({ reset_jobs: queryFlag }), body: json(z.object({ job_ids: z.array(z.number().int()) })) },
+    request: { query: z.object({ reset_jobs: queryFlag }), body: json(z.object({ job_ids: z.array(jobIdNumber) })) },
     responses: {
       200: { description: 'Rescheduled and failed jobs', content: { 'application/json': { schema: z.object({ success: z.record(z.string(), z.unknown()), failed: z.record(z.string(), z.unknown()) }) } } },
       400: { description: 'No job could be rescheduled' },

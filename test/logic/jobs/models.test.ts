@@ -37,6 +37,11 @@ describe('parseTimestamp', () => {
       expect(parseTimestamp(text)).toBeUndefined();
     },
   );
+
+  // Found by schemathesis: these threw a RangeError (500) instead of failing validation (422).
+  it.each(['99999999999999999', '-99999999999999999'])('refuses the unix time %p, outside Python\'s datetime range', (text) => {
+    expect(parseTimestamp(text)).toBeUndefined();
+  });
 });
 
 describe('formatUtc', () => {

@@ -162,6 +162,38 @@ describe('job life cycle', () => {
   });
 });
 
+// Found by schemathesis: each of these reached PostgreSQL and failed there (500).
+describe('values the database cannot hold', () => {
+  const NUL = 'a\u0000b';
+
+  it('answers 422 to job ids outside the 32-bit JobID column, in lists and in keys', async () => {
+    const id = 1_000_000_000_000;
+    expect((await call(app, 'owner', 'POST', '/api/jobs/reschedule', { job_ids: [id] })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '2030-01-01T00:00:00Z': { Status: 'Killed' } } })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [-id]: { JobGroup: 'grp' } })).status).toBe(422);
+    expect((await call(app, 'pilot', 'PATCH', '/api/jobs/heartbeat', { [id]: { LoadAverage: 1 } })).status).toBe(422);
+  });
+
+  it('answers 422 to NUL characters in status, heartbeat and metadata text, and changes nothing', async () => {
+    const id = await submitJob(app, 'owner');
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '2030-01-01T00:00:00Z': { Status: 'Killed', MinorStatus: NUL } } })).status).toBe(422);
+    expect((await call(app, 'pilot', 'PATCH', '/api/jobs/heartbeat', { [id]: { StandardOutput: NUL } })).status).toBe(422);
+    for (const metadata of [{ JobGroup: NUL }, { HostName: NUL }, { MyParameter: { nested: [NUL] } }, { [NUL]: 1 }]) {
+      expect({ metadata, status: (await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: metadata })).status }).toEqual({ metadata, status: 422 });
+    }
+    const after = await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['Status', 'JobGroup'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
+    expect(after.body).toEqual([{ JobGroup: expect.any(String), Status: 'Received' }]);
+  });
+
+  it('answers 422 to integers outside their column and to unix times outside Python\'s datetime range', async () => {
+    const id = await submitJob(app, 'owner');
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { UserPriority: 99_999_999_999_999 } })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { RescheduleCounter: -99_999_999_999 } })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { SubmissionTime: '99999999999999999' } })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '99999999999999999': { MinorStatus: 'x' } } })).status).toBe(422);
+  });
+});
+
 describe('the PilotStamp pseudo-parameter of job search', () => {
   it('finds the jobs a pilot ran, and nothing for a pilot that ran none', async () => {
     const ran = await submitJob(app, 'owner');

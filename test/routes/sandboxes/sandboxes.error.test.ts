@@ -54,6 +54,14 @@ describe('GET /api/jobs/sandbox errors', () => {
     }
   });
 
+  // Found by schemathesis: DiracX's regex lets NUL through, and PostgreSQL refused the lookup (500).
+  it('answers 422 to a PFN with a NUL character, in the query and in an assignment body', async () => {
+    const pfn = `SB:SandboxSE|/S3/sandboxes/lhcb/lhcb_user/ch\u0000aen/sha256:${CHECKSUM}.tar.zst`;
+    expect((await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).status).toBe(422);
+    const jobId = await submitJob(app.t, 'owner');
+    expect((await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).status).toBe(422);
+  });
+
   it('accepts a leading colon before SB:, as DiracX (:? regex typo) does [QUIRK]', async () => {
     const pfn = await uploadSandbox(app, 'owner', await makeSandbox());
     expect((await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(`:${pfn}`)}`)).status).toBe(200);
