@@ -15,6 +15,7 @@ import { errorFields, type Logger } from '../logic/logger.ts';
 import type { AuthDeps } from '../routes/deps.ts';
 import type { Settings } from '../settings.ts';
 import { loadKeystore, keystoreFromText } from './keystore-source.ts';
+import { createPublicOnlyFetch } from './public-fetch.ts';
 import { watchFileContent, type FileWatcher } from './watch-file.ts';
 
 export interface AuthSetup {
@@ -32,7 +33,9 @@ async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServ
   }
   const secret = configured ? stateKeyBytes(configured) : crypto.getRandomValues(new Uint8Array(32));
   const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
-  return createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log });
+  // Metadata documents are fetched from URLs any caller names: public addresses only (SSRF).
+  const clientMetadataFetch = createPublicOnlyFetch();
+  return createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log, clientMetadataFetch });
 }
 
 /** The issuer when none is configured: this server on localhost (development). */

@@ -4,9 +4,16 @@
  * MCP authorization spec's preferred registration): a client whose `client_id` is an https
  * URL publishes its metadata at that URL, and we fetch it instead of keeping a registration.
  *
- * The URL must be `https:` with a host name (no IP literal, no `localhost`: a cheap guard
- * against requests into our own network) and a path, no fragment, no user information, no
- * `.`/`..` segments, at most `MAX_CLIENT_ID_URL_LENGTH` characters. The fetch follows no
+ * The URL must be `https:` with a host name and a path, no fragment, no user information, no
+ * `.`/`..` segments, at most `MAX_CLIENT_ID_URL_LENGTH` characters. Server-side request
+ * forgery: an IP literal is refused before any fetch (`the URL's host is not a public address`
+ * when it is loopback, private, link-local or another special-purpose address, see
+ * `net/public-address.ts`; a public one because documents are named by DNS names), and so are
+ * `localhost` names. Names are resolved by the injected fetch: the server process injects one
+ * that refuses a name with any non-public address and connects to the address it checked
+ * (`src/process/public-fetch.ts`). That refusal reaches the client as `it could not be
+ * fetched`, like a name that does not resolve, so that the answer does not tell outsiders
+ * which names our resolver knows; the log says which address and range. The fetch follows no
  * redirect, gives up after 5 s, reads at most 64 KiB and wants `application/json`. The
  * document must be a JSON object whose `client_id` is exactly the URL, with valid
  * `redirect_uris` (the rules of `redirect-uris.ts`, at most 20), an optional `client_name`, no
@@ -21,7 +28,8 @@
  */
 import { OAuthError } from '../errors.ts';
 import { readLimitedText } from '../limited-body.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger, LogFields } from '../logger.ts';
+import { findSpecialRange, isIpLiteralHost, NonPublicAddressError } from '../net/public-address.ts';
 import { authMethodProblem, checkClientName, checkRedirectUris, CLIENT_GRANT_TYPES, type ClientGrantType } from './client-registration.ts';
 import type { FetchLike } from './idp-client.ts';
 
@@ -60,12 +68,14 @@ export function looksLikeMetadataDocumentUrl(clientId: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(clientId);
 }
 
-/** IPv4 dotted quads (and what WHATWG would read as one), IPv6 literals, localhost names. */
-function isForbiddenHost(hostname: string): boolean {
-  if (hostname.startsWith('[')) return true;
-  if (/^[0-9.]+$/.test(hostname) || /^0x/i.test(hostname)) return true;
+/** The refusal of a host that is an IP literal or a `localhost` name (no DNS here). */
+function hostProblem(hostname: string): string | undefined {
   const bare = hostname.replace(/\.$/, '');
-  return bare === 'localhost' || bare.endsWith('.localhost');
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return "the URL's host is not a public address";
+  // WHATWG parsing has already turned 2130706433, 0x7f.1 and 127.1 into 127.0.0.1.
+  if (!isIpLiteralHost(hostname)) return undefined;
+  if (findSpecialRange(bare) !== undefined) return "the URL's host is not a public address";
+  return 'the URL must name its host by a public DNS name';
 }
 
 /** Why `url` cannot be a client id metadata document URL, or undefined. */
@@ -77,7 +87,8 @@ export function clientIdUrlProblem(url: string): string | undefined {
   if (!URL.canParse(url)) return 'the URL cannot be parsed';
   const parsed = new URL(url);
   if (parsed.username !== '' || parsed.password !== '') return 'the URL contains user information';
-  if (isForbiddenHost(parsed.hostname)) return 'the URL must name its host by a public DNS name';
+  const badHost = hostProblem(parsed.hostname);
+  if (badHost) return badHost;
   // The path as written: URL parsing would already have removed dot segments.
   const afterScheme = url.slice('https://'.length);
   const authorityEnd = afterScheme.search(/[/?]/);
@@ -179,8 +190,8 @@ export class ClientMetadataResolver {
     const { timeoutMs, maxBytes, log } = this.#options;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const refuse = (problem: string): OAuthError => {
-      log.warn('client metadata document refused', { url, problem });
+    const refuse = (problem: string, fields: LogFields = {}): OAuthError => {
+      log.warn('client metadata document refused', { url, problem, ...fields });
       return refusal(url, problem);
     };
     const timedOut = () => refuse(`no answer within ${timeoutMs / 1000} s`);
@@ -196,8 +207,11 @@ export class ClientMetadataResolver {
           }),
           abortion(controller.signal),
         ]);
-      } catch {
-        throw controller.signal.aborted ? timedOut() : refuse('it could not be fetched');
+      } catch (err) {
+        if (controller.signal.aborted) throw timedOut();
+        // A non-public address is logged but answered as any failure (see the module comment).
+        const guard = err instanceof NonPublicAddressError ? { host: err.host, address: err.address, range: err.range } : {};
+        throw refuse('it could not be fetched', guard);
       }
       const discard = () => void response.body?.cancel().catch(() => undefined);
       if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {

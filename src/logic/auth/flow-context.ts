@@ -96,8 +96,14 @@ export interface AuthFlowServicesOptions {
   log: Logger;
   /** Defaults to the system clock. */
   now?: () => Date;
-  /** HTTP towards identity providers and client metadata documents; defaults to the global `fetch`. */
+  /** HTTP towards identity providers (and client metadata documents, unless given below); defaults to the global `fetch`. */
   fetch?: FetchLike;
+  /**
+   * HTTP towards client ID metadata documents, URLs any caller may name; defaults to `fetch`.
+   * The server process injects one that connects to public addresses only
+   * (`src/process/public-fetch.ts`); identity providers may well live on a private network.
+   */
+  clientMetadataFetch?: FetchLike;
 }
 
 export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFlowServices {
@@ -119,7 +125,7 @@ export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFl
       login: new SlidingWindowLimiter(settings.loginRateLimitPerMinute, 60_000),
       registration: new SlidingWindowLimiter(settings.registrationRateLimitPerMinute, 60_000),
     },
-    clientMetadata: new ClientMetadataResolver({ fetch: fetchImpl, now, log: options.log }),
+    clientMetadata: new ClientMetadataResolver({ fetch: options.clientMetadataFetch ?? fetchImpl, now, log: options.log }),
   };
 }
 

@@ -227,6 +227,11 @@ describe('clientIdUrlProblem', () => {
   it('says what is wrong', () => {
     expect(clientIdUrlProblem('http://client.example/doc')).toBe('the URL must use https');
     expect(clientIdUrlProblem('https://client.example?x=1')).toBe('the URL must have a path');
-    expect(clientIdUrlProblem('https://127.0.0.1/doc')).toBe('the URL must name its host by a public DNS name');
+    expect(clientIdUrlProblem('https://127.0.0.1/doc')).toBe("the URL's host is not a public address");
+    expect(clientIdUrlProblem('https://0x7f000001/doc')).toBe("the URL's host is not a public address");
+    expect(clientIdUrlProblem('https://[::ffff:10.0.0.1]/doc')).toBe("the URL's host is not a public address");
+    expect(clientIdUrlProblem('https://LOCALHOST./doc')).toBe("the URL's host is not a public address");
+    expect(clientIdUrlProblem('https://8.8.8.8/doc')).toBe('the URL must name its host by a public DNS name');
+    expect(clientIdUrlProblem('https://[2606:4700::1]/doc')).toBe('the URL must name its host by a public DNS name');
   });
 });

@@ -196,17 +196,48 @@ describe('MCP host identified by a client ID metadata document (served through a
   const DOC_URL = 'https://host.example/oauth/client.json';
   let cimd: LoginFixture;
   let document: Record<string, unknown> = {};
+  /** Every URL the injected fetch was asked for. */
+  const fetched: string[] = [];
   beforeAll(async () => {
     cimd = await startLoginFixture({
-      fetch: (input, init) => (String(input) === DOC_URL ? Promise.resolve(Response.json(document)) : fetch(input, init)),
+      fetch: (input, init) => {
+        fetched.push(String(input));
+        return String(input) === DOC_URL ? Promise.resolve(Response.json(document)) : fetch(input, init);
+      },
     });
   }, FIXTURE_TIMEOUT_MS);
   afterAll(() => cimd.dispose(), FIXTURE_TIMEOUT_MS);
 
-  const start = async (): Promise<Response> => {
+  const start = async (clientId = DOC_URL): Promise<Response> => {
     const challenge = await pkceChallenge('v'.repeat(64));
-    return cimd.app.fetch(`/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DOC_URL, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' })}`);
+    return cimd.app.fetch(`/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' })}`);
   };
+
+  it('refuses a document on a loopback, private, link-local or localhost host without fetching anything (SSRF)', async () => {
+    for (const clientId of [
+      'https://127.0.0.1/client.json',
+      'https://2130706433/client.json',
+      'https://0x7f.1/client.json',
+      'https://10.0.0.5/client.json',
+      'https://169.254.169.254/latest/meta-data/client.json',
+      'https://100.64.0.1/client.json',
+      'https://0.0.0.0/client.json',
+      'https://[::1]/client.json',
+      'https://[::ffff:127.0.0.1]/client.json',
+      'https://[fd00::1]/client.json',
+      'https://[fe80::1]/client.json',
+      'https://localhost/client.json',
+      'https://api.localhost/client.json',
+    ]) {
+      fetched.length = 0;
+      const res = await start(clientId);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: string; error_description: string };
+      expect(body.error).toBe('invalid_client');
+      expect(body.error_description).toContain("the URL's host is not a public address");
+      expect(fetched).toEqual([]);
+    }
+  });
 
   it('refuses a document that does not name itself as the client id, before any login', async () => {
     document = { client_id: 'https://other.example/client.json', client_name: 'Impostor', redirect_uris: [REDIRECT] };
