@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { UnavailableError } from '../logic/errors.ts';
 import type { Schema } from './schema/index.ts';
-import { DATABASE_UNAVAILABLE, translateConnectionError } from './connection-errors.ts';
+import { DATABASE_UNAVAILABLE, translateDriverError } from './driver-errors.ts';
 
 /** A drizzle database over our schema; both drivers produce one. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -39,15 +39,15 @@ export function resultRows<T>(result: unknown): T[] {
 const PING_TIMEOUT_MS = 3000;
 
 /**
- * Wraps a drizzle handle into a `Database`: transactions and pings translate connection
- * failures into `UnavailableError`, so every caller gets a 503 instead of a 500.
+ * Wraps a drizzle handle into a `Database`: transactions and pings translate driver errors
+ * (`driver-errors.ts`): a lost connection becomes a 503 and an unstorable value a 400, not a 500.
  */
 export function wrapDatabase(driver: DriverName, db: Db, close: () => Promise<void>): Database {
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (err) {
-      throw translateConnectionError(err);
+      throw translateDriverError(err);
     }
   };
   return {

@@ -10,7 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../logic/errors.ts';
 import { DiracxError, OAuthError, RateLimitedError, UnavailableError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
-import { translateConnectionError } from '../db/connection-errors.ts';
+import { translateDriverError } from '../db/driver-errors.ts';
 
 /** HTTP status of each domain error code. DiracX answers rule violations with 400. */
 export const STATUS_BY_CODE = {
@@ -46,7 +46,7 @@ function oauthResponse(status: number, err: OAuthError): Response {
 
 /** Maps any thrown value to the response a client sees. */
 export function toHttpResponse(thrown: unknown, log: Logger): Response {
-  const err = translateConnectionError(thrown);
+  const err = translateDriverError(thrown);
   if (err instanceof HTTPException && err.status < 500) return detailResponse(err.status, err.message || 'Bad request');
   if (!(err instanceof DiracxError)) {
     log.error('unhandled error', errorFields(err));

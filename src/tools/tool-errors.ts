@@ -7,7 +7,7 @@
 import type { ErrorCode } from '../logic/errors.ts';
 import { DiracxError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
-import { translateConnectionError } from '../db/connection-errors.ts';
+import { translateDriverError } from '../db/driver-errors.ts';
 
 export interface ToolErrorResult {
   [key: string]: unknown;
@@ -33,7 +33,7 @@ function text(code: ErrorCode, message: string): ToolErrorResult {
 }
 
 export function toToolResult(thrown: unknown, log: Logger): ToolErrorResult {
-  const err = translateConnectionError(thrown);
+  const err = translateDriverError(thrown);
   if (!(err instanceof DiracxError)) {
     log.error('tool failed', errorFields(err));
     return text('INTERNAL', 'Internal server error.');

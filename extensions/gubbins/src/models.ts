@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 import type { GubbinsOwnerRow } from './schema.ts';
 
 /** An owner's name: what `GubbinsOwners.Name` holds. */
-export const OwnerName = z.string().min(1).max(255);
+export const OwnerName = z.string().min(1).max(255).regex(/^[^\u0000]*$/, 'Input should not contain NUL characters');
 /** An owner id (`OwnerID` is a PostgreSQL integer). */
 export const OwnerId = z.number().int().min(1).max(2 ** 31 - 1);
 

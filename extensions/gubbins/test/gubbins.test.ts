@@ -194,6 +194,8 @@ describe('gubbins over REST', () => {
     expect(again.status).toBe(409);
     expect(again.body).toEqual({ detail: 'Owner "Grace" already exists in VO lhcb' });
     expect((await as('owner', 'POST', '/api/gubbins/owners', { name: '' })).status).toBe(422);
+    // PostgreSQL text cannot hold NUL: refused as input (schemathesis found a 500 here).
+    expect((await as('owner', 'POST', '/api/gubbins/owners', { name: 'Gr\u0000ace' })).status).toBe(422);
     expect((await as('owner', 'DELETE', '/api/gubbins/owners/not-a-number', undefined, [GUBBINS_SENSEI])).status).toBe(422);
     expect((await ownerNames('owner')).filter((n) => n === 'Grace')).toHaveLength(1);
   });

@@ -8,6 +8,7 @@
  */
 import { and, asc, count, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../database.ts';
+import { driverErrorCode } from '../driver-errors.ts';
 import { chooseColumns, decodeRow, findColumn, selection } from './columns.ts';
 import { buildFilters, type RegexValidator } from './filters.ts';
 import { buildOrdering, pageOffset, type Paging } from './sort.ts';
@@ -25,16 +26,6 @@ export interface SearchPage {
 /** PostgreSQL's SQLSTATE for an invalid regular expression. */
 const INVALID_REGULAR_EXPRESSION = '2201B';
 
-function sqlState(err: unknown): string | undefined {
-  // drizzle wraps driver errors (`DrizzleQueryError.cause`); both drivers set `code`.
-  let e = err;
-  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
-    if ('code' in e && typeof e.code === 'string') return e.code;
-    e = 'cause' in e ? e.cause : undefined;
-  }
-  return undefined;
-}
-
 /**
  * Asks PostgreSQL to compile the pattern, inside a savepoint (or its own transaction) so that
  * a refusal does not abort the caller's transaction.
@@ -47,7 +38,7 @@ export function databaseRegexValidator(db: Handle): RegexValidator {
       });
       return true;
     } catch (err) {
-      if (sqlState(err) === INVALID_REGULAR_EXPRESSION) return false;
+      if (driverErrorCode(err, (code) => code === INVALID_REGULAR_EXPRESSION)) return false;
       throw err;
     }
   };

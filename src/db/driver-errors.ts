@@ -1,0 +1,79 @@
+/**
+ * @module db/driver-errors
+ * Turns the database driver errors that are not server faults into domain errors, for both
+ * drivers (postgres.js and PGlite report PostgreSQL's SQLSTATE in `code`):
+ * - "the database is not reachable" becomes `UnavailableError` (503, retry later);
+ * - a data exception (SQLSTATE class 22: a text longer than its column, a NUL character, a
+ *   number out of its column's range, an impossible date) becomes `InvalidInputError` (400):
+ *   the request carried a value the database cannot store. Input validation refuses the known
+ *   cases earlier with a precise message; this is the net under every route, tool and extension.
+ * Other query errors (syntax, constraints) stay server faults. Nothing of the driver's message
+ * (which may quote SQL or values) reaches the client.
+ * Transactions translate where they happen (`database.ts`); reads made on the drizzle handle
+ * directly reach the HTTP and MCP error mappers untranslated, so those translate too.
+ */
+import { InvalidInputError, UnavailableError } from '../logic/errors.ts';
+
+/** Detail clients see when the database cannot be reached (no driver internals leak out). */
+export const DATABASE_UNAVAILABLE = 'Database unavailable';
+
+/** Socket-level and postgres.js connection error codes. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * SQLSTATEs that mean the server went away or refuses connections: class 08 (connection
+ * exception) and 57P01..57P03 (admin shutdown, crash shutdown, cannot connect now).
+ */
+function isConnectionSqlState(code: string): boolean {
+  return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
+}
+
+/** What a client is told for each data exception; anything else of class 22 gets the default. */
+const DATA_EXCEPTION_DETAIL: Record<string, string> = {
+  '22001': 'a text is longer than the database can store for it',
+  '22003': 'a number is out of the range the database can store for it',
+  '22021': 'a text contains a NUL character or bytes that are not UTF-8',
+  '22P05': 'a text contains a NUL character or bytes that are not UTF-8',
+  '22007': 'a date or time is not valid',
+  '22008': 'a date or time is out of range',
+};
+
+/**
+ * The `code` of `err` or of an error in its `cause` chain that `match` accepts (drizzle wraps
+ * driver errors in `DrizzleQueryError.cause`).
+ */
+export function driverErrorCode(err: unknown, match: (code: string) => boolean): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && match(code)) return code;
+  }
+  return undefined;
+}
+
+/** True when `err`, or any error in its `cause` chain, says the connection is gone. */
+export function isConnectionError(err: unknown): boolean {
+  return driverErrorCode(err, (code) => CONNECTION_CODES.has(code) || isConnectionSqlState(code)) !== undefined;
+}
+
+/** `err` as the domain error it means (see the module comment), otherwise itself. */
+export function translateDriverError(err: unknown): unknown {
+  if (isConnectionError(err)) return new UnavailableError(DATABASE_UNAVAILABLE);
+  const dataException = driverErrorCode(err, (code) => /^22[0-9A-Z]{3}$/.test(code));
+  if (dataException !== undefined) {
+    return new InvalidInputError(`Invalid value: ${DATA_EXCEPTION_DETAIL[dataException] ?? 'a value cannot be stored by the database'}`);
+  }
+  return err;
+}
