@@ -4,8 +4,10 @@
  * - 2026-07-28 clients that declare elicitation: the tool call answers `input_required` with a
  *   form elicitation (multi-round-trip); the client asks the person and calls again with the
  *   answer in `inputResponses`, which this reads.
- * - 2025-era clients: push-style form elicitation when the SDK can send it; a stateless request
- *   does not know the client's capabilities, so it usually reports `unsupported`.
+ * - 2025-era clients: `unsupported`. Their elicitation is a request the server pushes on an
+ *   event stream while the call waits; our 2025-era leg is stateless and answers one JSON body,
+ *   which cannot carry it (a push would wait for an answer that cannot come, until the client
+ *   gave up on the call).
  * `unsupported` lets the call go on: the tool's `destructiveHint` already makes hosts ask.
  */
 import { acceptedContent } from '@modelcontextprotocol/server';
@@ -23,19 +25,10 @@ export class ConfirmationRequired extends Error {
   }
 }
 
-interface ElicitResult {
-  action: 'accept' | 'decline' | 'cancel';
-  content?: Record<string, unknown>;
-}
-
 interface RequestContext {
   mcpReq?: {
     inputResponses?: Record<string, unknown>;
     envelope?: Record<string, unknown>;
-    elicitInput?: (params: {
-      message: string;
-      requestedSchema: { type: 'object'; properties: Record<string, { type: 'boolean'; title: string }>; required: string[] };
-    }) => Promise<ElicitResult>;
   };
 }
 
@@ -49,15 +42,6 @@ export function elicitationConfirm(mcpCtx: unknown): ConfirmFn {
     }
     const capabilities = req?.envelope?.[CAPABILITIES] as { elicitation?: unknown } | undefined;
     if (capabilities?.elicitation) throw new ConfirmationRequired(message);
-    if (!req?.elicitInput) return 'unsupported';
-    try {
-      const result = await req.elicitInput({
-        message,
-        requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Go ahead' } }, required: ['confirm'] },
-      });
-      return result.action === 'accept' && result.content?.confirm === true ? 'accepted' : 'declined';
-    } catch {
-      return 'unsupported';
-    }
+    return 'unsupported';
   };
 }

@@ -2,10 +2,14 @@
  * Confirmation of destructive calls over MCP with a 2026-07-28 client that can elicit: a call
  * touching more jobs than the threshold answers input_required; the SDK client asks its
  * handler (the person) and retries; a declined confirmation changes nothing, an accepted one
- * changes exactly the listed jobs, and a dry run never asks.
+ * changes exactly the listed jobs, and a dry run never asks. A 2025-era client is not asked
+ * (its elicitation needs an event stream our stateless leg does not keep): the call goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { call, submitJob } from '../routes/jobs/harness.ts';
 import { startMcpTestServer, type McpTestServer } from './server.ts';
 
@@ -71,4 +75,27 @@ describe('confirmation of destructive MCP calls (2026-07-28 elicitation)', () =>
     expect(await statuses(ids)).toEqual(['Received', 'Received']);
     await client.close();
   });
+});
+
+describe('destructive MCP calls from a 2025-era client that declares elicitation', () => {
+  it('goes on without asking, at once, since a stateless JSON answer cannot carry a pushed question', async () => {
+    const ids = [await submitJob(server.app, 'owner'), await submitJob(server.app, 'owner')];
+    const client = new LegacyClient({ name: 'v1-person', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    let pushed = 0;
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      pushed++;
+      return { action: 'accept', content: { confirm: true } };
+    });
+    const token = await server.token('lhcb', 'lhcb_user', 'chaen');
+    await client.connect(new LegacyTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      // Pushing the question used to leave the call waiting until the client timed out (60 s).
+      const result = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids } }, undefined, { timeout: 10_000 });
+      expect(result.isError).toBeFalsy();
+      expect(pushed).toBe(0);
+      expect(await statuses(ids)).toEqual(['Killed', 'Killed']);
+    } finally {
+      await client.close();
+    }
+  }, 20_000);
 });
