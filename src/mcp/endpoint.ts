@@ -8,7 +8,7 @@
  * `resource_metadata` challenge so clients can find where to log in. Each caller (token subject
  * and client) gets at most `rateLimitPerMinute` requests a minute (429 with `Retry-After`).
  */
-import { createMcpHandler, isLegacyRequest, McpServer, WebStandardStreamableHTTPServerTransport, type AuthInfo } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, McpServer, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type JSONRPCRequest } from '@modelcontextprotocol/server';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import { DiracxError } from '../logic/errors.ts';
 import { SlidingWindowLimiter } from '../logic/auth/rate-limit.ts';
@@ -17,6 +17,7 @@ import { bearerToken } from '../routes/auth-header.ts';
 import { detailResponse, toHttpResponse } from '../routes/wire-errors.ts';
 import type { McpDeps } from './deps.ts';
 import { elicitationConfirm } from './confirm.ts';
+import { createJsonCall } from './json-call.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { registerTools, type CallScope } from './register-tools.ts';
@@ -79,6 +80,27 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The body as a 2025-era JSON-RPC request when that is plain to see, decided without the SDK's
+ * classifier (a zod pass over the whole message): one request with no `_meta` in its params
+ * and no protocol-version header naming a 2026 revision. Such a request carries no
+ * per-request envelope claim, and a request without one is legacy in the SDK's own
+ * classification. Undefined means "not decided here": the SDK's `isLegacyRequest` decides.
+ */
+function plainLegacyRequest(req: Request, body: unknown): JSONRPCRequest | undefined {
+  const version = req.headers.get('mcp-protocol-version');
+  if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
+  if (!isPlainObject(body) || body.jsonrpc !== '2.0' || typeof body.method !== 'string' || 'result' in body || 'error' in body) return undefined;
+  if (!(typeof body.id === 'string' || Number.isInteger(body.id))) return undefined;
+  if (!(body.params === undefined || (isPlainObject(body.params) && !('_meta' in body.params)))) return undefined;
+  return body as JSONRPCRequest;
+}
+
+/** Whether the body holds an `initialize` request (alone or in a batch). */
+const initializes = (body: unknown): boolean => (Array.isArray(body) ? body : [body]).some((m) => isPlainObject(m) && m.method === 'initialize');
+
 /** Builds the `/mcp` endpoint over the given tools. */
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
   const jsonSchemaValidator = createCachingSchemaValidator();
@@ -105,22 +127,27 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     return server;
   };
   // 2026-07-28 requests: the SDK's per-request handler. 2025-era requests: our own stateless
-  // leg answering one JSON body (the SDK's leg always streams SSE, which costs every call).
+  // leg answering one JSON body (the SDK's leg always streams SSE, which costs every call);
+  // single requests take its fast lane (`json-call.ts`), the rest the SDK's transport.
   const modern = createMcpHandler(factory, { legacy: 'reject' });
+  const jsonCall = createJsonCall(factory);
   // Servers hold no user state (the user travels in `authInfo`), so a finished request's server
   // serves the next one: building one (registering every tool) costs more than the call itself.
+  // `initialize` records the client's capabilities and version on its server: that server is
+  // not reused.
   const idle: McpServer[] = [];
   const legacy = async (req: Request, authInfo: AuthInfo, parsedBody: unknown): Promise<Response> => {
     if (req.method !== 'POST') return detailResponse(405, 'Method not allowed.', { allow: 'POST' });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    const server = idle.pop() ?? factory();
+    const reusable = !initializes(parsedBody);
+    const server = (reusable ? idle.pop() : undefined) ?? factory();
     await server.connect(transport);
     try {
       // JSON mode: the response holds its whole body (no stream tied to the server we close).
       return await transport.handleRequest(req, { authInfo, parsedBody });
     } finally {
       await server.close();
-      idle.push(server);
+      if (reusable) idle.push(server);
     }
   };
 
@@ -149,7 +176,9 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     const checked = checkToolArguments(rawBody, toolsByName);
     if (checked instanceof Response) return checked;
     const parsedBody = checked.body;
-    if (await isLegacyRequest(req, parsedBody)) return legacy(req, authInfo, parsedBody);
+    const plain = plainLegacyRequest(req, parsedBody);
+    if (plain && plain.method !== 'initialize') return jsonCall(req, plain, authInfo);
+    if (plain || (await isLegacyRequest(req, parsedBody))) return legacy(req, authInfo, parsedBody);
     return modern.fetch(req, { authInfo, parsedBody });
   };
 }
