@@ -1,10 +1,11 @@
 /**
  * @module mcp/endpoint
  * `/mcp`: the MCP server over streamable HTTP, stateless (any process answers any request),
- * serving both 2025-era clients and the 2026-07-28 protocol through the SDK's
- * `createMcpHandler`. In front of it: Host/Origin allow-lists (DNS-rebinding protection, 403),
- * and the bearer token, verified by the same verifier as REST and required to be issued for
- * this resource (`aud` = the public `/mcp` URL, RFC 8707). Refusals carry the RFC 9728
+ * serving the 2026-07-28 protocol through the SDK's `createMcpHandler` and 2025-era clients
+ * with one JSON answer per request (single requests through `json-call.ts`, the rest through
+ * the SDK's streamable HTTP transport). In front of it: Host/Origin allow-lists (DNS-rebinding
+ * protection, 403), and the bearer token, verified by the same verifier as REST and required to
+ * be issued for this resource (`aud` = the public `/mcp` URL, RFC 8707). Refusals carry the RFC 9728
  * `resource_metadata` challenge so clients can find where to log in. Each caller (token subject
  * and client) gets at most `rateLimitPerMinute` requests a minute (429 with `Retry-After`).
  */

@@ -3,8 +3,9 @@
  * The one place that turns errors into HTTP responses, in DiracX's shape `{"detail": ...}`.
  * Domain errors map through a table checked for completeness by the compiler; Hono's own
  * client errors (415 for a body that is not the declared media type, a malformed body) keep
- * their status; anything else is a server fault: logged in full, answered with a generic 500,
- * never reflected.
+ * their status; database driver errors that are not server faults (a lost connection, a value
+ * the database cannot store) are first translated by `db/driver-errors`; anything else is a
+ * server fault: logged in full, answered with a generic 500, never reflected.
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../logic/errors.ts';

@@ -1,7 +1,8 @@
 /**
  * @module tools/tool-errors
  * The one place that turns errors into MCP tool results: a domain error becomes
- * `{isError: true}` with `CODE: message` the model can act on; anything else is logged in full
+ * `{isError: true}` with `CODE: message` the model can act on (database driver errors that are
+ * not server faults are first translated by `db/driver-errors`); anything else is logged in full
  * and answered with a generic message (no stack, no internals, no detail of an auth check).
  */
 import type { ErrorCode } from '../logic/errors.ts';
