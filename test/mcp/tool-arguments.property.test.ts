@@ -1,20 +1,26 @@
 /**
- * `tools/call` through the real /mcp endpoint (in-process handler, 2025-era JSON-RPC) with
- * generated arguments (fast-check) for every tool `tools/list` names: arbitrary JSON, values
- * built from each tool's advertised input schema, and mutations of them (missing required keys,
- * wrong types, extra keys, oversized strings and arrays). The answer is always a JSON-RPC result
- * or a client error (-32602 ...), never an HTTP 5xx, -32603, an INTERNAL tool error or internal
- * text; arguments the schema refuses never run the tool (no 'tool call' audit line).
- * Destructive tools run on valid arguments: they act on throwaway jobs of the caller, and the
- * jobs of another VO are checked to be untouched at the end.
+ * `tools/call` through the real /mcp endpoint (in-process handler) with generated arguments
+ * (fast-check) for every tool `tools/list` names, on both legs of /mcp: 2025-era JSON-RPC and
+ * 2026-07-28 requests (standard headers and the per-request `_meta` envelope, declaring
+ * elicitation or not). Arguments are arbitrary JSON, values built from each tool's advertised
+ * input schema, and mutations of them (missing required keys, wrong types, extra keys, oversized
+ * strings and arrays). The answer is always a JSON-RPC result or a client error (-32602 ...),
+ * never an HTTP 5xx, -32603, an INTERNAL tool error or internal text; arguments the schema
+ * refuses never run the tool (no 'tool call' audit line). Destructive tools run on valid
+ * arguments: they act on throwaway jobs of the caller; a 2026-07-28 call that answers
+ * `input_required` (a confirmation to ask) has changed none of the jobs it names, and the jobs
+ * of another VO are checked to be untouched at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY, type ClientCapabilities } from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { INTERNALS } from '../harness/leaks.ts';
-import { submitJob } from '../routes/jobs/harness.ts';
+import { call, submitJob } from '../routes/jobs/harness.ts';
 
 const RESOURCE = 'http://mcp.test/mcp';
+/** Destructive calls naming more jobs than this ask for confirmation (when the client can be asked). */
+const CONFIRM_THRESHOLD = 2;
 
 interface JsonSchema {
   type?: string | string[];
@@ -34,33 +40,84 @@ interface JsonSchema {
 interface Tool {
   name: string;
   inputSchema: JsonSchema;
+  annotations?: { readOnlyHint?: boolean };
 }
 interface RpcAnswer {
   status: number;
   text: string;
-  body: { result?: { isError?: boolean; content?: { text?: string }[] }; error?: { code: number; message: string } };
+  body: {
+    result?: { resultType?: string; inputRequests?: Record<string, { method?: string }>; isError?: boolean; content?: { text?: string }[] };
+    error?: { code: number; message: string };
+  };
 }
 
-let app: TestApp;
-let token: string;
-let tools: Tool[] = [];
-let otherVoJobs: number[] = [];
+/** One way of speaking to /mcp: how a request for `method` is dressed on the wire. */
+interface Leg {
+  name: string;
+  /** What the client declares it can do (2026-07-28: in every request's envelope; 2025-era: nothing per request). */
+  capabilities: fc.Arbitrary<ClientCapabilities | undefined>;
+  /** The `resultType` of a finished call's result: 2026-07-28 marks it, older revisions have no such field. */
+  completeResultType: string | undefined;
+  request(method: string, params: Record<string, unknown>, capabilities: ClientCapabilities | undefined): { headers: Record<string, string>; params: Record<string, unknown> };
+}
 
-async function rpc(method: string, params: unknown): Promise<RpcAnswer> {
-  const res = await app.handler(
+const LEGACY_LEG: Leg = {
+  name: '2025-era JSON-RPC',
+  capabilities: fc.constant(undefined),
+  completeResultType: undefined,
+  request: (_method, params) => ({ headers: {}, params }),
+};
+
+/**
+ * A 2026-07-28 request as the v2 client (`@modelcontextprotocol/client` pinned to 2026-07-28)
+ * sends it: `MCP-Protocol-Version`, `Mcp-Method` and, for `tools/call`, `Mcp-Name` mirroring
+ * `params.name` (SEP-2243), and the envelope in `params._meta` (protocol version and client
+ * capabilities are required, client info is a SHOULD).
+ */
+const MODERN_LEG: Leg = {
+  name: '2026-07-28 with the per-request envelope',
+  capabilities: fc.constantFrom<ClientCapabilities>({}, { elicitation: { form: {} } }),
+  completeResultType: 'complete',
+  request: (method, params, capabilities) => ({
+    headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}) },
+    params: {
+      ...params,
+      _meta: {
+        [PROTOCOL_VERSION_META_KEY]: '2026-07-28',
+        [CLIENT_INFO_META_KEY]: { name: 'property-test', version: '1.0.0' },
+        [CLIENT_CAPABILITIES_META_KEY]: capabilities ?? {},
+      },
+    },
+  }),
+};
+
+/** One leg's server and seeded jobs. */
+interface Fixture {
+  leg: Leg;
+  app: TestApp;
+  token: string;
+  tools: Tool[];
+  /** Jobs of the caller that destructive calls may change. */
+  throwaway: number[];
+  otherVoJobs: number[];
+}
+
+async function rpc(fx: Fixture, method: string, params: Record<string, unknown>, capabilities?: ClientCapabilities): Promise<RpcAnswer> {
+  const dressed = fx.leg.request(method, params, capabilities);
+  const res = await fx.app.handler(
     new Request(RESOURCE, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      headers: { authorization: `Bearer ${fx.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...dressed.headers },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: dressed.params }),
     }),
   );
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) as RpcAnswer['body'] };
 }
 
-async function statusesOf(jobIds: number[]): Promise<string[]> {
-  const admin = await app.tokens.tokenFor('gridpp', 'gridpp_admin', 'gridppadmin');
-  const res = await app.fetch('/api/jobs/search', {
+async function statusesOf(fx: Fixture, jobIds: number[]): Promise<string[]> {
+  const admin = await fx.app.tokens.tokenFor('gridpp', 'gridpp_admin', 'gridppadmin');
+  const res = await fx.app.fetch('/api/jobs/search', {
     method: 'POST',
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
     body: JSON.stringify({ parameters: ['JobID', 'Status'], search: [{ parameter: 'JobID', operator: 'in', values: jobIds }] }),
@@ -68,42 +125,56 @@ async function statusesOf(jobIds: number[]): Promise<string[]> {
   return ((await res.json()) as { Status: string }[]).map((r) => r.Status);
 }
 
-beforeAll(async () => {
-  app = await createTestApp({
-    issuer: 'http://mcp.test',
-    mcp: { resourceUrl: RESOURCE, allowedHosts: ['mcp.test'], allowedOrigins: ['http://mcp.test'], confirmThreshold: 10, rateLimitPerMinute: 0 },
+/** The caller's view of the jobs `args.job_ids` names (what a destructive call could change). */
+async function namedJobs(fx: Fixture, args: unknown): Promise<unknown> {
+  const named = typeof args === 'object' && args !== null && 'job_ids' in args && Array.isArray(args.job_ids) ? args.job_ids : [];
+  const ids = [...new Set(named.filter((id): id is number => Number.isSafeInteger(id)))].slice(0, 100);
+  if (ids.length === 0) return [];
+  const res = await call(fx.app, 'owner', 'POST', '/api/jobs/search', {
+    parameters: ['JobID', 'Status', 'MinorStatus', 'RescheduleCounter'],
+    search: [{ parameter: 'JobID', operator: 'in', values: ids }],
+    sort: [{ parameter: 'JobID', direction: 'asc' }],
   });
-  token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: RESOURCE });
-  for (let i = 0; i < 4; i++) await submitJob(app, 'owner');
-  for (let i = 0; i < 3; i++) otherVoJobs.push(await submitJob(app, 'otherVo'));
-  tools = ((await rpc('tools/list', {})).body.result as unknown as { tools: Tool[] }).tools;
-});
-afterAll(() => app.dispose());
+  expect(res.status).toBeLessThan(300);
+  return res.body;
+}
 
-const auditLines = (from: number): Record<string, unknown>[] => app.logs.slice(from).filter((l) => l.msg === 'tool call');
-const serverFaults = (from: number): Record<string, unknown>[] => app.logs.slice(from).filter((l) => l.level === 'error');
+const auditLines = (fx: Fixture, from: number): Record<string, unknown>[] => fx.app.logs.slice(from).filter((l) => l.msg === 'tool call');
+const serverFaults = (fx: Fixture, from: number): Record<string, unknown>[] => fx.app.logs.slice(from).filter((l) => l.level === 'error');
 
 /**
  * Calls `tool` with `args` and checks the contract every answer keeps; returns whether the
- * tool ran (a result) or was refused before running (a JSON-RPC error).
+ * tool ran (a result), was refused before running (a JSON-RPC error), or stopped to ask for a
+ * confirmation (`input_required`, 2026-07-28 with elicitation only) having changed nothing.
  */
-async function callChecked(tool: string, args: unknown): Promise<'ran' | 'refused'> {
-  const before = app.logs.length;
-  const res = await rpc('tools/call', { name: tool, arguments: args });
+async function callChecked(fx: Fixture, tool: Tool, args: unknown, capabilities?: ClientCapabilities): Promise<'ran' | 'refused' | 'asked'> {
+  const before = fx.app.logs.length;
+  const mayAsk = capabilities?.elicitation !== undefined && tool.annotations?.readOnlyHint !== true;
+  const jobsBefore = mayAsk ? await namedJobs(fx, args) : undefined;
+  const res = await rpc(fx, 'tools/call', { name: tool.name, arguments: args }, capabilities);
   expect(res.status).toBeLessThan(500);
   expect(res.text).not.toMatch(INTERNALS);
-  expect(serverFaults(before)).toEqual([]);
+  expect(serverFaults(fx, before)).toEqual([]);
   if (res.body.error) {
     expect([-32700, -32600, -32601, -32602]).toContain(res.body.error.code);
-    expect(auditLines(before)).toEqual([]);
+    expect(auditLines(fx, before)).toEqual([]);
     return 'refused';
   }
   expect(res.body.result).toBeDefined();
+  const audits = auditLines(fx, before);
+  expect(audits).toHaveLength(1);
+  expect(audits[0]).toMatchObject({ tool: tool.name });
+  if (res.body.result?.resultType === 'input_required') {
+    expect(mayAsk).toBe(true);
+    expect(res.body.result.inputRequests?.confirm).toMatchObject({ method: 'elicitation/create' });
+    expect(audits[0]).toMatchObject({ outcome: 'input_required' });
+    expect(await namedJobs(fx, args)).toEqual(jobsBefore);
+    return 'asked';
+  }
+  // Which leg answered: a 2026-07-28 request must not fall back to the 2025-era one.
+  expect(res.body.result?.resultType).toBe(fx.leg.completeResultType);
   const text = res.body.result?.content?.[0]?.text ?? '';
   if (res.body.result?.isError) expect(text).not.toMatch(/^INTERNAL/);
-  const audits = auditLines(before);
-  expect(audits).toHaveLength(1);
-  expect(audits[0]).toMatchObject({ tool });
   return 'ran';
 }
 
@@ -202,47 +273,88 @@ function stretchedArgumentsFor(tool: Tool): fc.Arbitrary<unknown> {
   });
 }
 
-// Bounded: a slow machine runs fewer cases (a failure found is still reported, shrunk so far).
+// Bounded per leg: a slow machine runs fewer cases (a failure found is still reported, shrunk so far).
 const RUNS = { numRuns: 150, interruptAfterTimeLimit: 25_000 };
-const toolArb = (): fc.Arbitrary<Tool> => fc.constantFrom(...tools);
 
-describe('tools/call with generated arguments', () => {
-  it('lists tools to call', () => {
-    expect(tools.length).toBeGreaterThan(10);
-  });
+/** The properties, on one leg of /mcp with a server of its own. */
+function describeLeg(leg: Leg): void {
+  describe(`tools/call with generated arguments (${leg.name})`, () => {
+    let fx!: Fixture; // set by beforeAll, before any property is built
+    const toolArb = (): fc.Arbitrary<Tool> => fc.constantFrom(...fx.tools);
+    const check = (tool: Tool, args: unknown, capabilities: ClientCapabilities | undefined): Promise<'ran' | 'refused' | 'asked'> => callChecked(fx, tool, args, capabilities);
 
-  it('answers arbitrary JSON arguments with a result or a client error, never an internal one', async () => {
-    await fc.assert(fc.asyncProperty(toolArb(), fc.jsonValue({ maxDepth: 3 }), async (tool, args) => void (await callChecked(tool.name, args))), RUNS);
-  });
+    beforeAll(async () => {
+      const app = await createTestApp({
+        issuer: 'http://mcp.test',
+        mcp: { resourceUrl: RESOURCE, allowedHosts: ['mcp.test'], allowedOrigins: ['http://mcp.test'], confirmThreshold: CONFIRM_THRESHOLD, rateLimitPerMinute: 0 },
+      });
+      const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: RESOURCE });
+      fx = { leg, app, token, tools: [], throwaway: [], otherVoJobs: [] };
+      for (let i = 0; i < 4; i++) fx.throwaway.push(await submitJob(fx.app, 'owner'));
+      for (let i = 0; i < 3; i++) fx.otherVoJobs.push(await submitJob(fx.app, 'otherVo'));
+      fx.tools = ((await rpc(fx, 'tools/list', {}, {})).body.result as unknown as { tools: Tool[] }).tools;
+    });
+    afterAll(() => fx.app.dispose());
 
-  it('runs each tool on arguments built from its schema within the contract', async () => {
-    let ran = 0;
-    await fc.assert(
-      fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool))), async ([tool, args]) => {
-        if ((await callChecked(tool.name, args)) === 'ran') ran++;
-      }),
-      RUNS,
-    );
-    expect(ran).toBeGreaterThan(20);
-  });
+    it('lists tools to call', () => {
+      expect(fx.tools.length).toBeGreaterThan(10);
+    });
 
-  it('refuses arguments its schema forbids with -32602, and does not run the tool', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        toolArb().chain((tool) => fc.tuple(fc.constant(tool), invalidArgumentsFor(tool))),
-        async ([tool, args]) => {
-          expect(await callChecked(tool.name, args)).toBe('refused');
-        },
-      ),
-      RUNS,
-    );
-  });
+    it('answers arbitrary JSON arguments with a result or a client error, never an internal one', async () => {
+      await fc.assert(fc.asyncProperty(toolArb(), fc.jsonValue({ maxDepth: 3 }), leg.capabilities, async (tool, args, caps) => void (await check(tool, args, caps))), RUNS);
+    });
 
-  it('keeps the contract with extra keys, huge strings and huge arrays', async () => {
-    await fc.assert(fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), stretchedArgumentsFor(tool))), async ([tool, args]) => void (await callChecked(tool.name, args))), { ...RUNS, numRuns: 60 });
-  });
+    it('runs each tool on arguments built from its schema within the contract', async () => {
+      let ran = 0;
+      await fc.assert(
+        fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => {
+          if ((await check(tool, args, caps)) !== 'refused') ran++;
+        }),
+        RUNS,
+      );
+      expect(ran).toBeGreaterThan(20);
+    });
 
-  it('never changed the jobs of another VO', async () => {
-    expect(await statusesOf(otherVoJobs)).toEqual(otherVoJobs.map(() => 'Received'));
+    it('refuses arguments its schema forbids with -32602, and does not run the tool', async () => {
+      await fc.assert(
+        fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), invalidArgumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => {
+          expect(await check(tool, args, caps)).toBe('refused');
+        }),
+        RUNS,
+      );
+    });
+
+    it('keeps the contract with extra keys, huge strings and huge arrays', async () => {
+      await fc.assert(
+        fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), stretchedArgumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => void (await check(tool, args, caps))),
+        { ...RUNS, numRuns: 60 },
+      );
+    });
+
+    it('acts on more throwaway jobs than the confirmation threshold only when the client cannot be asked', async () => {
+      const writers = fx.tools.filter((t) => t.annotations?.readOnlyHint !== true && t.inputSchema.properties?.job_ids !== undefined);
+      expect(writers.length).toBeGreaterThanOrEqual(4);
+      const outcomes = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...writers).chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool), fc.subarray(fx.throwaway, { minLength: CONFIRM_THRESHOLD + 1 }))),
+          leg.capabilities,
+          async ([tool, args, jobIds], caps) => {
+            const outcome = await check(tool, { ...args, job_ids: jobIds, dry_run: false }, caps);
+            outcomes.add(outcome);
+            expect(outcome).toBe(caps?.elicitation ? 'asked' : 'ran');
+          },
+        ),
+        { ...RUNS, numRuns: 40 },
+      );
+      expect([...outcomes].sort()).toEqual(leg === MODERN_LEG ? ['asked', 'ran'] : ['ran']);
+    });
+
+    it('never changed the jobs of another VO', async () => {
+      expect(await statusesOf(fx, fx.otherVoJobs)).toEqual(fx.otherVoJobs.map(() => 'Received'));
+    });
   });
-});
+}
+
+describeLeg(LEGACY_LEG);
+describeLeg(MODERN_LEG);
