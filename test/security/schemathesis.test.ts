@@ -6,11 +6,13 @@
  * DIRACX_REQUIRE_SCHEMATHESIS_TESTS=1 makes that a failure (CI).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverToken, startServer, type RunningServer } from '../harness/server-process.ts';
+import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import type { TokenSubject } from '../harness/auth.ts';
+import { startTestIdp, type TestIdp } from '../harness/oidc-provider.ts';
+import { serverToken, startServer, type RunningServer } from '../harness/server-process.ts';
 
 /** Set in CI: the fuzzing must run, not skip. */
 const REQUIRED = Bun.env.DIRACX_REQUIRE_SCHEMATHESIS_TESTS === '1';
@@ -56,6 +58,20 @@ interface FuzzRun {
   timedOut: boolean;
 }
 
+/**
+ * The shipped configuration with every VO's IdP at `idpUrl`, written to `dir` (as JSON, which is
+ * YAML). The examples let schemathesis start real login flows (a device code from
+ * `POST /api/auth/device`, then `GET /api/auth/device?user_code=...`), which fetch the IdP's
+ * discovery document: with the shipped `idp.invalid` URLs that is the documented 502.
+ */
+async function writeConfigWithIdp(dir: string, idpUrl: string): Promise<string> {
+  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as { Registry: Record<string, { IdP: { URL: string } }> };
+  for (const vo of Object.values(raw.Registry)) vo.IdP.URL = idpUrl;
+  const path = join(dir, 'config.yml');
+  await writeFile(path, JSON.stringify(raw));
+  return path;
+}
+
 /** Runs `schemathesis run` against the server's document with `token`; resolves with its report. */
 async function runSchemathesis(python: string, server: RunningServer, token: string, workDir: string): Promise<FuzzRun> {
   const args = [
@@ -67,6 +83,11 @@ async function runSchemathesis(python: string, server: RunningServer, token: str
     CHECKS.join(','),
     '--max-examples',
     String(MAX_EXAMPLES),
+    // All four, named so that none is dropped unnoticed: `examples` sends the document's request
+    // examples first, the only way past the bodies OpenAPI 3.0 cannot describe (job-id and
+    // datetime keys, JDLs, PFNs); test/routes/openapi-examples.test.ts keeps them valid.
+    '--phases',
+    'examples,coverage,fuzzing,stateful',
     // Redirects go to the identity provider (login flows) or to our own canonical paths; the
     // 3xx itself is what the document describes, so it is checked and not followed.
     '--max-redirects',
@@ -113,6 +134,8 @@ function expectClean(run: FuzzRun, who: string): void {
   const tested = /Tested:\s+(\d+)/.exec(run.output);
   expect(Number(tested?.[1] ?? 0)).toBeGreaterThan(40);
   expect(run.output).toMatch(/\d+ generated, \d+ passed/);
+  // The examples phase ran (it is shown as skipped when the document has no example).
+  expect(run.output).toMatch(/Examples \(in [\d.]+s\)\s+✅ \d+ passed/);
 }
 
 const availability = schemathesisAvailability();
@@ -124,6 +147,7 @@ if (!availability.available && !REQUIRED) {
 } else {
   describe('schemathesis fuzzing of /api with valid tokens', () => {
     let server: RunningServer | undefined;
+    let idp: TestIdp | undefined;
     let workDir: string | undefined;
     const running = (): RunningServer => {
       if (!server) throw new Error('server did not start');
@@ -144,7 +168,9 @@ if (!availability.available && !REQUIRED) {
       }
       workDir = await mkdtemp(join(tmpdir(), 'diracx-schemathesis-'));
       const hashedKey = new Bun.CryptoHasher('sha256').update(LEGACY_API_KEY).digest('hex');
+      idp = await startTestIdp({ users: [], clients: [] });
       server = await startServer({
+        DIRACX_CONFIG: await writeConfigWithIdp(workDir, idp.issuer),
         // Enabled so the route is fuzzed past its "not enabled" 503 (documented, as in DiracX).
         DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: hashedKey,
         // The per-minute registration limit would answer most calls with 429 and leave the route untested.
@@ -153,6 +179,7 @@ if (!availability.available && !REQUIRED) {
     });
     afterAll(async () => {
       await server?.stop().catch(() => undefined);
+      await idp?.stop().catch(() => undefined);
       if (workDir) await rm(workDir, { recursive: true, force: true });
     });
 

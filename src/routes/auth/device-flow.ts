@@ -35,7 +35,8 @@ export function registerDeviceFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps
       path: '/api/auth/device',
       operationId: 'auth_initiate_device_flow',
       summary: 'Initiate Device Flow',
-      request: { query: z.object({ client_id: z.string().max(255), scope: z.string().max(1024) }) },
+      // Examples: DiracX's own client id (the setting's default) and a scope of the shipped configuration.
+      request: { query: z.object({ client_id: z.string().max(255).openapi({ example: 'myDIRACClientID' }), scope: z.string().max(1024).openapi({ example: 'vo:lhcb group:lhcb_user' }) }) },
       responses: {
         200: { description: 'A device and user code', content: { 'application/json': { schema: DeviceAuthorizationSchema } } },
       },

@@ -22,8 +22,8 @@ export function registerLegacyExchangeRoute(app: OpenAPIHono<ApiEnv>, deps: ApiD
     summary: 'Perform Legacy Exchange',
     request: {
       query: z.object({
-        preferred_username: z.string(),
-        scope: z.string().max(1024),
+        preferred_username: z.string().openapi({ example: 'chaen' }),
+        scope: z.string().max(1024).openapi({ example: 'vo:lhcb group:lhcb_user' }),
         expires_minutes: z.coerce.number().int().min(0).optional(),
       }),
       headers: z.object({ authorization: z.string() }),

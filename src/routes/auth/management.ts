@@ -50,7 +50,7 @@ export function registerTokenManagementRoutes(app: OpenAPIHono<ApiEnv>, deps: Ap
       tags: ['auth'],
       summary: 'Revoke Refresh Token By Jti',
       // Validated by the logic (400 with Python's message), after authentication.
-      request: { params: z.object({ jti: z.string() }) },
+      request: { params: z.object({ jti: z.string().openapi({ example: '0190a7d4-8c3e-7b2a-9f1e-3d5c6b7a8e9f' }) }) },
       responses: revoked,
     }),
     async (c) => {

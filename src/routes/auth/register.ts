@@ -52,6 +52,11 @@ const registrationRequestDoc = {
   },
 };
 
+/** Request example: what an MCP host on loopback registers (must pass our validation: test/routes/openapi-examples.test.ts). */
+const REGISTRATION_EXAMPLES = {
+  Default: { value: { redirect_uris: ['http://127.0.0.1:33418/callback'], client_name: 'My MCP host', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' } },
+};
+
 const tooLarge = () =>
   new Response(
     JSON.stringify({ error: 'invalid_client_metadata', error_description: `The request body is larger than ${MAX_REGISTRATION_BODY_BYTES} bytes` }),
@@ -70,7 +75,7 @@ export function registerClientRegistrationRoute(app: OpenAPIHono<ApiEnv>, deps: 
         'OAuth 2.0 dynamic client registration (RFC 7591) of a public client such as an MCP host: ' +
         'redirect URIs must be https, loopback http (any port) or a native app scheme. No secret is issued; ' +
         'a registration unused for a while expires.',
-      request: { body: { required: true, content: { 'application/json': { schema: registrationRequestDoc } } } },
+      request: { body: { required: true, content: { 'application/json': { schema: registrationRequestDoc, examples: REGISTRATION_EXAMPLES } } } },
       responses: {
         201: { description: 'The registered client', content: { 'application/json': { schema: RegistrationResponseSchema } } },
         400: { description: 'invalid_redirect_uri or invalid_client_metadata', content: { 'application/json': { schema: OAuthErrorSchema } } },

@@ -20,10 +20,21 @@ import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
 import { publicBaseUrl, type RequestPlace } from '../forwarded.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+/** OpenAPI 3.0 named examples (`{name: {value}}`), as FastAPI's `openapi_examples` writes them. */
+type Examples = Record<string, { value: unknown }>;
+const json = <T extends z.ZodType>(schema: T, examples?: Examples) => ({ content: { 'application/json': { schema, ...(examples && { examples }) } } });
 // Job ids are PostgreSQL integers: out of that range is a 422, not a database error.
 const jobId = z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1);
-const JobIdParams = z.object({ job_id: z.coerce.number().pipe(jobId).openapi({ type: 'integer', param: { required: true } }) });
+const JobIdParams = z.object({ job_id: z.coerce.number().pipe(jobId).openapi({ type: 'integer', param: { required: true }, example: 1 }) });
+
+// Request examples (DiracX documents only the bulk unassignment's, `EXAMPLE_UNASSIGN`): a
+// sandbox of lhcb_user chaen in the default bucket and SE. Each must pass our validation
+// (test/routes/openapi-examples.test.ts); the fuzzing runs them first.
+const EXAMPLE_CHECKSUM = '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
+const EXAMPLE_PFN = `SB:SandboxSE|/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:${EXAMPLE_CHECKSUM}.tar.bz2`;
+const SANDBOX_INFO_EXAMPLES: Examples = { Default: { value: { checksum_algorithm: 'sha256', checksum: EXAMPLE_CHECKSUM, size: 1024, format: 'tar.bz2' } } };
+const PFN_EXAMPLES: Examples = { Default: { value: EXAMPLE_PFN } };
+const UNASSIGN_EXAMPLES: Examples = { Default: { value: { job_ids: [1, 2, 3] } }, 'One job': { value: { job_ids: [1] } } };
 const NULL_BODY = { description: 'Done (body `null`)', ...json(z.null()) };
 
 export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
@@ -49,7 +60,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_initiate_sandbox_upload',
     summary: 'Initiate sandbox upload',
     description: 'Get the PFN for the given sandbox, initiate an upload as required. If the sandbox is already stored, `url` is null; otherwise POST `fields` and the file (`multipart/form-data`, file last) to `url`.',
-    request: { body: { ...json(SandboxInfoSchema), required: true } },
+    request: { body: { ...json(SandboxInfoSchema, SANDBOX_INFO_EXAMPLES), required: true } },
     responses: { 200: { description: 'The PFN, and where to upload', ...json(SandboxUploadResponseSchema) }, 400: { description: 'Sandbox too large' } },
   });
   app.openapi(upload, async (c) => {
@@ -63,7 +74,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_get_sandbox_file',
     summary: 'Get sandbox file',
     description: 'Get a presigned URL to download a sandbox file. Never a redirect: a client would follow it with its bearer token.',
-    request: { query: z.object({ pfn: SandboxPfnSchema }) },
+    request: { query: z.object({ pfn: SandboxPfnSchema.openapi({ example: EXAMPLE_PFN }) }) },
     responses: { 200: { description: 'Download URL', ...json(SandboxDownloadResponseSchema) }, 400: { description: 'Sandbox not found' } },
   });
   app.openapi(download, async (c) => {
@@ -93,7 +104,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_get_job_sandbox',
     summary: 'Get job sandbox',
     description: 'Get input or output sandbox of given job.',
-    request: { params: JobIdParams.extend({ sandbox_type: SandboxTypeSchema }) },
+    request: { params: JobIdParams.extend({ sandbox_type: SandboxTypeSchema.openapi({ example: 'output' }) }) },
     responses: { 200: { description: '`[pfn]` or `[null]`', ...json(z.array(z.string().nullable())) } },
   });
   app.openapi(ofJobByType, async (c) => {
@@ -108,7 +119,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_assign_sandbox_to_job',
     summary: 'Assign sandbox to job',
     description: 'Map the pfn as output sandbox to job.',
-    request: { params: JobIdParams, body: { ...json(SandboxPfnSchema), required: true } },
+    request: { params: JobIdParams, body: { ...json(SandboxPfnSchema, PFN_EXAMPLES), required: true } },
     responses: { 200: NULL_BODY, 400: { description: 'Sandbox not found, or already assigned' } },
   });
   app.openapi(assign, async (c) => {
@@ -142,7 +153,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_unassign_bulk_jobs_sandboxes',
     summary: 'Unassign bulk jobs sandboxes',
     description: 'Delete bulk jobs sandbox mapping.',
-    request: { body: { ...json(z.object({ job_ids: z.array(jobId) })), required: true } },
+    request: { body: { ...json(z.object({ job_ids: z.array(jobId) }), UNASSIGN_EXAMPLES), required: true } },
     responses: { 204: { description: 'Unassigned' } },
   });
   app.openapi(unassignBulk, async (c) => {

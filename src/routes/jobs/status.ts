@@ -18,7 +18,40 @@ import type { ApiEnv } from '../env.ts';
 import { queryFlag } from './wire.ts';
 
 const ids = (body: object): number[] => Object.keys(body).map(Number);
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+/** OpenAPI 3.0 named examples (`{name: {value}}`), as FastAPI's `openapi_examples` writes them. */
+type Examples = Record<string, { summary?: string; value: unknown }>;
+const json = <T extends z.ZodType>(schema: T, examples?: Examples) => ({ content: { 'application/json': { schema, ...(examples && { examples }) } }, required: true });
+
+// Request examples: DiracX's `EXAMPLE_*` of `routers/jobs/status.py` (its "Default" ones; the
+// "<job_id>" placeholder ones would fail validation), with a fixed timestamp instead of `now()`.
+// Each must pass our validation (test/routes/openapi-examples.test.ts); the fuzzing runs them first.
+const AT = '2026-01-01T00:00:00Z';
+const STATUS_EXAMPLES: Examples = {
+  Default: {
+    value: {
+      1: { [AT]: { Status: 'Killed', MinorStatus: 'Marked as killed', ApplicationStatus: 'Job was killed by user', Source: 'User' } },
+      2: { [AT]: { Status: 'Failed', MinorStatus: 'Timeout' } },
+    },
+  },
+  Running: { summary: 'A job wrapper reports its job running', value: { 1: { [AT]: { Status: 'Running', MinorStatus: 'Application', Source: 'JobWrapper' } } } },
+};
+const RESCHEDULE_EXAMPLES: Examples = { Default: { value: { job_ids: [1, 2, 3] } }, 'One job': { value: { job_ids: [1] } } };
+const HEARTBEAT_EXAMPLES: Examples = {
+  Default: {
+    value: {
+      1: { LoadAverage: 2.5, MemoryUsed: 1024.0, Vsize: 2048.0, AvailableDiskSpace: 500.0, CPUConsumed: 75.0, WallClockTime: 3600.0, StandardOutput: 'Job is running smoothly.' },
+      2: { LoadAverage: 1.0, MemoryUsed: 512.0, Vsize: 1024.0, AvailableDiskSpace: 250.0, CPUConsumed: 50.0, WallClockTime: 1800.0, StandardOutput: 'Job is waiting for resources.' },
+    },
+  },
+};
+const METADATA_EXAMPLES: Examples = {
+  Default: {
+    value: {
+      1: { UserPriority: 2, HeartBeatTime: AT, Status: 'Done', Site: 'Meyrin' },
+      2: { UserPriority: 1, HeartBeatTime: AT, JobType: 'AnotherType' },
+    },
+  },
+};
 
 export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: wmsPolicy } as const;
@@ -31,7 +64,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Set job statuses',
     description: 'Apply timestamped status updates (`{job_id: {iso_datetime: {Status, MinorStatus, ApplicationStatus, Source}}}`) through the job state machine unless `force`. Kill = Status "Killed", delete = Status "Deleted".',
-    request: { query: z.object({ force: queryFlag }), body: json(JobStatusChangesSchema) },
+    request: { query: z.object({ force: queryFlag }), body: json(JobStatusChangesSchema, STATUS_EXAMPLES) },
     responses: {
       200: { description: 'What changed, per job', content: { 'application/json': { schema: SetJobStatusReturnSchema } } },
       404: { description: 'None of the jobs exists' },
@@ -50,7 +83,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Reschedule jobs',
     description: 'Send jobs back to Received to run again; `reset_jobs` resets their reschedule counter.',
-    request: { query: z.object({ reset_jobs: queryFlag }), body: json(z.object({ job_ids: z.array(jobIdNumber) })) },
+    request: { query: z.object({ reset_jobs: queryFlag }), body: json(z.object({ job_ids: z.array(jobIdNumber) }), RESCHEDULE_EXAMPLES) },
     responses: {
       200: { description: 'Rescheduled and failed jobs', content: { 'application/json': { schema: z.object({ success: z.record(z.string(), z.unknown()), failed: z.record(z.string(), z.unknown()) }) } } },
       400: { description: 'No job could be rescheduled' },
@@ -70,7 +103,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Add heartbeat',
     description: 'Record a heartbeat of running jobs (pilots); returns the commands waiting for them (e.g. Kill), each delivered once.',
-    request: { body: json(HeartbeatBodySchema) },
+    request: { body: json(HeartbeatBodySchema, HEARTBEAT_EXAMPLES) },
     responses: { 200: { description: 'Pending commands', content: { 'application/json': { schema: z.array(JobCommandSchema) } } } },
   });
   app.openapi(heartbeat, async (c) => {
@@ -86,7 +119,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Patch metadata',
     description: 'Set job attributes and parameters (`{job_id: {Name: value}}`); attributes bypass the state machine, as in DiracX.',
-    request: { body: json(JobMetaDataBodySchema) },
+    request: { body: json(JobMetaDataBodySchema, METADATA_EXAMPLES) },
     responses: { 204: { description: 'Updated' } },
   });
   app.openapi(metadata, async (c) => {
