@@ -19,6 +19,7 @@ import { detailResponse, toHttpResponse } from '../routes/wire-errors.ts';
 import type { McpDeps } from './deps.ts';
 import { elicitationConfirm } from './confirm.ts';
 import { createJsonCall } from './json-call.ts';
+import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerResources } from './resources.ts';
 import { registerTools, type CallScope } from './register-tools.ts';
@@ -74,10 +75,7 @@ async function readJsonBody(req: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return new Response(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }), {
-      status: 400,
-      headers: { 'content-type': 'application/json' },
-    });
+    return jsonRpcErrorResponse(400, -32700, 'Parse error');
   }
 }
 

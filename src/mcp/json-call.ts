@@ -13,6 +13,7 @@
  * answer any caller; `initialize` goes the SDK's way on a server of its own.
  */
 import { isJsonContentType, type AuthInfo, type JSONRPCMessage, type JSONRPCRequest, type McpServer, type MessageExtraInfo, type Transport } from '@modelcontextprotocol/server';
+import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 
 /** A transport that hands one request at a time to its server and resolves with the answer. */
 class JsonCallTransport implements Transport {
@@ -52,11 +53,6 @@ interface Lane {
   transport: JsonCallTransport;
 }
 
-/** The SDK transport's error body (`createJsonErrorResponse`), so both lanes refuse alike. */
-function jsonRpcError(status: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, { status, headers: { 'Content-Type': 'application/json' } });
-}
-
 export type JsonCall = (req: Request, request: JSONRPCRequest, authInfo: AuthInfo) => Promise<Response>;
 
 /** Answers single 2025-era requests from a pool of servers built by `factory`. */
@@ -71,11 +67,12 @@ export function createJsonCall(factory: () => McpServer): JsonCall {
     return { server, transport };
   };
   return async (req, request, authInfo) => {
+    // The SDK transport's answers (`createJsonErrorResponse`), so both lanes refuse alike.
     const accept = req.headers.get('accept');
     if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) {
-      return jsonRpcError(406, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+      return jsonRpcErrorResponse(406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
     }
-    if (!isJsonContentType(req.headers.get('content-type'))) return jsonRpcError(415, 'Unsupported Media Type: Content-Type must be application/json');
+    if (!isJsonContentType(req.headers.get('content-type'))) return jsonRpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     const current = await lane();
     try {
       const answer = await current.transport.call(request, { authInfo, request: req });

@@ -10,6 +10,7 @@
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { ToolDef } from '../tools/define.ts';
+import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 
 const INVALID_PARAMS = -32602;
 
@@ -24,8 +25,7 @@ type Checked = { ok: true; message: unknown } | { ok: false; error: Response };
 
 function refusal(id: unknown, tool: string, error: z.ZodError): Response {
   const problems = error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
-  const body = { jsonrpc: '2.0', id: id ?? null, error: { code: INVALID_PARAMS, message: `Invalid arguments for tool ${tool}: ${problems}` } };
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  return jsonRpcErrorResponse(200, INVALID_PARAMS, `Invalid arguments for tool ${tool}: ${problems}`, id ?? null);
 }
 
 function checkOne(message: unknown, tools: ReadonlyMap<string, ToolDef>, inBatch: boolean): Checked {

@@ -185,25 +185,21 @@ if (!availability.available && !REQUIRED) {
 
     // No operation is excluded: the login redirects are checked as 307s without being followed,
     // and readiness (the one route that may answer 503) is not in the document.
-    it(
-      'finds no server error and no response outside the documented schema as an ordinary user (lhcb_user)',
-      async () => {
-        if (!availability.available) throw new Error(availability.reason);
-        const token = await validToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' });
-        expectClean(await runSchemathesis(availability.python, running(), token, workDir ?? tmpdir()), 'lhcb_user');
-      },
-      RUN_TIMEOUT_MS + 30_000,
-    );
-
-    it(
-      'finds no server error and no response outside the documented schema as a JobAdministrator (lhcb_admin)',
-      async () => {
-        if (!availability.available) throw new Error(availability.reason);
-        const token = await validToken({ vo: 'lhcb', group: 'lhcb_admin', preferredUsername: 'lhcbadmin' });
-        expectClean(await runSchemathesis(availability.python, running(), token, workDir ?? tmpdir()), 'lhcb_admin');
-      },
-      RUN_TIMEOUT_MS + 30_000,
-    );
+    const callers: [string, TokenSubject][] = [
+      ['an ordinary user (lhcb_user)', { vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' }],
+      ['a JobAdministrator (lhcb_admin)', { vo: 'lhcb', group: 'lhcb_admin', preferredUsername: 'lhcbadmin' }],
+    ];
+    for (const [who, subject] of callers) {
+      it(
+        `finds no server error and no response outside the documented schema as ${who}`,
+        async () => {
+          if (!availability.available) throw new Error(availability.reason);
+          const token = await validToken(subject);
+          expectClean(await runSchemathesis(availability.python, running(), token, workDir ?? tmpdir()), subject.group);
+        },
+        RUN_TIMEOUT_MS + 30_000,
+      );
+    }
 
     it('leaves no unhandled error in the server log', () => {
       const unhandled = running()

@@ -68,13 +68,15 @@ export function looksLikeMetadataDocumentUrl(clientId: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(clientId);
 }
 
+const NOT_PUBLIC = "the URL's host is not a public address";
+
 /** The refusal of a host that is an IP literal or a `localhost` name (no DNS here). */
 function hostProblem(hostname: string): string | undefined {
   const bare = hostname.replace(/\.$/, '');
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return "the URL's host is not a public address";
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return NOT_PUBLIC;
   // WHATWG parsing has already turned 2130706433, 0x7f.1 and 127.1 into 127.0.0.1.
   if (!isIpLiteralHost(hostname)) return undefined;
-  if (findSpecialRange(bare) !== undefined) return "the URL's host is not a public address";
+  if (findSpecialRange(bare) !== undefined) return NOT_PUBLIC;
   return 'the URL must name its host by a public DNS name';
 }
 
