@@ -11,10 +11,12 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
+  | 'UNPROCESSABLE'
   | 'CONFLICT'
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'UPSTREAM'
+  | 'TOO_LARGE'
   | 'INTERNAL';
 
 /** Base of every error the project throws deliberately. `detail` is what a client may see. */
@@ -56,6 +58,22 @@ export class NotFoundError extends DiracxError {
 export class InvalidInputError extends DiracxError {
   constructor(message: string, detail: unknown = message) {
     super('INVALID_INPUT', message, detail);
+  }
+}
+
+/**
+ * A value of the input is well-formed but not acceptable where FastAPI's validation would refuse
+ * it (DiracX clients expect 422 with pydantic's error list): `path` locates the value inside the
+ * input, `input` is the value itself. Used for checks that need the server's state or clock.
+ */
+export class UnprocessableInputError extends DiracxError {
+  readonly path: readonly (string | number)[];
+  readonly input: unknown;
+
+  constructor(message: string, path: readonly (string | number)[], input: unknown) {
+    super('UNPROCESSABLE', message);
+    this.path = path;
+    this.input = input;
   }
 }
 
@@ -111,6 +129,16 @@ export class OAuthError extends DiracxError {
     this.error = error;
     this.description = description;
     this.echoDetail = options.echoDetail ?? false;
+  }
+}
+
+/**
+ * The request carries more than a limit allows (a body, an upload beyond its declared size);
+ * HTTP 413. Refused while reading, so the excess is never held.
+ */
+export class PayloadTooLargeError extends DiracxError {
+  constructor(message: string) {
+    super('TOO_LARGE', message);
   }
 }
 

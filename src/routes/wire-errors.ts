@@ -9,9 +9,10 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../logic/errors.ts';
-import { DiracxError, OAuthError, RateLimitedError, UnavailableError } from '../logic/errors.ts';
+import { DiracxError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import { translateDriverError } from '../db/driver-errors.ts';
+import { toValidationDetail } from './validation.ts';
 
 /** HTTP status of each domain error code. DiracX answers rule violations with 400. */
 export const STATUS_BY_CODE = {
@@ -19,10 +20,12 @@ export const STATUS_BY_CODE = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   INVALID_INPUT: 400,
+  UNPROCESSABLE: 422,
   CONFLICT: 409,
   UNAVAILABLE: 503,
   RATE_LIMITED: 429,
   UPSTREAM: 502,
+  TOO_LARGE: 413,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -73,10 +76,17 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
     case 'INTERNAL':
       log.error('internal error', errorFields(err));
       return detailResponse(status, 'Internal server error');
+    case 'UNPROCESSABLE': {
+      // FastAPI's 422 body, as request validation answers it (`routes/validation.ts`).
+      const path = err instanceof UnprocessableInputError ? err.path : [];
+      const input = err instanceof UnprocessableInputError ? err.input : null;
+      return detailResponse(status, toValidationDetail('json', [{ code: 'value_error', path: [...path], message: err.message, input }]));
+    }
     case 'FORBIDDEN':
     case 'NOT_FOUND':
     case 'INVALID_INPUT':
     case 'CONFLICT':
+    case 'TOO_LARGE':
       return detailResponse(status, err.detail);
   }
 }

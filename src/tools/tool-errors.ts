@@ -22,10 +22,12 @@ const HINT: Record<ErrorCode, string> = {
   FORBIDDEN: 'The user is not allowed to do this; do not retry with the same arguments.',
   NOT_FOUND: 'Check the identifiers (e.g. with search_jobs).',
   INVALID_INPUT: 'Fix the arguments and call again.',
+  UNPROCESSABLE: 'Fix the arguments and call again.',
   CONFLICT: 'The target changed state; look it up again before retrying.',
   UNAVAILABLE: 'A backend is temporarily unavailable; retry in a few seconds.',
   RATE_LIMITED: 'Too many requests; wait before retrying.',
   UPSTREAM: 'An upstream service failed; retry later.',
+  TOO_LARGE: 'The input is larger than this server accepts; send less.',
   INTERNAL: 'The server failed; retrying will not help.',
 };
 
@@ -49,10 +51,12 @@ export function toToolResult(thrown: unknown, log: Logger): ToolErrorResult {
     case 'UNAUTHENTICATED':
     case 'NOT_FOUND':
     case 'INVALID_INPUT':
+    case 'UNPROCESSABLE':
     case 'CONFLICT':
     case 'UNAVAILABLE':
     case 'RATE_LIMITED':
     case 'UPSTREAM':
+    case 'TOO_LARGE':
       return text(err.code, typeof err.detail === 'string' ? err.detail : err.message);
   }
 }
