@@ -155,6 +155,7 @@ const SETTINGS_SHAPE = {
   DIRACX_SANDBOX_STORE_LOCAL_SECRET: stateKey.optional(),
   DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL: httpUrl.optional(),
   DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS: integerFromEnv(0, 36500).default(15),
+  DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS: integerFromEnv(0, 86400).default(300),
 } as const;
 
 /** Values never echoed in errors: they may carry passwords. */
