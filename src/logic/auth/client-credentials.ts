@@ -12,7 +12,7 @@ import type { ServiceClientConfig } from '../../config/schema-service-clients.ts
 import { recordClientAssertion } from '../../db/client-assertions.ts';
 import type { Database } from '../../db/database.ts';
 import { OAuthError } from '../errors.ts';
-import { verifyClientSecret } from './client-secret.ts';
+import { decoyClientSecretHash, verifyClientSecret } from './client-secret.ts';
 import type { Keystore } from './keystore.ts';
 import { checkUserMayUseScope } from './scope.ts';
 import { issueAccessToken } from './tokens.ts';
@@ -64,6 +64,11 @@ function findClient(config: Config, clientId: string): RegisteredClient | undefi
   return undefined;
 }
 
+/** Every service client's secret hash, for the decoy's cost. */
+function* configuredSecretHashes(config: Config): Generator<string | undefined> {
+  for (const registry of Object.values(config.Registry)) for (const client of Object.values(registry.ServiceClients)) yield client.ClientSecretHash;
+}
+
 /** The client an assertion claims to be (`iss`), read before verification only to find its keys. */
 function assertedClientId(assertion: string): string | undefined {
   try {
@@ -79,19 +84,20 @@ async function authenticate(ctx: ClientCredentialsContext, input: ClientCredenti
   const clientId = input.clientId ?? (input.clientAssertion ? assertedClientId(input.clientAssertion) : undefined);
   if (!clientId) throw invalidClient('Client authentication is required');
   const registered = findClient(ctx.config, clientId);
-  if (!registered) throw invalidClient('Client authentication failed');
 
   if (usesAssertion) {
+    if (!registered) throw invalidClient('Client authentication failed');
     if (input.clientAssertionType !== JWT_BEARER_ASSERTION || !input.clientAssertion) {
       throw new OAuthError('INVALID_INPUT', 'invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
     }
     await verifyAssertion(ctx, registered, input.clientAssertion, input.tokenEndpoint);
     return registered;
   }
-  const hash = registered.client.ClientSecretHash;
-  if (input.clientSecret === undefined || hash === undefined || !(await verifyClientSecret(input.clientSecret, hash))) {
-    throw invalidClient('Client authentication failed');
-  }
+  // One derivation whatever the client id: an unknown one, or one without a secret, is checked
+  // against a decoy hash, so a refusal does not take less work for client ids that do not exist.
+  const hash = registered?.client.ClientSecretHash;
+  const matches = await verifyClientSecret(input.clientSecret ?? '', hash ?? decoyClientSecretHash(configuredSecretHashes(ctx.config)));
+  if (!registered || hash === undefined || input.clientSecret === undefined || !matches) throw invalidClient('Client authentication failed');
   return registered;
 }
 
