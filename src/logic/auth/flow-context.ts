@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import { ClientMetadataResolver } from './client-metadata-document.ts';
 import { IdpClient, type FetchLike } from './idp-client.ts';
 import type { KeyRing } from './key-ring.ts';
-import { DevicePollTracker, SlidingWindowLimiter } from './rate-limit.ts';
+import { CallerLimiter, DevicePollTracker } from './rate-limit.ts';
 
 export interface AuthFlowSettings {
   /** The one OAuth client id of DiracX's own clients (`DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID`). */
@@ -81,9 +81,9 @@ export interface AuthFlowServices {
   readonly now: () => Date;
   readonly devicePolls: DevicePollTracker;
   readonly limits: {
-    readonly token: SlidingWindowLimiter;
-    readonly login: SlidingWindowLimiter;
-    readonly registration: SlidingWindowLimiter;
+    readonly token: CallerLimiter;
+    readonly login: CallerLimiter;
+    readonly registration: CallerLimiter;
   };
   /** Fetches and caches client ID metadata documents (an https URL as `client_id`). */
   readonly clientMetadata: ClientMetadataResolver;
@@ -121,9 +121,9 @@ export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFl
       settings.deviceFlowExpirationSeconds * 1000,
     ),
     limits: {
-      token: new SlidingWindowLimiter(settings.tokenRateLimitPerMinute, 60_000),
-      login: new SlidingWindowLimiter(settings.loginRateLimitPerMinute, 60_000),
-      registration: new SlidingWindowLimiter(settings.registrationRateLimitPerMinute, 60_000),
+      token: new CallerLimiter(settings.tokenRateLimitPerMinute, 60_000),
+      login: new CallerLimiter(settings.loginRateLimitPerMinute, 60_000),
+      registration: new CallerLimiter(settings.registrationRateLimitPerMinute, 60_000),
     },
     clientMetadata: new ClientMetadataResolver({ fetch: options.clientMetadataFetch ?? fetchImpl, now, log: options.log }),
   };

@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import { SECURITY_PROPERTIES } from '../../config/properties.ts';
 import type { AuthFlowContext } from '../../logic/auth/flow-context.ts';
-import type { SlidingWindowLimiter } from '../../logic/auth/rate-limit.ts';
+import type { CallerLimiter } from '../../logic/auth/rate-limit.ts';
 import { clientAddress } from '../client-address.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
@@ -37,15 +37,15 @@ export function urlWithoutQuery(c: Context<ApiEnv>): string {
 }
 
 /**
- * Counts one attempt of this caller (`clientId` at its address) against `limiter`.
- * @throws RateLimitedError when the caller is over the limit.
+ * Counts one attempt of this caller (`clientId` at its address) against `limiter`: the limit
+ * per client id and address, and the address's budget, which varying `client_id` cannot escape.
+ * @throws RateLimitedError when the caller or its address is over the limit.
  */
-export function limitCaller(c: Context<ApiEnv>, deps: ApiDeps, limiter: SlidingWindowLimiter, clientId: string): void {
+export function limitCaller(c: Context<ApiEnv>, deps: ApiDeps, limiter: CallerLimiter, clientId: string): void {
   const address = clientAddress(
     c.env?.remoteAddress,
     c.req.header('x-forwarded-for'),
     deps.auth.flows.settings.trustedProxies,
   );
-  // JSON-encoded so that no client id can forge another caller's key.
-  limiter.hit(JSON.stringify([clientId, address]), deps.auth.flows.now().getTime());
+  limiter.hit(clientId, address, deps.auth.flows.now().getTime());
 }
