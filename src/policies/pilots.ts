@@ -12,8 +12,13 @@
  * - `read_pilot_metadata`: everyone except `GenericPilot` (403); the logic confines
  *   non-administrators to their own VO.
  * - When stamps are named: any unknown one is 404 "At least one pilot does not exist." (as
- *   DiracX, even for a caller of another VO), then a non-administrator gets 403 unless every
- *   pilot is of their VO.
+ *   DiracX). For a non-administrator a pilot of another VO is unknown too: the same 404, so a
+ *   refusal never tells that a stamp exists elsewhere (DiracX answers 403 "Insufficient
+ *   permissions to access all of the provided pilots." there).
+ *
+ * Registration of a stamp that exists is the logic's 409, whichever VO holds it: stamps are one
+ * namespace (a unique index), so a taken stamp cannot be answered like a free one, but the
+ * answer is the same for the caller's VO and any other and names no VO.
  */
 import { GENERIC_PILOT, SERVICE_ADMINISTRATOR } from '../config/properties.ts';
 import { getPilotsByStamp } from '../db/pilots.ts';
@@ -41,7 +46,6 @@ export const PILOT_POLICY_MESSAGES = {
   otherVo: 'Pilots can only be registered for your own VO.',
   pilotReads: "Pilots cannot read other pilots' metadata.",
   missing: 'At least one pilot does not exist.',
-  foreign: 'Insufficient permissions to access all of the provided pilots.',
 } as const;
 
 export const pilotPolicy: AccessPolicy<PilotAccessArgs> = {
@@ -64,7 +68,7 @@ export const pilotPolicy: AccessPolicy<PilotAccessArgs> = {
 
     if (stamps.length === 0) return;
     const pilots = await getPilotsByStamp(ctx.database.db, stamps);
-    if (pilots.length !== stamps.length) throw new NotFoundError(PILOT_POLICY_MESSAGES.missing);
-    if (!isAdmin && !pilots.every((p) => p.vo === user.vo)) throw new ForbiddenError(PILOT_POLICY_MESSAGES.foreign);
+    const visible = isAdmin ? pilots : pilots.filter((p) => p.vo === user.vo);
+    if (visible.length !== stamps.length) throw new NotFoundError(PILOT_POLICY_MESSAGES.missing);
   },
 };
