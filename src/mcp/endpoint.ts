@@ -7,12 +7,15 @@
  * protection, 403), and the bearer token, verified by the same verifier as REST and required to
  * be issued for this resource (`aud` = the public `/mcp` URL, RFC 8707). Refusals carry the RFC 9728
  * `resource_metadata` challenge so clients can find where to log in. Each caller (token subject
- * and client) gets at most `rateLimitPerMinute` requests a minute (429 with `Retry-After`).
+ * and client) gets at most `rateLimitPerMinute` calls a minute, and a subject a few times that
+ * across its clients (429 with `Retry-After`): a JSON-RPC batch (2025-03-26 clients) counts as
+ * its messages, and one bigger than the caller's remaining budget is refused whole, before any
+ * of it runs.
  */
 import { createMcpHandler, isLegacyRequest, McpServer, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type JSONRPCRequest } from '@modelcontextprotocol/server';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import { DiracxError } from '../logic/errors.ts';
-import { SlidingWindowLimiter } from '../logic/auth/rate-limit.ts';
+import { CallerLimiter } from '../logic/auth/rate-limit.ts';
 import type { ToolDef } from '../tools/define.ts';
 import { bearerToken } from '../routes/auth-header.ts';
 import { detailResponse, toHttpResponse } from '../routes/wire-errors.ts';
@@ -97,6 +100,19 @@ function plainLegacyRequest(req: Request, body: unknown): JSONRPCRequest | undef
   return body as JSONRPCRequest;
 }
 
+/** The response refusing what `charge` throws (a rate limit), or undefined when it passed. */
+function refusal(charge: () => void, deps: McpDeps): Response | undefined {
+  try {
+    charge();
+    return undefined;
+  } catch (err) {
+    return toHttpResponse(err, deps.log);
+  }
+}
+
+/** The units of work a body asks for: a batch counts as its messages (an empty one as one). */
+const workUnits = (body: unknown): number => (Array.isArray(body) ? Math.max(1, body.length) : 1);
+
 /** Whether the body holds an `initialize` request (alone or in a batch). */
 const initializes = (body: unknown): boolean => (Array.isArray(body) ? body : [body]).some((m) => isPlainObject(m) && m.method === 'initialize');
 
@@ -104,7 +120,7 @@ const initializes = (body: unknown): boolean => (Array.isArray(body) ? body : [b
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
   const jsonSchemaValidator = createCachingSchemaValidator();
   const toolsByName = new Map(tools.map((t) => [t.name, t]));
-  const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, 60_000);
+  const limiter = new CallerLimiter(deps.rateLimitPerMinute, 60_000);
   const factory = (): McpServer => {
     const server = new McpServer(
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
@@ -157,11 +173,10 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
     if (origin && !deps.allowedOrigins.includes(origin)) return detailResponse(403, 'Origin not allowed');
     const user = await authenticate(deps, req);
     if (user instanceof Response) return user;
-    try {
-      limiter.hit(`${user.sub} ${user.clientId ?? ''}`, Date.now());
-    } catch (err) {
-      return toHttpResponse(err, deps.log);
-    }
+    const caller = user.clientId ?? '';
+    // Refused at once when not even one call fits, before reading the body; charged per call below.
+    const overLimit = refusal(() => limiter.check(caller, user.sub, Date.now()), deps);
+    if (overLimit) return overLimit;
     const authInfo: AuthInfo = {
       token: '',
       clientId: user.clientId ?? '',
@@ -171,6 +186,8 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
       extra: { user },
     };
     const rawBody = await readJsonBody(req);
+    const refused = refusal(() => limiter.hit(caller, user.sub, Date.now(), rawBody instanceof Response ? 1 : workUnits(rawBody)), deps);
+    if (refused) return refused;
     if (rawBody instanceof Response) return rawBody;
     const checked = checkToolArguments(rawBody, toolsByName);
     if (checked instanceof Response) return checked;
