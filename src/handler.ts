@@ -11,6 +11,7 @@ import { cors } from 'hono/cors';
 import type { ConfigSource } from './config/store.ts';
 import type { Database } from './db/database.ts';
 import { NO_EXTENSIONS, type ComposedExtensions } from './extensions/compose.ts';
+import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
 import type { Logger } from './logic/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
 import { createMcpEndpoint } from './mcp/endpoint.ts';
@@ -42,6 +43,8 @@ export interface HandlerOptions {
   trustedProxies?: readonly string[];
   /** Largest request body accepted (sandbox uploads to the local store: the sandbox size limit). */
   maxBodyBytes?: number;
+  /** How far ahead of `now` a job status update may be stamped (`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`). */
+  jobStatusMaxFutureSeconds?: number;
 }
 
 /** Far above a bulk submission of 10 000 JDLs (~2 MiB), far below what would hurt a process. */
@@ -61,6 +64,8 @@ export interface HandlerDeps {
   sandboxes?: SandboxDeps;
   /** Where `/mcp` lives and who may reach it; defaults derived from the issuer. */
   mcp?: McpOptions;
+  /** The clock of the job operations, REST and MCP alike; the system clock by default (tests freeze it). */
+  now?: () => Date;
 }
 
 /** The handler; `connection` (the peer address) is optional: only the rate limits use it. */
@@ -82,7 +87,15 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
   app.use(clientVersionCheck(options.minClientVersion));
   const mcp = deps.mcp ?? mcpOptions({ issuer: deps.auth.issuer, port: 0, confirmThreshold: 10 });
   const extensions = deps.extensions ?? NO_EXTENSIONS;
-  const shared = { database: deps.database, config: deps.config, log, policies: extensions.policies, devCrashOnMissedPolicy: options.devCrashOnMissedPolicy };
+  const shared = {
+    database: deps.database,
+    config: deps.config,
+    log,
+    policies: extensions.policies,
+    devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
+    now: deps.now ?? (() => new Date()),
+    jobStatusMaxFutureSeconds: options.jobStatusMaxFutureSeconds ?? DEFAULT_STATUS_MAX_FUTURE_SECONDS,
+  };
   const api = createApiApp(
     {
       ...shared,

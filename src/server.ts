@@ -120,6 +120,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
         devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
         maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
         trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
+        jobStatusMaxFutureSeconds: settings.DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS,
       },
     }),
   );

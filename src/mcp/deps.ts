@@ -28,4 +28,8 @@ export interface McpDeps {
   rateLimitPerMinute: number;
   /** The sandbox store (download URLs in get_job_sandboxes). */
   sandboxes?: SandboxDeps;
+  /** The clock of the tools; the system clock when absent. */
+  now?: () => Date;
+  /** How far ahead of `now` a job status update may be stamped; the default when absent. */
+  jobStatusMaxFutureSeconds?: number;
 }

@@ -4,6 +4,9 @@
  * one rule added: nobody acts on jobs of another VO.
  *
  * - `pilot` is treated as `manage` (DiracX: until pilots have their own credentials).
+ * - `force_status` (set a status past the job state machine, `force=true`): requires
+ *   `JobAdministrator`, then is `manage` (so their own VO's jobs only); nobody else, owners and
+ *   pilots included, may force (DiracX 0.7.0's `ActionType.FORCE_STATUS`).
  * - `create`: requires `NormalUser` (a pure `JobAdministrator` cannot submit).
  * - `GenericPilot` may `manage`, and `JobAdministrator` may do anything but create, on jobs of
  *   their own VO (DiracX: on any job).
@@ -20,11 +23,11 @@ import { hasProperty } from '../logic/auth/user.ts';
 import type { AccessPolicy, PolicyContext } from './base.ts';
 
 /** DiracX's `ActionType` values. */
-export type WmsAction = 'create' | 'read' | 'manage' | 'query' | 'pilot';
+export type WmsAction = 'create' | 'read' | 'manage' | 'query' | 'pilot' | 'force_status';
 
 export interface WmsAccessArgs {
   action: WmsAction;
-  /** The jobs acted on; required for read/manage/pilot, absent for create/query. */
+  /** The jobs acted on; required for read/manage/pilot/force_status, absent for create/query. */
   jobIds?: readonly number[];
 }
 
@@ -42,8 +45,9 @@ async function jobsBelong(ctx: PolicyContext, jobIds: readonly number[], owner: 
 export const wmsPolicy: AccessPolicy<WmsAccessArgs> = {
   id: 'wms',
   async check(ctx, args) {
-    const action = args.action === 'pilot' ? 'manage' : args.action;
     const { user } = ctx;
+    if (args.action === 'force_status' && !hasProperty(user, JOB_ADMINISTRATOR)) throw new ForbiddenError(DENIED);
+    const action = args.action === 'pilot' || args.action === 'force_status' ? 'manage' : args.action;
     if (action === 'create') {
       if (!hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
       return;

@@ -44,4 +44,8 @@ export interface ApiDeps {
   configDocumentSchema?: z.ZodType;
   /** The MCP tools, as the consent page names them to the person. */
   consentTools?: readonly ConsentTool[];
+  /** The clock of the job operations; the system clock when absent. */
+  now?: () => Date;
+  /** How far ahead of `now` a job status update may be stamped; the default when absent. */
+  jobStatusMaxFutureSeconds?: number;
 }

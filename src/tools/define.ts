@@ -27,6 +27,8 @@ export interface ToolContext {
   readonly database: Database;
   readonly log: Logger;
   readonly now: () => Date;
+  /** How far ahead of `now` a job status update may be stamped; the default when absent. */
+  readonly statusMaxFutureSeconds?: number;
   readonly access: ToolAccess;
   readonly confirm: ConfirmFn;
   /** How many jobs a destructive call may touch before the person is asked to confirm. */

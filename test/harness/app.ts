@@ -54,6 +54,8 @@ export interface TestAppOverrides {
   mcp?: McpOptions;
   /** Extensions in force (their migrations are applied to the database); none by default. */
   extensions?: readonly Extension[];
+  /** The clock of the job operations, REST and MCP (default: the system clock). */
+  now?: () => Date;
 }
 
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
@@ -70,7 +72,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   try {
     extensions = composeExtensions(overrides.extensions ?? []);
     await migrateExtensions(database, extensions.migrations);
-    handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp, extensions });
+    handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp, extensions, now: overrides.now });
   } catch (err) {
     await owned?.dispose();
     throw err;
@@ -84,6 +86,8 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
     properties: extensions.properties,
     devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
     sandboxes: overrides.sandboxes,
+    now: overrides.now,
+    jobStatusMaxFutureSeconds: options.jobStatusMaxFutureSeconds,
   };
   return {
     handler,

@@ -7,8 +7,10 @@
  * The rule: a `JobAdministrator` may `read`, `manage` or `pilot` jobs they do not own only if
  * they also hold `GubbinsSensei`. Without it, they are held to what the core allows them without
  * `JobAdministrator`: their own jobs, and only with `NormalUser` (a `GenericPilot` keeps its own
- * `manage` right). Everything else (`create`, `query`, users who are not JobAdministrators) is
- * decided by the core policy unchanged.
+ * `manage` right). Forcing a status (`force_status`, a JobAdministrator's right in the core) on
+ * jobs they do not own needs GubbinsSensei too: without it, the jobs must be theirs. Everything
+ * else (`create`, `query`, users who are not JobAdministrators) is decided by the core policy
+ * unchanged.
  *
  * How: the core check always runs first (so this policy never allows more than the core one);
  * then, for the tightened actions, a JobAdministrator without GubbinsSensei is checked again
@@ -18,7 +20,7 @@ import { hasProperty, JOB_ADMINISTRATOR, wmsPolicy, type AccessPolicy, type WmsA
 import { GUBBINS_SENSEI } from './properties.ts';
 
 /** The actions on existing jobs whose JobAdministrator shortcut needs GubbinsSensei. */
-const TIGHTENED: ReadonlySet<WmsAction> = new Set(['read', 'manage', 'pilot']);
+const TIGHTENED: ReadonlySet<WmsAction> = new Set(['read', 'manage', 'pilot', 'force_status']);
 
 export const gubbinsWmsPolicy: AccessPolicy<WmsAccessArgs> = {
   id: wmsPolicy.id,
@@ -27,6 +29,8 @@ export const gubbinsWmsPolicy: AccessPolicy<WmsAccessArgs> = {
     const { user } = ctx;
     if (!TIGHTENED.has(args.action) || !hasProperty(user, JOB_ADMINISTRATOR) || hasProperty(user, GUBBINS_SENSEI)) return;
     const withoutAdministrator = { ...user, properties: user.properties.filter((p) => p !== JOB_ADMINISTRATOR) };
-    await wmsPolicy.check({ ...ctx, user: withoutAdministrator }, args);
+    // The core already required JobAdministrator to force; what is left to check is ownership.
+    const action = args.action === 'force_status' ? 'manage' : args.action;
+    await wmsPolicy.check({ ...ctx, user: withoutAdministrator }, { ...args, action });
   },
 };

@@ -205,7 +205,7 @@ const datetime = utcDatetime.nullish();
 /** An integer `Jobs` column. */
 const int4 = pyInt.pipe(z.number().int().min(INT4_MIN).max(INT4_MAX));
 
-/** `JobAttributes`: the `Jobs` columns a metadata update may set. */
+/** `JobAttributes`: the `Jobs` columns; a metadata update may set only `Site` of them (`metadata.ts`). */
 export const JobAttributesShape = {
   JobType: str, JobGroup: str, Site: str, JobName: str, Owner: str, OwnerGroup: str, VO: str,
   SubmissionTime: datetime, RescheduleTime: datetime, LastUpdateTime: datetime,
@@ -215,12 +215,15 @@ export const JobAttributesShape = {
   VerifiedFlag: pyBool.nullish(), AccountedFlag: accountedFlag.nullish(),
 };
 
-/** `JobParameters` with an alias (`timestamp` has none, so DiracX treats it as any other extra key). */
+/**
+ * `JobParameters` with an alias (`timestamp` has none, so DiracX treats it as any other extra key).
+ * `JobType` is a job attribute only (DiracX 0.7.0: a key is an attribute or a parameter, never both).
+ */
 export const JobParametersShape = {
   CPUNormalizationFactor: truncatedInt.nullish(), 'NormCPUTime(s)': truncatedInt.nullish(), 'TotalCPUTime(s)': truncatedInt.nullish(),
   HostName: str, GridCE: str, ModelName: str, PilotAgent: str, Pilot_Reference: str,
   'Memory(MB)': pyInt.nullish(), LocalAccount: str, PayloadPID: pyInt.nullish(),
-  CEQueue: str, BatchSystem: str, JobType: str, JobStatus: str,
+  CEQueue: str, BatchSystem: str, JobStatus: str,
 };
 
 /** `JobMetaData` = attributes ∪ parameters ∪ any other key (extra=allow). */

@@ -6,7 +6,8 @@
  * takes the job out of the task queues and queues one `Kill` command for its pilot. Every
  * write is batched (one statement per table and call, chunked past 1000 jobs) inside one
  * transaction, and the jobs' rows are locked first. It must not know about HTTP: a missing job
- * set is a `NotFoundError`, a naive timestamp an `InvalidInputError`.
+ * set is a `NotFoundError`, a naive timestamp an `InvalidInputError`, one too far in the future
+ * an `UnprocessableInputError` (`status-times.ts`).
  */
 import type { Database, Tx } from '../../db/database.ts';
 import { insertLoggingRecords, latestRecordTimes, type LoggingRecord } from '../../db/job-logging.ts';
@@ -16,11 +17,14 @@ import { removeJobsFromTaskQueues } from '../../db/task-queue.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { FINAL_STATUSES, transitionRule } from './job-status.ts';
 import { formatUtc, parseTimestamp, type JobStatusChanges, type SetJobStatusReturn, type SetJobStatusSuccess } from './models.ts';
+import { DEFAULT_STATUS_MAX_FUTURE_SECONDS, refuseFutureStatusUpdates } from './status-times.ts';
 
 /** What the job status operations need from a request context. */
 export interface JobsContext {
   readonly database: Database;
   readonly now: () => Date;
+  /** How far ahead of `now()` an update may be stamped; `DEFAULT_STATUS_MAX_FUTURE_SECONDS` when absent. */
+  readonly statusMaxFutureSeconds?: number;
 }
 
 /** Extra `Jobs` columns written with a job's new status (reschedule sets Site, RescheduleTime, ...). */
@@ -212,7 +216,9 @@ export async function applyJobStatuses(
 /**
  * Sets job statuses from `{jobId: {isoTimestamp: update}}` (the `PATCH /api/jobs/status` body),
  * all in one transaction: an error leaves jobs and history unchanged. `force` bypasses the state
- * machine. Returns DiracX's `SetJobStatusReturn`.
+ * machine (who may ask for it is the WMS policy's `force_status`). An update stamped too far in
+ * the future is an `UnprocessableInputError` before anything is read. Returns DiracX's
+ * `SetJobStatusReturn`.
  */
 export async function setJobStatuses(
   ctx: JobsContext,
@@ -220,5 +226,7 @@ export async function setJobStatuses(
   force = false,
   additionalAttributes: AdditionalAttributes = {},
 ): Promise<SetJobStatusReturn> {
-  return ctx.database.transaction((tx) => applyJobStatuses(tx, ctx.now(), changes, force, additionalAttributes));
+  const now = ctx.now();
+  refuseFutureStatusUpdates(changes, now, ctx.statusMaxFutureSeconds ?? DEFAULT_STATUS_MAX_FUTURE_SECONDS);
+  return ctx.database.transaction((tx) => applyJobStatuses(tx, now, changes, force, additionalAttributes));
 }

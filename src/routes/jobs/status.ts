@@ -1,9 +1,10 @@
 /**
  * @module routes/jobs/status
  * Job state changes (DiracX's `routers/jobs/status.py`): `PATCH /api/jobs/status` (kill and
- * delete are status changes), `POST /api/jobs/reschedule`, `PATCH /api/jobs/heartbeat` (pilots;
- * returns pending commands) and `PATCH /api/jobs/metadata`. Each checks the WMS policy on the
- * job ids of the request before the logic runs.
+ * delete are status changes; `force` is the policy's `force_status`, for job administrators),
+ * `POST /api/jobs/reschedule`, `PATCH /api/jobs/heartbeat` (pilots; returns pending commands) and
+ * `PATCH /api/jobs/metadata` (parameters and `Site` only). Each checks the WMS policy on the job
+ * ids of the request before the logic runs. The job operations read the handler's clock.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { addHeartbeat } from '../../logic/jobs/heartbeat.ts';
@@ -44,18 +45,20 @@ const HEARTBEAT_EXAMPLES: Examples = {
     },
   },
 };
+// DiracX 0.7.0's example: the one settable attribute (Site), and job parameters.
 const METADATA_EXAMPLES: Examples = {
   Default: {
     value: {
-      1: { UserPriority: 2, HeartBeatTime: AT, Status: 'Done', Site: 'Meyrin' },
-      2: { UserPriority: 1, HeartBeatTime: AT, JobType: 'AnotherType' },
+      1: { Site: 'Meyrin' },
+      2: { CPUNormalizationFactor: 10, HostName: 'some-worker-node.example.org' },
     },
   },
 };
 
 export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: wmsPolicy } as const;
-  const jobsCtx = { database: deps.database, now: () => new Date() };
+  const now = deps.now ?? (() => new Date());
+  const jobsCtx = { database: deps.database, now, statusMaxFutureSeconds: deps.jobStatusMaxFutureSeconds };
 
   const status = defineRoute(catalogue, deps, access, {
     method: 'patch',
@@ -63,17 +66,23 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     operationId: 'jobs_set_job_statuses',
     tags: ['jobs'],
     summary: 'Set job statuses',
-    description: 'Apply timestamped status updates (`{job_id: {iso_datetime: {Status, MinorStatus, ApplicationStatus, Source}}}`) through the job state machine unless `force`. Kill = Status "Killed", delete = Status "Deleted".',
+    description:
+      'Apply timestamped status updates (`{job_id: {iso_datetime: {Status, MinorStatus, ApplicationStatus, Source}}}`) through the job state machine unless `force`, which only job administrators may set (403 otherwise). Kill = Status "Killed", delete = Status "Deleted". Updates stamped more than a few minutes (`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`) ahead of the server\'s clock are refused with 422.',
     request: { query: z.object({ force: queryFlag }), body: json(JobStatusChangesSchema, STATUS_EXAMPLES) },
     responses: {
       200: { description: 'What changed, per job', content: { 'application/json': { schema: SetJobStatusReturnSchema } } },
+      400: { description: 'A timestamp without time zone' },
+      403: { description: 'A job the caller may not manage, or `force` without JobAdministrator' },
       404: { description: 'None of the jobs exists' },
+      422: { description: 'Invalid body, or an update stamped too far in the future' },
     },
   });
   app.openapi(status, async (c) => {
     const body = c.req.valid('json');
-    await c.get('access').check(wmsPolicy, { action: 'manage', jobIds: ids(body) });
-    return c.json(await setJobStatuses(jobsCtx, body, c.req.valid('query').force), 200);
+    const { force } = c.req.valid('query');
+    // DiracX 0.7.0: `ActionType.FORCE_STATUS` when forcing (JobAdministrator), `MANAGE` otherwise.
+    await c.get('access').check(wmsPolicy, { action: force ? 'force_status' : 'manage', jobIds: ids(body) });
+    return c.json(await setJobStatuses(jobsCtx, body, force), 200);
   });
 
   const reschedule = defineRoute(catalogue, deps, access, {
@@ -92,7 +101,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
   app.openapi(reschedule, async (c) => {
     const { job_ids: jobIds } = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'manage', jobIds });
-    const result = await rescheduleJobs({ database: deps.database, config: deps.config.current().config, now: () => new Date() }, jobIds, c.req.valid('query').reset_jobs);
+    const result = await rescheduleJobs({ database: deps.database, config: deps.config.current().config, now }, jobIds, c.req.valid('query').reset_jobs);
     return c.json(result, 200);
   });
 
@@ -118,9 +127,14 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     operationId: 'jobs_patch_metadata',
     tags: ['jobs'],
     summary: 'Patch metadata',
-    description: 'Set job attributes and parameters (`{job_id: {Name: value}}`); attributes bypass the state machine, as in DiracX.',
+    description:
+      'Update job parameters and the `Site` attribute (`{job_id: {Name: value}}`), as DiracX 0.7.0. Any other job attribute (`Owner`, `VO`, `Status`, `UserPriority`, `JobType`, ...) is refused with 400 and nothing is written, for any job of the request; statuses change through `PATCH /api/jobs/status`. Keys that are not job attributes are stored as job parameters.',
     request: { body: json(JobMetaDataBodySchema, METADATA_EXAMPLES) },
-    responses: { 204: { description: 'Updated' } },
+    responses: {
+      204: { description: 'Updated' },
+      400: { description: 'A job attribute other than Site, or a value too long for its column' },
+      404: { description: 'A job does not exist' },
+    },
   });
   app.openapi(metadata, async (c) => {
     const body = c.req.valid('json');
