@@ -32,8 +32,14 @@ const ROUTES: { name: string; request: () => [string, string, unknown]; expected
     expected: [['owner', 200], ['sameGroup', 403], ['ownerOtherGroup', 200], ['admin', 200], ['pilot', 200], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
   },
   {
+    // Forcing past the state machine is for job administrators only (DiracX's FORCE_STATUS).
+    name: 'PATCH /api/jobs/status?force=true',
+    request: () => ['PATCH', '/api/jobs/status?force=true', { [job]: { [NOW]: { MinorStatus: 'forced', Source: 'Test' } } }],
+    expected: [['owner', 403], ['sameGroup', 403], ['ownerOtherGroup', 403], ['admin', 200], ['pilot', 403], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
+  },
+  {
     name: 'PATCH /api/jobs/metadata',
-    request: () => ['PATCH', '/api/jobs/metadata', { [job]: { JobGroup: 'group-a' } }],
+    request: () => ['PATCH', '/api/jobs/metadata', { [job]: { Site: 'LCG.Policy.ch', HostName: 'wn1' } }],
     expected: [['owner', 204], ['sameGroup', 403], ['admin', 204], ['pilot', 204], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
   },
   {
