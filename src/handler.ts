@@ -14,6 +14,7 @@ import { NO_EXTENSIONS, type ComposedExtensions } from './extensions/compose.ts'
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
 import type { Logger } from './logic/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
+import type { SubmissionLimits } from './logic/jobs/submission-limits.ts';
 import { createMcpEndpoint } from './mcp/endpoint.ts';
 import { mcpOptions, type McpOptions } from './mcp/options.ts';
 import { createApiApp } from './routes/api-app.ts';
@@ -43,6 +44,8 @@ export interface HandlerOptions {
   trustedProxies?: readonly string[];
   /** Largest request body accepted (sandbox uploads to the local store: the sandbox size limit). */
   maxBodyBytes?: number;
+  /** Size limits of a job submission (`DIRACX_JOB_SUBMISSION_MAX_*_BYTES`); the defaults when absent. */
+  submissionLimits?: SubmissionLimits;
   /** How far ahead of `now` a job status update may be stamped (`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`). */
   jobStatusMaxFutureSeconds?: number;
 }
@@ -101,6 +104,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
       ...shared,
       auth: { ...deps.auth, resources: [mcp.resourceUrl] },
       sandboxes: deps.sandboxes,
+      submissionLimits: options.submissionLimits,
       mcpResourceUrl: mcp.resourceUrl,
       properties: extensions.properties,
       configDocumentSchema: extensions.configObjectSchema,
@@ -108,7 +112,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     },
     extensions.registerRoutes,
   );
-  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, sandboxes: deps.sandboxes }, extensions.tools);
+  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, submissionLimits: options.submissionLimits, sandboxes: deps.sandboxes }, extensions.tools);
   app.all('/mcp', async (c) => unbufferedEventStream(await mcpEndpoint(c.req.raw)));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));

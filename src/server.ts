@@ -119,6 +119,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
         accessLog: settings.DIRACX_ACCESS_LOG,
         devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
         maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
+        submissionLimits: { maxJobBytes: settings.DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES, maxTotalBytes: settings.DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES },
         trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
         jobStatusMaxFutureSeconds: settings.DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS,
       },

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
+import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { parseVersion } from './logic/pep440.ts';
 import { DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
 
@@ -136,6 +137,8 @@ const SETTINGS_SHAPE = {
   DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: integerFromEnv(1, 3650).default(30),
   DIRACX_FORWARDED_ALLOW_IPS: commaList('127.0.0.1,::1'),
   DIRACX_MAX_REQUEST_BODY_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxJobBytes),
+  DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES: integerFromEnv(1024, 16 * 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxTotalBytes),
   DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected the hex SHA-256 of the API key (64 hex digits)' })
@@ -154,6 +157,7 @@ const SETTINGS_SHAPE = {
   DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: z.string().min(1).optional(),
   DIRACX_SANDBOX_STORE_LOCAL_SECRET: stateKey.optional(),
   DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL: httpUrl.optional(),
+  DIRACX_SANDBOX_STORE_LOCAL_MAX_CONCURRENT_UPLOADS: integerFromEnv(1, 100_000).default(8),
   DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS: integerFromEnv(0, 36500).default(15),
   DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS: integerFromEnv(0, 86400).default(300),
 } as const;

@@ -9,6 +9,7 @@ import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
+import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 
 export interface McpDeps {
   database: Database;
@@ -28,6 +29,8 @@ export interface McpDeps {
   rateLimitPerMinute: number;
   /** The sandbox store (download URLs in get_job_sandboxes). */
   sandboxes?: SandboxDeps;
+  /** Size limits of a job submission (submit_job, validate_jdl); the defaults when absent. */
+  submissionLimits?: SubmissionLimits | undefined;
   /** The clock of the tools; the system clock when absent. */
   now?: () => Date;
   /** How far ahead of `now` a job status update may be stamped; the default when absent. */

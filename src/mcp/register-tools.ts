@@ -51,6 +51,7 @@ export function toolContext(deps: McpDeps, scope: CallScope, onPolicy: () => voi
     confirm: scope.confirm,
     confirmThreshold: deps.confirmThreshold,
     sandboxes: deps.sandboxes,
+    submissionLimits: deps.submissionLimits,
     origin: new URL(deps.resourceUrl).origin,
     access: {
       async check(policy, policyArgs) {

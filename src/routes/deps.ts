@@ -10,6 +10,7 @@ import type { KeyRing } from '../logic/auth/key-ring.ts';
 import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
+import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
 import type { ConsentTool } from './auth/pages/consent.ts';
 
@@ -38,6 +39,8 @@ export interface ApiDeps {
   mcpResourceUrl?: string;
   /** The sandbox store and its settings; without it the sandbox routes answer 503. */
   sandboxes?: SandboxDeps;
+  /** Size limits of a job submission; the defaults when absent. */
+  submissionLimits?: SubmissionLimits | undefined;
   /** Every security property (the core's and the extensions'); the core's when absent. */
   properties?: ReadonlySet<string>;
   /** The served configuration's schema with the extensions' fields (OpenAPI of `GET /api/config/`); the core's when absent. */

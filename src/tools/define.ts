@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/database.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
+import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 
@@ -35,6 +36,8 @@ export interface ToolContext {
   readonly confirmThreshold: number;
   /** The sandbox store, for tools that hand out download URLs. */
   readonly sandboxes?: SandboxDeps;
+  /** Size limits of a job submission; the defaults when absent. */
+  readonly submissionLimits?: SubmissionLimits | undefined;
   /** The public origin of this server (stores that sign URLs on it). */
   readonly origin?: string;
 }

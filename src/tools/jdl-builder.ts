@@ -20,6 +20,7 @@ import { quoteJdlString } from '../logic/jobs/jdl/print.ts';
 import { checkManifest } from '../logic/jobs/manifest.ts';
 import { prepareJob } from '../logic/jobs/prepare.ts';
 import { MAX_JOBS_PER_BULK_SUBMISSION, MAX_JOBS_PER_SUBMISSION, submitJdlJobs } from '../logic/jobs/submit.ts';
+import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX, seNameOf } from '../logic/sandboxes/pfn.ts';
 import { wmsPolicy } from '../policies/wms.ts';
 import { defineTool, READ_ONLY } from './define.ts';
@@ -83,10 +84,10 @@ export function buildJdl(fields: JobFields): string {
 const JdlError = z.object({ message: z.string(), line: z.number().int().nullable(), column: z.number().int().nullable() });
 export type JdlReport = { valid: boolean; errors: z.infer<typeof JdlError>[]; warnings: string[]; job_count: number; parametric: boolean };
 
-/** The job descriptions `doc` expands to, with submission's limit for `user`. */
-function expand(doc: JdlDocument, user: AuthedUser): JdlDocument[] {
+/** The job descriptions `doc` expands to, with submission's limits for `user`. */
+function expand(doc: JdlDocument, user: AuthedUser, limits: SubmissionLimits | undefined): JdlDocument[] {
   const maxJobs = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
-  return generateParametricJobs(doc, { maxJobs });
+  return generateParametricJobs(doc, { maxJobs, limits });
 }
 
 /** The declared number of parametric jobs, when it can be read at all. */
@@ -99,7 +100,7 @@ function declaredLength(doc: JdlDocument): number {
 }
 
 /** Everything submission would check about `text` for `user`, without writing anything. */
-export function analyseJdl(text: string, user: AuthedUser, config: Config): JdlReport {
+export function analyseJdl(text: string, user: AuthedUser, config: Config, sizeLimits?: SubmissionLimits): JdlReport {
   const report: JdlReport = { valid: false, errors: [], warnings: [], job_count: 0, parametric: false };
   const fail = (err: unknown): void => {
     if (!(err instanceof DiracxError)) throw err;
@@ -119,7 +120,7 @@ export function analyseJdl(text: string, user: AuthedUser, config: Config): JdlR
   if (getAttribute(doc, 'Executable') === undefined) report.warnings.push('No Executable: the job would have nothing to run.');
   let descriptions: JdlDocument[] = [];
   try {
-    descriptions = expand(doc, user);
+    descriptions = expand(doc, user, sizeLimits);
     report.job_count = descriptions.length;
   } catch (err) {
     report.job_count = declaredLength(doc);
@@ -191,6 +192,6 @@ export const validateJdlTool = defineTool({
   async run(ctx, args) {
     // The same policy as submission: "valid" means "you could submit this".
     await ctx.access.check(wmsPolicy, { action: 'create' });
-    return { success: true as const, ...analyseJdl(args.jdl_content, ctx.user, ctx.config) };
+    return { success: true as const, ...analyseJdl(args.jdl_content, ctx.user, ctx.config, ctx.submissionLimits) };
   },
 });

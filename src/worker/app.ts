@@ -104,6 +104,7 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
       accessLog: settings.DIRACX_ACCESS_LOG,
       devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
       maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
+      submissionLimits: { maxJobBytes: settings.DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES, maxTotalBytes: settings.DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES },
     },
   });
   return { handler, database };

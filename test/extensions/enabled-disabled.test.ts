@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const adminKills = async (app: TestApp): Promise<number> => {
   const job = await submitJob(app, 'owner');
-  return (await call(app, 'admin', 'PATCH', '/api/jobs/status', { [job]: { '2030-01-01T00:00:00Z': { Status: 'Killed' } } })).status;
+  return (await call(app, 'admin', 'PATCH', '/api/jobs/status', { [job]: { [new Date().toISOString()]: { Status: 'Killed' } } })).status;
 };
 
 describe('gubbins disabled vs enabled', () => {

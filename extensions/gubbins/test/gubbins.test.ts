@@ -222,13 +222,23 @@ describe('gubbins over REST', () => {
   });
 
   describe('the tightened core wms policy', () => {
-    const kill = (job: number) => ({ [job]: { '2030-01-01T00:00:00Z': { Status: 'Killed' } } });
+    const kill = (job: number) => ({ [job]: { [new Date().toISOString()]: { Status: 'Killed' } } });
 
     it('refuses a JobAdministrator without GubbinsSensei on a job they do not own', async () => {
       const job = await submitJob(app, 'owner');
       expect((await as('admin', 'PATCH', '/api/jobs/status', kill(job))).status).toBe(403);
       expect((await as('admin', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(403);
       expect((await as('admin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(200);
+    });
+
+    it('holds forcing a status to the same rule: a JobAdministrator needs GubbinsSensei on jobs they do not own', async () => {
+      const job = await submitJob(app, 'owner');
+      expect((await as('admin', 'PATCH', '/api/jobs/status?force=true', kill(job))).status).toBe(403);
+      // The core's rule stays: only a JobAdministrator may force, owner or not.
+      expect((await as('owner', 'PATCH', '/api/jobs/status?force=true', kill(job))).status).toBe(403);
+      expect((await as('owner', 'PATCH', '/api/jobs/status?force=true', kill(job), ['NormalUser', 'JobAdministrator'])).status).toBe(200);
+      const other = await submitJob(app, 'owner');
+      expect((await as('admin', 'PATCH', '/api/jobs/status?force=true', kill(other), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(200);
     });
 
     it('leaves the owner and the VO boundary as the core has them', async () => {

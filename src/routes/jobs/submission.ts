@@ -54,13 +54,13 @@ export function registerJobSubmissionRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
     request: { body: { content: { 'application/json': { schema: z.array(z.string()), examples: JDL_EXAMPLES } }, required: true } },
     responses: {
       201: { description: 'The created jobs', content: { 'application/json': { schema: z.array(InsertedJob) } } },
-      400: { description: 'A JDL is invalid or the request breaks a submission limit' },
+      400: { description: 'A JDL is invalid or the request breaks a submission limit (number of jobs, size of a job or of all)' },
     },
   });
   app.openapi(route, async (c) => {
     await c.get('access').check(wmsPolicy, { action: 'create' });
     const inserted = await submitJdlJobs(
-      { database: deps.database, config: deps.config.current().config, user: c.get('user'), now: () => new Date() },
+      { database: deps.database, config: deps.config.current().config, user: c.get('user'), now: () => new Date(), submissionLimits: deps.submissionLimits },
       c.req.valid('json'),
     );
     return c.json(wireDates(inserted) as z.infer<typeof InsertedJob>[], 201);

@@ -105,13 +105,16 @@ describe('POST /api/jobs/search and /summary', () => {
   });
 });
 
+/** A status update stamp `ms` milliseconds from now (updates may not be stamped far in the future). */
+const soon = (ms: number): string => new Date(Date.now() + ms).toISOString();
+
 describe('job life cycle', () => {
   it('follows status changes through the state machine and records the history', async () => {
     const id = await submitJob(app, 'owner');
     const steps: [string, string][] = [
-      ['2030-01-01T00:00:01Z', 'Waiting'],
-      ['2030-01-01T00:00:02Z', 'Matched'],
-      ['2030-01-01T00:00:03Z', 'Done'],
+      [soon(1), 'Waiting'],
+      [soon(2), 'Matched'],
+      [soon(3), 'Done'],
     ];
     const body = { [id]: Object.fromEntries(steps.map(([t, s]) => [t, { Status: s, Source: 'Test' }])) };
     const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', body);
@@ -126,8 +129,9 @@ describe('job life cycle', () => {
 
   it('delivers a kill to the pilot exactly once, at the next heartbeat', async () => {
     const id = await submitJob(app, 'owner');
-    await call(app, 'owner', 'PATCH', '/api/jobs/status?force=true', { [id]: { '2030-01-01T00:00:00Z': { Status: 'Running' } } });
-    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '2030-01-01T00:00:05Z': { Status: 'Killed' } } })).status).toBe(200);
+    // Forcing is for job administrators.
+    expect((await call(app, 'admin', 'PATCH', '/api/jobs/status?force=true', { [id]: { [soon(0)]: { Status: 'Running' } } })).status).toBe(200);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [soon(5)]: { Status: 'Killed' } } })).status).toBe(200);
     const first = await call(app, 'pilot', 'PATCH', '/api/jobs/heartbeat', { [id]: { LoadAverage: 2 } });
     expect(first.body).toEqual([{ job_id: id, command: 'Kill', arguments: '' }]);
     expect((await call(app, 'pilot', 'PATCH', '/api/jobs/heartbeat', { [id]: { LoadAverage: 2 } })).body).toEqual([]);
@@ -153,11 +157,14 @@ describe('job life cycle', () => {
     expect(refused.body).toEqual({ detail: { success: {}, failed: { [id]: { detail: 'Maximum number of reschedules exceeded (3)' } } } });
   });
 
-  it('sets attributes with PATCH /metadata (204) and refuses unknown types (422)', async () => {
+  it('sets Site with PATCH /metadata (204), refuses other attributes (400) and unknown types (422)', async () => {
     const id = await submitJob(app, 'owner');
-    expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { UserPriority: 2, JobGroup: 'grp' } })).status).toBe(204);
-    const after = await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['UserPriority', 'JobGroup'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
-    expect(after.body).toEqual([{ JobGroup: 'grp', UserPriority: 2 }]);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { Site: 'LCG.CERN.cern', HostName: 'wn1' } })).status).toBe(204);
+    const read = async () => (await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['UserPriority', 'JobGroup', 'Site'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] })).body;
+    expect(await read()).toEqual([{ JobGroup: '00000000', Site: 'LCG.CERN.cern', UserPriority: 1 }]);
+    const refused = await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { UserPriority: 2, JobGroup: 'grp' } });
+    expect(refused).toMatchObject({ status: 400, body: { detail: 'Job attribute JobGroup cannot be modified through this endpoint' } });
+    expect(await read()).toEqual([{ JobGroup: '00000000', Site: 'LCG.CERN.cern', UserPriority: 1 }]);
     expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: { UserPriority: 'high' } })).status).toBe(422);
   });
 });
@@ -169,14 +176,14 @@ describe('values the database cannot hold', () => {
   it('answers 422 to job ids outside the 32-bit JobID column, in lists and in keys', async () => {
     const id = 1_000_000_000_000;
     expect((await call(app, 'owner', 'POST', '/api/jobs/reschedule', { job_ids: [id] })).status).toBe(422);
-    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '2030-01-01T00:00:00Z': { Status: 'Killed' } } })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [soon(0)]: { Status: 'Killed' } } })).status).toBe(422);
     expect((await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [-id]: { JobGroup: 'grp' } })).status).toBe(422);
     expect((await call(app, 'pilot', 'PATCH', '/api/jobs/heartbeat', { [id]: { LoadAverage: 1 } })).status).toBe(422);
   });
 
   it('answers 422 to NUL characters in status, heartbeat and metadata text, and changes nothing', async () => {
     const id = await submitJob(app, 'owner');
-    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '2030-01-01T00:00:00Z': { Status: 'Killed', MinorStatus: NUL } } })).status).toBe(422);
+    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [soon(0)]: { Status: 'Killed', MinorStatus: NUL } } })).status).toBe(422);
     expect((await call(app, 'pilot', 'PATCH', '/api/jobs/heartbeat', { [id]: { StandardOutput: NUL } })).status).toBe(422);
     for (const metadata of [{ JobGroup: NUL }, { HostName: NUL }, { MyParameter: { nested: [NUL] } }, { [NUL]: 1 }]) {
       expect({ metadata, status: (await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [id]: metadata })).status }).toEqual({ metadata, status: 422 });
