@@ -97,7 +97,7 @@ export const ROUTES: Record<string, RouteEntry> = {
   },
   'PATCH /api/jobs/metadata': {
     access: 'policy',
-    request: async (cell) => ({ path: '/api/jobs/metadata', body: { [await cell.job()]: { JobGroup: 'matrix' } } }),
+    request: async (cell) => ({ path: '/api/jobs/metadata', body: { [await cell.job()]: { Site: 'matrix' } } }),
     checks: async (cell) => [wms('manage', [await cell.job()])],
   },
   'POST /api/jobs/sandbox': {
