@@ -14,6 +14,7 @@ import { NO_EXTENSIONS, type ComposedExtensions } from './extensions/compose.ts'
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
 import type { Logger } from './logic/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
+import type { SearchLimits } from './logic/jobs/search-limits.ts';
 import type { SubmissionLimits } from './logic/jobs/submission-limits.ts';
 import { createMcpEndpoint } from './mcp/endpoint.ts';
 import { mcpOptions, type McpOptions } from './mcp/options.ts';
@@ -48,6 +49,8 @@ export interface HandlerOptions {
   submissionLimits?: SubmissionLimits;
   /** How far ahead of `now` a job status update may be stamped (`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`). */
   jobStatusMaxFutureSeconds?: number;
+  /** Bounds on one search or summary (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
+  searchLimits?: SearchLimits;
 }
 
 /** Far above a bulk submission of 10 000 JDLs (~2 MiB), far below what would hurt a process. */
@@ -98,6 +101,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
     now: deps.now ?? (() => new Date()),
     jobStatusMaxFutureSeconds: options.jobStatusMaxFutureSeconds ?? DEFAULT_STATUS_MAX_FUTURE_SECONDS,
+    searchLimits: options.searchLimits,
   };
   const api = createApiApp(
     {

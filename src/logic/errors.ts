@@ -40,6 +40,20 @@ export class UnauthenticatedError extends DiracxError {
   }
 }
 
+/**
+ * A valid token of ours that this entry point does not accept (RFC 6750 §3.1 `invalid_token`):
+ * e.g. one issued for another resource (RFC 8707 audience). `reason` goes to the challenge's
+ * `error_description`; the body stays DiracX's `detail`.
+ */
+export class InvalidTokenError extends UnauthenticatedError {
+  readonly reason: string;
+
+  constructor(message: string, reason: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
 /** The caller is authenticated but a policy denies the action. */
 export class ForbiddenError extends DiracxError {
   constructor(message = 'Forbidden') {

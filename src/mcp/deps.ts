@@ -10,6 +10,7 @@ import type { Logger } from '../logic/logger.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
+import type { SearchLimits } from '../logic/jobs/search-limits.ts';
 
 export interface McpDeps {
   database: Database;
@@ -31,6 +32,8 @@ export interface McpDeps {
   sandboxes?: SandboxDeps;
   /** Size limits of a job submission (submit_job, validate_jdl); the defaults when absent. */
   submissionLimits?: SubmissionLimits | undefined;
+  /** Bounds on one search or summary (search_jobs, summarize_jobs, the pilot tools); the defaults when absent. */
+  searchLimits?: SearchLimits | undefined;
   /** The clock of the tools; the system clock when absent. */
   now?: () => Date;
   /** How far ahead of `now` a job status update may be stamped; the default when absent. */

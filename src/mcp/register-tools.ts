@@ -52,6 +52,7 @@ export function toolContext(deps: McpDeps, scope: CallScope, onPolicy: () => voi
     confirmThreshold: deps.confirmThreshold,
     sandboxes: deps.sandboxes,
     submissionLimits: deps.submissionLimits,
+    searchLimits: deps.searchLimits,
     origin: new URL(deps.resourceUrl).origin,
     access: {
       async check(policy, policyArgs) {

@@ -12,7 +12,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AccessPolicy } from '../policies/base.ts';
-import { UnauthenticatedError } from '../logic/errors.ts';
+import { InvalidTokenError } from '../logic/errors.ts';
 import { INVALID_JWT } from '../logic/auth/verify.ts';
 import { bearerToken } from './auth-header.ts';
 import type { ApiDeps } from './deps.ts';
@@ -61,14 +61,14 @@ function honoPath(openApiPath: string): string {
 }
 
 /**
- * Whether REST accepts a token with these audiences: DiracX's tokens carry none; a token issued
- * for one of our own resources (RFC 8707: the `/mcp` endpoint) or naming our issuer is ours too;
- * a token naming only other audiences was meant for someone else (RFC 9068 §4).
+ * Whether REST accepts a token with these audiences: DiracX's tokens carry none, and a token
+ * naming our issuer (RFC 8707 `resource` = the issuer) is for this API. A token for any other
+ * audience was meant for someone else (RFC 9068 §4), our own `/mcp` endpoint included: a token
+ * an MCP host got for its tools must not reach the REST API, where no confirmation or tool
+ * audit stands between the host and the person's jobs.
  */
 function acceptsAudience(deps: ApiDeps, audience: readonly string[]): boolean {
-  if (audience.length === 0) return true;
-  const ours = [deps.auth.issuer, ...(deps.auth.resources ?? [])];
-  return audience.some((aud) => ours.includes(aud));
+  return audience.length === 0 || audience.includes(deps.auth.issuer);
 }
 
 /** Authenticates the caller and, for policy routes, checks that the policy was called. */
@@ -78,7 +78,7 @@ function accessMiddleware(deps: ApiDeps, access: RouteAccess): MiddlewareHandler
     const user = await deps.auth.verifier(bearerToken(c.req.header('authorization')));
     if (!acceptsAudience(deps, user.audience ?? [])) {
       deps.log.warn('access token refused', { reason: 'audience' });
-      throw new UnauthenticatedError(INVALID_JWT);
+      throw new InvalidTokenError(INVALID_JWT, 'The token was not issued for this API');
     }
     c.set('user', user);
     let called = false;
@@ -86,7 +86,7 @@ function accessMiddleware(deps: ApiDeps, access: RouteAccess): MiddlewareHandler
       async check(policy, args) {
         called = true;
         const effective = deps.policies.resolve(policy);
-        await effective.check({ user, config: deps.config.current().config, database: deps.database }, args);
+        await effective.check({ user, config: deps.config.current().config, database: deps.database, policies: deps.policies }, args);
       },
     });
     await next();

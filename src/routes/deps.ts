@@ -11,6 +11,7 @@ import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
+import type { SearchLimits } from '../logic/jobs/search-limits.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
 import type { ConsentTool } from './auth/pages/consent.ts';
 
@@ -51,4 +52,6 @@ export interface ApiDeps {
   now?: () => Date;
   /** How far ahead of `now` a job status update may be stamped; the default when absent. */
   jobStatusMaxFutureSeconds?: number;
+  /** Bounds on one search or summary; the defaults when absent. */
+  searchLimits?: SearchLimits | undefined;
 }

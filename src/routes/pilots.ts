@@ -95,7 +95,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     const { page, per_page: perPage } = c.req.valid('query');
     // No body, or null, means every default (the validator hands over `{}` without one).
     const body = SearchParams.parse(c.req.valid('json') ?? {});
-    const result = await searchVisiblePilots({ database: deps.database, user: c.get('user') }, body, page, perPage);
+    const result = await searchVisiblePilots({ database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits }, body, page, perPage);
     const { status, headers } = pageStatus('pilots', page, perPage, result.rows.length, result.total);
     return c.json(wireDates(result.rows) as Record<string, unknown>[], status as 200, headers);
   });
@@ -112,7 +112,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
   });
   app.openapi(summary, async (c) => {
     await c.get('access').check(pilotPolicy, { action: 'read_pilot_metadata' });
-    const counted = await summariseVisiblePilots({ database: deps.database, user: c.get('user') }, c.req.valid('json'));
+    const counted = await summariseVisiblePilots({ database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits }, c.req.valid('json'));
     return c.json(wireDates(counted) as Record<string, unknown>[], 200);
   });
 }

@@ -9,7 +9,7 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../logic/errors.ts';
-import { DiracxError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../logic/errors.ts';
+import { DiracxError, InvalidTokenError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import { translateDriverError } from '../db/driver-errors.ts';
 import { toValidationDetail } from './validation.ts';
@@ -59,8 +59,11 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
   const status = STATUS_BY_CODE[err.code];
   if (err instanceof OAuthError) return oauthResponse(status, err);
   switch (err.code) {
-    case 'UNAUTHENTICATED':
-      return detailResponse(status, err.detail, { 'www-authenticate': 'Bearer' });
+    case 'UNAUTHENTICATED': {
+      // DiracX answers a bare `Bearer`; a token refused for its audience names RFC 6750's error.
+      const challenge = err instanceof InvalidTokenError ? `Bearer error="invalid_token", error_description="${err.reason}"` : 'Bearer';
+      return detailResponse(status, err.detail, { 'www-authenticate': challenge });
+    }
     case 'UNAVAILABLE': {
       const retryAfter = err instanceof UnavailableError ? err.retryAfterSeconds : 10;
       log.warn('dependency unavailable', { detail: err.message });

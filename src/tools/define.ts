@@ -11,6 +11,7 @@ import type { Database } from '../db/database.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
+import type { SearchLimits } from '../logic/jobs/search-limits.ts';
 import type { Logger } from '../logic/logger.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 
@@ -38,6 +39,8 @@ export interface ToolContext {
   readonly sandboxes?: SandboxDeps;
   /** Size limits of a job submission; the defaults when absent. */
   readonly submissionLimits?: SubmissionLimits | undefined;
+  /** Bounds on one search or summary; the defaults when absent. */
+  readonly searchLimits?: SearchLimits | undefined;
   /** The public origin of this server (stores that sign URLs on it). */
   readonly origin?: string;
 }

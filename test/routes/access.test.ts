@@ -80,17 +80,20 @@ describe('routes that need a token', () => {
     }
   });
 
-  it('accept DiracX tokens (no audience) and tokens for our own /mcp, and refuse tokens for another audience', async () => {
+  it('accept DiracX tokens (no audience) and tokens for our issuer, and refuse tokens for /mcp or another audience', async () => {
     const asUser = async (options: { audience?: string }): Promise<number> => {
       const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', options);
       return (await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${token}` } })).status;
     };
     expect(await asUser({})).toBe(200);
-    expect(await asUser({ audience: `${app.apiDeps.auth.issuer}/mcp` })).toBe(200);
-    const foreign = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: 'https://elsewhere.example/api' });
-    const res = await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${foreign}` } });
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
+    expect(await asUser({ audience: app.apiDeps.auth.issuer })).toBe(200);
+    for (const audience of [`${app.apiDeps.auth.issuer}/mcp`, 'https://elsewhere.example/api']) {
+      const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience });
+      const res = await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="The token was not issued for this API"');
+      expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
+    }
   });
 });
 

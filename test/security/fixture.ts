@@ -1,6 +1,6 @@
 /**
  * The security matrix's world: the handler with the gubbins extension and an in-memory sandbox
- * store, the callers (five people of the shipped configuration and five broken credentials),
+ * store, the callers (five people of the shipped configuration and six broken credentials),
  * and fresh data per cell — a job of chaen's whose name is a secret marker, a sandbox of
  * chaen's, a pilot of lhcb, a gubbins owner — so that a call that changes something never
  * decides the next cell.
@@ -30,7 +30,7 @@ export const PEOPLE = {
 export type Person = keyof typeof PEOPLE;
 
 /** Credentials that must never get in. */
-export const BROKEN = ['noToken', 'expired', 'otherAudience', 'unknownKey', 'algNone'] as const;
+export const BROKEN = ['noToken', 'expired', 'otherAudience', 'otherSide', 'unknownKey', 'algNone'] as const;
 export type Broken = (typeof BROKEN)[number];
 export type Caller = Person | Broken;
 export const CALLERS: readonly Caller[] = [...(Object.keys(PEOPLE) as Person[]), ...BROKEN];
@@ -90,6 +90,8 @@ export async function createWorld(): Promise<World> {
     unknownKey: async (forMcp) =>
       new SignJWT({ ...(await claimsOf(forMcp)) }).setProtectedHeader({ alg: 'EdDSA', kid: strangerKid, typ: 'JWT' }).sign(stranger.privateKey),
     algNone: async (forMcp) => {
+    // The owner's valid token for the other entry point: an /mcp token at REST, a REST one at /mcp.
+    otherSide: async (forMcp) => tokenOf('owner', !forMcp),
       const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
       return `${part({ alg: 'none', typ: 'JWT' })}.${part(await claimsOf(forMcp))}.`;
     },

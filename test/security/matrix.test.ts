@@ -2,7 +2,8 @@
  * The security matrix: every REST route (the OpenAPI document and the route catalogue) and
  * every MCP tool of `tools/list`, the gubbins extension's included, called as the owner of a
  * job, a user of the same VO, a user of another VO, a JobAdministrator, a pilot, and with no
- * token, an expired token, a token for another audience, a token signed by an unknown key and
+ * token, an expired token, a token for another audience, the owner's valid token for the other
+ * entry point (an /mcp token at REST, a REST token at /mcp), a token signed by an unknown key and
  * an unsigned (`alg: none`) one. Each cell's expected outcome is derived from the policies in
  * force (the checks the request asks for, run against the real policy registry, mapped to
  * statuses and codes by the product's own error mapping) and from the job query scope; no
@@ -102,7 +103,9 @@ describe('REST routes', () => {
           expect({ who, status: reply.status }).toEqual({ who, status: baseline!.status });
         } else if (!isPerson(caller)) {
           expect({ who, status: reply.status }).toEqual({ who, status: 401 });
-          expect(reply.headers.get('www-authenticate')).toBe('Bearer');
+          // A valid token for another audience is named as such (RFC 6750 invalid_token); the rest as DiracX does.
+          const challenge = ['otherAudience', 'otherSide'].includes(caller) ? 'Bearer error="invalid_token", error_description="The token was not issued for this API"' : 'Bearer';
+          expect({ who, challenge: reply.headers.get('www-authenticate') }).toEqual({ who, challenge });
           expectBareRefusal(who, reply);
         } else {
           const refusal = entry.access === 'policy' ? await world.refusal(caller, await entry.checks(cell)) : undefined;
