@@ -116,7 +116,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     },
     extensions.registerRoutes,
   );
-  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, submissionLimits: options.submissionLimits, sandboxes: deps.sandboxes }, extensions.tools);
+  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, submissionLimits: options.submissionLimits, sandboxes: deps.sandboxes, confirmationSecret: deps.auth.flows.csrfKey }, extensions.tools);
   app.all('/mcp', async (c) => unbufferedEventStream(await mcpEndpoint(c.req.raw)));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));

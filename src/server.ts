@@ -12,7 +12,7 @@ import { EXTENSIONS } from '../extensions/manifest.gen.ts';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from './config/file-source.ts';
 import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { IN_MEMORY, openDatabase } from './db/open.ts';
+import { IN_MEMORY, openMigratedDatabase } from './db/open.ts';
 import { composeExtensions, type ComposedExtensions } from './extensions/compose.ts';
 import type { Extension } from './extensions/contract.ts';
 import { migrateExtensions } from './extensions/migrate.ts';
@@ -82,14 +82,20 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   const initialConfig = await loadConfigFile(configPath, composed.configSchema).catch((err: unknown) => fail(describeError(err)));
   const config = new ConfigStore(initialConfig);
 
-  const database = await openDatabase({
-    url: settings.DATABASE_URL,
-    dataDir: settings.DIRACX_DATA_DIR,
-    poolSize: settings.DIRACX_DB_POOL_SIZE,
-  }).catch((err: unknown) => fail(`database: ${describeError(err)}`));
-  await migrateDatabase(database).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
-  const applied = await migrateExtensions(database, composed.migrations).catch((err: unknown) => fail(`extension migrations: ${describeError(err)}`));
-  if (applied.length > 0) log.info('extension migrations applied', { migrations: applied });
+  // Migrations run free of the statement timeout; the served requests run under it.
+  const database = await openMigratedDatabase(
+    {
+      url: settings.DATABASE_URL,
+      dataDir: settings.DIRACX_DATA_DIR,
+      poolSize: settings.DIRACX_DB_POOL_SIZE,
+      statementTimeoutMs: settings.DIRACX_DB_STATEMENT_TIMEOUT_MS,
+    },
+    async (migrating) => {
+      await migrateDatabase(migrating).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
+      const applied = await migrateExtensions(migrating, composed.migrations).catch((err: unknown) => fail(`extension migrations: ${describeError(err)}`));
+      if (applied.length > 0) log.info('extension migrations applied', { migrations: applied });
+    },
+  ).catch((err: unknown) => fail(`database: ${describeError(err)}`));
 
   const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
     fail(`token keys: ${describeError(err)}`),
@@ -120,6 +126,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
         devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
         maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
         submissionLimits: { maxJobBytes: settings.DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES, maxTotalBytes: settings.DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES },
+        searchLimits: { maxConditions: settings.DIRACX_SEARCH_MAX_CONDITIONS, maxPatternLength: settings.DIRACX_SEARCH_MAX_PATTERN_LENGTH, maxValues: settings.DIRACX_SEARCH_MAX_VALUES },
         trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
         jobStatusMaxFutureSeconds: settings.DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS,
       },

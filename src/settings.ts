@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
 import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
+import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';
 import { parseVersion } from './logic/pep440.ts';
 import { DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
 
@@ -87,6 +88,11 @@ const SETTINGS_SHAPE = {
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.optional(),
   DIRACX_DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
+  DIRACX_DB_STATEMENT_TIMEOUT_MS: integerFromEnv(0, 86_400_000).default(30_000),
+  DIRACX_SEARCH_MAX_CONDITIONS: integerFromEnv(1, 10_000).default(DEFAULT_SEARCH_LIMITS.maxConditions),
+  DIRACX_SEARCH_MAX_PATTERN_LENGTH: integerFromEnv(1, 100_000).default(DEFAULT_SEARCH_LIMITS.maxPatternLength),
+  // Below PostgreSQL's 65 535 bound parameters per statement.
+  DIRACX_SEARCH_MAX_VALUES: integerFromEnv(1, 60_000).default(DEFAULT_SEARCH_LIMITS.maxValues),
   DIRACX_DATA_DIR: z.string().min(1).default('./.data'),
   DIRACX_CONFIG: z.string().min(1).optional(),
   DIRACX_CONFIG_RELOAD_SECONDS: integerFromEnv(0, 86400).default(5),

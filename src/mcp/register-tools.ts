@@ -19,7 +19,14 @@ import { listedOnly } from './tool-arguments.ts';
 /** What a tool call's context is built from. */
 export interface CallScope {
   user: AuthedUser;
-  confirm: ConfirmFn;
+  /** The confirmation of one call of `tool` with `args` (bound to them), on the tools' clock. */
+  confirmFor(tool: string, args: unknown, now: () => Date): ConfirmFn;
+}
+
+/** The call a context is for: the tool and its (parsed) arguments. */
+export interface ToolCall {
+  tool: string;
+  args: unknown;
 }
 
 type ToolResult = { [key: string]: unknown; content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
@@ -40,15 +47,16 @@ function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJS
 }
 
 /** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
-export function toolContext(deps: McpDeps, scope: CallScope, onPolicy: () => void = () => {}): ToolContext {
+export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall, onPolicy: () => void = () => {}): ToolContext {
+  const now = deps.now ?? (() => new Date());
   const ctx: ToolContext = {
     user: scope.user,
     config: deps.config.current().config,
     database: deps.database,
     log: deps.log,
-    now: deps.now ?? (() => new Date()),
+    now,
     statusMaxFutureSeconds: deps.jobStatusMaxFutureSeconds,
-    confirm: scope.confirm,
+    confirm: scope.confirmFor(call.tool, call.args, now),
     confirmThreshold: deps.confirmThreshold,
     sandboxes: deps.sandboxes,
     submissionLimits: deps.submissionLimits,
@@ -69,7 +77,7 @@ export function toolContext(deps: McpDeps, scope: CallScope, onPolicy: () => voi
 async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unknown): Promise<ToolResult> {
   const started = performance.now();
   let policyCalled = false;
-  const ctx = toolContext(deps, scope, () => {
+  const ctx = toolContext(deps, scope, { tool: def.name, args }, () => {
     policyCalled = true;
   });
   const audit = (outcome: Record<string, unknown>): void => {
@@ -89,6 +97,7 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
       audit({ outcome: 'input_required' });
       return inputRequired({
         inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: err.question, requestedSchema: ConfirmationSchema }) },
+        requestState: err.requestState,
       }) as unknown as ToolResult;
     }
     const result = toToolResult(err, deps.log);

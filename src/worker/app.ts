@@ -66,7 +66,7 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
   } else {
     keyRing = new LocalKeyRing(keystoreFromBindings(settings));
   }
-  const database = requestScopedDatabase(databaseUrlFromBindings(env, settings), settings.DIRACX_DB_POOL_SIZE);
+  const database = requestScopedDatabase(databaseUrlFromBindings(env, settings), settings.DIRACX_DB_POOL_SIZE, settings.DIRACX_DB_STATEMENT_TIMEOUT_MS);
   const secret = stateKeyBytes(stateKeySetting);
   const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
   const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
@@ -105,6 +105,7 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
       devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
       maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
       submissionLimits: { maxJobBytes: settings.DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES, maxTotalBytes: settings.DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES },
+      searchLimits: { maxConditions: settings.DIRACX_SEARCH_MAX_CONDITIONS, maxPatternLength: settings.DIRACX_SEARCH_MAX_PATTERN_LENGTH, maxValues: settings.DIRACX_SEARCH_MAX_VALUES },
     },
   });
   return { handler, database };

@@ -61,7 +61,7 @@ const sortedIds = (rows: Rows, key = 'JobID'): unknown[] => rows.map((r) => r[ke
 const sortedRows = (rows: Rows): Rows => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 const statusCounts = (rows: Rows): Json => Object.fromEntries(rows.map((r) => [r.Status, r.count]));
 /** The destructive tools' dry run vs a harmless change under the same WMS `manage` policy. */
-const manage = (who: Named) => rest(who, 'PATCH', '/api/jobs/metadata', { [job]: { JobGroup: `matrix-${who}` } });
+const manage = (who: Named) => rest(who, 'PATCH', '/api/jobs/metadata', { [job]: { Site: `matrix-${who}` } }, (_body, status) => (status === 204 ? 'ok' : status));
 
 /** Per tool: what REST says to `who`, and what the tool says, in the same form. */
 const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Named): Promise<unknown> }> = {
