@@ -1,7 +1,7 @@
 /**
  * @module db/job-logging
  * Atomic queries on DiracX's JobLoggingDB (`LoggingInfo`): bulk insert of status records, the
- * latest record time per job, reading and deleting a job's history, and the `StatusTimeOrder`
+ * latest record time (and sequence number) per job, reading and deleting a job's history, and the `StatusTimeOrder`
  * encoding. No rules live here (what to log is the logic's business); the caller owns the
  * transaction.
  */
@@ -84,6 +84,21 @@ export async function latestRecordTimes(db: Handle, jobIds: readonly number[]): 
     .where(inArray(loggingInfo.jobId, [...new Set(jobIds)]))
     .groupBy(loggingInfo.jobId);
   return new Map(rows.filter((r) => r.last !== null).map((r) => [r.jobId, fromStatusTimeOrder(String(r.last))]));
+}
+
+/**
+ * The position of each job's history: the time of its most recent record (µs) and the highest
+ * `SeqNum` it has. `SeqNum` comes from a sequence, so any record added to a job changes it.
+ * Jobs without any record are absent.
+ */
+export async function historyPositions(db: Handle, jobIds: readonly number[]): Promise<Map<number, { lastUs: number; lastSeqNum: number }>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await db
+    .select({ jobId: loggingInfo.jobId, last: max(loggingInfo.statusTimeOrder), seq: max(loggingInfo.seqNum) })
+    .from(loggingInfo)
+    .where(inArray(loggingInfo.jobId, [...new Set(jobIds)]))
+    .groupBy(loggingInfo.jobId);
+  return new Map(rows.filter((r) => r.last !== null && r.seq !== null).map((r) => [r.jobId, { lastUs: fromStatusTimeOrder(String(r.last)), lastSeqNum: Number(r.seq) }]));
 }
 
 export interface StoredLoggingRecord {

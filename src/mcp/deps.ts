@@ -24,8 +24,13 @@ export interface McpDeps {
   /** Hosts and browser origins allowed to reach `/mcp` (DNS-rebinding protection). */
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
-  /** Destructive calls touching more jobs than this ask the person to confirm (elicitation). */
+  /** Destructive calls touching more jobs than this need the person's confirmation (`mcp/confirm`). */
   confirmThreshold: number;
+  /**
+   * The HMAC key confirmation tokens are signed with a key derived from (the consent-form key,
+   * itself derived from `DIRACX_SERVICE_AUTH_STATE_KEY`); a random key per endpoint when absent.
+   */
+  confirmationSecret?: CryptoKey;
   /** Requests per minute per token subject and client at `/mcp`; 0: no limit. */
   rateLimitPerMinute: number;
   /** The sandbox store (download URLs in get_job_sandboxes). */

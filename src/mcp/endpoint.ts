@@ -20,7 +20,8 @@ import type { ToolDef } from '../tools/define.ts';
 import { bearerToken } from '../routes/auth-header.ts';
 import { detailResponse, toHttpResponse } from '../routes/wire-errors.ts';
 import type { McpDeps } from './deps.ts';
-import { elicitationConfirm } from './confirm.ts';
+import { elicitationConfirm, type Confirmations } from './confirm.ts';
+import { deriveConfirmationKey, randomConfirmationKey, UsedConfirmations } from './confirmation-token.ts';
 import { createJsonCall } from './json-call.ts';
 import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 import { registerPrompts } from './prompts.ts';
@@ -121,6 +122,10 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
   const jsonSchemaValidator = createCachingSchemaValidator();
   const toolsByName = new Map(tools.map((t) => [t.name, t]));
   const limiter = new CallerLimiter(deps.rateLimitPerMinute, 60_000);
+  const confirmations: Confirmations = {
+    key: deps.confirmationSecret ? deriveConfirmationKey(deps.confirmationSecret) : randomConfirmationKey(),
+    used: new UsedConfirmations(),
+  };
   const factory = (): McpServer => {
     const server = new McpServer(
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
@@ -134,7 +139,7 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
       const c = ctx as { http?: { authInfo?: { extra?: { user?: AuthedUser } } } };
       const user = c.http?.authInfo?.extra?.user;
       if (!user) throw new Error('MCP call without an authenticated user');
-      return { user, confirm: elicitationConfirm(ctx) };
+      return { user, confirmFor: (tool, args, now) => elicitationConfirm(confirmations, ctx, { user, tool, args, now }) };
     };
     registerTools(server, tools, deps, scopeOf);
     registerResources(server, tools, deps, scopeOf);

@@ -18,7 +18,8 @@ async function viaTool(tools: readonly ToolDef[], deps: McpDeps, scope: CallScop
   let body: unknown;
   try {
     if (!tool) throw new Error(`tool ${toolName} missing`);
-    body = await tool.run(toolContext(deps, scope), tool.input.parse(args) as never);
+    const parsed: unknown = tool.input.parse(args);
+    body = await tool.run(toolContext(deps, scope, { tool: toolName, args: parsed }), parsed as never);
   } catch (err) {
     body = { error: err instanceof Error ? err.message : String(err) };
   }

@@ -20,8 +20,35 @@ export interface ToolAccess {
   check<Args>(policy: AccessPolicy<Args>, args: Args): Promise<void>;
 }
 
-/** Asks the person behind the client to confirm an action; false when declined or impossible. */
-export type ConfirmFn = (message: string) => Promise<'accepted' | 'declined' | 'unsupported'>;
+/** What a destructive call asks to have confirmed. */
+export interface ConfirmationRequest {
+  /** The question for the person: what the call would do, item by item. */
+  readonly message: string;
+  /**
+   * The current state of what the call would change (JSON data, e.g. each job's status and the
+   * position of its latest history record). The confirmation is bound to it besides the caller,
+   * the tool and the arguments: one given for another state is refused, and once the call has
+   * run the state differs, so the same confirmation cannot run it again.
+   */
+  readonly state: unknown;
+}
+
+/**
+ * `confirmed`: go on. `declined`: the person said no; change nothing. `preview`: the client
+ * cannot ask the person; change nothing and answer what would happen with this token, which a
+ * second call with the same arguments carries as `confirmation_token` to run it.
+ */
+export type ConfirmationOutcome = { readonly kind: 'confirmed' } | { readonly kind: 'declined' } | { readonly kind: 'preview'; readonly token: string; readonly expiresAt: string };
+
+/**
+ * Asks for a confirmation of this call (bound to the caller, the tool, its arguments without
+ * `confirmation_token`, and `request.state`). Throws `InvalidInputError` when the call carries
+ * a confirmation that does not hold (forged, for another call, expired or already used).
+ */
+export type ConfirmFn = (request: ConfirmationRequest) => Promise<ConfirmationOutcome>;
+
+/** The argument of destructive tools that carries a two-step confirmation token. */
+export const CONFIRMATION_TOKEN_ARGUMENT = 'confirmation_token';
 
 export interface ToolContext {
   readonly user: AuthedUser;

@@ -4,12 +4,16 @@
  * "MCP") and `reschedule_jobs`, and the explicit `kill_jobs` / `delete_jobs`. Each checks the
  * WMS `manage` policy on every job first, exactly as `PATCH /api/jobs/status` and
  * `POST /api/jobs/reschedule` do, then either answers a dry run (what DIRAC's state machine
- * would make of each job, nothing written) or, above `ctx.confirmThreshold` jobs, asks the
- * person to confirm before calling the same logic as REST. A declined confirmation writes nothing.
+ * would make of each job, nothing written) or, above `ctx.confirmThreshold` jobs, has the call
+ * confirmed (`tools/confirmation`) before calling the same logic as REST: the confirmation is
+ * bound to the jobs' current state (status, minor status, reschedule counter and the last
+ * record of their history), so it holds only for the plan it was given for and, since every
+ * change adds a history record, never runs twice. A declined confirmation writes nothing; a
+ * client that cannot ask gets the plan and a confirmation token instead, and nothing is written.
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { latestRecordTimes } from '../db/job-logging.ts';
+import { historyPositions } from '../db/job-logging.ts';
 import { getJobsForReschedule, type JobForReschedule } from '../db/jobs.ts';
 import { DiracxError, InvalidInputError } from '../logic/errors.ts';
 import { parseJdl } from '../logic/jobs/jdl/parse.ts';
@@ -19,6 +23,7 @@ import { prepareJob } from '../logic/jobs/prepare.ts';
 import { rescheduleJobs } from '../logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../logic/jobs/set-status.ts';
 import { wmsPolicy } from '../policies/wms.ts';
+import { confirmAboveThreshold, ConfirmationPreviewFields, ConfirmationTokenArgument, previewNote } from './confirmation.ts';
 import { defineTool, type ToolAnnotations, type ToolContext } from './define.ts';
 import { MAX_ROWS } from './paging.ts';
 import { JobId } from './jobs.ts';
@@ -29,16 +34,19 @@ const JobIds = z.array(JobId).min(1).max(MAX_ROWS).describe(`The job ids, at mos
 const DryRun = z.boolean().default(false).describe('true: only report what would change, change nothing.');
 const MinorStatus = z.string().max(128).nullish().describe('Optional reason, stored as the minor status.');
 
-/** A job as the plan needs it, with the time of its latest status record (µs). */
-type JobState = JobForReschedule & { lastUs: number };
+/** A job as the plan needs it, with the time (µs) and sequence number of its latest status record. */
+type JobState = JobForReschedule & { lastUs: number; lastSeqNum: number };
 
 async function readStates(ctx: ToolContext, jobIds: readonly number[]): Promise<JobState[]> {
   return ctx.database.transaction(async (tx) => {
     const jobs = await getJobsForReschedule(tx, jobIds);
-    const last = await latestRecordTimes(tx, jobIds);
-    return jobs.map((job) => ({ ...job, lastUs: last.get(job.jobId) ?? -Infinity }));
+    const last = await historyPositions(tx, jobIds);
+    return jobs.map((job) => ({ ...job, lastUs: last.get(job.jobId)?.lastUs ?? -Infinity, lastSeqNum: last.get(job.jobId)?.lastSeqNum ?? 0 }));
   });
 }
+
+/** What a confirmation of a change to `jobs` is bound to: everything the plan was made from. */
+const confirmationState = (jobs: readonly JobState[]): unknown[] => jobs.map((j) => [j.jobId, j.status, j.minorStatus, j.rescheduleCounter, j.lastSeqNum]);
 
 /**
  * The status `job` ends in when `target` is asked for at `nowUs`, as `set-status.ts` decides:
@@ -55,16 +63,17 @@ const StatusChange = z.object({ job_id: z.number().int(), current_status: z.stri
 type StatusChange = z.infer<typeof StatusChange>;
 const change = (job: JobState, resulting: string): StatusChange => ({ job_id: job.jobId, current_status: job.status, resulting_status: resulting, changed: resulting !== job.status });
 
-/** Asks the person when the call touches more than the threshold; throws when they decline. */
-async function confirmOrStop(ctx: ToolContext, jobIds: readonly number[], action: string, lines: readonly string[]): Promise<void> {
-  if (jobIds.length <= ctx.confirmThreshold) return;
-  const answer = await ctx.confirm(`${action} ${jobIds.length} jobs?\n${lines.join('\n')}`);
-  if (answer === 'declined') {
-    throw new InvalidInputError(`The user declined to ${action.toLowerCase()} jobs ${jobIds.join(', ')}: nothing was changed. Do not retry unless the user asks again.`);
-  }
+/**
+ * Has the call confirmed when it touches more jobs than the threshold: undefined to go on, or
+ * the preview to answer instead (nothing may change); throws when the person declines.
+ */
+function confirmOrStop(ctx: ToolContext, jobs: readonly JobState[], jobIds: readonly number[], action: string, lines: readonly string[]) {
+  const message = `${action} ${jobIds.length} jobs?\n${lines.join('\n')}`;
+  const declined = `The user declined to ${action.toLowerCase()} jobs ${jobIds.join(', ')}: nothing was changed. Do not retry unless the user asks again.`;
+  return confirmAboveThreshold(ctx, jobIds.length, { message, state: confirmationState(jobs) }, declined);
 }
 
-const StatusOutput = z.object({ success: z.literal(true), dry_run: z.boolean(), changes: z.array(StatusChange), data: SetJobStatusReturnSchema.optional(), note: z.string() });
+const StatusOutput = z.object({ success: z.literal(true), dry_run: z.boolean(), changes: z.array(StatusChange), data: SetJobStatusReturnSchema.optional(), note: z.string(), ...ConfirmationPreviewFields });
 type StatusOutput = z.infer<typeof StatusOutput>;
 
 /** Sets `target` on the jobs (or plans it): the shared body of the three status tools. */
@@ -75,7 +84,8 @@ async function changeStatuses(ctx: ToolContext, ids: readonly number[], target: 
   const planned = jobs.map((job) => change(job, resultingStatus(job, target, ctx.now().getTime() * 1000)));
   if (dryRun) return { success: true, dry_run: true, changes: planned, note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.' };
   const action = target === 'Killed' ? 'Kill' : 'Delete';
-  await confirmOrStop(ctx, jobIds, action, planned.map((c) => `job ${c.job_id}: ${c.current_status} → ${c.resulting_status}`));
+  const preview = await confirmOrStop(ctx, jobs, jobIds, action, planned.map((c) => `job ${c.job_id}: ${c.current_status} → ${c.resulting_status}`));
+  if (preview) return { success: true, dry_run: true, changes: planned, note: previewNote(jobIds.length, ctx.confirmThreshold, preview), ...preview };
   const stamp = ctx.now().toISOString();
   const update = { Status: target, MinorStatus: minor ?? null, Source: 'MCP' };
   const body: JobStatusChanges = Object.fromEntries(jobIds.map((id) => [id, { [stamp]: update }]));
@@ -88,8 +98,8 @@ export const setJobStatusesTool = defineTool({
   name: 'set_job_statuses',
   title: 'Kill or delete jobs',
   description:
-    "Set jobs to Killed (stop them) or Deleted (remove them from the user's view), through DIRAC's state machine: a job that cannot make the transition keeps its status, and changes lists each job's status before and after. Use dry_run=true to see what would happen first; the person may be asked to confirm large calls. Example: set_job_statuses(job_ids=[1234, 1235], status=\"Killed\", minor_status=\"Wrong input\")",
-  input: z.object({ job_ids: JobIds, status: z.enum(['Killed', 'Deleted']).describe('Killed or Deleted.'), minor_status: MinorStatus, dry_run: DryRun }),
+    "Set jobs to Killed (stop them) or Deleted (remove them from the user's view), through DIRAC's state machine: a job that cannot make the transition keeps its status, and changes lists each job's status before and after. Use dry_run=true to see what would happen first. A call on many jobs needs the user's confirmation: they are asked, or the call changes nothing and answers a confirmation_token to send in a second, identical call once they agree. Example: set_job_statuses(job_ids=[1234, 1235], status=\"Killed\", minor_status=\"Wrong input\")",
+  input: z.object({ job_ids: JobIds, status: z.enum(['Killed', 'Deleted']).describe('Killed or Deleted.'), minor_status: MinorStatus, dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
   output: StatusOutput,
   annotations: DESTRUCTIVE,
   access: WMS,
@@ -99,8 +109,8 @@ export const setJobStatusesTool = defineTool({
 export const killJobsTool = defineTool({
   name: 'kill_jobs',
   title: 'Kill jobs',
-  description: 'Kill jobs (status Killed): running ones are stopped by their pilot, waiting ones never start; jobs already finished keep their status. Use dry_run=true to see what would happen first. Example: kill_jobs(job_ids=[1234, 1235])',
-  input: z.object({ job_ids: JobIds, minor_status: MinorStatus, dry_run: DryRun }),
+  description: 'Kill jobs (status Killed): running ones are stopped by their pilot, waiting ones never start; jobs already finished keep their status. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: kill_jobs(job_ids=[1234, 1235])',
+  input: z.object({ job_ids: JobIds, minor_status: MinorStatus, dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
   output: StatusOutput,
   annotations: DESTRUCTIVE,
   access: WMS,
@@ -110,8 +120,8 @@ export const killJobsTool = defineTool({
 export const deleteJobsTool = defineTool({
   name: 'delete_jobs',
   title: 'Delete jobs',
-  description: 'Delete jobs (status Deleted): they disappear from normal views and are cleaned up later; only jobs whose state allows it change. Use dry_run=true to see what would happen first. Example: delete_jobs(job_ids=[1234], dry_run=true)',
-  input: z.object({ job_ids: JobIds, minor_status: MinorStatus, dry_run: DryRun }),
+  description: 'Delete jobs (status Deleted): they disappear from normal views and are cleaned up later; only jobs whose state allows it change. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: delete_jobs(job_ids=[1234], dry_run=true)',
+  input: z.object({ job_ids: JobIds, minor_status: MinorStatus, dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
   output: StatusOutput,
   annotations: DESTRUCTIVE,
   access: WMS,
@@ -168,17 +178,26 @@ export const rescheduleJobsTool = defineTool({
   name: 'reschedule_jobs',
   title: 'Reschedule jobs',
   description:
-    "Send jobs back to run again (status Received, through DIRAC's state machine: as in DiracX, a Done or Failed job keeps its status but its counter still goes up), raising their reschedule counter, or resetting it with reset_counter=true; a job past the VO limit is set to Failed instead. Use dry_run=true to see, per job, the status and counter before and after. Example: reschedule_jobs(job_ids=[1234], reset_counter=false)",
-  input: z.object({ job_ids: JobIds, reset_counter: z.boolean().default(false).describe('Reset the reschedule counter to 0.'), dry_run: DryRun }),
-  output: z.object({ success: z.literal(true), dry_run: z.boolean(), plan: z.array(RescheduleStep).optional(), data: z.object({ success: z.record(z.string(), z.record(z.string(), z.unknown())), failed: z.record(z.string(), z.object({ detail: z.string() })) }).optional(), note: z.string() }),
+    "Send jobs back to run again (status Received, through DIRAC's state machine: as in DiracX, a Done or Failed job keeps its status but its counter still goes up), raising their reschedule counter, or resetting it with reset_counter=true; a job past the VO limit is set to Failed instead. Use dry_run=true to see, per job, the status and counter before and after; a call on many jobs needs confirmation by the user (see confirmation_token). Example: reschedule_jobs(job_ids=[1234], reset_counter=false)",
+  input: z.object({ job_ids: JobIds, reset_counter: z.boolean().default(false).describe('Reset the reschedule counter to 0.'), dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
+  output: z.object({
+    success: z.literal(true),
+    dry_run: z.boolean(),
+    plan: z.array(RescheduleStep).optional(),
+    data: z.object({ success: z.record(z.string(), z.record(z.string(), z.unknown())), failed: z.record(z.string(), z.object({ detail: z.string() })) }).optional(),
+    note: z.string(),
+    ...ConfirmationPreviewFields,
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   access: WMS,
   async run(ctx, args) {
     const jobIds = [...new Set(args.job_ids)];
     await ctx.access.check(wmsPolicy, { action: 'manage', jobIds });
-    const plan = planReschedule(await readStates(ctx, jobIds), args.reset_counter, ctx.config, ctx.now().getTime() * 1000);
+    const jobs = await readStates(ctx, jobIds);
+    const plan = planReschedule(jobs, args.reset_counter, ctx.config, ctx.now().getTime() * 1000);
     if (args.dry_run) return { success: true as const, dry_run: true, plan, note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.' };
-    await confirmOrStop(ctx, jobIds, 'Reschedule', plan.map((s) => `job ${s.job_id}: ${s.outcome} (${s.current_status} → ${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`));
+    const preview = await confirmOrStop(ctx, jobs, jobIds, 'Reschedule', plan.map((s) => `job ${s.job_id}: ${s.outcome} (${s.current_status} → ${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`));
+    if (preview) return { success: true as const, dry_run: true, plan, note: previewNote(jobIds.length, ctx.confirmThreshold, preview), ...preview };
     try {
       const result = await rescheduleJobs(ctx, jobIds, args.reset_counter);
       // The full prepared JDL DiracX returns as `InputData` is left out to keep the result small.

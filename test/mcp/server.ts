@@ -27,6 +27,8 @@ export interface McpTestServerOptions {
   extensions?: readonly Extension[];
   /** The port to listen on (default: a free one), when something must know the URL beforehand. */
   port?: number;
+  /** The clock of the job operations and tools (default: the system clock). */
+  now?: () => Date;
 }
 
 export async function startMcpTestServer(options: McpTestServerOptions = {}): Promise<McpTestServer> {
@@ -40,6 +42,7 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
     issuer: base,
     ...(config ? { config } : {}),
     ...(options.extensions ? { extensions: options.extensions } : {}),
+    ...(options.now ? { now: options.now } : {}),
     mcp: {
       resourceUrl: mcpUrl.href,
       allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],

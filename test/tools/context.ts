@@ -2,7 +2,7 @@
  * Shared fixture of the tool tests: `createTestApp()` (its database, configuration, policy
  * registry and REST handler) with an in-memory sandbox store, and a `ToolContext` per person
  * whose `access` records every policy check before running the real policy (the spy), whose
- * `confirm` answers as told and records the message, and which carries the sandbox store.
+ * `confirm` answers as told and records what it was asked, and which carries the sandbox store.
  */
 import type { z } from 'zod';
 import type { AuthedUser } from '../../src/logic/auth/user.ts';
@@ -14,7 +14,7 @@ import { initiateSandboxUpload } from '../../src/logic/sandboxes/upload.ts';
 import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { toHex } from '../../src/storage/object-store.ts';
-import type { ToolContext, ToolDef } from '../../src/tools/define.ts';
+import type { ConfirmationOutcome, ConfirmationRequest, ToolContext, ToolDef } from '../../src/tools/define.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 
 /** The people of the shipped configuration, by their relation to chaen's jobs. */
@@ -36,13 +36,19 @@ export interface PolicyCall {
   args: unknown;
 }
 
-export type ConfirmAnswer = 'accepted' | 'declined' | 'unsupported';
+/** How the test's confirmer answers: as the person would, or as for a client that cannot ask. */
+export type ConfirmAnswer = 'accepted' | 'declined' | 'preview';
+
+/** The token the test's confirmer hands out for a preview. */
+export const PREVIEW_TOKEN = 'preview-token-of-the-test';
 
 export interface TestToolContext extends ToolContext {
   /** Every policy check, in order, made through `access`. */
   readonly calls: PolicyCall[];
   /** Every confirmation message shown. */
   readonly confirmations: string[];
+  /** Every confirmation asked for, with the state it was bound to. */
+  readonly confirmationRequests: ConfirmationRequest[];
 }
 
 export interface ContextOptions {
@@ -90,6 +96,7 @@ export async function createToolHarness(): Promise<ToolHarness> {
   const context = async (who: Person, options: ContextOptions = {}): Promise<TestToolContext> => {
     const calls: PolicyCall[] = [];
     const confirmations: string[] = [];
+    const confirmationRequests: ConfirmationRequest[] = [];
     const u = await user(who);
     const config = app.config.current().config;
     return {
@@ -99,20 +106,24 @@ export async function createToolHarness(): Promise<ToolHarness> {
       log: app.apiDeps.log,
       now: options.now ?? tick,
       confirmThreshold: options.confirmThreshold ?? 10,
-      confirm: async (message) => {
-        confirmations.push(message);
-        return options.confirm ?? 'unsupported';
+      confirm: async (request): Promise<ConfirmationOutcome> => {
+        confirmations.push(request.message);
+        confirmationRequests.push(request);
+        const answer = options.confirm ?? 'preview';
+        if (answer === 'preview') return { kind: 'preview', token: PREVIEW_TOKEN, expiresAt: new Date(Date.now() + 300_000).toISOString() };
+        return { kind: answer === 'accepted' ? 'confirmed' : 'declined' };
       },
       access: {
         async check(policy, args) {
           calls.push({ policy: policy.id, args });
-          await app.apiDeps.policies.resolve(policy).check({ user: u, config, database: app.database }, args);
+          await app.apiDeps.policies.resolve(policy).check({ user: u, config, database: app.database, policies: app.apiDeps.policies }, args);
         },
       },
       sandboxes,
       origin: 'http://test',
       calls,
       confirmations,
+      confirmationRequests,
     };
   };
 

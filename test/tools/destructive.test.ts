@@ -2,7 +2,9 @@
  * The tools that change jobs: a dry run checks the policy, lists per job what DIRAC's state
  * machine would make of it and writes nothing, and the real call then changes exactly that; the
  * same changes REST makes; who may act (owner, VO administrator) and who may not; and the
- * confirmation above the threshold (declined: nothing changes; accepted: only the listed jobs).
+ * confirmation above the threshold (declined: nothing changes; accepted: only the listed jobs;
+ * a client that cannot ask: a preview with a token, nothing changes), bound to the jobs' state,
+ * which every change moves on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { asc, inArray } from 'drizzle-orm';
@@ -10,7 +12,7 @@ import { getJobLoggingRecords } from '../../src/db/jobs-search.ts';
 import { jobs } from '../../src/db/schema/jobs.ts';
 import type { JobStatus } from '../../src/logic/jobs/job-status.ts';
 import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from '../../src/tools/jobs-destructive.ts';
-import { createToolHarness, rejectionOf, runTool, type ContextOptions, type Person, type ToolHarness } from './context.ts';
+import { createToolHarness, PREVIEW_TOKEN, rejectionOf, runTool, type ContextOptions, type Person, type ToolHarness } from './context.ts';
 
 let h: ToolHarness;
 beforeAll(async () => {
@@ -103,16 +105,48 @@ describe('confirmation above the threshold', () => {
     expect(await snapshot(ids)).toEqual(before);
   });
 
-  it('changes exactly the listed jobs when accepted, and goes on when the client cannot ask', async () => {
+  it('changes exactly the listed jobs when accepted', async () => {
     const [listed, other] = [await jobsIn(['Running', 'Waiting', 'Received']), await jobsIn(['Running'])];
-    for (const answer of ['accepted', 'unsupported'] as const) {
-      const ids = answer === 'accepted' ? listed : await jobsIn(['Running', 'Running', 'Running']);
-      const ctx = await ctxOf('owner', { confirm: answer, confirmThreshold: 2 });
-      await runTool(killJobsTool, ctx, { job_ids: ids });
-      expect(ctx.confirmations).toHaveLength(1);
-      expect(await statusesOf(ids)).toEqual(['Killed', 'Killed', 'Killed']);
-    }
+    const ctx = await ctxOf('owner', { confirm: 'accepted', confirmThreshold: 2 });
+    await runTool(killJobsTool, ctx, { job_ids: listed });
+    expect(ctx.confirmations).toHaveLength(1);
+    expect(await statusesOf(listed)).toEqual(['Killed', 'Killed', 'Killed']);
     expect(await statusesOf(other)).toEqual(['Running']);
+  });
+
+  it('answers the plan and a confirmation token, changing nothing, when the client cannot ask', async () => {
+    for (const tool of [killJobsTool, deleteJobsTool]) {
+      const ids = await jobsIn(['Running', 'Received', 'Done']);
+      const before = await snapshot(ids);
+      const ctx = await ctxOf('owner', { confirm: 'preview', confirmThreshold: 2 });
+      const preview = await runTool(tool, ctx, { job_ids: ids });
+      expect(preview).toMatchObject({ success: true, dry_run: true, confirmation_token: PREVIEW_TOKEN });
+      expect(preview.note).toContain('Nothing was changed');
+      const dry = await runTool(tool, await ctxOf('owner'), { job_ids: ids, dry_run: true });
+      expect(preview.changes).toEqual(dry.changes);
+      expect(await snapshot(ids)).toEqual(before);
+    }
+    const ids = await jobsIn(['Running', 'Failed']);
+    const before = await snapshot(ids);
+    const preview = await runTool(rescheduleJobsTool, await ctxOf('owner', { confirm: 'preview', confirmThreshold: 1 }), { job_ids: ids });
+    expect(preview).toMatchObject({ dry_run: true, confirmation_token: PREVIEW_TOKEN });
+    expect(preview.plan!.map((s) => s.outcome)).toEqual(['would reschedule', 'would reschedule']);
+    expect(await snapshot(ids)).toEqual(before);
+  });
+
+  it('binds the confirmation to the state of the jobs, which every change moves on, even one keeping the status', async () => {
+    const ids = await jobsIn(['Killed', 'Killed']);
+    const stateOf = async () => {
+      const ctx = await ctxOf('owner', { confirm: 'accepted', confirmThreshold: 1 });
+      await runTool(killJobsTool, ctx, { job_ids: ids });
+      return ctx.confirmationRequests[0]!.state;
+    };
+    const first = await stateOf();
+    const second = await stateOf();
+    // Killed stays Killed, but the kill added a history record: a confirmation of the first call does not hold for the second.
+    expect(await statusesOf(ids)).toEqual(['Killed', 'Killed']);
+    expect(second).not.toEqual(first);
+    expect(JSON.stringify(first)).toContain('"Killed"');
   });
 
   it('does not ask at or below the threshold, nor for a dry run', async () => {
