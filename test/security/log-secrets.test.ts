@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
 import { JWT_BEARER_ASSERTION } from '../../src/logic/auth/client-credentials.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
+import { TEST_ISSUER } from '../harness/auth.ts';
 import { CHAEN_SUB, DIRAC_CLIENT_ID, form, startDevice, completeDeviceLogin, pollToken, startLoginFixture, type LoginFixture, type TokenBody } from '../harness/login.ts';
 import { createServiceClientFixture, SECRET_CLIENT, type ServiceClientFixture } from '../harness/service-clients.ts';
 
@@ -75,7 +76,7 @@ describe('logs', () => {
     const wrong = `${clients.secret.slice(0, -4)}AAAA`;
     keep(wrong);
     expect((await token({ client_id: SECRET_CLIENT, client_secret: wrong })).status).toBe(401);
-    const assertion = await clients.assertion('http://test/api/auth/token');
+    const assertion = await clients.assertion(`${TEST_ISSUER}/api/auth/token`);
     keep(assertion);
     const byAssertion = (await (await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion })).json()) as TokenBody;
     expect((await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion })).status).toBe(401); // replayed

@@ -3,7 +3,8 @@
  * The OAuth `client_credentials` grant for agents (our addition beside DiracX's flows): a
  * service client registered in `Registry.<vo>.ServiceClients` authenticates with its secret
  * (`client_secret_post`/`client_secret_basic`) or a `private_key_jwt` assertion (RFC 7523,
- * single use), and gets a short-lived access token for its user, VO and group; never a refresh
+ * single use, addressed to our token endpoint under the configured issuer or to the issuer), and
+ * gets a short-lived access token for its user, VO and group; never a refresh
  * token, never more properties than its group grants. Failures are OAuth errors (RFC 6749 §5.2).
  */
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -13,6 +14,7 @@ import { recordClientAssertion } from '../../db/client-assertions.ts';
 import type { Database } from '../../db/database.ts';
 import { OAuthError } from '../errors.ts';
 import { decoyClientSecretHash, verifyClientSecret } from './client-secret.ts';
+import { TOKEN_ENDPOINT_PATH, urlUnder } from './discovery.ts';
 import type { Keystore } from './keystore.ts';
 import { checkUserMayUseScope } from './scope.ts';
 import { issueAccessToken } from './tokens.ts';
@@ -37,8 +39,6 @@ export interface ClientCredentialsInput {
   clientAssertionType?: string | undefined;
   clientAssertion?: string | undefined;
   scope?: string | undefined;
-  /** Our token endpoint URL: an accepted audience of client assertions (besides the issuer). */
-  tokenEndpoint: string;
   /** The resource the token is for (RFC 8707), e.g. the MCP endpoint. */
   audience?: string | undefined;
 }
@@ -90,7 +90,7 @@ async function authenticate(ctx: ClientCredentialsContext, input: ClientCredenti
     if (input.clientAssertionType !== JWT_BEARER_ASSERTION || !input.clientAssertion) {
       throw new OAuthError('INVALID_INPUT', 'invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
     }
-    await verifyAssertion(ctx, registered, input.clientAssertion, input.tokenEndpoint);
+    await verifyAssertion(ctx, registered, input.clientAssertion);
     return registered;
   }
   // One derivation whatever the client id: an unknown one, or one without a secret, is checked
@@ -101,7 +101,15 @@ async function authenticate(ctx: ClientCredentialsContext, input: ClientCredenti
   return registered;
 }
 
-async function verifyAssertion(ctx: ClientCredentialsContext, registered: RegisteredClient, assertion: string, tokenEndpoint: string): Promise<void> {
+/**
+ * The audiences an assertion may name (RFC 7523 §3, point 3): our token endpoint as derived from
+ * the configured issuer, or the issuer itself. Never the URL the request came to: a Host or
+ * X-Forwarded-Host header is the caller's to choose, and accepting it would let an assertion
+ * made for another server (the audience-injection attack) be replayed here.
+ */
+const assertionAudiences = (issuer: string): string[] => [urlUnder(issuer, TOKEN_ENDPOINT_PATH), issuer];
+
+async function verifyAssertion(ctx: ClientCredentialsContext, registered: RegisteredClient, assertion: string): Promise<void> {
   const jwks = registered.client.JWKS;
   if (!jwks) throw invalidClient('Client authentication failed');
   let payload;
@@ -109,7 +117,7 @@ async function verifyAssertion(ctx: ClientCredentialsContext, registered: Regist
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks as JSONWebKeySet), {
       issuer: registered.clientId,
       subject: registered.clientId,
-      audience: [tokenEndpoint, ctx.issuer],
+      audience: assertionAudiences(ctx.issuer),
       algorithms: ASSERTION_ALGORITHMS,
       requiredClaims: ['exp', 'jti'],
       clockTolerance: 10,

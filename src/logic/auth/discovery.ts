@@ -2,9 +2,35 @@
  * @module logic/auth/discovery
  * What DiracX publishes about itself (`diracx-logic/.../auth/well_known.py`): the OpenID
  * configuration (issuer, endpoints, scopes built from the Registry) and the installation
- * metadata (VOs, their groups' properties, support contacts, default group).
+ * metadata (VOs, their groups' properties, support contacts, default group). Endpoint URLs
+ * are built under a base URL the caller of these functions chooses: the configured issuer, or
+ * the public URL a trusted proxy gives, never a Host header a client chose.
  */
 import type { Config } from '../../config/schema.ts';
+
+/** Where the token endpoint lives under our public base URL. */
+export const TOKEN_ENDPOINT_PATH = '/api/auth/token';
+
+/**
+ * The absolute URL of `path` (`/api/auth/token`) under the public base URL `base` (the issuer:
+ * `https://diracx.example.org`, or with a path prefix `https://example.org/diracx`).
+ */
+export function urlUnder(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+/** Our endpoints as absolute URLs under `base` (the issuer, or the public URL a trusted proxy gives). */
+export function discoveryEndpoints(base: string): DiscoveryEndpoints {
+  return {
+    token: urlUnder(base, TOKEN_ENDPOINT_PATH),
+    userinfo: urlUnder(base, '/api/auth/userinfo'),
+    authorization: urlUnder(base, '/api/auth/authorize'),
+    deviceAuthorization: urlUnder(base, '/api/auth/device'),
+    revocation: urlUnder(base, '/api/auth/revoke'),
+    jwks: urlUnder(base, '/.well-known/jwks.json'),
+    registration: urlUnder(base, '/api/auth/register'),
+  };
+}
 
 export interface DiscoveryEndpoints {
   token: string;

@@ -4,7 +4,8 @@
  * `RefreshTokens` row's key, a uuid7), `exp`, `legacy_exchange`, `dirac_policies`; no `sub`
  * or `iss`, the user lives in the database row. Verification checks what DiracX's
  * `verify_dirac_refresh_token` does (signature with our keys, allowed algorithm, `exp` with no
- * leeway) and that the claims are there. A refusal is `UnauthenticatedError` whose detail
+ * leeway) and that the claims are there; our own `client_id` and `resource` claims, when
+ * present, must be strings. A refusal is `UnauthenticatedError` whose detail
  * reads like DiracX's (joserfc's `"<error>: <description>"`, e.g.
  * `"expired_token: The token is expired"`); it names the reason, never the token.
  */
@@ -19,6 +20,10 @@ export interface VerifiedRefreshToken {
   /** Expiry, seconds since the epoch. */
   exp: number;
   legacyExchange: boolean;
+  /** The client the token was issued to; undefined on DiracX's tokens, which name none. */
+  clientId: string | undefined;
+  /** The resource its access tokens are for; undefined: the REST API (no audience). */
+  resource: string | undefined;
 }
 
 export interface RefreshTokenVerification {
@@ -68,10 +73,12 @@ export async function verifyRefreshToken(ctx: RefreshTokenVerification, token: s
   } catch (err) {
     throw new UnauthenticatedError(refusal(err, token));
   }
-  const { jti, exp, legacy_exchange: legacyExchange } = payload;
+  const { jti, exp, legacy_exchange: legacyExchange, client_id: clientId, resource } = payload;
   if (typeof legacyExchange !== 'boolean') throw new UnauthenticatedError("missing_claim: Missing 'legacy_exchange' claim");
   if (typeof jti !== 'string' || !UUID.test(jti) || typeof exp !== 'number') {
     throw new UnauthenticatedError("invalid_claim: Invalid claim 'jti'");
   }
-  return { jti: jti.toLowerCase(), exp, legacyExchange };
+  if (!(clientId === undefined || typeof clientId === 'string')) throw new UnauthenticatedError("invalid_claim: Invalid claim 'client_id'");
+  if (!(resource === undefined || typeof resource === 'string')) throw new UnauthenticatedError("invalid_claim: Invalid claim 'resource'");
+  return { jti: jti.toLowerCase(), exp, legacyExchange, clientId, resource };
 }

@@ -2,8 +2,10 @@
  * @module logic/auth/token-issue
  * The common end of every grant (DiracX's `exchange_token` and `mint_token`): re-validate the
  * scope against the current configuration, check that the user may hold it, record a refresh
- * token row and sign the access and refresh tokens. Runs inside the caller's transaction so
- * that the flow's one-time redemption and the new refresh token commit (or not) together.
+ * token row and sign the access and refresh tokens. A new refresh token names the client and the
+ * resource it was issued for, so that its refreshes stay bound to both. Runs inside the
+ * caller's transaction so that the flow's one-time redemption and the new refresh token commit
+ * (or not) together.
  */
 import type { Tx } from '../../db/database.ts';
 import { insertRefreshToken } from '../../db/auth.ts';
@@ -39,6 +41,8 @@ export interface ExchangeRequest {
   refresh: RefreshTokenPlan;
   /** The resource the access token is restricted to (RFC 8707 `resource`), e.g. the MCP endpoint. */
   audience?: string | undefined;
+  /** The OAuth client the tokens are issued to (a new refresh token is bound to it). */
+  clientId?: string | undefined;
 }
 
 /**
@@ -62,7 +66,14 @@ export async function exchangeToken(ctx: AuthFlowContext, tx: Tx, request: Excha
     const created = Math.floor(uuid7Time(jti).getTime() / 1000);
     const exp = plan.expiresAt ?? created + (plan.lifetimeSeconds ?? ctx.settings.refreshTokenExpireMinutes * 60);
     await insertRefreshToken(tx, { jti, sub: `${scope.vo}:${request.idpSub}`, scope: request.scope, expiresAt: new Date(exp * 1000) });
-    refreshToken = await signRefreshToken(keystore, { jti, exp, legacy_exchange: plan.legacyExchange, dirac_policies: {} });
+    refreshToken = await signRefreshToken(keystore, {
+      jti,
+      exp,
+      legacy_exchange: plan.legacyExchange,
+      dirac_policies: {},
+      ...(request.clientId === undefined ? {} : { client_id: request.clientId }),
+      ...(request.audience === undefined ? {} : { resource: request.audience }),
+    });
   }
 
   const access = await issueAccessToken(

@@ -4,7 +4,9 @@
  * (`diracx-core/.../models/auth.py: AccessTokenPayload, RefreshTokenPayload`): access tokens
  * have `sub`, `vo`, `iss`, `dirac_properties`, `jti`, `preferred_username`, `dirac_group`,
  * `exp`, `dirac_policies` and no `aud` unless one is asked for; refresh tokens have `jti`,
- * `exp`, `legacy_exchange`, `dirac_policies`.
+ * `exp`, `legacy_exchange`, `dirac_policies`, and ours also name the client they were issued
+ * to (`client_id`) and the resource their access tokens are for (`resource`, RFC 8707), so
+ * that a refresh is bound to both (DiracX's carry neither: see `grants/refresh-token.ts`).
  */
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { signingKey, type Keystore } from './keystore.ts';
@@ -31,6 +33,10 @@ export interface RefreshTokenClaims extends JWTPayload {
   exp: number;
   legacy_exchange: boolean;
   dirac_policies: Record<string, unknown>;
+  /** The OAuth client the token was issued to; absent on DiracX's tokens. */
+  client_id?: string;
+  /** The resource (RFC 8707) the token's access tokens are for; absent: the REST API, audience-less. */
+  resource?: string;
 }
 
 /** Signs `claims` with the keystore's signing key; the header names its `alg` and `kid`. */

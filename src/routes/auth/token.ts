@@ -4,16 +4,17 @@
  * `grant_type` to the grants of `logic/auth/grants/registry.ts`. The documented form lists
  * every grant's fields; each grant's own fields are validated before it runs (FastAPI-style
  * 422). Successful answers are DiracX's `TokenResponse` with `Cache-Control: no-store`
- * (RFC 6749 §5.1). Attempts are rate limited per `client_id` and caller address.
+ * (RFC 6749 §5.1). Attempts are rate limited per `client_id` and caller address. A `resource`
+ * (RFC 8707) must be ours, whatever the grant (`logic/auth/resource.ts`), before it runs.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TOKEN_GRANTS } from '../../logic/auth/grants/registry.ts';
-import { OAuthError } from '../../logic/errors.ts';
+import { checkRequestedResource } from '../../logic/auth/resource.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
 import { toValidationDetail } from '../validation.ts';
-import { flowContext, limitCaller, urlWithoutQuery } from './flow-support.ts';
+import { flowContext, limitCaller } from './flow-support.ts';
 
 export const TokenResponseSchema = z.object({
   access_token: z.string(),
@@ -32,7 +33,7 @@ function tokenFormSchema(): z.ZodObject {
   return z.object({
     grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }),
     ...fields,
-    resource: z.string().optional().openapi({ description: 'The resource the token is for (RFC 8707), e.g. the MCP endpoint' }),
+    resource: z.string().optional().openapi({ description: 'The resource the token is for (RFC 8707): the MCP endpoint, or our issuer (the REST API)' }),
   });
 }
 
@@ -61,14 +62,9 @@ export function registerTokenRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cata
     const prepared = grant?.prepare(form);
     if (!prepared?.ok) return c.json({ detail: toValidationDetail('form', prepared?.issues ?? []) }, 422);
     const resource = typeof form.resource === 'string' ? form.resource : undefined;
-    if (resource !== undefined && !(deps.auth.resources ?? []).includes(resource)) {
-      throw new OAuthError('INVALID_INPUT', 'invalid_target', `Unknown resource ${resource}`);
-    }
-    const tokens = await prepared.issue(flowContext(deps), {
-      endpointUrl: urlWithoutQuery(c),
-      authorization: c.req.header('authorization'),
-      resource,
-    });
+    const ctx = flowContext(deps);
+    checkRequestedResource(ctx, resource);
+    const tokens = await prepared.issue(ctx, { authorization: c.req.header('authorization'), resource });
     return c.json(tokens, 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
   });
 }

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../harness/database.ts
 import { ALBDR_SUB, CHAEN_SUB, createServiceClientFixture, JWT_CLIENT, SECRET_CLIENT, type ServiceClientFixture } from '../../harness/service-clients.ts';
 
 const ISSUER = 'https://diracx.example';
+/** Our token endpoint as derived from the issuer: what assertions must name (or the issuer). */
 const TOKEN_ENDPOINT = 'https://diracx.example/api/auth/token';
 
 let fixture: ServiceClientFixture;
@@ -23,10 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => db.dispose());
 
-const grant = (input: Omit<ClientCredentialsInput, 'tokenEndpoint'>) =>
+const grant = (input: ClientCredentialsInput) =>
   grantClientCredentials(
     { config: fixture.config, keystore, issuer: ISSUER, database: db.database, now: new Date() },
-    { tokenEndpoint: TOKEN_ENDPOINT, ...input },
+    input,
   );
 
 async function oauthErrorOf(promise: Promise<unknown>): Promise<{ code: string; error: string }> {

@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { ConfigStore, createConfigSnapshot } from '../../../src/config/store.ts';
 import { JWT_BEARER_ASSERTION } from '../../../src/logic/auth/client-credentials.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
+import { TEST_ISSUER } from '../../harness/auth.ts';
 import { createServiceClientFixture, JWT_CLIENT, SECRET_CLIENT, type ServiceClientFixture } from '../../harness/service-clients.ts';
 
-const TOKEN_URL = 'http://test/api/auth/token';
+/** Our token endpoint under the configured issuer: what assertions name (not the host the request came to). */
+const TOKEN_URL = `${TEST_ISSUER}/api/auth/token`;
 let app: TestApp;
 let fixture: ServiceClientFixture;
 beforeAll(async () => {

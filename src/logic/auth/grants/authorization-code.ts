@@ -7,7 +7,8 @@
  * A refused check rolls the redemption back, as in DiracX. Details are DiracX's (`Code was
  * already used`, `Invalid redirect_uri`, `Bad client_id`, `Invalid code_challenge`); an
  * unknown or expired code is 400 `invalid_grant` (DiracX: an unhandled 500). A flow started with an
- * RFC 8707 `resource` (MCP hosts) yields a token for that resource only.
+ * RFC 8707 `resource` (MCP hosts) yields a token for that resource only; its refresh token is
+ * bound to that resource and to the client.
  */
 import { z } from 'zod';
 import { getAuthorizationFlowByCodeForUpdate, updateAuthorizationFlowStatus } from '../../../db/auth.ts';
@@ -46,7 +47,7 @@ export const authorizationCodeGrant = defineGrant({
         throw new OAuthError('INVALID_INPUT', 'invalid_target', 'The resource differs from the one authorized');
       }
       const audience = flow.resource ?? request.resource;
-      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience });
+      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience, clientId: flow.clientId });
     });
   },
 });

@@ -48,7 +48,6 @@ export const clientCredentialsGrant = defineGrant({
         clientAssertionType: form.client_assertion_type,
         clientAssertion: form.client_assertion,
         scope: form.scope,
-        tokenEndpoint: request.endpointUrl,
         audience: request.resource,
       },
     );

@@ -9,10 +9,12 @@ import { z } from 'zod';
 import type { AuthFlowContext } from '../flow-context.ts';
 import type { TokenResponse } from '../token-issue.ts';
 
-/** What a grant may need to know about the HTTP request it serves. */
+/**
+ * What a grant may need to know about the HTTP request it serves. Never the URL the request
+ * came to: what a client addressed (assertion audiences) is checked against our configured
+ * issuer, not against a Host header the caller chose.
+ */
 export interface TokenRequestInfo {
-  /** Absolute URL of the token endpoint (the audience of client assertions, RFC 7523). */
-  endpointUrl: string;
   /** The raw `Authorization` header, if any (HTTP Basic client authentication). */
   authorization: string | undefined;
   /** The resource the access token is for (RFC 8707), already checked to be one we serve. */

@@ -7,7 +7,8 @@
  * `error: expired_token`), pending (400 `{"error": "authorization_pending"}`, or RFC 8628
  * `slow_down` when polled faster than the advertised interval), already used (400 `Code was
  * already used`), wrong client id (400 `Bad client_id`). An unknown device code is 400
- * `invalid_grant` (DiracX: an unhandled 500).
+ * `invalid_grant` (DiracX: an unhandled 500). The refresh token is bound to the client and to
+ * the `resource` named here (none: the REST API).
  */
 import { z } from 'zod';
 import { getDeviceFlowByDeviceCodeForUpdate, updateDeviceFlowStatus } from '../../../db/auth.ts';
@@ -38,7 +39,13 @@ export const deviceCodeGrant = defineGrant({
       if (flow.clientId !== clientId) throw new InvalidInputError('Bad client_id');
       const sub = flow.idToken?.sub;
       if (typeof sub !== 'string') throw new Error('READY device flow without an ID token subject');
-      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience: request.resource });
+      return exchangeToken(ctx, tx, {
+        scope: flow.scope,
+        idpSub: sub,
+        refresh: { kind: 'new', legacyExchange: false },
+        audience: request.resource,
+        clientId: flow.clientId,
+      });
     });
   },
 });

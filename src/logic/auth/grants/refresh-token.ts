@@ -8,11 +8,18 @@
  * `Revoked refresh token reused: ...`. Tokens from the legacy exchange do not rotate: the same
  * refresh token comes back with a new access token. Unlike DiracX, a revoked legacy token is
  * refused (DiracX never looks at their status, so revoking one had no effect).
+ *
+ * Unlike DiracX, a refresh token is bound to what it was issued for, checked before anything
+ * is touched (a refused request neither rotates nor revokes): the client (RFC 6749 §6, OAuth
+ * 2.1 §4.3.1: another `client_id` is 400 `invalid_grant`; DiracX's tokens name no client and
+ * belong to DiracX's own client id) and the resource (RFC 8707 §2.2: the new access token keeps
+ * the original audience; naming another resource is 400 `invalid_target`).
  */
 import { z } from 'zod';
 import { getRefreshTokenForUpdate, revokeRefreshToken, revokeUserRefreshTokens } from '../../../db/auth.ts';
-import { InvalidInputError, UnauthenticatedError } from '../../errors.ts';
+import { InvalidInputError, OAuthError, UnauthenticatedError } from '../../errors.ts';
 import { verifyRefreshToken } from '../refresh-token.ts';
+import { refreshedAudience } from '../resource.ts';
 import { exchangeToken, type TokenResponse } from '../token-issue.ts';
 import { defineGrant } from './define.ts';
 
@@ -25,8 +32,14 @@ type Outcome = { kind: 'issued'; response: TokenResponse } | { kind: 'reused'; s
 export const refreshTokenGrant = defineGrant({
   grantType: 'refresh_token',
   fields: { client_id: z.string(), refresh_token: z.string() },
-  async issue(ctx, { refresh_token: presented }, request) {
+  async issue(ctx, { client_id: clientId, refresh_token: presented }, request) {
     const token = await verifyRefreshToken(ctx, presented);
+    const issuedTo = token.clientId ?? ctx.settings.diracClientId;
+    if (clientId !== issuedTo) {
+      ctx.log.warn('refresh token presented by another client; refused, left as it was', { jti: token.jti });
+      throw new OAuthError('INVALID_INPUT', 'invalid_grant', 'The refresh token was issued to another client');
+    }
+    const audience = refreshedAudience(ctx, token.resource, request.resource);
     // Returned rather than thrown from the transaction: the family revocation must commit.
     const outcome = await ctx.database.transaction(async (tx): Promise<Outcome> => {
       const row = await getRefreshTokenForUpdate(tx, token.jti);
@@ -38,7 +51,8 @@ export const refreshTokenGrant = defineGrant({
       if (!token.legacyExchange) await revokeRefreshToken(tx, token.jti);
       const response = await exchangeToken(ctx, tx, {
         scope: row.scope,
-        audience: request.resource,
+        audience,
+        clientId: issuedTo,
         // The row's sub is "<vo>:<IdP sub>"; the IdP sub is what follows the first colon.
         idpSub: row.sub.slice(row.sub.indexOf(':') + 1),
         refresh: token.legacyExchange
