@@ -3,6 +3,9 @@
  * Turns the database driver errors that are not server faults into domain errors, for both
  * drivers (postgres.js and PGlite report PostgreSQL's SQLSTATE in `code`):
  * - "the database is not reachable" becomes `UnavailableError` (503, retry later);
+ * - a statement cancelled by the statement timeout (SQLSTATE 57014, `query_canceled`) becomes
+ *   `UnavailableError` too, naming the timeout's setting: the request asked for more work than
+ *   one statement may do, and a retry when the database is less busy may succeed;
  * - a data exception (SQLSTATE class 22: a text longer than its column, a NUL character, a
  *   number out of its column's range, an impossible date) becomes `InvalidInputError` (400):
  *   the request carried a value the database cannot store. Input validation refuses the known
@@ -16,6 +19,15 @@ import { InvalidInputError, UnavailableError } from '../logic/errors.ts';
 
 /** Detail clients see when the database cannot be reached (no driver internals leak out). */
 export const DATABASE_UNAVAILABLE = 'Database unavailable';
+
+/** The setting that bounds one statement (PostgreSQL's `statement_timeout`, ours on PGlite). */
+export const STATEMENT_TIMEOUT_SETTING = 'DIRACX_DB_STATEMENT_TIMEOUT_MS';
+
+/** Detail clients see when a statement ran out of time. */
+export const STATEMENT_TIMED_OUT = `Database statement timed out: the query ran longer than the statement timeout (${STATEMENT_TIMEOUT_SETTING}); narrow it or retry later`;
+
+/** PostgreSQL's `query_canceled`: the statement timeout fired (or someone cancelled the statement). */
+export const QUERY_CANCELED = '57014';
 
 /** Socket-level and postgres.js connection error codes. */
 const CONNECTION_CODES = new Set([
@@ -71,6 +83,7 @@ export function isConnectionError(err: unknown): boolean {
 /** `err` as the domain error it means (see the module comment), otherwise itself. */
 export function translateDriverError(err: unknown): unknown {
   if (isConnectionError(err)) return new UnavailableError(DATABASE_UNAVAILABLE);
+  if (driverErrorCode(err, (code) => code === QUERY_CANCELED) !== undefined) return new UnavailableError(STATEMENT_TIMED_OUT);
   const dataException = driverErrorCode(err, (code) => /^22[0-9A-Z]{3}$/.test(code));
   if (dataException !== undefined) {
     return new InvalidInputError(`Invalid value: ${DATA_EXCEPTION_DETAIL[dataException] ?? 'a value cannot be stored by the database'}`);

@@ -19,17 +19,45 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
+  /**
+   * Longest a statement may run, in milliseconds (`DIRACX_DB_STATEMENT_TIMEOUT_MS`); 0 or absent:
+   * no limit. PostgreSQL cancels a statement past it (SQLSTATE 57014, answered 503).
+   */
+  statementTimeoutMs?: number;
 }
 
 export const IN_MEMORY = 'memory://';
 
 /** Opens (without migrating) the database the options name. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.statementTimeoutMs ?? 0);
   return openPglite(options.dataDir);
 }
 
-function openPostgres(url: string, max: number): Database {
+/**
+ * Opens the database the options name and applies `migrate` to it first, free of the statement
+ * timeout (a migration may rewrite a large table): on PostgreSQL through a connection of its
+ * own, closed before the served pool (with the timeout) opens.
+ */
+export async function openMigratedDatabase(
+  options: OpenDatabaseOptions,
+  migrate: (database: Database) => Promise<void>,
+): Promise<Database> {
+  if (options.url) {
+    const migrating = await openDatabase({ ...options, poolSize: 1, statementTimeoutMs: 0 });
+    try {
+      await migrate(migrating);
+    } finally {
+      await migrating.close();
+    }
+    return openDatabase(options);
+  }
+  const database = await openDatabase(options);
+  await migrate(database);
+  return database;
+}
+
+function openPostgres(url: string, max: number, statementTimeoutMs: number): Database {
   const sql = postgres(url, {
     max,
     // Fail fast when PostgreSQL is down so readiness turns 503 quickly; postgres.js reconnects
@@ -41,6 +69,8 @@ function openPostgres(url: string, max: number): Database {
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     idle_timeout: 60,
     onnotice: () => {},
+    // Sent at connection start: every statement of every request runs under it.
+    ...(statementTimeoutMs > 0 ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
   });
   const db = drizzlePostgres({ client: sql, schema });
   return wrapDatabase('postgres', db, () => sql.end({ timeout: 5 }));

@@ -35,7 +35,11 @@ export interface RequestScopedDatabase {
   serve(serve: () => Promise<Response>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response>;
 }
 
-export function requestScopedDatabase(url: string, maxConnections: number): RequestScopedDatabase {
+/**
+ * `statementTimeoutMs` (0: none) bounds every statement of the request's connections
+ * (PostgreSQL's `statement_timeout`); a statement that runs longer is cancelled (a 503).
+ */
+export function requestScopedDatabase(url: string, maxConnections: number, statementTimeoutMs = 0): RequestScopedDatabase {
   const storage = new AsyncLocalStorage<RequestConnections>();
   const max = Math.max(1, Math.min(maxConnections, MAX_CONNECTIONS_PER_REQUEST));
   const current = (): Database => {
@@ -44,7 +48,13 @@ export function requestScopedDatabase(url: string, maxConnections: number): Requ
     if (scope.ended) throw new Error('the worker database was used after its request ended');
     if (!scope.opened) {
       // connect_timeout: fail fast so readiness turns 503 quickly when PostgreSQL is down.
-      const sql = postgres(url, { max, connect_timeout: 5, idle_timeout: 20, onnotice: () => {} });
+      const sql = postgres(url, {
+        max,
+        connect_timeout: 5,
+        idle_timeout: 20,
+        onnotice: () => {},
+        ...(statementTimeoutMs > 0 ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
+      });
       scope.opened = { sql, database: wrapDatabase('postgres', drizzle({ client: sql, schema }), () => sql.end({ timeout: 5 })) };
     }
     return scope.opened.database;

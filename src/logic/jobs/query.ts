@@ -3,7 +3,8 @@
  * Job search and summary as DiracX scopes them (`logic/jobs/query.py`): a caller without
  * `JobAdministrator` sees only their own jobs unless the VO's `GlobalJobsInfo` allows global
  * views; and, beyond DiracX, everyone sees only jobs of their own VO. The scope is part of the
- * query itself, so neither rows nor counts from outside it can leak.
+ * query itself, so neither rows nor counts from outside it can leak. Requests beyond the search
+ * limits (`./search-limits.ts`) are refused before anything reaches the database.
  */
 import type { Config } from '../../config/schema.ts';
 import { JOB_ADMINISTRATOR } from '../../config/properties.ts';
@@ -14,11 +15,14 @@ import type { SearchRow } from '../../db/search/types.ts';
 import { hasProperty, type AuthedUser } from '../auth/user.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { SearchParams, SummaryParams } from './search-params.ts';
+import { checkSearchLimits, type SearchLimits } from './search-limits.ts';
 
 export interface QueryContext {
   database: Database;
   config: Config;
   user: AuthedUser;
+  /** Bounds on what one request may ask (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
+  searchLimits?: SearchLimits | undefined;
 }
 
 /** The part of the jobs table the user may query. */
@@ -59,11 +63,13 @@ export async function searchUserJobs(
   page: number,
   perPage: number,
 ): Promise<{ rows: JobSearchRow[]; total: number }> {
+  checkSearchLimits(params, ctx.searchLimits);
   const resolved = await resolvePilotStamps(ctx, params);
   if (!resolved) return { rows: [], total: 0 };
   return searchJobs(ctx.database.db, resolved, page, perPage, jobQueryScope(ctx.user, ctx.config));
 }
 
-export function summariseUserJobs(ctx: QueryContext, params: SummaryParams): Promise<SearchRow[]> {
+export async function summariseUserJobs(ctx: QueryContext, params: SummaryParams): Promise<SearchRow[]> {
+  checkSearchLimits(params, ctx.searchLimits);
   return summariseJobs(ctx.database.db, params, jobQueryScope(ctx.user, ctx.config));
 }

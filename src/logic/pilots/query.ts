@@ -4,7 +4,8 @@
  * without `ServiceAdministrator` sees only the pilots of their own VO, and the search accepts
  * the `JobID` pseudo-parameter ("pilots that ran these jobs", `eq`/`in` with integers only),
  * resolved through `JobToPilotMapping`. Both restrictions are conditions of the one query
- * that also counts, so neither rows nor totals from outside them can leak.
+ * that also counts, so neither rows nor totals from outside them can leak. Requests beyond the
+ * search limits (`../jobs/search-limits.ts`) are refused before anything reaches the database.
  */
 import { SERVICE_ADMINISTRATOR } from '../../config/properties.ts';
 import type { Database } from '../../db/database.ts';
@@ -14,6 +15,7 @@ import type { SearchFilter, SearchRow, WireScalar } from '../../db/search/types.
 import { hasProperty, type AuthedUser } from '../auth/user.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { SearchParams, SummaryParams } from '../jobs/search-params.ts';
+import { checkSearchLimits, type SearchLimits } from '../jobs/search-limits.ts';
 
 /** The search pseudo-parameter resolved through `JobToPilotMapping`. */
 export const JOB_ID_PSEUDO_PARAM = 'JobID';
@@ -23,6 +25,8 @@ export const PILOT_ID_PARAM = 'PilotID';
 export interface PilotQueryContext {
   database: Database;
   user: AuthedUser;
+  /** Bounds on what one request may ask (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
+  searchLimits?: SearchLimits | undefined;
 }
 
 /** The VO the caller is confined to, or none for a `ServiceAdministrator`. */
@@ -91,6 +95,7 @@ export function searchVisiblePilots(
   page: number,
   perPage: number,
 ): Promise<SearchPage> {
+  checkSearchLimits(params, ctx.searchLimits);
   const { search, ranJobIds } = splitJobIdFilters(params.search);
   const scope: PilotSearchScope = { ...pilotQueryScope(ctx.user), ...(ranJobIds ? { ranJobIds } : {}) };
   return searchPilots(ctx.database.db, { ...params, search }, page, perPage, scope);
@@ -100,6 +105,7 @@ export function searchVisiblePilots(
  * Pilot counts per `grouping` among the pilots the caller may see. As in DiracX, `JobID` is a
  * search-only pseudo-parameter: here it is an unknown column (400).
  */
-export function summariseVisiblePilots(ctx: PilotQueryContext, params: SummaryParams): Promise<SearchRow[]> {
+export async function summariseVisiblePilots(ctx: PilotQueryContext, params: SummaryParams): Promise<SearchRow[]> {
+  checkSearchLimits(params, ctx.searchLimits);
   return summarisePilots(ctx.database.db, params, pilotQueryScope(ctx.user));
 }
