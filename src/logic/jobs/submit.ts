@@ -3,7 +3,9 @@
  * Job submission (`POST /api/jobs/jdl`, DiracX's `submit_jdl_jobs`): one JDL may be parametric
  * and expand into several jobs (initial status `Submitting`); a list of JDLs (none parametric)
  * gives one job each (`Received`). Every description is checked before anything is written, then
- * all jobs are written in one transaction with batched inserts: all accepted or none.
+ * all jobs are written in one transaction with batched inserts: all accepted or none. The size
+ * of each job's JDL and of all of them is bounded (`submission-limits.ts`): submitted JDLs before
+ * they are parsed, parametric expansions before they are built, and the printed JDLs again.
  */
 import type { Config } from '../../config/schema.ts';
 import { PRODUCTION_MANAGEMENT } from '../../config/properties.ts';
@@ -19,6 +21,7 @@ import { printJdl } from './jdl/print.ts';
 import { assignInputSandboxes, inputSandboxPfns } from '../sandboxes/input.ts';
 import { checkManifest } from './manifest.ts';
 import { prepareJob } from './prepare.ts';
+import { checkJobSizes, DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from './submission-limits.ts';
 
 /** DiracX's limit for one request (`MAX_PARAMETRIC_JOBS`). */
 export const MAX_JOBS_PER_SUBMISSION = 20;
@@ -30,6 +33,8 @@ export interface SubmitContext {
   config: Config;
   user: AuthedUser;
   now: () => Date;
+  /** Size limits of a submission; `DEFAULT_SUBMISSION_LIMITS` when absent. */
+  submissionLimits?: SubmissionLimits | undefined;
 }
 
 /** One created job as DiracX returns it. */
@@ -53,24 +58,33 @@ function parseAll(jdls: readonly string[]): JdlDocument[] {
 }
 
 /** The job descriptions a request stands for, and whether they come from a parametric one. */
-function expand(docs: JdlDocument[], user: AuthedUser): { descriptions: JdlDocument[]; parametric: boolean } {
+function expand(docs: JdlDocument[], user: AuthedUser, limits: SubmissionLimits): { descriptions: JdlDocument[]; parametric: boolean } {
   const limit = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
   const tooMany = (): InvalidInputError => new InvalidInputError(`Normal user cannot submit more than ${limit} jobs at once`);
   if (docs.length === 0) throw new InvalidInputError('No JDL given');
   if (docs.length === 1 && isParametric(docs[0]!)) {
-    return { descriptions: generateParametricJobs(docs[0]!, { maxJobs: limit }), parametric: true };
+    return { descriptions: generateParametricJobs(docs[0]!, { maxJobs: limit, limits }), parametric: true };
   }
   if (docs.some(isParametric)) throw new InvalidInputError('You cannot submit parametric jobs in a bulk fashion');
   if (docs.length > limit) throw tooMany();
   return { descriptions: docs, parametric: false };
 }
 
+const encoder = new TextEncoder();
+const utf8Length = (text: string): number => (/^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).length);
+
 /** Submits the JDLs as the context's user; returns the jobs created, in order. */
 export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[]): Promise<InsertedJob[]> {
   const { user, config } = ctx;
   const limits = config.Operations[user.vo]?.JobDescription;
   if (!limits) throw new InvalidInputError(`VO ${user.vo} is not known to this installation`);
-  const { descriptions, parametric } = expand(parseAll(jdls), user);
+  const sizeLimits = ctx.submissionLimits ?? DEFAULT_SUBMISSION_LIMITS;
+  // Before parsing (a JDL's tree is several times its text); not a single JDL, which may be a
+  // parametric template holding the values of every job: its expansion is sized instead.
+  if (jdls.length > 1) checkJobSizes(jdls.map(utf8Length), sizeLimits);
+  const { descriptions, parametric } = expand(parseAll(jdls), user, sizeLimits);
+  const originals = descriptions.map((doc) => printJdl(doc));
+  checkJobSizes(originals.map(utf8Length), sizeLimits); // as stored, whatever the expansion's estimate said
   const checked = descriptions.map((doc) => checkManifest(doc, user.preferredUsername, user.diracGroup, limits));
   const [status, minorStatus] = parametric ? ['Submitting', 'Bulk transaction confirmation'] : ['Received', 'Job accepted'];
   const now = ctx.now();
@@ -82,7 +96,7 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
       const jobId = ids[i]!;
       const prepared = prepareJob(doc, jobId, who, config);
       return {
-        jdl: { jobId, jdl: printJdl(prepared.jdl), jobRequirements: '', originalJdl: printJdl(descriptions[i]!) },
+        jdl: { jobId, jdl: printJdl(prepared.jdl), jobRequirements: '', originalJdl: originals[i]! },
         job: {
           jobId,
           ...prepared.attributes,

@@ -7,12 +7,16 @@
  * In each, `%n` becomes the zero-padded index, `%s` the unnamed parameter and `%(name)s` the named
  * ones; the definitions are replaced by `Parameter`/`Parameter.<name>` and `ParameterNumber`.
  * `%j` is left alone: submission puts the job id there. Errors carry DIRAC's messages.
+ * Before any job is built, the size of each and of all is computed from the template and the
+ * values (`parametric-size.ts`) and checked against the submission limits.
  */
 import { JdlParametricError, type JdlDocument, type JdlValue } from './ast.ts';
 import { setAttribute } from './attributes.ts';
 import { parameterText, substituteValue } from './parametric-substitute.ts';
 import { pythonSequence, readPyInt, readPyNumber, type PyNumber } from './parametric-sequence.ts';
 import { printValue } from './print.ts';
+import { checkJobSizes, DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from '../submission-limits.ts';
+import { expandedJobSizes, type PlaceholderSequence } from './parametric-size.ts';
 
 /** DiracX's `MAX_PARAMETRIC_JOBS`: how many jobs one submission may create. */
 export const MAX_PARAMETRIC_JOBS = 20;
@@ -20,6 +24,8 @@ export const MAX_PARAMETRIC_JOBS = 20;
 export interface GenerateParametricJobsOptions {
   /** Refuse definitions expanding to more jobs than this; `MAX_PARAMETRIC_JOBS` by default. */
   maxJobs?: number;
+  /** Refuse expansions whose jobs, or all of them together, would be larger than this. */
+  limits?: SubmissionLimits | undefined;
 }
 
 const INCONSISTENT = 'Inconsistent parametric job description';
@@ -62,7 +68,8 @@ export function getParameterVectorLength(doc: JdlDocument): number | undefined {
 /**
  * DIRAC's `generateParametricJobs`: the expanded JDLs, or `[doc]` when it is not parametric.
  * @throws JdlParametricError for an inconsistent definition or more than `maxJobs` jobs (checked
- * before anything is generated, where DiracX checks afterwards).
+ * before anything is generated, where DiracX checks afterwards); InvalidInputError when a job,
+ * or all together, would be larger than `limits` (also checked before anything is generated).
  */
 export function generateParametricJobs(doc: JdlDocument, options: GenerateParametricJobsOptions = {}): JdlDocument[] {
   const maxJobs = options.maxJobs ?? MAX_PARAMETRIC_JOBS;
@@ -87,6 +94,7 @@ export function generateParametricJobs(doc: JdlDocument, options: GenerateParame
   }
   const template: JdlDocument = { attributes: doc.attributes.filter((a) => !DEFINITION_NAME.test(a.name)) };
   const width = String(count - 1).length;
+  checkJobSizes(expandedJobSizes(template, placeholderSequences(sequences, width), count), options.limits ?? DEFAULT_SUBMISSION_LIMITS);
   return Array.from({ length: count }, (_, index) => expandOne(template, sequences, index, width));
 }
 
@@ -116,6 +124,20 @@ function readDefinitions(doc: JdlDocument, count: number): Map<string, Definitio
   return definitions;
 }
 
+/** The placeholders in the order `expandOne` substitutes them, with their markers. */
+function placeholderSequences(sequences: Map<string, JdlValue[]>, width: number): PlaceholderSequence[] {
+  const out: PlaceholderSequence[] = [
+    { placeholder: '%n', valueAt: (i) => indexValue(i, width), marker: 'ParameterNumber', markerIsValue: true },
+  ];
+  for (const [id, values] of sequences) {
+    const unnamed = id === UNNAMED;
+    out.push({ placeholder: unnamed ? '%s' : `%(${id})s`, valueAt: (i) => parameterAt(values, i), marker: unnamed ? 'Parameter' : `Parameter.${id}`, markerIsValue: false });
+  }
+  return out;
+}
+
+const indexValue = (index: number, width: number): JdlValue => ({ kind: 'number', value: index, raw: String(index).padStart(width, '0') });
+
 /** Job `index`: placeholders replaced (`%n` first, then each sequence in order), then the markers. */
 function expandOne(
   template: JdlDocument,
@@ -130,7 +152,7 @@ function expandOne(
       value: substituteValue(value, placeholder, param, { attribute: name, inListAttribute: value.kind === 'list' }),
     }));
   };
-  substitute('%n', { kind: 'number', value: index, raw: String(index).padStart(width, '0') });
+  substitute('%n', indexValue(index, width));
   for (const [id, values] of sequences) substitute(id === UNNAMED ? '%s' : `%(${id})s`, parameterAt(values, index));
 
   let job: JdlDocument = { attributes };

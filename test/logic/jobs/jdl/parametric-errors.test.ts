@@ -76,11 +76,20 @@ describe('generateParametricJobs errors', () => {
 });
 
 describe('generateParametricJobs limits', () => {
-  it('refuses parameters that chain into an ever longer text', () => {
-    const chain = (to: string): string => `"${`%(${to})s`.repeat(200)}"`;
-    const text = `[Arguments = "%(A)s"; Parameters.A = {${chain('B')}}; Parameters.B = {${chain('C')}};
+  const chain = (to: string): string => `"${`%(${to})s`.repeat(200)}"`;
+  const CHAIN = `[Arguments = "%(A)s"; Parameters.A = {${chain('B')}}; Parameters.B = {${chain('C')}};
       Parameters.C = {${chain('D')}}; Parameters.D = {"${'x'.repeat(100)}"}]`;
-    expect(failure(text).message).toBe(
+
+  it('refuses parameters that chain into an ever longer text before substituting anything', () => {
+    // 200 x 200 x 200 x 100 bytes: the size computed from the values alone stops it.
+    expect(() => generateParametricJobs(parseJdl(CHAIN))).toThrow(
+      /^The job would have a JDL of \d{9} bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/,
+    );
+  });
+
+  it('still bounds each substitution when the size limits are lifted', () => {
+    const lifted = { limits: { maxJobBytes: Number.MAX_SAFE_INTEGER, maxTotalBytes: Number.MAX_SAFE_INTEGER } };
+    expect(() => generateParametricJobs(parseJdl(CHAIN), lifted)).toThrow(
       `Parameter substitution makes Arguments longer than ${MAX_SUBSTITUTED_LENGTH} characters`,
     );
   });
