@@ -63,23 +63,26 @@ export async function insertSandbox(db: Handle, row: { ownerId: number; seName: 
     .onConflictDoUpdate({ target: [sandboxes.seName, sandboxes.sePfn], set: { lastAccessTime: row.now } });
 }
 
-/** Sets the access time; false when there is no such sandbox. */
-export async function touchSandbox(db: Handle, seName: string, pfn: string, now: Date): Promise<boolean> {
+/** Sandboxes whose owner is of `vo` (a subquery, so that locking them locks no owner row). */
+const ownedInVo = (db: Handle, vo: string) => inArray(sandboxes.ownerId, db.select({ id: owners.ownerId }).from(owners).where(eq(owners.vo, vo)));
+
+/** Sets the access time of a sandbox of `vo`; false when `vo` has no such sandbox. */
+export async function touchSandbox(db: Handle, seName: string, pfn: string, vo: string, now: Date): Promise<boolean> {
   const rows = await db
     .update(sandboxes)
     .set({ lastAccessTime: now })
-    .where(and(eq(sandboxes.seName, seName), eq(sandboxes.sePfn, pfn)))
+    .where(and(eq(sandboxes.seName, seName), eq(sandboxes.sePfn, pfn), ownedInVo(db, vo)))
     .returning({ sbId: sandboxes.sbId });
   return rows.length > 0;
 }
 
-/** The sandboxes among `pfns` on `seName`, locked until the transaction ends (the cleaner waits). */
-export async function lockSandboxes(db: Handle, seName: string, pfns: readonly string[]): Promise<{ sbId: number; pfn: string; ownerId: number }[]> {
+/** The sandboxes of `vo` among `pfns` on `seName`, locked until the transaction ends (the cleaner waits). */
+export async function lockSandboxes(db: Handle, seName: string, pfns: readonly string[], vo: string): Promise<{ sbId: number; pfn: string; ownerId: number }[]> {
   if (pfns.length === 0) return [];
   return db
     .select({ sbId: sandboxes.sbId, pfn: sandboxes.sePfn, ownerId: sandboxes.ownerId })
     .from(sandboxes)
-    .where(and(eq(sandboxes.seName, seName), inArray(sandboxes.sePfn, [...new Set(pfns)])))
+    .where(and(eq(sandboxes.seName, seName), inArray(sandboxes.sePfn, [...new Set(pfns)]), ownedInVo(db, vo)))
     .orderBy(asc(sandboxes.sbId))
     .for('update');
 }
@@ -123,16 +126,16 @@ export async function unassignEntities(db: Handle, entityIds: readonly string[])
     .where(and(inArray(sandboxes.sbId, ids), notExists(db.select({ one: sql`1` }).from(mapping).where(eq(mapping.sbId, sandboxes.sbId)))));
 }
 
-/** Whether the sandbox is mapped to at least one job of `owner` in `vo`. */
-export async function isMappedToJobOf(db: Handle, sbId: number, owner: string, vo: string): Promise<boolean> {
+/** The existing jobs the sandbox is mapped to, in id order; with `of`, only those of that owner in that VO. */
+export async function jobsOfSandbox(db: Handle, sbId: number, of?: { owner: string; vo: string }): Promise<number[]> {
   const jobIdOfEntity = sql`case when ${mapping.entityId} ~ '^Job:[0-9]{1,9}$' then substr(${mapping.entityId}, 5)::integer end`;
   const rows = await db
-    .select({ one: sql<number>`1` })
+    .selectDistinct({ jobId: jobs.jobId })
     .from(mapping)
     .innerJoin(jobs, eq(jobs.jobId, jobIdOfEntity))
-    .where(and(eq(mapping.sbId, sbId), eq(jobs.owner, owner), eq(jobs.vo, vo)))
-    .limit(1);
-  return rows.length > 0;
+    .where(and(eq(mapping.sbId, sbId), of && eq(jobs.owner, of.owner), of && eq(jobs.vo, of.vo)))
+    .orderBy(asc(jobs.jobId));
+  return rows.map((r) => r.jobId);
 }
 
 /** Referenced by no job: assigned but unmapped, or unassigned and not accessed since `staleBefore`. */

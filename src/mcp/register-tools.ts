@@ -66,7 +66,7 @@ export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall, onP
       async check(policy, policyArgs) {
         onPolicy();
         const effective = deps.policies.resolve(policy);
-        await effective.check({ user: scope.user, config: ctx.config, database: deps.database }, policyArgs);
+        await effective.check({ user: scope.user, config: ctx.config, database: deps.database, policies: deps.policies }, policyArgs);
       },
     },
   };

@@ -11,10 +11,21 @@ import type { Database } from '../db/database.ts';
 import { ForbiddenError } from '../logic/errors.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 
+/** Which implementation of a policy is in force (`PolicyRegistry`: the core's or an override). */
+export interface PolicyResolver {
+  resolve<Args>(policy: AccessPolicy<Args>): AccessPolicy<Args>;
+}
+
 export interface PolicyContext {
   readonly user: AuthedUser;
   readonly config: Config;
   readonly database: Database;
+  /**
+   * The policies in force. A policy that depends on what another one guards (the sandbox
+   * policy on the jobs a sandbox belongs to) checks that one through it, never by calling
+   * the core implementation, so that an extension's override of it counts there too.
+   */
+  readonly policies: PolicyResolver;
 }
 
 export interface AccessPolicy<Args> {

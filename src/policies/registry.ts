@@ -3,9 +3,9 @@
  * Which implementation of each named policy is in force: the core one unless an extension
  * supplied an override with the same id (DiracX: same entry-point name = override).
  */
-import type { AccessPolicy } from './base.ts';
+import type { AccessPolicy, PolicyResolver } from './base.ts';
 
-export class PolicyRegistry {
+export class PolicyRegistry implements PolicyResolver {
   readonly #overrides = new Map<string, AccessPolicy<never>>();
 
   constructor(overrides: readonly AccessPolicy<never>[] = []) {

@@ -1,11 +1,15 @@
 /**
  * @module policies/sandbox
  * The sandbox access policy (DiracX's `SandboxAccessPolicy`, `routers/jobs/access_policies.py`),
- * with pilots added and administrators kept to their VO, as in the WMS policy:
+ * with pilots added, administrators kept to their VO, and existence hidden across VOs:
  *
  * - `create` (upload): needs `NormalUser` or, for the output sandboxes of the jobs it runs,
  *   `GenericPilot` (DiracX: `NormalUser` only; its pilots act through the WMS policy).
- * - `JobAdministrator` may read and assign any sandbox of its own VO (DiracX: any sandbox).
+ * - A sandbox of another VO does not exist for the caller: it is treated as missing here, and
+ *   the logic, which looks sandboxes up in the caller's VO only, answers as for a missing one,
+ *   so no refusal tells that it exists (DiracX lets a JobAdministrator read any sandbox).
+ * - `JobAdministrator` may read and assign sandboxes of its own VO (an unknown one is left to
+ *   the logic's "not found").
  * - Everyone else needs `NormalUser` or `GenericPilot`; for each PFN acted on, the PFN must
  *   start with the caller's `/S3/<bucket>/<vo>/<group>/<user>/` (403 "Invalid PFN. PFN must
  *   start with ...") and the sandbox's owner must be the caller (403 "<user> is not the owner
@@ -15,13 +19,18 @@
  *   the caller's jobs (same owner and VO), e.g. the output sandbox a pilot uploaded for it.
  *   Only a sandbox's owner (or an administrator of its VO) can assign it, so this grants no
  *   access the sandbox's owner did not give.
+ * - A sandbox assigned to jobs is job data: whoever acts on it without owning it (an
+ *   administrator, or a user through their job) also needs the WMS policy *in force*
+ *   (`ctx.policies`, so an extension's override of `wms` counts) to allow `read` of those
+ *   jobs: all of them for an administrator, the caller's own for a user.
  */
 import { GENERIC_PILOT, JOB_ADMINISTRATOR, NORMAL_USER } from '../config/properties.ts';
-import { getOwnerId, getSandbox, isMappedToJobOf } from '../db/sandboxes.ts';
+import { getOwnerId, getSandbox, jobsOfSandbox, type SandboxRow } from '../db/sandboxes.ts';
 import { hasProperty } from '../logic/auth/user.ts';
 import { ForbiddenError } from '../logic/errors.ts';
 import { userPrefix } from '../logic/sandboxes/pfn.ts';
 import type { AccessPolicy, PolicyContext } from './base.ts';
+import { wmsPolicy } from './wms.ts';
 
 /** The DiracX `ActionType` values the sandbox routes use. */
 export type SandboxAction = 'create' | 'read' | 'manage';
@@ -34,16 +43,28 @@ export interface SandboxAccessArgs {
   store?: { bucketName: string; seName: string };
 }
 
+type Store = { bucketName: string; seName: string };
+
 const DENIED = 'Forbidden';
 
-/** Throws unless the caller may act on `pfn` (it is not an administrator). */
-async function checkOwnership(ctx: PolicyContext, action: SandboxAction, pfn: string, store: { bucketName: string; seName: string }): Promise<void> {
+/** Throws unless the WMS policy in force lets the caller read every job of `jobIds`. */
+async function checkJobsReadable(ctx: PolicyContext, jobIds: readonly number[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  await ctx.policies.resolve(wmsPolicy).check(ctx, { action: 'read', jobIds });
+}
+
+const ownedBy = (sandbox: SandboxRow, ctx: PolicyContext): boolean =>
+  sandbox.owner === ctx.user.preferredUsername && sandbox.ownerGroup === ctx.user.diracGroup && sandbox.vo === ctx.user.vo;
+
+/** Throws unless the caller, who is not an administrator, may act on `pfn`. */
+async function checkOwnership(ctx: PolicyContext, action: SandboxAction, pfn: string, store: Store, sandbox: SandboxRow | undefined): Promise<void> {
   const { user, database } = ctx;
-  const sandbox = await getSandbox(database.db, store.seName, pfn);
   const prefix = userPrefix(store.bucketName, user);
   if (!pfn.startsWith(prefix)) {
-    const viaJob = action === 'read' && sandbox !== undefined && hasProperty(user, NORMAL_USER);
-    if (viaJob && (await isMappedToJobOf(database.db, sandbox.sbId, user.preferredUsername, user.vo))) return;
+    if (action === 'read' && sandbox !== undefined && hasProperty(user, NORMAL_USER)) {
+      const ownJobs = await jobsOfSandbox(database.db, sandbox.sbId, { owner: user.preferredUsername, vo: user.vo });
+      if (ownJobs.length > 0) return checkJobsReadable(ctx, ownJobs);
+    }
     throw new ForbiddenError(`Invalid PFN. PFN must start with ${prefix}`);
   }
   // Assigning an unknown sandbox of one's own namespace is DiracX's 400 "Sandbox not found".
@@ -69,12 +90,11 @@ export const sandboxPolicy: AccessPolicy<SandboxAccessArgs> = {
     const store = args.store;
     if (!store) throw new TypeError('sandbox policy: pfns need the store they live in');
     for (const pfn of args.pfns) {
-      if (admin) {
-        const sandbox = await getSandbox(ctx.database.db, store.seName, pfn);
-        if (sandbox && sandbox.vo !== user.vo) throw new ForbiddenError(DENIED);
-        continue;
-      }
-      await checkOwnership(ctx, args.action, pfn, store);
+      const found = await getSandbox(ctx.database.db, store.seName, pfn);
+      // Another VO's sandbox is a missing one, here and in the logic.
+      const sandbox = found?.vo === user.vo ? found : undefined;
+      if (!admin) await checkOwnership(ctx, args.action, pfn, store, sandbox);
+      else if (sandbox && !ownedBy(sandbox, ctx)) await checkJobsReadable(ctx, await jobsOfSandbox(ctx.database.db, sandbox.sbId));
     }
   },
 };

@@ -3,7 +3,8 @@
  * touching more jobs than the threshold answers input_required; the SDK client asks its
  * handler (the person) and retries; a declined confirmation changes nothing, an accepted one
  * changes exactly the listed jobs, and a dry run never asks. A 2025-era client is not asked
- * (its elicitation needs an event stream our stateless leg does not keep): the call goes on.
+ * (its elicitation needs an event stream our stateless leg does not keep): its first call
+ * changes nothing and answers a confirmation token, and only a second call carrying it runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -78,7 +79,7 @@ describe('confirmation of destructive MCP calls (2026-07-28 elicitation)', () =>
 });
 
 describe('destructive MCP calls from a 2025-era client that declares elicitation', () => {
-  it('goes on without asking, at once, since a stateless JSON answer cannot carry a pushed question', async () => {
+  it('answers a confirmation token at once, pushing no question a stateless JSON answer cannot carry, and runs only with the token', async () => {
     const ids = [await submitJob(server.app, 'owner'), await submitJob(server.app, 'owner')];
     const client = new LegacyClient({ name: 'v1-person', version: '1.0.0' }, { capabilities: { elicitation: {} } });
     let pushed = 0;
@@ -90,9 +91,14 @@ describe('destructive MCP calls from a 2025-era client that declares elicitation
     await client.connect(new LegacyTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
     try {
       // Pushing the question used to leave the call waiting until the client timed out (60 s).
-      const result = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids } }, undefined, { timeout: 10_000 });
-      expect(result.isError).toBeFalsy();
+      const preview = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids } }, undefined, { timeout: 10_000 });
+      expect(preview.isError).toBeFalsy();
       expect(pushed).toBe(0);
+      expect(await statuses(ids)).toEqual(['Received', 'Received']);
+      const token = (preview.structuredContent as { confirmation_token?: string }).confirmation_token;
+      expect(token).toBeString();
+      const result = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids, confirmation_token: token } }, undefined, { timeout: 10_000 });
+      expect(result.isError).toBeFalsy();
       expect(await statuses(ids)).toEqual(['Killed', 'Killed']);
     } finally {
       await client.close();

@@ -8,8 +8,9 @@
  * never an HTTP 5xx, -32603, an INTERNAL tool error or internal text; arguments the schema
  * refuses never run the tool (no 'tool call' audit line). Destructive tools run on valid
  * arguments: they act on throwaway jobs of the caller; a 2026-07-28 call that answers
- * `input_required` (a confirmation to ask) has changed none of the jobs it names, and the jobs
- * of another VO are checked to be untouched at the end.
+ * `input_required` (a confirmation to ask) has changed none of the jobs it names, a call above
+ * the confirmation threshold from a client that cannot be asked answers a preview and changes
+ * none either, and the jobs of another VO are checked to be untouched at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY, type ClientCapabilities } from '@modelcontextprotocol/client';
@@ -331,7 +332,7 @@ function describeLeg(leg: Leg): void {
       );
     });
 
-    it('acts on more throwaway jobs than the confirmation threshold only when the client cannot be asked', async () => {
+    it('changes none of more throwaway jobs than the confirmation threshold without a confirmation: asks, or answers a preview', async () => {
       const writers = fx.tools.filter((t) => t.annotations?.readOnlyHint !== true && t.inputSchema.properties?.job_ids !== undefined);
       expect(writers.length).toBeGreaterThanOrEqual(4);
       const outcomes = new Set<string>();
@@ -340,9 +341,14 @@ function describeLeg(leg: Leg): void {
           fc.constantFrom(...writers).chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool), fc.subarray(fx.throwaway, { minLength: CONFIRM_THRESHOLD + 1 }))),
           leg.capabilities,
           async ([tool, args, jobIds], caps) => {
-            const outcome = await check(tool, { ...args, job_ids: jobIds, dry_run: false }, caps);
+            const { confirmation_token: _token, ...unconfirmed } = args;
+            const call = { ...unconfirmed, job_ids: jobIds, dry_run: false };
+            const before = await namedJobs(fx, call);
+            const outcome = await check(tool, call, caps);
             outcomes.add(outcome);
             expect(outcome).toBe(caps?.elicitation ? 'asked' : 'ran');
+            // 'ran' is the two-step protocol's first step: a preview, nothing changed.
+            expect(await namedJobs(fx, call)).toEqual(before);
           },
         ),
         { ...RUNS, numRuns: 40 },

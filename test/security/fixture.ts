@@ -3,7 +3,9 @@
  * store, the callers (five people of the shipped configuration and six broken credentials),
  * and fresh data per cell — a job of chaen's whose name is a secret marker, a sandbox of
  * chaen's, a pilot of lhcb, a gubbins owner — so that a call that changes something never
- * decides the next cell.
+ * decides the next cell. Every core policy has an override in force (gubbins' `wms`,
+ * pass-through ones for the others), so that the matrix can tell a check made through the
+ * policy registry from a direct call of a core policy.
  */
 import gubbins from '@diracx-ts/gubbins';
 import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
@@ -15,6 +17,7 @@ import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { makeSandbox, STORE_SETTINGS } from '../routes/sandboxes/app.ts';
+import { PASS_THROUGH_OVERRIDES } from './pass-through-overrides.ts';
 
 export const ISSUER = 'http://test';
 export const MCP_URL = `${ISSUER}/mcp`;
@@ -69,7 +72,7 @@ export async function createWorld(): Promise<World> {
   const store = new LocalObjectStore({ directory, signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))), maxSizeBytes: STORE_SETTINGS.maxSizeBytes });
   const app = await createTestApp({
     issuer: ISSUER,
-    extensions: [gubbins],
+    extensions: [gubbins, PASS_THROUGH_OVERRIDES],
     sandboxes: { store, settings: STORE_SETTINGS },
     mcp: { resourceUrl: MCP_URL, allowedHosts: ['test'], allowedOrigins: [], confirmThreshold: 1000, rateLimitPerMinute: 0 },
     flows: { settings: { tokenRateLimitPerMinute: 0, loginRateLimitPerMinute: 0, registrationRateLimitPerMinute: 0 } },
@@ -105,7 +108,7 @@ export async function createWorld(): Promise<World> {
     token,
     user,
     async refusal(person, checks) {
-      const policyCtx = { user: await user(person), config: app.config.current().config, database: app.database };
+      const policyCtx = { user: await user(person), config: app.config.current().config, database: app.database, policies: app.extensions.policies };
       for (const [policy, args] of checks) {
         try {
           await app.extensions.policies.resolve(policy).check(policyCtx, args as never);

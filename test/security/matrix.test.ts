@@ -8,10 +8,13 @@
  * force (the checks the request asks for, run against the real policy registry, mapped to
  * statuses and codes by the product's own error mapping) and from the job query scope; no
  * response to a refused call, and no response to someone who may not see the job, carries the
- * job's data. A route or tool without an entry in `entries.ts` fails.
+ * job's data. A route or tool without an entry in `entries.ts` fails. Every core policy has an
+ * override in force here (gubbins' `wms`, pass-through ones for the others), and every route
+ * and tool that declares a policy must reach the override, never the core policy directly.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, it, spyOn } from 'bun:test';
 import { jobQueryScope } from '../../src/logic/jobs/query.ts';
+import { CORE_POLICIES } from '../../src/policies/core.ts';
 import { wmsPolicy } from '../../src/policies/wms.ts';
 import { createApiApp } from '../../src/routes/api-app.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
@@ -153,4 +156,67 @@ describe('MCP tools', () => {
       }
     });
   }
+});
+
+describe('policy overrides are in force on every path', () => {
+  /** Core policy id → the calls of the implementation in force (an extension's override). */
+  const inForce = new Map<string, ReturnType<typeof spyOn>>();
+  beforeAll(() => {
+    for (const core of CORE_POLICIES) {
+      const effective = world.app.extensions.policies.resolve(core);
+      expect({ id: core.id, overridden: effective !== core }).toEqual({ id: core.id, overridden: true });
+      inForce.set(core.id, spyOn(effective, 'check'));
+    }
+  });
+  afterAll(() => {
+    for (const spy of inForce.values()) spy.mockRestore();
+  });
+  const clearCalls = (): void => {
+    for (const spy of inForce.values()) spy.mockClear();
+  };
+  /** The core policy ids whose override was called since the last clear. */
+  const reached = (): string[] => [...inForce].filter(([, spy]) => spy.mock.calls.length > 0).map(([id]) => id).sort();
+  /** The core policy ids among `checks` (an extension's own policies have no core to bypass). */
+  const coreIds = (checks: readonly (readonly [{ id: string }, unknown])[]): string[] => [...new Set(checks.map(([p]) => p.id).filter((id) => inForce.has(id)))].sort();
+
+  it('every REST route declaring a core policy calls its override, for each check it makes (as the owner)', async () => {
+    const { catalogue } = createApiApp(world.app.apiDeps, world.app.extensions.registerRoutes);
+    const routes = catalogue.entries().flatMap((e) => (e.access.kind === 'policy' && inForce.has(e.access.policy.id) ? [{ route: `${e.method} ${openApiPath(e.path)}`, declared: e.access.policy.id }] : []));
+    expect(routes.length).toBeGreaterThan(15);
+    for (const { route, declared } of routes) {
+      const entry = ROUTES[route]!;
+      if (entry.access !== 'policy') throw new Error(`${route} declares a policy in the catalogue but not in entries.ts`);
+      const cell = newCell(world);
+      const req = await entry.request(cell);
+      const checks = await entry.checks(cell);
+      const [method] = route.split(' ') as [string];
+      clearCalls();
+      await send('owner', method, req.path, req.body, false);
+      const expected = [...new Set([declared, ...coreIds(checks)])].sort();
+      expect({ route, reached: reached().filter((id) => expected.includes(id)) }).toEqual({ route, reached: expected });
+    }
+  });
+
+  it('a sandbox download by PFN reaches the wms override when the sandbox belongs to a job', async () => {
+    const cell = newCell(world);
+    const [job, pfn] = [await cell.job(), await cell.pfn()];
+    expect((await send('owner', 'PATCH', `/api/jobs/${job}/sandbox/output`, pfn, false)).status).toBe(200);
+    clearCalls();
+    await send('jobAdministrator', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`, undefined, false);
+    expect(reached()).toEqual(['sandbox', 'wms']);
+    const wmsCalls = inForce.get('wms')!.mock.calls.map(([, args]) => args);
+    expect(wmsCalls).toEqual([{ action: 'read', jobIds: [job] }]);
+  });
+
+  it('every MCP tool declaring a core policy calls its override (as the owner)', async () => {
+    const tools = world.app.extensions.tools.flatMap((t) => (t.access.kind === 'policy' && inForce.has(t.access.policy.id) ? [{ name: t.name, declared: t.access.policy.id }] : []));
+    expect(tools.length).toBeGreaterThan(10);
+    for (const { name, declared } of tools) {
+      const cell = newCell(world);
+      const args = await TOOLS[name]!.args(cell);
+      clearCalls();
+      await send('owner', 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }, true);
+      expect({ name, reached: reached().includes(declared) }).toEqual({ name, reached: true });
+    }
+  });
 });

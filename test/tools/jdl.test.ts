@@ -128,7 +128,7 @@ describe('get_job_sandboxes', () => {
     input = await h.uploadSandbox('owner');
     output = await h.uploadSandbox('owner');
     [jobId] = (await h.submit('owner', [`[Executable = "run.sh"; InputSandbox = {"${input}"};]`])) as [number];
-    await assignOutputSandbox({ database: h.app.database, settings: STORE }, jobId, output);
+    await assignOutputSandbox({ database: h.app.database, settings: STORE, vo: 'lhcb' }, jobId, output);
   });
 
   it('lists the PFNs GET /api/jobs/{id}/sandbox lists, each with a URL that downloads it', async () => {

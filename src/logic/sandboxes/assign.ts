@@ -15,6 +15,8 @@ import { shortPfn } from './pfn.ts';
 export interface AssignContext {
   database: Database;
   settings: SandboxStoreSettings;
+  /** The VO whose sandboxes may be assigned (the caller's): any other's is "not found". */
+  vo: string;
 }
 
 /** DiracX's details for `PATCH /api/jobs/{job_id}/sandbox/output` (both 400). */
@@ -22,12 +24,12 @@ export const SANDBOX_NOT_FOUND = 'Sandbox not found';
 export const SANDBOX_ALREADY_ASSIGNED = 'Sandbox already assigned';
 
 /**
- * Maps the sandbox (full or short PFN) as an output sandbox of the job.
- * @throws InvalidInputError "Sandbox not found" / "Sandbox already assigned".
+ * Maps the sandbox (full or short PFN) of `ctx.vo` as an output sandbox of the job.
+ * @throws InvalidInputError "Sandbox not found" (also for another VO's) / "Sandbox already assigned".
  */
 export async function assignOutputSandbox(ctx: AssignContext, jobId: number, pfn: string): Promise<void> {
   await ctx.database.transaction(async (tx) => {
-    const [sandbox] = await lockSandboxes(tx, ctx.settings.seName, [shortPfn(pfn)]);
+    const [sandbox] = await lockSandboxes(tx, ctx.settings.seName, [shortPfn(pfn)], ctx.vo);
     if (!sandbox) throw new InvalidInputError(SANDBOX_NOT_FOUND);
     const added = await assignSandboxes(tx, [{ sbId: sandbox.sbId, entityId: jobEntityId(jobId), type: 'Output' }]);
     if (added === 0) throw new InvalidInputError(SANDBOX_ALREADY_ASSIGNED);

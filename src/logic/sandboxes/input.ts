@@ -37,7 +37,7 @@ export async function assignInputSandboxes(tx: Tx, user: AuthedUser, pfnsByJob: 
   const ownerId = await getOwnerId(tx, { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo });
   const found = new Map<string, number>();
   for (const [se, pfns] of bySe) {
-    for (const row of await lockSandboxes(tx, se, [...pfns])) {
+    for (const row of await lockSandboxes(tx, se, [...pfns], user.vo)) {
       if (row.ownerId === ownerId) found.set(`SB:${se}|${row.pfn}`, row.sbId);
     }
   }

@@ -36,7 +36,7 @@ export async function initiateSandboxUpload(ctx: SandboxContext, info: SandboxIn
   const existing = await getSandbox(ctx.database.db, settings.seName, pfn);
   if (existing && (existing.assigned || (await store.exists(key)))) {
     const now = ctx.now();
-    await ctx.database.transaction((tx) => touchSandbox(tx, settings.seName, pfn, now));
+    await ctx.database.transaction((tx) => touchSandbox(tx, settings.seName, pfn, user.vo, now));
     return { pfn: fullPfn(settings.seName, pfn), url: null, fields: {} };
   }
   const upload = await store.presignUpload(
@@ -53,14 +53,16 @@ export async function initiateSandboxUpload(ctx: SandboxContext, info: SandboxIn
 }
 
 /**
- * A presigned download URL for the sandbox (full or short PFN); records the access.
- * @throws SandboxNotFoundError when no such sandbox is registered.
+ * A presigned download URL for the sandbox (full or short PFN) of the caller's VO; records the
+ * access.
+ * @throws SandboxNotFoundError when the caller's VO has no such sandbox.
  */
 export async function getSandboxDownload(ctx: SandboxContext, pfn: string): Promise<SandboxDownloadResponse> {
   const { settings } = ctx;
   const short = shortPfn(pfn);
   const now = ctx.now();
-  const found = await ctx.database.transaction((tx) => touchSandbox(tx, settings.seName, short, now));
+  // Looked up in the caller's VO only: another VO's sandbox is answered as a missing one.
+  const found = await ctx.database.transaction((tx) => touchSandbox(tx, settings.seName, short, ctx.user.vo, now));
   if (!found) throw new SandboxNotFoundError(short, settings.seName);
   const url = await ctx.store.presignDownload(pfnToKey(short), settings.urlValiditySeconds, { origin: ctx.origin });
   return { url, expires_in: settings.urlValiditySeconds };

@@ -127,7 +127,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     const pfn = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'manage', jobIds: [jobId] });
     await c.get('access').check(sandboxPolicy, { action: 'manage', pfns: [shortPfn(pfn)], store: storeIds() });
-    await assignOutputSandbox({ database: deps.database, settings: store().settings }, jobId, pfn);
+    await assignOutputSandbox({ database: deps.database, settings: store().settings, vo: c.get('user').vo }, jobId, pfn);
     return c.json(null, 200);
   });
 

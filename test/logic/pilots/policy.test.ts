@@ -8,6 +8,7 @@ import type { AuthedUser } from '../../../src/logic/auth/user.ts';
 import { registerPilot } from '../../../src/logic/pilots/management.ts';
 import { PilotRegistrationParams } from '../../../src/logic/pilots/models.ts';
 import { PILOT_POLICY_MESSAGES as M, pilotPolicy, type PilotAccessArgs } from '../../../src/policies/pilots.ts';
+import { PolicyRegistry } from '../../../src/policies/registry.ts';
 import { caller, createPilotsFixture, type PilotsFixture } from './fixture.ts';
 
 let f: PilotsFixture;
@@ -24,7 +25,7 @@ const FOREIGN_PILOT = caller('gridpp', ['GenericPilot']);
 const USER = caller('lhcb', ['NormalUser']);
 const JOB_ADMIN = caller('lhcb', ['JobAdministrator']);
 
-const check = (user: AuthedUser, args: PilotAccessArgs) => pilotPolicy.check({ user, config: f.config, database: f.t.database }, args);
+const check = (user: AuthedUser, args: PilotAccessArgs) => pilotPolicy.check({ user, config: f.config, database: f.t.database, policies: new PolicyRegistry() }, args);
 const manage = (extra: Omit<PilotAccessArgs, 'action'> = {}): PilotAccessArgs => ({ action: 'manage_pilots', allowLegacyPilots: true, ...extra });
 
 describe('pilotPolicy', () => {

@@ -23,7 +23,7 @@ afterAll(() => f.dispose());
 
 const chaen = userOf('chaen');
 const albdr = userOf('albdr');
-const assign = (jobId: number, pfn: string) => assignOutputSandbox({ database: f.t.database, settings: SETTINGS }, jobId, pfn);
+const assign = (jobId: number, pfn: string) => assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
 const assignInputs = (user: AuthedUser, byJob: [number, string[]][]) => f.t.database.transaction((tx) => assignInputSandboxes(tx, user, new Map(byJob)));
 
 describe('registration', () => {

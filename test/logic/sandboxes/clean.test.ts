@@ -30,7 +30,7 @@ const storeMethods = (): ObjectStore => ({
   exists: (k) => f.store.exists(k),
   deleteMany: (keys) => f.store.deleteMany(keys),
 });
-const assign = (jobId: number, pfn: string) => assignOutputSandbox({ database: f.t.database, settings: SETTINGS }, jobId, pfn);
+const assign = (jobId: number, pfn: string) => assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
 
 describe('cleanSandboxes', () => {
   it('deletes an unassigned sandbox once it has not been accessed for the given days, object first', async () => {
