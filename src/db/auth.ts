@@ -168,9 +168,16 @@ export async function getAuthorizationFlowAwaitingLogin(db: Handle, uuid: string
   return row;
 }
 
-/** Replaces the scope of a flow awaiting its login (the person chose a VO and group). */
-export async function setAuthorizationFlowScope(db: Handle, uuid: string, scope: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db.update(authorizationFlows).set({ scope }).where(awaitingLogin(uuid, notBefore)).returning();
+/**
+ * Replaces the scope of a flow awaiting its login (the person chose a VO and group), only if it
+ * is still `expectedScope`: of two concurrent answers, one finds the scope already replaced.
+ */
+export async function setAuthorizationFlowScope(db: Handle, uuid: string, scope: string, expectedScope: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+  const [row] = await db
+    .update(authorizationFlows)
+    .set({ scope })
+    .where(and(awaitingLogin(uuid, notBefore), eq(authorizationFlows.scope, expectedScope)))
+    .returning();
   return row;
 }
 

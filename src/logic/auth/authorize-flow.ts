@@ -11,8 +11,16 @@
  * names no VO the person picks one (`chooseVo`), and after the IdP login our consent page is
  * shown; only an approval there mints the code (`answerConsent`). Their tokens are for the
  * resource they named (RFC 8707; default: our MCP endpoint). Scopes such clients commonly send
- * (`openid profile email offline_access`) are ignored rather than refused. Once the client and
- * its redirect URI are known, errors go back to the client as RFC 6749 §4.1.2.1 redirects.
+ * (`openid profile email offline_access`) are ignored rather than refused.
+ *
+ * We are never an open redirector: RFC 6749 §4.1.2.1 error redirects go only to redirect URIs
+ * an administrator configured (DiracX's own client). A refusal for a client that registered
+ * itself or publishes its own metadata document is shown on our own error page, since anyone
+ * can make such a client with any redirect URI. The `resource` (RFC 8707) must be ours.
+ *
+ * A login stays in the VO it started in: the VO (and group) are fixed when the browser is sent
+ * to the VO's identity provider, the VO choice is answered once only, and the IdP's callback
+ * completes only a flow of the VO whose IdP authenticated the person (`idp-login.ts`).
  *
  * The client then redeems the code with its verifier (`grants/authorization-code.ts`).
  */
@@ -26,12 +34,13 @@ import {
   updateAuthorizationFlowStatus,
 } from '../../db/auth.ts';
 import type { AuthorizationFlowRow } from '../../db/schema/auth.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, OAuthError } from '../errors.ts';
 import { isRedirectAllowed, resolveClient, type ResolvedClient } from './clients.ts';
 import { randomToken, sha256Hex } from './encoding.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { AUTHORIZATION_CODE_GRANT, beginIdpLogin, completeIdpLogin } from './idp-login.ts';
-import { parseAndValidateScope, type ParsedScope } from './scope.ts';
+import { checkRequestedResource } from './resource.ts';
+import { parseAndValidateScope, scopeVo, type ParsedScope } from './scope.ts';
 import { INVALID_STATE } from './state.ts';
 import { newUuid7 } from './uuid7.ts';
 
@@ -52,6 +61,27 @@ export interface AuthorizationRequest {
 /** Detail of a flow that is unknown, expired or already answered. */
 export const FLOW_GONE = 'This sign-in request has expired or was already answered; start again from your application.';
 
+/** Detail of a second answer to the VO choice. */
+export const VO_ALREADY_CHOSEN = 'The VO of this sign-in was already chosen and cannot be changed; to sign in with another VO, start again from your application.';
+
+/** Where the browser goes after an authorization request. */
+export type AuthorizeOutcome =
+  /** The VO's IdP, our VO choice page, or (configured redirect URIs only) the client with an error. */
+  | { kind: 'redirect'; location: string }
+  /** A refusal for our own error page (RFC 6749 §4.1.2.1 error code and description). */
+  | { kind: 'refused'; error: string; description: string };
+
+/** Why `resource` is not ours (RFC 8707 `invalid_target`), or undefined when it is. */
+function resourceProblem(ctx: AuthFlowContext, resource: string | undefined): string | undefined {
+  try {
+    checkRequestedResource(ctx, resource);
+    return undefined;
+  } catch (err) {
+    if (err instanceof OAuthError) return err.description ?? err.message;
+    throw err;
+  }
+}
+
 /** The scope items DiracX understands; MCP hosts' OpenID scopes are left out. */
 function diracScopeItems(scope: string | undefined): string[] {
   return (scope ?? '').split(' ').filter((item) => /^(vo|group|property):./.test(item));
@@ -69,21 +99,23 @@ const notBefore = (ctx: AuthFlowContext): Date => new Date(ctx.now().getTime() -
 
 /**
  * Records the flow and returns where the browser goes: the VO's IdP, our VO choice page
- * (`<requestUrl>/vo?flow=...`), or the client's redirect URI with an error.
+ * (`<requestUrl>/vo?flow=...`), DiracX's client with an `invalid_target` error, or our error
+ * page (any other client's refusal).
  * @param requestUrl this endpoint's URL without query; the IdP calls back at `<it>/complete`.
- * @throws InvalidInputError for an unknown client id or a redirect URI not allowed (nothing can
- * be sent back to such a client), and, for DiracX's client, an invalid scope; UpstreamError
- * when the IdP cannot be reached.
+ * @throws InvalidInputError for an unknown client id, and, for DiracX's client, a redirect URI
+ * not allowed or an invalid scope (DiracX's answers); OAuthError `invalid_client` for an
+ * unusable client metadata document; UpstreamError when the IdP cannot be reached.
  */
-export async function initiateAuthorizationFlow(ctx: AuthFlowContext, request: AuthorizationRequest, requestUrl: string): Promise<string> {
+export async function initiateAuthorizationFlow(ctx: AuthFlowContext, request: AuthorizationRequest, requestUrl: string): Promise<AuthorizeOutcome> {
   const client = await resolveClient(ctx, request.clientId);
   if (!client) throw new InvalidInputError('Unrecognised client_id');
-  if (!isRedirectAllowed(client, request.redirectUri)) throw new InvalidInputError('Unrecognised redirect_uri');
-  if (client.kind === 'dirac') return initiateDiracFlow(ctx, request, requestUrl);
+  if (client.kind === 'dirac') return initiateDiracFlow(ctx, client, request, requestUrl);
 
-  const refuse = (error: string, description: string) => clientRedirect(request.redirectUri, { error, error_description: description, state: request.state });
+  const refuse = (error: string, description: string): AuthorizeOutcome => ({ kind: 'refused', error, description });
+  if (!isRedirectAllowed(client, request.redirectUri)) return refuse('invalid_request', 'Unrecognised redirect_uri');
   const resource = request.resource ?? ctx.resources[0];
-  if (!resource || !ctx.resources.includes(resource)) return refuse('invalid_target', 'This server issues tokens only for its MCP endpoint');
+  const wrongTarget = resourceProblem(ctx, resource);
+  if (resource === undefined || wrongTarget !== undefined) return refuse('invalid_target', wrongTarget ?? 'No resource to issue a token for');
   const items = diracScopeItems(request.scope);
   const naming = items.some((item) => item.startsWith('vo:'));
   if (naming) {
@@ -95,14 +127,22 @@ export async function initiateAuthorizationFlow(ctx: AuthFlowContext, request: A
     }
   }
   const uuid = await insertFlow(ctx, request, items.join(' '), { resource, clientState: request.state ?? '' });
-  if (!naming) return `${requestUrl}/vo?flow=${uuid}`;
-  return idpLogin(ctx, uuid, items.join(' '), requestUrl, '');
+  if (!naming) return { kind: 'redirect', location: `${requestUrl}/vo?flow=${uuid}` };
+  return { kind: 'redirect', location: await idpLogin(ctx, uuid, items.join(' '), requestUrl, '') };
 }
 
-async function initiateDiracFlow(ctx: AuthFlowContext, request: AuthorizationRequest, requestUrl: string): Promise<string> {
+/** DiracX's own client, whose redirect URIs an administrator configured. */
+async function initiateDiracFlow(ctx: AuthFlowContext, client: ResolvedClient, request: AuthorizationRequest, requestUrl: string): Promise<AuthorizeOutcome> {
+  if (!isRedirectAllowed(client, request.redirectUri)) throw new InvalidInputError('Unrecognised redirect_uri');
+  const wrongTarget = resourceProblem(ctx, request.resource);
+  if (wrongTarget !== undefined) {
+    // A configured redirect URI may receive the error (RFC 6749 §4.1.2.1, RFC 8707 §2).
+    return { kind: 'redirect', location: clientRedirect(request.redirectUri, { error: 'invalid_target', error_description: wrongTarget, state: request.state }) };
+  }
   const scope = parseAndValidateScope(request.scope ?? '', ctx.config, ctx.availableProperties);
   const uuid = await insertFlow(ctx, request, request.scope ?? '', { resource: request.resource ?? null, clientState: null });
-  return beginIdpLogin(ctx, scope.vo, `${requestUrl}/complete`, { external_state: request.state ?? '', uuid, grant_type: AUTHORIZATION_CODE_GRANT });
+  const location = await beginIdpLogin(ctx, scope.vo, `${requestUrl}/complete`, { external_state: request.state ?? '', uuid, grant_type: AUTHORIZATION_CODE_GRANT });
+  return { kind: 'redirect', location };
 }
 
 async function insertFlow(ctx: AuthFlowContext, request: AuthorizationRequest, scope: string, extra: { resource: string | null; clientState: string | null }): Promise<string> {
@@ -134,25 +174,35 @@ export interface FlowAwaitingVo {
   client: ResolvedClient;
 }
 
-/** The flow `flowId` if it still waits for a VO; throws InvalidInputError(FLOW_GONE) otherwise. */
+/**
+ * The flow `flowId` if it still waits for a VO.
+ * @throws InvalidInputError: VO_ALREADY_CHOSEN when its VO is fixed (named by the request, or
+ * chosen), FLOW_GONE when it is unknown, expired or logged in.
+ */
 export async function flowAwaitingVo(ctx: AuthFlowContext, flowId: string): Promise<FlowAwaitingVo> {
   const flow = /^[0-9a-f-]{36}$/.test(flowId) ? await getAuthorizationFlowAwaitingLogin(ctx.database.db, flowId, notBefore(ctx)) : undefined;
   const client = flow ? await resolveClient(ctx, flow.clientId) : undefined;
   if (!flow || !client || client.kind === 'dirac') throw new InvalidInputError(FLOW_GONE);
+  if (diracScopeItems(flow.scope).some((item) => item.startsWith('vo:'))) throw new InvalidInputError(VO_ALREADY_CHOSEN);
   return { flow, client };
 }
 
 /**
- * The person picked `vo` (and `group`) for the flow `flowId`: records the scope and returns the
- * IdP login URL. @throws InvalidInputError (FLOW_GONE, or an invalid VO/group).
+ * The person picked `vo` (and `group`) for the flow `flowId`: records the scope, once (of two
+ * answers, even concurrent ones, the second is refused), and returns the IdP login URL.
+ * @throws InvalidInputError (FLOW_GONE, VO_ALREADY_CHOSEN, or an invalid VO/group).
  */
 export async function chooseVo(ctx: AuthFlowContext, input: { flowId: string; vo: string; group: string | undefined; authorizeUrl: string }): Promise<string> {
   const { flow } = await flowAwaitingVo(ctx, input.flowId);
   const properties = diracScopeItems(flow.scope).filter((item) => item.startsWith('property:'));
   const scope = [`vo:${input.vo}`, ...(input.group ? [`group:${input.group}`] : []), ...properties].join(' ');
   parseAndValidateScope(scope, ctx.config, ctx.availableProperties);
-  const updated = await ctx.database.transaction((tx) => setAuthorizationFlowScope(tx, flow.uuid, scope, notBefore(ctx)));
-  if (!updated) throw new InvalidInputError(FLOW_GONE);
+  const updated = await ctx.database.transaction((tx) => setAuthorizationFlowScope(tx, flow.uuid, scope, flow.scope, notBefore(ctx)));
+  if (!updated) {
+    // Another answer came first (VO_ALREADY_CHOSEN), or the flow ended meanwhile.
+    await flowAwaitingVo(ctx, flow.uuid);
+    throw new InvalidInputError(FLOW_GONE);
+  }
   return idpLogin(ctx, flow.uuid, scope, input.authorizeUrl, '');
 }
 
@@ -161,16 +211,18 @@ export type LoginOutcome = { kind: 'redirect'; location: string } | { kind: 'con
 
 /**
  * Completes the IdP login. DiracX's client gets its code at once; other clients' flows wait for
- * the person's consent.
- * @throws InvalidInputError "Invalid state" (bad state, or the flow is expired or not
- * pending); UnauthenticatedError "Invalid code" when the IdP refuses the code; UpstreamError.
+ * the person's consent. Only a flow of the VO whose IdP authenticated the person is completed.
+ * @throws InvalidInputError "Invalid state" (bad state, a flow of another VO, or the flow is
+ * expired or not pending); UnauthenticatedError "Invalid code" when the IdP refuses the code;
+ * UpstreamError.
  */
 export async function completeAuthorizationFlow(ctx: AuthFlowContext, input: { code: string; state: string; requestUrl: string }): Promise<LoginOutcome> {
-  const { state, idToken } = await completeIdpLogin(ctx, { code: input.code, state: input.state, redirectUri: input.requestUrl }, AUTHORIZATION_CODE_GRANT, 'Invalid code');
+  const { state, vo, idToken } = await completeIdpLogin(ctx, { code: input.code, state: input.state, redirectUri: input.requestUrl }, AUTHORIZATION_CODE_GRANT, 'Invalid code');
   const uuid = state.uuid ?? '';
   if (!/^[0-9a-f-]{36}$/.test(uuid)) throw new InvalidInputError(INVALID_STATE);
   const flow = await getAuthorizationFlowAwaitingLogin(ctx.database.db, uuid, notBefore(ctx));
-  if (!flow) throw new InvalidInputError(INVALID_STATE);
+  // The flow's VO is fixed before its browser leaves for an IdP; a state of another VO is not this flow's login.
+  if (!flow || scopeVo(flow.scope) !== vo) throw new InvalidInputError(INVALID_STATE);
   if (flow.clientId === ctx.settings.diracClientId) {
     const code = randomToken();
     const ready = await ctx.database.transaction(async (tx) => setAuthorizationFlowReady(tx, uuid, await sha256Hex(code), idToken, notBefore(ctx)));

@@ -5,8 +5,10 @@
  *    collision) and a device code (random; only its SHA-256 is stored);
  * 2. `startDeviceLogin`: the person opens the verification URI with the user code and is sent
  *    to the VO's identity provider;
- * 3. `finishDeviceFlow`: the IdP calls back; the ID token is stored and the flow is READY.
- * The client meanwhile polls the token endpoint (`grants/device-code.ts`).
+ * 3. `finishDeviceFlow`: the IdP calls back; the ID token is stored and the flow is READY,
+ *    only when the IdP that authenticated the person is the one of the flow's VO.
+ * The client meanwhile polls the token endpoint (`grants/device-code.ts`). A `resource` named
+ * when the flow starts must be ours (RFC 8707 `invalid_target`).
  */
 import { getPendingDeviceFlowByUserCode, insertDeviceFlow, setDeviceFlowReady } from '../../db/auth.ts';
 import { USER_CODE_LENGTH } from '../../db/schema/auth.ts';
@@ -15,7 +17,9 @@ import { randomToken, randomUserCode, sha256Hex } from './encoding.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { IAM_SERVER_FAILED } from './idp-client.ts';
 import { beginIdpLogin, completeIdpLogin, DEVICE_CODE_GRANT } from './idp-login.ts';
-import { parseAndValidateScope } from './scope.ts';
+import { checkRequestedResource } from './resource.ts';
+import { parseAndValidateScope, scopeVo } from './scope.ts';
+import { INVALID_STATE } from './state.ts';
 
 /** DiracX's `InitiateDeviceFlowResponse`, plus RFC 8628's `interval`. */
 export interface DeviceAuthorization {
@@ -36,13 +40,16 @@ export const NO_SUCH_USER_CODE = 'No row was found when one was required';
 /**
  * Starts a device flow for `clientId` and `scope`.
  * @param verificationUri where the person goes (this endpoint's URL without query).
- * @throws InvalidInputError for a wrong client id or an invalid scope.
+ * @param resource the RFC 8707 resource the client named, if any.
+ * @throws InvalidInputError for a wrong client id or an invalid scope; OAuthError
+ * `invalid_target` for a resource that is not ours.
  */
 export async function initiateDeviceFlow(
   ctx: AuthFlowContext,
-  input: { clientId: string; scope: string; verificationUri: string },
+  input: { clientId: string; scope: string; verificationUri: string; resource?: string | undefined },
 ): Promise<DeviceAuthorization> {
   if (input.clientId !== ctx.settings.diracClientId) throw new InvalidInputError('Unrecognised client ID');
+  checkRequestedResource(ctx, input.resource);
   parseAndValidateScope(input.scope, ctx.config, ctx.availableProperties);
   for (let attempt = 0; attempt < MAX_USER_CODE_ATTEMPTS; attempt++) {
     const userCode = randomUserCode(USER_CODE_LENGTH);
@@ -98,22 +105,29 @@ export async function startDeviceLogin(
 }
 
 /**
- * Completes the IdP login of a device flow: the flow becomes READY with the ID token.
+ * Completes the IdP login of a device flow: the flow becomes READY with the ID token, if the
+ * IdP that authenticated the person is its VO's.
  * @param requestUrl this callback's URL without query (the redirect URI the IdP was given).
- * @throws InvalidInputError "Invalid state", or "<n> rows matched user_code <code>" when the
- * flow is no longer pending; UnauthenticatedError when the IdP refuses the code.
+ * @throws InvalidInputError "Invalid state" (also for a flow of another VO), or "<n> rows
+ * matched user_code <code>" when the flow is no longer pending; UnauthenticatedError when the
+ * IdP refuses the code.
  */
 export async function finishDeviceFlow(
   ctx: AuthFlowContext,
   input: { code: string; state: string; requestUrl: string },
 ): Promise<void> {
-  const { state, idToken } = await completeIdpLogin(
+  const { state, vo, idToken } = await completeIdpLogin(
     ctx,
     { code: input.code, state: input.state, redirectUri: input.requestUrl },
     DEVICE_CODE_GRANT,
     IAM_SERVER_FAILED,
   );
   const userCode = state.user_code ?? '';
-  const updated = await ctx.database.transaction((tx) => setDeviceFlowReady(tx, userCode, idToken, deviceFlowNotBefore(ctx)));
+  const updated = await ctx.database.transaction(async (tx) => {
+    const flow = await getPendingDeviceFlowByUserCode(tx, userCode, deviceFlowNotBefore(ctx));
+    // A device flow's scope never changes: a state of another VO is not this flow's login.
+    if (flow && scopeVo(flow.scope) !== vo) throw new InvalidInputError(INVALID_STATE);
+    return setDeviceFlowReady(tx, userCode, idToken, deviceFlowNotBefore(ctx));
+  });
   if (updated !== 1) throw new InvalidInputError(`${updated} rows matched user_code ${userCode}`);
 }

@@ -80,6 +80,15 @@ function onlyVo(vos: readonly string[], config: Config): string {
 }
 
 /**
+ * The VO a stored scope names: its one `vo:` item, or undefined when it names none (a flow
+ * still waiting for the person's VO choice) or several.
+ */
+export function scopeVo(scope: string): string | undefined {
+  const vos = [...new Set(scope.split(' '))].filter((item) => item.startsWith('vo:'));
+  return vos.length === 1 ? vos[0]!.slice('vo:'.length) : undefined;
+}
+
+/**
  * The union of the properties of every group of `vo` that lists `sub` as a member; empty for
  * an unknown VO.
  */

@@ -5,7 +5,9 @@
  * - `GET /api/auth/authorize` (`response_type=code`, `code_challenge`, `code_challenge_method=S256`,
  *   `client_id`, `redirect_uri`; `scope` and `state` as DiracX requires them for its client;
  *   `resource`, RFC 8707) sends the person to the VO's identity provider, or, for an MCP host whose
- *   scope names no VO, to our VO choice page (307);
+ *   scope names no VO, to our VO choice page (307). Refusals: DiracX's client gets DiracX's answers
+ *   (400/422 JSON) and, for a resource not ours, an error redirect to its configured URI; any other
+ *   client gets our error page (400 HTML), never a redirect to its own URI (no open redirector);
  * - `GET /api/auth/authorize/vo`: that page, and its answer (`vo_group`), which goes on to the IdP;
  * - `GET /api/auth/authorize/complete`: the IdP's callback; DiracX's client is sent back with our
  *   code (307), an MCP host's person sees our consent page (200);
@@ -15,7 +17,7 @@
  * Authorization requests are rate limited per client and caller address. Pages carry a strict
  * CSP and anti-clickjacking headers (`pages/headers.ts`); problems a person must read are pages.
  */
-import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { z, type Hook, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Config } from '../../config/schema.ts';
 import { DiracxError } from '../../logic/errors.ts';
@@ -23,6 +25,7 @@ import { answerConsent, chooseVo, completeAuthorizationFlow, flowAwaitingVo, ini
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
+import { validationHook } from '../validation.ts';
 import { flowContext, limitCaller, urlWithoutQuery } from './flow-support.ts';
 import { CSRF_FIELD, DECISION_FIELD, readConsentDecision, renderConsentPage } from './pages/consent.ts';
 import { issueCsrfToken, sameOrigin, verifyCsrfToken } from './pages/csrf.ts';
@@ -63,6 +66,27 @@ async function orErrorPage(run: () => Promise<Response>): Promise<Response> {
   }
 }
 
+/** Our page for an authorization request refused with an RFC 6749 §4.1.2.1 `error`. */
+function refusalPage(error: string, description: string): Response {
+  return errorPageResponse({ title: CANNOT_CONTINUE, message: `${description} (${error})` }, 400);
+}
+
+/**
+ * An authorization request that does not validate: DiracX's 422 for DiracX's client, our page
+ * for any other (RFC 6749 §4.1.2.1 codes: `unsupported_response_type`, else `invalid_request`).
+ */
+function authorizeValidationHook<T>(diracClientId: string): Hook<T, ApiEnv, string, Response | undefined> {
+  return (result, c) => {
+    if (result.success) return undefined;
+    if (c.req.query('client_id') === diracClientId) return validationHook(result, c) as Response | undefined;
+    const issue = result.error.issues[0];
+    const field = String(issue?.path[0] ?? 'request');
+    if (field === 'response_type' && c.req.query('response_type') !== undefined) return refusalPage('unsupported_response_type', 'Only response_type=code is supported');
+    if (field === 'code_challenge' || field === 'code_challenge_method') return refusalPage('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
+    return refusalPage('invalid_request', `Missing or invalid ${field}`);
+  };
+}
+
 /** The anti-forgery binding of a consent: this flow, this person. */
 const consentBinding = (flowId: string, sub: string): string => JSON.stringify([flowId, sub]);
 
@@ -77,12 +101,15 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
       tags: ['auth'],
       summary: 'Initiate Authorization Flow',
       request: { query: AuthorizeQuerySchema },
-      responses: { 307: { description: 'Redirect to the identity provider, to the VO choice, or back to the client with an error' } },
+      responses: {
+        307: { description: "Redirect to the identity provider, to the VO choice, or (DiracX's client) back to the client with an error" },
+        400: { description: 'The request is refused (clients other than DiracX\'s own: our error page)', content: html },
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');
       limitCaller(c, deps, deps.auth.flows.limits.login, q.client_id);
-      const location = await initiateAuthorizationFlow(
+      const outcome = await initiateAuthorizationFlow(
         flowContext(deps),
         {
           codeChallenge: q.code_challenge,
@@ -95,8 +122,10 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         },
         urlWithoutQuery(c),
       );
-      return c.redirect(location, 307);
+      if (outcome.kind === 'refused') return refusalPage(outcome.error, outcome.description);
+      return c.redirect(outcome.location, 307);
     },
+    authorizeValidationHook(deps.auth.flows.settings.diracClientId),
   );
 
   app.openapi(

@@ -1,7 +1,7 @@
 /**
  * @module routes/auth/device-flow
  * DiracX's device flow routes (`routers/auth/device_flow.py`), public: `POST /api/auth/device`
- * (query `client_id`, `scope`) starts a flow; `GET /api/auth/device?user_code=` sends the
+ * (query `client_id`, `scope`, and RFC 8707 `resource`, which must be ours) starts a flow; `GET /api/auth/device?user_code=` sends the
  * person to the VO's identity provider (307); the IdP calls back at `GET
  * /api/auth/device/complete` (307 to the finished page); `GET
  * /api/auth/device/complete/finished` tells the person to close the window (HTML). Device
@@ -36,15 +36,22 @@ export function registerDeviceFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps
       operationId: 'auth_initiate_device_flow',
       summary: 'Initiate Device Flow',
       // Examples: DiracX's own client id (the setting's default) and a scope of the shipped configuration.
-      request: { query: z.object({ client_id: z.string().max(255).openapi({ example: 'myDIRACClientID' }), scope: z.string().max(1024).openapi({ example: 'vo:lhcb group:lhcb_user' }) }) },
+      request: {
+        query: z.object({
+          client_id: z.string().max(255).openapi({ example: 'myDIRACClientID' }),
+          scope: z.string().max(1024).openapi({ example: 'vo:lhcb group:lhcb_user' }),
+          // RFC 8707; not in DiracX. Ours only (the issuer or /mcp), else 400 invalid_target.
+          resource: z.string().max(1024).optional(),
+        }),
+      },
       responses: {
         200: { description: 'A device and user code', content: { 'application/json': { schema: DeviceAuthorizationSchema } } },
       },
     }),
     async (c) => {
-      const { client_id: clientId, scope } = c.req.valid('query');
+      const { client_id: clientId, scope, resource } = c.req.valid('query');
       limitCaller(c, deps, deps.auth.flows.limits.login, clientId);
-      const response = await initiateDeviceFlow(flowContext(deps), { clientId, scope, verificationUri: urlWithoutQuery(c) });
+      const response = await initiateDeviceFlow(flowContext(deps), { clientId, scope, resource, verificationUri: urlWithoutQuery(c) });
       return c.json(response, 200, { 'cache-control': 'no-store' });
     },
   );

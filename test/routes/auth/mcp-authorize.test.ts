@@ -134,11 +134,12 @@ describe('MCP host browser login refusals', () => {
     expect(missing.status).toBe(422);
   });
 
-  it('refuses a redirect URI the host did not register, before any login', async () => {
+  it('refuses a redirect URI the host did not register, before any login, on our error page', async () => {
     const s = await started();
     const res = await fx.app.fetch(authorizeUrl({ ...s, redirectUri: 'https://evil.example/cb' }, { challenge: await pkceChallenge(s.verifier) }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ detail: 'Unrecognised redirect_uri' });
+    expect(res.headers.get('content-type')).toStartWith('text/html');
+    expect(await res.text()).toContain('Unrecognised redirect_uri');
   });
 
   it('refuses a reused code', async () => {
@@ -148,12 +149,12 @@ describe('MCP host browser login refusals', () => {
     expect(await (await redeem(s, code)).json()).toMatchObject({ detail: 'Code was already used' });
   });
 
-  it('refuses a token for another resource, at /authorize and at the token endpoint', async () => {
+  it('refuses a token for another resource, at /authorize (our error page, never a redirect to the host) and at the token endpoint', async () => {
     const s = await started();
     const res = await fx.app.fetch(authorizeUrl(s, { challenge: await pkceChallenge(s.verifier), resource: 'https://other.example/mcp' }));
-    expect(res.status).toBe(307);
-    const back = new URL(res.headers.get('location')!);
-    expect([back.origin + back.pathname, back.searchParams.get('error'), back.searchParams.get('state')]).toEqual([REDIRECT, 'invalid_target', 'host-state']);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('invalid_target');
     const code = await approvedCode(s);
     const other = await redeem(s, code, { resource: 'https://other.example/mcp' });
     expect(other.status).toBe(400);
