@@ -39,8 +39,9 @@ describe('CORE_TOOLS', () => {
     expect(argNames('submit_job')).toEqual(['arguments', 'executable', 'input_sandbox', 'jdl_content', 'job_name', 'max_cpu_time', 'memory', 'output_sandbox', 'site']);
     expect(argNames('get_job_status_summary')).toEqual([]);
     expect(argNames('get_job_sandboxes')).toEqual(['job_id']);
-    expect(argNames('set_job_statuses')).toEqual(['dry_run', 'job_ids', 'minor_status', 'status']);
-    expect(argNames('reschedule_jobs')).toEqual(['dry_run', 'job_ids', 'reset_counter']);
+    // confirmation_token (optional): the second step of a confirmation the client cannot ask for.
+    expect(argNames('set_job_statuses')).toEqual(['confirmation_token', 'dry_run', 'job_ids', 'minor_status', 'status']);
+    expect(argNames('reschedule_jobs')).toEqual(['confirmation_token', 'dry_run', 'job_ids', 'reset_counter']);
   });
 
   it("applies dirac-agentic's defaults", () => {
