@@ -3,15 +3,18 @@
  * Brings a fresh application to a scenario's seed state through its REST API, as the jobs'
  * owners would: each job is submitted (`POST /api/jobs/jdl`), walked through a legal path of
  * the job state machine to its status (`PATCH /api/jobs/status`, every update timestamped a
- * millisecond after the previous one) and given its attributes (`PATCH /api/jobs/metadata`:
- * Site, SubmissionTime, RescheduleCounter). Sandboxes are registered and mapped to their job
- * directly in the sandbox tables (the MCP test server runs without a sandbox store), and job
- * ids start at `FIRST_JOB_ID` (the id sequence is moved on the fresh database). Returns
- * the id of every seeded job by its `ref`; throws if a job does not end in its status.
+ * millisecond after the previous one) and given its site (`PATCH /api/jobs/metadata`). What no
+ * API lets an owner set (SubmissionTime, RescheduleCounter: job attributes are immutable there,
+ * as in DiracX 0.7.0) is written directly in the jobs table. Sandboxes are registered and
+ * mapped to their job directly in the sandbox tables (the MCP test server runs without a
+ * sandbox store), and job ids start at `FIRST_JOB_ID` (the id sequence is moved on the fresh
+ * database). Returns the id of every seeded job by its `ref`; throws if a job does not end in
+ * its status.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { assignSandboxes, ensureOwnerId, getSandbox, insertSandbox, jobEntityId } from '../src/db/sandboxes.ts';
+import { jobs } from '../src/db/schema/jobs.ts';
 import { quoteJdlString } from '../src/logic/jobs/jdl/print.ts';
 import { SANDBOX_PFN_REGEX } from '../src/logic/sandboxes/pfn.ts';
 import type { TestApp } from '../test/harness/app.ts';
@@ -117,12 +120,12 @@ async function seedJob(app: TestApp, clock: SeedClock, job: SeedJob): Promise<nu
     const reached = reply.success[String(id)]?.Status;
     if (reached !== job.status) throw new Error(`seed: job ${job.ref} ended in ${reached ?? 'nothing'}, not ${job.status}`);
   }
-  const metadata = {
-    ...(job.site === undefined ? {} : { Site: job.site }),
-    ...(job.submitted === undefined ? {} : { SubmissionTime: job.submitted }),
-    ...(job.reschedule_counter === undefined ? {} : { RescheduleCounter: job.reschedule_counter }),
+  if (job.site !== undefined) await rest(app, job.owner, 'PATCH', '/api/jobs/metadata', { [id]: { Site: job.site } }, 204);
+  const history = {
+    ...(job.submitted === undefined ? {} : { submissionTime: new Date(job.submitted) }),
+    ...(job.reschedule_counter === undefined ? {} : { rescheduleCounter: job.reschedule_counter }),
   };
-  if (Object.keys(metadata).length > 0) await rest(app, job.owner, 'PATCH', '/api/jobs/metadata', { [id]: metadata }, 204);
+  if (Object.keys(history).length > 0) await app.database.db.update(jobs).set(history).where(eq(jobs.jobId, id));
   return id;
 }
 
