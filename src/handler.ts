@@ -123,9 +123,9 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
   app.onError((err) => toHttpResponse(err, log));
   const trustedProxies = options.trustedProxies ?? deps.auth.flows.settings.trustedProxies;
   return async (req, connection) => {
-    const { request, prefix, ignored } = publicRequest(req, connection?.remoteAddress, trustedProxies);
+    const { request, prefix, ignored, forwarded } = publicRequest(req, connection?.remoteAddress, trustedProxies);
     if (ignored.length > 0) log.warn('ignored malformed forwarded headers from a trusted proxy', { headers: ignored });
-    const bindings: RequestBindings = { ...connection, publicPrefix: prefix };
+    const bindings: RequestBindings = { ...connection, publicPrefix: prefix, forwarded };
     return app.fetch(request, bindings);
   };
 }

@@ -18,6 +18,8 @@ export interface RequestBindings extends ConnectionInfo {
    * `X-Forwarded-Prefix` (see routes/forwarded.ts). Read it through `publicBaseUrl`.
    */
   publicPrefix?: string | undefined;
+  /** Whether a trusted proxy gave the public URL (valid `X-Forwarded-*`); see routes/forwarded.ts. */
+  forwarded?: boolean | undefined;
 }
 
 export type ApiEnv = {

@@ -11,7 +11,8 @@
  * stays the one the proxy sent (the prefix already removed, so routing is unchanged), and the
  * prefix travels beside it in the request's bindings. Whatever builds an absolute URL from the
  * request (discovery documents, redirects, verification and callback URLs, sandbox URLs) uses
- * `publicBaseUrl` and so names the public one.
+ * `publicBaseUrl` and so names the public one; discovery documents use `trustedBaseUrl`, which
+ * falls back to the configured issuer, not the request's Host, when no trusted proxy spoke.
  *
  * Validation is strict: proto `http` or `https`; host a DNS name, IPv4 address or bracketed IPv6
  * address with an optional port; prefix a path of plain segments (`/diracx`, `/grid/lhcb`), no
@@ -96,6 +97,8 @@ export interface PublicRequest {
   prefix: string;
   /** Forwarded headers a trusted proxy sent that were malformed and ignored (their names). */
   ignored: string[];
+  /** Whether a trusted proxy gave (part of) the public URL: at least one valid forwarded header. */
+  forwarded: boolean;
 }
 
 /**
@@ -107,7 +110,7 @@ export function publicRequest(req: Request, remoteAddress: string | undefined, t
   const rawProto = headers.get(FORWARDED_PROTO);
   const rawHost = headers.get(FORWARDED_HOST);
   const rawPrefix = headers.get(FORWARDED_PREFIX);
-  const unchanged: PublicRequest = { request: req, prefix: '', ignored: [] };
+  const unchanged: PublicRequest = { request: req, prefix: '', ignored: [], forwarded: false };
   if (rawProto === null && rawHost === null && rawPrefix === null) return unchanged;
   if (!isTrustedProxy(remoteAddress, trustedProxies)) return unchanged;
 
@@ -120,8 +123,9 @@ export function publicRequest(req: Request, remoteAddress: string | undefined, t
   };
   const proto = pick(FORWARDED_PROTO, rawProto, parseForwardedProto);
   const host = pick(FORWARDED_HOST, rawHost, parseForwardedHost);
-  const prefix = pick(FORWARDED_PREFIX, rawPrefix, parseForwardedPrefix) ?? '';
-  if (proto === undefined && host === undefined) return { request: req, prefix, ignored };
+  const givenPrefix = pick(FORWARDED_PREFIX, rawPrefix, parseForwardedPrefix);
+  const prefix = givenPrefix ?? '';
+  if (proto === undefined && host === undefined) return { request: req, prefix, ignored, forwarded: givenPrefix !== undefined };
 
   const url = new URL(req.url);
   const publicUrl = new URL(`${proto ?? url.protocol.slice(0, -1)}://${host ?? url.host}${url.pathname}${url.search}`);
@@ -137,7 +141,16 @@ export function publicRequest(req: Request, remoteAddress: string | undefined, t
     // Needed by runtimes that stream request bodies (Node's undici); ignored elsewhere.
     duplex: 'half',
   } as RequestInit);
-  return { request, prefix, ignored };
+  return { request, prefix, ignored, forwarded: true };
+}
+
+/**
+ * The base URL discovery documents name: the public URL a trusted proxy gave for this request,
+ * otherwise the configured one (`configured`, the issuer). Unlike `publicBaseUrl`, never the
+ * Host a direct caller chose: these documents may be cached and served to everyone.
+ */
+export function trustedBaseUrl(c: RequestPlace, configured: string): string {
+  return c.env?.forwarded ? publicBaseUrl(c) : configured.replace(/\/+$/, '');
 }
 
 /**

@@ -7,15 +7,17 @@
  * client authentication methods (`none` for public clients, `client_credentials` with a secret
  * or `private_key_jwt`), and how a public client makes itself known: dynamic registration
  * (RFC 7591, `registration_endpoint`) or a client ID metadata document (an https URL as its
- * `client_id`, `client_id_metadata_document_supported`).
+ * `client_id`, `client_id_metadata_document_supported`). Every URL is configured (the issuer,
+ * the /mcp resource URL) or the public URL a trusted proxy gives; never a direct caller's Host.
  * No `scopes_supported`: clients that request every advertised scope would ask for properties
  * beyond their group and be refused; a token's properties come from its group.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { discoveryEndpoints } from '../logic/auth/discovery.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
-import { publicBaseUrl } from './forwarded.ts';
+import { trustedBaseUrl } from './forwarded.ts';
 
 const json = z.record(z.string(), z.unknown());
 
@@ -51,17 +53,17 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
     responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
   });
   app.openapi(route, (c) => {
-    // Our public URL (behind a trusted proxy, the one clients use, prefix included).
-    const origin = publicBaseUrl(c);
+    // The public URL a trusted proxy gives (prefix included), else the configured issuer.
+    const endpoints = discoveryEndpoints(trustedBaseUrl(c, deps.auth.issuer));
     return c.json(
       {
         issuer: deps.auth.issuer,
-        token_endpoint: `${origin}/api/auth/token`,
-        authorization_endpoint: `${origin}/api/auth/authorize`,
-        device_authorization_endpoint: `${origin}/api/auth/device`,
-        revocation_endpoint: `${origin}/api/auth/revoke`,
-        registration_endpoint: `${origin}/api/auth/register`,
-        jwks_uri: `${origin}/.well-known/jwks.json`,
+        token_endpoint: endpoints.token,
+        authorization_endpoint: endpoints.authorization,
+        device_authorization_endpoint: endpoints.deviceAuthorization,
+        revocation_endpoint: endpoints.revocation,
+        registration_endpoint: endpoints.registration,
+        jwks_uri: endpoints.jwks,
         grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],

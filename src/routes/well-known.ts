@@ -1,17 +1,18 @@
 /**
  * @module routes/well-known
  * DiracX's `/.well-known` routes (`routers/auth/well_known.py`), public: the OpenID
- * configuration (endpoint URLs built from the request's public base URL, as FastAPI's `url_for`
- * does behind a proxy),
+ * configuration (endpoint URLs under the public URL a trusted proxy gives, as FastAPI's
+ * `url_for` does behind a proxy, otherwise under the configured issuer: never the Host header
+ * of a direct caller, who could otherwise get a poisoned document cached for everyone),
  * the JWKS of the keys that verify our tokens, the installation metadata, and security.txt.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { SECURITY_PROPERTIES } from '../config/properties.ts';
-import { installationMetadata, openIdConfiguration } from '../logic/auth/discovery.ts';
+import { discoveryEndpoints, installationMetadata, openIdConfiguration } from '../logic/auth/discovery.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
-import { publicBaseUrl } from './forwarded.ts';
+import { trustedBaseUrl } from './forwarded.ts';
 
 const json = (description: string) => ({
   200: { description, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
@@ -34,19 +35,10 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     });
 
   app.openapi(route('/.well-known/openid-configuration', 'get_openid_configuration', 'OpenID Connect discovery'), (c) => {
-    const origin = publicBaseUrl(c);
     const document = openIdConfiguration(
       deps.config.current().config,
       deps.auth.issuer,
-      {
-        token: `${origin}/api/auth/token`,
-        userinfo: `${origin}/api/auth/userinfo`,
-        authorization: `${origin}/api/auth/authorize`,
-        deviceAuthorization: `${origin}/api/auth/device`,
-        revocation: `${origin}/api/auth/revoke`,
-        jwks: `${origin}/.well-known/jwks.json`,
-        registration: `${origin}/api/auth/register`,
-      },
+      discoveryEndpoints(trustedBaseUrl(c, deps.auth.issuer)),
       deps.auth.algorithms,
       deps.properties ? [...deps.properties] : SECURITY_PROPERTIES,
     );

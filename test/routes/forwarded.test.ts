@@ -2,7 +2,8 @@
  * The public URL behind a reverse proxy: the parsing and trust rules of `X-Forwarded-Proto`,
  * `-Host` and `-Prefix`, and, through the real handler, that discovery documents, redirects,
  * verification URIs and the MCP Host allow-list name the public URL when the peer is a trusted
- * proxy, and ignore those headers from any other peer.
+ * proxy, and ignore those headers from any other peer (discovery documents then name the
+ * configured issuer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mcpOptions } from '../../src/mcp/options.ts';
@@ -198,11 +199,11 @@ describe('the handler behind a proxy', () => {
     expect(oidc).toMatchObject({ token_endpoint: `${PUBLIC}/api/auth/token`, userinfo_endpoint: `${PUBLIC}/api/auth/userinfo`, jwks_uri: `${PUBLIC}/.well-known/jwks.json` });
   });
 
-  it('keeps the instance URL when the same headers come from a peer that is not trusted', async () => {
+  it('names the configured issuer, not the instance URL, when the same headers come from a peer that is not trusted', async () => {
     const oauth = await json(await viaProxy('/.well-known/oauth-authorization-server', '192.0.2.9'));
-    expect(oauth.token_endpoint).toBe('http://127.0.0.1:8001/api/auth/token');
+    expect(oauth.token_endpoint).toBe(`${TEST_ISSUER}/api/auth/token`);
     const oidc = await json(await viaProxy('/.well-known/openid-configuration', '192.0.2.9'));
-    expect(oidc.jwks_uri).toBe('http://127.0.0.1:8001/.well-known/jwks.json');
+    expect(oidc.jwks_uri).toBe(`${TEST_ISSUER}/.well-known/jwks.json`);
   });
 
   it('serves the protected-resource metadata of the configured public /mcp URL', async () => {

@@ -1,6 +1,6 @@
 /**
- * DiracX's public discovery routes: the OpenID configuration (absolute endpoint URLs from the
- * request origin, scopes from the Registry), the JWKS (public halves of the verifying keys
+ * DiracX's public discovery routes: the OpenID configuration (absolute endpoint URLs under the
+ * configured issuer, scopes from the Registry), the JWKS (public halves of the verifying keys
  * only), installation metadata and security.txt; and `GET /api/auth/userinfo` for a token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
@@ -16,19 +16,19 @@ beforeAll(async () => {
 afterAll(() => app.dispose());
 
 describe('GET /.well-known/openid-configuration', () => {
-  it('describes our issuer and endpoints with absolute URLs', async () => {
+  it('describes our issuer and endpoints with absolute URLs under the issuer, whatever host the request names', async () => {
     const res = await app.handler(new Request('https://diracx.example:8443/.well-known/openid-configuration'));
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;
     expect(doc).toMatchObject({
       issuer: TEST_ISSUER,
-      token_endpoint: 'https://diracx.example:8443/api/auth/token',
-      userinfo_endpoint: 'https://diracx.example:8443/api/auth/userinfo',
-      authorization_endpoint: 'https://diracx.example:8443/api/auth/authorize',
-      device_authorization_endpoint: 'https://diracx.example:8443/api/auth/device',
-      revocation_endpoint: 'https://diracx.example:8443/api/auth/revoke',
-      jwks_uri: 'https://diracx.example:8443/.well-known/jwks.json',
-      registration_endpoint: 'https://diracx.example:8443/api/auth/register',
+      token_endpoint: `${TEST_ISSUER}/api/auth/token`,
+      userinfo_endpoint: `${TEST_ISSUER}/api/auth/userinfo`,
+      authorization_endpoint: `${TEST_ISSUER}/api/auth/authorize`,
+      device_authorization_endpoint: `${TEST_ISSUER}/api/auth/device`,
+      revocation_endpoint: `${TEST_ISSUER}/api/auth/revoke`,
+      jwks_uri: `${TEST_ISSUER}/.well-known/jwks.json`,
+      registration_endpoint: `${TEST_ISSUER}/api/auth/register`,
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       client_id_metadata_document_supported: true,

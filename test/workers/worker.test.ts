@@ -68,10 +68,10 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
         body: JSON.stringify(body),
       })) as unknown as Response;
-    /** A token for chaen (lhcb_user): for `/mcp` by default, for the REST API with `audience: undefined`. */
-    const token = (audience: string | undefined = MCP_URL): Promise<string> => {
+    /** A token for chaen (lhcb_user): for `/mcp` by default, for the REST API (no audience) with `null`. */
+    const token = (audience: string | null = MCP_URL): Promise<string> => {
       const config = parseConfig(rawConfig, composeExtensions(EXTENSIONS).configSchema);
-      return mintTokenFor(config, keystore, ORIGIN, { vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience });
+      return mintTokenFor(config, keystore, ORIGIN, { vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: audience ?? undefined });
     };
 
     beforeAll(async () => {
@@ -205,7 +205,7 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
     });
 
     it('serves the REST API over the same database: the extension’s route and a core job search', async () => {
-      const authorization = `Bearer ${await token(undefined)}`;
+      const authorization = `Bearer ${await token(null)}`;
       const owners = (await worker().dispatchFetch(`${ORIGIN}/api/gubbins/owners`, { headers: { authorization } })) as unknown as Response;
       expect(owners.status).toBe(200);
       expect(((await owners.json()) as { Name: string }[]).map((o) => o.Name)).toEqual(['Seeded']);

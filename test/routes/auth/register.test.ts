@@ -12,6 +12,7 @@ import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
 import { resolveClient } from '../../../src/logic/auth/clients.ts';
 import { flowContext } from '../../../src/routes/auth/flow-support.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
+import { TEST_ISSUER } from '../../harness/auth.ts';
 import { FIXTURE_TIMEOUT_MS, TestClock } from '../../harness/login.ts';
 
 const MCP_SCOPE = 'openid profile email offline_access';
@@ -164,9 +165,9 @@ describe('GET /.well-known/oauth-authorization-server', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;
     expect(doc).toMatchObject({
-      registration_endpoint: 'https://diracx.example/api/auth/register',
-      authorization_endpoint: 'https://diracx.example/api/auth/authorize',
-      token_endpoint: 'https://diracx.example/api/auth/token',
+      registration_endpoint: `${TEST_ISSUER}/api/auth/register`,
+      authorization_endpoint: `${TEST_ISSUER}/api/auth/authorize`,
+      token_endpoint: `${TEST_ISSUER}/api/auth/token`,
       client_id_metadata_document_supported: true,
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
