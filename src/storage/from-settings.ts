@@ -42,6 +42,7 @@ async function createLocalStore(settings: Settings, storeSettings: SandboxStoreS
     directory,
     signingKey: await importSigningSecret(new Uint8Array(secret)),
     maxSizeBytes: storeSettings.maxSizeBytes,
+    maxConcurrentUploads: settings.DIRACX_SANDBOX_STORE_LOCAL_MAX_CONCURRENT_UPLOADS,
     publicUrl: settings.DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL,
   });
 }

@@ -43,10 +43,13 @@ export interface DeleteResult {
 export interface SignedTransfers {
   /**
    * Stores an upload made with the fields of a `presignUpload` answer.
+   * The signature is checked before the file is read; the file streams to the store.
    * @throws ForbiddenError for a missing, tampered or expired signature;
-   *         InvalidInputError when the file is not the promised size or checksum.
+   *         PayloadTooLargeError as soon as the file passes the promised size;
+   *         InvalidInputError when it is shorter or has another checksum;
+   *         UnavailableError when too many uploads are in progress.
    */
-  receiveUpload(fields: Readonly<Record<string, string>>, file: Blob): Promise<void>;
+  receiveUpload(fields: Readonly<Record<string, string>>, file: ReadableStream<Uint8Array> | Blob): Promise<void>;
   /**
    * The object a `presignDownload` URL names (its query parameters).
    * @throws ForbiddenError for a bad or expired signature; NotFoundError when the object is gone.

@@ -14,7 +14,8 @@ import { shortPfn } from '../../logic/sandboxes/pfn.ts';
 import { getSandboxDownload, initiateSandboxUpload } from '../../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../../policies/sandbox.ts';
 import { wmsPolicy } from '../../policies/wms.ts';
-import { LOCAL_DOWNLOAD_PATH, LOCAL_UPLOAD_PATH } from '../../storage/local-store.ts';
+import { FORM_OVERHEAD_BYTES, LOCAL_DOWNLOAD_PATH, LOCAL_UPLOAD_PATH } from '../../storage/local-store.ts';
+import { multipartBoundary, readFieldsThenFile } from '../../storage/multipart-stream.ts';
 import { defineRoute, type RouteAccess, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
@@ -183,21 +184,31 @@ function registerLocalStoreRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, route
     operationId: 'jobs_upload_to_local_store',
     summary: 'Upload to the local sandbox store',
     description: 'Where `POST /api/jobs/sandbox` sends uploads when no S3 store is configured: `multipart/form-data` with the returned `fields`, then `file`. The signed fields are the credential; the file must have the signed size and SHA-256.',
-    responses: { 204: { description: 'Stored' }, 400: { description: 'Wrong size or checksum' }, 403: { description: 'Invalid or expired signature' }, 413: { description: 'Too large' } },
+    responses: {
+      204: { description: 'Stored' },
+      400: { description: 'Wrong size or checksum' },
+      403: { description: 'Invalid or expired signature' },
+      411: { description: 'No Content-Length' },
+      413: { description: 'Larger than the upload URL allows' },
+      503: { description: 'Too many uploads in progress; retry after Retry-After seconds' },
+    },
   });
   app.openapi(upload, async (c) => {
     const store = transfers();
     const length = c.req.header('content-length');
-    if (length === undefined) return c.json({ detail: 'Content-Length required' }, 411);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return c.json({ detail: 'Content-Length required' }, 411);
     if (!/^\d+$/.test(length) || Number(length) > store.maxUploadBodyBytes) return c.json({ detail: 'Upload too large' }, 413);
-    const form = await c.req.formData().catch(() => undefined);
-    const file = form?.get('file');
-    if (!form || !(file instanceof Blob)) return c.json({ detail: 'Expected multipart/form-data with a file field' }, 400);
-    const fields: Record<string, string> = {};
-    form.forEach((value, name) => {
-      if (typeof value === 'string') fields[name] = value;
-    });
-    await store.receiveUpload(fields, file);
+    const boundary = multipartBoundary(c.req.header('content-type'));
+    const body = c.req.raw.body;
+    if (!boundary || !body) return c.json({ detail: 'Expected multipart/form-data with a file field' }, 400);
+    // The signed fields come before the file (as S3 wants them): they are checked before any
+    // byte of the file is read, and the file then streams into the store.
+    const { fields, file } = await readFieldsThenFile(body, boundary, FORM_OVERHEAD_BYTES);
+    try {
+      await store.receiveUpload(fields, file);
+    } finally {
+      await file.cancel().catch(() => undefined);
+    }
     return c.body(null, 204);
   });
 
