@@ -204,7 +204,7 @@ describe('policy overrides are in force on every path', () => {
     clearCalls();
     await send('jobAdministrator', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`, undefined, false);
     expect(reached()).toEqual(['sandbox', 'wms']);
-    const wmsCalls = inForce.get('wms')!.mock.calls.map(([, args]) => args);
+    const wmsCalls = inForce.get('wms')!.mock.calls.map((call: unknown[]) => call[1]);
     expect(wmsCalls).toEqual([{ action: 'read', jobIds: [job] }]);
   });
 
