@@ -1,15 +1,16 @@
 /**
  * @module storage/fs-directory
  * The local store's bytes on disk (process side: `src/server.ts` and the clean-up CLI build it;
- * the request handler only sees the `BlobDirectory` interface). Writes go to a temporary file
- * in the target directory and are renamed into place, so a reader never sees half an object
- * and several server processes can share the directory. Also keeps the store's URL signing
+ * the request handler only sees the `BlobDirectory` interface). Writes stream, chunk by chunk,
+ * into a temporary file in the target directory, renamed into place on commit, so a reader
+ * never sees half an object, memory holds one chunk at a time, and several server processes
+ * can share the directory. Also keeps the store's URL signing
  * secret next to the objects, generated on first use, so every process sharing the directory
  * signs alike.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { BlobDirectory } from './local-store.ts';
+import type { BlobDirectory, BlobWriter } from './local-store.ts';
 
 /** Secret file name: a dotfile, which no object key can name (`isSafeKey`). */
 const SECRET_FILE = '.url-signing-secret';
@@ -28,17 +29,46 @@ export class FsBlobDirectory implements BlobDirectory {
     return path;
   }
 
-  async write(key: string, data: Uint8Array): Promise<void> {
+  async create(key: string): Promise<BlobWriter> {
     const path = this.#path(key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = join(dirname(path), `.upload-${crypto.randomUUID()}`);
+    const handle = await open(temporary, 'wx', 0o600);
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (!closed) await handle.close();
+      closed = true;
+    };
+    return {
+      async write(chunk) {
+        for (let offset = 0; offset < chunk.byteLength; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+      },
+      async commit() {
+        try {
+          await close();
+          await rename(temporary, path);
+        } catch (err) {
+          await rm(temporary, { force: true });
+          throw err;
+        }
+      },
+      async abort() {
+        await close().catch(() => undefined);
+        await rm(temporary, { force: true });
+      },
+    };
+  }
+
+  /** Stores `data` at `key` atomically (the clean-up CLI's tests seed the store with it). */
+  async write(key: string, data: Uint8Array): Promise<void> {
+    const writer = await this.create(key);
     try {
-      await writeFile(temporary, data);
-      await rename(temporary, path);
+      await writer.write(data);
     } catch (err) {
-      await rm(temporary, { force: true });
+      await writer.abort();
       throw err;
     }
+    await writer.commit();
   }
 
   async read(key: string): Promise<Blob | undefined> {

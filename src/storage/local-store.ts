@@ -3,23 +3,37 @@
  * The default object store when no S3 is configured: objects in a directory, and this server
  * in the role of S3. `presignUpload` returns a URL on this server and form fields carrying an
  * HMAC grant (key, exact size, SHA-256, expiry), so DiracX's client posts the same multipart
- * form it posts to S3; `receiveUpload` checks the grant, the size and the checksum of the bytes
- * before storing them. Downloads are signed, expiring URLs on this server. The directory itself
- * is behind `BlobDirectory` (on disk: `fs-directory.ts`; in memory: `MemoryBlobDirectory`
- * below), so this module stays Web-standard.
+ * form it posts to S3; `receiveUpload` checks the grant before reading any byte of the file,
+ * then streams the file into the directory, hashing it and refusing it as soon as it passes
+ * the signed size; it becomes visible only once its size and checksum are right. At most
+ * `maxConcurrentUploads` uploads stream at once (503 with `Retry-After` beyond). Downloads are
+ * signed, expiring URLs on this server. The directory itself is behind `BlobDirectory` (on
+ * disk: `fs-directory.ts`; in memory: `MemoryBlobDirectory` below), so this module stays
+ * Web-standard.
  */
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../logic/errors.ts';
-import { signDownload, signUpload, verifyDownload, verifyUpload } from './local-signature.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ForbiddenError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../logic/errors.ts';
+import { signDownload, signUpload, verifyDownload, verifyUpload, type UploadGrant } from './local-signature.ts';
 import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type SignedTransfers, type UploadSpec, type UrlContext } from './object-store.ts';
 
 /** Where the local store's public routes live (`src/routes/jobs/sandboxes.ts`). */
 export const LOCAL_UPLOAD_PATH = '/api/jobs/sandbox/local-store/upload';
 export const LOCAL_DOWNLOAD_PATH = '/api/jobs/sandbox/local-store/download';
 
+/** An object being written: invisible until `commit`, gone after `abort`. */
+export interface BlobWriter {
+  /** Appends `chunk` (on disk: written before this resolves, so memory holds one chunk). */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the object visible at its key atomically (readers see the old or the whole new one). */
+  commit(): Promise<void>;
+  /** Discards what was written. */
+  abort(): Promise<void>;
+}
+
 /** Bytes by key: a directory on disk in production. Keys are checked by the store first. */
 export interface BlobDirectory {
-  /** Stores `data` at `key` atomically (readers see the old or the whole new object). */
-  write(key: string, data: Uint8Array): Promise<void>;
+  /** Starts writing the object at `key` (on disk: a temporary file next to it). */
+  create(key: string): Promise<BlobWriter>;
   read(key: string): Promise<Blob | undefined>;
   exists(key: string): Promise<boolean>;
   /** Removes `key`; a missing key is not an error. */
@@ -32,13 +46,18 @@ export interface LocalStoreOptions {
   signingKey: CryptoKey;
   /** Largest object accepted. */
   maxSizeBytes: number;
+  /** Uploads streaming at once; more are refused with 503 and `Retry-After` (default 8). */
+  maxConcurrentUploads?: number | undefined;
   /** Public base URL of this server; the request's public base URL when unset. */
   publicUrl?: string | undefined;
   now?: () => Date;
 }
 
 /** Multipart boundaries, headers and the form fields around the file. */
-const FORM_OVERHEAD_BYTES = 64 * 1024;
+export const FORM_OVERHEAD_BYTES = 64 * 1024;
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8;
+/** When a refused upload may try again: long enough for a sandbox of a few MB to go through. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /** Keys are `<vo>/<group>/<user>/<alg>:<checksum>.<format>`: relative, no dot segments, no dotfiles. */
 export function isSafeKey(key: string): boolean {
@@ -57,21 +76,22 @@ function integerField(fields: Readonly<Record<string, string>>, name: string): n
   return Number(value);
 }
 
-async function sha256Base64(data: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return btoa(String.fromCharCode(...digest));
-}
+const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 
 export class LocalObjectStore implements ObjectStore, SignedTransfers {
   readonly kind = 'local';
   readonly maxUploadBodyBytes: number;
   readonly #opts: LocalStoreOptions;
   readonly #now: () => Date;
+  readonly #maxUploads: number;
+  #uploading = 0;
 
   constructor(options: LocalStoreOptions) {
     this.#opts = options;
     this.#now = options.now ?? (() => new Date());
     this.maxUploadBodyBytes = options.maxSizeBytes + FORM_OVERHEAD_BYTES;
+    this.#maxUploads = options.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
+    if (!Number.isInteger(this.#maxUploads) || this.#maxUploads < 1) throw new TypeError('maxConcurrentUploads must be a positive integer');
   }
 
   get transfers(): SignedTransfers {
@@ -118,7 +138,7 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
     return { failed };
   }
 
-  async receiveUpload(fields: Readonly<Record<string, string>>, file: Blob): Promise<void> {
+  async receiveUpload(fields: Readonly<Record<string, string>>, file: ReadableStream<Uint8Array> | Blob): Promise<void> {
     if (requireField(fields, 'x-amz-checksum-algorithm') !== 'sha256') throw new ForbiddenError('Invalid field x-amz-checksum-algorithm');
     const grant = {
       key: requireField(fields, 'key'),
@@ -128,11 +148,44 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
     };
     await verifyUpload(this.#opts.signingKey, grant, requireField(fields, 'x-diracx-signature'), this.#now());
     if (!isSafeKey(grant.key)) throw new ForbiddenError('Invalid field key');
-    // Same conditions as the S3 POST policy: content-length-range [size, size] and the checksum.
-    if (file.size !== grant.size) throw new InvalidInputError(`The file is ${file.size} bytes; the upload URL allows exactly ${grant.size}`);
-    const data = new Uint8Array(await file.arrayBuffer());
-    if ((await sha256Base64(data)) !== grant.checksum) throw new InvalidInputError('The file does not match the checksum of the upload URL');
-    await this.#opts.directory.write(grant.key, data);
+    if (this.#uploading >= this.#maxUploads) {
+      await (file instanceof Blob ? undefined : file.cancel().catch(() => undefined));
+      throw new UnavailableError('Too many sandbox uploads in progress; retry later', BUSY_RETRY_AFTER_SECONDS);
+    }
+    this.#uploading++;
+    try {
+      await this.#store(grant, file instanceof Blob ? file.stream() : file);
+    } finally {
+      this.#uploading--;
+    }
+  }
+
+  /**
+   * Streams `file` into the directory under the S3 POST policy's conditions: content-length-range
+   * [size, size] (refused as soon as it passes the size) and the checksum, checked at the end.
+   */
+  async #store(grant: UploadGrant, file: ReadableStream<Uint8Array>): Promise<void> {
+    const reader = file.getReader();
+    const writer = await this.#opts.directory.create(grant.key);
+    const hash = sha256.create();
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > grant.size) throw new PayloadTooLargeError(`The file is larger than the ${grant.size} bytes the upload URL allows`);
+        hash.update(value);
+        await writer.write(value);
+      }
+      if (size !== grant.size) throw new InvalidInputError(`The file is ${size} bytes; the upload URL allows exactly ${grant.size}`);
+      if (toBase64(hash.digest()) !== grant.checksum) throw new InvalidInputError('The file does not match the checksum of the upload URL');
+      await writer.commit();
+    } catch (err) {
+      await writer.abort();
+      await reader.cancel().catch(() => undefined);
+      throw err;
+    }
   }
 
   async openDownload(params: Readonly<Record<string, string>>): Promise<Blob> {
@@ -151,8 +204,13 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
 export class MemoryBlobDirectory implements BlobDirectory {
   readonly #objects = new Map<string, Uint8Array<ArrayBuffer>>();
 
-  async write(key: string, data: Uint8Array): Promise<void> {
-    this.#objects.set(key, new Uint8Array(data)); // a copy: the caller may reuse its buffer
+  async create(key: string): Promise<BlobWriter> {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    return {
+      write: async (chunk) => void chunks.push(chunk.slice()), // a copy: the caller may reuse its buffer
+      commit: async () => void this.#objects.set(key, new Uint8Array(await new Blob(chunks).arrayBuffer())),
+      abort: async () => void chunks.splice(0),
+    };
   }
 
   async read(key: string): Promise<Blob | undefined> {
