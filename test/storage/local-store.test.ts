@@ -48,9 +48,9 @@ describe('LocalObjectStore uploads', () => {
     expect(new Uint8Array(await (await directory.read(key))!.arrayBuffer())).toEqual(data);
   });
 
-  it('refuses a file of another size than signed', async () => {
+  it('refuses a file of another size than signed (a larger one as too large)', async () => {
     const { data, upload } = await signedUpload();
-    await expect(store.receiveUpload(upload.fields, new Blob([data, new Uint8Array([1])]))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.receiveUpload(upload.fields, new Blob([data, new Uint8Array([1])]))).rejects.toMatchObject({ code: 'TOO_LARGE' });
     await expect(store.receiveUpload(upload.fields, new Blob([data.slice(1)]))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
