@@ -22,15 +22,16 @@ const varchar = (length: number): ColumnType => ({ cast: 'varchar', length });
 const TIMESTAMP: ColumnType = { cast: 'timestamptz' };
 const INTEGER: ColumnType = { cast: 'integer' };
 
-/** The `Jobs` columns an update may set, by their SQL (= wire) name, with their types. */
+/**
+ * The `Jobs` columns an update may set, by their SQL (= wire) name, with their types. A job's
+ * identity (`Owner`, `OwnerGroup`, `VO`) is not among them: it is written once, at submission,
+ * and no update can hand a job to someone else.
+ */
 export const JOB_ATTRIBUTE_COLUMNS = {
   JobType: varchar(32),
   JobGroup: varchar(32),
   Site: varchar(100),
   JobName: varchar(128),
-  Owner: varchar(64),
-  OwnerGroup: varchar(128),
-  VO: varchar(32),
   SubmissionTime: TIMESTAMP,
   RescheduleTime: TIMESTAMP,
   LastUpdateTime: TIMESTAMP,
@@ -88,6 +89,9 @@ export async function updateJobAttributes(db: Handle, updates: ReadonlyMap<numbe
   const entries = [...updates].filter(([, attrs]) => Object.keys(attrs).length > 0);
   for (const part of batches(entries)) {
     const columns = [...new Set(part.flatMap(([, attrs]) => Object.keys(attrs) as JobAttributeName[]))];
+    // The type already says so; this holds for callers that built the update from untyped keys.
+    const unsettable = columns.filter((name) => !Object.hasOwn(JOB_ATTRIBUTE_COLUMNS, name));
+    if (unsettable.length > 0) throw new TypeError(`updateJobAttributes: ${unsettable.join(', ')} cannot be updated`);
     const assignments = columns.map((name) => {
       const whens = part.flatMap(([jobId, attrs]) => {
         const value = attrs[name];

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { getJobParameters } from '../../src/db/job-parameters.ts';
+import { updateJobAttributes, type JobAttributeUpdate } from '../../src/db/job-status.ts';
 import { jobParameters } from '../../src/db/schema/job-parameters.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { call, submitJob, type Person } from '../routes/jobs/harness.ts';
@@ -104,6 +105,16 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
       expect(docs.find((d) => d.jobId === id)?.vo).toBe('lhcb');
     });
   }
+
+  it('leaves no way in the database layer to write a job\'s owner, group or VO', async () => {
+    const id = await submitJob(app, 'owner');
+    const before = await jobRow(id);
+    for (const identity of [{ Owner: 'alice' }, { OwnerGroup: 'gridpp_user' }, { VO: 'gridpp' }]) {
+      const attempt = updateJobAttributes(app.database.db, new Map([[id, { Site: 'x', ...identity } as JobAttributeUpdate]]));
+      await expect(attempt).rejects.toThrow(`updateJobAttributes: ${Object.keys(identity)[0]} cannot be updated`);
+    }
+    expect(await jobRow(id)).toEqual(before);
+  });
 
   it('still refuses callers the policy refuses with 403 before looking at the keys', async () => {
     const id = await submitJob(app, 'owner');

@@ -17,9 +17,11 @@ import { JobAttributesShape, type JobMetaData, type JobMetaDataBody } from './mo
 import { jobsNotFoundError, type JobsContext } from './set-status.ts';
 
 /** The job attributes this endpoint may set (DiracX 0.7.0 `logic/jobs/status.py`). */
-export const MUTABLE_JOB_ATTRIBUTES: ReadonlySet<JobAttributeName> = new Set<JobAttributeName>(['Site']);
+export const MUTABLE_JOB_ATTRIBUTES: ReadonlySet<string> = new Set<JobAttributeName>(['Site']);
 
 type AttributeAlias = keyof typeof JobAttributesShape;
+
+const isMutable = (attribute: AttributeAlias): attribute is AttributeAlias & JobAttributeName => MUTABLE_JOB_ATTRIBUTES.has(attribute);
 
 /** Each job attribute under its alias and under DiracX's field name (`populate_by_name`: `owner_group` is `OwnerGroup`). */
 const ATTRIBUTE_BY_KEY: ReadonlyMap<string, AttributeAlias> = new Map(
@@ -57,7 +59,7 @@ function splitMetadata(jobId: number, metadata: JobMetaData): SplitMetadata {
     if (value === null || value === undefined) continue;
     const attribute = ATTRIBUTE_BY_KEY.get(key);
     if (attribute === undefined) parameters[key] = value;
-    else if (MUTABLE_JOB_ATTRIBUTES.has(attribute)) attributes[attribute] = toColumnValue(jobId, attribute, value);
+    else if (isMutable(attribute)) attributes[attribute] = toColumnValue(jobId, attribute, value);
     else throw new InvalidInputError(`Job attribute ${attribute} cannot be modified through this endpoint`);
   }
   return { attributes, parameters };
