@@ -51,7 +51,7 @@ export async function confirmAboveThreshold(ctx: ToolContext, count: number, req
   }
 }
 
-/** The note of a preview: nothing changed, and how to go on. */
-export function previewNote(count: number, threshold: number, preview: ConfirmationPreview): string {
-  return `Nothing was changed: this call touches ${count} jobs, more than the ${threshold} that may change without the user's confirmation. Show the user what would change (listed here) and, only if they agree, call again with the same arguments plus confirmation_token="${preview.confirmation_token}" (valid once, until ${preview.confirmation_expires_at}, and only while these jobs stay as listed).`;
+/** The note of a preview: nothing changed, and how to go on (`items`: what the call touches, plural). */
+export function previewNote(count: number, threshold: number, preview: ConfirmationPreview, items = 'jobs'): string {
+  return `Nothing was changed: this call touches ${count} ${items}, more than the ${threshold} that may change without the user's confirmation. Show the user what would change (listed here) and, only if they agree, call again with the same arguments plus confirmation_token="${preview.confirmation_token}" (valid once, until ${preview.confirmation_expires_at}, and only while these ${items} stay as listed).`;
 }

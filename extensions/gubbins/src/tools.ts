@@ -4,10 +4,12 @@
  * `add_gubbins_owner` and `remove_gubbins_owner`. Each declares the gubbins policy, checks it
  * through `ctx.access` (so a refusal is a FORBIDDEN tool error, as REST answers 403), calls the
  * same logic as the route, and returns a structured `{success: true, ...}` result like the
- * core tools. The caller's VO is the only one they ever touch.
+ * core tools. The caller's VO is the only one they ever touch. Removing an owner is destructive:
+ * it goes through the core's confirmation step like kill_jobs (needed only when
+ * `DIRACX_MCP_CONFIRM_THRESHOLD` is 0, since it touches one owner), bound to the owner as stored.
  */
 import { z } from 'zod';
-import { defineTool, READ_ONLY, type ToolAnnotations, type ToolDef } from '@diracx-ts/sdk';
+import { confirmAboveThreshold, ConfirmationPreviewFields, ConfirmationTokenArgument, defineTool, previewNote, READ_ONLY, type ToolAnnotations, type ToolDef } from '@diracx-ts/sdk';
 import { addOwner, listOwners, removeOwner } from './logic.ts';
 import { GubbinsOwner, OwnerId, OwnerName, toWire } from './models.ts';
 import { gubbinsPolicy } from './policy.ts';
@@ -52,12 +54,16 @@ export const removeGubbinsOwnerTool = defineTool({
   name: 'remove_gubbins_owner',
   title: 'Remove a gubbins owner',
   description: 'Remove a gubbins owner of your VO by id (see list_gubbins_owners) and return what was removed. Needs the GubbinsSensei property. Example: remove_gubbins_owner(owner_id=3)',
-  input: z.object({ owner_id: OwnerId.describe('The owner id (OwnerID).') }),
-  output: z.object({ success: z.literal(true), removed: GubbinsOwner }),
+  input: z.object({ owner_id: OwnerId.describe('The owner id (OwnerID).'), confirmation_token: ConfirmationTokenArgument }),
+  output: z.object({ success: z.literal(true), removed: GubbinsOwner.optional(), note: z.string().optional(), ...ConfirmationPreviewFields }),
   annotations: REMOVES,
   access: GUBBINS,
   async run(ctx, args) {
     await ctx.access.check(gubbinsPolicy, { action: 'manage' });
+    const stored = (await listOwners(ctx.database.db, ctx.user.vo)).find((o) => o.ownerId === args.owner_id);
+    const question = { message: `Remove the gubbins owner ${args.owner_id}${stored ? ` (${stored.name})` : ''}?`, state: stored ? toWire(stored) : null };
+    const preview = await confirmAboveThreshold(ctx, 1, question, `The user declined to remove gubbins owner ${args.owner_id}: nothing was changed.`);
+    if (preview) return { success: true as const, note: previewNote(1, ctx.confirmThreshold, preview, 'owners'), ...preview };
     const row = await removeOwner(ctx.database.db, ctx.user.vo, args.owner_id);
     return { success: true as const, removed: toWire(row) };
   },
