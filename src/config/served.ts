@@ -1,18 +1,54 @@
 /**
  * @module config/served
- * The configuration as `GET /api/config/` serves it: DiracX's document, without our
- * server-side additions (`Registry.<vo>.ServiceClients`), so DiracX clients see exactly the
- * shape they know and no client-registration data leaves the server.
+ * The configuration as `GET /api/config/` serves it to one caller: DiracX's document cut down
+ * to the caller's VO. Other VOs' `Registry` sections (their users, identity-provider subject
+ * ids, groups, identity provider) and their `Operations` sections (keyed by VO once
+ * `Operations.Defaults` is merged in) are removed, and so are our server-side additions
+ * (`Registry.<vo>.ServiceClients`), so a user learns nothing about other VOs and no
+ * client-registration data leaves the server. What is not keyed by VO (`DIRAC`, `Resources`,
+ * the free-form sections) is served as it is. A document with one VO is still a valid DiracX
+ * `Config` (its model builds `Operations.<vo>` for each Registry VO). Each view has its own
+ * ETag, the hash of the document served, so another VO's ETag never matches and a change in
+ * another VO's part does not change it.
  */
+import { sha256Hex } from '../logic/sha256.ts';
 import type { Config } from './schema.ts';
+import type { ConfigSnapshot } from './store.ts';
 
 export type ServedConfig = Omit<Config, 'Registry'> & {
   Registry: Record<string, Omit<Config['Registry'][string], 'ServiceClients'>>;
 };
 
-/** A copy of `config` without server-side additions. */
-export function servedConfig(config: Config): ServedConfig {
+/** `vo`'s view of `config`: its own Registry and Operations sections only, without server-side additions. */
+export function servedConfig(config: Config, vo: string): ServedConfig {
   const registry: ServedConfig['Registry'] = {};
-  for (const [vo, { ServiceClients: _clients, ...rest }] of Object.entries(config.Registry)) registry[vo] = rest;
-  return { ...config, Registry: registry };
+  if (Object.hasOwn(config.Registry, vo)) {
+    const { ServiceClients: _clients, ...rest } = config.Registry[vo]!;
+    registry[vo] = rest;
+  }
+  const operations: Config['Operations'] = Object.hasOwn(config.Operations, vo) ? { [vo]: config.Operations[vo]! } : {};
+  return { ...config, Registry: registry, Operations: operations };
+}
+
+/** A view with its ETag. */
+export interface ServedView {
+  document: ServedConfig;
+  /** The SHA-256 (hex) of the served JSON. */
+  etag: string;
+}
+
+/** Views already built, per snapshot (dropped with it) and VO. */
+const VIEWS = new WeakMap<ConfigSnapshot, Map<string, Promise<ServedView>>>();
+
+/** `vo`'s view of the snapshot, built once per snapshot and VO. */
+export function servedView(snapshot: ConfigSnapshot, vo: string): Promise<ServedView> {
+  let byVo = VIEWS.get(snapshot);
+  if (!byVo) VIEWS.set(snapshot, (byVo = new Map()));
+  let view = byVo.get(vo);
+  if (!view) {
+    const document = servedConfig(snapshot.config, vo);
+    view = sha256Hex(JSON.stringify(document)).then((etag) => ({ document, etag }));
+    byVo.set(vo, view);
+  }
+  return view;
 }

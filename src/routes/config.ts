@@ -1,12 +1,13 @@
 /**
  * @module routes/config
- * `GET /api/config/` as DiracX serves it (`routers/configuration.py`): the whole configuration
- * by alias, with `ETag`/`Last-Modified` and 304 answers to conditional requests. As in DiracX,
- * it needs a valid token but no policy (`@open_access`).
+ * `GET /api/config/` as DiracX serves it (`routers/configuration.py`): the configuration by
+ * alias, with `ETag`/`Last-Modified` and 304 answers to conditional requests. As in DiracX, it
+ * needs a valid token but no policy (`@open_access`). Unlike DiracX, each caller gets their own
+ * VO's part only, under that document's own ETag (`config/served.ts`).
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ConfigObjectSchema } from '../config/schema.ts';
-import { servedConfig } from '../config/served.ts';
+import { servedView } from '../config/served.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
@@ -22,7 +23,7 @@ const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
     tags: ['config'],
     summary: 'Serve Config',
     description:
-      'Get the latest view of the config. If If-None-Match matches the latest ETag, or If-Modified-Since is newer than the latest change, answer 304.',
+      "Get the latest view of the config: the caller's VO only (other VOs' Registry and Operations sections and every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or If-Modified-Since is newer than the latest change, answer 304.",
     request: {
       headers: z.object({
         'if-none-match': z.string().optional(),
@@ -40,15 +41,16 @@ const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
   });
 
 export function registerConfigRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  app.openapi(serveConfigRoute(catalogue, deps), (c) => {
+  app.openapi(serveConfigRoute(catalogue, deps), async (c) => {
     const snapshot = deps.config.current();
+    const view = await servedView(snapshot, c.get('user').vo);
     const headers = c.req.valid('header');
-    const { headers: validators, notModified } = evaluateConditional(snapshot, {
-      ifNoneMatch: headers['if-none-match'],
-      ifModifiedSince: headers['if-modified-since'],
-    });
+    const { headers: validators, notModified } = evaluateConditional(
+      { etag: view.etag, lastModified: snapshot.lastModified },
+      { ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] },
+    );
     if (notModified) return c.body(null, 304, validators);
-    return c.json(servedConfig(snapshot.config) as Record<string, unknown>, 200, validators);
+    return c.json(view.document as Record<string, unknown>, 200, validators);
   });
   // FastAPI redirects the slash-less path to the canonical one; clients follow it.
   catalogue.declare('GET', '/api/config', { kind: 'public' });
