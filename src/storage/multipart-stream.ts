@@ -48,6 +48,10 @@ class Buffered {
   async more(): Promise<boolean> {
     const { done, value } = await this.reader.read();
     if (done) return false;
+    if (this.bytes.length === 0) {
+      this.bytes = value;
+      return true;
+    }
     const joined = new Uint8Array(this.bytes.length + value.length);
     joined.set(this.bytes);
     joined.set(value, this.bytes.length);
@@ -127,7 +131,7 @@ function fileStream(input: Buffered, partEnd: Uint8Array): ReadableStream<Uint8A
         for (;;) {
           const at = indexOf(input.bytes, partEnd);
           if (at >= 0) {
-            if (at > 0) controller.enqueue(input.take(at).slice());
+            if (at > 0) controller.enqueue(input.take(at));
             controller.close();
             await input.reader.cancel().catch(() => undefined); // fields after the file are ignored
             return;
@@ -135,7 +139,7 @@ function fileStream(input: Buffered, partEnd: Uint8Array): ReadableStream<Uint8A
           // Keep what could be the start of the delimiter; hand over the rest.
           const safe = input.bytes.length - (partEnd.length - 1);
           if (safe > 0) {
-            controller.enqueue(input.take(safe).slice());
+            controller.enqueue(input.take(safe));
             return;
           }
           if (!(await input.more())) {

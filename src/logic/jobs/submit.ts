@@ -79,9 +79,10 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
   const limits = config.Operations[user.vo]?.JobDescription;
   if (!limits) throw new InvalidInputError(`VO ${user.vo} is not known to this installation`);
   const sizeLimits = ctx.submissionLimits ?? DEFAULT_SUBMISSION_LIMITS;
-  // Before parsing (a JDL's tree is several times its text); not a single JDL, which may be a
-  // parametric template holding the values of every job: its expansion is sized instead.
-  if (jdls.length > 1) checkJobSizes(jdls.map(utf8Length), sizeLimits);
+  // Before parsing (a JDL's tree is several times its text); not a parametric template (only a
+  // single JDL naming `Parameters` can be one), which holds the values of every job: its
+  // expansion is sized instead.
+  if (jdls.length > 1 || !jdls[0]?.includes('Parameters')) checkJobSizes(jdls.map(utf8Length), sizeLimits);
   const { descriptions, parametric } = expand(parseAll(jdls), user, sizeLimits);
   const originals = descriptions.map((doc) => printJdl(doc));
   checkJobSizes(originals.map(utf8Length), sizeLimits); // as stored, whatever the expansion's estimate said

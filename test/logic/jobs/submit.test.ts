@@ -91,6 +91,9 @@ describe('submitJdlJobs', () => {
     ['too many input files', [`[InputData = {${Array.from({ length: 101 }, (_, i) => `"/f${i}"`).join(',')}};]`], 'Number of Input Data Files (101) greater than current limit: 100'],
     ['a syntax error, with its position', ['[Executable = "x";\n  Arguments "y";]'], 'line 2, column 13'],
     ['the bad JDL of a batch, by number', ['[Executable = "x";]', '[Executable = ;]'], 'JDL 2: '],
+    // Unparsable on purpose: the size is refused before the text is parsed.
+    ['a JDL over the per-job size, before parsing it', [`[Executable = ;${'x'.repeat(300_000)}`], 'The job would have a JDL of 300015 bytes, more than the 262144 allowed per job (DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES)'],
+    ['a batch JDL over the per-job size, by number', ['[Executable = "x";]', `[A = "${'y'.repeat(300_000)}";]`], 'Job 2 of 2 would have a JDL of 300009 bytes'],
   ])('refuses %s and writes nothing', async (_name, jdls, message) => {
     const before = await jobCount();
     const err = await submitJdlJobs(ctx(), jdls).catch((e: unknown) => e);
