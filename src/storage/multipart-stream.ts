@@ -41,7 +41,7 @@ function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
 
 /** The body's bytes, pulled chunk by chunk on demand. */
 class Buffered {
-  bytes = new Uint8Array(0);
+  bytes: Uint8Array = new Uint8Array(0);
   constructor(readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
 
   /** Appends the next chunk; false at the end of the body. */
