@@ -90,11 +90,11 @@ export async function createWorld(): Promise<World> {
     noToken: async () => undefined,
     expired: async (forMcp) => app.tokens.sign({ ...(await claimsOf(forMcp)), iat: now - 7200, exp: now - 3600 }),
     otherAudience: async (forMcp) => app.tokens.sign({ ...(await claimsOf(forMcp)), aud: 'https://elsewhere.example/api' }),
+    // The owner's valid token for the other entry point: an /mcp token at REST, a REST one at /mcp.
+    otherSide: async (forMcp) => tokenOf('owner', !forMcp),
     unknownKey: async (forMcp) =>
       new SignJWT({ ...(await claimsOf(forMcp)) }).setProtectedHeader({ alg: 'EdDSA', kid: strangerKid, typ: 'JWT' }).sign(stranger.privateKey),
     algNone: async (forMcp) => {
-    // The owner's valid token for the other entry point: an /mcp token at REST, a REST one at /mcp.
-    otherSide: async (forMcp) => tokenOf('owner', !forMcp),
       const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
       return `${part({ alg: 'none', typ: 'JWT' })}.${part(await claimsOf(forMcp))}.`;
     },
