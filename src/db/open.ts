@@ -1,15 +1,18 @@
 /**
  * @module db/open
  * Opens the database for the server process: postgres.js when a URL is given, embedded PGlite
- * otherwise (persisted in a directory, or in memory with `memory://`). Process-side only;
- * the request handler receives the opened `Database`.
+ * otherwise (persisted in a directory, or in memory with `memory://`), run in a worker thread
+ * (`./pglite/client.ts`) so that a slow statement never holds the thread that answers requests.
+ * Both run statements under the statement timeout. Process-side only; the request handler
+ * receives the opened `Database`.
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { mkdirSync } from 'node:fs';
 import postgres from 'postgres';
 import { wrapDatabase, type Database } from './database.ts';
+import { PgliteWorkerClient } from './pglite/client.ts';
 import { schema } from './schema/index.ts';
 
 export interface OpenDatabaseOptions {
@@ -31,7 +34,7 @@ export const IN_MEMORY = 'memory://';
 /** Opens (without migrating) the database the options name. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.statementTimeoutMs ?? 0);
-  return openPglite(options.dataDir);
+  return (await openPglite(options.dataDir, options.statementTimeoutMs ?? 0)).database;
 }
 
 /**
@@ -52,8 +55,15 @@ export async function openMigratedDatabase(
     }
     return openDatabase(options);
   }
-  const database = await openDatabase(options);
-  await migrate(database);
+  // One embedded instance: migrate with no timeout, then set it for the requests.
+  const { database, client } = await openPglite(options.dataDir, 0);
+  try {
+    await migrate(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  client.setStatementTimeout(options.statementTimeoutMs ?? 0);
   return database;
 }
 
@@ -76,10 +86,11 @@ function openPostgres(url: string, max: number, statementTimeoutMs: number): Dat
   return wrapDatabase('postgres', db, () => sql.end({ timeout: 5 }));
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, statementTimeoutMs: number): Promise<{ database: Database; client: PgliteWorkerClient }> {
   if (dataDir !== IN_MEMORY) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir === IN_MEMORY ? undefined : dataDir);
-  await client.waitReady;
-  const db = drizzlePglite({ client, schema });
-  return wrapDatabase('pglite', db, () => client.close());
+  const client = await PgliteWorkerClient.open({ dataDir: dataDir === IN_MEMORY ? undefined : dataDir, statementTimeoutMs });
+  // drizzle's PGlite driver calls only `query`, `transaction` (whose argument gets `query`) and,
+  // for raw statements, `exec`: the worker client implements exactly those.
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema });
+  return { database: wrapDatabase('pglite', db, () => client.close()), client };
 }

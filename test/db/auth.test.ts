@@ -108,8 +108,8 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       sql`insert into "RefreshTokens" ("JTI", "Status", "Scope", "Sub", "ExpiresAt")
           values (${newUuid7(T0)}, 'EXPIRED', 'vo:lhcb', 'lhcb:a', now())`,
     );
-    expect(failure).rejects.toThrow();
-    await failure.catch(() => undefined);
+    // Not `expect(failure).rejects`: Bun's matcher stops delivering the embedded database's worker messages.
+    expect(await failure.catch((err: unknown) => err)).toBeInstanceOf(Error);
   });
 
   describe('device flows', () => {
