@@ -6,7 +6,7 @@
 import postgres from 'postgres';
 import type { Database } from '../../src/db/database.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
+import { IN_MEMORY, openMigratedDatabase } from '../../src/db/open.ts';
 
 export interface TestDatabase {
   database: Database;
@@ -24,18 +24,22 @@ export function urlForDatabase(baseUrl: string, dbName: string): string {
   return url.toString();
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export interface TestDatabaseOptions {
+  /** The statement timeout of the requests (migrations run without it); none by default. */
+  statementTimeoutMs?: number;
+}
+
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const baseUrl = Bun.env.DATABASE_URL;
+  const migrate = (database: Database): Promise<void> => migrateDatabase(database);
   if (!baseUrl) {
-    const database = await openDatabase({ dataDir: IN_MEMORY });
-    await migrateDatabase(database);
+    const database = await openMigratedDatabase({ dataDir: IN_MEMORY, ...options }, migrate);
     return { database, dispose: () => database.close() };
   }
   const dbName = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${dbName}"`);
-  const database = await openDatabase({ url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 4 });
-  await migrateDatabase(database);
+  const database = await openMigratedDatabase({ url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 4, ...options }, migrate);
   return {
     database,
     dispose: async () => {

@@ -4,6 +4,7 @@
  * calls (`tools/call` over the in-process /mcp) as people of the shipped configuration, and a
  * few jobs and pilots of lhcb to find.
  */
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/database.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { createTestDatabase } from '../harness/database.ts';
@@ -25,6 +26,8 @@ export interface SearchWorld {
   tool(who: Exclude<Person, 'anonymous'>, name: string, args: Record<string, unknown>): Promise<ToolOutcome>;
   /** Ids of the jobs chaen submitted at start. */
   jobIds: number[];
+  /** Stores `n` more jobs of chaen (lhcb) at once, named `bulk-<id>`, with ids from 1 000 000. */
+  seedBulk(n: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -64,8 +67,16 @@ async function toolOutcome(res: Response): Promise<ToolOutcome> {
   };
 }
 
-export async function createSearchWorld(jobs = 3): Promise<SearchWorld> {
-  const owned = await createTestDatabase();
+export interface SearchWorldOptions {
+  /** Jobs chaen submits at start. */
+  jobs?: number;
+  /** The database's statement timeout (none by default). */
+  statementTimeoutMs?: number;
+}
+
+export async function createSearchWorld(options: SearchWorldOptions = {}): Promise<SearchWorld> {
+  const jobs = options.jobs ?? 3;
+  const owned = await createTestDatabase(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs });
   let uses = 0;
   const app = await createTestApp({
     database: countingDatabase(owned.database, () => uses++),
@@ -89,6 +100,12 @@ export async function createSearchWorld(jobs = 3): Promise<SearchWorld> {
       return toolOutcome(res);
     },
     jobIds,
+    async seedBulk(n) {
+      await owned.database.query(sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(1000000, ${999_999 + n}::int) g`);
+      await owned.database.query(
+        sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from generate_series(1000000, ${999_999 + n}::int) g`,
+      );
+    },
     async dispose() {
       await app.dispose();
       await owned.dispose();

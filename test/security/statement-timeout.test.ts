@@ -1,0 +1,82 @@
+/**
+ * Attack: a search every limit allows but that keeps the database busy for minutes (see
+ * `./expensive-search.ts`). Each statement runs under `DIRACX_DB_STATEMENT_TIMEOUT_MS`: past it
+ * the statement is cancelled inside the database (PostgreSQL's `statement_timeout`; on the
+ * embedded database, the worker's cancellation, since PGlite's own never fires) and the request
+ * answers 503 with `Retry-After` naming the setting (MCP: an `UNAVAILABLE` result); the database
+ * then serves the next request and holds what it held. Migrations are not subject to it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { IN_MEMORY, openMigratedDatabase } from '../../src/db/open.ts';
+import { UnavailableError } from '../../src/logic/errors.ts';
+import { TEST_DRIVER, urlForDatabase } from '../harness/database.ts';
+import { EXPENSIVE_ROWS, EXPENSIVE_SEARCH } from './expensive-search.ts';
+import { createSearchWorld, type SearchWorld } from './search-world.ts';
+import postgres from 'postgres';
+
+const TIMEOUT_MS = 1000;
+
+let world: SearchWorld;
+beforeAll(async () => {
+  world = await createSearchWorld({ jobs: 2, statementTimeoutMs: TIMEOUT_MS });
+  await world.seedBulk(EXPENSIVE_ROWS);
+});
+afterAll(() => world.dispose());
+
+const count = async (): Promise<number> => {
+  const res = await world.rest('owner', '/api/jobs/summary', { grouping: ['Owner'] });
+  expect(res.status).toBe(200);
+  return (res.body as { count: number }[])[0]!.count;
+};
+
+describe(`a statement past DIRACX_DB_STATEMENT_TIMEOUT_MS (${TEST_DRIVER})`, () => {
+  it('is cancelled and answered 503 with Retry-After naming the setting; the database then answers as before', async () => {
+    const before = await count();
+    expect(before).toBe(EXPENSIVE_ROWS + 2);
+    const res = await world.rest('owner', '/api/jobs/search', EXPENSIVE_SEARCH);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect((res.body as { detail: string }).detail).toContain('statement timeout (DIRACX_DB_STATEMENT_TIMEOUT_MS)');
+    expect(await count()).toBe(before);
+    const mine = await world.rest('owner', '/api/jobs/search', { parameters: ['JobID'], search: [{ parameter: 'JobName', operator: 'like', value: 'search-%' }] });
+    expect(mine.status).toBe(200);
+    expect((mine.body as { JobID: number }[]).map((r) => r.JobID).sort()).toEqual([...world.jobIds].sort());
+  });
+
+  it('is an UNAVAILABLE result from the MCP tool search_jobs', async () => {
+    const [first, ...rest] = EXPENSIVE_SEARCH.search;
+    const outcome = await world.tool('owner', 'search_jobs', { ...first, extra_conditions: JSON.stringify(rest), result_fields: ['JobID'] });
+    expect(outcome.isError).toBe(true);
+    expect(outcome.text).toContain('UNAVAILABLE: Database statement timed out');
+    expect(outcome.text).toContain('DIRACX_DB_STATEMENT_TIMEOUT_MS');
+  });
+});
+
+describe('migrations', () => {
+  it('run free of the statement timeout, which then bounds the requests', async () => {
+    const baseUrl = Bun.env.DATABASE_URL;
+    const dbName = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
+    const admin = baseUrl ? postgres(baseUrl, { max: 1, onnotice: () => {} }) : undefined;
+    await admin?.unsafe(`CREATE DATABASE "${dbName}"`);
+    // 1 ms on the embedded database: most migration statements would not fit in it. On PostgreSQL
+    // 20 ms: at 1 ms the driver's own start-up query (its type lookup) is cancelled too.
+    const options = baseUrl ? { url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 1, statementTimeoutMs: 20 } : { dataDir: IN_MEMORY, statementTimeoutMs: 1 };
+    const database = await openMigratedDatabase(options, (db) => migrateDatabase(db));
+    try {
+      // Read back without the timeout on PostgreSQL (1 ms can cancel even this there).
+      const reader = baseUrl ? postgres(urlForDatabase(baseUrl, dbName), { max: 1, onnotice: () => {} }) : undefined;
+      const applied = reader
+        ? await reader.unsafe('select count(*)::int as n from drizzle.__drizzle_migrations').finally(() => reader.end())
+        : await database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(applied[0]?.n).toBeGreaterThan(5);
+      const slow = await database.query(sql`select count(*) from generate_series(1, 50000000)`).catch((err: unknown) => err);
+      expect(slow).toBeInstanceOf(UnavailableError);
+    } finally {
+      await database.close();
+      await admin?.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      await admin?.end();
+    }
+  });
+});
