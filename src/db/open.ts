@@ -3,10 +3,12 @@
  * Opens the database for the server process: postgres.js when a URL is given, embedded PGlite
  * otherwise (persisted in a directory, or in memory with `memory://`), run in a worker thread
  * (`./pglite/client.ts`) so that a slow statement never holds the thread that answers requests.
- * Both run statements under the statement timeout. Process-side only; the request handler
+ * Both run statements under the statement timeout. The embedded database can also run on the
+ * calling thread (`thread: 'inline'`, no statement timeout): for throw-away databases that serve
+ * no concurrent requests, such as the test suite's. Process-side only; the request handler
  * receives the opened `Database`.
  */
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { mkdirSync } from 'node:fs';
@@ -27,6 +29,12 @@ export interface OpenDatabaseOptions {
    * no limit. PostgreSQL cancels a statement past it (SQLSTATE 57014, answered 503).
    */
   statementTimeoutMs?: number;
+  /**
+   * Where the embedded database runs: `worker` (default; a thread of its own, statements under
+   * the timeout) or `inline` (on the calling thread, which a slow statement then holds; no
+   * timeout).
+   */
+  thread?: 'worker' | 'inline';
 }
 
 export const IN_MEMORY = 'memory://';
@@ -34,6 +42,7 @@ export const IN_MEMORY = 'memory://';
 /** Opens (without migrating) the database the options name. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.statementTimeoutMs ?? 0);
+  if (options.thread === 'inline') return openInlinePglite(options.dataDir);
   return (await openPglite(options.dataDir, options.statementTimeoutMs ?? 0)).database;
 }
 
@@ -54,6 +63,14 @@ export async function openMigratedDatabase(
       await migrating.close();
     }
     return openDatabase(options);
+  }
+  if (options.thread === 'inline') {
+    const database = await openInlinePglite(options.dataDir);
+    await migrate(database).catch(async (err: unknown) => {
+      await database.close();
+      throw err;
+    });
+    return database;
   }
   // One embedded instance: migrate with no timeout, then set it for the requests.
   const { database, client } = await openPglite(options.dataDir, 0);
@@ -93,4 +110,11 @@ async function openPglite(dataDir: string, statementTimeoutMs: number): Promise<
   // for raw statements, `exec`: the worker client implements exactly those.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema });
   return { database: wrapDatabase('pglite', db, () => client.close()), client };
+}
+
+async function openInlinePglite(dataDir: string): Promise<Database> {
+  if (dataDir !== IN_MEMORY) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir === IN_MEMORY ? undefined : dataDir);
+  await client.waitReady;
+  return wrapDatabase('pglite', drizzlePglite({ client, schema }), () => client.close());
 }

@@ -12,10 +12,14 @@ import { jobJdls, jobs } from '../../src/db/schema/jobs.ts';
 import { UnavailableError } from '../../src/logic/errors.ts';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
 
-describe(`database (${TEST_DRIVER})`, () => {
+// The embedded database runs in its worker thread in the server and on the test's thread in
+// most tests: both go through the same checks.
+const THREADS = TEST_DRIVER === 'pglite' ? (['worker', 'inline'] as const) : ([undefined] as const);
+
+describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase(thread ? { thread } : {});
   });
   afterAll(() => t.dispose());
 

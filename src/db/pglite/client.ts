@@ -141,6 +141,8 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
     } finally {
       this.#closed = true;
       this.#worker.terminate();
+      // Holding the worker's (shared) memory past its end would keep the whole database alive.
+      this.#flags = undefined;
       this.#failAll(new Error('the embedded database is closed'));
     }
   }
