@@ -26,7 +26,7 @@ import { requestBodyLimit } from './routes/middleware/body-limit.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { unbufferedEventStream } from './routes/middleware/event-stream.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
-import { detailResponse, toHttpResponse } from './routes/wire-errors.ts';
+import { detailResponse, toHttpResponse } from './wire/http-errors.ts';
 
 export interface HandlerOptions {
   /** Oldest `DiracX-Client-Version` accepted (PEP 440). */

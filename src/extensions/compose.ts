@@ -13,10 +13,8 @@ import { SECURITY_PROPERTIES } from '../config/properties.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 import { CORE_POLICIES } from '../policies/core.ts';
 import { PolicyRegistry } from '../policies/registry.ts';
-import { defineRoute, type RouteCatalogue } from '../routes/access.ts';
-import type { ApiDeps } from '../routes/deps.ts';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiEnv } from '../routes/env.ts';
+import { defineRoute } from '../routes/access.ts';
+import type { RegisterExtensionRoutes } from '../routes/api-app.ts';
 import { checkToolDefs, CORE_TOOLS } from '../tools/core.ts';
 import type { ToolDef } from '../tools/define.ts';
 import { SUPPORTED_CONTRACT_VERSIONS, type Extension, type ExtensionMigration } from './contract.ts';
@@ -30,8 +28,6 @@ export class ExtensionError extends Error {
 export interface OwnedMigration extends ExtensionMigration {
   readonly extension: string;
 }
-
-export type RegisterExtensionRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue) => void;
 
 export interface ComposedExtensions {
   /** Names of the extensions in force, in manifest order. */

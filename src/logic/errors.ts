@@ -1,7 +1,7 @@
 /**
  * @module logic/errors
  * The project's typed domain errors. Logic, policies and the database layer throw these and
- * nothing else on purpose; `src/routes/wire-errors.ts` maps them to HTTP in one place.
+ * nothing else on purpose; `src/wire/http-errors.ts` maps them to HTTP in one place.
  * This module must not know about HTTP statuses or MCP.
  */
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { sha256HexSync } from '../logic/sha256.ts';
 import type { AuthedUser } from '../logic/auth/user.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
-import { toToolResult } from '../tools/tool-errors.ts';
+import { toToolResult } from '../wire/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
 import type { McpDeps } from './deps.ts';
 import { listedOnly } from './tool-arguments.ts';

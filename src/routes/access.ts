@@ -14,10 +14,10 @@ import type { MiddlewareHandler } from 'hono';
 import type { AccessPolicy } from '../policies/base.ts';
 import { InvalidTokenError } from '../logic/errors.ts';
 import { INVALID_JWT } from '../logic/auth/verify.ts';
-import { bearerToken } from './auth-header.ts';
+import { bearerToken } from '../wire/auth-header.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
-import { detailResponse } from './wire-errors.ts';
+import { detailResponse } from '../wire/http-errors.ts';
 
 export type RouteAccess =
   | { readonly kind: 'public' }

@@ -3,10 +3,9 @@
  * Assembles the REST surface (`/api/*` and `/.well-known/*`): every route module registers on
  * one OpenAPIHono app with an access declaration, so `/api/openapi.json` is generated from the
  * routes' zod schemas and the catalogue lists who may call each route. Validation failures are
- * 422 in FastAPI's shape; every other error goes through `wire-errors`.
+ * 422 in FastAPI's shape; every other error goes through `wire/http-errors`.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { RegisterExtensionRoutes } from '../extensions/compose.ts';
 import { RouteCatalogue } from './access.ts';
 import { registerAuthorizeFlowRoutes } from './auth/authorize-flow.ts';
 import { registerDeviceFlowRoutes } from './auth/device-flow.ts';
@@ -31,6 +30,9 @@ import { registerWellKnownRoutes } from './well-known.ts';
 
 /** DiracX's OpenAPI title; the Python client is generated from this document. */
 export const OPENAPI_INFO = { title: 'Dirac', version: '0.1.0' };
+
+/** How the extensions' routes join the app (`extensions/compose.ts` builds it from the manifest). */
+export type RegisterExtensionRoutes = (app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue) => void;
 
 export interface ApiApp {
   app: OpenAPIHono<ApiEnv>;

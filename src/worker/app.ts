@@ -17,7 +17,7 @@ import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
 import { createJsonLogger, describeError, type Logger } from '../logic/logger.ts';
 import { mcpOptions } from '../mcp/options.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
-import { detailResponse } from '../routes/wire-errors.ts';
+import { detailResponse } from '../wire/http-errors.ts';
 import {
   configFromBindings,
   databaseUrlFromBindings,

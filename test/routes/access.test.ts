@@ -12,7 +12,7 @@ import { PolicyRegistry } from '../../src/policies/registry.ts';
 import { defineRoute, RouteCatalogue } from '../../src/routes/access.ts';
 import { createApiApp } from '../../src/routes/api-app.ts';
 import type { ApiEnv } from '../../src/routes/env.ts';
-import { toHttpResponse } from '../../src/routes/wire-errors.ts';
+import { toHttpResponse } from '../../src/wire/http-errors.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 
 let app: TestApp;

@@ -12,7 +12,7 @@ import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { AuthedUser } from '../../src/logic/auth/user.ts';
 import { DiracxError } from '../../src/logic/errors.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
-import { toHttpResponse } from '../../src/routes/wire-errors.ts';
+import { toHttpResponse } from '../../src/wire/http-errors.ts';
 import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';

@@ -13,7 +13,7 @@ import { checkRequestedResource } from '../../logic/auth/resource.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
-import { toValidationDetail } from '../validation.ts';
+import { toValidationDetail } from '../../wire/validation-detail.ts';
 import { flowContext, limitCaller } from './flow-support.ts';
 
 export const TokenResponseSchema = z.object({

@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { LOCAL_UPLOAD_PATH } from '../../storage/local-store.ts';
-import { detailResponse } from '../wire-errors.ts';
+import { detailResponse } from '../../wire/http-errors.ts';
 
 /** Room for the multipart fields and boundaries around an uploaded sandbox. */
 const MULTIPART_ENVELOPE_BYTES = 64 * 1024;

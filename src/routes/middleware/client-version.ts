@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { compareVersions, parseVersion } from '../../logic/pep440.ts';
-import { detailResponse } from '../wire-errors.ts';
+import { detailResponse } from '../../wire/http-errors.ts';
 
 export const CLIENT_VERSION_HEADER = 'DiracX-Client-Version';
 

@@ -9,7 +9,7 @@ import { RouteCatalogue } from '../../../src/routes/access.ts';
 import type { ApiEnv } from '../../../src/routes/env.ts';
 import { registerPilotRoutes } from '../../../src/routes/pilots.ts';
 import { validationHook } from '../../../src/routes/validation.ts';
-import { toHttpResponse } from '../../../src/routes/wire-errors.ts';
+import { toHttpResponse } from '../../../src/wire/http-errors.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 
 /** vo, group, user and, when not the group's, the token's properties. */

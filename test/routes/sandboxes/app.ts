@@ -13,7 +13,7 @@ import { RouteCatalogue } from '../../../src/routes/access.ts';
 import type { ApiEnv } from '../../../src/routes/env.ts';
 import { registerSandboxRoutes } from '../../../src/routes/jobs/sandboxes.ts';
 import { validationHook } from '../../../src/routes/validation.ts';
-import { toHttpResponse } from '../../../src/routes/wire-errors.ts';
+import { toHttpResponse } from '../../../src/wire/http-errors.ts';
 import { FsBlobDirectory } from '../../../src/storage/fs-directory.ts';
 import { importSigningSecret } from '../../../src/storage/local-signature.ts';
 import { LocalObjectStore } from '../../../src/storage/local-store.ts';

@@ -1,5 +1,5 @@
 /**
- * @module routes/wire-errors
+ * @module wire/http-errors
  * The one place that turns errors into HTTP responses, in DiracX's shape `{"detail": ...}`.
  * Domain errors map through a table checked for completeness by the compiler; Hono's own
  * client errors (415 for a body that is not the declared media type, a malformed body) keep
@@ -12,7 +12,7 @@ import type { ErrorCode } from '../logic/errors.ts';
 import { DiracxError, InvalidTokenError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../logic/errors.ts';
 import { errorFields, type Logger } from '../logic/logger.ts';
 import { translateDriverError } from '../db/driver-errors.ts';
-import { toValidationDetail } from './validation.ts';
+import { toValidationDetail } from './validation-detail.ts';
 
 /** HTTP status of each domain error code. DiracX answers rule violations with 400. */
 export const STATUS_BY_CODE = {
@@ -80,7 +80,7 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
       log.error('internal error', errorFields(err));
       return detailResponse(status, 'Internal server error');
     case 'UNPROCESSABLE': {
-      // FastAPI's 422 body, as request validation answers it (`routes/validation.ts`).
+      // FastAPI's 422 body, as request validation answers it (`wire/validation-detail.ts`).
       const path = err instanceof UnprocessableInputError ? err.path : [];
       const input = err instanceof UnprocessableInputError ? err.input : null;
       return detailResponse(status, toValidationDetail('json', [{ code: 'value_error', path: [...path], message: err.message, input }]));

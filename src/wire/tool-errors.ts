@@ -1,5 +1,5 @@
 /**
- * @module tools/tool-errors
+ * @module wire/tool-errors
  * The one place that turns errors into MCP tool results: a domain error becomes
  * `{isError: true}` with `CODE: message` the model can act on (database driver errors that are
  * not server faults are first translated by `db/driver-errors`); anything else is logged in full

@@ -1,5 +1,5 @@
 /**
- * @module routes/auth-header
+ * @module wire/auth-header
  * Reading the bearer token as DiracX does (`verify_dirac_access_token`): a missing header is
  * 401 "Authorization header is missing"; a header not of the form `Bearer <token>` is 400
  * "Invalid authorization header".

@@ -14,7 +14,7 @@ import {
   UnavailableError,
 } from '../../src/logic/errors.ts';
 import { createJsonLogger } from '../../src/logic/logger.ts';
-import { toHttpResponse } from '../../src/routes/wire-errors.ts';
+import { toHttpResponse } from '../../src/wire/http-errors.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'bun:test';
 import { InvalidInputError, UnavailableError } from '../../src/logic/errors.ts';
 import { createJsonLogger } from '../../src/logic/logger.ts';
-import { toToolResult } from '../../src/tools/tool-errors.ts';
+import { toToolResult } from '../../src/wire/tool-errors.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
