@@ -1,25 +1,25 @@
 /**
  * @module extensions/migrate
  * Applies the extensions' SQL migrations that this database has not seen, after the core's, each
- * once, in manifest order, recorded in `ExtensionMigrations`. One transaction under an advisory
- * lock, so instances starting together over one PostgreSQL apply each migration exactly once, and
- * a failing migration leaves nothing half-applied.
+ * once, in manifest order, recorded in `ExtensionMigrations`. One transaction under the migration
+ * lock the core's migrations take too (`db/migration-lock.ts`), so instances starting together over
+ * one PostgreSQL apply each migration exactly once, and a failing migration leaves nothing
+ * half-applied.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
+import { lockMigrations } from '../db/migration-lock.ts';
 import { extensionMigrations } from '../db/schema/extensions.ts';
 import type { OwnedMigration } from './compose.ts';
 
 /** drizzle-kit's separator between the statements of one migration file. */
 const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
-/** Advisory lock key of this migrator (any constant shared by every instance). */
-const LOCK_KEY = 7_341_502;
 
 /** Applies what is pending; returns the names applied (`extension/name`). */
 export async function migrateExtensions(database: Database, migrations: readonly OwnedMigration[]): Promise<string[]> {
   if (migrations.length === 0) return [];
   return database.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
+    await lockMigrations(tx);
     const applied: string[] = [];
     for (const migration of migrations) {
       const done = await tx
