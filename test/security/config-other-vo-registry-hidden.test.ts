@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { parseConfig } from '../../src/config/parse.ts';
 import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
-import { createServiceClientFixture, type ServiceClientFixture } from '../harness/service-clients.ts';
+import { createServiceClientFixture, JWT_CLIENT, SECRET_CLIENT, type ServiceClientFixture } from '../harness/service-clients.ts';
 
 const LHCB = ['lhcb', 'lhcb_user', 'chaen'] as const;
 const GRIDPP = ['gridpp', 'gridpp_user', 'alice'] as const;
@@ -44,6 +44,10 @@ afterAll(() => app.dispose());
 
 describe('GET /api/config/', () => {
   it("serves a user their own VO's registry and operations only, without service clients", async () => {
+    // The configuration served from has service clients in both VOs, so their absence is the filter's doing.
+    const { Registry } = app.config.current().config;
+    expect(Object.keys(Registry.lhcb!.ServiceClients).sort()).toEqual([JWT_CLIENT, SECRET_CLIENT].sort());
+    expect(Object.keys(Registry.gridpp!.ServiceClients)).toEqual(['gridpp-agent']);
     for (const [who, vo, secrets] of [[LHCB, 'lhcb', GRIDPP_SECRETS], [GRIDPP, 'gridpp', LHCB_SECRETS]] as const) {
       const { status, body, text } = await getConfig(who);
       expect(status).toBe(200);
