@@ -12,7 +12,7 @@ import type { ConfigSource } from './config/store.ts';
 import type { Database } from './db/database.ts';
 import { NO_EXTENSIONS, type ComposedExtensions } from './extensions/compose.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
-import type { Logger } from './logic/logger.ts';
+import type { Logger } from './core/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
 import type { SearchLimits } from './logic/jobs/search-limits.ts';
 import type { SubmissionLimits } from './logic/jobs/submission-limits.ts';

@@ -18,7 +18,7 @@ import type { Extension } from './extensions/contract.ts';
 import { migrateExtensions } from './extensions/migrate.ts';
 import { createHandler, type FetchHandler } from './handler.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
-import { createJsonLogger, describeError, errorFields } from './logic/logger.ts';
+import { createJsonLogger, describeError, errorFields } from './core/logger.ts';
 import { mcpOptions } from './mcp/options.ts';
 import { setUpAuth } from './process/auth-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';

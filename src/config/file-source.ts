@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { errorFields, type Logger } from '../logic/logger.ts';
+import { errorFields, type Logger } from '../core/logger.ts';
 import { ConfigValidationError } from './parse.ts';
 import { watchFileContent } from '../process/watch-file.ts';
 import type { ConfigDocumentSchema } from './schema.ts';

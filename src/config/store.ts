@@ -4,7 +4,7 @@
  * `Last-Modified`. Web-standard only: the handler reads it; the server process fills it from a
  * file (`config/file-source.ts`) and swaps it on reload. Readers always see a whole snapshot.
  */
-import { UnavailableError } from '../logic/errors.ts';
+import { UnavailableError } from '../core/errors.ts';
 import { sha256Hex } from '../logic/sha256.ts';
 import type { Config, ConfigDocumentSchema } from './schema.ts';
 import { parseConfig } from './parse.ts';

@@ -6,7 +6,7 @@
  */
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import { UnavailableError } from '../logic/errors.ts';
+import { UnavailableError } from '../core/errors.ts';
 import type { Schema } from './schema/index.ts';
 import { DATABASE_UNAVAILABLE, translateDriverError } from './driver-errors.ts';
 

@@ -15,7 +15,7 @@
  * Transactions translate where they happen (`database.ts`); reads made on the drizzle handle
  * directly reach the HTTP and MCP error mappers untranslated, so those translate too.
  */
-import { InvalidInputError, UnavailableError } from '../logic/errors.ts';
+import { InvalidInputError, UnavailableError } from '../core/errors.ts';
 
 /** Detail clients see when the database cannot be reached (no driver internals leak out). */
 export const DATABASE_UNAVAILABLE = 'Database unavailable';

@@ -25,11 +25,11 @@ export { pilotPolicy } from '../policies/pilots.ts';
 export { JOB_ADMINISTRATOR, NORMAL_USER } from '../config/properties.ts';
 
 // Typed errors: mapped to HTTP statuses and MCP tool errors by the core.
-export { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from '../logic/errors.ts';
+export { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from '../core/errors.ts';
 
 // Who is calling, and what they work with.
-export { hasProperty } from '../logic/auth/user.ts';
-export type { AuthedUser } from '../logic/auth/user.ts';
+export { hasProperty } from '../core/user.ts';
+export type { AuthedUser } from '../core/user.ts';
 export type { Config, UserConfig } from '../config/schema.ts';
 export type { Database, Db } from '../db/database.ts';
 export type { RouteAccess } from '../routes/access.ts';

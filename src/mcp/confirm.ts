@@ -20,8 +20,8 @@
  * remembers the tokens it redeemed until they expire, so two copies arriving together run once.
  */
 import { acceptedContent } from '@modelcontextprotocol/server';
-import type { AuthedUser } from '../logic/auth/user.ts';
-import { InvalidInputError } from '../logic/errors.ts';
+import type { AuthedUser } from '../core/user.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { CONFIRMATION_TOKEN_ARGUMENT, type ConfirmationOutcome, type ConfirmFn } from '../tools/define.ts';
 import { canonicalDigest, checkConfirmation, mintConfirmation, type ConfirmationBinding, type ConfirmationKind, type UsedConfirmations } from './confirmation-token.ts';
 

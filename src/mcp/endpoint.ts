@@ -13,8 +13,8 @@
  * of it runs.
  */
 import { createMcpHandler, isLegacyRequest, McpServer, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type JSONRPCRequest } from '@modelcontextprotocol/server';
-import type { AuthedUser } from '../logic/auth/user.ts';
-import { DiracxError } from '../logic/errors.ts';
+import type { AuthedUser } from '../core/user.ts';
+import { DiracxError } from '../core/errors.ts';
 import { CallerLimiter } from '../logic/auth/rate-limit.ts';
 import type { ToolDef } from '../tools/define.ts';
 import { bearerToken } from '../wire/auth-header.ts';

@@ -9,7 +9,7 @@
 import { inputRequired, type McpServer, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { sha256HexSync } from '../logic/sha256.ts';
-import type { AuthedUser } from '../logic/auth/user.ts';
+import type { AuthedUser } from '../core/user.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
 import { toToolResult } from '../wire/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';

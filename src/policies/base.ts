@@ -8,8 +8,8 @@
  */
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/database.ts';
-import { ForbiddenError } from '../logic/errors.ts';
-import type { AuthedUser } from '../logic/auth/user.ts';
+import { ForbiddenError } from '../core/errors.ts';
+import type { AuthedUser } from '../core/user.ts';
 
 /** Which implementation of a policy is in force (`PolicyRegistry`: the core's or an override). */
 export interface PolicyResolver {

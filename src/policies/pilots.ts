@@ -22,8 +22,8 @@
  */
 import { GENERIC_PILOT, SERVICE_ADMINISTRATOR } from '../config/properties.ts';
 import { getPilotsByStamp } from '../db/pilots.ts';
-import { hasProperty } from '../logic/auth/user.ts';
-import { ForbiddenError, NotFoundError } from '../logic/errors.ts';
+import { hasProperty } from '../core/user.ts';
+import { ForbiddenError, NotFoundError } from '../core/errors.ts';
 import type { AccessPolicy } from './base.ts';
 
 /** DiracX's pilot `ActionType` values. */

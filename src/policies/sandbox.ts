@@ -26,8 +26,8 @@
  */
 import { GENERIC_PILOT, JOB_ADMINISTRATOR, NORMAL_USER } from '../config/properties.ts';
 import { getOwnerId, getSandbox, jobsOfSandbox, type SandboxRow } from '../db/sandboxes.ts';
-import { hasProperty } from '../logic/auth/user.ts';
-import { ForbiddenError } from '../logic/errors.ts';
+import { hasProperty } from '../core/user.ts';
+import { ForbiddenError } from '../core/errors.ts';
 import { userPrefix } from '../logic/sandboxes/pfn.ts';
 import type { AccessPolicy, PolicyContext } from './base.ts';
 import { wmsPolicy } from './wms.ts';

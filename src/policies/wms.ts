@@ -18,8 +18,8 @@
  */
 import { GENERIC_PILOT, JOB_ADMINISTRATOR, NORMAL_USER } from '../config/properties.ts';
 import { ownersOfJobs } from '../db/jobs.ts';
-import { ForbiddenError } from '../logic/errors.ts';
-import { hasProperty } from '../logic/auth/user.ts';
+import { ForbiddenError } from '../core/errors.ts';
+import { hasProperty } from '../core/user.ts';
 import type { AccessPolicy, PolicyContext } from './base.ts';
 
 /** DiracX's `ActionType` values. */

@@ -11,7 +11,7 @@ import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/k
 import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
 import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
-import { errorFields, type Logger } from '../logic/logger.ts';
+import { errorFields, type Logger } from '../core/logger.ts';
 import type { AuthDeps } from '../routes/deps.ts';
 import type { Settings } from '../settings.ts';
 import { loadKeystore, keystoreFromText } from './keystore-source.ts';

@@ -23,7 +23,7 @@ import {
   type KeyAlgorithm,
   type Keystore,
 } from '../logic/auth/keystore.ts';
-import { describeError } from '../logic/logger.ts';
+import { describeError } from '../core/logger.ts';
 import { parseSettings } from '../settings.ts';
 import { IN_MEMORY } from '../db/open.ts';
 import { keystoreFromText, keystorePath, writeKeystoreFile } from './keystore-source.ts';

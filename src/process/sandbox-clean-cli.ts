@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/open.ts';
-import { createJsonLogger, describeError } from '../logic/logger.ts';
+import { createJsonLogger, describeError } from '../core/logger.ts';
 import { cleanSandboxes } from '../logic/sandboxes/clean.ts';
 import { parseSettings } from '../settings.ts';
 import { createSandboxDeps } from '../storage/from-settings.ts';

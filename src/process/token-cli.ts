@@ -14,7 +14,7 @@ import { IN_MEMORY } from '../db/open.ts';
 import { composeExtensions } from '../extensions/compose.ts';
 import { checkUserMayUseScope, parseAndValidateScope } from '../logic/auth/scope.ts';
 import { issueAccessToken } from '../logic/auth/tokens.ts';
-import { describeError } from '../logic/logger.ts';
+import { describeError } from '../core/logger.ts';
 import { parseSettings } from '../settings.ts';
 import { defaultIssuer } from './auth-setup.ts';
 import { keystorePath, keystoreFromText } from './keystore-source.ts';

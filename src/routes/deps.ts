@@ -8,7 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { AuthFlowServices } from '../logic/auth/flow-context.ts';
 import type { KeyRing } from '../logic/auth/key-ring.ts';
 import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
-import type { Logger } from '../logic/logger.ts';
+import type { Logger } from '../core/logger.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import type { SearchLimits } from '../logic/jobs/search-limits.ts';

@@ -2,7 +2,7 @@
  * @module routes/env
  * Variables the REST middleware puts on a request's context.
  */
-import type { AuthedUser } from '../logic/auth/user.ts';
+import type { AuthedUser } from '../core/user.ts';
 import type { AccessGuard } from './access.ts';
 
 /** What the server knows about the connection, handed to `createHandler`'s fetch (optional). */

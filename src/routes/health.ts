@@ -5,7 +5,7 @@
  * the 503 detail are DiracX's.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { UnavailableError } from '../logic/errors.ts';
+import { UnavailableError } from '../core/errors.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';

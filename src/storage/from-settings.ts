@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { IN_MEMORY } from '../db/open.ts';
 import { decodeBase64Url } from '../logic/auth/encoding.ts';
-import type { Logger } from '../logic/logger.ts';
+import type { Logger } from '../core/logger.ts';
 import type { SandboxDeps, SandboxStoreSettings } from '../logic/sandboxes/models.ts';
 import type { Settings } from '../settings.ts';
 import { FsBlobDirectory } from './fs-directory.ts';

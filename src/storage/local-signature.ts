@@ -5,7 +5,7 @@
  * Web Crypto's `verify`, which compares in constant time. Expiry is checked against the
  * caller's clock. Pure: no I/O, no knowledge of HTTP.
  */
-import { ForbiddenError } from '../logic/errors.ts';
+import { ForbiddenError } from '../core/errors.ts';
 import { toHex } from './object-store.ts';
 
 /** What an upload URL allows. */

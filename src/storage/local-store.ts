@@ -12,7 +12,7 @@
  * Web-standard.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ForbiddenError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../logic/errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../core/errors.ts';
 import { signDownload, signUpload, verifyDownload, verifyUpload, type UploadGrant } from './local-signature.ts';
 import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type SignedTransfers, type UploadSpec, type UrlContext } from './object-store.ts';
 

@@ -7,7 +7,7 @@
  * is read, and write the file to disk without ever holding it whole. As S3, fields after the
  * file are ignored (the body is not read past the file). Web-standard streams only.
  */
-import { InvalidInputError, PayloadTooLargeError } from '../logic/errors.ts';
+import { InvalidInputError, PayloadTooLargeError } from '../core/errors.ts';
 
 /** The fields before the file, and the file's bytes. */
 export interface StreamedForm {

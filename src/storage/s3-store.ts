@@ -8,7 +8,7 @@
  * not every S3 clone accepts the SHA-256 alternative). Store failures, and requests the store
  * does not answer in time, become `UnavailableError`.
  */
-import { UnavailableError } from '../logic/errors.ts';
+import { UnavailableError } from '../core/errors.ts';
 import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type UploadSpec } from './object-store.ts';
 import { presignUrl, signPostPolicy, uriEncode, type S3Credentials, type SigningScope } from './sigv4.ts';
 

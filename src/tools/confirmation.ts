@@ -8,7 +8,7 @@
  * argument and the preview's output fields, so every destructive tool names them alike.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../logic/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { ConfirmationRequest, ToolContext } from './define.ts';
 
 /** The input argument carrying a two-step confirmation token. */

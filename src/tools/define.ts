@@ -8,11 +8,11 @@
 import type { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/database.ts';
-import type { AuthedUser } from '../logic/auth/user.ts';
+import type { AuthedUser } from '../core/user.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import type { SearchLimits } from '../logic/jobs/search-limits.ts';
-import type { Logger } from '../logic/logger.ts';
+import type { Logger } from '../core/logger.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 
 /** Runs a policy on behalf of the tool and records that it did (as routes do). */

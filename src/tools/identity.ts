@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import type { AuthedUser } from '../logic/auth/user.ts';
+import type { AuthedUser } from '../core/user.ts';
 import { defineTool, READ_ONLY } from './define.ts';
 
 const OPEN = { kind: 'open' } as const;

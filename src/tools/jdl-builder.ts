@@ -10,8 +10,8 @@
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { PRODUCTION_MANAGEMENT } from '../config/properties.ts';
-import { hasProperty, type AuthedUser } from '../logic/auth/user.ts';
-import { DiracxError, InvalidInputError } from '../logic/errors.ts';
+import { hasProperty, type AuthedUser } from '../core/user.ts';
+import { DiracxError, InvalidInputError } from '../core/errors.ts';
 import { JdlSyntaxError, type JdlDocument } from '../logic/jobs/jdl/ast.ts';
 import { getAttribute, getList } from '../logic/jobs/jdl/attributes.ts';
 import { generateParametricJobs, getParameterVectorLength, isParametric } from '../logic/jobs/jdl/parametric.ts';

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { historyPositions } from '../db/job-logging.ts';
 import { getJobsForReschedule, type JobForReschedule } from '../db/jobs.ts';
-import { DiracxError, InvalidInputError } from '../logic/errors.ts';
+import { DiracxError, InvalidInputError } from '../core/errors.ts';
 import { parseJdl } from '../logic/jobs/jdl/parse.ts';
 import { transitionRule } from '../logic/jobs/job-status.ts';
 import { SetJobStatusReturnSchema, type JobStatusChanges } from '../logic/jobs/models.ts';

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { getJobJdls } from '../db/jobs.ts';
 import { getJobLoggingRecords } from '../db/jobs-search.ts';
-import { DiracxError, NotFoundError } from '../logic/errors.ts';
+import { DiracxError, NotFoundError } from '../core/errors.ts';
 import { searchUserJobs, summariseUserJobs } from '../logic/jobs/query.ts';
 import { getJobSandboxes } from '../logic/sandboxes/assign.ts';
 import { shortPfn } from '../logic/sandboxes/pfn.ts';

@@ -8,7 +8,7 @@
  * It decides nothing about access and touches no data.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../logic/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { formatUtc } from '../logic/jobs/models.ts';
 import { SCALAR_OPERATORS, SearchParams, VECTOR_OPERATORS, type ScalarSearchSpec, type SearchSpec, type VectorSearchSpec } from '../logic/jobs/search-params.ts';
 

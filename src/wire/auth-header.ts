@@ -4,7 +4,7 @@
  * 401 "Authorization header is missing"; a header not of the form `Bearer <token>` is 400
  * "Invalid authorization header".
  */
-import { InvalidInputError, UnauthenticatedError } from '../logic/errors.ts';
+import { InvalidInputError, UnauthenticatedError } from '../core/errors.ts';
 
 const BEARER = /^Bearer (.+)$/;
 

@@ -8,9 +8,9 @@
  * server fault: logged in full, answered with a generic 500, never reflected.
  */
 import { HTTPException } from 'hono/http-exception';
-import type { ErrorCode } from '../logic/errors.ts';
-import { DiracxError, InvalidTokenError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../logic/errors.ts';
-import { errorFields, type Logger } from '../logic/logger.ts';
+import type { ErrorCode } from '../core/errors.ts';
+import { DiracxError, InvalidTokenError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../core/errors.ts';
+import { errorFields, type Logger } from '../core/logger.ts';
 import { translateDriverError } from '../db/driver-errors.ts';
 import { toValidationDetail } from './validation-detail.ts';
 

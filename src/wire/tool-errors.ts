@@ -5,9 +5,9 @@
  * not server faults are first translated by `db/driver-errors`); anything else is logged in full
  * and answered with a generic message (no stack, no internals, no detail of an auth check).
  */
-import type { ErrorCode } from '../logic/errors.ts';
-import { DiracxError } from '../logic/errors.ts';
-import { errorFields, type Logger } from '../logic/logger.ts';
+import type { ErrorCode } from '../core/errors.ts';
+import { DiracxError } from '../core/errors.ts';
+import { errorFields, type Logger } from '../core/logger.ts';
 import { translateDriverError } from '../db/driver-errors.ts';
 
 export interface ToolErrorResult {

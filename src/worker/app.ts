@@ -14,7 +14,7 @@ import { createAuthFlowServices } from '../logic/auth/flow-context.ts';
 import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
 import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
 import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
-import { createJsonLogger, describeError, type Logger } from '../logic/logger.ts';
+import { createJsonLogger, describeError, type Logger } from '../core/logger.ts';
 import { mcpOptions } from '../mcp/options.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
 import { detailResponse } from '../wire/http-errors.ts';

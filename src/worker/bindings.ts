@@ -11,7 +11,7 @@
 import { createConfigSnapshot, type ConfigSnapshot } from '../config/store.ts';
 import type { ConfigDocumentSchema } from '../config/schema.ts';
 import { parseKeystore, type Keystore } from '../logic/auth/keystore.ts';
-import { describeError } from '../logic/logger.ts';
+import { describeError } from '../core/logger.ts';
 import { parseSettings, type Settings } from '../settings.ts';
 
 /** The bindings the worker reads (any other binding is ignored). */

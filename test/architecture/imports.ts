@@ -9,7 +9,7 @@
 const transpiler = new Bun.Transpiler({ loader: 'ts' });
 
 export interface ImportRecord {
-  /** The specifier as written, e.g. `'../logic/errors.ts'`. */
+  /** The specifier as written, e.g. `'../core/errors.ts'`. */
   specifier: string;
   /** True when only types are imported (`import type`, `export type`, `{ type A }` only). */
   typeOnly: boolean;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigFileError, DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from '../../src/config/file-source.ts';
 import { ConfigStore } from '../../src/config/store.ts';
-import { createJsonLogger } from '../../src/logic/logger.ts';
+import { createJsonLogger } from '../../src/core/logger.ts';
 
 let dir: string;
 let defaultYaml: string;

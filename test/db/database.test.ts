@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { jobJdls, jobs } from '../../src/db/schema/jobs.ts';
-import { UnavailableError } from '../../src/logic/errors.ts';
+import { UnavailableError } from '../../src/core/errors.ts';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
 
 // The embedded database runs in its worker thread in the server and on the test's thread in

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../src/config/file-sourc
 import { ConfigStore } from '../../src/config/store.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../../src/handler.ts';
-import { createJsonLogger } from '../../src/logic/logger.ts';
+import { createJsonLogger } from '../../src/core/logger.ts';
 import type { SandboxDeps } from '../../src/logic/sandboxes/models.ts';
 import { composeExtensions, type ComposedExtensions } from '../../src/extensions/compose.ts';
 import type { Extension } from '../../src/extensions/contract.ts';

@@ -17,7 +17,7 @@ import { generateStateKey } from '../../src/logic/auth/state.ts';
 import { importCsrfKey } from '../../src/routes/auth/pages/csrf.ts';
 import { issueAccessToken, signToken } from '../../src/logic/auth/tokens.ts';
 import { createAccessTokenVerifier } from '../../src/logic/auth/verify.ts';
-import type { Logger } from '../../src/logic/logger.ts';
+import type { Logger } from '../../src/core/logger.ts';
 import type { AuthDeps } from '../../src/routes/deps.ts';
 
 export const TEST_ISSUER = 'http://diracx.test.invalid';

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'bun:test';
 import { ClientMetadataResolver } from '../../src/logic/auth/client-metadata-document.ts';
-import { createJsonLogger, type LogFields, type Logger } from '../../src/logic/logger.ts';
+import { createJsonLogger, type LogFields, type Logger } from '../../src/core/logger.ts';
 import { NonPublicAddressError } from '../../src/logic/net/public-address.ts';
 import { createPublicOnlyFetch } from '../../src/process/public-fetch.ts';
 

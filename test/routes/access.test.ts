@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ForbiddenError } from '../../src/logic/errors.ts';
+import { ForbiddenError } from '../../src/core/errors.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
 import { PolicyRegistry } from '../../src/policies/registry.ts';
 import { defineRoute, RouteCatalogue } from '../../src/routes/access.ts';

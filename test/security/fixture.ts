@@ -9,8 +9,8 @@
  */
 import gubbins from '@diracx-ts/gubbins';
 import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import type { AuthedUser } from '../../src/logic/auth/user.ts';
-import { DiracxError } from '../../src/logic/errors.ts';
+import type { AuthedUser } from '../../src/core/user.ts';
+import { DiracxError } from '../../src/core/errors.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
 import { toHttpResponse } from '../../src/wire/http-errors.ts';
 import { importSigningSecret } from '../../src/storage/local-signature.ts';

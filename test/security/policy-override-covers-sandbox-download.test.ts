@@ -9,7 +9,7 @@
 import gubbins from '@diracx-ts/gubbins';
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { EXTENSION_CONTRACT_VERSION, type Extension } from '../../src/extensions/contract.ts';
-import { ForbiddenError } from '../../src/logic/errors.ts';
+import { ForbiddenError } from '../../src/core/errors.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
 import { wmsPolicy, type WmsAccessArgs } from '../../src/policies/wms.ts';
 import { createSandboxWorld, MCP_URL, type SandboxWorld } from './sandbox-world.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openMigratedDatabase } from '../../src/db/open.ts';
-import { UnavailableError } from '../../src/logic/errors.ts';
+import { UnavailableError } from '../../src/core/errors.ts';
 import { TEST_DRIVER, urlForDatabase } from '../harness/database.ts';
 import { EXPENSIVE_ROWS, EXPENSIVE_SEARCH } from './expensive-search.ts';
 import { createSearchWorld, type SearchWorld } from './search-world.ts';

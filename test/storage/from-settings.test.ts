@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJsonLogger } from '../../src/logic/logger.ts';
+import { createJsonLogger } from '../../src/core/logger.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { createSandboxDeps } from '../../src/storage/from-settings.ts';
 import { LocalObjectStore } from '../../src/storage/local-store.ts';

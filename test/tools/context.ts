@@ -5,7 +5,7 @@
  * `confirm` answers as told and records what it was asked, and which carries the sandbox store.
  */
 import type { z } from 'zod';
-import type { AuthedUser } from '../../src/logic/auth/user.ts';
+import type { AuthedUser } from '../../src/core/user.ts';
 import type { JobStatus } from '../../src/logic/jobs/job-status.ts';
 import { submitJdlJobs } from '../../src/logic/jobs/submit.ts';
 import { setJobStatuses } from '../../src/logic/jobs/set-status.ts';

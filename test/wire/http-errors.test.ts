@@ -12,8 +12,8 @@ import {
   RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
-} from '../../src/logic/errors.ts';
-import { createJsonLogger } from '../../src/logic/logger.ts';
+} from '../../src/core/errors.ts';
+import { createJsonLogger } from '../../src/core/logger.ts';
 import { toHttpResponse } from '../../src/wire/http-errors.ts';
 
 function capture() {

@@ -4,8 +4,8 @@
  * generic INTERNAL result that reflects nothing and is logged.
  */
 import { describe, expect, it } from 'bun:test';
-import { InvalidInputError, UnavailableError } from '../../src/logic/errors.ts';
-import { createJsonLogger } from '../../src/logic/logger.ts';
+import { InvalidInputError, UnavailableError } from '../../src/core/errors.ts';
+import { createJsonLogger } from '../../src/core/logger.ts';
 import { toToolResult } from '../../src/wire/tool-errors.ts';
 
 function capture() {

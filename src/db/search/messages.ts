@@ -5,7 +5,7 @@
  * interpolates (`Cannot parse value='...'`, `{...}` sets, `query={...}` dicts), plus the few
  * refusals we add where DiracX fails with a 500. Formatting only; no SQL and no rules here.
  */
-import { InvalidInputError } from '../../logic/errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { VectorOperator, WireScalar } from './types.ts';
 
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };

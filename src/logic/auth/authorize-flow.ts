@@ -34,7 +34,7 @@ import {
   updateAuthorizationFlowStatus,
 } from '../../db/auth.ts';
 import type { AuthorizationFlowRow } from '../../db/schema/auth.ts';
-import { InvalidInputError, OAuthError } from '../errors.ts';
+import { InvalidInputError, OAuthError } from '../../core/errors.ts';
 import { isRedirectAllowed, resolveClient, type ResolvedClient } from './clients.ts';
 import { randomToken, sha256Hex } from './encoding.ts';
 import type { AuthFlowContext } from './flow-context.ts';

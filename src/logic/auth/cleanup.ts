@@ -11,7 +11,7 @@ import type { Database } from '../../db/database.ts';
 import { deleteExpiredFlows, deleteExpiredRefreshTokens } from '../../db/auth.ts';
 import { deleteExpiredClientAssertions } from '../../db/client-assertions.ts';
 import { deleteExpiredOAuthClients } from '../../db/oauth-clients.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export interface CleanupContext {
   database: Database;

@@ -12,7 +12,7 @@ import type { Config } from '../../config/schema.ts';
 import type { ServiceClientConfig } from '../../config/schema-service-clients.ts';
 import { recordClientAssertion } from '../../db/client-assertions.ts';
 import type { Database } from '../../db/database.ts';
-import { OAuthError } from '../errors.ts';
+import { OAuthError } from '../../core/errors.ts';
 import { decoyClientSecretHash, verifyClientSecret } from './client-secret.ts';
 import { TOKEN_ENDPOINT_PATH, urlUnder } from './discovery.ts';
 import type { Keystore } from './keystore.ts';

@@ -26,9 +26,9 @@
  * Concurrent resolutions of one URL share one fetch. Every refusal is an OAuth
  * `invalid_client` error whose description says what was wrong.
  */
-import { OAuthError } from '../errors.ts';
+import { OAuthError } from '../../core/errors.ts';
 import { readLimitedText } from '../limited-body.ts';
-import type { Logger, LogFields } from '../logger.ts';
+import type { Logger, LogFields } from '../../core/logger.ts';
 import { findSpecialRange, isIpLiteralHost, NonPublicAddressError } from '../net/public-address.ts';
 import { authMethodProblem, checkClientName, checkRedirectUris, CLIENT_GRANT_TYPES, type ClientGrantType } from './client-registration.ts';
 import type { FetchLike } from './idp-client.ts';

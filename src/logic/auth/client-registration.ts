@@ -19,7 +19,7 @@
  */
 import { insertOAuthClient, useOAuthClient } from '../../db/oauth-clients.ts';
 import type { OAuthClientRow } from '../../db/schema/oauth-clients.ts';
-import { OAuthError } from '../errors.ts';
+import { OAuthError } from '../../core/errors.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { redirectUriProblem } from './redirect-uris.ts';
 

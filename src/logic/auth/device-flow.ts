@@ -12,7 +12,7 @@
  */
 import { getPendingDeviceFlowByUserCode, insertDeviceFlow, setDeviceFlowReady } from '../../db/auth.ts';
 import { USER_CODE_LENGTH } from '../../db/schema/auth.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { randomToken, randomUserCode, sha256Hex } from './encoding.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { IAM_SERVER_FAILED } from './idp-client.ts';

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../../config/schema.ts';
 import type { Database } from '../../db/database.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../core/logger.ts';
 import { ClientMetadataResolver } from './client-metadata-document.ts';
 import { IdpClient, type FetchLike } from './idp-client.ts';
 import type { KeyRing } from './key-ring.ts';

@@ -16,8 +16,8 @@ import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKe
 import { z } from 'zod';
 import { idpServerMetadataUrl, type IdPConfig } from '../../config/schema-registry.ts';
 import type { IdTokenClaims } from '../../db/schema/auth.ts';
-import { UnauthenticatedError, UpstreamError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { UnauthenticatedError, UpstreamError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
 
 /** The part of `fetch` we use; injectable so tests can fake an unreachable IdP. */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;

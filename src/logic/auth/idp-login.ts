@@ -13,7 +13,7 @@
  * person is only ever looked up in the registry of the VO whose IdP authenticated them.
  */
 import type { IdTokenClaims } from '../../db/schema/auth.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { pkceChallenge, randomToken } from './encoding.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { decryptState, encryptState, INVALID_STATE, type FlowState } from './state.ts';

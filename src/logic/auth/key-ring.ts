@@ -6,7 +6,7 @@
  * appears). Both expose the same `getKey` for verification and the JWKS to publish.
  */
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { UnavailableError } from '../errors.ts';
+import { UnavailableError } from '../../core/errors.ts';
 import { publicJwks, type Keystore } from './keystore.ts';
 
 export interface KeyRing {

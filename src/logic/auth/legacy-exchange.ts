@@ -7,7 +7,7 @@
  * is marked `legacy_exchange` (it does not rotate) and lives `expires_minutes` if given.
  */
 import { subFromPreferredUsername } from '../../config/schema-registry.ts';
-import { InvalidInputError, UnauthenticatedError, UnavailableError } from '../errors.ts';
+import { InvalidInputError, UnauthenticatedError, UnavailableError } from '../../core/errors.ts';
 import { constantTimeEqual, decodeBase64Url } from './encoding.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { parseAndValidateScope } from './scope.ts';

@@ -11,10 +11,10 @@
  */
 import { PROXY_MANAGEMENT } from '../../config/properties.ts';
 import { getRefreshTokenForUpdate, listRefreshTokens, revokeRefreshToken } from '../../db/auth.ts';
-import { ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../../core/errors.ts';
 import type { AuthFlowContext } from './flow-context.ts';
 import { verifyRefreshToken } from './refresh-token.ts';
-import { hasProperty, type AuthedUser } from './user.ts';
+import { hasProperty, type AuthedUser } from '../../core/user.ts';
 
 /** One entry of `GET /api/auth/refresh-tokens`, in DiracX's wire form. */
 export interface RefreshTokenEntry {

@@ -18,7 +18,7 @@
  * keys is capped (the oldest are dropped first), and a key holds at most `limit` timestamps.
  * Time is passed in.
  */
-import { RateLimitedError } from '../errors.ts';
+import { RateLimitedError } from '../../core/errors.ts';
 
 /** Upper bound on remembered keys per limiter; beyond it the oldest keys are forgotten. */
 const MAX_KEYS = 100_000;

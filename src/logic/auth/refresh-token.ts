@@ -10,7 +10,7 @@
  * `"expired_token: The token is expired"`); it names the reason, never the token.
  */
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import { UnauthenticatedError } from '../errors.ts';
+import { UnauthenticatedError } from '../../core/errors.ts';
 import type { KeyRing } from './key-ring.ts';
 import type { Keystore } from './keystore.ts';
 import { signToken, type RefreshTokenClaims } from './tokens.ts';

@@ -9,7 +9,7 @@
  * gets the original audience back; naming another is `invalid_target`. DiracX's tokens name no
  * resource: they are for the REST API, so a refresh of one may name our issuer, never `/mcp`.
  */
-import { OAuthError } from '../errors.ts';
+import { OAuthError } from '../../core/errors.ts';
 
 export interface ResourceContext {
   /** Our issuer identifier: the REST API's resource. */

@@ -13,7 +13,7 @@
  */
 import { compareCodePoints } from '../../config/schema-primitives.ts';
 import type { Config } from '../../config/schema.ts';
-import { ForbiddenError, InvalidInputError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError } from '../../core/errors.ts';
 
 /** What a valid scope asks for. */
 export interface ParsedScope {

@@ -7,7 +7,7 @@
  * same 32-byte key and seal with AES-256-GCM (key derived with HKDF-SHA-256), Web Crypto only.
  * Sealed form: base64url(version byte 1 | 12-byte IV | ciphertext and tag).
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { cryptoRandom, decodeBase64Url, encodeBase64Url, type RandomSource } from './encoding.ts';
 
 /** What a sealed state carries; every value is a string, as in DiracX. */

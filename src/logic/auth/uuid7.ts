@@ -5,7 +5,7 @@
  * and a token's creation time can be read back from its `jti` (DiracX's `uuid7_to_datetime`).
  * Time and randomness are passed in; Web Crypto only.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 
 /** Random bytes from Web Crypto. */
 function cryptoRandom(n: number): Uint8Array {

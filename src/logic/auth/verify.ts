@@ -9,9 +9,9 @@
  */
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { UnauthenticatedError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import type { AuthedUser } from './user.ts';
+import { UnauthenticatedError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { AuthedUser } from '../../core/user.ts';
 
 export interface AccessTokenVerifierOptions {
   issuer: string;

@@ -6,7 +6,7 @@
  * and the job types are limited by the VO's `Operations.JobDescription`.
  */
 import type { JobDescriptionConfig } from '../../config/schema.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { getAttribute, getList, getNumber, setAttribute } from './jdl/attributes.ts';
 import { jdlNumber, jdlString, type JdlDocument } from './jdl/ast.ts';
 

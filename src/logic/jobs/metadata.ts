@@ -12,7 +12,7 @@
  */
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
 import { JOB_ATTRIBUTE_COLUMNS, lockJobs, updateJobAttributes, type JobAttributeName, type JobAttributeUpdate } from '../../db/job-status.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { JobAttributesShape, type JobMetaData, type JobMetaDataBody } from './models.ts';
 import { jobsNotFoundError, type JobsContext } from './set-status.ts';
 

@@ -3,7 +3,7 @@
  * DIRAC's `getDIRACPlatform`: the DIRAC platforms compatible with the operating systems a job
  * asks for, from `Resources.Computing.OSCompatibility`, highest version first.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 
 /** Loose version key (digits zero-padded), as DIRAC's `_platformSortKey`. */
 function sortKey(version: string): string[] {

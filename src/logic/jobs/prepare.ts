@@ -7,7 +7,7 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { STORED_TEXT_WIDTHS } from '../../db/job-submission.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { getAttribute, getList, getNumber, getString, setAttribute } from './jdl/attributes.ts';
 import { jdlNumber, jdlString, type JdlAttribute, type JdlDocument, type JdlValue } from './jdl/ast.ts';
 import { compatiblePlatforms } from './platforms.ts';

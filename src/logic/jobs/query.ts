@@ -12,8 +12,8 @@ import type { Database } from '../../db/database.ts';
 import { jobIdsOfPilotStamps } from '../../db/pilots.ts';
 import { searchJobs, summariseJobs, type JobSearchRow, type JobSearchScope } from '../../db/jobs-search.ts';
 import type { SearchRow } from '../../db/search/types.ts';
-import { hasProperty, type AuthedUser } from '../auth/user.ts';
-import { InvalidInputError } from '../errors.ts';
+import { hasProperty, type AuthedUser } from '../../core/user.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { SearchParams, SummaryParams } from './search-params.ts';
 import { checkSearchLimits, type SearchLimits } from './search-limits.ts';
 

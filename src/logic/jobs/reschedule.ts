@@ -9,7 +9,7 @@
 import type { Config } from '../../config/schema.ts';
 import type { Database } from '../../db/database.ts';
 import { getJobsForReschedule, updateJobJdls, type JobForReschedule } from '../../db/jobs.ts';
-import { DiracxError, InvalidInputError } from '../errors.ts';
+import { DiracxError, InvalidInputError } from '../../core/errors.ts';
 import { parseJdl } from './jdl/parse.ts';
 import { printJdl } from './jdl/print.ts';
 import { getList } from './jdl/attributes.ts';

@@ -7,7 +7,7 @@
  * (`DIRACX_SEARCH_MAX_*`), handed to the logic; each refusal is a 400 naming the limit and its
  * setting, raised before anything touches the database. Pure: no I/O here.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { MAX_REGEX_REPETITION, regexHazard } from './regex-safety.ts';
 
 export interface SearchLimits {

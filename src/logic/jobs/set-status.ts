@@ -14,7 +14,7 @@ import { insertLoggingRecords, latestRecordTimes, type LoggingRecord } from '../
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
 import { insertJobCommands, lockJobs, updateJobAttributes, type JobAttributeUpdate, type LockedJob } from '../../db/job-status.ts';
 import { removeJobsFromTaskQueues } from '../../db/task-queue.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import { FINAL_STATUSES, transitionRule } from './job-status.ts';
 import { formatUtc, parseTimestamp, type JobStatusChanges, type SetJobStatusReturn, type SetJobStatusSuccess } from './models.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS, refuseFutureStatusUpdates } from './status-times.ts';

@@ -6,7 +6,7 @@
  * such bound (an addition of ours, issue 16). Checked before anything is read or written, for
  * every caller: REST, the MCP tools, force or not. Time comes from the caller's clock.
  */
-import { UnprocessableInputError } from '../errors.ts';
+import { UnprocessableInputError } from '../../core/errors.ts';
 import { parseTimestamp, type JobStatusChanges } from './models.ts';
 
 /** Five minutes: more than any worker node's clock drift, far less than anything that could pin a job. */

@@ -5,7 +5,7 @@
  * the number of jobs. Settings of the process (`DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES`,
  * `DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES`), handed to the logic; the refusals name them.
  */
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 
 export interface SubmissionLimits {
   /** Largest JDL of one job, in bytes. */

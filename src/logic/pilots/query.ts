@@ -12,8 +12,8 @@ import type { Database } from '../../db/database.ts';
 import { searchPilots, summarisePilots, type PilotSearchScope } from '../../db/pilots-search.ts';
 import type { SearchPage } from '../../db/search/run.ts';
 import type { SearchFilter, SearchRow, WireScalar } from '../../db/search/types.ts';
-import { hasProperty, type AuthedUser } from '../auth/user.ts';
-import { InvalidInputError } from '../errors.ts';
+import { hasProperty, type AuthedUser } from '../../core/user.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { SearchParams, SummaryParams } from '../jobs/search-params.ts';
 import { checkSearchLimits, type SearchLimits } from '../jobs/search-limits.ts';
 

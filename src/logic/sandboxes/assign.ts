@@ -8,7 +8,7 @@
  */
 import type { Database, Tx } from '../../db/database.ts';
 import { assignSandboxes, firstSandboxOf, jobEntityId, lockSandboxes, unassignEntities, type SandboxType } from '../../db/sandboxes.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { JobSandboxes, SandboxStoreSettings } from './models.ts';
 import { shortPfn } from './pfn.ts';
 

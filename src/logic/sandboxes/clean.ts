@@ -11,7 +11,7 @@
 import type { Database } from '../../db/database.ts';
 import { deleteUnreferenced, lockCleanCandidates } from '../../db/sandboxes.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../core/logger.ts';
 import { pfnToKey } from './pfn.ts';
 
 export interface CleanContext {

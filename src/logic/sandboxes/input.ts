@@ -9,8 +9,8 @@
  */
 import type { Tx } from '../../db/database.ts';
 import { assignSandboxes, getOwnerId, jobEntityId, lockSandboxes } from '../../db/sandboxes.ts';
-import type { AuthedUser } from '../auth/user.ts';
-import { InvalidInputError } from '../errors.ts';
+import type { AuthedUser } from '../../core/user.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { JdlDocument } from '../jobs/jdl/ast.ts';
 import { getList } from '../jobs/jdl/attributes.ts';
 import { seNameOf, shortPfn } from './pfn.ts';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
-import type { AuthedUser } from '../auth/user.ts';
+import type { AuthedUser } from '../../core/user.ts';
 import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX } from './pfn.ts';
 
 /** DiracX's hard-coded `MAX_SANDBOX_SIZE_BYTES` (100 MiB), our default for the setting. */

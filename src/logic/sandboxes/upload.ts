@@ -8,7 +8,7 @@
  * client, never redirects (a client would follow with its bearer token).
  */
 import { ensureOwnerId, getSandbox, insertSandbox, touchSandbox } from '../../db/sandboxes.ts';
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import type { SandboxContext, SandboxDownloadResponse, SandboxInfo, SandboxUploadResponse } from './models.ts';
 import { fullPfn, pfnToKey, sandboxPfn, shortPfn } from './pfn.ts';
 

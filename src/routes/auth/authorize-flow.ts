@@ -20,7 +20,7 @@
 import { z, type Hook, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Config } from '../../config/schema.ts';
-import { DiracxError } from '../../logic/errors.ts';
+import { DiracxError } from '../../core/errors.ts';
 import { answerConsent, chooseVo, completeAuthorizationFlow, flowAwaitingVo, initiateAuthorizationFlow, personAwaitingConsent, type LoginOutcome } from '../../logic/auth/authorize-flow.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';

@@ -13,7 +13,7 @@ import {
   MAX_REGISTERED_REDIRECT_URIS,
   registerClient,
 } from '../../logic/auth/client-registration.ts';
-import { OAuthError } from '../../logic/errors.ts';
+import { OAuthError } from '../../core/errors.ts';
 import { readLimitedText } from '../../logic/limited-body.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';

@@ -7,7 +7,7 @@
  * `POST .../local-store/upload` (the multipart form S3 would take) and `GET .../local-store/download`.
  */
 import { z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import { NotFoundError, UnavailableError } from '../../logic/errors.ts';
+import { NotFoundError, UnavailableError } from '../../core/errors.ts';
 import { assignOutputSandbox, getJobSandbox, getJobSandboxes, unassignJobsSandboxes } from '../../logic/sandboxes/assign.ts';
 import { JobSandboxesSchema, SandboxDownloadResponseSchema, SandboxInfoSchema, SandboxPfnSchema, SandboxTypeSchema, SandboxUploadResponseSchema, type SandboxContext, type SandboxDeps } from '../../logic/sandboxes/models.ts';
 import { shortPfn } from '../../logic/sandboxes/pfn.ts';

@@ -5,7 +5,7 @@
  * The query string and headers are never logged: they can carry codes and tokens.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { Logger } from '../../logic/logger.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 

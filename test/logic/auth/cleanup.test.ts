@@ -9,7 +9,7 @@ import { recordClientAssertion } from '../../../src/db/client-assertions.ts';
 import { insertOAuthClient, useOAuthClient } from '../../../src/db/oauth-clients.ts';
 import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
-import { createJsonLogger } from '../../../src/logic/logger.ts';
+import { createJsonLogger } from '../../../src/core/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { FIXTURE_TIMEOUT_MS } from '../../harness/login.ts';
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'bun:test';
 import { ClientMetadataResolver, clientIdUrlProblem } from '../../../src/logic/auth/client-metadata-document.ts';
 import type { FetchLike } from '../../../src/logic/auth/idp-client.ts';
-import { OAuthError } from '../../../src/logic/errors.ts';
-import { createJsonLogger } from '../../../src/logic/logger.ts';
+import { OAuthError } from '../../../src/core/errors.ts';
+import { createJsonLogger } from '../../../src/core/logger.ts';
 
 const URL_A = 'https://client.example/oauth/metadata.json';
 

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
 import { registerClient, touchRegisteredClient, type RegistrationContext } from '../../../src/logic/auth/client-registration.ts';
 import { DEFAULT_AUTH_FLOW_SETTINGS } from '../../../src/logic/auth/flow-context.ts';
-import { OAuthError } from '../../../src/logic/errors.ts';
-import { createJsonLogger } from '../../../src/logic/logger.ts';
+import { OAuthError } from '../../../src/core/errors.ts';
+import { createJsonLogger } from '../../../src/core/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { FIXTURE_TIMEOUT_MS } from '../../harness/login.ts';
 

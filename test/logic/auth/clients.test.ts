@@ -11,8 +11,8 @@ import { isRedirectAllowed, resolveClient, type ClientResolutionContext } from '
 import { createAuthFlowServices, DEFAULT_AUTH_FLOW_SETTINGS } from '../../../src/logic/auth/flow-context.ts';
 import type { FetchLike } from '../../../src/logic/auth/idp-client.ts';
 import { generateStateKey } from '../../../src/logic/auth/state.ts';
-import { OAuthError } from '../../../src/logic/errors.ts';
-import { createJsonLogger } from '../../../src/logic/logger.ts';
+import { OAuthError } from '../../../src/core/errors.ts';
+import { createJsonLogger } from '../../../src/core/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { FIXTURE_TIMEOUT_MS } from '../../harness/login.ts';
 

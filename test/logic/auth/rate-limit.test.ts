@@ -4,7 +4,7 @@
  * limiter with its group budget, and the device poll tracker behind RFC 8628 slow_down.
  */
 import { describe, expect, it } from 'bun:test';
-import { RateLimitedError } from '../../../src/logic/errors.ts';
+import { RateLimitedError } from '../../../src/core/errors.ts';
 import { CallerLimiter, DevicePollTracker, SlidingWindowLimiter } from '../../../src/logic/auth/rate-limit.ts';
 
 function refusal(fn: () => void): RateLimitedError {

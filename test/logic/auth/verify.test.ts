@@ -9,7 +9,7 @@ import { LocalKeyRing } from '../../../src/logic/auth/key-ring.ts';
 import { generateKeystore, publicKey, signingKey, type Keystore } from '../../../src/logic/auth/keystore.ts';
 import { issueAccessToken, signToken } from '../../../src/logic/auth/tokens.ts';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../src/logic/auth/verify.ts';
-import { createJsonLogger } from '../../../src/logic/logger.ts';
+import { createJsonLogger } from '../../../src/core/logger.ts';
 
 const ISSUER = 'https://diracx.example';
 const NOW = new Date('2026-11-26T12:00:00Z');

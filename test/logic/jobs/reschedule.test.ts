@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-source.ts';
 import type { Config } from '../../../src/config/schema.ts';
 import { jobs } from '../../../src/db/schema/jobs.ts';
-import type { AuthedUser } from '../../../src/logic/auth/user.ts';
+import type { AuthedUser } from '../../../src/core/user.ts';
 import { rescheduleJobs } from '../../../src/logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { submitJdlJobs } from '../../../src/logic/jobs/submit.ts';

@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-so
 import type { Config } from '../../../src/config/schema.ts';
 import { inputData, jobJdls, jobs } from '../../../src/db/schema/jobs.ts';
 import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
-import type { AuthedUser } from '../../../src/logic/auth/user.ts';
+import type { AuthedUser } from '../../../src/core/user.ts';
 import { submitJdlJobs, type SubmitContext } from '../../../src/logic/jobs/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 

@@ -7,7 +7,7 @@ import { asc, eq } from 'drizzle-orm';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-source.ts';
 import type { Config } from '../../../src/config/schema.ts';
 import { jobToPilotMapping, pilotAgents } from '../../../src/db/schema/pilots.ts';
-import type { AuthedUser } from '../../../src/logic/auth/user.ts';
+import type { AuthedUser } from '../../../src/core/user.ts';
 import type { PilotsContext } from '../../../src/logic/pilots/management.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 

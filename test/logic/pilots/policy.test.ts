@@ -4,7 +4,7 @@
  * pilots, and 404 for unknown stamps and, for non-administrators, for another VO's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import type { AuthedUser } from '../../../src/logic/auth/user.ts';
+import type { AuthedUser } from '../../../src/core/user.ts';
 import { registerPilot } from '../../../src/logic/pilots/management.ts';
 import { PilotRegistrationParams } from '../../../src/logic/pilots/models.ts';
 import { PILOT_POLICY_MESSAGES as M, pilotPolicy, type PilotAccessArgs } from '../../../src/policies/pilots.ts';

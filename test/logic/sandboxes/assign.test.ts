@@ -11,7 +11,7 @@ import { removeJobs } from '../../../src/logic/jobs/remove.ts';
 import { assignOutputSandbox, getJobSandboxes, unassignJobsSandboxes } from '../../../src/logic/sandboxes/assign.ts';
 import { assignInputSandboxes, inputSandboxPfns } from '../../../src/logic/sandboxes/input.ts';
 import { getSandboxDownload, initiateSandboxUpload } from '../../../src/logic/sandboxes/upload.ts';
-import type { AuthedUser } from '../../../src/logic/auth/user.ts';
+import type { AuthedUser } from '../../../src/core/user.ts';
 import { addSandbox, createSandboxFixture, readSandbox, SETTINGS, T0, userOf, type SandboxFixture } from './fixture.ts';
 
 let f: SandboxFixture;

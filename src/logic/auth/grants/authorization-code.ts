@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { getAuthorizationFlowByCodeForUpdate, updateAuthorizationFlowStatus } from '../../../db/auth.ts';
-import { InvalidInputError, OAuthError } from '../../errors.ts';
+import { InvalidInputError, OAuthError } from '../../../core/errors.ts';
 import { constantTimeEqual, pkceChallenge, sha256Hex } from '../encoding.ts';
 import { AUTHORIZATION_CODE_GRANT } from '../idp-login.ts';
 import { exchangeToken } from '../token-issue.ts';

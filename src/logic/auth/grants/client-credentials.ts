@@ -6,7 +6,7 @@
  * `private_key_jwt` assertion (RFC 7523). See `client-credentials.ts` for the rules.
  */
 import { z } from 'zod';
-import { OAuthError } from '../../errors.ts';
+import { OAuthError } from '../../../core/errors.ts';
 import { grantClientCredentials } from '../client-credentials.ts';
 import { defineGrant } from './define.ts';
 

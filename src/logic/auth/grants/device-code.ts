@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { getDeviceFlowByDeviceCodeForUpdate, updateDeviceFlowStatus } from '../../../db/auth.ts';
-import { InvalidInputError, OAuthError } from '../../errors.ts';
+import { InvalidInputError, OAuthError } from '../../../core/errors.ts';
 import { sha256Hex } from '../encoding.ts';
 import { DEVICE_CODE_GRANT } from '../idp-login.ts';
 import { exchangeToken } from '../token-issue.ts';

@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { getRefreshTokenForUpdate, revokeRefreshToken, revokeUserRefreshTokens } from '../../../db/auth.ts';
-import { InvalidInputError, OAuthError, UnauthenticatedError } from '../../errors.ts';
+import { InvalidInputError, OAuthError, UnauthenticatedError } from '../../../core/errors.ts';
 import { verifyRefreshToken } from '../refresh-token.ts';
 import { refreshedAudience } from '../resource.ts';
 import { exchangeToken, type TokenResponse } from '../token-issue.ts';

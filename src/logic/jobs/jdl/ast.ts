@@ -6,7 +6,7 @@
  * its parametric definition is inconsistent (`JdlParametricError`, with DIRAC's message). Both
  * are client faults (`INVALID_INPUT`, 400 on the wire, as DiracX answers a bad JDL). No logic.
  */
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError } from '../../../core/errors.ts';
 
 /** One JDL value. `expression` keeps bare ClassAd text (`other.Site == "X"`, `std.err`) as written. */
 export type JdlValue =

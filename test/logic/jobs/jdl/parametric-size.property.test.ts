@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'bun:test';
 import fc from 'fast-check';
-import { DiracxError } from '../../../../src/logic/errors.ts';
+import { DiracxError } from '../../../../src/core/errors.ts';
 import { generateParametricJobs } from '../../../../src/logic/jobs/jdl/parametric.ts';
 import { parseJdl } from '../../../../src/logic/jobs/jdl/parse.ts';
 import { printJdl, quoteJdlString } from '../../../../src/logic/jobs/jdl/print.ts';

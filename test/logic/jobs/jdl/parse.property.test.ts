@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'bun:test';
 import fc from 'fast-check';
-import { InvalidInputError } from '../../../../src/logic/errors.ts';
+import { InvalidInputError } from '../../../../src/core/errors.ts';
 import { JdlSyntaxError, type JdlDocument } from '../../../../src/logic/jobs/jdl/ast.ts';
 import { parseJdl, parseJdlValue } from '../../../../src/logic/jobs/jdl/parse.ts';
 import { printJdl, printValue } from '../../../../src/logic/jobs/jdl/print.ts';

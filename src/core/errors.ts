@@ -1,7 +1,8 @@
 /**
- * @module logic/errors
+ * @module core/errors
  * The project's typed domain errors. Logic, policies and the database layer throw these and
- * nothing else on purpose; `src/wire/http-errors.ts` maps them to HTTP in one place.
+ * nothing else on purpose; `src/wire/http-errors.ts` maps them to HTTP and
+ * `src/wire/tool-errors.ts` to MCP, one place each.
  * This module must not know about HTTP statuses or MCP.
  */
 

@@ -1,5 +1,5 @@
 /**
- * @module logic/logger
+ * @module core/logger
  * Structured logging: one JSON object per line. Web-standard only (writes through a function
  * handed in, `console.log` by default). Callers must never pass tokens or secrets as fields.
  */

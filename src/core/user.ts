@@ -1,5 +1,5 @@
 /**
- * @module logic/auth/user
+ * @module core/user
  * The verified caller every logic function and policy receives, built from a DiracX access
  * token's claims (`diracx-routers/.../utils/users.py: AuthorizedUserInfo`). No raw token.
  */
