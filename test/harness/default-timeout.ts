@@ -14,6 +14,10 @@ import { plugin } from 'bun';
 /** Long enough for the tests that start servers, identity providers and databases on a loaded 2-core machine. */
 export const TEST_TIMEOUT_MS = 60_000;
 
+/** Written in front of the file's first line, on that line, so that its line numbers stay. */
+const PROLOGUE =
+  `import { setDefaultTimeout as __setDefaultTimeout } from 'bun:test'; __setDefaultTimeout(${TEST_TIMEOUT_MS});`;
+
 /** This repository's test files; dependencies' files are left alone. */
 const TEST_FILE = /^(?!.*\/node_modules\/).*\.test\.ts$/;
 
@@ -22,8 +26,7 @@ plugin({
   setup(build) {
     build.onLoad({ filter: TEST_FILE }, async ({ path }) => {
       const source = await Bun.file(path).text();
-      const prologue = `import { setDefaultTimeout as __diracxSetDefaultTimeout } from 'bun:test'; __diracxSetDefaultTimeout(${TEST_TIMEOUT_MS});`;
-      return { contents: `${prologue} ${source}`, loader: 'ts' };
+      return { contents: `${PROLOGUE} ${source}`, loader: 'ts' };
     });
   },
 });

@@ -66,7 +66,8 @@ async function refusesConnections(url: string): Promise<boolean> {
     await fetch(new URL('api/health/live', url));
     return false;
   } catch (err) {
-    return err instanceof Error && /ECONNREFUSED|Unable to connect/i.test(`${(err as { code?: string }).code ?? ''} ${err.message}`);
+    const code = (err as { code?: unknown }).code;
+    return err instanceof Error && /ECONNREFUSED|Unable to connect/i.test(`${String(code)} ${err.message}`);
   }
 }
 
@@ -108,9 +109,9 @@ async function holdUpload(server: RunningServer, root: string): Promise<HeldUplo
       `Content-Length: ${body.byteLength}\r\nConnection: close\r\n\r\n`,
   );
   connection.write(body.subarray(0, held));
-  await waitFor(async () => (await readdir(root, { recursive: true })).some((name) => name.split('/').at(-1)?.startsWith('.upload-')), {
-    description: 'the upload to reach the store',
-  });
+  const inStore = async (): Promise<boolean> =>
+    (await readdir(root, { recursive: true })).some((name) => name.split('/').at(-1)?.startsWith('.upload-'));
+  await waitFor(inStore, { description: 'the upload to reach the store' });
   return { connection, key: fields.key ?? '', data: sandbox.data, finish: () => connection.write(body.subarray(held)) };
 }
 
@@ -131,9 +132,12 @@ describe('server process drains in-flight requests on SIGTERM', () => {
     await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
   });
 
-  it('answers and stores an upload in flight at SIGTERM, refusing new connections meanwhile, then exits 0', async () => {
+  it('answers and stores an upload in flight at SIGTERM, refusing new connections meanwhile; exits 0', async () => {
     const root = await storeRoot();
-    const server = await startServer({ DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: root, DIRACX_SHUTDOWN_GRACE_SECONDS: '120' });
+    const server = await startServer({
+      DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: root,
+      DIRACX_SHUTDOWN_GRACE_SECONDS: '120',
+    });
     servers.push(server);
     const upload = await holdUpload(server, root);
 
@@ -164,7 +168,10 @@ describe('server process drains in-flight requests on SIGTERM', () => {
 
   it('cuts off an upload still in flight when the grace period ends: no answer, nothing stored, exit 0', async () => {
     const root = await storeRoot();
-    const server = await startServer({ DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: root, DIRACX_SHUTDOWN_GRACE_SECONDS: '1' });
+    const server = await startServer({
+      DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: root,
+      DIRACX_SHUTDOWN_GRACE_SECONDS: '1',
+    });
     servers.push(server);
     const upload = await holdUpload(server, root);
 
