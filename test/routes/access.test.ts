@@ -71,12 +71,14 @@ describe('routes that need a token', () => {
     }
   });
 
-  it('answer an invalid token with 401 Invalid JWT', async () => {
+  it('answer an invalid token with 401 Invalid JWT, logging why', async () => {
     for (const { method, path } of protectedRoutes()) {
+      const before = app.logs.length;
       const res = await app.fetch(concrete(path), { method, headers: { authorization: 'Bearer abc.def.ghi' } });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
       expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
+      expect(refusalsSince(before)).toEqual([{ reason: 'ERR_JWS_INVALID' }]);
     }
   });
 
@@ -89,13 +91,24 @@ describe('routes that need a token', () => {
     expect(await asUser({ audience: app.apiDeps.auth.issuer })).toBe(200);
     for (const audience of [`${app.apiDeps.auth.issuer}/mcp`, 'https://elsewhere.example/api']) {
       const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience });
+      const before = app.logs.length;
       const res = await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="The token was not issued for this API"');
       expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
+      // A valid token refused by the audience rule alone, not by the verifier.
+      expect(refusalsSince(before)).toEqual([{ reason: 'audience' }]);
     }
   });
 });
+
+/** The reasons of the "access token refused" log lines written since `before`. */
+function refusalsSince(before: number): Record<string, unknown>[] {
+  return app.logs
+    .slice(before)
+    .filter((line) => line.msg === 'access token refused')
+    .map(({ level: _level, msg: _msg, time: _time, ...fields }) => fields);
+}
 
 describe('policy enforcement', () => {
   const calls: string[] = [];

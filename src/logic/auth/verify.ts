@@ -5,7 +5,7 @@
  * the allow-list (so `alg: none` and HMAC-with-a-public-key are refused), `iss` required and
  * equal to ours, `exp` required, `exp`/`nbf` checked with a small clock tolerance, and the DiracX
  * claims present. Every refusal is `UnauthenticatedError('Invalid JWT')`, as in DiracX; the
- * reason is logged (never the token).
+ * reason (`TokenRefusal`) is logged, never the token.
  */
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -43,11 +43,27 @@ const AccessClaimsSchema = z.object({
 /** Detail DiracX answers any token failure with. */
 export const INVALID_JWT = 'Invalid JWT';
 
-/** Names the reason a token was refused, for the log only. */
-function refusalReason(err: unknown): string {
-  if (err instanceof errors.JOSEError) return err.code;
-  if (err instanceof z.ZodError) return 'missing or malformed DiracX claims';
-  return err instanceof Error ? err.name : 'unknown';
+/**
+ * Why a token was refused, for the log only (the answer is always `Invalid JWT`): jose's error
+ * code (`ERR_JWT_EXPIRED`, `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`, `ERR_JOSE_ALG_NOT_ALLOWED`,
+ * `ERR_JWKS_NO_MATCHING_KEY`, ...) and, for a claim check, the claim and whether it was missing
+ * or wrong (`iss`, `nbf`, ...); for the DiracX claims, the first one missing or malformed.
+ */
+export interface TokenRefusal {
+  reason: string;
+  claim?: string;
+  check?: string;
+}
+
+function refusalOf(err: unknown): TokenRefusal {
+  if (err instanceof errors.JWTClaimValidationFailed || err instanceof errors.JWTExpired) {
+    return { reason: err.code, claim: err.claim, check: err.reason };
+  }
+  if (err instanceof errors.JOSEError) return { reason: err.code };
+  if (err instanceof z.ZodError) {
+    return { reason: 'missing or malformed DiracX claims', claim: err.issues[0]?.path.join('.') };
+  }
+  return { reason: err instanceof Error ? err.name : 'unknown' };
 }
 
 /** Builds a verifier; it holds no per-request state, so one serves the whole process. */
@@ -79,7 +95,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         audience: claims.aud === undefined ? [] : [claims.aud].flat(),
       };
     } catch (err) {
-      options.log.warn('access token refused', { reason: refusalReason(err) });
+      options.log.warn('access token refused', { ...refusalOf(err) });
       throw new UnauthenticatedError(INVALID_JWT);
     }
   };

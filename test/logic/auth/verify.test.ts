@@ -2,13 +2,19 @@
  * Access-token verification refuses every kind of bad token with `UnauthenticatedError`
  * ("Invalid JWT"): `alg: none`, HMAC keyed with our public key, an unknown `kid`, a wrong
  * issuer, expired or not-yet-valid tokens, tampering, a disallowed algorithm, missing claims.
+ * The answer is the same for all; each refusal is checked for its own reason in the log line
+ * the verifier writes, so a token refused for the wrong reason fails its test.
  */
 import { beforeAll, describe, expect, it } from 'bun:test';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { LocalKeyRing } from '../../../src/logic/auth/key-ring.ts';
 import { generateKeystore, publicKey, signingKey, type Keystore } from '../../../src/logic/auth/keystore.ts';
 import { issueAccessToken, signToken } from '../../../src/logic/auth/tokens.ts';
-import { createAccessTokenVerifier, type AccessTokenVerifier } from '../../../src/logic/auth/verify.ts';
+import {
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type TokenRefusal,
+} from '../../../src/logic/auth/verify.ts';
 import { createJsonLogger } from '../../../src/core/logger.ts';
 
 const ISSUER = 'https://diracx.example';
@@ -47,14 +53,37 @@ function validClaims(overrides: JWTPayload = {}): JWTPayload {
   };
 }
 
+const ALG_NOT_ALLOWED: TokenRefusal = { reason: 'ERR_JOSE_ALG_NOT_ALLOWED' };
+const EXPIRED: TokenRefusal = { reason: 'ERR_JWT_EXPIRED', claim: 'exp', check: 'check_failed' };
+const NO_DIRAC_GROUP: TokenRefusal = { reason: 'missing or malformed DiracX claims', claim: 'dirac_group' };
+const BAD_SIGNATURE: TokenRefusal = { reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' };
+const claimFailed = (claim: string, check: 'missing' | 'check_failed'): TokenRefusal => ({
+  reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+  claim,
+  check,
+});
+
+/** A token signed with the test keystore. */
+const signed = (claims: JWTPayload): Promise<string> => signToken(keystore, claims);
+
 const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-async function refused(verify: AccessTokenVerifier, token: string): Promise<void> {
+/** Expects the generic refusal and resolves with the reason the verifier logged for it. */
+async function refused(token: string, verify: AccessTokenVerifier = verifierFor(keystore)): Promise<TokenRefusal> {
+  logLines.length = 0;
   const err = await verify(token).then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Invalid JWT' });
+  expect(logLines).toHaveLength(1);
+  const { level, msg, reason, claim, check } = logLines[0] ?? {};
+  expect({ level, msg }).toEqual({ level: 'warn', msg: 'access token refused' });
+  return {
+    reason: String(reason),
+    ...(claim === undefined ? {} : { claim: String(claim) }),
+    ...(check === undefined ? {} : { check: String(check) }),
+  };
 }
 
 beforeAll(async () => {
@@ -82,19 +111,19 @@ describe('createAccessTokenVerifier', () => {
   });
 
   it('refuses an unsecured token (alg: none)', async () => {
-    await refused(verifierFor(keystore), `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.`);
+    expect(await refused(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.`)).toEqual(ALG_NOT_ALLOWED);
   });
 
   it('refuses an HMAC token keyed with our public key (algorithm confusion)', async () => {
     const pub = publicKey(signingKey(rsaKeystore));
     const secret = new TextEncoder().encode(JSON.stringify(pub));
     const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256', kid: pub.kid }).sign(secret);
-    await refused(verifierFor(rsaKeystore), token);
+    expect(await refused(token, verifierFor(rsaKeystore))).toEqual(ALG_NOT_ALLOWED);
   });
 
   it('refuses a token whose kid is unknown', async () => {
     const other = await generateKeystore('Ed25519');
-    await refused(verifierFor(keystore), await signToken(other, validClaims()));
+    expect(await refused(await signToken(other, validClaims()))).toEqual({ reason: 'ERR_JWKS_NO_MATCHING_KEY' });
   });
 
   it('refuses a token signed by another key under a known kid', async () => {
@@ -104,58 +133,61 @@ describe('createAccessTokenVerifier', () => {
     const token = await new SignJWT(validClaims())
       .setProtectedHeader({ alg: 'Ed25519', kid: signingKey(keystore).kid })
       .sign(await importJWK(material, 'Ed25519'));
-    await refused(verifierFor(keystore), token);
+    expect(await refused(token)).toEqual(BAD_SIGNATURE);
   });
 
   it('refuses a token from another issuer', async () => {
-    await refused(verifierFor(keystore), await signToken(keystore, validClaims({ iss: 'https://evil.example' })));
+    const token = await signed(validClaims({ iss: 'https://evil.example' }));
+    expect(await refused(token)).toEqual(claimFailed('iss', 'check_failed'));
   });
 
   it('refuses a token without an issuer', async () => {
     const { iss: _iss, ...claims } = validClaims();
-    await refused(verifierFor(keystore), await signToken(keystore, claims));
+    expect(await refused(await signed(claims))).toEqual(claimFailed('iss', 'missing'));
   });
 
   it('refuses an expired token beyond the clock tolerance', async () => {
-    await refused(verifierFor(keystore), await signToken(keystore, validClaims({ exp: NOW_S - 11 })));
+    expect(await refused(await signed(validClaims({ exp: NOW_S - 11 })))).toEqual(EXPIRED);
   });
 
   it('accepts a token expired by less than the clock tolerance', async () => {
-    expect((await verifierFor(keystore)(await signToken(keystore, validClaims({ exp: NOW_S - 5 })))).vo).toBe('lhcb');
+    expect((await verifierFor(keystore)(await signed(validClaims({ exp: NOW_S - 5 })))).vo).toBe('lhcb');
   });
 
   it('refuses a token that is not valid yet (nbf beyond the tolerance)', async () => {
-    await refused(verifierFor(keystore), await signToken(keystore, validClaims({ nbf: NOW_S + 60 })));
+    expect(await refused(await signed(validClaims({ nbf: NOW_S + 60 })))).toEqual(claimFailed('nbf', 'check_failed'));
   });
 
   it('refuses a token without exp', async () => {
     const { exp: _exp, ...claims } = validClaims();
-    await refused(verifierFor(keystore), await signToken(keystore, claims));
+    expect(await refused(await signed(claims))).toEqual(claimFailed('exp', 'missing'));
   });
 
   it('refuses a token whose payload was altered after signing', async () => {
-    const token = await signToken(keystore, validClaims());
+    const token = await signed(validClaims());
     const [header, , signature] = token.split('.');
-    await refused(verifierFor(keystore), `${header}.${b64url(validClaims({ dirac_properties: ['JobAdministrator'] }))}.${signature}`);
+    const altered = `${header}.${b64url(validClaims({ dirac_properties: ['JobAdministrator'] }))}.${signature}`;
+    expect(await refused(altered)).toEqual(BAD_SIGNATURE);
   });
 
   it('refuses a token whose signature was altered', async () => {
-    const token = await signToken(keystore, validClaims());
+    const token = await signed(validClaims());
     const flipped = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    await refused(verifierFor(keystore), flipped);
+    expect(await refused(flipped)).toEqual(BAD_SIGNATURE);
   });
 
   it('refuses an algorithm outside the allow-list', async () => {
-    await refused(verifierFor(keystore, { algorithms: ['RS256'] }), await signToken(keystore, validClaims()));
+    const onlyRsa = verifierFor(keystore, { algorithms: ['RS256'] });
+    expect(await refused(await signed(validClaims()), onlyRsa)).toEqual(ALG_NOT_ALLOWED);
   });
 
   it('refuses a token missing DiracX claims', async () => {
     const { dirac_group: _group, ...claims } = validClaims();
-    await refused(verifierFor(keystore), await signToken(keystore, claims));
+    expect(await refused(await signed(claims))).toEqual(NO_DIRAC_GROUP);
   });
 
   it('refuses garbage', async () => {
-    await refused(verifierFor(keystore), 'not-a-jwt');
+    expect(await refused('not-a-jwt')).toEqual({ reason: 'ERR_JWS_INVALID' });
   });
 
   it('refuses to be built with none or an HMAC algorithm allowed', () => {
@@ -164,11 +196,8 @@ describe('createAccessTokenVerifier', () => {
   });
 
   it('logs why a token was refused, never the token', async () => {
-    const token = await signToken(keystore, validClaims({ iss: 'https://evil.example' }));
-    logLines.length = 0;
-    await refused(verifierFor(keystore), token);
-    expect(logLines).toHaveLength(1);
-    expect(logLines[0]).toMatchObject({ level: 'warn', reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+    const token = await signed(validClaims({ iss: 'https://evil.example' }));
+    expect(await refused(token)).toEqual(claimFailed('iss', 'check_failed'));
     expect(JSON.stringify(logLines)).not.toContain(token.split('.')[2]!);
   });
 });
