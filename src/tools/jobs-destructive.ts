@@ -13,13 +13,12 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { historyPositions } from '../db/job-logging.ts';
-import { getJobsForReschedule, type JobForReschedule } from '../db/jobs.ts';
 import { DiracxError, InvalidInputError } from '../core/errors.ts';
 import { parseJdl } from '../logic/jobs/jdl/parse.ts';
 import { transitionRule } from '../logic/jobs/job-status.ts';
 import { SetJobStatusReturnSchema, type JobStatusChanges } from '../logic/jobs/models.ts';
 import { prepareJob } from '../logic/jobs/prepare.ts';
+import { jobStates, type JobState } from '../logic/jobs/read.ts';
 import { rescheduleJobs } from '../logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../logic/jobs/set-status.ts';
 import { wmsPolicy } from '../policies/wms.ts';
@@ -33,17 +32,6 @@ const DESTRUCTIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: tru
 const JobIds = z.array(JobId).min(1).max(MAX_ROWS).describe(`The job ids, at most ${MAX_ROWS} per call.`);
 const DryRun = z.boolean().default(false).describe('true: only report what would change, change nothing.');
 const MinorStatus = z.string().max(128).nullish().describe('Optional reason, stored as the minor status.');
-
-/** A job as the plan needs it, with the time (µs) and sequence number of its latest status record. */
-type JobState = JobForReschedule & { lastUs: number; lastSeqNum: number };
-
-async function readStates(ctx: ToolContext, jobIds: readonly number[]): Promise<JobState[]> {
-  return ctx.database.transaction(async (tx) => {
-    const jobs = await getJobsForReschedule(tx, jobIds);
-    const last = await historyPositions(tx, jobIds);
-    return jobs.map((job) => ({ ...job, lastUs: last.get(job.jobId)?.lastUs ?? -Infinity, lastSeqNum: last.get(job.jobId)?.lastSeqNum ?? 0 }));
-  });
-}
 
 /** What a confirmation of a change to `jobs` is bound to: everything the plan was made from. */
 const confirmationState = (jobs: readonly JobState[]): unknown[] => jobs.map((j) => [j.jobId, j.status, j.minorStatus, j.rescheduleCounter, j.lastSeqNum]);
@@ -80,7 +68,7 @@ type StatusOutput = z.infer<typeof StatusOutput>;
 async function changeStatuses(ctx: ToolContext, ids: readonly number[], target: 'Killed' | 'Deleted', minor: string | null | undefined, dryRun: boolean): Promise<StatusOutput> {
   const jobIds = [...new Set(ids)];
   await ctx.access.check(wmsPolicy, { action: 'manage', jobIds });
-  const jobs = await readStates(ctx, jobIds);
+  const jobs = await jobStates(ctx, jobIds);
   const planned = jobs.map((job) => change(job, resultingStatus(job, target, ctx.now().getTime() * 1000)));
   if (dryRun) return { success: true, dry_run: true, changes: planned, note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.' };
   const action = target === 'Killed' ? 'Kill' : 'Delete';
@@ -193,7 +181,7 @@ export const rescheduleJobsTool = defineTool({
   async run(ctx, args) {
     const jobIds = [...new Set(args.job_ids)];
     await ctx.access.check(wmsPolicy, { action: 'manage', jobIds });
-    const jobs = await readStates(ctx, jobIds);
+    const jobs = await jobStates(ctx, jobIds);
     const plan = planReschedule(jobs, args.reset_counter, ctx.config, ctx.now().getTime() * 1000);
     if (args.dry_run) return { success: true as const, dry_run: true, plan, note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.' };
     const preview = await confirmOrStop(ctx, jobs, jobIds, 'Reschedule', plan.map((s) => `job ${s.job_id}: ${s.outcome} (${s.current_status} → ${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`));

@@ -9,10 +9,9 @@
  * No writes, no HTTP.
  */
 import { z } from 'zod';
-import { getJobJdls } from '../db/jobs.ts';
-import { getJobLoggingRecords } from '../db/jobs-search.ts';
 import { DiracxError, NotFoundError } from '../core/errors.ts';
 import { searchUserJobs, summariseUserJobs } from '../logic/jobs/query.ts';
+import { jobJdl, jobStatusHistory } from '../logic/jobs/read.ts';
 import { getJobSandboxes } from '../logic/sandboxes/assign.ts';
 import { shortPfn } from '../logic/sandboxes/pfn.ts';
 import { getSandboxDownload } from '../logic/sandboxes/upload.ts';
@@ -130,7 +129,7 @@ export const jobStatusHistoryTool = defineTool({
   async run(ctx, args) {
     await ctx.access.check(wmsPolicy, { action: 'query' });
     const job = await visibleJob(ctx, args.job_id, ['JobID', 'Status']);
-    const records = (await getJobLoggingRecords(ctx.database.db, [args.job_id])).get(args.job_id) ?? [];
+    const records = await jobStatusHistory(ctx, args.job_id);
     const history = records.slice(-MAX_ROWS).map((r) => toJson(r) as z.infer<typeof LoggingRecord>);
     return { success: true as const, job_id: args.job_id, status: String(job.Status), history, total_records: records.length };
   },
@@ -147,7 +146,7 @@ export const jobJdlTool = defineTool({
   async run(ctx, args) {
     // `read`, not `query`: the JDL is not part of what REST searches show other users.
     await ctx.access.check(wmsPolicy, { action: 'read', jobIds: [args.job_id] });
-    const found = (await getJobJdls(ctx.database.db, [args.job_id])).get(args.job_id);
+    const found = await jobJdl(ctx, args.job_id);
     if (!found) throw new NotFoundError(`Job ${args.job_id} not found`);
     return { success: true as const, job_id: args.job_id, jdl: found.jdl, original_jdl: found.originalJdl };
   },
