@@ -6,7 +6,14 @@
  * mapper (`wire/http-errors.ts`) both answer with it.
  */
 
-const LOCATION: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header', cookie: 'cookie' };
+const LOCATION: Record<string, string> = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'cookie',
+};
 
 export interface ValidationIssue {
   code: string;

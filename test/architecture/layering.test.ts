@@ -99,7 +99,7 @@ interface Edge {
 /** The exceptions that no import under `src/` needs any more. */
 function staleExceptions(exceptions: readonly Exception[], all: readonly Edge[]): string[] {
   return exceptions
-    .filter((e) => !all.some((edge) => edge.from === e.from && edge.to === e.to && breach(edge.from, edge.to, edge.typeOnly)))
+    .filter((e) => !all.some((edge) => edge.from === e.from && edge.to === e.to && breach(e.from, e.to, edge.typeOnly)))
     .map((e) => `${e.from} -> ${e.to}`);
 }
 
@@ -176,7 +176,10 @@ describe('the layer rule', () => {
     if (allowed === undefined) throw new Error('no import of db/ found');
     const upward = { from: 'src/db/jobs.ts', to: 'src/logic/jobs/query.ts', reason: 'never imported' };
     const notBreaking = { from: allowed.from, to: allowed.to, reason: 'imported, but allowed' };
-    expect(staleExceptions([upward, notBreaking], all)).toEqual([`${upward.from} -> ${upward.to}`, `${allowed.from} -> ${allowed.to}`]);
+    expect(staleExceptions([upward, notBreaking], all)).toEqual([
+      `${upward.from} -> ${upward.to}`,
+      `${allowed.from} -> ${allowed.to}`,
+    ]);
     const breaking = { from: 'src/logic/jobs/query.ts', to: 'src/routes/jobs/query.ts', reason: 'synthetic' };
     const withBreach: Edge[] = [...all, { from: breaking.from, to: breaking.to, typeOnly: false }];
     expect(staleExceptions([breaking], withBreach)).toEqual([]);

@@ -19,7 +19,10 @@ export async function jobStatusHistory(ctx: JobReadContext, jobId: number): Prom
 }
 
 /** The JDL of `jobId` as stored after preparation and as submitted; undefined for an unknown job. */
-export async function jobJdl(ctx: JobReadContext, jobId: number): Promise<{ jdl: string; originalJdl: string } | undefined> {
+export async function jobJdl(
+  ctx: JobReadContext,
+  jobId: number,
+): Promise<{ jdl: string; originalJdl: string } | undefined> {
   return (await getJobJdls(ctx.database.db, [jobId])).get(jobId);
 }
 
@@ -31,6 +34,9 @@ export async function jobStates(ctx: JobReadContext, jobIds: readonly number[]):
   return ctx.database.transaction(async (tx) => {
     const jobs = await getJobsForReschedule(tx, jobIds);
     const last = await historyPositions(tx, jobIds);
-    return jobs.map((job) => ({ ...job, lastUs: last.get(job.jobId)?.lastUs ?? -Infinity, lastSeqNum: last.get(job.jobId)?.lastSeqNum ?? 0 }));
+    return jobs.map((job) => {
+      const latest = last.get(job.jobId);
+      return { ...job, lastUs: latest?.lastUs ?? -Infinity, lastSeqNum: latest?.lastSeqNum ?? 0 };
+    });
   });
 }
