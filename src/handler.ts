@@ -22,7 +22,7 @@ import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
 import type { ConnectionInfo, RequestBindings } from './routes/env.ts';
 import { publicRequest } from './routes/forwarded.ts';
-import { requestBodyLimit } from './routes/middleware/body-limit.ts';
+import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit } from './routes/middleware/body-limit.ts';
 import { clientVersionCheck } from './routes/middleware/client-version.ts';
 import { unbufferedEventStream } from './routes/middleware/event-stream.ts';
 import { requestContext, type RequestContextEnv } from './routes/middleware/request-context.ts';
@@ -52,9 +52,6 @@ export interface HandlerOptions {
   /** Bounds on one search or summary (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
   searchLimits?: SearchLimits;
 }
-
-/** Far above a bulk submission of 10 000 JDLs (~2 MiB), far below what would hurt a process. */
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface HandlerDeps {
   database: Database;

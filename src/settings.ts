@@ -6,10 +6,13 @@
  */
 import { z } from 'zod';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
+import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
 import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';
 import { parseVersion } from './logic/pep440.ts';
 import { DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './routes/middleware/body-limit.ts';
+import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './storage/local-store.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -142,7 +145,7 @@ const SETTINGS_SHAPE = {
   DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(10),
   DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: integerFromEnv(1, 3650).default(30),
   DIRACX_FORWARDED_ALLOW_IPS: commaList('127.0.0.1,::1'),
-  DIRACX_MAX_REQUEST_BODY_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  DIRACX_MAX_REQUEST_BODY_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxJobBytes),
   DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES: integerFromEnv(1024, 16 * 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxTotalBytes),
   DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: z
@@ -163,9 +166,9 @@ const SETTINGS_SHAPE = {
   DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: z.string().min(1).optional(),
   DIRACX_SANDBOX_STORE_LOCAL_SECRET: stateKey.optional(),
   DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL: httpUrl.optional(),
-  DIRACX_SANDBOX_STORE_LOCAL_MAX_CONCURRENT_UPLOADS: integerFromEnv(1, 100_000).default(8),
+  DIRACX_SANDBOX_STORE_LOCAL_MAX_CONCURRENT_UPLOADS: integerFromEnv(1, 100_000).default(DEFAULT_MAX_CONCURRENT_UPLOADS),
   DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS: integerFromEnv(0, 36500).default(15),
-  DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS: integerFromEnv(0, 86400).default(300),
+  DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS: integerFromEnv(0, 86400).default(DEFAULT_STATUS_MAX_FUTURE_SECONDS),
 } as const;
 
 /** Values never echoed in errors: they may carry passwords. */

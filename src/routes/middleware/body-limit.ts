@@ -12,6 +12,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { LOCAL_UPLOAD_PATH } from '../../storage/local-store.ts';
 import { detailResponse } from '../../wire/http-errors.ts';
 
+/** Far above a bulk submission of 10 000 JDLs (~2 MiB), far below what would hurt a process. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /** Room for the multipart fields and boundaries around an uploaded sandbox. */
 const MULTIPART_ENVELOPE_BYTES = 64 * 1024;
 
