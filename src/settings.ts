@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
+import { DEFAULT_AUTH_FLOW_SETTINGS as FLOWS } from './logic/auth/flow-context.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
 import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';
@@ -116,8 +117,8 @@ const SETTINGS_SHAPE = {
     (algs) => algs.length > 0 && algs.every((a) => a !== 'none' && !a.startsWith('HS')),
     { error: 'expected asymmetric algorithms (no "none", no HMAC)' },
   ),
-  DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES: integerFromEnv(1, 1440).default(20),
-  DIRACX_SERVICE_AUTH_REFRESH_TOKEN_EXPIRE_MINUTES: integerFromEnv(1, 525600).default(60),
+  DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES: integerFromEnv(1, 1440).default(FLOWS.accessTokenExpireMinutes),
+  DIRACX_SERVICE_AUTH_REFRESH_TOKEN_EXPIRE_MINUTES: integerFromEnv(1, 525600).default(FLOWS.refreshTokenExpireMinutes),
   DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS: integerFromEnv(0, 300).default(10),
   DIRACX_SERVICE_AUTH_JWKS_URL: httpUrl.optional(),
   DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS: integerFromEnv(1, 86400).default(600),
@@ -135,16 +136,24 @@ const SETTINGS_SHAPE = {
   DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(10),
   DIRACX_MCP_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(DEFAULT_MCP_RATE_LIMIT_PER_MINUTE),
   DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
-  DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([]),
-  DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID: z.string().min(1).default('myDIRACClientID'),
-  DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS: integerFromEnv(1, 86400).default(600),
-  DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS: integerFromEnv(1, 86400).default(300),
-  DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES: integerFromEnv(1, 525600).default(60),
-  DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(300),
-  DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(30),
-  DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(10),
-  DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: integerFromEnv(1, 3650).default(30),
-  DIRACX_FORWARDED_ALLOW_IPS: commaList('127.0.0.1,::1'),
+  DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([...FLOWS.allowedRedirects]),
+  DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID: z.string().min(1).default(FLOWS.diracClientId),
+  DIRACX_SERVICE_AUTH_DEVICE_FLOW_EXPIRATION_SECONDS: integerFromEnv(1, 86400).default(
+    FLOWS.deviceFlowExpirationSeconds,
+  ),
+  DIRACX_SERVICE_AUTH_AUTHORIZATION_FLOW_EXPIRATION_SECONDS: integerFromEnv(1, 86400).default(
+    FLOWS.authorizationFlowExpirationSeconds,
+  ),
+  DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES: integerFromEnv(1, 525600).default(
+    FLOWS.completedFlowRetentionMinutes,
+  ),
+  DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(FLOWS.tokenRateLimitPerMinute),
+  DIRACX_SERVICE_AUTH_LOGIN_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(FLOWS.loginRateLimitPerMinute),
+  DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(
+    FLOWS.registrationRateLimitPerMinute,
+  ),
+  DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: integerFromEnv(1, 3650).default(FLOWS.clientRegistrationTtlDays),
+  DIRACX_FORWARDED_ALLOW_IPS: commaList(FLOWS.trustedProxies.join(',')),
   DIRACX_MAX_REQUEST_BODY_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxJobBytes),
   DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES: integerFromEnv(1024, 16 * 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxTotalBytes),

@@ -49,7 +49,7 @@ export interface AuthFlowSettings {
   trustedProxies: readonly string[];
 }
 
-/** DiracX's defaults. */
+/** DiracX's defaults; the settings schema (`src/settings.ts`) takes its defaults from these. */
 export const DEFAULT_AUTH_FLOW_SETTINGS: AuthFlowSettings = {
   diracClientId: 'myDIRACClientID',
   allowedRedirects: [],
