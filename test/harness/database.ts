@@ -2,11 +2,27 @@
  * Test databases: a fresh, migrated database per call, on embedded PGlite by default and on
  * PostgreSQL when DATABASE_URL is set (a new database created next to the one the URL names,
  * dropped again by `dispose`). Tests never skip for lack of PostgreSQL: PGlite is always there.
+ *
+ * The core migrations run once, into a template, and every call clones it (extensions' migrations
+ * stay with the caller, as before: `createTestApp` applies those it is given). On PGlite the
+ * template is a dump of a migrated in-memory database, loaded by each new inline database (faster
+ * than migrating, and than creating an empty one); a worker database (statement timeout or
+ * `thread: 'worker'`) still migrates its own. On PostgreSQL the template is a database named
+ * after a hash of the migration files, built once under an advisory lock and shared by every run
+ * and process that sees the same migrations; each call is `CREATE DATABASE ... TEMPLATE`. Nothing
+ * ever connects to the template after it is built, so cloning it never meets a connected session.
+ * See docs/testing.md.
  */
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import postgres from 'postgres';
-import type { Database } from '../../src/db/database.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
-import { IN_MEMORY, openMigratedDatabase } from '../../src/db/open.ts';
+import { wrapDatabase, type Database } from '../../src/db/database.ts';
+import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts';
+import { IN_MEMORY, openDatabase, openMigratedDatabase } from '../../src/db/open.ts';
+import { schema } from '../../src/db/schema/index.ts';
 
 export interface TestDatabase {
   database: Database;
@@ -40,18 +56,28 @@ export interface TestDatabaseOptions {
   thread?: 'worker' | 'inline';
 }
 
+const migrate = (database: Database): Promise<void> => migrateDatabase(database);
+
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const baseUrl = Bun.env.DATABASE_URL;
-  const migrate = (database: Database): Promise<void> => migrateDatabase(database);
   if (!baseUrl) {
     const thread = options.thread ?? (options.statementTimeoutMs === undefined ? 'inline' : 'worker');
+    if (thread === 'inline') return cloneInlinePglite();
     const database = await openMigratedDatabase({ dataDir: IN_MEMORY, ...options, thread }, migrate);
     return { database, dispose: () => database.close() };
   }
+  const template = await postgresTemplate(baseUrl);
   const dbName = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${dbName}"`);
-  const database = await openMigratedDatabase({ url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 4, ...options }, migrate);
+  try {
+    await admin.unsafe(`CREATE DATABASE "${dbName}" TEMPLATE "${template}"`);
+  } catch (err) {
+    await admin.end();
+    throw err;
+  }
+  // A clone of the template: already migrated.
+  const url = urlForDatabase(baseUrl, dbName);
+  const database = await openDatabase({ url, dataDir: IN_MEMORY, poolSize: 4, ...options });
   return {
     database,
     dispose: async () => {
@@ -60,4 +86,89 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
       await admin.end();
     },
   };
+}
+
+// ---- PGlite: one migrated dump per process, loaded by every inline database ----
+
+let pgliteDump: Promise<Blob> | undefined;
+
+function migratedPgliteDump(): Promise<Blob> {
+  pgliteDump ??= (async () => {
+    const client = new PGlite();
+    await client.waitReady;
+    try {
+      await migrate(wrapDatabase('pglite', drizzle({ client, schema }), () => client.close()));
+      return await client.dumpDataDir('none');
+    } finally {
+      await client.close();
+    }
+  })();
+  // A failed build is not cached: the next call tries again and reports its own error.
+  pgliteDump.catch(() => {
+    pgliteDump = undefined;
+  });
+  return pgliteDump;
+}
+
+async function cloneInlinePglite(): Promise<TestDatabase> {
+  const client = new PGlite({ loadDataDir: await migratedPgliteDump() });
+  await client.waitReady;
+  const database = wrapDatabase('pglite', drizzle({ client, schema }), () => client.close());
+  return { database, dispose: () => database.close() };
+}
+
+// ---- PostgreSQL: one template database per set of migration files, shared across runs ----
+
+let postgresTemplateName: Promise<string> | undefined;
+
+/** A hash of the migration files (SQL and journal): a template serves only identical migrations. */
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  const files = [
+    ...readdirSync(DEFAULT_MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')),
+    join('meta', '_journal.json'),
+  ].sort();
+  for (const file of files) {
+    hash.update(file).update('\0').update(readFileSync(join(DEFAULT_MIGRATIONS_DIR, file))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function postgresTemplate(baseUrl: string): Promise<string> {
+  postgresTemplateName ??= buildPostgresTemplate(baseUrl);
+  postgresTemplateName.catch(() => {
+    postgresTemplateName = undefined;
+  });
+  return postgresTemplateName;
+}
+
+/**
+ * Makes sure `tmpl_<hash>` exists, fully migrated: under a session advisory lock (held on the
+ * base database, so concurrent runs wait for each other), an absent template is built under a
+ * temporary name and renamed only once migrated and closed, so a template that exists is complete.
+ */
+async function buildPostgresTemplate(baseUrl: string): Promise<string> {
+  const name = `tmpl_${migrationsHash()}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`SELECT pg_advisory_lock(hashtext('diracx-test-template'))`);
+    const existing = await admin.unsafe(`SELECT 1 FROM pg_database WHERE datname = '${name}'`);
+    if (existing.length === 0) {
+      const building = `${name}_b${crypto.randomUUID().replaceAll('-', '').slice(0, 8)}`;
+      await admin.unsafe(`CREATE DATABASE "${building}"`);
+      try {
+        const url = urlForDatabase(baseUrl, building);
+        const database = await openMigratedDatabase({ url, dataDir: IN_MEMORY, poolSize: 1 }, migrate);
+        await database.close();
+        await admin.unsafe(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+      } catch (err) {
+        await admin.unsafe(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+        throw err;
+      }
+    }
+    return name;
+  } finally {
+    // Ending the session releases the advisory lock.
+    await admin.end();
+  }
 }
