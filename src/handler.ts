@@ -17,7 +17,7 @@ import type { SandboxDeps } from './logic/sandboxes/models.ts';
 import type { SearchLimits } from './logic/jobs/search-limits.ts';
 import type { SubmissionLimits } from './logic/jobs/submission-limits.ts';
 import { createMcpEndpoint } from './mcp/endpoint.ts';
-import { mcpOptions, type McpOptions } from './mcp/options.ts';
+import { DEFAULT_MCP_CONFIRM_THRESHOLD, mcpOptions, type McpOptions } from './mcp/options.ts';
 import { createApiApp } from './routes/api-app.ts';
 import type { AuthDeps } from './routes/deps.ts';
 import type { ConnectionInfo, RequestBindings } from './routes/env.ts';
@@ -88,7 +88,8 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
   );
   app.use(requestBodyLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, deps.sandboxes?.settings.maxSizeBytes ?? 0));
   app.use(clientVersionCheck(options.minClientVersion));
-  const mcp = deps.mcp ?? mcpOptions({ issuer: deps.auth.issuer, port: 0, confirmThreshold: 10 });
+  const mcp =
+    deps.mcp ?? mcpOptions({ issuer: deps.auth.issuer, port: 0, confirmThreshold: DEFAULT_MCP_CONFIRM_THRESHOLD });
   const extensions = deps.extensions ?? NO_EXTENSIONS;
   const shared = {
     database: deps.database,

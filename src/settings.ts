@@ -11,7 +11,7 @@ import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts'
 import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';
 import { parseVersion } from './logic/pep440.ts';
-import { DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
+import { DEFAULT_MCP_CONFIRM_THRESHOLD, DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './routes/middleware/body-limit.ts';
 import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './storage/local-store.ts';
 
@@ -133,7 +133,7 @@ const SETTINGS_SHAPE = {
     .string()
     .optional()
     .transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
-  DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(10),
+  DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(DEFAULT_MCP_CONFIRM_THRESHOLD),
   DIRACX_MCP_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(DEFAULT_MCP_RATE_LIMIT_PER_MINUTE),
   DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
   DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([...FLOWS.allowedRedirects]),

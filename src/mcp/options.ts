@@ -14,6 +14,9 @@ export interface McpOptions {
   rateLimitPerMinute: number;
 }
 
+/** Destructive calls touching more jobs than this must be confirmed. */
+export const DEFAULT_MCP_CONFIRM_THRESHOLD = 10;
+
 /** A busy agent's pace (ten calls a second, sustained) without letting one flood the server. */
 export const DEFAULT_MCP_RATE_LIMIT_PER_MINUTE = 600;
 
