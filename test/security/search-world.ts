@@ -101,10 +101,16 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
     },
     jobIds,
     async seedBulk(n) {
-      await owned.database.query(sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(1000000, ${999_999 + n}::int) g`);
-      await owned.database.query(
-        sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from generate_series(1000000, ${999_999 + n}::int) g`,
-      );
+      // In slices, so that each statement stays far inside a short statement timeout even on a
+      // loaded machine (the worlds of the timeout tests seed under it).
+      const SLICE = 1000;
+      for (let from = 1_000_000; from < 1_000_000 + n; from += SLICE) {
+        const to = Math.min(from + SLICE, 1_000_000 + n) - 1;
+        await owned.database.query(sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`);
+        await owned.database.query(
+          sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from generate_series(${from}::int, ${to}::int) g`,
+        );
+      }
     },
     async dispose() {
       await app.dispose();
