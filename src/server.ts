@@ -17,9 +17,9 @@ import { composeExtensions, type ComposedExtensions } from './extensions/compose
 import type { Extension } from './extensions/contract.ts';
 import { migrateExtensions } from './extensions/migrate.ts';
 import { createHandler, type FetchHandler } from './handler.ts';
+import { handlerMcpOptions, handlerOptions } from './handler-settings.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './core/logger.ts';
-import { mcpOptions } from './mcp/options.ts';
 import { setUpAuth } from './process/auth-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
 import { createSandboxDeps } from './storage/from-settings.ts';
@@ -110,26 +110,8 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
       auth: authSetup.auth,
       sandboxes,
       extensions: composed,
-      mcp: mcpOptions({
-        issuer: authSetup.auth.issuer,
-        port: settings.PORT,
-        resourceUrl: settings.DIRACX_MCP_RESOURCE_URL,
-        allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
-        allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
-        confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
-        rateLimitPerMinute: settings.DIRACX_MCP_RATE_LIMIT_PER_MINUTE,
-      }),
-      options: {
-        minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
-        corsOrigins: settings.DIRACX_CORS_ORIGINS,
-        accessLog: settings.DIRACX_ACCESS_LOG,
-        devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
-        maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
-        submissionLimits: { maxJobBytes: settings.DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES, maxTotalBytes: settings.DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES },
-        searchLimits: { maxConditions: settings.DIRACX_SEARCH_MAX_CONDITIONS, maxPatternLength: settings.DIRACX_SEARCH_MAX_PATTERN_LENGTH, maxValues: settings.DIRACX_SEARCH_MAX_VALUES },
-        trustedProxies: settings.DIRACX_FORWARDED_ALLOW_IPS,
-        jobStatusMaxFutureSeconds: settings.DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS,
-      },
+      mcp: handlerMcpOptions(settings, authSetup.auth.issuer, settings.PORT),
+      options: handlerOptions(settings),
     }),
   );
   // Set on SIGTERM/SIGINT for DIRACX_SHUTDOWN_LAME_DUCK_SECONDS: every response closes its

@@ -10,12 +10,12 @@ import { ConfigStore } from '../config/store.ts';
 import { composeExtensions } from '../extensions/compose.ts';
 import type { Extension } from '../extensions/contract.ts';
 import { createHandler, type FetchHandler } from '../handler.ts';
+import { handlerMcpOptions, handlerOptions } from '../handler-settings.ts';
 import { createAuthFlowServices } from '../logic/auth/flow-context.ts';
 import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
 import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
 import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
 import { createJsonLogger, describeError, type Logger } from '../core/logger.ts';
-import { mcpOptions } from '../mcp/options.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
 import { detailResponse } from '../wire/http-errors.ts';
 import {
@@ -89,24 +89,9 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
       flows: createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log }),
     },
     extensions: composed,
-    mcp: mcpOptions({
-      issuer,
-      port: 0,
-      resourceUrl: settings.DIRACX_MCP_RESOURCE_URL,
-      allowedHosts: settings.DIRACX_MCP_ALLOWED_HOSTS,
-      allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
-      confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
-      rateLimitPerMinute: settings.DIRACX_MCP_RATE_LIMIT_PER_MINUTE,
-    }),
-    options: {
-      minClientVersion: settings.DIRACX_MIN_CLIENT_VERSION,
-      corsOrigins: settings.DIRACX_CORS_ORIGINS,
-      accessLog: settings.DIRACX_ACCESS_LOG,
-      devCrashOnMissedPolicy: settings.DIRACX_DEV_CRASH_ON_MISSED_ACCESS_POLICY,
-      maxBodyBytes: settings.DIRACX_MAX_REQUEST_BODY_BYTES,
-      submissionLimits: { maxJobBytes: settings.DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES, maxTotalBytes: settings.DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES },
-      searchLimits: { maxConditions: settings.DIRACX_SEARCH_MAX_CONDITIONS, maxPatternLength: settings.DIRACX_SEARCH_MAX_PATTERN_LENGTH, maxValues: settings.DIRACX_SEARCH_MAX_VALUES },
-    },
+    // No port: a worker listens on none, so `/mcp` accepts only its public host.
+    mcp: handlerMcpOptions(settings, issuer, 0),
+    options: handlerOptions(settings),
   });
   return { handler, database };
 }

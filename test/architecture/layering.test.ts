@@ -29,6 +29,7 @@ const LAYER_OF: Record<string, Layer> = {
   'src/process/': 'entry',
   'src/settings.ts': 'entry',
   'src/auth-flow-settings.ts': 'entry',
+  'src/handler-settings.ts': 'entry',
   'src/db/migrate-cli.ts': 'entry',
   'src/config/file-source.ts': 'entry', // reads and watches the configuration file (server.ts only)
   'src/storage/from-settings.ts': 'entry', // builds the sandbox store from the settings (server.ts, CLIs)

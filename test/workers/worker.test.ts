@@ -99,6 +99,8 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
           DIRACX_SERVICE_AUTH_STATE_KEY: encodeBase64Url(crypto.getRandomValues(new Uint8Array(32))),
           DATABASE_URL: db.url,
           DIRACX_ACCESS_LOG: 'false',
+          // Below the default (300 s): the worker must honour it as the process does.
+          DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS: '60',
         },
       });
       listening = await mf.ready;
@@ -216,6 +218,32 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       })) as unknown as Response;
       expect(search.status).toBe(200);
       expect(await search.json()).toEqual([]);
+    });
+
+    it('honours the settings as the process does: a status update past the future bound is 422', async () => {
+      const headers = { authorization: `Bearer ${await token(null)}`, 'content-type': 'application/json' };
+      const rest = async (method: string, path: string, body: unknown): Promise<Response> =>
+        (await worker().dispatchFetch(`${ORIGIN}${path}`, {
+          method,
+          headers,
+          body: JSON.stringify(body),
+        })) as unknown as Response;
+      const submitted = await rest('POST', '/api/jobs/jdl', ['[Executable = "echo"; Arguments = "hello";]']);
+      expect(submitted.status).toBe(201);
+      const id = ((await submitted.json()) as { JobID: number }[])[0]!.JobID;
+      const search = {
+        parameters: ['Status', 'MinorStatus'],
+        search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+      };
+      const status = async (): Promise<unknown> => (await rest('POST', '/api/jobs/search', search)).json();
+      const before = await status();
+      // Two minutes ahead: within the default, beyond the 60 s this worker is configured with.
+      const ahead = new Date(Date.now() + 120_000).toISOString();
+      const res = await rest('PATCH', '/api/jobs/status', { [id]: { [ahead]: { Status: 'Killed', Source: 'Test' } } });
+      expect(res.status).toBe(422);
+      const [issue] = ((await res.json()) as { detail: { msg: string }[] }).detail;
+      expect(issue!.msg).toContain('more than 60 seconds in the future');
+      expect(await status()).toEqual(before);
     });
   });
 }
