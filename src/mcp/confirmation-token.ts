@@ -100,7 +100,9 @@ export async function mintConfirmation(key: CryptoKey, kind: ConfirmationKind, b
 export async function checkConfirmation(key: CryptoKey, token: string, kind: ConfirmationKind, binding: ConfirmationBinding, now: Date): Promise<TokenCheck> {
   const match = TOKEN_PATTERN.exec(token);
   const mac = match ? decodeBase64Url(match[4]!) : undefined;
-  if (!match || !mac || mac.length !== 32) return { ok: false, reason: 'malformed' };
+  // Only the canonical encoding: base64url's last character carries spare bits, so other
+  // spellings of the same MAC would otherwise pass as the same token.
+  if (!match || !mac || mac.length !== 32 || encodeBase64Url(mac) !== match[4]) return { ok: false, reason: 'malformed' };
   const [, tokenKind, exp, nonce] = match as unknown as [string, ConfirmationKind, string, string];
   const genuine = tokenKind === kind && (await crypto.subtle.verify('HMAC', key, mac as Uint8Array<ArrayBuffer>, signed(kind, exp, nonce, binding)));
   if (!genuine) return { ok: false, reason: 'mismatch' };

@@ -52,6 +52,20 @@ describe('confirmation tokens', () => {
       expect(await checkConfirmation(key, junk, 'q', BINDING, NOW)).toEqual({ ok: false, reason: 'malformed' });
     }
   });
+
+  it('are refused in any spelling of their MAC but the canonical one', async () => {
+    const key = await randomConfirmationKey();
+    const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const { token } = await mintConfirmation(key, 'p', BINDING, NOW);
+    const last = BASE64URL.indexOf(token.at(-1) ?? '');
+    // A 32-byte MAC leaves the last of its 43 characters two spare bits: flipping them spells
+    // the same bytes.
+    const respellings = [1, 2, 3].map((spare) => `${token.slice(0, -1)}${BASE64URL[last ^ spare]}`);
+    for (const respelt of respellings) {
+      expect(await checkConfirmation(key, respelt, 'p', BINDING, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    }
+    expect(await checkConfirmation(key, token, 'p', BINDING, NOW)).toMatchObject({ ok: true });
+  });
 });
 
 describe('UsedConfirmations', () => {
