@@ -17,6 +17,7 @@ import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_ME
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { INTERNALS } from '../harness/leaks.ts';
+import { runs } from '../harness/property.ts';
 import { call, submitJob } from '../routes/jobs/harness.ts';
 
 const RESOURCE = 'http://mcp.test/mcp';
@@ -274,8 +275,9 @@ function stretchedArgumentsFor(tool: Tool): fc.Arbitrary<unknown> {
   });
 }
 
-// Bounded per leg: a slow machine runs fewer cases (a failure found is still reported, shrunk so far).
-const RUNS = { numRuns: 150, interruptAfterTimeLimit: 25_000 };
+// Each property runs its count of cases; one that has not finished them in 25 s fails.
+const TIME_LIMIT_MS = 25_000;
+const RUNS = runs(150, TIME_LIMIT_MS);
 
 /** The properties, on one leg of /mcp with a server of its own. */
 function describeLeg(leg: Leg): void {
@@ -328,7 +330,7 @@ function describeLeg(leg: Leg): void {
     it('keeps the contract with extra keys, huge strings and huge arrays', async () => {
       await fc.assert(
         fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), stretchedArgumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => void (await check(tool, args, caps))),
-        { ...RUNS, numRuns: 60 },
+        runs(60, TIME_LIMIT_MS),
       );
     });
 
@@ -351,7 +353,7 @@ function describeLeg(leg: Leg): void {
             expect(await namedJobs(fx, call)).toEqual(before);
           },
         ),
-        { ...RUNS, numRuns: 40 },
+        runs(40, TIME_LIMIT_MS),
       );
       expect([...outcomes].sort()).toEqual(leg === MODERN_LEG ? ['asked', 'ran'] : ['ran']);
     });

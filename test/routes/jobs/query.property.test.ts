@@ -14,6 +14,7 @@ import { registerPilot } from '../../../src/logic/pilots/management.ts';
 import { PilotRegistrationParams } from '../../../src/logic/pilots/models.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { INTERNALS } from '../../harness/leaks.ts';
+import { runs } from '../../harness/property.ts';
 import { PEOPLE } from './harness.ts';
 
 type Row = Record<string, unknown>;
@@ -216,7 +217,8 @@ function expectVisibleRows(rows: Row[], visible: Row[], key: string, vo: string)
   }
 }
 
-const RUNS = { numRuns: 120, interruptAfterTimeLimit: 25_000 };
+// Each property runs its count of cases; one that has not finished them in 25 s fails.
+const RUNS = runs(120, 25_000);
 
 describe('POST /api/jobs/search on generated bodies', () => {
   it('answers 200/206 or a 4xx, never a 5xx or database text, and only with the caller\'s visible jobs', async () => {
@@ -334,7 +336,7 @@ describe('search and summary filters against a model', () => {
         for (const job of expected) counts.set(job[column], (counts.get(job[column]) ?? 0) + 1);
         expect(new Map(summary!.map((row) => [row[column], row.count]))).toEqual(counts);
       }),
-      { numRuns: 100, interruptAfterTimeLimit: 25_000 },
+      runs(100, 25_000),
     );
     // The filters select something often enough for the property to mean something.
     expect(nonEmpty).toBeGreaterThan(10);
