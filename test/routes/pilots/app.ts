@@ -46,8 +46,14 @@ export interface PilotsTestApp {
   dispose(): Promise<void>;
 }
 
-export async function createPilotsTestApp(): Promise<PilotsTestApp> {
-  const test = await createTestApp();
+/** What a pilot test may set: the clock of the pilot operations (default: the system clock). */
+export interface PilotsTestAppOptions {
+  now?: () => Date;
+}
+
+export async function createPilotsTestApp(options: PilotsTestAppOptions = {}): Promise<PilotsTestApp> {
+  const now = options.now ?? (() => new Date());
+  const test = await createTestApp({ now });
   const api = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const catalogue = new RouteCatalogue();
   registerPilotRoutes(api, test.apiDeps, catalogue);
@@ -78,7 +84,7 @@ export async function createPilotsTestApp(): Promise<PilotsTestApp> {
       }
     },
     assign: (stamp, jobIds) =>
-      assignJobsToPilot({ database: test.database, config: test.config.current().config, now: () => new Date() }, stamp, jobIds),
+      assignJobsToPilot({ database: test.database, config: test.config.current().config, now }, stamp, jobIds),
     dispose: () => test.dispose(),
   };
 }
