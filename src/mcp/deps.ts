@@ -39,8 +39,8 @@ export interface McpDeps {
   submissionLimits?: SubmissionLimits | undefined;
   /** Bounds on one search or summary (search_jobs, summarize_jobs, the pilot tools); the defaults when absent. */
   searchLimits?: SearchLimits | undefined;
-  /** The clock of the tools; the system clock when absent. */
-  now?: () => Date;
+  /** The clock of the tools (`createHandler` gives the system clock unless told otherwise). */
+  now: () => Date;
   /** How far ahead of `now` a job status update may be stamped; the default when absent. */
   jobStatusMaxFutureSeconds?: number;
 }

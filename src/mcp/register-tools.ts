@@ -48,7 +48,7 @@ function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJS
 
 /** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
 export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall, onPolicy: () => void = () => {}): ToolContext {
-  const now = deps.now ?? (() => new Date());
+  const { now } = deps;
   const ctx: ToolContext = {
     user: scope.user,
     config: deps.config.current().config,

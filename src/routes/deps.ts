@@ -48,8 +48,8 @@ export interface ApiDeps {
   configDocumentSchema?: z.ZodType;
   /** The MCP tools, as the consent page names them to the person. */
   consentTools?: readonly ConsentTool[];
-  /** The clock of the job operations; the system clock when absent. */
-  now?: () => Date;
+  /** The clock of every operation (`createHandler` gives the system clock unless told otherwise). */
+  now: () => Date;
   /** How far ahead of `now` a job status update may be stamped; the default when absent. */
   jobStatusMaxFutureSeconds?: number;
   /** Bounds on one search or summary; the defaults when absent. */

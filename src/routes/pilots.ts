@@ -25,7 +25,7 @@ const TAGS = ['pilots'];
 /** Registers the pilot routes (operationIds `pilots_<DiracX function name>`). */
 export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: pilotPolicy } as const;
-  const pilotsCtx = (): PilotsContext => ({ database: deps.database, config: deps.config.current().config, now: deps.now ?? (() => new Date()) });
+  const pilotsCtx = (): PilotsContext => ({ database: deps.database, config: deps.config.current().config, now: deps.now });
 
   const register = defineRoute(catalogue, deps, access, {
     method: 'post',

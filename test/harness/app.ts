@@ -86,7 +86,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
     properties: extensions.properties,
     devCrashOnMissedPolicy: options.devCrashOnMissedPolicy,
     sandboxes: overrides.sandboxes,
-    now: overrides.now,
+    now: overrides.now ?? (() => new Date()),
     jobStatusMaxFutureSeconds: options.jobStatusMaxFutureSeconds,
   };
   return {

@@ -50,7 +50,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     ...store(),
     database: deps.database,
     user: c.get('user'),
-    now: () => new Date(),
+    now: deps.now,
     origin: publicBaseUrl(c),
   });
   const storeIds = () => ({ bucketName: store().settings.bucketName, seName: store().settings.seName });

@@ -57,7 +57,7 @@ const METADATA_EXAMPLES: Examples = {
 
 export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: wmsPolicy } as const;
-  const now = deps.now ?? (() => new Date());
+  const { now } = deps;
   const jobsCtx = { database: deps.database, now, statusMaxFutureSeconds: deps.jobStatusMaxFutureSeconds };
 
   const status = defineRoute(catalogue, deps, access, {
