@@ -14,12 +14,12 @@ import {
   authorizationFlowRow,
   deviceFlowRow,
   DIRAC_CLIENT_ID,
-  GRIDPP_CLIENT,
   newHostFlow,
   redeemCode,
   SHARED_SUB,
   startTwoVoWorld,
   startVoChoice,
+  toGridppIdp,
   type TwoVoWorld,
 } from './two-vo-login.ts';
 
@@ -28,15 +28,6 @@ beforeAll(async () => {
   world = await startTwoVoWorld();
 }, 30_000);
 afterAll(() => world.dispose(), 30_000);
-
-/** Our authorization URL at lhcb's IdP, pointed at gridpp's IdP and client instead (same state, challenge, callback). */
-function toGridppIdp(lhcbIdpUrl: string): string {
-  const url = new URL(lhcbIdpUrl);
-  const gridpp = new URL(world.gridppIdp.issuer);
-  url.host = gridpp.host;
-  url.searchParams.set('client_id', GRIDPP_CLIENT);
-  return url.toString();
-}
 
 describe('a gridpp person whose sub is an lhcb user’s sub', () => {
   it('logs in through an MCP host as mallory in gridpp, even after asking for lhcb again', async () => {
@@ -74,7 +65,7 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
       `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: 'http://web.test.invalid/callback', code_challenge: 'y'.repeat(43), code_challenge_method: 'S256', scope: 'vo:lhcb', state: 'web-state' })}`,
     );
     expect(start.status).toBe(307);
-    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(start.headers.get('location')!));
+    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, start.headers.get('location')!));
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBe(401);
     expect(res.headers.get('location')).toBeNull();
@@ -85,7 +76,7 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
     const device = (await started.json()) as DeviceAuthorizationBody;
     const toIdp = await world.app.fetch(device.verification_uri_complete);
     expect(toIdp.status).toBe(307);
-    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(toIdp.headers.get('location')!));
+    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, toIdp.headers.get('location')!));
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await deviceFlowRow(world, device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });

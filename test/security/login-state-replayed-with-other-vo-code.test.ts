@@ -22,6 +22,7 @@ import {
   SHARED_SUB,
   startTwoVoWorld,
   startVoChoice,
+  toGridppIdp,
   WEB_REDIRECT,
   type TwoVoWorld,
 } from './two-vo-login.ts';
@@ -31,14 +32,6 @@ beforeAll(async () => {
   world = await startTwoVoWorld();
 }, 30_000);
 afterAll(() => world.dispose(), 30_000);
-
-/** Our authorization URL at lhcb's IdP, pointed at gridpp's IdP and client instead (same state, challenge, callback). */
-function toGridppIdp(lhcbIdpUrl: string): string {
-  const url = new URL(lhcbIdpUrl);
-  url.host = new URL(world.gridppIdp.issuer).host;
-  url.searchParams.set('client_id', GRIDPP_CLIENT);
-  return url.toString();
-}
 
 /** A flow of an MCP host in which the person chose `vo`: its id and our authorization URL at that VO's IdP. */
 async function hostFlowIn(vo: 'lhcb' | 'gridpp'): Promise<{ flowId: string; toIdp: string }> {
@@ -75,7 +68,7 @@ const open = (sealed: string): Promise<Record<string, string>> => decryptState(w
 describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
   it('is refused on an MCP host’s flow, which keeps waiting for its lhcb login', async () => {
     const { flowId, toIdp } = await hostFlowIn('lhcb');
-    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(toIdp));
+    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, toIdp));
     expect(callback.searchParams.get('state')).toBe(sealedStateOf(toIdp));
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBe(401);
@@ -86,7 +79,7 @@ describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
     const start = await world.app.fetch(
       `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code_challenge: 'z'.repeat(43), code_challenge_method: 'S256', scope: 'vo:lhcb', state: 'web-state' })}`,
     );
-    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(start.headers.get('location')!));
+    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, start.headers.get('location')!));
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBe(401);
     expect(res.headers.get('location')).toBeNull();
@@ -94,7 +87,7 @@ describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
 
   it('is refused on a device flow, which stays pending', async () => {
     const { device, toIdp } = await deviceFlowIn('vo:lhcb');
-    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(toIdp));
+    const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, toIdp));
     expect((await world.app.fetch(callback.toString())).status).toBeGreaterThanOrEqual(400);
     expect(await deviceFlowRow(world, device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });
   });
@@ -138,7 +131,7 @@ describe('a state from before the VO’s identity provider was replaced', () => 
       raw.Registry.lhcb.IdP = { URL: world.gridppIdp.issuer, ClientID: GRIDPP_CLIENT };
     });
     try {
-      const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(start.headers.get('location')!));
+      const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, start.headers.get('location')!));
       const res = await world.app.fetch(callback.toString());
       const location = res.headers.get('location');
       if (location?.startsWith(WEB_REDIRECT)) {

@@ -182,3 +182,11 @@ export async function deviceFlowRow(world: TwoVoWorld, userCode: string): Promis
 export async function allAuthorizationFlows(world: TwoVoWorld): Promise<AuthorizationFlowRow[]> {
   return world.app.database.db.select().from(authorizationFlows);
 }
+
+/** Our authorization URL at lhcb's IdP, pointed at gridpp's IdP and client instead (same state, challenge, callback). */
+export function toGridppIdp(world: TwoVoWorld, lhcbIdpUrl: string): string {
+  const url = new URL(lhcbIdpUrl);
+  url.host = new URL(world.gridppIdp.issuer).host;
+  url.searchParams.set('client_id', GRIDPP_CLIENT);
+  return url.toString();
+}
