@@ -3,7 +3,12 @@ import { cpus, release, totalmem } from 'node:os';
 import { othersBusyPercent } from './process.ts';
 
 function git(args: string[]): string {
-  const out = Bun.spawnSync({ cmd: ['git', ...args], cwd: new URL('..', import.meta.url).pathname, stdout: 'pipe', stderr: 'pipe' });
+  const out = Bun.spawnSync({
+    cmd: ['git', ...args],
+    cwd: new URL('..', import.meta.url).pathname,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   return new TextDecoder().decode(out.stdout).trim();
 }
 
@@ -24,7 +29,8 @@ export interface Machine {
 
 export async function describeMachine(): Promise<Machine> {
   const wrk = Bun.spawnSync({ cmd: ['wrk', '--version'], stdout: 'pipe', stderr: 'pipe' });
-  const wrkVersion = /wrk \S+/.exec(new TextDecoder().decode(wrk.stdout) + new TextDecoder().decode(wrk.stderr))?.[0] ?? 'wrk';
+  const wrkVersion =
+    /wrk \S+/.exec(new TextDecoder().decode(wrk.stdout) + new TextDecoder().decode(wrk.stderr))?.[0] ?? 'wrk';
   return {
     date: new Date().toISOString(),
     cpu: cpus()[0]?.model ?? 'unknown',

@@ -11,13 +11,31 @@ import { DEFAULT_JOB_FIELDS } from '../src/tools/jobs.ts';
 const CALLS = Number(Bun.argv[2] ?? 2000);
 const MCP_URL = 'http://127.0.0.1/mcp';
 // Production settings: tool output is not re-validated (it is in development and tests).
-const app = await createTestApp({ options: { devCrashOnMissedPolicy: false }, mcp: { resourceUrl: MCP_URL, allowedHosts: ['127.0.0.1'], allowedOrigins: [], confirmThreshold: 10, rateLimitPerMinute: 0 } });
+const app = await createTestApp({
+  options: { devCrashOnMissedPolicy: false },
+  mcp: {
+    resourceUrl: MCP_URL,
+    allowedHosts: ['127.0.0.1'],
+    allowedOrigins: [],
+    confirmThreshold: 10,
+    rateLimitPerMinute: 0,
+  },
+});
 const restToken = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen');
 const mcpToken = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: MCP_URL });
 
-const jdls = Array.from({ length: 20 }, (_, i) => `[Executable = "echo"; JobName = "bench-${i}"; Site = "LCG.CERN.cern";]`);
+const jdls = Array.from(
+  { length: 20 },
+  (_, i) => `[Executable = "echo"; JobName = "bench-${i}"; Site = "LCG.CERN.cern";]`,
+);
 for (let i = 0; i < 8; i++) {
-  const res = await app.handler(new Request('http://127.0.0.1/api/jobs/jdl', { method: 'POST', headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' }, body: JSON.stringify(jdls) }));
+  const res = await app.handler(
+    new Request('http://127.0.0.1/api/jobs/jdl', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(jdls),
+    }),
+  );
   if (!res.ok) throw new Error(`seed: ${res.status} ${await res.text()}`);
 }
 
@@ -25,13 +43,37 @@ const rest = (perPage: number): Request =>
   new Request(`http://127.0.0.1/api/jobs/search?page=1&per_page=${perPage}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ parameters: DEFAULT_JOB_FIELDS, search: [{ parameter: 'Status', operator: 'eq', value: 'Received' }], sort: [{ parameter: 'JobID', direction: 'desc' }] }),
+    body: JSON.stringify({
+      parameters: DEFAULT_JOB_FIELDS,
+      search: [{ parameter: 'Status', operator: 'eq', value: 'Received' }],
+      sort: [{ parameter: 'JobID', direction: 'desc' }],
+    }),
   });
 const mcp = (perPage: number): Request =>
   new Request(MCP_URL, {
     method: 'POST',
-    headers: { authorization: `Bearer ${mcpToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', host: '127.0.0.1' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_jobs', arguments: { parameter: 'Status', operator: 'eq', value: 'Received', per_page: perPage, sort_by: 'JobID', sort_direction: 'desc' } } }),
+    headers: {
+      authorization: `Bearer ${mcpToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      host: '127.0.0.1',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name: 'search_jobs',
+        arguments: {
+          parameter: 'Status',
+          operator: 'eq',
+          value: 'Received',
+          per_page: perPage,
+          sort_by: 'JobID',
+          sort_direction: 'desc',
+        },
+      },
+    }),
   });
 
 async function time(make: () => Request): Promise<{ ms: number; bytes: number }> {
@@ -59,6 +101,8 @@ for (const perPage of [10, 100]) {
     rBytes = a.bytes;
     mBytes = b.bytes;
   }
-  console.log(`per_page ${perPage}: REST ${median(r).toFixed(3)} ms (${rBytes} B), MCP ${median(m).toFixed(3)} ms (${mBytes} B), MCP/REST ${(median(m) / median(r)).toFixed(2)}x`);
+  console.log(
+    `per_page ${perPage}: REST ${median(r).toFixed(3)} ms (${rBytes} B), MCP ${median(m).toFixed(3)} ms (${mBytes} B), MCP/REST ${(median(m) / median(r)).toFixed(2)}x`,
+  );
 }
 await app.dispose();

@@ -15,14 +15,21 @@ try {
   const rest = await server.token('lhcb', 'lhcb_user', 'chaen');
   const mcp = await server.token('lhcb', 'lhcb_user', 'chaen', server.mcpUrl);
   const jdls = Array.from({ length: JOBS }, (_, i) => `[Executable = "bench"; JobName = "bench-${i % 10}";]`);
-  const seeded = await fetch(`${server.url}/api/jobs/jdl`, { method: 'POST', headers: { authorization: `Bearer ${manager}`, 'content-type': 'application/json' }, body: JSON.stringify(jdls) });
+  const seeded = await fetch(`${server.url}/api/jobs/jdl`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${manager}`, 'content-type': 'application/json' },
+    body: JSON.stringify(jdls),
+  });
   if (seeded.status !== 201) throw new Error(`seeding failed: ${seeded.status}`);
 
   const restCall = async (): Promise<void> => {
     const res = await fetch(`${server.url}/api/jobs/search?page=1&per_page=10`, {
       method: 'POST',
       headers: { authorization: `Bearer ${rest}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ parameters: ['JobID', 'Status', 'JobName'], search: [{ parameter: 'JobName', operator: 'eq', value: 'bench-3' }] }),
+      body: JSON.stringify({
+        parameters: ['JobID', 'Status', 'JobName'],
+        search: [{ parameter: 'JobName', operator: 'eq', value: 'bench-3' }],
+      }),
     });
     if (res.status >= 300 && res.status !== 206) throw new Error(`REST ${res.status}`);
     await res.arrayBuffer();
@@ -31,16 +38,30 @@ try {
   const mcpCall = async (): Promise<void> => {
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${mcp}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        authorization: `Bearer ${mcp}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id: ++id,
         method: 'tools/call',
-        params: { name: 'search_jobs', arguments: { parameter: 'JobName', operator: 'eq', value: 'bench-3', result_fields: ['JobID', 'Status', 'JobName'], per_page: 10 } },
+        params: {
+          name: 'search_jobs',
+          arguments: {
+            parameter: 'JobName',
+            operator: 'eq',
+            value: 'bench-3',
+            result_fields: ['JobID', 'Status', 'JobName'],
+            per_page: 10,
+          },
+        },
       }),
     });
     const text = await res.text();
-    if (res.status !== 200 || text.includes('"isError":true')) throw new Error(`MCP ${res.status} ${text.slice(0, 200)}`);
+    if (res.status !== 200 || text.includes('"isError":true'))
+      throw new Error(`MCP ${res.status} ${text.slice(0, 200)}`);
   };
   await time(30, restCall);
   await time(30, mcpCall);

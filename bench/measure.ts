@@ -66,10 +66,23 @@ function combine(rounds: readonly WrkResult[]): WrkResult {
 const cpuOf = (pids: readonly number[]): number => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
 
 /** Measures `probes` side by side; `sample` is called every 200 ms while load runs. */
-export async function measureGroup(probes: readonly Probe[], settings: LoadSettings, sample: () => void): Promise<Measured[]> {
+export async function measureGroup(
+  probes: readonly Probe[],
+  settings: LoadSettings,
+  sample: () => void,
+): Promise<Measured[]> {
   for (const probe of probes) await runWrk(probe.req, { ...settings.loaded, seconds: settings.warmSeconds });
-  const slice = (load: WrkLoad): WrkLoad => ({ ...load, seconds: Math.max(1, Math.round(load.seconds / settings.rounds)) });
-  const state = probes.map(() => ({ single: [] as WrkResult[], loaded: [] as WrkResult[], cpuMs: 0, other: 0, otherSeconds: 0 }));
+  const slice = (load: WrkLoad): WrkLoad => ({
+    ...load,
+    seconds: Math.max(1, Math.round(load.seconds / settings.rounds)),
+  });
+  const state = probes.map(() => ({
+    single: [] as WrkResult[],
+    loaded: [] as WrkResult[],
+    cpuMs: 0,
+    other: 0,
+    otherSeconds: 0,
+  }));
   for (let round = 0; round < settings.rounds; round++) {
     for (const [i, probe] of probes.entries()) {
       const s = state[i]!;
@@ -88,7 +101,12 @@ export async function measureGroup(probes: readonly Probe[], settings: LoadSetti
     const s = state[i]!;
     const single = combine(s.single);
     const loaded = combine(s.loaded);
-    const m: Measured = { single, loaded, cpuUsPerRequest: (s.cpuMs * 1000) / loaded.requests, otherCpuPercent: s.other / s.otherSeconds };
+    const m: Measured = {
+      single,
+      loaded,
+      cpuUsPerRequest: (s.cpuMs * 1000) / loaded.requests,
+      otherCpuPercent: s.other / s.otherSeconds,
+    };
     const errors = single.errors + single.non2xx + loaded.errors + loaded.non2xx;
     console.log(
       `  ${probe.name}: 1 conn p50 ${ms(single.p50Ms)} ms p95 ${ms(single.p95Ms)} ms; loaded p50 ${ms(loaded.p50Ms)} ms p95 ${ms(loaded.p95Ms)} ms, ${rps(loaded.rps)} req/s, ${m.cpuUsPerRequest.toFixed(0)} µs CPU/req; other processes ${m.otherCpuPercent.toFixed(0)} % CPU${errors ? `; ${errors} ERRORS` : ''}`,

@@ -16,9 +16,26 @@
 import postgres from 'postgres';
 
 export const SITES = [
-  'LCG.CERN.cern', 'LCG.CNAF.it', 'LCG.GRIDKA.de', 'LCG.RAL.uk', 'LCG.IN2P3.fr', 'LCG.PIC.es', 'LCG.SARA.nl', 'LCG.NIKHEF.nl',
-  'LCG.CSCS.ch', 'LCG.DESY.de', 'LCG.Manchester.uk', 'LCG.Glasgow.uk', 'LCG.RRCKI.ru', 'LCG.CBPF.br', 'LCG.UKI-LT2-IC-HEP.uk',
-  'LCG.Liverpool.uk', 'LCG.NCBJ.pl', 'LCG.Beijing.cn', 'DIRAC.YANDEX.ru', 'CLOUD.CERN-PROD.ch',
+  'LCG.CERN.cern',
+  'LCG.CNAF.it',
+  'LCG.GRIDKA.de',
+  'LCG.RAL.uk',
+  'LCG.IN2P3.fr',
+  'LCG.PIC.es',
+  'LCG.SARA.nl',
+  'LCG.NIKHEF.nl',
+  'LCG.CSCS.ch',
+  'LCG.DESY.de',
+  'LCG.Manchester.uk',
+  'LCG.Glasgow.uk',
+  'LCG.RRCKI.ru',
+  'LCG.CBPF.br',
+  'LCG.UKI-LT2-IC-HEP.uk',
+  'LCG.Liverpool.uk',
+  'LCG.NCBJ.pl',
+  'LCG.Beijing.cn',
+  'DIRAC.YANDEX.ru',
+  'CLOUD.CERN-PROD.ch',
 ];
 
 export interface BenchDatabase {

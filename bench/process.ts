@@ -27,11 +27,18 @@ export interface SpawnOptions {
 
 export async function spawnListening(options: SpawnOptions): Promise<Spawned> {
   const env = Object.fromEntries(Object.entries(options.env).filter((e): e is [string, string] => e[1] !== undefined));
-  const proc = Bun.spawn({ cmd: options.cmd, cwd: options.cwd, env, stdout: Bun.file(options.logFile), stderr: 'inherit' });
+  const proc = Bun.spawn({
+    cmd: options.cmd,
+    cwd: options.cwd,
+    env,
+    stdout: Bun.file(options.logFile),
+    stderr: 'inherit',
+  });
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let port = 0;
   while (!port) {
-    if (proc.exitCode !== null) throw new Error(`${options.cmd.join(' ')} exited (${proc.exitCode}) before listening; see ${options.logFile}`);
+    if (proc.exitCode !== null)
+      throw new Error(`${options.cmd.join(' ')} exited (${proc.exitCode}) before listening; see ${options.logFile}`);
     if (Date.now() > deadline) {
       proc.kill();
       throw new Error(`${options.cmd.join(' ')} did not listen in time; see ${options.logFile}`);
@@ -95,7 +102,11 @@ export interface CpuSnapshot {
  * is every `postgres` process (its postmaster counts exited backends), whoever they serve.
  */
 export function cpuSnapshot(): CpuSnapshot {
-  const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   let ours = 0;
   let postgres = 0;
   for (const entry of readdirSync('/proc')) {

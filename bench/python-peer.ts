@@ -13,7 +13,11 @@ export const PEER_INSTALL = 'python3 -m pip install -r bench/requirements.txt';
 export function findPeerPython(): string | undefined {
   const python = process.env.BENCH_PYTHON ?? Bun.which('python3');
   if (!python) return undefined;
-  const probe = Bun.spawnSync({ cmd: [python, '-c', 'import fastmcp, uvicorn, diracx.client.aio'], stdout: 'ignore', stderr: 'ignore' });
+  const probe = Bun.spawnSync({
+    cmd: [python, '-c', 'import fastmcp, uvicorn, diracx.client.aio'],
+    stdout: 'ignore',
+    stderr: 'ignore',
+  });
   return probe.exitCode === 0 ? python : undefined;
 }
 
@@ -21,7 +25,10 @@ export function findPeerPython(): string | undefined {
 export async function startPythonPeer(python: string, diracxUrl: string, token: string, dir: string): Promise<Spawned> {
   const credentials = join(dir, 'peer-credentials.json');
   // The DiracX client's credentials file: an access token valid for the run, no refresh token.
-  await writeFile(credentials, JSON.stringify({ access_token: token, refresh_token: null, expires_on: Math.floor(Date.now() / 1000) + 3600 }));
+  await writeFile(
+    credentials,
+    JSON.stringify({ access_token: token, refresh_token: null, expires_on: Math.floor(Date.now() / 1000) + 3600 }),
+  );
   return spawnListening({
     cmd: [python, new URL('./dirac_agentic_peer.py', import.meta.url).pathname],
     env: { ...process.env, DIRACX_URL: diracxUrl, DIRACX_CREDENTIALS_PATH: credentials, PORT: '0' },

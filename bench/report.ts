@@ -28,11 +28,33 @@ export interface Measured {
 }
 
 /** Columns of `measuredRow`. */
-export const MEASURED_HEADERS = ['p50 ms (1 conn)', 'p95 ms (1 conn)', 'req/s (1 conn)', 'p50 ms (loaded)', 'p95 ms (loaded)', 'p99 ms (loaded)', 'req/s (loaded)', 'CPU µs/req', 'other CPU %', 'errors'];
+export const MEASURED_HEADERS = [
+  'p50 ms (1 conn)',
+  'p95 ms (1 conn)',
+  'req/s (1 conn)',
+  'p50 ms (loaded)',
+  'p95 ms (loaded)',
+  'p99 ms (loaded)',
+  'req/s (loaded)',
+  'CPU µs/req',
+  'other CPU %',
+  'errors',
+];
 
 export function measuredRow(m: Measured): Cell[] {
   const errors = m.single.errors + m.single.non2xx + m.loaded.errors + m.loaded.non2xx;
-  return [ms(m.single.p50Ms), ms(m.single.p95Ms), rps(m.single.rps), ms(m.loaded.p50Ms), ms(m.loaded.p95Ms), ms(m.loaded.p99Ms), rps(m.loaded.rps), m.cpuUsPerRequest.toFixed(0), m.otherCpuPercent.toFixed(0), errors];
+  return [
+    ms(m.single.p50Ms),
+    ms(m.single.p95Ms),
+    rps(m.single.rps),
+    ms(m.loaded.p50Ms),
+    ms(m.loaded.p95Ms),
+    ms(m.loaded.p99Ms),
+    rps(m.loaded.rps),
+    m.cpuUsPerRequest.toFixed(0),
+    m.otherCpuPercent.toFixed(0),
+    errors,
+  ];
 }
 
 /** How many times slower `slow` is than `fast`: p50 and p95 on one connection, throughput and CPU per request under load. */

@@ -11,7 +11,10 @@ import type { WrkRequest } from './wrk.ts';
 /** The filters of the benchmark's search: one user's failed jobs at the busiest site. */
 export const SEARCH_FILTER = { status: 'Failed', site: 'LCG.CERN.cern' } as const;
 
-const json = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+const json = (token: string): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+});
 
 /** `owner`: also filter on Owner (the caller's own jobs; without it the VO's `GlobalJobsInfo` decides the scope). */
 export function restSearch(baseUrl: string, token: string, perPage: number, owner?: string): WrkRequest {
@@ -33,7 +36,12 @@ export function restSearch(baseUrl: string, token: string, perPage: number, owne
 
 export function restSummary(baseUrl: string, token: string, owner?: string): WrkRequest {
   const search = owner ? [{ parameter: 'Owner', operator: 'eq', value: owner }] : [];
-  return { url: `${baseUrl}/api/jobs/summary`, method: 'POST', headers: json(token), body: JSON.stringify({ grouping: ['Status', 'Site'], search }) };
+  return {
+    url: `${baseUrl}/api/jobs/summary`,
+    method: 'POST',
+    headers: json(token),
+    body: JSON.stringify({ grouping: ['Status', 'Site'], search }),
+  };
 }
 
 export function restUserinfo(baseUrl: string, token: string): WrkRequest {
@@ -67,14 +75,19 @@ export function mcpSearch(mcpUrl: string, token: string, perPage: number): WrkRe
 }
 
 async function send(req: WrkRequest): Promise<Response> {
-  return fetch(req.url, { method: req.method ?? 'GET', headers: req.headers ?? {}, ...(req.body === undefined ? {} : { body: req.body }) });
+  return fetch(req.url, {
+    method: req.method ?? 'GET',
+    headers: req.headers ?? {},
+    ...(req.body === undefined ? {} : { body: req.body }),
+  });
 }
 
 /** Sends `req` once; throws unless it answers 200/206. Returns the parsed JSON body. */
 export async function check(req: WrkRequest): Promise<unknown> {
   const res = await send(req);
   const text = await res.text();
-  if (res.status !== 200 && res.status !== 206 && res.status !== 201) throw new Error(`${req.method ?? 'GET'} ${req.url}: ${res.status} ${text.slice(0, 300)}`);
+  if (res.status !== 200 && res.status !== 206 && res.status !== 201)
+    throw new Error(`${req.method ?? 'GET'} ${req.url}: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as unknown;
 }
 
@@ -87,7 +100,8 @@ interface ToolCallBody {
 export async function checkMcpSearch(req: WrkRequest): Promise<unknown[]> {
   const body = (await check(req)) as ToolCallBody;
   const result = body.result;
-  if (!result || result.isError || result.structuredContent?.success !== true) throw new Error(`${req.url}: tool call failed: ${JSON.stringify(body).slice(0, 300)}`);
+  if (!result || result.isError || result.structuredContent?.success !== true)
+    throw new Error(`${req.url}: tool call failed: ${JSON.stringify(body).slice(0, 300)}`);
   return (result.structuredContent.data ?? []).map((row) => row.JobID);
 }
 

@@ -39,21 +39,29 @@ const SIZES = QUICK ? [10_000, 50_000] : [100_000, 1_000_000];
 const SUBMIT = { count: 10_000, runs: QUICK ? 1 : 3 };
 
 if (!findWrk()) {
-  console.error('bench: wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS), then run `bun run bench` again.');
+  console.error(
+    'bench: wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS), then run `bun run bench` again.',
+  );
   process.exit(2);
 }
 
 const pythonPeer = findPeerPython();
 if (!pythonPeer) {
-  console.error(`bench: no python with FastMCP and the DiracX client (the dirac-agentic-style peer). Install them with \`${PEER_INSTALL}\` (or point BENCH_PYTHON at a python that has them), then run \`bun run bench\` again.`);
+  console.error(
+    `bench: no python with FastMCP and the DiracX client (the dirac-agentic-style peer). Install them with \`${PEER_INSTALL}\` (or point BENCH_PYTHON at a python that has them), then run \`bun run bench\` again.`,
+  );
   process.exit(2);
 }
 
 const load = loadSettings(QUICK);
 const machine = await describeMachine();
-console.log(`bench${QUICK ? ' --quick' : ''}: ${machine.date}, ${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB, Linux ${machine.kernel}, Bun ${machine.bun}, ${machine.wrk}, commit ${machine.commit}`);
+console.log(
+  `bench${QUICK ? ' --quick' : ''}: ${machine.date}, ${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB, Linux ${machine.kernel}, Bun ${machine.bun}, ${machine.wrk}, commit ${machine.commit}`,
+);
 if (machine.othersBusyAtStartPercent > 5) {
-  console.log(`warning: other processes use ${machine.othersBusyAtStartPercent} % of the machine before the run: they will skew the numbers (each scenario reports the CPU others used meanwhile)`);
+  console.log(
+    `warning: other processes use ${machine.othersBusyAtStartPercent} % of the machine before the run: they will skew the numbers (each scenario reports the CPU others used meanwhile)`,
+  );
 }
 console.log(
   `load: ${load.single.threads} thread/${load.single.connections} connection and ${load.loaded.threads} threads/${load.loaded.connections} connections, ${load.loaded.seconds} s each per request in ${load.rounds} interleaved rounds, after ${load.warmSeconds} s of warm-up; sizes ${SIZES.join(', ')}; submission ${SUBMIT.count} x ${SUBMIT.runs}`,
@@ -106,27 +114,55 @@ try {
   const atRestAfter = memoryOf(server.pid);
   const memory = { atStart, peakSampledUnderLoad: sampler.peakMiB, afterQueries, afterSubmission, atRestAfter };
 
-  const results = { quick: QUICK, machine, load, sizes: SIZES, ceiling: ceiling.results, mcp: mcp.results, scale: { points, plans }, submission: submission.results, memory };
+  const results = {
+    quick: QUICK,
+    machine,
+    load,
+    sizes: SIZES,
+    ceiling: ceiling.results,
+    mcp: mcp.results,
+    scale: { points, plans },
+    submission: submission.results,
+    memory,
+  };
   output.push(
-    table('Run', ['', ''], [
-      ['date', machine.date],
-      ['machine', `${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB RAM, Linux ${machine.kernel}`],
-      ['software', `Bun ${machine.bun}, ${machine.postgres ?? 'PostgreSQL'}, ${machine.wrk}`],
-      ['commit', machine.commit],
-      ['load', `wrk ${load.single.threads} thread/${load.single.connections} connection ("1 conn") and ${load.loaded.threads} threads/${load.loaded.connections} connections ("loaded"), ${load.loaded.seconds} s each per request, in ${load.rounds} rounds interleaved with the requests it is compared with (percentiles: median over the rounds), after ${load.warmSeconds} s of warm-up`],
-      ['other work', `${machine.othersBusyAtStartPercent} % of the machine busy with other processes just before the run; "other CPU %" in each table is the same during each scenario (PostgreSQL not counted)`],
-    ]),
+    table(
+      'Run',
+      ['', ''],
+      [
+        ['date', machine.date],
+        ['machine', `${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB RAM, Linux ${machine.kernel}`],
+        ['software', `Bun ${machine.bun}, ${machine.postgres ?? 'PostgreSQL'}, ${machine.wrk}`],
+        ['commit', machine.commit],
+        [
+          'load',
+          `wrk ${load.single.threads} thread/${load.single.connections} connection ("1 conn") and ${load.loaded.threads} threads/${load.loaded.connections} connections ("loaded"), ${load.loaded.seconds} s each per request, in ${load.rounds} rounds interleaved with the requests it is compared with (percentiles: median over the rounds), after ${load.warmSeconds} s of warm-up`,
+        ],
+        [
+          'other work',
+          `${machine.othersBusyAtStartPercent} % of the machine busy with other processes just before the run; "other CPU %" in each table is the same during each scenario (PostgreSQL not counted)`,
+        ],
+      ],
+    ),
     ...ceiling.tables,
     ...mcp.tables,
     ...scaleTables(points, plans),
     ...submission.tables,
-    table('Server memory (RSS of the server process, MiB)', ['when', 'RSS', 'peak RSS so far (VmHWM)'], [
-      ['at rest after start', mib(atStart.rssMiB), mib(atStart.hwmMiB)],
-      ['largest RSS sampled under load (wrk phases)', mib(sampler.peakMiB), ''],
-      ['after the load phases (search, MCP, proxy)', mib(afterQueries.rssMiB), mib(afterQueries.hwmMiB)],
-      [`after bulk submission (${SUBMIT.count} x ${SUBMIT.runs})`, mib(afterSubmission.rssMiB), mib(afterSubmission.hwmMiB)],
-      ['at rest, 10 s after the last request', mib(atRestAfter.rssMiB), mib(atRestAfter.hwmMiB)],
-    ]),
+    table(
+      'Server memory (RSS of the server process, MiB)',
+      ['when', 'RSS', 'peak RSS so far (VmHWM)'],
+      [
+        ['at rest after start', mib(atStart.rssMiB), mib(atStart.hwmMiB)],
+        ['largest RSS sampled under load (wrk phases)', mib(sampler.peakMiB), ''],
+        ['after the load phases (search, MCP, proxy)', mib(afterQueries.rssMiB), mib(afterQueries.hwmMiB)],
+        [
+          `after bulk submission (${SUBMIT.count} x ${SUBMIT.runs})`,
+          mib(afterSubmission.rssMiB),
+          mib(afterSubmission.hwmMiB),
+        ],
+        ['at rest, 10 s after the last request', mib(atRestAfter.rssMiB), mib(atRestAfter.hwmMiB)],
+      ],
+    ),
     targetTable(results, SIZES.at(-1)!),
   );
   console.log(`\n${output.join('\n')}`);
@@ -139,4 +175,3 @@ try {
   await db.drop();
   await rm(dir, { recursive: true, force: true });
 }
-

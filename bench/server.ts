@@ -47,9 +47,15 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   probe.stop(true);
   const logFile = join(dir, 'server.log');
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  const accessLog = options.accessLog === undefined ? (process.env.DIRACX_ACCESS_LOG ?? 'false') : String(options.accessLog);
+  const accessLog =
+    options.accessLog === undefined ? (process.env.DIRACX_ACCESS_LOG ?? 'false') : String(options.accessLog);
   const proc = await spawnListening({
-    cmd: [process.execPath, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []), 'run', 'src/server.ts'],
+    cmd: [
+      process.execPath,
+      ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+      'run',
+      'src/server.ts',
+    ],
     cwd: new URL('..', import.meta.url).pathname,
     env: {
       ...process.env,
@@ -76,7 +82,12 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     async token(vo, group, user, audience) {
       const idpSub = subFromPreferredUsername(config.Registry[vo]!, user)!;
       const properties = config.Registry[vo]!.Groups[group]!.Properties;
-      const issued = await issueAccessToken(keystore, ISSUER, { vo, group, properties, idpSub, preferredUsername: user, lifetimeSeconds: 3600, audience }, new Date());
+      const issued = await issueAccessToken(
+        keystore,
+        ISSUER,
+        { vo, group, properties, idpSub, preferredUsername: user, lifetimeSeconds: 3600, audience },
+        new Date(),
+      );
       return issued.token;
     },
     async stop() {

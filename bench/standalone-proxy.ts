@@ -20,10 +20,25 @@ if (!UPSTREAM) throw new Error('DIRACX_URL is required');
 const FRESH_CONNECTIONS = process.env.PROXY_FRESH_CONNECTIONS === '1';
 /** The connection pool to REST: `keepAlive: false` closes each connection after its response. */
 const upstream = new Bun.FetchSession({ keepAlive: !FRESH_CONNECTIONS });
-const DEFAULT_FIELDS = ['JobID', 'Status', 'MinorStatus', 'ApplicationStatus', 'JobGroup', 'Site', 'JobName', 'Owner', 'LastUpdateTime'];
+const DEFAULT_FIELDS = [
+  'JobID',
+  'Status',
+  'MinorStatus',
+  'ApplicationStatus',
+  'JobGroup',
+  'Site',
+  'JobName',
+  'Owner',
+  'LastUpdateTime',
+];
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-const Condition = z.object({ parameter: z.string(), operator: z.string(), value: Scalar.nullish(), values: z.array(Scalar).nullish() });
+const Condition = z.object({
+  parameter: z.string(),
+  operator: z.string(),
+  value: Scalar.nullish(),
+  values: z.array(Scalar).nullish(),
+});
 type Condition = z.infer<typeof Condition>;
 
 const SearchInput = z.object({
@@ -41,7 +56,9 @@ const SearchInput = z.object({
 
 /** dirac-agentic's search spec of one condition. */
 function spec(c: Condition): Record<string, unknown> {
-  return c.values ? { parameter: c.parameter, operator: c.operator, values: c.values } : { parameter: c.parameter, operator: c.operator, value: c.value };
+  return c.values
+    ? { parameter: c.parameter, operator: c.operator, values: c.values }
+    : { parameter: c.parameter, operator: c.operator, value: c.value };
 }
 
 /** dirac-agentic's `_parse_content_range("jobs 0-9/42")`. */
@@ -65,7 +82,8 @@ async function searchJobs(args: z.infer<typeof SearchInput>, token: string): Pro
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (res.status !== 200 && res.status !== 206) return { success: false, error: `HTTP ${res.status}: ${await res.text()}`, search_specs: search };
+  if (res.status !== 200 && res.status !== 206)
+    return { success: false, error: `HTTP ${res.status}: ${await res.text()}`, search_specs: search };
   const data = (await res.json()) as unknown[];
   const range = res.headers.get('content-range');
   return { success: true, data, content_range: range, pagination: pagination(range), search_specs: search };
@@ -75,7 +93,11 @@ function build(): McpServer {
   const server = new McpServer({ name: 'standalone-proxy', version: '0.0.0' });
   server.registerTool(
     'search_jobs',
-    { description: 'Search jobs with one condition and optional extra_conditions (JSON array string).', inputSchema: SearchInput, annotations: { readOnlyHint: true, openWorldHint: true } },
+    {
+      description: 'Search jobs with one condition and optional extra_conditions (JSON array string).',
+      inputSchema: SearchInput,
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
     async (args, ctx) => {
       let output: Record<string, unknown>;
       try {
@@ -96,7 +118,10 @@ async function handle(req: Request): Promise<Response> {
   if (req.method !== 'POST') return new Response('Method not allowed', { status: 405 });
   const token = (req.headers.get('authorization') ?? '').replace(/^Bearer\s+/i, '');
   const authInfo: AuthInfo = { token, clientId: '', scopes: [] };
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  });
   const server = idle.pop() ?? build();
   await server.connect(transport);
   try {

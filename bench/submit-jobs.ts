@@ -12,10 +12,22 @@ const PER_REQUEST = 20;
 
 const server = await startBenchServer();
 try {
-  const tokens = await Promise.all([server.token('lhcb', 'lhcb_user', 'chaen'), server.token('lhcb', 'lhcb_user', 'albdr')]);
-  const body = JSON.stringify(Array.from({ length: PER_REQUEST }, (_, i) => `[Executable = "bench"; Arguments = "job ${i} %j"; JobName = "bench";]`));
+  const tokens = await Promise.all([
+    server.token('lhcb', 'lhcb_user', 'chaen'),
+    server.token('lhcb', 'lhcb_user', 'albdr'),
+  ]);
+  const body = JSON.stringify(
+    Array.from(
+      { length: PER_REQUEST },
+      (_, i) => `[Executable = "bench"; Arguments = "job ${i} %j"; JobName = "bench";]`,
+    ),
+  );
   const submit = async (token: string): Promise<void> => {
-    const res = await fetch(`${server.url}/api/jobs/jdl`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const res = await fetch(`${server.url}/api/jobs/jdl`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
     if (res.status !== 201) throw new Error(`submission failed: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
   };
@@ -35,7 +47,9 @@ try {
   await run(10, 2); // warm-up
   const single = await run(Math.max(10, Math.floor(TOTAL / PER_REQUEST / 10)), 1);
   const concurrent = await run(Math.ceil(TOTAL / PER_REQUEST), CLIENTS);
-  console.log(`jobs submitted: ${Math.ceil(TOTAL / PER_REQUEST) * PER_REQUEST} in requests of ${PER_REQUEST}, ${CLIENTS} clients`);
+  console.log(
+    `jobs submitted: ${Math.ceil(TOTAL / PER_REQUEST) * PER_REQUEST} in requests of ${PER_REQUEST}, ${CLIENTS} clients`,
+  );
   console.log(`throughput, ${CLIENTS} clients: ${concurrent.toFixed(0)} jobs/s`);
   console.log(`throughput, 1 client:  ${single.toFixed(0)} jobs/s`);
   console.log(`ratio concurrent/single: ${(concurrent / single).toFixed(2)}`);

@@ -61,11 +61,21 @@ interface World {
 async function world(): Promise<World> {
   const root = await mkdtemp(join(tmpdir(), 'worst-case-'));
   const directory = new FsBlobDirectory(root);
-  const store = new LocalObjectStore({ directory, signingKey: await importSigningSecret(await directory.signingSecret()), maxSizeBytes: STORE_SETTINGS.maxSizeBytes });
+  const store = new LocalObjectStore({
+    directory,
+    signingKey: await importSigningSecret(await directory.signingSecret()),
+    maxSizeBytes: STORE_SETTINGS.maxSizeBytes,
+  });
   const app = await createTestApp({
     options: { devCrashOnMissedPolicy: false },
     sandboxes: { store, settings: STORE_SETTINGS },
-    mcp: { resourceUrl: MCP_URL, allowedHosts: ['127.0.0.1'], allowedOrigins: [], confirmThreshold: 10, rateLimitPerMinute: 0 },
+    mcp: {
+      resourceUrl: MCP_URL,
+      allowedHosts: ['127.0.0.1'],
+      allowedOrigins: [],
+      confirmThreshold: 10,
+      rateLimitPerMinute: 0,
+    },
   });
   const bearer = async (group: 'lhcb_user' | 'lhcb_prmgr', forMcp = false): Promise<string> =>
     `Bearer ${await app.tokens.tokenFor('lhcb', group, 'chaen', forMcp ? { audience: MCP_URL } : {})}`;
@@ -73,7 +83,9 @@ async function world(): Promise<World> {
 }
 
 async function post(w: World, path: string, body: BodyInit, headers: Record<string, string>): Promise<Response> {
-  const res = await w.app.handler(new Request(`http://127.0.0.1${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit));
+  const res = await w.app.handler(
+    new Request(`http://127.0.0.1${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit),
+  );
   return res;
 }
 
@@ -107,7 +119,10 @@ function patternStream(size: number, seed: number): { stream: () => ReadableStre
 async function prepareUpload(w: World, size: number, seed: number): Promise<() => Promise<void>> {
   const { stream, checksum } = patternStream(size, seed);
   const info = { checksum_algorithm: 'sha256', checksum, size, format: 'tar.zst' };
-  const reg = await post(w, '/api/jobs/sandbox', JSON.stringify(info), { authorization: await w.bearer('lhcb_user'), 'content-type': 'application/json' });
+  const reg = await post(w, '/api/jobs/sandbox', JSON.stringify(info), {
+    authorization: await w.bearer('lhcb_user'),
+    'content-type': 'application/json',
+  });
   const { fields } = (await reg.json()) as { fields: Record<string, string> };
   const { head, tail, contentType } = formParts(fields);
   return async () => {
@@ -128,24 +143,43 @@ async function prepareUpload(w: World, size: number, seed: number): Promise<() =
         controller.close();
       },
     });
-    const res = await post(w, LOCAL_UPLOAD_PATH, body, { 'content-type': contentType, 'content-length': String(head.length + size + tail.length) });
+    const res = await post(w, LOCAL_UPLOAD_PATH, body, {
+      'content-type': contentType,
+      'content-length': String(head.length + size + tail.length),
+    });
     await expectOk(res, 'upload');
   };
 }
 
 async function seedJobs(w: World, count: number): Promise<void> {
-  const jdls = Array.from({ length: count }, (_, i) => `[Executable = "echo"; JobName = "seed-${i}"; Site = "LCG.CERN.cern";]`);
-  await expectOk(await post(w, '/api/jobs/jdl', JSON.stringify(jdls), { authorization: await w.bearer('lhcb_prmgr'), 'content-type': 'application/json' }), 'seed');
+  const jdls = Array.from(
+    { length: count },
+    (_, i) => `[Executable = "echo"; JobName = "seed-${i}"; Site = "LCG.CERN.cern";]`,
+  );
+  await expectOk(
+    await post(w, '/api/jobs/jdl', JSON.stringify(jdls), {
+      authorization: await w.bearer('lhcb_prmgr'),
+      'content-type': 'application/json',
+    }),
+    'seed',
+  );
 }
 
 /** Prepares `scenario` and returns the request to measure. */
 async function prepare(w: World, scenario: Scenario): Promise<() => Promise<unknown>> {
-  const json = async (group: 'lhcb_user' | 'lhcb_prmgr'): Promise<Record<string, string>> => ({ authorization: await w.bearer(group), 'content-type': 'application/json' });
+  const json = async (group: 'lhcb_user' | 'lhcb_prmgr'): Promise<Record<string, string>> => ({
+    authorization: await w.bearer(group),
+    'content-type': 'application/json',
+  });
   switch (scenario) {
     case 'search': {
       await seedJobs(w, 10_000);
       const ids = Array.from({ length: 10_000 }, (_, i) => i + 1);
-      const likes = Array.from({ length: 99 }, (_, i) => ({ parameter: 'JobName', operator: 'not like', value: `%${String(i).padEnd(254, 'q')}%` }));
+      const likes = Array.from({ length: 99 }, (_, i) => ({
+        parameter: 'JobName',
+        operator: 'not like',
+        value: `%${String(i).padEnd(254, 'q')}%`,
+      }));
       const body = JSON.stringify({ search: [{ parameter: 'JobID', operator: 'in', values: ids }, ...likes] });
       const headers = await json('lhcb_user');
       return async () => expectOk(await post(w, '/api/jobs/search?per_page=10000', body, headers), 'search');
@@ -161,14 +195,19 @@ async function prepare(w: World, scenario: Scenario): Promise<() => Promise<unkn
       return async () => expectOk(await post(w, '/api/jobs/jdl', body, headers), 'parametric-small');
     }
     case 'bulk': {
-      const one = (i: number): string => `[Executable = "x"; JobName = "bulk-${i}"; Arguments = "${'z'.repeat(1600)}";]`;
+      const one = (i: number): string =>
+        `[Executable = "x"; JobName = "bulk-${i}"; Arguments = "${'z'.repeat(1600)}";]`;
       const body = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => one(i)));
       if (body.length > 16 * MiB) throw new Error(`bulk body ${body.length} over the limit`);
       const headers = await json('lhcb_prmgr');
       return async () => expectOk(await post(w, '/api/jobs/jdl', body, headers), 'bulk');
     }
     case 'single': {
-      const body = JSON.stringify([`[Executable = "x"; ${Array.from({ length: 150_000 }, (_, i) => `A${i} = "${'s'.repeat(90)}";`).join(' ')}]`.slice(0, 16 * MiB - 4000).replace(/[^;]*$/, ']')]);
+      const body = JSON.stringify([
+        `[Executable = "x"; ${Array.from({ length: 150_000 }, (_, i) => `A${i} = "${'s'.repeat(90)}";`).join(' ')}]`
+          .slice(0, 16 * MiB - 4000)
+          .replace(/[^;]*$/, ']'),
+      ]);
       const headers = await json('lhcb_user');
       return async () => {
         const res = await post(w, '/api/jobs/jdl', body, headers);
@@ -181,14 +220,26 @@ async function prepare(w: World, scenario: Scenario): Promise<() => Promise<unkn
       return upload;
     }
     case 'uploads8': {
-      const uploads = await Promise.all(Array.from({ length: 8 }, (_, i) => prepareUpload(w, STORE_SETTINGS.maxSizeBytes, i + 2)));
+      const uploads = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => prepareUpload(w, STORE_SETTINGS.maxSizeBytes, i + 2)),
+      );
       return () => Promise.all(uploads.map((u) => u()));
     }
     case 'mcp': {
       const lines = Array.from({ length: 40_000 }, (_, i) => `A${i} = "${'m'.repeat(90)}";`);
       const jdl = `[Executable = "x"; ${lines.join(' ')}]`.slice(0, 4 * MiB - 2000).replace(/[^;]*$/, ']');
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'validate_jdl', arguments: { jdl_content: jdl } } });
-      const headers = { authorization: await w.bearer('lhcb_user', true), 'content-type': 'application/json', accept: 'application/json, text/event-stream', host: '127.0.0.1' };
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'validate_jdl', arguments: { jdl_content: jdl } },
+      });
+      const headers = {
+        authorization: await w.bearer('lhcb_user', true),
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        host: '127.0.0.1',
+      };
       return async () => expectOk(await w.app.handler(new Request(MCP_URL, { method: 'POST', headers, body })), 'mcp');
     }
   }
@@ -224,9 +275,14 @@ if (requested[0] === '--child') {
   process.exit(0);
 }
 for (const scenario of requested.length > 0 ? (requested as Scenario[]) : SCENARIOS) {
-  const child = Bun.spawn([process.execPath, import.meta.path, '--child', scenario], { stdout: 'pipe', stderr: 'inherit' });
+  const child = Bun.spawn([process.execPath, import.meta.path, '--child', scenario], {
+    stdout: 'pipe',
+    stderr: 'inherit',
+  });
   const out = await new Response(child.stdout).text();
   if ((await child.exited) !== 0) throw new Error(`${scenario} failed`);
   const { rss, heap } = JSON.parse(out.trim().split('\n').at(-1)!) as { rss: number; heap: number };
-  console.log(`${scenario.padEnd(12)} RSS + ${rss.toFixed(0).padStart(4)} MiB   heap + ${heap.toFixed(0).padStart(4)} MiB`);
+  console.log(
+    `${scenario.padEnd(12)} RSS + ${rss.toFixed(0).padStart(4)} MiB   heap + ${heap.toFixed(0).padStart(4)} MiB`,
+  );
 }

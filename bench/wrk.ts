@@ -51,7 +51,8 @@ function luaString(text: string): string {
 function script(req: WrkRequest): string {
   const lines = [`wrk.method = ${luaString(req.method ?? 'GET')}`];
   if (req.body !== undefined) lines.push(`wrk.body = ${luaString(req.body)}`);
-  for (const [name, value] of Object.entries(req.headers ?? {})) lines.push(`wrk.headers[ ${luaString(name)} ] = ${luaString(value)}`);
+  for (const [name, value] of Object.entries(req.headers ?? {}))
+    lines.push(`wrk.headers[ ${luaString(name)} ] = ${luaString(value)}`);
   lines.push(
     'done = function(summary, latency, requests)',
     '  local e = summary.errors',
@@ -91,12 +92,26 @@ export async function runWrk(req: WrkRequest, load: WrkLoad, during: () => void 
     const path = join(dir, 'request.lua');
     await writeFile(path, script(req));
     const proc = Bun.spawn({
-      cmd: ['wrk', `-t${load.threads}`, `-c${load.connections}`, `-d${load.seconds}s`, '--timeout', '10s', '-s', path, req.url],
+      cmd: [
+        'wrk',
+        `-t${load.threads}`,
+        `-c${load.connections}`,
+        `-d${load.seconds}s`,
+        '--timeout',
+        '10s',
+        '-s',
+        path,
+        req.url,
+      ],
       stdout: 'pipe',
       stderr: 'pipe',
     });
     const sampler = setInterval(during, 200);
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     clearInterval(sampler);
     const line = out.split('\n').find((l) => l.startsWith(JSON_MARK));
     if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}): ${err.trim() || out.trim()}`);

@@ -51,10 +51,16 @@ export function errorCode(text: string): string | undefined {
 }
 
 const Property = z.looseObject({ description: z.string().optional(), type: z.unknown().optional() });
-const ObjectSchema = z.looseObject({ properties: z.record(z.string(), Property).default({}), required: z.array(z.string()).default([]) });
+const ObjectSchema = z.looseObject({
+  properties: z.record(z.string(), Property).default({}),
+  required: z.array(z.string()).default([]),
+});
 
 /** The input properties (name → description) and the required ones of a tool. */
-export function inputProperties(tool: ToolInfo): { properties: Record<string, { description?: string | undefined }>; required: string[] } {
+export function inputProperties(tool: ToolInfo): {
+  properties: Record<string, { description?: string | undefined }>;
+  required: string[];
+} {
   const parsed = ObjectSchema.safeParse(tool.inputSchema);
   return parsed.success ? parsed.data : { properties: {}, required: [] };
 }

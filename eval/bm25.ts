@@ -7,9 +7,11 @@
  */
 
 const STOP_WORDS = new Set(
-  ('a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its me my of on or our please ' +
+  (
+    'a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its me my of on or our please ' +
     'so some than that the their them then there these they this those to us was we were what when where which who will with would you your ' +
-    'e g eg one all any just about also only out up').split(' '),
+    'e g eg one all any just about also only out up'
+  ).split(' '),
 );
 
 /** A light stemmer: plural, -ed and -ing endings, the doubled consonant they leave (`runn` → `run`) and a final e. */
@@ -51,7 +53,11 @@ export class Bm25 {
   private readonly df = new Map<string, number>();
   private readonly avgLength: number;
 
-  constructor(docs: readonly Bm25Doc[], private readonly k1 = 1.2, private readonly b = 0.75) {
+  constructor(
+    docs: readonly Bm25Doc[],
+    private readonly k1 = 1.2,
+    private readonly b = 0.75,
+  ) {
     this.docs = docs.map((doc) => {
       const terms = new Map<string, number>();
       const tokens = tokenize(doc.text);
@@ -77,7 +83,9 @@ export class Bm25 {
       for (const term of terms) {
         const tf = doc.terms.get(term) ?? 0;
         if (tf === 0) continue;
-        score += (this.idf(term) * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * doc.length) / this.avgLength));
+        score +=
+          (this.idf(term) * tf * (this.k1 + 1)) /
+          (tf + this.k1 * (1 - this.b + (this.b * doc.length) / this.avgLength));
       }
       return { id: doc.id, score, index };
     });

@@ -23,25 +23,36 @@ function operatorOf(expected: { [key: string]: Json }): string | undefined {
   return keys.length === 1 && OPERATORS.has(keys[0]!) ? keys[0] : undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function scalarEquals(expected: string | number | boolean | null, actual: unknown): boolean {
   if (expected === null) return actual === null || actual === undefined;
-  if (typeof expected === 'string') return (typeof actual === 'string' || typeof actual === 'number') && String(actual).trim() === expected;
-  if (typeof expected === 'number') return (typeof actual === 'number' || typeof actual === 'string') && Number(actual) === expected;
+  if (typeof expected === 'string')
+    return (typeof actual === 'string' || typeof actual === 'number') && String(actual).trim() === expected;
+  if (typeof expected === 'number')
+    return (typeof actual === 'number' || typeof actual === 'string') && Number(actual) === expected;
   return actual === expected;
 }
 
 /** Whether each expected element matches a different actual element (small lists: backtracking). */
-function matchesDistinct(expected: readonly Json[], actual: readonly unknown[], ids: ReadonlyMap<string, number>, used = new Set<number>()): boolean {
+function matchesDistinct(
+  expected: readonly Json[],
+  actual: readonly unknown[],
+  ids: ReadonlyMap<string, number>,
+  used = new Set<number>(),
+): boolean {
   const [first, ...rest] = expected;
   if (first === undefined) return true;
-  return actual.some((item, i) => !used.has(i) && matches(first, item, ids) && matchesDistinct(rest, actual, ids, new Set([...used, i])));
+  return actual.some(
+    (item, i) => !used.has(i) && matches(first, item, ids) && matchesDistinct(rest, actual, ids, new Set([...used, i])),
+  );
 }
 
 /** Whether `actual` satisfies `expected`; `ids` resolves `{ref}`. */
 export function matches(expected: Json, actual: unknown, ids: ReadonlyMap<string, number>): boolean {
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && matchesDistinct(expected, actual, ids);
+  if (Array.isArray(expected))
+    return Array.isArray(actual) && actual.length === expected.length && matchesDistinct(expected, actual, ids);
   if (!isRecord(expected)) return scalarEquals(expected, actual);
   switch (operatorOf(expected)) {
     case 'ref': {
@@ -51,11 +62,16 @@ export function matches(expected: Json, actual: unknown, ids: ReadonlyMap<string
     case 'any_of':
       return Array.isArray(expected.any_of) && expected.any_of.some((alt) => matches(alt, actual, ids));
     case 'contains':
-      return Array.isArray(expected.contains) && Array.isArray(actual) && matchesDistinct(expected.contains, actual, ids);
+      return (
+        Array.isArray(expected.contains) && Array.isArray(actual) && matchesDistinct(expected.contains, actual, ids)
+      );
     case 'absent_or':
       return actual === undefined || actual === null || matches(expected.absent_or!, actual, ids);
     case 'text_contains':
-      return (typeof actual === 'string' || typeof actual === 'number') && String(actual).toLowerCase().includes(String(expected.text_contains).toLowerCase());
+      return (
+        (typeof actual === 'string' || typeof actual === 'number') &&
+        String(actual).toLowerCase().includes(String(expected.text_contains).toLowerCase())
+      );
     default:
       return isRecord(actual) && Object.entries(expected).every(([key, value]) => matches(value, actual[key], ids));
   }
@@ -69,7 +85,11 @@ export interface Condition {
 
 function toCondition(raw: unknown): Condition | undefined {
   if (!isRecord(raw) || typeof raw.parameter !== 'string') return undefined;
-  const values = Array.isArray(raw.values) ? raw.values.map(String) : raw.value === undefined || raw.value === null ? [] : [String(raw.value)];
+  const values = Array.isArray(raw.values)
+    ? raw.values.map(String)
+    : raw.value === undefined || raw.value === null
+      ? []
+      : [String(raw.value)];
   return { parameter: raw.parameter, operator: typeof raw.operator === 'string' ? raw.operator : 'eq', values };
 }
 

@@ -27,7 +27,8 @@ const CallResult = z.looseObject({
 /** Turns what `callTool` answered into an outcome. */
 export function toOutcome(raw: unknown): ToolOutcome {
   const parsed = CallResult.safeParse(raw);
-  if (!parsed.success) return { isError: true, text: 'INTERNAL: the tool result could not be read', structured: undefined };
+  if (!parsed.success)
+    return { isError: true, text: 'INTERNAL: the tool result could not be read', structured: undefined };
   const text = parsed.data.content.map((c) => c.text ?? '').join('\n');
   const isError = parsed.data.isError === true;
   return { isError, text, structured: isError ? undefined : parsed.data.structuredContent };
@@ -37,7 +38,11 @@ export async function openSession(server: McpTestServer, person: Person): Promis
   const [vo, group, user] = personParts(person);
   const token = await server.token(vo, group, user);
   const client = new Client({ name: 'diracx-eval', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   const { tools } = await client.listTools();
   return {
     tools: tools.map((t) => ({

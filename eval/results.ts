@@ -24,7 +24,11 @@ export interface Rate {
   rate: number;
 }
 
-const rateOf = (count: number, of: number): Rate => ({ count, of, rate: of === 0 ? 0 : Math.round((count / of) * 1000) / 1000 });
+const rateOf = (count: number, of: number): Rate => ({
+  count,
+  of,
+  rate: of === 0 ? 0 : Math.round((count / of) * 1000) / 1000,
+});
 
 export interface Totals {
   scenarios: number;
@@ -47,12 +51,29 @@ export function totalsOf(results: readonly ScenarioResult[]): Totals {
   const categories = [...new Set(results.map((r) => r.category))].sort();
   return {
     scenarios: results.length,
-    task_success: rateOf(count((r) => r.success), results.length),
-    tool_choice: rateOf(count((r) => r.tool_choice), results.length),
-    argument_accuracy: rateOf(results.reduce((n, r) => n + r.arguments.met, 0), results.reduce((n, r) => n + r.arguments.total, 0)),
+    task_success: rateOf(
+      count((r) => r.success),
+      results.length,
+    ),
+    tool_choice: rateOf(
+      count((r) => r.tool_choice),
+      results.length,
+    ),
+    argument_accuracy: rateOf(
+      results.reduce((n, r) => n + r.arguments.met, 0),
+      results.reduce((n, r) => n + r.arguments.total, 0),
+    ),
     forbidden_actions: results.reduce((n, r) => n + r.forbidden_actions, 0),
     tool_calls: results.reduce((n, r) => n + r.tool_calls, 0),
-    by_category: Object.fromEntries(categories.map((c) => [c, rateOf(count((r) => r.category === c && r.success), count((r) => r.category === c))])),
+    by_category: Object.fromEntries(
+      categories.map((c) => [
+        c,
+        rateOf(
+          count((r) => r.category === c && r.success),
+          count((r) => r.category === c),
+        ),
+      ]),
+    ),
   };
 }
 

@@ -13,7 +13,8 @@ import { updateEvaluationDoc, writeResults } from './results.ts';
 import { runScenarios, type ScenarioRun } from './runner.ts';
 import { loadScenarios } from './scenario.ts';
 
-export const NO_ENDPOINT = 'openai agent: set EVAL_MODEL_URL and EVAL_MODEL (an OpenAI-compatible chat-completions endpoint); no score';
+export const NO_ENDPOINT =
+  'openai agent: set EVAL_MODEL_URL and EVAL_MODEL (an OpenAI-compatible chat-completions endpoint); no score';
 
 export interface CliOptions {
   agent: 'baseline' | 'openai';

@@ -37,7 +37,13 @@ export async function runScenario(agent: Agent, scenario: Scenario): Promise<Sce
     try {
       const call = async (tool: string, args: Record<string, unknown>) => {
         const outcome = await session.call(tool, args);
-        transcript.push({ tool, args, isError: outcome.isError, error: outcome.isError ? errorCode(outcome.text) : undefined, result: outcome.structured });
+        transcript.push({
+          tool,
+          args,
+          isError: outcome.isError,
+          error: outcome.isError ? errorCode(outcome.text) : undefined,
+          result: outcome.structured,
+        });
         return outcome;
       };
       answer = (await agent.run({ request, tools: session.tools, call })).answer;
@@ -65,7 +71,11 @@ export async function runScenario(agent: Agent, scenario: Scenario): Promise<Sce
 }
 
 /** Runs every scenario in order; `onRun` hears each as it finishes. */
-export async function runScenarios(agent: Agent, scenarios: readonly Scenario[], onRun: (run: ScenarioRun) => void = () => {}): Promise<RunReport> {
+export async function runScenarios(
+  agent: Agent,
+  scenarios: readonly Scenario[],
+  onRun: (run: ScenarioRun) => void = () => {},
+): Promise<RunReport> {
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const run = await runScenario(agent, scenario);

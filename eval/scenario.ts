@@ -13,10 +13,17 @@ import { z } from 'zod';
 
 /** A JSON value, as scenario files and tool arguments hold them. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export const Json: z.ZodType<Json> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
+export const Json: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]),
+);
 
 /** The people a scenario may name, as `vo/group/user` (see `src/config/default.yml`). */
-export const PEOPLE = ['lhcb/lhcb_user/chaen', 'lhcb/lhcb_user/albdr', 'gridpp/gridpp_user/alice', 'lhcb/lhcb_admin/lhcbadmin'] as const;
+export const PEOPLE = [
+  'lhcb/lhcb_user/chaen',
+  'lhcb/lhcb_user/albdr',
+  'gridpp/gridpp_user/alice',
+  'lhcb/lhcb_admin/lhcbadmin',
+] as const;
 export const Person = z.enum(PEOPLE);
 export type Person = z.infer<typeof Person>;
 
@@ -27,12 +34,27 @@ export function personParts(person: Person): [string, string, string] {
 }
 
 /** The statuses a seeded job can be brought to (see `eval/seed.ts` for the paths). */
-export const SEED_STATUSES = ['Received', 'Checking', 'Waiting', 'Matched', 'Running', 'Stalled', 'Completing', 'Done', 'Failed', 'Killed', 'Deleted', 'Rescheduled'] as const;
+export const SEED_STATUSES = [
+  'Received',
+  'Checking',
+  'Waiting',
+  'Matched',
+  'Running',
+  'Stalled',
+  'Completing',
+  'Done',
+  'Failed',
+  'Killed',
+  'Deleted',
+  'Rescheduled',
+] as const;
 const SeedStatus = z.enum(SEED_STATUSES);
 
 const Ref = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a ref is a lower-case name');
 
-const HistoryStep = z.object({ status: SeedStatus, minor_status: z.string().optional(), application_status: z.string().optional() }).strict();
+const HistoryStep = z
+  .object({ status: SeedStatus, minor_status: z.string().optional(), application_status: z.string().optional() })
+  .strict();
 
 export const SeedJob = z
   .object({
@@ -55,7 +77,9 @@ export const SeedJob = z
     reschedule_counter: z.number().int().min(0).optional(),
   })
   .strict()
-  .refine((job) => !job.history || job.history.at(-1)!.status === job.status, { message: 'the last history step must be the job status' });
+  .refine((job) => !job.history || job.history.at(-1)!.status === job.status, {
+    message: 'the last history step must be the job status',
+  });
 export type SeedJob = z.infer<typeof SeedJob>;
 
 export const SeedSandbox = z
@@ -97,7 +121,10 @@ export const Checks = z
     /** Every seeded job unchanged and no job created. */
     no_changes: z.boolean().default(false),
     /** Jobs that exist afterwards and did not before: how many, and attributes each must have. */
-    created_jobs: z.object({ count: z.number().int().min(0), where: z.record(z.string(), Json).optional() }).strict().optional(),
+    created_jobs: z
+      .object({ count: z.number().int().min(0), where: z.record(z.string(), Json).optional() })
+      .strict()
+      .optional(),
     answer: z
       .object({
         mentions_refs: z.array(Ref).default([]),
@@ -116,7 +143,17 @@ export const Checks = z
   .strict();
 export type Checks = z.infer<typeof Checks>;
 
-export const CATEGORIES = ['find', 'summary', 'diagnose', 'submit', 'kill', 'reschedule', 'refuse', 'not-found', 'info'] as const;
+export const CATEGORIES = [
+  'find',
+  'summary',
+  'diagnose',
+  'submit',
+  'kill',
+  'reschedule',
+  'refuse',
+  'not-found',
+  'info',
+] as const;
 
 export const Scenario = z
   .object({
@@ -124,7 +161,10 @@ export const Scenario = z
     title: z.string().min(1),
     category: z.enum(CATEGORIES),
     user: Person,
-    seed: z.object({ jobs: z.array(SeedJob).default([]), sandboxes: z.array(SeedSandbox).default([]) }).strict().default({ jobs: [], sandboxes: [] }),
+    seed: z
+      .object({ jobs: z.array(SeedJob).default([]), sandboxes: z.array(SeedSandbox).default([]) })
+      .strict()
+      .default({ jobs: [], sandboxes: [] }),
     request: z.string().min(1),
     checks: Checks,
   })
@@ -157,7 +197,8 @@ export function refsIn(value: Json): string[] {
 /** Parses one scenario file's text; throws naming the file and the problem. */
 export function parseScenario(text: string, file: string): Scenario {
   const parsed = Scenario.safeParse(Bun.YAML.parse(text));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const expectedId = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   if (parsed.data.id !== expectedId) throw new Error(`${file}: id ${parsed.data.id} does not match the file name`);
   const missing = unknownRefs(parsed.data);

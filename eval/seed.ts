@@ -30,9 +30,19 @@ export const FIRST_JOB_ID = 73101;
 export const SANDBOX_SE = 'SandboxSE';
 
 /** A REST call as `person`; throws unless the status is `expected`. */
-export async function rest(app: TestApp, person: Person, method: string, path: string, body: unknown, expected: number): Promise<unknown> {
+export async function rest(
+  app: TestApp,
+  person: Person,
+  method: string,
+  path: string,
+  body: unknown,
+  expected: number,
+): Promise<unknown> {
   const [vo, group, user] = personParts(person);
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await app.tokens.tokenFor(vo, group, user)}` };
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${await app.tokens.tokenFor(vo, group, user)}`,
+  };
   const res = await app.fetch(path, { method, headers, body: JSON.stringify(body) });
   const text = await res.text();
   if (res.status !== expected) throw new Error(`seed: ${method} ${path} as ${person}: ${res.status} ${text}`);
@@ -73,7 +83,10 @@ const PATHS: Record<SeedJob['status'], Step[]> = (() => {
     Running: toRunning,
     Stalled: [...toRunning, { status: 'Stalled', minor_status: 'Job stalled: pilot not running' }],
     Completing: [...toRunning, { status: 'Completing', minor_status: 'Uploading Output Sandbox' }],
-    Done: [...toRunning, { status: 'Done', minor_status: 'Execution Complete', application_status: 'Finished successfully' }],
+    Done: [
+      ...toRunning,
+      { status: 'Done', minor_status: 'Execution Complete', application_status: 'Finished successfully' },
+    ],
     Failed: [...toRunning, { status: 'Failed', minor_status: 'Application Finished With Errors' }],
     Killed: [checking, waiting, { status: 'Killed', minor_status: 'Marked for termination' }],
     Deleted: [checking, waiting, { status: 'Deleted', minor_status: 'Marked for deletion' }],
@@ -82,7 +95,13 @@ const PATHS: Record<SeedJob['status'], Step[]> = (() => {
 })();
 
 /** Who reports each status, as in DIRAC. */
-const SOURCE: Record<string, string> = { Checking: 'JobSanity', Waiting: 'Optimizer', Matched: 'Matcher', Killed: 'JobManager', Deleted: 'JobManager' };
+const SOURCE: Record<string, string> = {
+  Checking: 'JobSanity',
+  Waiting: 'Optimizer',
+  Matched: 'Matcher',
+  Killed: 'JobManager',
+  Deleted: 'JobManager',
+};
 
 /** The statuses after `Received` a job goes through: its own history, or the default path with its last step's statuses overridden. */
 export function seedPath(job: SeedJob): Step[] {
@@ -114,13 +133,23 @@ async function seedJob(app: TestApp, clock: SeedClock, job: SeedJob): Promise<nu
   if (path.length > 0) {
     await clock.settle();
     const updates = Object.fromEntries(
-      path.map((s) => [clock.next(), { Status: s.status, MinorStatus: s.minor_status, ApplicationStatus: s.application_status, Source: SOURCE[s.status] ?? 'JobWrapper' }]),
+      path.map((s) => [
+        clock.next(),
+        {
+          Status: s.status,
+          MinorStatus: s.minor_status,
+          ApplicationStatus: s.application_status,
+          Source: SOURCE[s.status] ?? 'JobWrapper',
+        },
+      ]),
     );
     const reply = StatusReply.parse(await rest(app, job.owner, 'PATCH', '/api/jobs/status', { [id]: updates }, 200));
     const reached = reply.success[String(id)]?.Status;
-    if (reached !== job.status) throw new Error(`seed: job ${job.ref} ended in ${reached ?? 'nothing'}, not ${job.status}`);
+    if (reached !== job.status)
+      throw new Error(`seed: job ${job.ref} ended in ${reached ?? 'nothing'}, not ${job.status}`);
   }
-  if (job.site !== undefined) await rest(app, job.owner, 'PATCH', '/api/jobs/metadata', { [id]: { Site: job.site } }, 204);
+  if (job.site !== undefined)
+    await rest(app, job.owner, 'PATCH', '/api/jobs/metadata', { [id]: { Site: job.site } }, 204);
   const history = {
     ...(job.submitted === undefined ? {} : { submissionTime: new Date(job.submitted) }),
     ...(job.reschedule_counter === undefined ? {} : { rescheduleCounter: job.reschedule_counter }),
@@ -129,7 +158,12 @@ async function seedJob(app: TestApp, clock: SeedClock, job: SeedJob): Promise<nu
   return id;
 }
 
-async function seedSandbox(app: TestApp, jobs: readonly SeedJob[], ids: ReadonlyMap<string, number>, sandbox: SeedSandbox): Promise<void> {
+async function seedSandbox(
+  app: TestApp,
+  jobs: readonly SeedJob[],
+  ids: ReadonlyMap<string, number>,
+  sandbox: SeedSandbox,
+): Promise<void> {
   if (!SANDBOX_PFN_REGEX.test(sandbox.pfn)) throw new Error(`seed: ${sandbox.pfn} is not a sandbox PFN`);
   const job = jobs.find((j) => j.ref === sandbox.job)!;
   const [vo, ownerGroup, owner] = personParts(job.owner);

@@ -38,7 +38,8 @@ export async function readJobStates(app: TestApp): Promise<Map<number, JobState>
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ parameters: FIELDS, sort: [{ parameter: 'JobID', direction: 'asc' }] }),
     });
-    if (res.status !== 200 && res.status !== 206) throw new Error(`state: search as ${admin}: ${res.status} ${await res.text()}`);
+    if (res.status !== 200 && res.status !== 206)
+      throw new Error(`state: search as ${admin}: ${res.status} ${await res.text()}`);
     for (const row of z.array(JobState).parse(await res.json())) states.set(row.JobID, row);
   }
   return states;

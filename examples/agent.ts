@@ -31,7 +31,12 @@ function loginProvider(): OAuthClientProvider {
   const privateKey = process.env.DIRACX_CLIENT_PRIVATE_KEY;
   if (privateKey) {
     const algorithm = process.env.DIRACX_CLIENT_KEY_ALG ?? 'ES256';
-    return new PrivateKeyJwtProvider({ clientId, privateKey: JSON.parse(privateKey) as Record<string, unknown>, algorithm, expectedIssuer });
+    return new PrivateKeyJwtProvider({
+      clientId,
+      privateKey: JSON.parse(privateKey) as Record<string, unknown>,
+      algorithm,
+      expectedIssuer,
+    });
   }
   return new ClientCredentialsProvider({ clientId, clientSecret: required('DIRACX_CLIENT_SECRET'), expectedIssuer });
 }
@@ -45,7 +50,9 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
 
 async function main(): Promise<void> {
   const client = new Client({ name: 'diracx-example-agent', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(required('DIRACX_MCP_URL')), { authProvider: loginProvider() }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(required('DIRACX_MCP_URL')), { authProvider: loginProvider() }),
+  );
   try {
     const me = await call(client, 'whoami', {});
     const { tools } = await client.listTools();

@@ -110,11 +110,26 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
       mcpResourceUrl: mcp.resourceUrl,
       properties: extensions.properties,
       configDocumentSchema: extensions.configObjectSchema,
-      consentTools: extensions.tools.map((t) => ({ name: t.name, title: t.title, destructive: t.annotations.destructiveHint, readOnly: t.annotations.readOnlyHint })),
+      consentTools: extensions.tools.map((t) => ({
+        name: t.name,
+        title: t.title,
+        destructive: t.annotations.destructiveHint,
+        readOnly: t.annotations.readOnlyHint,
+      })),
     },
     extensions.registerRoutes,
   );
-  const mcpEndpoint = createMcpEndpoint({ ...shared, ...mcp, verifier: deps.auth.verifier, submissionLimits: options.submissionLimits, sandboxes: deps.sandboxes, confirmationSecret: deps.auth.flows.csrfKey }, extensions.tools);
+  const mcpEndpoint = createMcpEndpoint(
+    {
+      ...shared,
+      ...mcp,
+      verifier: deps.auth.verifier,
+      submissionLimits: options.submissionLimits,
+      sandboxes: deps.sandboxes,
+      confirmationSecret: deps.auth.flows.csrfKey,
+    },
+    extensions.tools,
+  );
   app.all('/mcp', async (c) => unbufferedEventStream(await mcpEndpoint(c.req.raw)));
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));

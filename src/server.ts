@@ -79,7 +79,9 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   const log = createJsonLogger();
   const composed = composeServedExtensions(extensions);
   const configPath = settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH;
-  const initialConfig = await loadConfigFile(configPath, composed.configSchema).catch((err: unknown) => fail(describeError(err)));
+  const initialConfig = await loadConfigFile(configPath, composed.configSchema).catch((err: unknown) =>
+    fail(describeError(err)),
+  );
   const config = new ConfigStore(initialConfig);
 
   // Migrations run free of the statement timeout; the served requests run under it.
@@ -92,7 +94,9 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
     },
     async (migrating) => {
       await migrateDatabase(migrating).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
-      const applied = await migrateExtensions(migrating, composed.migrations).catch((err: unknown) => fail(`extension migrations: ${describeError(err)}`));
+      const applied = await migrateExtensions(migrating, composed.migrations).catch((err: unknown) =>
+        fail(`extension migrations: ${describeError(err)}`),
+      );
       if (applied.length > 0) log.info('extension migrations applied', { migrations: applied });
     },
   ).catch((err: unknown) => fail(`database: ${describeError(err)}`));
@@ -100,7 +104,9 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
     fail(`token keys: ${describeError(err)}`),
   );
-  const sandboxes = await createSandboxDeps(settings, log).catch((err: unknown) => fail(`sandbox store: ${describeError(err)}`));
+  const sandboxes = await createSandboxDeps(settings, log).catch((err: unknown) =>
+    fail(`sandbox store: ${describeError(err)}`),
+  );
   // Building the handler registers the extensions' routes: a conflict there stops the start too.
   const handler = buildHandler(() =>
     createHandler({
@@ -131,7 +137,13 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
     // Uploads to the local sandbox store: the largest sandbox plus its multipart form.
     maxRequestBodySize: Math.max(128 * 1024 * 1024, sandboxes.store.transfers?.maxUploadBodyBytes ?? 0),
   });
-  const watcher = watchConfigFile(configPath, config, settings.DIRACX_CONFIG_RELOAD_SECONDS, log, composed.configSchema);
+  const watcher = watchConfigFile(
+    configPath,
+    config,
+    settings.DIRACX_CONFIG_RELOAD_SECONDS,
+    log,
+    composed.configSchema,
+  );
   const { flows } = authSetup.auth;
   const cleanUp = (): void =>
     void cleanupExpiredAuthData({ database, settings: flows.settings, now: flows.now, log }).catch((err: unknown) =>
@@ -140,7 +152,12 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   const cleanupTimer = setInterval(cleanUp, AUTH_CLEANUP_INTERVAL_MS);
   cleanupTimer.unref();
   cleanUp();
-  log.info('listening', { url: server.url.toString(), database: database.driver, config: configPath, extensions: composed.names });
+  log.info('listening', {
+    url: server.url.toString(),
+    database: database.driver,
+    config: configPath,
+    extensions: composed.names,
+  });
 
   process.on('SIGHUP', () => void Promise.all([watcher.reload(), authSetup.reload()]));
   let stopping = false;
@@ -154,7 +171,9 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
       // them to another instance. Closing idle kept-alive connections instead would race with a
       // request the proxy is sending on one (a POST it cannot resend elsewhere).
       lameDuck = true;
-      log.info('closing each connection after its response before draining', { seconds: settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS });
+      log.info('closing each connection after its response before draining', {
+        seconds: settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS,
+      });
       await Bun.sleep(settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS * 1000);
     }
     watcher.stop();

@@ -24,7 +24,13 @@ const integerFromEnv = (min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { error: `expected an integer from ${min} to ${max}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: `expected an integer from ${min} to ${max}` }).max(max, { error: `expected an integer from ${min} to ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `expected an integer from ${min} to ${max}` })
+        .max(max, { error: `expected an integer from ${min} to ${max}` }),
+    );
 
 const jsonStringList = (fallback: string[]) =>
   z
@@ -50,7 +56,12 @@ const commaList = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'expected an http(s) URL' });
 
@@ -79,12 +90,18 @@ const s3ClientKwargs = z
         aws_session_token: z.string().min(1).optional(),
         region_name: z.string().min(1).default('us-east-1'),
       },
-      { error: 'expected a JSON object with aws_access_key_id, aws_secret_access_key, and optionally endpoint_url, region_name' },
+      {
+        error:
+          'expected a JSON object with aws_access_key_id, aws_secret_access_key, and optionally endpoint_url, region_name',
+      },
     ),
   );
 
 /** Pydantic reads booleans case-insensitively (`True` is common in DiracX deployments). */
-const pyBooleanFromEnv = z.string().transform((v) => v.toLowerCase()).pipe(booleanFromEnv);
+const pyBooleanFromEnv = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(booleanFromEnv);
 
 /** Every variable the server reads, with its default. The README documents each one. */
 const SETTINGS_SHAPE = {
@@ -107,7 +124,12 @@ const SETTINGS_SHAPE = {
   DIRACX_CORS_ORIGINS: z
     .string()
     .default('http://localhost:8000,https://localhost:8000,http://localhost:3000,https://localhost:3000')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   DIRACX_ACCESS_LOG: booleanFromEnv.default(true),
   DIRACX_SHUTDOWN_GRACE_SECONDS: integerFromEnv(0, 3600).default(10),
   DIRACX_SHUTDOWN_LAME_DUCK_SECONDS: integerFromEnv(0, 600).default(0),
@@ -128,11 +150,21 @@ const SETTINGS_SHAPE = {
   DIRACX_MCP_ALLOWED_HOSTS: z
     .string()
     .optional()
-    .transform((v) => v?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   DIRACX_MCP_ALLOWED_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(DEFAULT_MCP_CONFIRM_THRESHOLD),
   DIRACX_MCP_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(DEFAULT_MCP_RATE_LIMIT_PER_MINUTE),
   DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
@@ -155,8 +187,12 @@ const SETTINGS_SHAPE = {
   DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: integerFromEnv(1, 3650).default(FLOWS.clientRegistrationTtlDays),
   DIRACX_FORWARDED_ALLOW_IPS: commaList(FLOWS.trustedProxies.join(',')),
   DIRACX_MAX_REQUEST_BODY_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
-  DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxJobBytes),
-  DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES: integerFromEnv(1024, 16 * 1024 * 1024 * 1024).default(DEFAULT_SUBMISSION_LIMITS.maxTotalBytes),
+  DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES: integerFromEnv(1024, 1024 * 1024 * 1024).default(
+    DEFAULT_SUBMISSION_LIMITS.maxJobBytes,
+  ),
+  DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES: integerFromEnv(1024, 16 * 1024 * 1024 * 1024).default(
+    DEFAULT_SUBMISSION_LIMITS.maxTotalBytes,
+  ),
   DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected the hex SHA-256 of the API key (64 hex digits)' })
@@ -170,7 +206,10 @@ const SETTINGS_SHAPE = {
   DIRACX_SANDBOX_STORE_AUTO_CREATE_BUCKET: pyBooleanFromEnv.default(false),
   DIRACX_SANDBOX_STORE_URL_VALIDITY_SECONDS: integerFromEnv(1, 604800).default(300),
   // Letters only: a full PFN `SB:<se>|...` must match DiracX's SANDBOX_PFN_REGEX.
-  DIRACX_SANDBOX_STORE_SE_NAME: z.string().regex(/^[A-Za-z]+$/, { error: 'expected letters only' }).default('SandboxSE'),
+  DIRACX_SANDBOX_STORE_SE_NAME: z
+    .string()
+    .regex(/^[A-Za-z]+$/, { error: 'expected letters only' })
+    .default('SandboxSE'),
   DIRACX_SANDBOX_STORE_MAX_SIZE_BYTES: integerFromEnv(1, 5 * 1024 ** 3).default(100 * 1024 * 1024),
   DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: z.string().min(1).optional(),
   DIRACX_SANDBOX_STORE_LOCAL_SECRET: stateKey.optional(),

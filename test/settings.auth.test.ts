@@ -34,7 +34,10 @@ describe('login flow settings', () => {
 
   it('accepts a Fernet key as the state key and a JSON list of redirects', () => {
     const key = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
-    const s = parseSettings({ DIRACX_SERVICE_AUTH_STATE_KEY: key, DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: '["https://web.example/cb"]' });
+    const s = parseSettings({
+      DIRACX_SERVICE_AUTH_STATE_KEY: key,
+      DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: '["https://web.example/cb"]',
+    });
     expect(s.DIRACX_SERVICE_AUTH_STATE_KEY).toBe(key);
     expect(s.DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS).toEqual(['https://web.example/cb']);
   });
@@ -48,7 +51,9 @@ describe('login flow settings', () => {
 
   it('takes the legacy exchange key hash in any case of hex, and refuses anything else', () => {
     const hash = 'AB'.repeat(32);
-    expect(parseSettings({ DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: hash }).DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY).toBe(hash.toLowerCase());
+    expect(parseSettings({ DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: hash }).DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY).toBe(
+      hash.toLowerCase(),
+    );
     expect(errorOf({ DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: 'secret' }).lines[0]).toContain('64 hex digits');
   });
 
@@ -60,9 +65,17 @@ describe('login flow settings', () => {
   });
 
   it('limits client registrations to 10 per minute and keeps unused ones 30 days by default, both configurable', () => {
-    expect(authFlowSettings(parseSettings({}))).toMatchObject({ registrationRateLimitPerMinute: 10, clientRegistrationTtlDays: 30 });
-    const s = parseSettings({ DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: '0', DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: '7' });
+    expect(authFlowSettings(parseSettings({}))).toMatchObject({
+      registrationRateLimitPerMinute: 10,
+      clientRegistrationTtlDays: 30,
+    });
+    const s = parseSettings({
+      DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: '0',
+      DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: '7',
+    });
     expect(authFlowSettings(s)).toMatchObject({ registrationRateLimitPerMinute: 0, clientRegistrationTtlDays: 7 });
-    expect(errorOf({ DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: '0' }).lines[0]).toContain('expected an integer from 1 to 3650');
+    expect(errorOf({ DIRACX_SERVICE_AUTH_CLIENT_REGISTRATION_TTL_DAYS: '0' }).lines[0]).toContain(
+      'expected an integer from 1 to 3650',
+    );
   });
 });

@@ -26,7 +26,12 @@ describe('parseSettings', () => {
   });
 
   it('reads given values and treats empty strings as unset', () => {
-    const s = parseSettings({ PORT: '9001', DATABASE_URL: 'postgres://u@h/db', DIRACX_CONFIG: '', DIRACX_ACCESS_LOG: 'false' });
+    const s = parseSettings({
+      PORT: '9001',
+      DATABASE_URL: 'postgres://u@h/db',
+      DIRACX_CONFIG: '',
+      DIRACX_ACCESS_LOG: 'false',
+    });
     expect(s).toMatchObject({ PORT: 9001, DATABASE_URL: 'postgres://u@h/db', DIRACX_ACCESS_LOG: false });
     expect(s.DIRACX_CONFIG).toBeUndefined();
   });

@@ -45,7 +45,11 @@ async function trace(entry: string): Promise<Reachability> {
       },
     ],
   });
-  return { forbiddenImports, ownFiles: [...ownFiles], buildErrors: result.logs.filter((l) => l.level === 'error').map(String) };
+  return {
+    forbiddenImports,
+    ownFiles: [...ownFiles],
+    buildErrors: result.logs.filter((l) => l.level === 'error').map(String),
+  };
 }
 
 describe('the request path', () => {

@@ -6,7 +6,16 @@
 import { join } from 'node:path';
 import { measureGroup } from '../measure.ts';
 import { spawnListening } from '../process.ts';
-import { MEASURED_HEADERS, RATIO_HEADERS, measuredRow, ratioRow, ratios, table, type Measured, type Ratios } from '../report.ts';
+import {
+  MEASURED_HEADERS,
+  RATIO_HEADERS,
+  measuredRow,
+  ratioRow,
+  ratios,
+  table,
+  type Measured,
+  type Ratios,
+} from '../report.ts';
 import { check, restUserinfo } from '../requests.ts';
 import type { BenchContext, SectionOutput } from './context.ts';
 
@@ -40,10 +49,14 @@ export async function ceilingSection(ctx: BenchContext): Promise<SectionOutput<C
     )) as [Measured, Measured];
     const ratio = ratios(userinfo, bare);
     const tables = [
-      table('Ceiling: bare Bun.serve vs an authenticated REST request', ['request', ...MEASURED_HEADERS], [
-        ['bare `Bun.serve` returning a constant JSON', ...measuredRow(bare)],
-        ['`GET /api/auth/userinfo` (bearer token)', ...measuredRow(userinfo)],
-      ]),
+      table(
+        'Ceiling: bare Bun.serve vs an authenticated REST request',
+        ['request', ...MEASURED_HEADERS],
+        [
+          ['bare `Bun.serve` returning a constant JSON', ...measuredRow(bare)],
+          ['`GET /api/auth/userinfo` (bearer token)', ...measuredRow(userinfo)],
+        ],
+      ),
       table('Ceiling ratio (authenticated REST / bare)', RATIO_HEADERS, [ratioRow(ratio)]),
     ];
     return { tables, results: { bare, userinfo, ratio } };

@@ -10,7 +10,16 @@
 import { join } from 'node:path';
 import { measureGroup } from '../measure.ts';
 import { spawnListening, type Spawned } from '../process.ts';
-import { MEASURED_HEADERS, RATIO_HEADERS, measuredRow, ratioRow, ratios, table, type Measured, type Ratios } from '../report.ts';
+import {
+  MEASURED_HEADERS,
+  RATIO_HEADERS,
+  measuredRow,
+  ratioRow,
+  ratios,
+  table,
+  type Measured,
+  type Ratios,
+} from '../report.ts';
 import { startPythonPeer } from '../python-peer.ts';
 import { checkMcpSearch, checkRestSearch, mcpSearch, restSearch } from '../requests.ts';
 import type { BenchContext, SectionOutput } from './context.ts';
@@ -51,13 +60,20 @@ async function compareWithRest(ctx: BenchContext): Promise<McpVsRest[]> {
     const restReq = restSearch(ctx.server.url, ctx.tokens.rest, perPage);
     const mcpReq = mcpSearch(`${ctx.server.url}/mcp`, ctx.tokens.mcp, perPage);
     const restIds = await checkRestSearch(restReq);
-    if (!sameIds(restIds, await checkMcpSearch(mcpReq))) throw new Error(`REST and MCP searches answer different rows (per_page ${perPage})`);
+    if (!sameIds(restIds, await checkMcpSearch(mcpReq)))
+      throw new Error(`REST and MCP searches answer different rows (per_page ${perPage})`);
     rows.push(restIds.length);
     probes.push({ name: `REST search, per_page ${perPage}`, req: restReq, cpuPids: [ctx.server.pid] });
     probes.push({ name: `MCP search_jobs, per_page ${perPage}`, req: mcpReq, cpuPids: [ctx.server.pid] });
   }
   const m = await measureGroup(probes, ctx.load, ctx.sample);
-  return PAGES.map((perPage, i) => ({ perPage, rows: rows[i]!, rest: m[2 * i]!, mcp: m[2 * i + 1]!, ratio: ratios(m[2 * i + 1]!, m[2 * i]!) }));
+  return PAGES.map((perPage, i) => ({
+    perPage,
+    rows: rows[i]!,
+    rest: m[2 * i]!,
+    mcp: m[2 * i + 1]!,
+    ratio: ratios(m[2 * i + 1]!, m[2 * i]!),
+  }));
 }
 
 function startProxy(ctx: BenchContext, fresh: boolean): Promise<Spawned> {
@@ -74,7 +90,9 @@ async function compareWithProxy(ctx: BenchContext): Promise<ProxyVsCoDeployed> {
   try {
     const kept = await startProxy(ctx, false).then((p) => (started.push(p), p));
     const fresh = await startProxy(ctx, true).then((p) => (started.push(p), p));
-    const peer = await startPythonPeer(ctx.pythonPeer, ctx.server.url, ctx.tokens.rest, ctx.dir).then((p) => (started.push(p), p));
+    const peer = await startPythonPeer(ctx.pythonPeer, ctx.server.url, ctx.tokens.rest, ctx.dir).then(
+      (p) => (started.push(p), p),
+    );
     const coDeployedReq = mcpSearch(`${ctx.server.url}/mcp`, ctx.tokens.mcp, 10);
     // The standalone servers do not check tokens: the TS proxy forwards the caller's REST
     // token, the Python peer uses the one in its credentials file (as dirac-agentic does).
@@ -82,13 +100,22 @@ async function compareWithProxy(ctx: BenchContext): Promise<ProxyVsCoDeployed> {
     const freshReq = mcpSearch(`http://127.0.0.1:${fresh.port}/mcp`, ctx.tokens.rest, 10);
     const peerReq = mcpSearch(`http://127.0.0.1:${peer.port}/mcp`, ctx.tokens.rest, 10);
     const expected = await checkMcpSearch(coDeployedReq);
-    for (const req of [keptReq, freshReq, peerReq]) if (!sameIds(await checkMcpSearch(req), expected)) throw new Error(`${req.url} answers other rows`);
+    for (const req of [keptReq, freshReq, peerReq])
+      if (!sameIds(await checkMcpSearch(req), expected)) throw new Error(`${req.url} answers other rows`);
     const [coDeployed, proxy, proxyFreshConnections, pythonPeer] = (await measureGroup(
       [
         { name: 'co-deployed /mcp search_jobs', req: coDeployedReq, cpuPids: [ctx.server.pid] },
         { name: 'standalone proxy search_jobs', req: keptReq, cpuPids: [ctx.server.pid, kept.pid] },
-        { name: 'standalone proxy search_jobs, new connection per call', req: freshReq, cpuPids: [ctx.server.pid, fresh.pid] },
-        { name: 'dirac-agentic-style server (FastMCP + DiracX client) search_jobs', req: peerReq, cpuPids: [ctx.server.pid, peer.pid] },
+        {
+          name: 'standalone proxy search_jobs, new connection per call',
+          req: freshReq,
+          cpuPids: [ctx.server.pid, fresh.pid],
+        },
+        {
+          name: 'dirac-agentic-style server (FastMCP + DiracX client) search_jobs',
+          req: peerReq,
+          cpuPids: [ctx.server.pid, peer.pid],
+        },
       ],
       ctx.load,
       ctx.sample,
@@ -113,22 +140,38 @@ export async function mcpSection(ctx: BenchContext): Promise<SectionOutput<McpRe
   console.log('== standalone MCP proxy (calls REST over HTTP) vs co-deployed /mcp');
   const proxy = await compareWithProxy(ctx);
   const tables = [
-    table('MCP `tools/call search_jobs` vs `POST /api/jobs/search` (same user, same query)', ['request', 'rows', ...MEASURED_HEADERS], mcpVsRest.flatMap((r) => [
-      [`REST, per_page ${r.perPage}`, r.rows, ...measuredRow(r.rest)],
-      [`MCP, per_page ${r.perPage}`, r.rows, ...measuredRow(r.mcp)],
-    ])),
-    table('MCP / REST', ['page', ...RATIO_HEADERS], mcpVsRest.map((r) => [`per_page ${r.perPage}`, ...ratioRow(r.ratio)])),
-    table('Standalone MCP servers (dirac-agentic kind) vs co-deployed `/mcp`, `search_jobs` per_page 10 (CPU/req: server, plus the proxy for its rows)', ['MCP server', ...MEASURED_HEADERS], [
-      ['co-deployed `/mcp`', ...measuredRow(proxy.coDeployed)],
-      ['standalone proxy → REST (kept-alive connection)', ...measuredRow(proxy.proxy)],
-      ['standalone proxy → REST (new connection per call)', ...measuredRow(proxy.proxyFreshConnections)],
-      ['dirac-agentic-style: FastMCP + new DiracX client per call → REST', ...measuredRow(proxy.pythonPeer)],
-    ]),
-    table('Standalone server / co-deployed', ['proxy', ...RATIO_HEADERS], [
-      ['kept-alive connection', ...ratioRow(proxy.ratio)],
-      ['new connection per call', ...ratioRow(proxy.ratioFreshConnections)],
-      ['dirac-agentic-style (FastMCP + DiracX client)', ...ratioRow(proxy.ratioPythonPeer)],
-    ]),
+    table(
+      'MCP `tools/call search_jobs` vs `POST /api/jobs/search` (same user, same query)',
+      ['request', 'rows', ...MEASURED_HEADERS],
+      mcpVsRest.flatMap((r) => [
+        [`REST, per_page ${r.perPage}`, r.rows, ...measuredRow(r.rest)],
+        [`MCP, per_page ${r.perPage}`, r.rows, ...measuredRow(r.mcp)],
+      ]),
+    ),
+    table(
+      'MCP / REST',
+      ['page', ...RATIO_HEADERS],
+      mcpVsRest.map((r) => [`per_page ${r.perPage}`, ...ratioRow(r.ratio)]),
+    ),
+    table(
+      'Standalone MCP servers (dirac-agentic kind) vs co-deployed `/mcp`, `search_jobs` per_page 10 (CPU/req: server, plus the proxy for its rows)',
+      ['MCP server', ...MEASURED_HEADERS],
+      [
+        ['co-deployed `/mcp`', ...measuredRow(proxy.coDeployed)],
+        ['standalone proxy → REST (kept-alive connection)', ...measuredRow(proxy.proxy)],
+        ['standalone proxy → REST (new connection per call)', ...measuredRow(proxy.proxyFreshConnections)],
+        ['dirac-agentic-style: FastMCP + new DiracX client per call → REST', ...measuredRow(proxy.pythonPeer)],
+      ],
+    ),
+    table(
+      'Standalone server / co-deployed',
+      ['proxy', ...RATIO_HEADERS],
+      [
+        ['kept-alive connection', ...ratioRow(proxy.ratio)],
+        ['new connection per call', ...ratioRow(proxy.ratioFreshConnections)],
+        ['dirac-agentic-style (FastMCP + DiracX client)', ...ratioRow(proxy.ratioPythonPeer)],
+      ],
+    ),
   ];
   return { tables, results: { mcpVsRest, proxy } };
 }

@@ -28,7 +28,10 @@ interface Query {
 const q = (s: string): string => `'${s}'`;
 const SEARCH_WHERE = `("Jobs"."VO" = 'lhcb' and "Jobs"."Status" = ${q(SEARCH_FILTER.status)} and "Jobs"."Site" = ${q(SEARCH_FILTER.site)}`;
 /** The selected columns in the search table's order, as `chooseColumns` puts them. */
-const COLUMNS = Object.keys(JOBS_SEARCH_TABLE.columns).filter((c) => DEFAULT_JOB_FIELDS.includes(c)).map((c) => `"${c}"`).join(', ');
+const COLUMNS = Object.keys(JOBS_SEARCH_TABLE.columns)
+  .filter((c) => DEFAULT_JOB_FIELDS.includes(c))
+  .map((c) => `"${c}"`)
+  .join(', ');
 const searchStatements = (where: string): Record<string, string> => ({
   count: `select count(*) from "Jobs" where ${where}`,
   page: `select ${COLUMNS} from "Jobs" where ${where} order by "Jobs"."JobID" desc limit 100`,
@@ -37,10 +40,30 @@ const summaryStatement = (where: string): string =>
   `select "Site", "Status", count("JobID") from "Jobs" where ${where} group by "Jobs"."Site", "Jobs"."Status" order by "Jobs"."Site" asc, "Jobs"."Status" asc`;
 
 export const QUERIES: readonly Query[] = [
-  { name: 'search, VO-wide (as shipped)', kind: 'search', build: (ctx) => restSearch(ctx.server.url, ctx.tokens.rest, 100), statements: searchStatements(`${SEARCH_WHERE})`) },
-  { name: 'search, own jobs (Owner = self)', kind: 'search', build: (ctx) => restSearch(ctx.server.url, ctx.tokens.rest, 100, USER), statements: searchStatements(`${SEARCH_WHERE} and "Jobs"."Owner" = ${q(USER)})`) },
-  { name: 'summary, VO-wide (as shipped)', kind: 'summary', build: (ctx) => restSummary(ctx.server.url, ctx.tokens.rest), statements: { summary: summaryStatement(`"Jobs"."VO" = 'lhcb'`) } },
-  { name: 'summary, own jobs (Owner = self)', kind: 'summary', build: (ctx) => restSummary(ctx.server.url, ctx.tokens.rest, USER), statements: { summary: summaryStatement(`("Jobs"."VO" = 'lhcb' and "Jobs"."Owner" = ${q(USER)})`) } },
+  {
+    name: 'search, VO-wide (as shipped)',
+    kind: 'search',
+    build: (ctx) => restSearch(ctx.server.url, ctx.tokens.rest, 100),
+    statements: searchStatements(`${SEARCH_WHERE})`),
+  },
+  {
+    name: 'search, own jobs (Owner = self)',
+    kind: 'search',
+    build: (ctx) => restSearch(ctx.server.url, ctx.tokens.rest, 100, USER),
+    statements: searchStatements(`${SEARCH_WHERE} and "Jobs"."Owner" = ${q(USER)})`),
+  },
+  {
+    name: 'summary, VO-wide (as shipped)',
+    kind: 'summary',
+    build: (ctx) => restSummary(ctx.server.url, ctx.tokens.rest),
+    statements: { summary: summaryStatement(`"Jobs"."VO" = 'lhcb'`) },
+  },
+  {
+    name: 'summary, own jobs (Owner = self)',
+    kind: 'summary',
+    build: (ctx) => restSummary(ctx.server.url, ctx.tokens.rest, USER),
+    statements: { summary: summaryStatement(`("Jobs"."VO" = 'lhcb' and "Jobs"."Owner" = ${q(USER)})`) },
+  },
 ];
 
 export interface ScaleMeasurement {
@@ -81,7 +104,14 @@ export async function scalePoint(ctx: BenchContext, size: number): Promise<Scale
     probes.push({ name: `${query.name} at ${size}`, req, cpuPids: [ctx.server.pid] });
   }
   const measured = await measureGroup(probes, ctx.load, ctx.sample);
-  const measurements = QUERIES.map((query, i): ScaleMeasurement => ({ query: query.name, kind: query.kind, matched: counted[i]!, measured: measured[i]! }));
+  const measurements = QUERIES.map(
+    (query, i): ScaleMeasurement => ({
+      query: query.name,
+      kind: query.kind,
+      matched: counted[i]!,
+      measured: measured[i]!,
+    }),
+  );
   return { jobs: size, seedSeconds, measurements };
 }
 
@@ -89,23 +119,35 @@ export async function scalePoint(ctx: BenchContext, size: number): Promise<Scale
 export async function explainAll(ctx: BenchContext): Promise<Record<string, string>> {
   const plans: Record<string, string> = {};
   for (const query of QUERIES) {
-    for (const [name, sql] of Object.entries(query.statements)) plans[`${query.name}: ${name}`] = `${sql}\n\n${await ctx.db.explain(sql, [])}`;
+    for (const [name, sql] of Object.entries(query.statements))
+      plans[`${query.name}: ${name}`] = `${sql}\n\n${await ctx.db.explain(sql, [])}`;
   }
   return plans;
 }
 
 export function scaleTables(points: readonly ScalePoint[], plans: Record<string, string>): string[] {
   const rows = points.flatMap((p) =>
-    p.measurements.map((m) => [`${p.jobs.toLocaleString('en')}`, m.query, m.matched.toLocaleString('en'), ...measuredRow(m.measured)]),
+    p.measurements.map((m) => [
+      `${p.jobs.toLocaleString('en')}`,
+      m.query,
+      m.matched.toLocaleString('en'),
+      ...measuredRow(m.measured),
+    ]),
   );
-  const explained = Object.entries(plans).map(([name, plan]) => `#### EXPLAIN ANALYZE, ${name}\n\n\`\`\`\n${plan}\n\`\`\`\n`);
+  const explained = Object.entries(plans).map(
+    ([name, plan]) => `#### EXPLAIN ANALYZE, ${name}\n\n\`\`\`\n${plan}\n\`\`\`\n`,
+  );
   return [
     table(
       `Search (Status = ${SEARCH_FILTER.status}, Site = ${SEARCH_FILTER.site}, first 100 by JobID desc) and summary (by Status, Site) on PostgreSQL, as ${USER} (lhcb_user)`,
       ['jobs in table', 'request', 'rows matched / counted', ...MEASURED_HEADERS],
       rows,
     ),
-    table('Seeding (SQL insert, then VACUUM ANALYZE)', ['jobs in table', 'seconds'], points.map((p) => [p.jobs.toLocaleString('en'), p.seedSeconds.toFixed(1)])),
+    table(
+      'Seeding (SQL insert, then VACUUM ANALYZE)',
+      ['jobs in table', 'seconds'],
+      points.map((p) => [p.jobs.toLocaleString('en'), p.seedSeconds.toFixed(1)]),
+    ),
     ...explained,
   ];
 }

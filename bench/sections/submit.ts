@@ -26,14 +26,23 @@ function jdls(n: number, run: number): string[] {
 
 async function submit(ctx: BenchContext, body: string, expected: number): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${ctx.server.url}/api/jobs/jdl`, { method: 'POST', headers: { authorization: `Bearer ${ctx.tokens.manager}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${ctx.server.url}/api/jobs/jdl`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ctx.tokens.manager}`, 'content-type': 'application/json' },
+    body,
+  });
   const created = (await res.json()) as unknown[];
   const seconds = (performance.now() - started) / 1000;
-  if (res.status !== 201 || created.length !== expected) throw new Error(`bulk submission: ${res.status}, ${JSON.stringify(created).slice(0, 300)}`);
+  if (res.status !== 201 || created.length !== expected)
+    throw new Error(`bulk submission: ${res.status}, ${JSON.stringify(created).slice(0, 300)}`);
   return seconds;
 }
 
-export async function submitSection(ctx: BenchContext, count: number, runs: number): Promise<SectionOutput<SubmitResults>> {
+export async function submitSection(
+  ctx: BenchContext,
+  count: number,
+  runs: number,
+): Promise<SectionOutput<SubmitResults>> {
   console.log(`== bulk submission: ${count} JDLs per request, ${runs} request(s)`);
   await submit(ctx, JSON.stringify(jdls(100, 0)), 100); // warm-up
   const seconds: number[] = [];
@@ -48,10 +57,14 @@ export async function submitSection(ctx: BenchContext, count: number, runs: numb
   const medianSeconds = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)]!;
   const results = { jdls: count, bodyBytes, seconds, medianSeconds, jobsPerSecond: count / medianSeconds };
   const tables = [
-    table(`Bulk submission: ${count} JDLs in one \`POST /api/jobs/jdl\` (lhcb_prmgr), ${(bodyBytes / 1024).toFixed(0)} KiB`, ['run', 'seconds', 'jobs/s'], [
-      ...seconds.map((s, i) => [`${i + 1}`, s.toFixed(2), (count / s).toFixed(0)]),
-      ['median', medianSeconds.toFixed(2), results.jobsPerSecond.toFixed(0)],
-    ]),
+    table(
+      `Bulk submission: ${count} JDLs in one \`POST /api/jobs/jdl\` (lhcb_prmgr), ${(bodyBytes / 1024).toFixed(0)} KiB`,
+      ['run', 'seconds', 'jobs/s'],
+      [
+        ...seconds.map((s, i) => [`${i + 1}`, s.toFixed(2), (count / s).toFixed(0)]),
+        ['median', medianSeconds.toFixed(2), results.jobsPerSecond.toFixed(0)],
+      ],
+    ),
   ];
   return { tables, results };
 }

@@ -38,14 +38,25 @@ const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
 function jobIdsIn(text: string): number[] {
   const ids: number[] = [];
-  for (const m of text.matchAll(/\bjobs?\s+(?:ids?\s+)?(#?\d+(?:\s*(?:,|and|&|or)\s*#?\d+)*)/gi)) ids.push(...[...m[1]!.matchAll(/\d+/g)].map((d) => Number(d[0])));
+  for (const m of text.matchAll(/\bjobs?\s+(?:ids?\s+)?(#?\d+(?:\s*(?:,|and|&|or)\s*#?\d+)*)/gi))
+    ids.push(...[...m[1]!.matchAll(/\d+/g)].map((d) => Number(d[0])));
   for (const m of text.matchAll(/#(\d+)/g)) ids.push(Number(m[1]));
   return unique(ids);
 }
 
 const NOT_OWNERS = new Set(['it', 'that', 'what', 'there', 'here', 'let', 'who', 'everyone', 'today', 'site']);
 
-const SECONDS: Record<string, number> = { h: 3600, hour: 3600, hr: 3600, m: 60, min: 60, minute: 60, s: 1, sec: 1, second: 1 };
+const SECONDS: Record<string, number> = {
+  h: 3600,
+  hour: 3600,
+  hr: 3600,
+  m: 60,
+  min: 60,
+  minute: 60,
+  s: 1,
+  sec: 1,
+  second: 1,
+};
 
 function submitFacts(text: string): Facts['submit'] {
   const submit: Facts['submit'] = {};
@@ -61,7 +72,9 @@ function submitFacts(text: string): Facts['submit'] {
   if (args) submit.arguments = args;
   const memory = /(\d+(?:\.\d+)?)\s*(MB|GB)\b/i.exec(text);
   if (memory) submit.memory = Math.round(Number(memory[1]) * (memory[2]!.toUpperCase() === 'GB' ? 1024 : 1));
-  const cpu = /\bcpu\b/i.test(text) ? /(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|seconds?|secs?)\b/i.exec(text) : null;
+  const cpu = /\bcpu\b/i.test(text)
+    ? /(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|seconds?|secs?)\b/i.exec(text)
+    : null;
   if (cpu) submit.cpuSeconds = Math.round(Number(cpu[1]) * (SECONDS[cpu[2]!.toLowerCase().replace(/s$/, '')] ?? 1));
   return submit;
 }
@@ -73,7 +86,10 @@ export function readFacts(text: string): Facts {
   const dates = [...text.matchAll(/\b(before|until|after|since|from)\s+(\d{4}-\d{2}-\d{2})\b/gi)];
   const date = (words: string[]) => dates.find((m) => words.includes(m[1]!.toLowerCase()))?.[2];
   const owner = /\b([a-z][a-z0-9_]*)'s\s+(?:\w+\s+){0,2}jobs?\b/i.exec(text)?.[1]?.toLowerCase();
-  const grouping = [/\bsites?\b/i.test(text) ? 'Site' : '', /\b(?:users?|owners?|whose|each person)\b/i.test(text) ? 'Owner' : ''].filter(Boolean);
+  const grouping = [
+    /\bsites?\b/i.test(text) ? 'Site' : '',
+    /\b(?:users?|owners?|whose|each person)\b/i.test(text) ? 'Owner' : '',
+  ].filter(Boolean);
   if (grouping.length === 0 || /\b(?:status|statuses|state|states)\b/i.test(text)) grouping.push('Status');
   return {
     jobIds: jobIdsIn(text),
@@ -83,9 +99,16 @@ export function readFacts(text: string): Facts {
     after: date(['after', 'since', 'from']),
     jobName: /\b(?:called|named|call it|name it)\s+["'`]?([\w.-]*\w)/i.exec(text)?.[1],
     owner: owner && !NOT_OWNERS.has(owner) ? owner : undefined,
-    dryRun: /\bdry[ -]?run\b|would happen|don'?t actually|do not actually|without (?:actually )?(?:changing|doing)/i.test(text),
+    dryRun:
+      /\bdry[ -]?run\b|would happen|don'?t actually|do not actually|without (?:actually )?(?:changing|doing)/i.test(
+        text,
+      ),
     resetCounter: /\breset\b/i.test(text),
-    targetStatus: /\b(?:delete|remove|clean up)\b/i.test(text) ? 'Deleted' : /\b(?:kill|cancel|stop|abort)\b/i.test(text) ? 'Killed' : undefined,
+    targetStatus: /\b(?:delete|remove|clean up)\b/i.test(text)
+      ? 'Deleted'
+      : /\b(?:kill|cancel|stop|abort)\b/i.test(text)
+        ? 'Killed'
+        : undefined,
     grouping,
     submit: submitFacts(text),
   };
@@ -108,7 +131,11 @@ export function wordsOnly(text: string): string {
 /** The search conditions the facts describe (job ids excluded). */
 export function conditionsOf(facts: Facts): Condition[] {
   const oneOrMore = (parameter: string, values: string[]): Condition[] =>
-    values.length === 0 ? [] : values.length === 1 ? [{ parameter, operator: 'eq', value: values[0]! }] : [{ parameter, operator: 'in', values }];
+    values.length === 0
+      ? []
+      : values.length === 1
+        ? [{ parameter, operator: 'eq', value: values[0]! }]
+        : [{ parameter, operator: 'in', values }];
   return [
     ...oneOrMore('Status', facts.statuses),
     ...oneOrMore('Site', facts.sites),
@@ -130,11 +157,17 @@ export function flatten(conditions: readonly Condition[]): Record<string, unknow
  * The arguments of `tool` for these facts, by input property name; `undefined` when a required
  * property has no value. `jobIds` overrides the ids read in the request.
  */
-export function fillArguments(tool: ToolInfo, facts: Facts, jobIds: readonly number[] = facts.jobIds): Record<string, unknown> | undefined {
+export function fillArguments(
+  tool: ToolInfo,
+  facts: Facts,
+  jobIds: readonly number[] = facts.jobIds,
+): Record<string, unknown> | undefined {
   const { properties, required } = inputProperties(tool);
   const found = conditionsOf(facts);
   // A search that must have a condition and was given none: every job.
-  const conditions = flatten(found.length > 0 || !required.includes('parameter') ? found : [{ parameter: 'JobID', operator: 'gt', value: 0 }]);
+  const conditions = flatten(
+    found.length > 0 || !required.includes('parameter') ? found : [{ parameter: 'JobID', operator: 'gt', value: 0 }],
+  );
   const s = facts.submit;
   const candidates: Record<string, unknown> = {
     job_id: jobIds[0],
@@ -153,6 +186,10 @@ export function fillArguments(tool: ToolInfo, facts: Facts, jobIds: readonly num
     memory: s.memory,
     max_cpu_time: s.cpuSeconds,
   };
-  const args = Object.fromEntries(Object.keys(properties).filter((p) => candidates[p] !== undefined).map((p) => [p, candidates[p]]));
+  const args = Object.fromEntries(
+    Object.keys(properties)
+      .filter((p) => candidates[p] !== undefined)
+      .map((p) => [p, candidates[p]]),
+  );
   return required.every((p) => p in args) ? args : undefined;
 }

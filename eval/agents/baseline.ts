@@ -22,7 +22,9 @@ import { conditionsOf, fillArguments, flatten, readFacts, wordsOnly, type Facts 
 export function toolText(tool: ToolInfo): string {
   const { properties } = inputProperties(tool);
   const name = tool.name.replaceAll('_', ' ');
-  const props = Object.entries(properties).map(([p, schema]) => `${p.replaceAll('_', ' ')} ${schema.description ?? ''}`);
+  const props = Object.entries(properties).map(
+    ([p, schema]) => `${p.replaceAll('_', ' ')} ${schema.description ?? ''}`,
+  );
   return [name, name, name, tool.description, ...props].join(' ');
 }
 
@@ -34,7 +36,11 @@ const takesJobIds = (tool: ToolInfo): boolean => {
 /** The read-only tool that searches jobs by condition and returns rows. */
 const isJobFinder = (tool: ToolInfo): boolean => {
   const { properties } = inputProperties(tool);
-  return tool.annotations.readOnlyHint === true && /job/.test(tool.name) && ['parameter', 'operator', 'result_fields'].every((p) => p in properties);
+  return (
+    tool.annotations.readOnlyHint === true &&
+    /job/.test(tool.name) &&
+    ['parameter', 'operator', 'result_fields'].every((p) => p in properties)
+  );
 };
 
 /**
@@ -87,7 +93,10 @@ async function run(task: AgentTask): Promise<{ answer: string }> {
   const bm25 = new Bm25(task.tools.map((t) => ({ id: t.name, text: toolText(t) })));
   const words = wordsOnly(task.request);
   const plainWords = new Set(words.toLowerCase().split(/[^a-z]+/));
-  let ranked = bm25.rank(words).map((hit) => byName.get(hit.id)!).filter((tool) => allowedBy(tool, plainWords));
+  let ranked = bm25
+    .rank(words)
+    .map((hit) => byName.get(hit.id)!)
+    .filter((tool) => allowedBy(tool, plainWords));
   if (facts.jobIds.length > 0 && ranked.some(takesJobIds)) ranked = ranked.filter(takesJobIds);
   const top = ranked[0];
   if (!top) return { answer: 'No tool is available.' };

@@ -24,7 +24,12 @@ export function openAiConfigFromEnv(env: Record<string, string | undefined>): Op
   const model = env.EVAL_MODEL?.trim();
   if (!url || !model) return undefined;
   const steps = Number(env.EVAL_MAX_STEPS ?? 8);
-  return { url: url.replace(/\/+$/, ''), model, apiKey: env.EVAL_API_KEY?.trim() || undefined, maxSteps: Number.isInteger(steps) && steps > 0 ? steps : 8 };
+  return {
+    url: url.replace(/\/+$/, ''),
+    model,
+    apiKey: env.EVAL_API_KEY?.trim() || undefined,
+    maxSteps: Number.isInteger(steps) && steps > 0 ? steps : 8,
+  };
 }
 
 export const SYSTEM_PROMPT =
@@ -33,7 +38,10 @@ export const SYSTEM_PROMPT =
   'If a request is not allowed, or names a job that does not exist, do not work around it: say so plainly. ' +
   'Finish with a short answer for the user that gives the job ids and facts you found.';
 
-const WireToolCall = z.object({ id: z.string().optional(), function: z.object({ name: z.string(), arguments: z.string().nullish() }) });
+const WireToolCall = z.object({
+  id: z.string().optional(),
+  function: z.object({ name: z.string(), arguments: z.string().nullish() }),
+});
 /** A tool call as sent back to the endpoint (some local servers leave the id out). */
 interface ToolCall {
   id: string;
@@ -41,7 +49,11 @@ interface ToolCall {
   function: { name: string; arguments: string };
 }
 const Completion = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullish(), tool_calls: z.array(WireToolCall).nullish() }) })).min(1),
+  choices: z
+    .array(
+      z.object({ message: z.object({ content: z.string().nullish(), tool_calls: z.array(WireToolCall).nullish() }) }),
+    )
+    .min(1),
 });
 
 type Message =
@@ -51,13 +63,22 @@ type Message =
 
 /** The tool message for an outcome: the structured result, or the error text. */
 export function toolMessageContent(outcome: ToolOutcome): string {
-  return JSON.stringify(outcome.isError ? { isError: true, error: outcome.text } : (outcome.structured ?? { text: outcome.text }));
+  return JSON.stringify(
+    outcome.isError ? { isError: true, error: outcome.text } : (outcome.structured ?? { text: outcome.text }),
+  );
 }
 
-async function complete(config: OpenAiConfig, messages: readonly Message[], tools: readonly object[]): Promise<z.infer<typeof Completion>['choices'][number]['message']> {
+async function complete(
+  config: OpenAiConfig,
+  messages: readonly Message[],
+  tools: readonly object[],
+): Promise<z.infer<typeof Completion>['choices'][number]['message']> {
   const res = await fetch(`${config.url}/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+    },
     body: JSON.stringify({ model: config.model, messages, tools, tool_choice: 'auto', temperature: 0 }),
   });
   if (!res.ok) throw new Error(`chat completions: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
@@ -82,7 +103,10 @@ export function openAiAgent(config: OpenAiConfig): Agent {
   return {
     name: `openai:${config.model}`,
     async run(task) {
-      const tools = task.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } }));
+      const tools = task.tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: t.inputSchema },
+      }));
       const messages: Message[] = [
         { role: 'system', content: SYSTEM_PROMPT },
         { role: 'user', content: task.request },
@@ -96,7 +120,8 @@ export function openAiAgent(config: OpenAiConfig): Agent {
         }));
         if (calls.length === 0) return { answer: message.content ?? '' };
         messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: calls });
-        for (const call of calls) messages.push({ role: 'tool', tool_call_id: call.id, content: await runToolCall(task, call) });
+        for (const call of calls)
+          messages.push({ role: 'tool', tool_call_id: call.id, content: await runToolCall(task, call) });
       }
       return { answer: `(stopped after ${config.maxSteps} steps without a final answer)` };
     },

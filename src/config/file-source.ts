@@ -17,7 +17,10 @@ export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yml', import
 
 /** Any failure to read or decode the file, with the path and the reason on one line. */
 export class ConfigFileError extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`DIRACX_CONFIG ${path}: ${reason}`);
     this.name = 'ConfigFileError';
   }
@@ -46,7 +49,12 @@ export async function loadConfigFile(path: string, schema?: ConfigDocumentSchema
 }
 
 /** Decodes and validates a configuration file's text; throws `ConfigFileError`. */
-async function snapshotFromText(path: string, text: string, modified: Date, schema: ConfigDocumentSchema | undefined): Promise<ConfigSnapshot> {
+async function snapshotFromText(
+  path: string,
+  text: string,
+  modified: Date,
+  schema: ConfigDocumentSchema | undefined,
+): Promise<ConfigSnapshot> {
   try {
     return await createConfigSnapshot(decode(path, text), text, modified, schema);
   } catch (err) {
@@ -79,7 +87,15 @@ export function watchConfigFile(
     intervalSeconds,
     initialHash: store.current().etag,
     onChange: async (text) => {
-      const next = await snapshotFromText(path, text, await stat(path).then((s) => s.mtime, () => new Date()), schema);
+      const next = await snapshotFromText(
+        path,
+        text,
+        await stat(path).then(
+          (s) => s.mtime,
+          () => new Date(),
+        ),
+        schema,
+      );
       if (next.etag === store.current().etag) return false;
       store.replace(next);
       log.info('configuration reloaded', { path, etag: next.etag });

@@ -51,8 +51,7 @@ function toIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
  */
 export function parseConfig(raw: unknown, schema: ConfigDocumentSchema = ConfigSchema): Config {
   const result = schema.safeParse(raw, {
-    error: (issue) =>
-      issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : undefined,
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : undefined),
   });
   if (!result.success) throw new ConfigValidationError(toIssues(result.error.issues));
   return result.data;

@@ -8,14 +8,7 @@
  * does. Keys are the YAML/wire names. Web-standard JS only.
  */
 import { z } from 'zod';
-import {
-  isPlainObject,
-  optionalAnyMapping,
-  pyBool,
-  pyInt,
-  pyStr,
-  strList,
-} from './schema-primitives.ts';
+import { isPlainObject, optionalAnyMapping, pyBool, pyInt, pyStr, strList } from './schema-primitives.ts';
 
 /** `Operations.<vo>.JobDescription`: defaults and limits applied to submitted jobs. */
 export const JobDescriptionConfigSchema = z.strictObject({

@@ -30,8 +30,18 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 const BOOL_WORDS: ReadonlyMap<string, boolean> = new Map([
-  ['0', false], ['off', false], ['f', false], ['false', false], ['n', false], ['no', false],
-  ['1', true], ['on', true], ['t', true], ['true', true], ['y', true], ['yes', true],
+  ['0', false],
+  ['off', false],
+  ['f', false],
+  ['false', false],
+  ['n', false],
+  ['no', false],
+  ['1', true],
+  ['on', true],
+  ['t', true],
+  ['true', true],
+  ['y', true],
+  ['yes', true],
 ]);
 
 /** pydantic `bool`: booleans, 0/1, and the usual yes/no/on/off/true/false words. */
@@ -68,9 +78,7 @@ export const strList = z.array(pyStr);
  * `SerializableSet[str]`: accepts an array, drops duplicates and yields the
  * members sorted, which is exactly how upstream serialises the set.
  */
-export const sortedStrSet = z
-  .array(pyStr)
-  .transform((items) => [...new Set(items)].sort(compareCodePoints));
+export const sortedStrSet = z.array(pyStr).transform((items) => [...new Set(items)].sort(compareCodePoints));
 
 /** `MutableMapping[str, Any] | None = None`: a free-form mapping or null. */
 export const optionalAnyMapping = z.record(z.string(), z.unknown()).nullable().default(null);

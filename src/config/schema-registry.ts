@@ -9,15 +9,7 @@
  * on these models. Web-standard JS only.
  */
 import { z } from 'zod';
-import {
-  pyBool,
-  pyEmail,
-  pyFloat,
-  pyInt,
-  pyStr,
-  sortedStrSet,
-  strList,
-} from './schema-primitives.ts';
+import { pyBool, pyEmail, pyFloat, pyInt, pyStr, sortedStrSet, strList } from './schema-primitives.ts';
 import { checkServiceClients, ServiceClientsSchema } from './schema-service-clients.ts';
 
 /** One user of a VO (`Registry.<vo>.Users.<sub>`). */
@@ -75,23 +67,25 @@ export type SupportInfo = z.output<typeof SupportInfoSchema>;
 
 /** One VO (`Registry.<vo>`) whose users follow `users` (the core's, or one with extension fields). */
 export function registryConfigSchemaWith<U extends z.ZodType>(users: U) {
-  return z.strictObject({
-    IdP: IdPConfigSchema,
-    Support: SupportInfoSchema.prefault(() => ({})),
-    /** Group used when a user does not ask for one. */
-    DefaultGroup: pyStr,
-    /** Default storage quota in GB. */
-    DefaultStorageQuota: pyFloat.default(0),
-    /** Default proxy lifetime in seconds (12 h). */
-    DefaultProxyLifeTime: pyInt.default(12 * 60 * 60),
-    VOMSName: pyStr.nullable().default(null),
-    /** Users keyed by IdP `sub`. */
-    Users: z.record(z.string(), users),
-    /** Groups keyed by group name. */
-    Groups: z.record(z.string(), GroupConfigSchema),
-    /** OAuth service accounts for agents (our addition; absent from DiracX configurations). */
-    ServiceClients: ServiceClientsSchema.default(() => ({})),
-  }).superRefine(checkServiceClients);
+  return z
+    .strictObject({
+      IdP: IdPConfigSchema,
+      Support: SupportInfoSchema.prefault(() => ({})),
+      /** Group used when a user does not ask for one. */
+      DefaultGroup: pyStr,
+      /** Default storage quota in GB. */
+      DefaultStorageQuota: pyFloat.default(0),
+      /** Default proxy lifetime in seconds (12 h). */
+      DefaultProxyLifeTime: pyInt.default(12 * 60 * 60),
+      VOMSName: pyStr.nullable().default(null),
+      /** Users keyed by IdP `sub`. */
+      Users: z.record(z.string(), users),
+      /** Groups keyed by group name. */
+      Groups: z.record(z.string(), GroupConfigSchema),
+      /** OAuth service accounts for agents (our addition; absent from DiracX configurations). */
+      ServiceClients: ServiceClientsSchema.default(() => ({})),
+    })
+    .superRefine(checkServiceClients);
 }
 
 /** One VO (`Registry.<vo>`). */
@@ -108,10 +102,7 @@ export function idpServerMetadataUrl(idp: IdPConfig): string {
  * undefined if there is none (upstream raises KeyError). When several users
  * share a username the last one listed wins, as upstream's reverse map does.
  */
-export function subFromPreferredUsername(
-  registry: RegistryConfig,
-  username: string,
-): string | undefined {
+export function subFromPreferredUsername(registry: RegistryConfig, username: string): string | undefined {
   let found: string | undefined;
   for (const [sub, user] of Object.entries(registry.Users)) {
     if (user.PreferedUsername === username) found = sub;

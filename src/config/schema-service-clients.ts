@@ -13,10 +13,11 @@ import { pyInt, pyStr, sortedStrSet } from './schema-primitives.ts';
 /** Format of a stored client secret hash: `pbkdf2-sha256$<iterations>$<salt b64url>$<hash b64url>`. */
 export const CLIENT_SECRET_HASH_PATTERN = /^pbkdf2-sha256\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/;
 
-const PublicJwkSchema = z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional() }).refine(
-  (jwk) => !['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in jwk),
-  { error: 'must be a public key (no private or symmetric key material)' },
-);
+const PublicJwkSchema = z
+  .looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional() })
+  .refine((jwk) => !['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in jwk), {
+    error: 'must be a public key (no private or symmetric key material)',
+  });
 
 export const ServiceClientConfigSchema = z
   .strictObject({
@@ -27,7 +28,9 @@ export const ServiceClientConfigSchema = z
     /** Properties of its tokens; default: the group's. Never more than the group's. */
     Properties: sortedStrSet.optional(),
     /** Hash of the client secret (see `bun run client-secret`). */
-    ClientSecretHash: pyStr.regex(CLIENT_SECRET_HASH_PATTERN, { error: 'expected pbkdf2-sha256$<iterations>$<salt>$<hash>' }).optional(),
+    ClientSecretHash: pyStr
+      .regex(CLIENT_SECRET_HASH_PATTERN, { error: 'expected pbkdf2-sha256$<iterations>$<salt>$<hash>' })
+      .optional(),
     /** Public keys that verify the client's `private_key_jwt` assertions. */
     JWKS: z.strictObject({ keys: z.array(PublicJwkSchema).min(1) }).optional(),
     /** Lifetime of the access tokens it gets (short: no refresh token is issued). */
@@ -51,7 +54,11 @@ export function checkServiceClients(registry: RegistryShape, ctx: z.core.$Refine
   for (const [clientId, client] of Object.entries(registry.ServiceClients)) {
     const path = ['ServiceClients', clientId];
     if (!Object.hasOwn(registry.Users, client.Subject)) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'Subject'], message: `${client.Subject} is not a user of this VO` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'Subject'],
+        message: `${client.Subject} is not a user of this VO`,
+      });
     }
     const group = Object.hasOwn(registry.Groups, client.Group) ? registry.Groups[client.Group] : undefined;
     if (!group) {
@@ -59,11 +66,19 @@ export function checkServiceClients(registry: RegistryShape, ctx: z.core.$Refine
       continue;
     }
     if (!group.Users.includes(client.Subject)) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'Group'], message: `${client.Subject} is not a member of ${client.Group}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'Group'],
+        message: `${client.Subject} is not a member of ${client.Group}`,
+      });
     }
     const extra = (client.Properties ?? []).filter((p) => !group.Properties.includes(p));
     if (extra.length > 0) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'Properties'], message: `${extra.join(', ')} not granted by group ${client.Group}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'Properties'],
+        message: `${extra.join(', ')} not granted by group ${client.Group}`,
+      });
     }
   }
 }

@@ -45,7 +45,12 @@ export class ConfigStore implements ConfigSource {
  * is the hash of `sourceText` (the bytes it came from); `schema` is the core's unless extensions
  * add fields. Throws `ConfigValidationError`.
  */
-export async function createConfigSnapshot(raw: unknown, sourceText: string, modified: Date, schema?: ConfigDocumentSchema): Promise<ConfigSnapshot> {
+export async function createConfigSnapshot(
+  raw: unknown,
+  sourceText: string,
+  modified: Date,
+  schema?: ConfigDocumentSchema,
+): Promise<ConfigSnapshot> {
   const config = parseConfig(raw, schema);
   const lastModified = new Date(Math.floor(modified.getTime() / 1000) * 1000);
   return Object.freeze({ config, etag: await sha256Hex(sourceText), lastModified });

@@ -95,11 +95,7 @@ export async function getDeviceFlowByDeviceCodeForUpdate(
   db: Handle,
   deviceCodeHash: string,
 ): Promise<DeviceFlowRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(deviceFlows)
-    .where(eq(deviceFlows.deviceCode, deviceCodeHash))
-    .for('update');
+  const [row] = await db.select().from(deviceFlows).where(eq(deviceFlows.deviceCode, deviceCodeHash)).for('update');
   return row;
 }
 
@@ -156,14 +152,28 @@ export async function getAuthorizationFlowForUpdate(
 
 /** The PENDING flow `uuid` created after `notBefore` on which nobody has logged in yet. */
 const awaitingLogin = (uuid: string, notBefore: Date): SQL | undefined =>
-  and(eq(authorizationFlows.uuid, uuid), eq(authorizationFlows.status, 'PENDING'), gt(authorizationFlows.creationTime, notBefore), isNull(authorizationFlows.idToken));
+  and(
+    eq(authorizationFlows.uuid, uuid),
+    eq(authorizationFlows.status, 'PENDING'),
+    gt(authorizationFlows.creationTime, notBefore),
+    isNull(authorizationFlows.idToken),
+  );
 
 /** The PENDING flow `uuid` created after `notBefore` whose person has logged in (awaiting consent). */
 const awaitingConsent = (uuid: string, notBefore: Date): SQL | undefined =>
-  and(eq(authorizationFlows.uuid, uuid), eq(authorizationFlows.status, 'PENDING'), gt(authorizationFlows.creationTime, notBefore), isNotNull(authorizationFlows.idToken));
+  and(
+    eq(authorizationFlows.uuid, uuid),
+    eq(authorizationFlows.status, 'PENDING'),
+    gt(authorizationFlows.creationTime, notBefore),
+    isNotNull(authorizationFlows.idToken),
+  );
 
 /** The flow `uuid` awaiting its login (VO choice), if it is still pending and recent. */
-export async function getAuthorizationFlowAwaitingLogin(db: Handle, uuid: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+export async function getAuthorizationFlowAwaitingLogin(
+  db: Handle,
+  uuid: string,
+  notBefore: Date,
+): Promise<AuthorizationFlowRow | undefined> {
   const [row] = await db.select().from(authorizationFlows).where(awaitingLogin(uuid, notBefore));
   return row;
 }
@@ -172,7 +182,13 @@ export async function getAuthorizationFlowAwaitingLogin(db: Handle, uuid: string
  * Replaces the scope of a flow awaiting its login (the person chose a VO and group), only if it
  * is still `expectedScope`: of two concurrent answers, one finds the scope already replaced.
  */
-export async function setAuthorizationFlowScope(db: Handle, uuid: string, scope: string, expectedScope: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+export async function setAuthorizationFlowScope(
+  db: Handle,
+  uuid: string,
+  scope: string,
+  expectedScope: string,
+  notBefore: Date,
+): Promise<AuthorizationFlowRow | undefined> {
   const [row] = await db
     .update(authorizationFlows)
     .set({ scope })
@@ -182,13 +198,22 @@ export async function setAuthorizationFlowScope(db: Handle, uuid: string, scope:
 }
 
 /** Records who logged in on a flow that stops at our consent page; it stays PENDING until answered. */
-export async function setAuthorizationFlowLoggedIn(db: Handle, uuid: string, idToken: IdTokenClaims, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+export async function setAuthorizationFlowLoggedIn(
+  db: Handle,
+  uuid: string,
+  idToken: IdTokenClaims,
+  notBefore: Date,
+): Promise<AuthorizationFlowRow | undefined> {
   const [row] = await db.update(authorizationFlows).set({ idToken }).where(awaitingLogin(uuid, notBefore)).returning();
   return row;
 }
 
 /** Locks and returns the flow `uuid` awaiting consent. */
-export async function getAuthorizationFlowAwaitingConsentForUpdate(db: Handle, uuid: string, notBefore: Date): Promise<AuthorizationFlowRow | undefined> {
+export async function getAuthorizationFlowAwaitingConsentForUpdate(
+  db: Handle,
+  uuid: string,
+  notBefore: Date,
+): Promise<AuthorizationFlowRow | undefined> {
   const [row] = await db.select().from(authorizationFlows).where(awaitingConsent(uuid, notBefore)).for('update');
   return row;
 }

@@ -13,12 +13,19 @@ export async function recordClientAssertion(
   db: Handle,
   entry: { clientId: string; jti: string; expiresAt: Date },
 ): Promise<'recorded' | 'replayed'> {
-  const rows = await db.insert(clientAssertions).values(entry).onConflictDoNothing().returning({ jti: clientAssertions.jti });
+  const rows = await db
+    .insert(clientAssertions)
+    .values(entry)
+    .onConflictDoNothing()
+    .returning({ jti: clientAssertions.jti });
   return rows.length === 1 ? 'recorded' : 'replayed';
 }
 
 /** Deletes ids of assertions that have expired; returns how many. */
 export async function deleteExpiredClientAssertions(db: Handle, now: Date): Promise<number> {
-  const rows = await db.delete(clientAssertions).where(lte(clientAssertions.expiresAt, now)).returning({ jti: clientAssertions.jti });
+  const rows = await db
+    .delete(clientAssertions)
+    .where(lte(clientAssertions.expiresAt, now))
+    .returning({ jti: clientAssertions.jti });
   return rows.length;
 }

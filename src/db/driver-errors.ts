@@ -83,10 +83,13 @@ export function isConnectionError(err: unknown): boolean {
 /** `err` as the domain error it means (see the module comment), otherwise itself. */
 export function translateDriverError(err: unknown): unknown {
   if (isConnectionError(err)) return new UnavailableError(DATABASE_UNAVAILABLE);
-  if (driverErrorCode(err, (code) => code === QUERY_CANCELED) !== undefined) return new UnavailableError(STATEMENT_TIMED_OUT);
+  if (driverErrorCode(err, (code) => code === QUERY_CANCELED) !== undefined)
+    return new UnavailableError(STATEMENT_TIMED_OUT);
   const dataException = driverErrorCode(err, (code) => /^22[0-9A-Z]{3}$/.test(code));
   if (dataException !== undefined) {
-    return new InvalidInputError(`Invalid value: ${DATA_EXCEPTION_DETAIL[dataException] ?? 'a value cannot be stored by the database'}`);
+    return new InvalidInputError(
+      `Invalid value: ${DATA_EXCEPTION_DETAIL[dataException] ?? 'a value cannot be stored by the database'}`,
+    );
   }
   return err;
 }

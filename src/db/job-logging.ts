@@ -91,14 +91,21 @@ export async function latestRecordTimes(db: Handle, jobIds: readonly number[]): 
  * `SeqNum` it has. `SeqNum` comes from a sequence, so any record added to a job changes it.
  * Jobs without any record are absent.
  */
-export async function historyPositions(db: Handle, jobIds: readonly number[]): Promise<Map<number, { lastUs: number; lastSeqNum: number }>> {
+export async function historyPositions(
+  db: Handle,
+  jobIds: readonly number[],
+): Promise<Map<number, { lastUs: number; lastSeqNum: number }>> {
   if (jobIds.length === 0) return new Map();
   const rows = await db
     .select({ jobId: loggingInfo.jobId, last: max(loggingInfo.statusTimeOrder), seq: max(loggingInfo.seqNum) })
     .from(loggingInfo)
     .where(inArray(loggingInfo.jobId, [...new Set(jobIds)]))
     .groupBy(loggingInfo.jobId);
-  return new Map(rows.filter((r) => r.last !== null && r.seq !== null).map((r) => [r.jobId, { lastUs: fromStatusTimeOrder(String(r.last)), lastSeqNum: Number(r.seq) }]));
+  return new Map(
+    rows
+      .filter((r) => r.last !== null && r.seq !== null)
+      .map((r) => [r.jobId, { lastUs: fromStatusTimeOrder(String(r.last)), lastSeqNum: Number(r.seq) }]),
+  );
 }
 
 export interface StoredLoggingRecord {
@@ -128,7 +135,12 @@ export async function getLoggingRecords(db: Handle, jobIds: readonly number[]): 
     })
     .from(loggingInfo)
     .where(inArray(loggingInfo.jobId, [...new Set(jobIds)]))
-    .orderBy(asc(loggingInfo.jobId), asc(loggingInfo.statusTimeOrder), asc(loggingInfo.statusTime), asc(loggingInfo.seqNum));
+    .orderBy(
+      asc(loggingInfo.jobId),
+      asc(loggingInfo.statusTimeOrder),
+      asc(loggingInfo.statusTime),
+      asc(loggingInfo.seqNum),
+    );
 }
 
 /** Deletes every record of the jobs; returns how many went. */

@@ -24,7 +24,11 @@ export interface JobParametersUpdate {
  * statement per chunk. Updates for the same job are merged first (later keys win), since one
  * `INSERT ... ON CONFLICT` may not touch a row twice.
  */
-export async function upsertJobParameters(db: Handle, updates: readonly JobParametersUpdate[], now: Date): Promise<void> {
+export async function upsertJobParameters(
+  db: Handle,
+  updates: readonly JobParametersUpdate[],
+  now: Date,
+): Promise<void> {
   const merged = new Map<number, JobParametersUpdate>();
   for (const u of updates) {
     if (Object.keys(u.parameters).length === 0) continue;
@@ -48,7 +52,10 @@ export async function upsertJobParameters(db: Handle, updates: readonly JobParam
 }
 
 /** The parameters documents of the jobs that have one. */
-export async function getJobParameters(db: Handle, jobIds: readonly number[]): Promise<Map<number, Record<string, unknown>>> {
+export async function getJobParameters(
+  db: Handle,
+  jobIds: readonly number[],
+): Promise<Map<number, Record<string, unknown>>> {
   if (jobIds.length === 0) return new Map();
   const rows = await db
     .select({ jobId: jobParameters.jobId, parameters: jobParameters.parameters })

@@ -69,7 +69,13 @@ export interface LockedJob {
 export async function lockJobs(db: Handle, jobIds: readonly number[]): Promise<LockedJob[]> {
   if (jobIds.length === 0) return [];
   return db
-    .select({ jobId: jobs.jobId, status: jobs.status, startExecTime: jobs.startExecTime, endExecTime: jobs.endExecTime, vo: jobs.vo })
+    .select({
+      jobId: jobs.jobId,
+      status: jobs.status,
+      startExecTime: jobs.startExecTime,
+      endExecTime: jobs.endExecTime,
+      vo: jobs.vo,
+    })
     .from(jobs)
     .where(inArray(jobs.jobId, unique(jobIds)))
     .orderBy(asc(jobs.jobId))
@@ -99,7 +105,10 @@ export async function updateJobAttributes(db: Handle, updates: ReadonlyMap<numbe
       });
       return sql`${sql.identifier(name)} = case "JobID" ${sql.join(whens, sql` `)} else ${sql.identifier(name)} end`;
     });
-    const ids = sql.join(part.map(([jobId]) => sql`${jobId}::integer`), sql`, `);
+    const ids = sql.join(
+      part.map(([jobId]) => sql`${jobId}::integer`),
+      sql`, `,
+    );
     await db.execute(sql`update "Jobs" set ${sql.join(assignments, sql`, `)} where "JobID" in (${ids})`);
   }
 }
@@ -131,13 +140,22 @@ export async function insertJobCommands(db: Handle, commands: readonly JobComman
  * The jobs' pending (`Received`) commands, marked `Sent` by the same statement, ordered by job
  * and reception time: a command is delivered once even to concurrent heartbeats.
  */
-export async function takePendingJobCommands(db: Handle, jobIds: readonly number[], now: Date): Promise<JobCommandRow[]> {
+export async function takePendingJobCommands(
+  db: Handle,
+  jobIds: readonly number[],
+  now: Date,
+): Promise<JobCommandRow[]> {
   if (jobIds.length === 0) return [];
   const rows = await db
     .update(jobCommands)
     .set({ status: 'Sent', executionTime: now })
     .where(and(inArray(jobCommands.jobId, unique(jobIds)), eq(jobCommands.status, 'Received')))
-    .returning({ jobId: jobCommands.jobId, command: jobCommands.command, arguments: jobCommands.arguments, at: jobCommands.receptionTime });
+    .returning({
+      jobId: jobCommands.jobId,
+      command: jobCommands.command,
+      arguments: jobCommands.arguments,
+      at: jobCommands.receptionTime,
+    });
   rows.sort((a, b) => a.jobId - b.jobId || a.at.getTime() - b.at.getTime());
   return rows.map(({ jobId, command, arguments: args }) => ({ jobId, command, arguments: args }));
 }
@@ -165,6 +183,9 @@ export async function insertHeartbeatSamples(db: Handle, samples: readonly Heart
 /** Deletes the jobs' `JobJDLs` rows, which cascades to `Jobs` and every table hanging off it; returns the ids deleted. */
 export async function deleteJobs(db: Handle, jobIds: readonly number[]): Promise<number[]> {
   if (jobIds.length === 0) return [];
-  const gone = await db.delete(jobJdls).where(inArray(jobJdls.jobId, unique(jobIds))).returning({ jobId: jobJdls.jobId });
+  const gone = await db
+    .delete(jobJdls)
+    .where(inArray(jobJdls.jobId, unique(jobIds)))
+    .returning({ jobId: jobJdls.jobId });
   return gone.map((r) => r.jobId).sort((a, b) => a - b);
 }

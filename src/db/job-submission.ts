@@ -31,7 +31,6 @@ export const STORED_TEXT_WIDTHS = {
   InputData: widthOf(inputData.lfn),
 } as const satisfies Record<string, number | undefined>;
 
-
 /** Reserves `n` job ids from the `JobJDLs.JobID` sequence, in increasing order. */
 export async function allocateJobIds(db: Handle, n: number): Promise<number[]> {
   if (n === 0) return [];

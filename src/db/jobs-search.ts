@@ -171,10 +171,12 @@ export async function searchJobs(
   if (!logging) return result;
   const ids = result.rows.map((row) => row.JobID).filter((id): id is number => typeof id === 'number');
   const histories = await getJobLoggingRecords(db, ids);
-  const rows = result.rows.map((row): JobSearchRow => ({
-    ...row,
-    [LOGGING_INFO]: histories.get(Number(row.JobID)) ?? [],
-  }));
+  const rows = result.rows.map(
+    (row): JobSearchRow => ({
+      ...row,
+      [LOGGING_INFO]: histories.get(Number(row.JobID)) ?? [],
+    }),
+  );
   return { rows, total: result.total };
 }
 

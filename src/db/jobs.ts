@@ -64,7 +64,10 @@ export async function updateJobJdls(db: Handle, jdls: ReadonlyMap<number, string
 }
 
 /** The stored JDL of each job that exists. */
-export async function getJobJdls(db: Handle, jobIds: readonly number[]): Promise<Map<number, { jdl: string; originalJdl: string }>> {
+export async function getJobJdls(
+  db: Handle,
+  jobIds: readonly number[],
+): Promise<Map<number, { jdl: string; originalJdl: string }>> {
   if (jobIds.length === 0) return new Map();
   const rows = await db
     .select({ jobId: jobJdls.jobId, jdl: jobJdls.jdl, originalJdl: jobJdls.originalJdl })

@@ -19,7 +19,9 @@ try {
   try {
     await migrateDatabase(database);
     const applied = await migrateExtensions(database, extensions.migrations);
-    console.log(`migrations applied (${database.driver}${applied.length ? `; extensions: ${applied.join(', ')}` : ''})`);
+    console.log(
+      `migrations applied (${database.driver}${applied.length ? `; extensions: ${applied.join(', ')}` : ''})`,
+    );
   } finally {
     await database.close();
   }

@@ -30,14 +30,18 @@ export async function migrateDatabase(
   await database.db.transaction(async (tx) => {
     await lockMigrations(tx);
     await tx.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier('drizzle')}`);
-    await tx.execute(sql`CREATE TABLE IF NOT EXISTS ${JOURNAL} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
+    await tx.execute(
+      sql`CREATE TABLE IF NOT EXISTS ${JOURNAL} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
+    );
     const [last] = resultRows<{ created_at: string | number | null }>(
       await tx.execute(sql`SELECT created_at FROM ${JOURNAL} ORDER BY created_at DESC LIMIT 1`),
     );
     for (const migration of migrations) {
       if (last && Number(last.created_at) >= migration.folderMillis) continue;
       for (const statement of migration.sql) await tx.execute(sql.raw(statement));
-      await tx.execute(sql`INSERT INTO ${JOURNAL} ("hash", "created_at") VALUES (${migration.hash}, ${migration.folderMillis})`);
+      await tx.execute(
+        sql`INSERT INTO ${JOURNAL} ("hash", "created_at") VALUES (${migration.hash}, ${migration.folderMillis})`,
+      );
     }
   });
 }

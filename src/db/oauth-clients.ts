@@ -21,7 +21,12 @@ export async function insertOAuthClient(db: Handle, client: NewOAuthClient): Pro
  * `LastUsedAt` becomes `now` and `ExpiresAt` becomes `expiresAt`. Undefined when unknown or
  * expired (an expired registration is not revived).
  */
-export async function useOAuthClient(db: Handle, clientId: string, now: Date, expiresAt: Date): Promise<OAuthClientRow | undefined> {
+export async function useOAuthClient(
+  db: Handle,
+  clientId: string,
+  now: Date,
+  expiresAt: Date,
+): Promise<OAuthClientRow | undefined> {
   const [row] = await db
     .update(oauthClients)
     .set({ lastUsedAt: now, expiresAt })
@@ -32,6 +37,9 @@ export async function useOAuthClient(db: Handle, clientId: string, now: Date, ex
 
 /** Deletes registrations that expired at or before `now`; returns how many. */
 export async function deleteExpiredOAuthClients(db: Handle, now: Date): Promise<number> {
-  const rows = await db.delete(oauthClients).where(lte(oauthClients.expiresAt, now)).returning({ clientId: oauthClients.clientId });
+  const rows = await db
+    .delete(oauthClients)
+    .where(lte(oauthClients.expiresAt, now))
+    .returning({ clientId: oauthClients.clientId });
   return rows.length;
 }

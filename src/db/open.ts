@@ -103,9 +103,15 @@ function openPostgres(url: string, max: number, statementTimeoutMs: number): Dat
   return wrapDatabase('postgres', db, () => sql.end({ timeout: 5 }));
 }
 
-async function openPglite(dataDir: string, statementTimeoutMs: number): Promise<{ database: Database; client: PgliteWorkerClient }> {
+async function openPglite(
+  dataDir: string,
+  statementTimeoutMs: number,
+): Promise<{ database: Database; client: PgliteWorkerClient }> {
   if (dataDir !== IN_MEMORY) mkdirSync(dataDir, { recursive: true });
-  const client = await PgliteWorkerClient.open({ dataDir: dataDir === IN_MEMORY ? undefined : dataDir, statementTimeoutMs });
+  const client = await PgliteWorkerClient.open({
+    dataDir: dataDir === IN_MEMORY ? undefined : dataDir,
+    statementTimeoutMs,
+  });
   // drizzle's PGlite driver calls only `query`, `transaction` (whose argument gets `query`) and,
   // for raw statements, `exec`: the worker client implements exactly those.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema });

@@ -73,6 +73,10 @@ export async function searchPilots(
 }
 
 /** Pilot counts per `grouping` (every column when `[]`) within `scope`, each row with `count`. */
-export async function summarisePilots(db: Handle, params: SummaryQuery, scope?: PilotSearchScope): Promise<SearchRow[]> {
+export async function summarisePilots(
+  db: Handle,
+  params: SummaryQuery,
+  scope?: PilotSearchScope,
+): Promise<SearchRow[]> {
   return runSummary(db, PILOTS_SEARCH_TABLE, params, scopeConditions(db, scope));
 }

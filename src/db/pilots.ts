@@ -80,7 +80,9 @@ function caseByStamp(name: MutableColumn, updates: ReadonlyMap<string, PilotColu
     if (value === undefined) continue;
     // The explicit cast types the bound value whatever the driver sends (postgres.js and
     // PGlite leave most parameters untyped).
-    branches.push(sql`when ${pilotAgents.pilotStamp} = ${stamp} then cast(${sql.param(value, column)} as ${sql.raw(column.getSQLType())})`);
+    branches.push(
+      sql`when ${pilotAgents.pilotStamp} = ${stamp} then cast(${sql.param(value, column)} as ${sql.raw(column.getSQLType())})`,
+    );
   }
   if (branches.length === 0) return undefined;
   return sql`case ${sql.join(branches, sql` `)} else ${column} end`;

@@ -30,7 +30,8 @@ export type SandboxType = 'Input' | 'Output';
 /** DiracX's entity id of a job (`SandboxMetadataDB.jobid_to_entity_id`). */
 export const jobEntityId = (jobId: number): string => `Job:${jobId}`;
 
-const ownerIs = (who: SandboxOwner) => and(eq(owners.owner, who.owner), eq(owners.ownerGroup, who.ownerGroup), eq(owners.vo, who.vo));
+const ownerIs = (who: SandboxOwner) =>
+  and(eq(owners.owner, who.owner), eq(owners.ownerGroup, who.ownerGroup), eq(owners.vo, who.vo));
 
 export async function getOwnerId(db: Handle, who: SandboxOwner): Promise<number | undefined> {
   const rows = await db.select({ id: owners.ownerId }).from(owners).where(ownerIs(who));
@@ -48,7 +49,14 @@ export async function ensureOwnerId(db: Handle, who: SandboxOwner): Promise<numb
 /** The sandbox at (SE, PFN) with its owner, or undefined. */
 export async function getSandbox(db: Handle, seName: string, pfn: string): Promise<SandboxRow | undefined> {
   const rows = await db
-    .select({ sbId: sandboxes.sbId, ownerId: sandboxes.ownerId, assigned: sandboxes.assigned, owner: owners.owner, ownerGroup: owners.ownerGroup, vo: owners.vo })
+    .select({
+      sbId: sandboxes.sbId,
+      ownerId: sandboxes.ownerId,
+      assigned: sandboxes.assigned,
+      owner: owners.owner,
+      ownerGroup: owners.ownerGroup,
+      vo: owners.vo,
+    })
     .from(sandboxes)
     .innerJoin(owners, eq(owners.ownerId, sandboxes.ownerId))
     .where(and(eq(sandboxes.seName, seName), eq(sandboxes.sePfn, pfn)));
@@ -56,15 +64,26 @@ export async function getSandbox(db: Handle, seName: string, pfn: string): Promi
 }
 
 /** Registers a sandbox; when (SE, PFN) is already there, only its access time moves (DiracX). */
-export async function insertSandbox(db: Handle, row: { ownerId: number; seName: string; pfn: string; bytes: number; now: Date }): Promise<void> {
+export async function insertSandbox(
+  db: Handle,
+  row: { ownerId: number; seName: string; pfn: string; bytes: number; now: Date },
+): Promise<void> {
   await db
     .insert(sandboxes)
-    .values({ ownerId: row.ownerId, seName: row.seName, sePfn: row.pfn, bytes: row.bytes, registrationTime: row.now, lastAccessTime: row.now })
+    .values({
+      ownerId: row.ownerId,
+      seName: row.seName,
+      sePfn: row.pfn,
+      bytes: row.bytes,
+      registrationTime: row.now,
+      lastAccessTime: row.now,
+    })
     .onConflictDoUpdate({ target: [sandboxes.seName, sandboxes.sePfn], set: { lastAccessTime: row.now } });
 }
 
 /** Sandboxes whose owner is of `vo` (a subquery, so that locking them locks no owner row). */
-const ownedInVo = (db: Handle, vo: string) => inArray(sandboxes.ownerId, db.select({ id: owners.ownerId }).from(owners).where(eq(owners.vo, vo)));
+const ownedInVo = (db: Handle, vo: string) =>
+  inArray(sandboxes.ownerId, db.select({ id: owners.ownerId }).from(owners).where(eq(owners.vo, vo)));
 
 /** Sets the access time of a sandbox of `vo`; false when `vo` has no such sandbox. */
 export async function touchSandbox(db: Handle, seName: string, pfn: string, vo: string, now: Date): Promise<boolean> {
@@ -77,7 +96,12 @@ export async function touchSandbox(db: Handle, seName: string, pfn: string, vo: 
 }
 
 /** The sandboxes of `vo` among `pfns` on `seName`, locked until the transaction ends (the cleaner waits). */
-export async function lockSandboxes(db: Handle, seName: string, pfns: readonly string[], vo: string): Promise<{ sbId: number; pfn: string; ownerId: number }[]> {
+export async function lockSandboxes(
+  db: Handle,
+  seName: string,
+  pfns: readonly string[],
+  vo: string,
+): Promise<{ sbId: number; pfn: string; ownerId: number }[]> {
   if (pfns.length === 0) return [];
   return db
     .select({ sbId: sandboxes.sbId, pfn: sandboxes.sePfn, ownerId: sandboxes.ownerId })
@@ -88,14 +112,20 @@ export async function lockSandboxes(db: Handle, seName: string, pfns: readonly s
 }
 
 /** Inserts job mappings, skipping existing ones; returns how many were new. Marks the sandboxes assigned. */
-export async function assignSandboxes(db: Handle, rows: readonly { sbId: number; entityId: string; type: SandboxType }[]): Promise<number> {
+export async function assignSandboxes(
+  db: Handle,
+  rows: readonly { sbId: number; entityId: string; type: SandboxType }[],
+): Promise<number> {
   if (rows.length === 0) return 0;
   let added = 0;
   // Three parameters a row: larger batches stay well below PostgreSQL's 65535 bind parameters.
   for (const chunk of batches(rows, 5000)) {
     added += (await db.insert(mapping).values(chunk).onConflictDoNothing().returning({ sbId: mapping.sbId })).length;
   }
-  await db.update(sandboxes).set({ assigned: true }).where(inArray(sandboxes.sbId, [...new Set(rows.map((r) => r.sbId))]));
+  await db
+    .update(sandboxes)
+    .set({ assigned: true })
+    .where(inArray(sandboxes.sbId, [...new Set(rows.map((r) => r.sbId))]));
   return added;
 }
 
@@ -117,13 +147,21 @@ export async function firstSandboxOf(db: Handle, entityId: string, type: Sandbox
  */
 export async function unassignEntities(db: Handle, entityIds: readonly string[]): Promise<void> {
   if (entityIds.length === 0) return;
-  const removed = await db.delete(mapping).where(inArray(mapping.entityId, [...new Set(entityIds)])).returning({ sbId: mapping.sbId });
+  const removed = await db
+    .delete(mapping)
+    .where(inArray(mapping.entityId, [...new Set(entityIds)]))
+    .returning({ sbId: mapping.sbId });
   const ids = [...new Set(removed.map((r) => r.sbId))];
   if (ids.length === 0) return;
   await db
     .update(sandboxes)
     .set({ assigned: false })
-    .where(and(inArray(sandboxes.sbId, ids), notExists(db.select({ one: sql`1` }).from(mapping).where(eq(mapping.sbId, sandboxes.sbId)))));
+    .where(
+      and(
+        inArray(sandboxes.sbId, ids),
+        notExists(db.select({ one: sql`1` }).from(mapping).where(eq(mapping.sbId, sandboxes.sbId))),
+      ),
+    );
 }
 
 /** The existing jobs the sandbox is mapped to, in id order; with `of`, only those of that owner in that VO. */
@@ -149,7 +187,10 @@ function unreferenced(db: Handle, seName: string, staleBefore: Date) {
 }
 
 /** The next clean-up candidates after `afterSbId`, locked (rows another transaction holds are skipped). */
-export async function lockCleanCandidates(db: Handle, q: { seName: string; staleBefore: Date; afterSbId: number; limit: number }): Promise<{ sbId: number; pfn: string }[]> {
+export async function lockCleanCandidates(
+  db: Handle,
+  q: { seName: string; staleBefore: Date; afterSbId: number; limit: number },
+): Promise<{ sbId: number; pfn: string }[]> {
   return db
     .select({ sbId: sandboxes.sbId, pfn: sandboxes.sePfn })
     .from(sandboxes)
@@ -160,7 +201,12 @@ export async function lockCleanCandidates(db: Handle, q: { seName: string; stale
 }
 
 /** Deletes the rows among `sbIds` that are still unreferenced; returns how many went. */
-export async function deleteUnreferenced(db: Handle, sbIds: readonly number[], seName: string, staleBefore: Date): Promise<number> {
+export async function deleteUnreferenced(
+  db: Handle,
+  sbIds: readonly number[],
+  seName: string,
+  staleBefore: Date,
+): Promise<number> {
   if (sbIds.length === 0) return 0;
   const rows = await db
     .delete(sandboxes)

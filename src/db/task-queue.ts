@@ -41,6 +41,11 @@ export async function removeJobsFromTaskQueues(db: Handle, jobIds: readonly numb
         notExists(db.select({ one: sql`1` }).from(taskQueueJobs).where(eq(taskQueueJobs.tqId, taskQueues.tqId))),
       ),
     )
-    .returning({ tqId: taskQueues.tqId, owner: taskQueues.owner, ownerGroup: taskQueues.ownerGroup, vo: taskQueues.vo });
+    .returning({
+      tqId: taskQueues.tqId,
+      owner: taskQueues.owner,
+      ownerGroup: taskQueues.ownerGroup,
+      vo: taskQueues.vo,
+    });
   return { touched, deleted };
 }

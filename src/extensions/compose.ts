@@ -8,7 +8,13 @@
  * override of a policy that does not exist, a route outside the extension's `/api/<name>/`.
  */
 import type { z } from 'zod';
-import { buildConfigObjectSchema, buildConfigSchema, ConfigObjectSchema, ConfigSchema, type ConfigDocumentSchema } from '../config/schema.ts';
+import {
+  buildConfigObjectSchema,
+  buildConfigSchema,
+  ConfigObjectSchema,
+  ConfigSchema,
+  type ConfigDocumentSchema,
+} from '../config/schema.ts';
 import { SECURITY_PROPERTIES } from '../config/properties.ts';
 import type { AccessPolicy } from '../policies/base.ts';
 import { CORE_POLICIES } from '../policies/core.ts';
@@ -65,7 +71,8 @@ function composePolicies(extensions: readonly Extension[]): PolicyRegistry {
   for (const ext of extensions) {
     for (const policy of ext.policies ?? []) {
       const existing = owner.get(policy.id);
-      if (existing) throw new ExtensionError(`extension ${ext.name}: policy ${policy.id} is already defined by ${existing}`);
+      if (existing)
+        throw new ExtensionError(`extension ${ext.name}: policy ${policy.id} is already defined by ${existing}`);
       owner.set(policy.id, `extension ${ext.name}`);
     }
   }
@@ -73,9 +80,13 @@ function composePolicies(extensions: readonly Extension[]): PolicyRegistry {
   const overrides: AccessPolicy<never>[] = [];
   for (const ext of extensions) {
     for (const policy of ext.policyOverrides ?? []) {
-      if (!owner.has(policy.id)) throw new ExtensionError(`extension ${ext.name}: cannot override policy ${policy.id}, which no one defines`);
+      if (!owner.has(policy.id))
+        throw new ExtensionError(`extension ${ext.name}: cannot override policy ${policy.id}, which no one defines`);
       const earlier = overriddenBy.get(policy.id);
-      if (earlier) throw new ExtensionError(`extension ${ext.name}: policy ${policy.id} is already overridden by extension ${earlier}`);
+      if (earlier)
+        throw new ExtensionError(
+          `extension ${ext.name}: policy ${policy.id} is already overridden by extension ${earlier}`,
+        );
       overriddenBy.set(policy.id, ext.name);
       overrides.push(policy);
     }
@@ -89,7 +100,8 @@ function composeTools(extensions: readonly Extension[]): ToolDef[] {
   for (const ext of extensions) {
     for (const tool of ext.tools ?? []) {
       const existing = owner.get(tool.name);
-      if (existing) throw new ExtensionError(`extension ${ext.name}: MCP tool ${tool.name} is already defined by ${existing}`);
+      if (existing)
+        throw new ExtensionError(`extension ${ext.name}: MCP tool ${tool.name} is already defined by ${existing}`);
       owner.set(tool.name, `extension ${ext.name}`);
       tools.push(tool);
     }
@@ -106,7 +118,8 @@ function composeProperties(extensions: readonly Extension[]): Set<string> {
   const properties = new Set<string>(SECURITY_PROPERTIES);
   for (const ext of extensions) {
     for (const property of ext.properties ?? []) {
-      if (properties.has(property)) throw new ExtensionError(`extension ${ext.name}: security property ${property} is already defined`);
+      if (properties.has(property))
+        throw new ExtensionError(`extension ${ext.name}: security property ${property} is already defined`);
       properties.add(property);
     }
   }
@@ -124,15 +137,21 @@ function composeMigrations(extensions: readonly Extension[]): OwnedMigration[] {
   });
 }
 
-function composeConfigSchemas(extensions: readonly Extension[]): Pick<ComposedExtensions, 'configSchema' | 'configObjectSchema'> {
+function composeConfigSchemas(
+  extensions: readonly Extension[],
+): Pick<ComposedExtensions, 'configSchema' | 'configObjectSchema'> {
   const userFields: Record<string, unknown> = {};
   for (const ext of extensions) {
     for (const field of Object.keys(ext.config?.userFields ?? {})) {
-      if (field in userFields) throw new ExtensionError(`extension ${ext.name}: user configuration field ${field} is already added by another extension`);
+      if (field in userFields)
+        throw new ExtensionError(
+          `extension ${ext.name}: user configuration field ${field} is already added by another extension`,
+        );
     }
     Object.assign(userFields, ext.config?.userFields);
   }
-  if (Object.keys(userFields).length === 0) return { configSchema: ConfigSchema, configObjectSchema: ConfigObjectSchema };
+  if (Object.keys(userFields).length === 0)
+    return { configSchema: ConfigSchema, configObjectSchema: ConfigObjectSchema };
   const additions = { userFields: userFields as never };
   return { configSchema: buildConfigSchema(additions), configObjectSchema: buildConfigObjectSchema(additions) };
 }
@@ -147,7 +166,8 @@ function routeRegistration(extensions: readonly Extension[]): RegisterExtensionR
         app,
         deps,
         define(access, config) {
-          if (!config.path.startsWith(prefix)) throw new ExtensionError(`extension ${ext.name}: route ${config.path} is outside ${prefix}`);
+          if (!config.path.startsWith(prefix))
+            throw new ExtensionError(`extension ${ext.name}: route ${config.path} is outside ${prefix}`);
           try {
             return defineRoute(catalogue, deps, access, config);
           } catch (err) {

@@ -25,7 +25,9 @@ export async function migrateExtensions(database: Database, migrations: readonly
       const done = await tx
         .select({ name: extensionMigrations.name })
         .from(extensionMigrations)
-        .where(and(eq(extensionMigrations.extension, migration.extension), eq(extensionMigrations.name, migration.name)));
+        .where(
+          and(eq(extensionMigrations.extension, migration.extension), eq(extensionMigrations.name, migration.name)),
+        );
       if (done.length > 0) continue;
       for (const statement of migration.sql.split(STATEMENT_BREAKPOINT)) {
         if (statement.trim()) await tx.execute(sql.raw(statement));

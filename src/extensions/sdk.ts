@@ -12,7 +12,12 @@ export type { Extension, ExtensionConfig, ExtensionMigration, ExtensionRouter } 
 export { defineTool, READ_ONLY } from '../tools/define.ts';
 export type { ToolAnnotations, ToolContext, ToolDef } from '../tools/define.ts';
 // The confirmation step of destructive tools (above DIRACX_MCP_CONFIRM_THRESHOLD items).
-export { confirmAboveThreshold, ConfirmationPreviewFields, ConfirmationTokenArgument, previewNote } from '../tools/confirmation.ts';
+export {
+  confirmAboveThreshold,
+  ConfirmationPreviewFields,
+  ConfirmationTokenArgument,
+  previewNote,
+} from '../tools/confirmation.ts';
 export type { ConfirmationPreview } from '../tools/confirmation.ts';
 
 // Access policies, and the core ones an extension may wrap or replace.

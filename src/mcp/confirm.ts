@@ -23,7 +23,14 @@ import { acceptedContent } from '@modelcontextprotocol/server';
 import type { AuthedUser } from '../core/user.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { CONFIRMATION_TOKEN_ARGUMENT, type ConfirmationOutcome, type ConfirmFn } from '../tools/define.ts';
-import { canonicalDigest, checkConfirmation, mintConfirmation, type ConfirmationBinding, type ConfirmationKind, type UsedConfirmations } from './confirmation-token.ts';
+import {
+  canonicalDigest,
+  checkConfirmation,
+  mintConfirmation,
+  type ConfirmationBinding,
+  type ConfirmationKind,
+  type UsedConfirmations,
+} from './confirmation-token.ts';
 
 /** The key of the confirmation in `inputRequests` / `inputResponses`. */
 export const CONFIRM_KEY = 'confirm';
@@ -66,14 +73,17 @@ interface RequestContext {
 
 const REFUSED = {
   malformed: 'The confirmation is not one this server issued',
-  mismatch: 'The confirmation was not given for this call (another user, tool or arguments, or the jobs changed since it was given)',
+  mismatch:
+    'The confirmation was not given for this call (another user, tool or arguments, or the jobs changed since it was given)',
   expired: 'The confirmation has expired',
   used: 'The confirmation was already used',
   unasked: 'An answer to a confirmation this server did not ask for this call',
 } as const;
 
 const refusal = (why: keyof typeof REFUSED): InvalidInputError =>
-  new InvalidInputError(`${REFUSED[why]}: nothing was changed. Call again without a confirmation to see what would change and be asked afresh.`);
+  new InvalidInputError(
+    `${REFUSED[why]}: nothing was changed. Call again without a confirmation to see what would change and be asked afresh.`,
+  );
 
 /** The arguments a confirmation is bound to: all but the confirmation itself. */
 function boundArguments(args: unknown): unknown {

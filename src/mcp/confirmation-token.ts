@@ -40,7 +40,9 @@ export interface ConfirmationBinding {
 }
 
 /** A token as read back (its MAC checked against a binding). */
-export type TokenCheck = { readonly ok: true; readonly nonce: string; readonly expiresAtMs: number } | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' | 'expired' };
+export type TokenCheck =
+  | { readonly ok: true; readonly nonce: string; readonly expiresAtMs: number }
+  | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' | 'expired' };
 
 const DOMAIN = 'diracx-mcp-confirm-v1';
 const KEY_INFO = new TextEncoder().encode('diracx mcp confirmation key v1');
@@ -76,16 +78,39 @@ export async function deriveConfirmationKey(secret: CryptoKey): Promise<CryptoKe
 
 /** A random confirmation key (when the process has none to derive from: tests, tools). */
 export function randomConfirmationKey(): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.importKey(
+    'raw',
+    crypto.getRandomValues(new Uint8Array(32)),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
 }
 
-const signed = (kind: ConfirmationKind, exp: string, nonce: string, binding: ConfirmationBinding): Uint8Array<ArrayBuffer> => {
-  const bound = JSON.stringify([binding.sub, binding.vo, binding.clientId, binding.tool, binding.argumentsDigest, binding.stateDigest]);
+const signed = (
+  kind: ConfirmationKind,
+  exp: string,
+  nonce: string,
+  binding: ConfirmationBinding,
+): Uint8Array<ArrayBuffer> => {
+  const bound = JSON.stringify([
+    binding.sub,
+    binding.vo,
+    binding.clientId,
+    binding.tool,
+    binding.argumentsDigest,
+    binding.stateDigest,
+  ]);
   return new TextEncoder().encode(`${DOMAIN}\n${kind}\n${exp}\n${nonce}\n${bound}`);
 };
 
 /** Issues a token of `kind` for `binding`, valid `CONFIRMATION_TTL_SECONDS` from `now`. */
-export async function mintConfirmation(key: CryptoKey, kind: ConfirmationKind, binding: ConfirmationBinding, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function mintConfirmation(
+  key: CryptoKey,
+  kind: ConfirmationKind,
+  binding: ConfirmationBinding,
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
   const exp = String(Math.floor(now.getTime() / 1000) + CONFIRMATION_TTL_SECONDS);
   const nonce = encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
   const mac = encodeBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, signed(kind, exp, nonce, binding))));
@@ -97,14 +122,23 @@ export async function mintConfirmation(key: CryptoKey, kind: ConfirmationKind, b
  * `now`. The MAC is checked first (constant time, Web Crypto's verify), so whether a token is
  * expired is only said of a token that was genuinely issued for this call.
  */
-export async function checkConfirmation(key: CryptoKey, token: string, kind: ConfirmationKind, binding: ConfirmationBinding, now: Date): Promise<TokenCheck> {
+export async function checkConfirmation(
+  key: CryptoKey,
+  token: string,
+  kind: ConfirmationKind,
+  binding: ConfirmationBinding,
+  now: Date,
+): Promise<TokenCheck> {
   const match = TOKEN_PATTERN.exec(token);
   const mac = match ? decodeBase64Url(match[4]!) : undefined;
   // Only the canonical encoding: base64url's last character carries spare bits, so other
   // spellings of the same MAC would otherwise pass as the same token.
-  if (!match || !mac || mac.length !== 32 || encodeBase64Url(mac) !== match[4]) return { ok: false, reason: 'malformed' };
+  if (!match || !mac || mac.length !== 32 || encodeBase64Url(mac) !== match[4])
+    return { ok: false, reason: 'malformed' };
   const [, tokenKind, exp, nonce] = match as unknown as [string, ConfirmationKind, string, string];
-  const genuine = tokenKind === kind && (await crypto.subtle.verify('HMAC', key, mac as Uint8Array<ArrayBuffer>, signed(kind, exp, nonce, binding)));
+  const genuine =
+    tokenKind === kind &&
+    (await crypto.subtle.verify('HMAC', key, mac as Uint8Array<ArrayBuffer>, signed(kind, exp, nonce, binding)));
   if (!genuine) return { ok: false, reason: 'mismatch' };
   const expiresAtMs = Number(exp) * 1000;
   if (now.getTime() >= expiresAtMs) return { ok: false, reason: 'expired' };

@@ -12,7 +12,15 @@
  * its messages, and one bigger than the caller's remaining budget is refused whole, before any
  * of it runs.
  */
-import { createMcpHandler, isLegacyRequest, McpServer, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type JSONRPCRequest } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  McpServer,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type JSONRPCRequest,
+} from '@modelcontextprotocol/server';
 import type { AuthedUser } from '../core/user.ts';
 import { DiracxError } from '../core/errors.ts';
 import { CallerLimiter } from '../logic/auth/rate-limit.ts';
@@ -83,7 +91,8 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The body as a 2025-era JSON-RPC request when that is plain to see, decided without the SDK's
@@ -95,7 +104,14 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
 function plainLegacyRequest(req: Request, body: unknown): JSONRPCRequest | undefined {
   const version = req.headers.get('mcp-protocol-version');
   if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
-  if (!isPlainObject(body) || body.jsonrpc !== '2.0' || typeof body.method !== 'string' || 'result' in body || 'error' in body) return undefined;
+  if (
+    !isPlainObject(body) ||
+    body.jsonrpc !== '2.0' ||
+    typeof body.method !== 'string' ||
+    'result' in body ||
+    'error' in body
+  )
+    return undefined;
   if (!(typeof body.id === 'string' || Number.isInteger(body.id))) return undefined;
   if (!(body.params === undefined || (isPlainObject(body.params) && !('_meta' in body.params)))) return undefined;
   return body as JSONRPCRequest;
@@ -115,7 +131,8 @@ function refusal(charge: () => void, deps: McpDeps): Response | undefined {
 const workUnits = (body: unknown): number => (Array.isArray(body) ? Math.max(1, body.length) : 1);
 
 /** Whether the body holds an `initialize` request (alone or in a batch). */
-const initializes = (body: unknown): boolean => (Array.isArray(body) ? body : [body]).some((m) => isPlainObject(m) && m.method === 'initialize');
+const initializes = (body: unknown): boolean =>
+  (Array.isArray(body) ? body : [body]).some((m) => isPlainObject(m) && m.method === 'initialize');
 
 /** Builds the `/mcp` endpoint over the given tools. */
 export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): McpEndpoint {
@@ -131,7 +148,8 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
       { name: 'diracx-ts', version: '0.1.0', title: 'DiracX grid workload management' },
       {
         capabilities: { logging: {} },
-        instructions: 'Tools act on the DIRAC grid as the logged-in user: search, inspect, submit, kill and reschedule jobs.',
+        instructions:
+          'Tools act on the DIRAC grid as the logged-in user: search, inspect, submit, kill and reschedule jobs.',
         jsonSchemaValidator,
       },
     );
@@ -139,7 +157,10 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
       const c = ctx as { http?: { authInfo?: { extra?: { user?: AuthedUser } } } };
       const user = c.http?.authInfo?.extra?.user;
       if (!user) throw new Error('MCP call without an authenticated user');
-      return { user, confirmFor: (tool, args, now) => elicitationConfirm(confirmations, ctx, { user, tool, args, now }) };
+      return {
+        user,
+        confirmFor: (tool, args, now) => elicitationConfirm(confirmations, ctx, { user, tool, args, now }),
+      };
     };
     registerTools(server, tools, deps, scopeOf);
     registerResources(server, tools, deps, scopeOf);
@@ -158,7 +179,10 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
   const idle: McpServer[] = [];
   const legacy = async (req: Request, authInfo: AuthInfo, parsedBody: unknown): Promise<Response> => {
     if (req.method !== 'POST') return detailResponse(405, 'Method not allowed.', { allow: 'POST' });
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     const reusable = !initializes(parsedBody);
     const server = (reusable ? idle.pop() : undefined) ?? factory();
     await server.connect(transport);
@@ -191,7 +215,10 @@ export function createMcpEndpoint(deps: McpDeps, tools: readonly ToolDef[]): Mcp
       extra: { user },
     };
     const rawBody = await readJsonBody(req);
-    const refused = refusal(() => limiter.hit(caller, user.sub, Date.now(), rawBody instanceof Response ? 1 : workUnits(rawBody)), deps);
+    const refused = refusal(
+      () => limiter.hit(caller, user.sub, Date.now(), rawBody instanceof Response ? 1 : workUnits(rawBody)),
+      deps,
+    );
     if (refused) return refused;
     if (rawBody instanceof Response) return rawBody;
     const checked = checkToolArguments(rawBody, toolsByName);

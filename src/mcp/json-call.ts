@@ -12,7 +12,15 @@
  * A server that never sees `initialize` keeps no state of any client, so any pooled one may
  * answer any caller; `initialize` goes the SDK's way on a server of its own.
  */
-import { isJsonContentType, type AuthInfo, type JSONRPCMessage, type JSONRPCRequest, type McpServer, type MessageExtraInfo, type Transport } from '@modelcontextprotocol/server';
+import {
+  isJsonContentType,
+  type AuthInfo,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type McpServer,
+  type MessageExtraInfo,
+  type Transport,
+} from '@modelcontextprotocol/server';
 import { jsonRpcErrorResponse } from './json-rpc-error.ts';
 
 /** A transport that hands one request at a time to its server and resolves with the answer. */
@@ -70,9 +78,14 @@ export function createJsonCall(factory: () => McpServer): JsonCall {
     // The SDK transport's answers (`createJsonErrorResponse`), so both lanes refuse alike.
     const accept = req.headers.get('accept');
     if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) {
-      return jsonRpcErrorResponse(406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+      return jsonRpcErrorResponse(
+        406,
+        -32000,
+        'Not Acceptable: Client must accept both application/json and text/event-stream',
+      );
     }
-    if (!isJsonContentType(req.headers.get('content-type'))) return jsonRpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    if (!isJsonContentType(req.headers.get('content-type')))
+      return jsonRpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     const current = await lane();
     try {
       const answer = await current.transport.call(request, { authInfo, request: req });

@@ -7,5 +7,8 @@
 
 /** A JSON-RPC error response with `status`; `id` is the request's when one could be read. */
 export function jsonRpcErrorResponse(status: number, code: number, message: string, id: unknown = null): Response {
-  return Response.json({ jsonrpc: '2.0', id, error: { code, message } }, { status, headers: { 'content-type': 'application/json' } });
+  return Response.json(
+    { jsonrpc: '2.0', id, error: { code, message } },
+    { status, headers: { 'content-type': 'application/json' } },
+  );
 }

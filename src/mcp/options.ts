@@ -34,7 +34,8 @@ export interface McpSettings {
 export function mcpOptions(settings: McpSettings): McpOptions {
   const resourceUrl = settings.resourceUrl ?? `${settings.issuer.replace(/\/$/, '')}/mcp`;
   const url = new URL(resourceUrl);
-  const local = settings.port > 0 ? [`localhost:${settings.port}`, `127.0.0.1:${settings.port}`, `[::1]:${settings.port}`] : [];
+  const local =
+    settings.port > 0 ? [`localhost:${settings.port}`, `127.0.0.1:${settings.port}`, `[::1]:${settings.port}`] : [];
   return {
     resourceUrl,
     allowedHosts: settings.allowedHosts ?? [url.host.toLowerCase(), ...local],

@@ -11,7 +11,11 @@ const user = (text: string) => ({ messages: [{ role: 'user' as const, content: {
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(
     'debug-failed-job',
-    { title: 'Debug a failed job', description: 'Find out why a job failed and what to do next.', argsSchema: z.object({ job_id: z.string() }) },
+    {
+      title: 'Debug a failed job',
+      description: 'Find out why a job failed and what to do next.',
+      argsSchema: z.object({ job_id: z.string() }),
+    },
     ({ job_id }) =>
       user(
         `Debug DIRAC job ${job_id}. 1) get_job(job_id=${job_id}) for its status and site. 2) get_job_status_history(job_id=${job_id}) ` +
@@ -21,7 +25,11 @@ export function registerPrompts(server: McpServer): void {
   );
   server.registerPrompt(
     'submit-job',
-    { title: 'Submit a job', description: 'Describe, validate and submit a grid job.', argsSchema: z.object({ goal: z.string() }) },
+    {
+      title: 'Submit a job',
+      description: 'Describe, validate and submit a grid job.',
+      argsSchema: z.object({ goal: z.string() }),
+    },
     ({ goal }) =>
       user(
         `Help me run this on the grid: ${goal}. Build the job with submit_job's fields (executable, arguments, site, ...) or a JDL; ` +

@@ -29,7 +29,12 @@ export interface ToolCall {
   args: unknown;
 }
 
-type ToolResult = { [key: string]: unknown; content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
+type ToolResult = {
+  [key: string]: unknown;
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
 
 /** The form a person fills to confirm a destructive call. */
 const ConfirmationSchema = z.object({ confirm: z.boolean().describe('Go ahead') });
@@ -47,7 +52,12 @@ function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJS
 }
 
 /** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
-export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall, onPolicy: () => void = () => {}): ToolContext {
+export function toolContext(
+  deps: McpDeps,
+  scope: CallScope,
+  call: ToolCall,
+  onPolicy: () => void = () => {},
+): ToolContext {
   const { now } = deps;
   const ctx: ToolContext = {
     user: scope.user,
@@ -66,7 +76,10 @@ export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall, onP
       async check(policy, policyArgs) {
         onPolicy();
         const effective = deps.policies.resolve(policy);
-        await effective.check({ user: scope.user, config: ctx.config, database: deps.database, policies: deps.policies }, policyArgs);
+        await effective.check(
+          { user: scope.user, config: ctx.config, database: deps.database, policies: deps.policies },
+          policyArgs,
+        );
       },
     },
   };
@@ -82,12 +95,22 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
   });
   const audit = (outcome: Record<string, unknown>): void => {
     const duration_ms = Math.round(performance.now() - started);
-    deps.log.info('tool call', { tool: def.name, sub: scope.user.sub, client_id: scope.user.clientId ?? null, args_digest: argsDigest(args), ...outcome, duration_ms });
+    deps.log.info('tool call', {
+      tool: def.name,
+      sub: scope.user.sub,
+      client_id: scope.user.clientId ?? null,
+      args_digest: argsDigest(args),
+      ...outcome,
+      duration_ms,
+    });
   };
   try {
     const output = (await def.run(ctx, args as never)) as Record<string, unknown>;
     if (def.access.kind === 'policy' && !policyCalled) {
-      deps.log.error('tool answered without calling its access policy', { tool: def.name, policy: def.access.policy.id });
+      deps.log.error('tool answered without calling its access policy', {
+        tool: def.name,
+        policy: def.access.policy.id,
+      });
       if (deps.devCrashOnMissedPolicy) throw new Error(`tool ${def.name} did not call its policy`);
     }
     audit({ outcome: 'ok' });
@@ -96,7 +119,9 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
     if (err instanceof ConfirmationRequired) {
       audit({ outcome: 'input_required' });
       return inputRequired({
-        inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: err.question, requestedSchema: ConfirmationSchema }) },
+        inputRequests: {
+          [CONFIRM_KEY]: inputRequired.elicit({ message: err.question, requestedSchema: ConfirmationSchema }),
+        },
         requestState: err.requestState,
       }) as unknown as ToolResult;
     }
@@ -111,14 +136,25 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
  * receives them: the endpoint has parsed them with each tool's input schema
  * (`checkToolArguments`) before the request reaches the SDK.
  */
-export function registerTools(server: McpServer, defs: readonly ToolDef[], deps: McpDeps, scopeOf: (ctx: unknown) => CallScope): void {
+export function registerTools(
+  server: McpServer,
+  defs: readonly ToolDef[],
+  deps: McpDeps,
+  scopeOf: (ctx: unknown) => CallScope,
+): void {
   const seen = new Set<string>();
   for (const def of defs) {
     if (seen.has(def.name)) throw new Error(`MCP tool ${def.name} is defined twice`);
     seen.add(def.name);
     server.registerTool(
       def.name,
-      { title: def.title, description: def.description, inputSchema: listedOnly(def.input), outputSchema: advertisedOutput(def, deps.devCrashOnMissedPolicy), annotations: { title: def.title, ...def.annotations } },
+      {
+        title: def.title,
+        description: def.description,
+        inputSchema: listedOnly(def.input),
+        outputSchema: advertisedOutput(def, deps.devCrashOnMissedPolicy),
+        annotations: { title: def.title, ...def.annotations },
+      },
       (args: unknown, mcpCtx: unknown) => runTool(def, deps, scopeOf(mcpCtx), args),
     );
   }

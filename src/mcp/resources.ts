@@ -13,7 +13,14 @@ import { toolContext, type CallScope } from './register-tools.ts';
 type Contents = { contents: { uri: string; mimeType: string; text: string }[] };
 
 /** Reads a resource by running `toolName` with `args` for the caller; errors become a JSON error. */
-async function viaTool(tools: readonly ToolDef[], deps: McpDeps, scope: CallScope, uri: URL, toolName: string, args: Record<string, unknown>): Promise<Contents> {
+async function viaTool(
+  tools: readonly ToolDef[],
+  deps: McpDeps,
+  scope: CallScope,
+  uri: URL,
+  toolName: string,
+  args: Record<string, unknown>,
+): Promise<Contents> {
   const tool = tools.find((t) => t.name === toolName);
   let body: unknown;
   try {
@@ -30,19 +37,38 @@ async function viaTool(tools: readonly ToolDef[], deps: McpDeps, scope: CallScop
 const JOB_RESOURCES = [
   ['dirac-job://{job_id}', 'job', 'Job', 'The attributes of one job (as get_job).', 'get_job'],
   ['dirac-job://{job_id}/jdl', 'job-jdl', 'Job JDL', 'The stored JDL of one job (as get_job_jdl).', 'get_job_jdl'],
-  ['dirac-job://{job_id}/history', 'job-history', 'Job status history', 'The status history of one job (as get_job_status_history).', 'get_job_status_history'],
+  [
+    'dirac-job://{job_id}/history',
+    'job-history',
+    'Job status history',
+    'The status history of one job (as get_job_status_history).',
+    'get_job_status_history',
+  ],
 ] as const;
 
-export function registerResources(server: McpServer, tools: readonly ToolDef[], deps: McpDeps, scopeOf: (ctx: unknown) => CallScope): void {
+export function registerResources(
+  server: McpServer,
+  tools: readonly ToolDef[],
+  deps: McpDeps,
+  scopeOf: (ctx: unknown) => CallScope,
+): void {
   for (const [template, name, title, description, toolName] of JOB_RESOURCES) {
-    server.registerResource(name, new ResourceTemplate(template, { list: undefined }), { title, description, mimeType: 'application/json' }, (uri, variables, ctx) =>
-      viaTool(tools, deps, scopeOf(ctx), uri, toolName, { job_id: Number([variables.job_id].flat()[0]) }),
+    server.registerResource(
+      name,
+      new ResourceTemplate(template, { list: undefined }),
+      { title, description, mimeType: 'application/json' },
+      (uri, variables, ctx) =>
+        viaTool(tools, deps, scopeOf(ctx), uri, toolName, { job_id: Number([variables.job_id].flat()[0]) }),
     );
   }
   server.registerResource(
     'jobs-dashboard',
     'dirac-dashboard://jobs',
-    { title: 'Jobs dashboard', description: 'How many of my jobs are in each status (as get_job_status_summary).', mimeType: 'application/json' },
+    {
+      title: 'Jobs dashboard',
+      description: 'How many of my jobs are in each status (as get_job_status_summary).',
+      mimeType: 'application/json',
+    },
     (uri, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_status_summary', {}),
   );
 }

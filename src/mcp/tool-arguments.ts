@@ -58,5 +58,12 @@ export function checkToolArguments(body: unknown, tools: ReadonlyMap<string, Too
  * Schema, while the SDK's own validation takes every value as it is.
  */
 export function listedOnly(schema: z.ZodType): StandardSchemaWithJSON {
-  return { '~standard': { version: 1, vendor: 'diracx-ts', validate: (value) => ({ value }), jsonSchema: schema['~standard'].jsonSchema } };
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'diracx-ts',
+      validate: (value) => ({ value }),
+      jsonSchema: schema['~standard'].jsonSchema,
+    },
+  };
 }

@@ -54,10 +54,18 @@ async function checkJobsReadable(ctx: PolicyContext, jobIds: readonly number[]):
 }
 
 const ownedBy = (sandbox: SandboxRow, ctx: PolicyContext): boolean =>
-  sandbox.owner === ctx.user.preferredUsername && sandbox.ownerGroup === ctx.user.diracGroup && sandbox.vo === ctx.user.vo;
+  sandbox.owner === ctx.user.preferredUsername &&
+  sandbox.ownerGroup === ctx.user.diracGroup &&
+  sandbox.vo === ctx.user.vo;
 
 /** Throws unless the caller, who is not an administrator, may act on `pfn`. */
-async function checkOwnership(ctx: PolicyContext, action: SandboxAction, pfn: string, store: Store, sandbox: SandboxRow | undefined): Promise<void> {
+async function checkOwnership(
+  ctx: PolicyContext,
+  action: SandboxAction,
+  pfn: string,
+  store: Store,
+  sandbox: SandboxRow | undefined,
+): Promise<void> {
   const { user, database } = ctx;
   const prefix = userPrefix(store.bucketName, user);
   if (!pfn.startsWith(prefix)) {
@@ -69,7 +77,11 @@ async function checkOwnership(ctx: PolicyContext, action: SandboxAction, pfn: st
   }
   // Assigning an unknown sandbox of one's own namespace is DiracX's 400 "Sandbox not found".
   if (sandbox === undefined && action === 'manage') return;
-  const ownerId = await getOwnerId(database.db, { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo });
+  const ownerId = await getOwnerId(database.db, {
+    owner: user.preferredUsername,
+    ownerGroup: user.diracGroup,
+    vo: user.vo,
+  });
   if (ownerId === undefined || sandbox?.ownerId !== ownerId) {
     throw new ForbiddenError(`${user.preferredUsername} is not the owner of the sandbox`);
   }
@@ -94,7 +106,8 @@ export const sandboxPolicy: AccessPolicy<SandboxAccessArgs> = {
       // Another VO's sandbox is a missing one, here and in the logic.
       const sandbox = found?.vo === user.vo ? found : undefined;
       if (!admin) await checkOwnership(ctx, args.action, pfn, store, sandbox);
-      else if (sandbox && !ownedBy(sandbox, ctx)) await checkJobsReadable(ctx, await jobsOfSandbox(ctx.database.db, sandbox.sbId));
+      else if (sandbox && !ownedBy(sandbox, ctx))
+        await checkJobsReadable(ctx, await jobsOfSandbox(ctx.database.db, sandbox.sbId));
     }
   },
 };

@@ -52,10 +52,12 @@ export const wmsPolicy: AccessPolicy<WmsAccessArgs> = {
       if (!hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
       return;
     }
-    const privileged = hasProperty(user, JOB_ADMINISTRATOR) || (hasProperty(user, GENERIC_PILOT) && action === 'manage');
+    const privileged =
+      hasProperty(user, JOB_ADMINISTRATOR) || (hasProperty(user, GENERIC_PILOT) && action === 'manage');
     if (!privileged && !hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
     if (action === 'query') return;
     if (!args.jobIds) throw new TypeError(`wms policy: ${action} needs job ids`);
-    if (!(await jobsBelong(ctx, args.jobIds, privileged ? undefined : user.preferredUsername))) throw new ForbiddenError(DENIED);
+    if (!(await jobsBelong(ctx, args.jobIds, privileged ? undefined : user.preferredUsername)))
+      throw new ForbiddenError(DENIED);
   },
 };

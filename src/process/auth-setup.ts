@@ -29,7 +29,9 @@ export interface AuthSetup {
 async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServices> {
   const configured = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
   if (!configured) {
-    log.warn('generated a development auth state key; set DIRACX_SERVICE_AUTH_STATE_KEY so that logins survive restarts and work across processes');
+    log.warn(
+      'generated a development auth state key; set DIRACX_SERVICE_AUTH_STATE_KEY so that logins survive restarts and work across processes',
+    );
   }
   const secret = configured ? stateKeyBytes(configured) : crypto.getRandomValues(new Uint8Array(32));
   const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
@@ -53,7 +55,11 @@ export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logg
       cooldownMs: settings.DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS * 1000,
     });
   } else {
-    const location = await loadKeystore(settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE, settings.DIRACX_DATA_DIR, inMemory);
+    const location = await loadKeystore(
+      settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE,
+      settings.DIRACX_DATA_DIR,
+      inMemory,
+    );
     const ring = new LocalKeyRing(location.keystore);
     keyRing = ring;
     if (location.generated) log.warn('generated a development token keystore', { path: location.path ?? 'memory' });
@@ -67,7 +73,8 @@ export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logg
           log.info('token keystore reloaded', { path, kids: ring.keystore().keys.map((k) => k.kid) });
           return true;
         },
-        onError: (err) => log.error('token keystore reload failed; keeping the previous one', { path, ...errorFields(err) }),
+        onError: (err) =>
+          log.error('token keystore reload failed; keeping the previous one', { path, ...errorFields(err) }),
       });
     }
   }

@@ -14,7 +14,9 @@ export const MANIFEST_PATH = 'extensions/manifest.gen.ts';
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 const PackageJsonSchema = z.object({
-  diracx: z.object({ extensions: z.array(z.string().regex(PACKAGE_NAME, 'must be an npm package name')) }).prefault({ extensions: [] }),
+  diracx: z
+    .object({ extensions: z.array(z.string().regex(PACKAGE_NAME, 'must be an npm package name')) })
+    .prefault({ extensions: [] }),
 });
 
 /** The enabled extensions' package names, in order; throws on a malformed or repeated entry. */

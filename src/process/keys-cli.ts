@@ -35,7 +35,11 @@ function isKeyAlgorithm(alg: string): alg is KeyAlgorithm {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: Bun.argv.slice(2),
-    options: { keystore: { type: 'string' }, alg: { type: 'string', default: 'Ed25519' }, force: { type: 'boolean', default: false } },
+    options: {
+      keystore: { type: 'string' },
+      alg: { type: 'string', default: 'Ed25519' },
+      force: { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   const [command, argument] = positionals;
@@ -44,7 +48,11 @@ async function main(): Promise<void> {
   const settings = parseSettings(Bun.env);
   const path =
     values.keystore ??
-    keystorePath(settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE, settings.DIRACX_DATA_DIR, settings.DIRACX_DATA_DIR === IN_MEMORY);
+    keystorePath(
+      settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE,
+      settings.DIRACX_DATA_DIR,
+      settings.DIRACX_DATA_DIR === IN_MEMORY,
+    );
   if (!path) throw new Error('the keystore is not a file (inline JSON or in-memory); pass --keystore <path>');
   const file = Bun.file(path);
   const exists = await file.exists();
@@ -65,11 +73,13 @@ async function main(): Promise<void> {
     case 'list': {
       const keystore = await load();
       const signer = signingKey(keystore).kid;
-      for (const key of keystore.keys) console.log(`${key.kid} ${key.alg} ${key.key_ops.join(',')}${key.kid === signer ? ' (signing)' : ''}`);
+      for (const key of keystore.keys)
+        console.log(`${key.kid} ${key.alg} ${key.key_ops.join(',')}${key.kid === signer ? ' (signing)' : ''}`);
       return;
     }
     case 'generate':
-      if (exists && !values.force) throw new Error(`${path} exists; pass --force to replace it (tokens it signed stop verifying)`);
+      if (exists && !values.force)
+        throw new Error(`${path} exists; pass --force to replace it (tokens it signed stop verifying)`);
       return save(await generateKeystore(alg), `generated ${path}`);
     case 'stage': {
       const staged = await stageKey(await load(), alg);
@@ -88,7 +98,9 @@ async function main(): Promise<void> {
       return save(removeKey(await load(), kid), `removed ${kid}`);
     }
     default:
-      throw new Error('usage: bun run keys list|generate|stage|activate <kid>|rotate|remove <kid> [--keystore PATH] [--alg ALG]');
+      throw new Error(
+        'usage: bun run keys list|generate|stage|activate <kid>|rotate|remove <kid> [--keystore PATH] [--alg ALG]',
+      );
   }
 }
 

@@ -51,7 +51,11 @@ export async function writeKeystoreFile(path: string, keystore: Keystore): Promi
 }
 
 /** Loads the keystore the setting names, generating the development one when needed. */
-export async function loadKeystore(setting: string | undefined, dataDir: string, inMemory: boolean): Promise<KeystoreLocation> {
+export async function loadKeystore(
+  setting: string | undefined,
+  dataDir: string,
+  inMemory: boolean,
+): Promise<KeystoreLocation> {
   const path = keystorePath(setting, dataDir, inMemory);
   if (setting !== undefined && path === undefined) {
     return { path, keystore: keystoreFromText(setting, 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE'), generated: false };

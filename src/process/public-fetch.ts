@@ -34,7 +34,8 @@ export interface PublicOnlyFetchOptions {
   fetch?: (url: string, init: BunFetchRequestInit) => Promise<Response>;
 }
 
-const resolveWithBun: ResolveAll = async (hostname) => (await Bun.dns.lookup(hostname, { family: 0 })).map((r) => r.address);
+const resolveWithBun: ResolveAll = async (hostname) =>
+  (await Bun.dns.lookup(hostname, { family: 0 })).map((r) => r.address);
 
 /** IPv4 before IPv6 (more often reachable), each in the resolver's order. */
 const byFamily = (addresses: readonly string[]): string[] => [
@@ -69,7 +70,12 @@ export function createPublicOnlyFetch(options: PublicOnlyFetchOptions = {}): Fet
       try {
         // `proxy: false`: Bun would judge NO_PROXY against the address, not the name; the
         // point here is to connect to the address we checked.
-        return await connect(pinned.href, { ...init, headers, tls: { ...options.tls, serverName: host }, proxy: false });
+        return await connect(pinned.href, {
+          ...init,
+          headers,
+          tls: { ...options.tls, serverName: host },
+          proxy: false,
+        });
       } catch (err) {
         lastError = err;
       }

@@ -27,7 +27,10 @@ const USAGE = `usage: bun run sandbox-clean [--days N] [--batch-size N]
   --batch-size N  sandboxes per transaction (default 1000)`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { days: { type: 'string' }, 'batch-size': { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    options: { days: { type: 'string' }, 'batch-size': { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -39,7 +42,10 @@ async function main(): Promise<number> {
   const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DIRACX_DATA_DIR, poolSize: 2 });
   try {
     const { store, settings: storeSettings } = await createSandboxDeps(settings, log);
-    const result = await cleanSandboxes({ database, store, seName: storeSettings.seName, now: () => new Date(), log }, { unusedDays, batchSize });
+    const result = await cleanSandboxes(
+      { database, store, seName: storeSettings.seName, now: () => new Date(), log },
+      { unusedDays, batchSize },
+    );
     log.info('sandbox clean-up done', { ...result, unusedDays });
     return result.failed > 0 ? 2 : 0;
   } finally {

@@ -32,9 +32,15 @@ async function main(): Promise<string> {
     },
   });
   const { vo, group, user } = values;
-  if (!vo || !group || !user) throw new Error('usage: bun run token -- --vo VO --group GROUP --user NAME [--audience URL] [--lifetime SECONDS] [--property P]...');
+  if (!vo || !group || !user)
+    throw new Error(
+      'usage: bun run token -- --vo VO --group GROUP --user NAME [--audience URL] [--lifetime SECONDS] [--property P]...',
+    );
   const settings = parseSettings(Bun.env);
-  const lifetime = values.lifetime === undefined ? settings.DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES * 60 : Number(values.lifetime);
+  const lifetime =
+    values.lifetime === undefined
+      ? settings.DIRACX_SERVICE_AUTH_ACCESS_TOKEN_EXPIRE_MINUTES * 60
+      : Number(values.lifetime);
   if (!Number.isInteger(lifetime) || lifetime <= 0) throw new Error('--lifetime must be a positive number of seconds');
 
   // The build's extensions: their configuration fields and security properties count here too.
@@ -47,14 +53,33 @@ async function main(): Promise<string> {
   if (!idpSub) throw new Error(`${user} is not a user of VO ${vo}`);
   checkUserMayUseScope(config, parsed, idpSub);
 
-  const path = keystorePath(settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE, settings.DIRACX_DATA_DIR, settings.DIRACX_DATA_DIR === IN_MEMORY);
-  const keystoreText = path ? await Bun.file(path).text().catch(() => undefined) : settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE;
-  if (keystoreText === undefined) throw new Error(`no keystore at ${path ?? 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE'} (start the server once, or: bun run keys generate)`);
+  const path = keystorePath(
+    settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE,
+    settings.DIRACX_DATA_DIR,
+    settings.DIRACX_DATA_DIR === IN_MEMORY,
+  );
+  const keystoreText = path
+    ? await Bun.file(path)
+        .text()
+        .catch(() => undefined)
+    : settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE;
+  if (keystoreText === undefined)
+    throw new Error(
+      `no keystore at ${path ?? 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE'} (start the server once, or: bun run keys generate)`,
+    );
   const keystore = keystoreFromText(keystoreText, path ?? 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE');
   const { token } = await issueAccessToken(
     keystore,
     settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER ?? defaultIssuer(settings),
-    { vo, group: parsed.group, properties: parsed.properties, idpSub, preferredUsername: user, lifetimeSeconds: lifetime, audience: values.audience },
+    {
+      vo,
+      group: parsed.group,
+      properties: parsed.properties,
+      idpSub,
+      preferredUsername: user,
+      lifetimeSeconds: lifetime,
+      audience: values.audience,
+    },
     new Date(),
   );
   return token;

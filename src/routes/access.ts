@@ -86,7 +86,10 @@ function accessMiddleware(deps: ApiDeps, access: RouteAccess): MiddlewareHandler
       async check(policy, args) {
         called = true;
         const effective = deps.policies.resolve(policy);
-        await effective.check({ user, config: deps.config.current().config, database: deps.database, policies: deps.policies }, args);
+        await effective.check(
+          { user, config: deps.config.current().config, database: deps.database, policies: deps.policies },
+          args,
+        );
       },
     });
     await next();

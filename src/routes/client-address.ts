@@ -13,7 +13,10 @@ export function clientAddress(
 ): string {
   const peer = remoteAddress ?? 'unknown';
   if (!forwardedFor || !trustedProxies.includes(peer)) return peer;
-  const hops = forwardedFor.split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!;
   return hops[0] ?? peer;
 }

@@ -16,29 +16,34 @@ import { evaluateConditional } from './http-cache.ts';
 
 const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
   // DiracX: a valid token, no policy (`@open_access`).
-  defineRoute(catalogue, deps, { kind: 'open' }, {
-    method: 'get',
-    path: '/api/config/',
-    operationId: 'config_serve_config',
-    tags: ['config'],
-    summary: 'Serve Config',
-    description:
-      "Get the latest view of the config: the caller's VO only (other VOs' Registry and Operations sections and every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or If-Modified-Since is newer than the latest change, answer 304.",
-    request: {
-      headers: z.object({
-        'if-none-match': z.string().optional(),
-        'if-modified-since': z.string().optional(),
-      }),
-    },
-    responses: {
-      200: {
-        description: 'The configuration, in DiracX format',
-        // With the extensions' user fields (gubbins' `GubbinsSpecificInfo`), as DiracX's extended `Config` model.
-        content: { 'application/json': { schema: deps.configDocumentSchema ?? ConfigObjectSchema } },
+  defineRoute(
+    catalogue,
+    deps,
+    { kind: 'open' },
+    {
+      method: 'get',
+      path: '/api/config/',
+      operationId: 'config_serve_config',
+      tags: ['config'],
+      summary: 'Serve Config',
+      description:
+        "Get the latest view of the config: the caller's VO only (other VOs' Registry and Operations sections and every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or If-Modified-Since is newer than the latest change, answer 304.",
+      request: {
+        headers: z.object({
+          'if-none-match': z.string().optional(),
+          'if-modified-since': z.string().optional(),
+        }),
       },
-      304: { description: 'The client copy is current' },
+      responses: {
+        200: {
+          description: 'The configuration, in DiracX format',
+          // With the extensions' user fields (gubbins' `GubbinsSpecificInfo`), as DiracX's extended `Config` model.
+          content: { 'application/json': { schema: deps.configDocumentSchema ?? ConfigObjectSchema } },
+        },
+        304: { description: 'The client copy is current' },
+      },
     },
-  });
+  );
 
 export function registerConfigRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   app.openapi(serveConfigRoute(catalogue, deps), async (c) => {

@@ -36,7 +36,9 @@ export function registerDocsRoutes(app: OpenAPIHono<ApiEnv>, catalogue: RouteCat
     catalogue.declare('GET', path, { kind: 'public' });
   }
   app.get('/api/docs', (c) => c.html(PAGE));
-  app.get('/api/docs/swagger-ui.css', (c) => c.body(swaggerCss, 200, { 'content-type': 'text/css', 'cache-control': ASSET_CACHE }));
+  app.get('/api/docs/swagger-ui.css', (c) =>
+    c.body(swaggerCss, 200, { 'content-type': 'text/css', 'cache-control': ASSET_CACHE }),
+  );
   app.get('/api/docs/swagger-ui-bundle.js', (c) =>
     c.body(swaggerJs, 200, { 'content-type': 'text/javascript', 'cache-control': ASSET_CACHE }),
   );

@@ -105,7 +105,11 @@ export interface PublicRequest {
  * The request as clients addressed it. Unchanged (the same object) when the peer is not a
  * trusted proxy or sent no forwarded header.
  */
-export function publicRequest(req: Request, remoteAddress: string | undefined, trustedProxies: readonly string[]): PublicRequest {
+export function publicRequest(
+  req: Request,
+  remoteAddress: string | undefined,
+  trustedProxies: readonly string[],
+): PublicRequest {
   const headers = req.headers;
   const rawProto = headers.get(FORWARDED_PROTO);
   const rawHost = headers.get(FORWARDED_HOST);
@@ -125,7 +129,8 @@ export function publicRequest(req: Request, remoteAddress: string | undefined, t
   const host = pick(FORWARDED_HOST, rawHost, parseForwardedHost);
   const givenPrefix = pick(FORWARDED_PREFIX, rawPrefix, parseForwardedPrefix);
   const prefix = givenPrefix ?? '';
-  if (proto === undefined && host === undefined) return { request: req, prefix, ignored, forwarded: givenPrefix !== undefined };
+  if (proto === undefined && host === undefined)
+    return { request: req, prefix, ignored, forwarded: givenPrefix !== undefined };
 
   const url = new URL(req.url);
   const publicUrl = new URL(`${proto ?? url.protocol.slice(0, -1)}://${host ?? url.host}${url.pathname}${url.search}`);

@@ -15,15 +15,23 @@ const DB_PING_FAILED = 'AuthDB ping failed';
 
 export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const probe = (path: string, status: string) =>
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'get',
-      path,
-      hide: true,
-      responses: {
-        200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal(status) }) } } },
-        503: { description: 'Not ready' },
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'get',
+        path,
+        hide: true,
+        responses: {
+          200: {
+            description: 'Healthy',
+            content: { 'application/json': { schema: z.object({ status: z.literal(status) }) } },
+          },
+          503: { description: 'Not ready' },
+        },
       },
-    });
+    );
   const needDatabase = async (): Promise<void> => {
     try {
       await deps.database.ping();

@@ -31,27 +31,40 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
       bearer_methods_supported: ['header'],
       resource_name: 'DiracX MCP server',
     });
-    for (const [suffix, name] of [[path, 'get_mcp_protected_resource_metadata'], ['', 'get_protected_resource_metadata']] as const) {
-      const route = defineRoute(catalogue, deps, { kind: 'public' }, {
-        method: 'get',
-        path: `/.well-known/oauth-protected-resource${suffix}`,
-        operationId: `well-known_${name}`,
-        tags: ['well-known'],
-        summary: 'OAuth protected-resource metadata of the MCP endpoint (RFC 9728)',
-        responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
-      });
+    for (const [suffix, name] of [
+      [path, 'get_mcp_protected_resource_metadata'],
+      ['', 'get_protected_resource_metadata'],
+    ] as const) {
+      const route = defineRoute(
+        catalogue,
+        deps,
+        { kind: 'public' },
+        {
+          method: 'get',
+          path: `/.well-known/oauth-protected-resource${suffix}`,
+          operationId: `well-known_${name}`,
+          tags: ['well-known'],
+          summary: 'OAuth protected-resource metadata of the MCP endpoint (RFC 9728)',
+          responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
+        },
+      );
       app.openapi(route, (c) => c.json(document(), 200));
     }
   }
 
-  const route = defineRoute(catalogue, deps, { kind: 'public' }, {
-    method: 'get',
-    path: '/.well-known/oauth-authorization-server',
-    operationId: 'well-known_get_authorization_server_metadata',
-    tags: ['well-known'],
-    summary: 'OAuth authorization-server metadata (RFC 8414)',
-    responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
-  });
+  const route = defineRoute(
+    catalogue,
+    deps,
+    { kind: 'public' },
+    {
+      method: 'get',
+      path: '/.well-known/oauth-authorization-server',
+      operationId: 'well-known_get_authorization_server_metadata',
+      tags: ['well-known'],
+      summary: 'OAuth authorization-server metadata (RFC 8414)',
+      responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
+    },
+  );
   app.openapi(route, (c) => {
     // The public URL a trusted proxy gives (prefix included), else the configured issuer.
     const endpoints = discoveryEndpoints(trustedBaseUrl(c, deps.auth.issuer));
@@ -64,7 +77,12 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         revocation_endpoint: endpoints.revocation,
         registration_endpoint: endpoints.registration,
         jwks_uri: endpoints.jwks,
-        grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
+        grant_types_supported: [
+          'authorization_code',
+          'urn:ietf:params:oauth:grant-type:device_code',
+          'refresh_token',
+          'client_credentials',
+        ],
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,

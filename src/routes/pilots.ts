@@ -25,7 +25,11 @@ const TAGS = ['pilots'];
 /** Registers the pilot routes (operationIds `pilots_<DiracX function name>`). */
 export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: pilotPolicy } as const;
-  const pilotsCtx = (): PilotsContext => ({ database: deps.database, config: deps.config.current().config, now: deps.now });
+  const pilotsCtx = (): PilotsContext => ({
+    database: deps.database,
+    config: deps.config.current().config,
+    now: deps.now,
+  });
 
   const register = defineRoute(catalogue, deps, access, {
     method: 'post',
@@ -33,7 +37,8 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     operationId: 'pilots_register_pilot',
     tags: TAGS,
     summary: 'Register Pilot',
-    description: 'Register a pilot with its reference. A stamp that already exists is refused (409); so is a VO that is not in the registry (400).',
+    description:
+      'Register a pilot with its reference. A stamp that already exists is refused (409); so is a VO that is not in the registry (400).',
     request: { body: json(PilotRegistrationParams) },
     responses: {
       201: { description: 'Registered', content: { 'application/json': { schema: z.null() } } },
@@ -59,7 +64,8 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     operationId: 'pilots_update_pilot_metadata',
     tags: TAGS,
     summary: 'Update Pilot Metadata',
-    description: 'Update pilot metadata (status, benchmark, ...): `{stamp: {Field: value}}`, each stamp with its own fields. `LastUpdateTime` is refreshed on every listed pilot.',
+    description:
+      'Update pilot metadata (status, benchmark, ...): `{stamp: {Field: value}}`, each stamp with its own fields. `LastUpdateTime` is refreshed on every listed pilot.',
     request: { body: json(PilotMetadataUpdates) },
     responses: {
       204: { description: 'Updated' },
@@ -68,7 +74,9 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
   });
   app.openapi(metadata, async (c) => {
     const body = c.req.valid('json');
-    await c.get('access').check(pilotPolicy, { action: 'manage_pilots', pilotStamps: Object.keys(body), allowLegacyPilots: true });
+    await c
+      .get('access')
+      .check(pilotPolicy, { action: 'manage_pilots', pilotStamps: Object.keys(body), allowLegacyPilots: true });
     await updatePilotsMetadata(pilotsCtx(), body);
     return c.body(null, 204);
   });
@@ -79,7 +87,8 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     operationId: 'pilots_search',
     tags: TAGS,
     summary: 'Search',
-    description: "Retrieve information about pilots: the caller's VO only, unless ServiceAdministrator. The `JobID` pseudo-parameter (`eq`/`in`, integers) finds the pilots that ran those jobs. 206 with Content-Range (`pilots`) when partial.",
+    description:
+      "Retrieve information about pilots: the caller's VO only, unless ServiceAdministrator. The `JobID` pseudo-parameter (`eq`/`in`, integers) finds the pilots that ran those jobs. 206 with Content-Range (`pilots`) when partial.",
     request: {
       query: PaginationQuery,
       body: { content: { 'application/json': { schema: SearchParams.nullable() } }, required: false },
@@ -95,7 +104,12 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     const { page, per_page: perPage } = c.req.valid('query');
     // No body, or null, means every default (the validator hands over `{}` without one).
     const body = SearchParams.parse(c.req.valid('json') ?? {});
-    const result = await searchVisiblePilots({ database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits }, body, page, perPage);
+    const result = await searchVisiblePilots(
+      { database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits },
+      body,
+      page,
+      perPage,
+    );
     const { status, headers } = pageStatus('pilots', page, perPage, result.rows.length, result.total);
     return c.json(wireDates(result.rows) as Record<string, unknown>[], status as 200, headers);
   });
@@ -106,13 +120,19 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     operationId: 'pilots_summary',
     tags: TAGS,
     summary: 'Summary',
-    description: "Count pilots grouped by the `grouping` columns, after the `search` filters: the caller's VO only, unless ServiceAdministrator.",
+    description:
+      "Count pilots grouped by the `grouping` columns, after the `search` filters: the caller's VO only, unless ServiceAdministrator.",
     request: { body: json(SummaryParams) },
-    responses: { 200: { description: 'One row per group with its count', content: { 'application/json': { schema: rows } } } },
+    responses: {
+      200: { description: 'One row per group with its count', content: { 'application/json': { schema: rows } } },
+    },
   });
   app.openapi(summary, async (c) => {
     await c.get('access').check(pilotPolicy, { action: 'read_pilot_metadata' });
-    const counted = await summariseVisiblePilots({ database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits }, c.req.valid('json'));
+    const counted = await summariseVisiblePilots(
+      { database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits },
+      c.req.valid('json'),
+    );
     return c.json(wireDates(counted) as Record<string, unknown>[], 200);
   });
 }

@@ -25,25 +25,33 @@ Preferred-Languages: en
 
 export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const route = (path: string, name: string, description: string) =>
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'get',
-      path,
-      operationId: `well-known_${name}`,
-      tags: ['well-known'],
-      summary: description,
-      responses: json(description),
-    });
-
-  app.openapi(route('/.well-known/openid-configuration', 'get_openid_configuration', 'OpenID Connect discovery'), (c) => {
-    const document = openIdConfiguration(
-      deps.config.current().config,
-      deps.auth.issuer,
-      discoveryEndpoints(trustedBaseUrl(c, deps.auth.issuer)),
-      deps.auth.algorithms,
-      deps.properties ? [...deps.properties] : SECURITY_PROPERTIES,
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'get',
+        path,
+        operationId: `well-known_${name}`,
+        tags: ['well-known'],
+        summary: description,
+        responses: json(description),
+      },
     );
-    return c.json(document as unknown as Record<string, unknown>, 200);
-  });
+
+  app.openapi(
+    route('/.well-known/openid-configuration', 'get_openid_configuration', 'OpenID Connect discovery'),
+    (c) => {
+      const document = openIdConfiguration(
+        deps.config.current().config,
+        deps.auth.issuer,
+        discoveryEndpoints(trustedBaseUrl(c, deps.auth.issuer)),
+        deps.auth.algorithms,
+        deps.properties ? [...deps.properties] : SECURITY_PROPERTIES,
+      );
+      return c.json(document as unknown as Record<string, unknown>, 200);
+    },
+  );
 
   app.openapi(route('/.well-known/jwks.json', 'get_jwks', 'The public keys that verify our tokens'), async (c) =>
     c.json((await deps.auth.keyRing.publishedJwks()) as unknown as Record<string, unknown>, 200, {
@@ -57,14 +65,19 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
   );
 
   app.openapi(
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'get',
-      path: '/.well-known/security.txt',
-      operationId: 'well-known_get_security_txt',
-      tags: ['well-known'],
-      summary: 'security.txt',
-      responses: { 200: { description: 'security.txt', content: { 'application/json': { schema: z.string() } } } },
-    }),
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'get',
+        path: '/.well-known/security.txt',
+        operationId: 'well-known_get_security_txt',
+        tags: ['well-known'],
+        summary: 'security.txt',
+        responses: { 200: { description: 'security.txt', content: { 'application/json': { schema: z.string() } } } },
+      },
+    ),
     // DiracX returns the text as a JSON string.
     (c) => c.json(SECURITY_TXT, 200),
   );

@@ -30,13 +30,26 @@ export function sandboxStoreSettings(settings: Settings): SandboxStoreSettings {
 }
 
 /** The local store: on disk under the data directory (or the configured one), in memory with an in-memory data directory. */
-async function createLocalStore(settings: Settings, storeSettings: SandboxStoreSettings, log: Logger): Promise<LocalObjectStore> {
+async function createLocalStore(
+  settings: Settings,
+  storeSettings: SandboxStoreSettings,
+  log: Logger,
+): Promise<LocalObjectStore> {
   const configured = settings.DIRACX_SANDBOX_STORE_LOCAL_SECRET;
-  const path = settings.DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY ?? (settings.DIRACX_DATA_DIR === IN_MEMORY ? undefined : join(settings.DIRACX_DATA_DIR, 'sandboxes'));
+  const path =
+    settings.DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY ??
+    (settings.DIRACX_DATA_DIR === IN_MEMORY ? undefined : join(settings.DIRACX_DATA_DIR, 'sandboxes'));
   const directory = path === undefined ? new MemoryBlobDirectory() : new FsBlobDirectory(path);
-  const secret = configured ? decodeBase64Url(configured) : directory instanceof FsBlobDirectory ? await directory.signingSecret() : crypto.getRandomValues(new Uint8Array(32));
+  const secret = configured
+    ? decodeBase64Url(configured)
+    : directory instanceof FsBlobDirectory
+      ? await directory.signingSecret()
+      : crypto.getRandomValues(new Uint8Array(32));
   if (!secret) throw new Error('DIRACX_SANDBOX_STORE_LOCAL_SECRET is not base64url');
-  if (path === undefined) log.warn('sandboxes are kept in memory (in-memory data directory); set DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY to keep them');
+  if (path === undefined)
+    log.warn(
+      'sandboxes are kept in memory (in-memory data directory); set DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY to keep them',
+    );
   log.info('sandbox store', { kind: 'local', path: path ?? 'memory', se: storeSettings.seName });
   return new LocalObjectStore({
     directory,
@@ -59,7 +72,11 @@ export async function createSandboxDeps(settings: Settings, log: Logger): Promis
       endpoint: kwargs.endpoint_url ?? `https://s3.${kwargs.region_name}.amazonaws.com`,
       bucket: storeSettings.bucketName,
       region: kwargs.region_name,
-      credentials: { accessKeyId: kwargs.aws_access_key_id, secretAccessKey: kwargs.aws_secret_access_key, sessionToken: kwargs.aws_session_token },
+      credentials: {
+        accessKeyId: kwargs.aws_access_key_id,
+        secretAccessKey: kwargs.aws_secret_access_key,
+        sessionToken: kwargs.aws_session_token,
+      },
     });
     await store.ensureBucket(settings.DIRACX_SANDBOX_STORE_AUTO_CREATE_BUCKET);
     log.info('sandbox store', { kind: 's3', bucket: storeSettings.bucketName, se: storeSettings.seName });

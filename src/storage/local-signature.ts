@@ -33,7 +33,8 @@ export async function importSigningSecret(secret: Uint8Array<ArrayBuffer>): Prom
 }
 
 // JSON arrays keep the parts unambiguous whatever characters a key holds.
-const uploadPayload = (g: UploadGrant): string => JSON.stringify(['upload', g.key, g.size, 'sha256', g.checksum, g.expires]);
+const uploadPayload = (g: UploadGrant): string =>
+  JSON.stringify(['upload', g.key, g.size, 'sha256', g.checksum, g.expires]);
 const downloadPayload = (g: DownloadGrant): string => JSON.stringify(['download', g.key, g.expires]);
 
 async function sign(key: CryptoKey, payload: string): Promise<string> {
@@ -45,7 +46,14 @@ function fromHex(hex: string): Uint8Array<ArrayBuffer> | undefined {
   return Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 }
 
-async function verify(key: CryptoKey, payload: string, signature: string, expires: number, now: Date, what: string): Promise<void> {
+async function verify(
+  key: CryptoKey,
+  payload: string,
+  signature: string,
+  expires: number,
+  now: Date,
+  what: string,
+): Promise<void> {
   const bytes = fromHex(signature);
   if (!bytes || !(await crypto.subtle.verify('HMAC', key, bytes, encoder.encode(payload)))) {
     throw new ForbiddenError(`Invalid ${what} signature`);
@@ -54,7 +62,8 @@ async function verify(key: CryptoKey, payload: string, signature: string, expire
 }
 
 export const signUpload = (key: CryptoKey, grant: UploadGrant): Promise<string> => sign(key, uploadPayload(grant));
-export const signDownload = (key: CryptoKey, grant: DownloadGrant): Promise<string> => sign(key, downloadPayload(grant));
+export const signDownload = (key: CryptoKey, grant: DownloadGrant): Promise<string> =>
+  sign(key, downloadPayload(grant));
 
 /** @throws ForbiddenError when `signature` is not ours for `grant`, or the grant has expired. */
 export const verifyUpload = (key: CryptoKey, grant: UploadGrant, signature: string, now: Date): Promise<void> =>

@@ -12,9 +12,23 @@
  * Web-standard.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ForbiddenError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../core/errors.ts';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnavailableError,
+} from '../core/errors.ts';
 import { signDownload, signUpload, verifyDownload, verifyUpload, type UploadGrant } from './local-signature.ts';
-import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type SignedTransfers, type UploadSpec, type UrlContext } from './object-store.ts';
+import {
+  hexToBase64,
+  type DeleteResult,
+  type ObjectStore,
+  type PresignedUpload,
+  type SignedTransfers,
+  type UploadSpec,
+  type UrlContext,
+} from './object-store.ts';
 
 /** Where the local store's public routes live (`src/routes/jobs/sandboxes.ts`). */
 export const LOCAL_UPLOAD_PATH = '/api/jobs/sandbox/local-store/upload';
@@ -61,7 +75,10 @@ const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /** Keys are `<vo>/<group>/<user>/<alg>:<checksum>.<format>`: relative, no dot segments, no dotfiles. */
 export function isSafeKey(key: string): boolean {
-  return key.length <= 1024 && key.split('/').every((part) => part.length > 0 && !part.startsWith('.') && !/[\\\0]/.test(part));
+  return (
+    key.length <= 1024 &&
+    key.split('/').every((part) => part.length > 0 && !part.startsWith('.') && !/[\\\0]/.test(part))
+  );
 }
 
 function requireField(fields: Readonly<Record<string, string>>, name: string): string {
@@ -91,7 +108,8 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
     this.#now = options.now ?? (() => new Date());
     this.maxUploadBodyBytes = options.maxSizeBytes + FORM_OVERHEAD_BYTES;
     this.#maxUploads = options.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
-    if (!Number.isInteger(this.#maxUploads) || this.#maxUploads < 1) throw new TypeError('maxConcurrentUploads must be a positive integer');
+    if (!Number.isInteger(this.#maxUploads) || this.#maxUploads < 1)
+      throw new TypeError('maxConcurrentUploads must be a positive integer');
   }
 
   get transfers(): SignedTransfers {
@@ -107,7 +125,12 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
   }
 
   async presignUpload(key: string, spec: UploadSpec, where: UrlContext): Promise<PresignedUpload> {
-    const grant = { key, size: spec.size, checksum: hexToBase64(spec.checksum), expires: this.#expiry(spec.expiresInSeconds) };
+    const grant = {
+      key,
+      size: spec.size,
+      checksum: hexToBase64(spec.checksum),
+      expires: this.#expiry(spec.expiresInSeconds),
+    };
     const fields = {
       'x-amz-checksum-algorithm': 'sha256',
       'x-amz-checksum-sha256': grant.checksum,
@@ -121,7 +144,11 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
 
   async presignDownload(key: string, expiresInSeconds: number, where: UrlContext): Promise<string> {
     const grant = { key, expires: this.#expiry(expiresInSeconds) };
-    const query = new URLSearchParams({ key, expires: String(grant.expires), signature: await signDownload(this.#opts.signingKey, grant) });
+    const query = new URLSearchParams({
+      key,
+      expires: String(grant.expires),
+      signature: await signDownload(this.#opts.signingKey, grant),
+    });
     return `${this.#base(where)}${LOCAL_DOWNLOAD_PATH}?${query.toString()}`;
   }
 
@@ -138,8 +165,12 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
     return { failed };
   }
 
-  async receiveUpload(fields: Readonly<Record<string, string>>, file: ReadableStream<Uint8Array> | Blob): Promise<void> {
-    if (requireField(fields, 'x-amz-checksum-algorithm') !== 'sha256') throw new ForbiddenError('Invalid field x-amz-checksum-algorithm');
+  async receiveUpload(
+    fields: Readonly<Record<string, string>>,
+    file: ReadableStream<Uint8Array> | Blob,
+  ): Promise<void> {
+    if (requireField(fields, 'x-amz-checksum-algorithm') !== 'sha256')
+      throw new ForbiddenError('Invalid field x-amz-checksum-algorithm');
     const grant = {
       key: requireField(fields, 'key'),
       size: integerField(fields, 'x-diracx-size'),
@@ -174,12 +205,15 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
         const { done, value } = await reader.read();
         if (done) break;
         size += value.byteLength;
-        if (size > grant.size) throw new PayloadTooLargeError(`The file is larger than the ${grant.size} bytes the upload URL allows`);
+        if (size > grant.size)
+          throw new PayloadTooLargeError(`The file is larger than the ${grant.size} bytes the upload URL allows`);
         hash.update(value);
         await writer.write(value);
       }
-      if (size !== grant.size) throw new InvalidInputError(`The file is ${size} bytes; the upload URL allows exactly ${grant.size}`);
-      if (toBase64(hash.digest()) !== grant.checksum) throw new InvalidInputError('The file does not match the checksum of the upload URL');
+      if (size !== grant.size)
+        throw new InvalidInputError(`The file is ${size} bytes; the upload URL allows exactly ${grant.size}`);
+      if (toBase64(hash.digest()) !== grant.checksum)
+        throw new InvalidInputError('The file does not match the checksum of the upload URL');
       await writer.commit();
     } catch (err) {
       await writer.abort();

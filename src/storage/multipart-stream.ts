@@ -31,7 +31,11 @@ export function multipartBoundary(contentType: string | undefined): string | und
 /** Index of `needle` in `hay` at or after `from`, or -1. */
 function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0];
-  for (let at = hay.indexOf(first!, from); at >= 0 && at + needle.length <= hay.length; at = hay.indexOf(first!, at + 1)) {
+  for (
+    let at = hay.indexOf(first!, from);
+    at >= 0 && at + needle.length <= hay.length;
+    at = hay.indexOf(first!, at + 1)
+  ) {
     let i = 1;
     while (i < needle.length && hay[at + i] === needle[i]) i++;
     if (i === needle.length) return at;
@@ -80,7 +84,11 @@ function partName(headerText: string): { name: string; isFile: boolean } {
  * @throws InvalidInputError for a body that is not such a form; PayloadTooLargeError when the
  *         fields take more than `maxFieldsBytes`.
  */
-export async function readFieldsThenFile(body: ReadableStream<Uint8Array>, boundary: string, maxFieldsBytes: number): Promise<StreamedForm> {
+export async function readFieldsThenFile(
+  body: ReadableStream<Uint8Array>,
+  boundary: string,
+  maxFieldsBytes: number,
+): Promise<StreamedForm> {
   const reader = body.getReader();
   const input = new Buffered(reader);
   const delimiter = encoder.encode(`--${boundary}`);
@@ -91,7 +99,8 @@ export async function readFieldsThenFile(body: ReadableStream<Uint8Array>, bound
     for (;;) {
       const at = indexOf(input.bytes, needle);
       if (at >= 0) return at;
-      if (consumed + input.bytes.length > maxFieldsBytes) throw new PayloadTooLargeError(`The form fields before the file take more than ${maxFieldsBytes} bytes`);
+      if (consumed + input.bytes.length > maxFieldsBytes)
+        throw new PayloadTooLargeError(`The form fields before the file take more than ${maxFieldsBytes} bytes`);
       if (!(await input.more())) throw new InvalidInputError(MALFORMED);
     }
   };

@@ -9,7 +9,13 @@
  * does not answer in time, become `UnavailableError`.
  */
 import { UnavailableError } from '../core/errors.ts';
-import { hexToBase64, type DeleteResult, type ObjectStore, type PresignedUpload, type UploadSpec } from './object-store.ts';
+import {
+  hexToBase64,
+  type DeleteResult,
+  type ObjectStore,
+  type PresignedUpload,
+  type UploadSpec,
+} from './object-store.ts';
 import { presignUrl, signPostPolicy, uriEncode, type S3Credentials, type SigningScope } from './sigv4.ts';
 
 export interface S3StoreOptions {
@@ -41,7 +47,8 @@ export class S3ObjectStore implements ObjectStore {
   readonly #fetch: (req: Request) => Promise<Response>;
 
   constructor(options: S3StoreOptions) {
-    if (!/^https?:\/\/[^/]+/.test(options.endpoint)) throw new TypeError(`S3 endpoint must be an http(s) URL, got ${options.endpoint}`);
+    if (!/^https?:\/\/[^/]+/.test(options.endpoint))
+      throw new TypeError(`S3 endpoint must be an http(s) URL, got ${options.endpoint}`);
     this.#opts = options;
     this.#base = options.endpoint.replace(/\/+$/, '');
     this.#now = options.now ?? (() => new Date());

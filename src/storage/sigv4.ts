@@ -33,11 +33,19 @@ async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string): P
 
 /** `20260102T030405Z`. */
 export function amzDate(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** The derived signing key: HMAC chain over date, region, service and `aws4_request`. */
-export async function signingKey(secretAccessKey: string, date: string, region: string, service = 's3'): Promise<ArrayBuffer> {
+export async function signingKey(
+  secretAccessKey: string,
+  date: string,
+  region: string,
+  service = 's3',
+): Promise<ArrayBuffer> {
   const kDate = await hmac(encoder.encode(`AWS4${secretAccessKey}`), date);
   const kRegion = await hmac(kDate, region);
   const kService = await hmac(kRegion, service);
@@ -79,9 +87,23 @@ export async function presignUrl(scope: SigningScope, req: PresignRequest): Prom
     .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const canonicalRequest = [req.method, req.url.pathname, query, `host:${req.url.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
-  const stringToSign = [ALGORITHM, stamp, `${date}/${scope.region}/s3/aws4_request`, await sha256Hex(canonicalRequest)].join('\n');
-  const signature = toHex(await hmac(await signingKey(scope.credentials.secretAccessKey, date, scope.region), stringToSign));
+  const canonicalRequest = [
+    req.method,
+    req.url.pathname,
+    query,
+    `host:${req.url.host}\n`,
+    'host',
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const stringToSign = [
+    ALGORITHM,
+    stamp,
+    `${date}/${scope.region}/s3/aws4_request`,
+    await sha256Hex(canonicalRequest),
+  ].join('\n');
+  const signature = toHex(
+    await hmac(await signingKey(scope.credentials.secretAccessKey, date, scope.region), stringToSign),
+  );
   return `${req.url.origin}${req.url.pathname}?${query}&X-Amz-Signature=${signature}`;
 }
 
@@ -110,9 +132,15 @@ export async function signPolicy(scope: SigningScope, policyBase64: string): Pro
  */
 export async function signPostPolicy(scope: SigningScope, req: PostPolicyRequest): Promise<Record<string, string>> {
   const { stamp, credential } = credentialScope(scope);
-  const signing: Record<string, string> = { 'x-amz-algorithm': ALGORITHM, 'x-amz-credential': credential, 'x-amz-date': stamp };
+  const signing: Record<string, string> = {
+    'x-amz-algorithm': ALGORITHM,
+    'x-amz-credential': credential,
+    'x-amz-date': stamp,
+  };
   if (scope.credentials.sessionToken) signing['x-amz-security-token'] = scope.credentials.sessionToken;
-  const expiration = new Date(scope.now.getTime() + req.expiresInSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const expiration = new Date(scope.now.getTime() + req.expiresInSeconds * 1000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   const conditions: PolicyCondition[] = [
     ...req.conditions,
     ...Object.entries(req.fields).map(([k, v]) => ({ [k]: v })),

@@ -22,7 +22,12 @@ export const ConfirmationTokenArgument = z
 
 /** The output fields of a preview (a call that needs a confirmation the client cannot ask for). */
 export const ConfirmationPreviewFields = {
-  confirmation_token: z.string().optional().describe('Present when nothing was changed because the call needs the user to confirm: call again with the same arguments and this confirmation_token once the user agrees.'),
+  confirmation_token: z
+    .string()
+    .optional()
+    .describe(
+      'Present when nothing was changed because the call needs the user to confirm: call again with the same arguments and this confirmation_token once the user agrees.',
+    ),
   confirmation_expires_at: z.string().optional().describe('When confirmation_token stops being accepted (ISO 8601).'),
 };
 
@@ -38,7 +43,12 @@ export interface ConfirmationPreview {
  * @throws InvalidInputError `declined` when the person declines; the confirmer's refusal when
  * the call carries a confirmation that does not hold.
  */
-export async function confirmAboveThreshold(ctx: ToolContext, count: number, request: ConfirmationRequest, declined: string): Promise<ConfirmationPreview | undefined> {
+export async function confirmAboveThreshold(
+  ctx: ToolContext,
+  count: number,
+  request: ConfirmationRequest,
+  declined: string,
+): Promise<ConfirmationPreview | undefined> {
   if (count <= ctx.confirmThreshold) return undefined;
   const outcome = await ctx.confirm(request);
   switch (outcome.kind) {

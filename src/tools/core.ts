@@ -9,7 +9,15 @@
 import type { ToolDef } from './define.ts';
 import { configSummaryTool, whoamiTool } from './identity.ts';
 import { submitJobTool, validateJdlTool } from './jdl-builder.ts';
-import { getJobTool, jobJdlTool, jobSandboxesTool, jobStatusHistoryTool, jobStatusSummaryTool, searchJobsTool, summarizeJobsTool } from './jobs.ts';
+import {
+  getJobTool,
+  jobJdlTool,
+  jobSandboxesTool,
+  jobStatusHistoryTool,
+  jobStatusSummaryTool,
+  searchJobsTool,
+  summarizeJobsTool,
+} from './jobs.ts';
 import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from './jobs-destructive.ts';
 import { pilotSummaryTool, searchPilotsTool } from './pilots.ts';
 
@@ -34,13 +42,17 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 export function checkToolDefs(defs: readonly ToolDef[]): void {
   const seen = new Set<string>();
   for (const def of defs) {
-    const problem =
-      !TOOL_NAME.test(def.name) ? 'has an invalid name'
-      : seen.has(def.name) ? 'is defined twice'
-      : def.title.trim() === '' ? 'has no title'
-      : !/\bExample: \S/.test(def.description) ? 'has no "Example:" call in its description'
-      : def.annotations.readOnlyHint && def.annotations.destructiveHint ? 'is both read-only and destructive'
-      : undefined;
+    const problem = !TOOL_NAME.test(def.name)
+      ? 'has an invalid name'
+      : seen.has(def.name)
+        ? 'is defined twice'
+        : def.title.trim() === ''
+          ? 'has no title'
+          : !/\bExample: \S/.test(def.description)
+            ? 'has no "Example:" call in its description'
+            : def.annotations.readOnlyHint && def.annotations.destructiveHint
+              ? 'is both read-only and destructive'
+              : undefined;
     if (problem) throw new TypeError(`MCP tool ${def.name} ${problem}`);
     seen.add(def.name);
   }

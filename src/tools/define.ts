@@ -38,7 +38,10 @@ export interface ConfirmationRequest {
  * cannot ask the person; change nothing and answer what would happen with this token, which a
  * second call with the same arguments carries as `confirmation_token` to run it.
  */
-export type ConfirmationOutcome = { readonly kind: 'confirmed' } | { readonly kind: 'declined' } | { readonly kind: 'preview'; readonly token: string; readonly expiresAt: string };
+export type ConfirmationOutcome =
+  | { readonly kind: 'confirmed' }
+  | { readonly kind: 'declined' }
+  | { readonly kind: 'preview'; readonly token: string; readonly expiresAt: string };
 
 /**
  * Asks for a confirmation of this call (bound to the caller, the tool, its arguments without
@@ -79,7 +82,9 @@ export interface ToolAnnotations {
   openWorldHint: boolean;
 }
 
-export type ToolAccessDeclaration = { readonly kind: 'open' } | { readonly kind: 'policy'; readonly policy: AccessPolicy<never> };
+export type ToolAccessDeclaration =
+  | { readonly kind: 'open' }
+  | { readonly kind: 'policy'; readonly policy: AccessPolicy<never> };
 
 export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   readonly name: string;
@@ -98,4 +103,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: To
 }
 
 /** Annotations of a tool that only reads grid data. */
-export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+export const READ_ONLY: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+};

@@ -58,10 +58,19 @@ function idpSubject(user: AuthedUser): string {
 /** The caller's VO as the configuration describes it: names and properties only. */
 function voSummary(config: Config, user: AuthedUser) {
   const registry = Object.hasOwn(config.Registry, user.vo) ? config.Registry[user.vo] : undefined;
-  const groups = Object.entries(registry?.Groups ?? {}).map(([name, group]) => ({ name, properties: [...group.Properties] }));
+  const groups = Object.entries(registry?.Groups ?? {}).map(([name, group]) => ({
+    name,
+    properties: [...group.Properties],
+  }));
   const subject = idpSubject(user);
-  const mine = Object.entries(registry?.Groups ?? {}).filter(([, group]) => group.Users.includes(subject)).map(([name]) => name);
-  return { groups, user_groups: mine.includes(user.diracGroup) ? mine : [user.diracGroup, ...mine], default_group: registry?.DefaultGroup ?? null };
+  const mine = Object.entries(registry?.Groups ?? {})
+    .filter(([, group]) => group.Users.includes(subject))
+    .map(([name]) => name);
+  return {
+    groups,
+    user_groups: mine.includes(user.diracGroup) ? mine : [user.diracGroup, ...mine],
+    default_group: registry?.DefaultGroup ?? null,
+  };
 }
 
 const Limits = z.object({
@@ -94,17 +103,21 @@ export const configSummaryTool = defineTool({
     const { config, user } = ctx;
     const operations = Object.hasOwn(config.Operations, user.vo) ? config.Operations[user.vo] : undefined;
     const limits = operations?.JobDescription;
-    const job_limits = limits && operations
-      ? {
-          default_cpu_time: limits.DefaultCPUTime,
-          min_cpu_time: limits.MinCPUTime,
-          max_cpu_time: limits.MaxCPUTime,
-          max_input_data: limits.MaxInputData,
-          allowed_job_types: [...limits.AllowedJobTypes],
-          max_rescheduling: operations.Services.JobScheduling.MaxRescheduling,
-        }
-      : null;
-    const platforms = Object.entries(config.Resources.Computing.OSCompatibility).map(([platform, compatible]) => ({ platform, compatible: [...compatible] }));
+    const job_limits =
+      limits && operations
+        ? {
+            default_cpu_time: limits.DefaultCPUTime,
+            min_cpu_time: limits.MinCPUTime,
+            max_cpu_time: limits.MaxCPUTime,
+            max_input_data: limits.MaxInputData,
+            allowed_job_types: [...limits.AllowedJobTypes],
+            max_rescheduling: operations.Services.JobScheduling.MaxRescheduling,
+          }
+        : null;
+    const platforms = Object.entries(config.Resources.Computing.OSCompatibility).map(([platform, compatible]) => ({
+      platform,
+      compatible: [...compatible],
+    }));
     return { success: true as const, vo: user.vo, ...voSummary(config, user), job_limits, platforms };
   },
 });

@@ -81,8 +81,18 @@ export function buildJdl(fields: JobFields): string {
   return `[\n${lines.map((l) => `    ${l}`).join('\n')}\n]`;
 }
 
-const JdlError = z.object({ message: z.string(), line: z.number().int().nullable(), column: z.number().int().nullable() });
-export type JdlReport = { valid: boolean; errors: z.infer<typeof JdlError>[]; warnings: string[]; job_count: number; parametric: boolean };
+const JdlError = z.object({
+  message: z.string(),
+  line: z.number().int().nullable(),
+  column: z.number().int().nullable(),
+});
+export type JdlReport = {
+  valid: boolean;
+  errors: z.infer<typeof JdlError>[];
+  warnings: string[];
+  job_count: number;
+  parametric: boolean;
+};
 
 /** The job descriptions `doc` expands to, with submission's limits for `user`. */
 function expand(doc: JdlDocument, user: AuthedUser, limits: SubmissionLimits | undefined): JdlDocument[] {
@@ -117,7 +127,8 @@ export function analyseJdl(text: string, user: AuthedUser, config: Config, sizeL
   }
   report.parametric = isParametric(doc);
   for (const problem of sandboxProblems(getList(doc, 'InputSandbox') ?? [])) fail(new InvalidInputError(problem));
-  if (getAttribute(doc, 'Executable') === undefined) report.warnings.push('No Executable: the job would have nothing to run.');
+  if (getAttribute(doc, 'Executable') === undefined)
+    report.warnings.push('No Executable: the job would have nothing to run.');
   let descriptions: JdlDocument[] = [];
   try {
     descriptions = expand(doc, user, sizeLimits);
@@ -186,7 +197,14 @@ export const validateJdlTool = defineTool({
   description:
     'Check a JDL exactly as submission would (syntax, VO limits, parametric expansion, preparation) without submitting anything. Returns valid, the errors with line and column where known, warnings, and how many jobs it would create. Example: validate_jdl(jdl_content="[Executable = \\"echo\\"; Parameters = {1, 2, 3}; Arguments = \\"%s\\";]")',
   input: z.object({ jdl_content: text.describe('The JDL to check.') }),
-  output: z.object({ success: z.literal(true), valid: z.boolean(), errors: z.array(JdlError), warnings: z.array(z.string()), job_count: z.number().int(), parametric: z.boolean() }),
+  output: z.object({
+    success: z.literal(true),
+    valid: z.boolean(),
+    errors: z.array(JdlError),
+    warnings: z.array(z.string()),
+    job_count: z.number().int(),
+    parametric: z.boolean(),
+  }),
   annotations: { ...READ_ONLY, openWorldHint: false },
   access: WMS,
   async run(ctx, args) {

@@ -22,19 +22,30 @@ import { jobStates, type JobState } from '../logic/jobs/read.ts';
 import { rescheduleJobs } from '../logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../logic/jobs/set-status.ts';
 import { wmsPolicy } from '../policies/wms.ts';
-import { confirmAboveThreshold, ConfirmationPreviewFields, ConfirmationTokenArgument, previewNote } from './confirmation.ts';
+import {
+  confirmAboveThreshold,
+  ConfirmationPreviewFields,
+  ConfirmationTokenArgument,
+  previewNote,
+} from './confirmation.ts';
 import { defineTool, type ToolAnnotations, type ToolContext } from './define.ts';
 import { MAX_ROWS } from './paging.ts';
 import { JobId } from './jobs.ts';
 
 const WMS = { kind: 'policy', policy: wmsPolicy } as const;
-const DESTRUCTIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
+const DESTRUCTIVE: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+};
 const JobIds = z.array(JobId).min(1).max(MAX_ROWS).describe(`The job ids, at most ${MAX_ROWS} per call.`);
 const DryRun = z.boolean().default(false).describe('true: only report what would change, change nothing.');
 const MinorStatus = z.string().max(128).nullish().describe('Optional reason, stored as the minor status.');
 
 /** What a confirmation of a change to `jobs` is bound to: everything the plan was made from. */
-const confirmationState = (jobs: readonly JobState[]): unknown[] => jobs.map((j) => [j.jobId, j.status, j.minorStatus, j.rescheduleCounter, j.lastSeqNum]);
+const confirmationState = (jobs: readonly JobState[]): unknown[] =>
+  jobs.map((j) => [j.jobId, j.status, j.minorStatus, j.rescheduleCounter, j.lastSeqNum]);
 
 /**
  * The status `job` ends in when `target` is asked for at `nowUs`, as `set-status.ts` decides:
@@ -47,47 +58,107 @@ function resultingStatus(job: JobState, target: string, nowUs: number): string {
   return target === current ? current : transitionRule(current, target);
 }
 
-const StatusChange = z.object({ job_id: z.number().int(), current_status: z.string(), resulting_status: z.string(), changed: z.boolean() });
+const StatusChange = z.object({
+  job_id: z.number().int(),
+  current_status: z.string(),
+  resulting_status: z.string(),
+  changed: z.boolean(),
+});
 type StatusChange = z.infer<typeof StatusChange>;
-const change = (job: JobState, resulting: string): StatusChange => ({ job_id: job.jobId, current_status: job.status, resulting_status: resulting, changed: resulting !== job.status });
+const change = (job: JobState, resulting: string): StatusChange => ({
+  job_id: job.jobId,
+  current_status: job.status,
+  resulting_status: resulting,
+  changed: resulting !== job.status,
+});
 
 /**
  * Has the call confirmed when it touches more jobs than the threshold: undefined to go on, or
  * the preview to answer instead (nothing may change); throws when the person declines.
  */
-function confirmOrStop(ctx: ToolContext, jobs: readonly JobState[], jobIds: readonly number[], action: string, lines: readonly string[]) {
+function confirmOrStop(
+  ctx: ToolContext,
+  jobs: readonly JobState[],
+  jobIds: readonly number[],
+  action: string,
+  lines: readonly string[],
+) {
   const message = `${action} ${jobIds.length} jobs?\n${lines.join('\n')}`;
   const declined = `The user declined to ${action.toLowerCase()} jobs ${jobIds.join(', ')}: nothing was changed. Do not retry unless the user asks again.`;
   return confirmAboveThreshold(ctx, jobIds.length, { message, state: confirmationState(jobs) }, declined);
 }
 
-const StatusOutput = z.object({ success: z.literal(true), dry_run: z.boolean(), changes: z.array(StatusChange), data: SetJobStatusReturnSchema.optional(), note: z.string(), ...ConfirmationPreviewFields });
+const StatusOutput = z.object({
+  success: z.literal(true),
+  dry_run: z.boolean(),
+  changes: z.array(StatusChange),
+  data: SetJobStatusReturnSchema.optional(),
+  note: z.string(),
+  ...ConfirmationPreviewFields,
+});
 type StatusOutput = z.infer<typeof StatusOutput>;
 
 /** Sets `target` on the jobs (or plans it): the shared body of the three status tools. */
-async function changeStatuses(ctx: ToolContext, ids: readonly number[], target: 'Killed' | 'Deleted', minor: string | null | undefined, dryRun: boolean): Promise<StatusOutput> {
+async function changeStatuses(
+  ctx: ToolContext,
+  ids: readonly number[],
+  target: 'Killed' | 'Deleted',
+  minor: string | null | undefined,
+  dryRun: boolean,
+): Promise<StatusOutput> {
   const jobIds = [...new Set(ids)];
   await ctx.access.check(wmsPolicy, { action: 'manage', jobIds });
   const jobs = await jobStates(ctx, jobIds);
   const planned = jobs.map((job) => change(job, resultingStatus(job, target, ctx.now().getTime() * 1000)));
-  if (dryRun) return { success: true, dry_run: true, changes: planned, note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.' };
+  if (dryRun)
+    return {
+      success: true,
+      dry_run: true,
+      changes: planned,
+      note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.',
+    };
   const action = target === 'Killed' ? 'Kill' : 'Delete';
-  const preview = await confirmOrStop(ctx, jobs, jobIds, action, planned.map((c) => `job ${c.job_id}: ${c.current_status} → ${c.resulting_status}`));
-  if (preview) return { success: true, dry_run: true, changes: planned, note: previewNote(jobIds.length, ctx.confirmThreshold, preview), ...preview };
+  const preview = await confirmOrStop(
+    ctx,
+    jobs,
+    jobIds,
+    action,
+    planned.map((c) => `job ${c.job_id}: ${c.current_status} → ${c.resulting_status}`),
+  );
+  if (preview)
+    return {
+      success: true,
+      dry_run: true,
+      changes: planned,
+      note: previewNote(jobIds.length, ctx.confirmThreshold, preview),
+      ...preview,
+    };
   const stamp = ctx.now().toISOString();
   const update = { Status: target, MinorStatus: minor ?? null, Source: 'MCP' };
   const body: JobStatusChanges = Object.fromEntries(jobIds.map((id) => [id, { [stamp]: update }]));
   const data = await setJobStatuses(ctx, body, false);
   const changes = jobs.map((job) => change(job, data.success[String(job.jobId)]?.Status ?? job.status));
-  return { success: true, dry_run: false, changes, data, note: `${changes.filter((c) => c.changed).length} of ${jobIds.length} jobs changed status.` };
+  return {
+    success: true,
+    dry_run: false,
+    changes,
+    data,
+    note: `${changes.filter((c) => c.changed).length} of ${jobIds.length} jobs changed status.`,
+  };
 }
 
 export const setJobStatusesTool = defineTool({
   name: 'set_job_statuses',
   title: 'Kill or delete jobs',
   description:
-    "Set jobs to Killed (stop them) or Deleted (remove them from the user's view), through DIRAC's state machine: a job that cannot make the transition keeps its status, and changes lists each job's status before and after. Use dry_run=true to see what would happen first. A call on many jobs needs the user's confirmation: they are asked, or the call changes nothing and answers a confirmation_token to send in a second, identical call once they agree. Example: set_job_statuses(job_ids=[1234, 1235], status=\"Killed\", minor_status=\"Wrong input\")",
-  input: z.object({ job_ids: JobIds, status: z.enum(['Killed', 'Deleted']).describe('Killed or Deleted.'), minor_status: MinorStatus, dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
+    'Set jobs to Killed (stop them) or Deleted (remove them from the user\'s view), through DIRAC\'s state machine: a job that cannot make the transition keeps its status, and changes lists each job\'s status before and after. Use dry_run=true to see what would happen first. A call on many jobs needs the user\'s confirmation: they are asked, or the call changes nothing and answers a confirmation_token to send in a second, identical call once they agree. Example: set_job_statuses(job_ids=[1234, 1235], status="Killed", minor_status="Wrong input")',
+  input: z.object({
+    job_ids: JobIds,
+    status: z.enum(['Killed', 'Deleted']).describe('Killed or Deleted.'),
+    minor_status: MinorStatus,
+    dry_run: DryRun,
+    confirmation_token: ConfirmationTokenArgument,
+  }),
   output: StatusOutput,
   annotations: DESTRUCTIVE,
   access: WMS,
@@ -97,8 +168,14 @@ export const setJobStatusesTool = defineTool({
 export const killJobsTool = defineTool({
   name: 'kill_jobs',
   title: 'Kill jobs',
-  description: 'Kill jobs (status Killed): running ones are stopped by their pilot, waiting ones never start; jobs already finished keep their status. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: kill_jobs(job_ids=[1234, 1235])',
-  input: z.object({ job_ids: JobIds, minor_status: MinorStatus, dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
+  description:
+    'Kill jobs (status Killed): running ones are stopped by their pilot, waiting ones never start; jobs already finished keep their status. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: kill_jobs(job_ids=[1234, 1235])',
+  input: z.object({
+    job_ids: JobIds,
+    minor_status: MinorStatus,
+    dry_run: DryRun,
+    confirmation_token: ConfirmationTokenArgument,
+  }),
   output: StatusOutput,
   annotations: DESTRUCTIVE,
   access: WMS,
@@ -108,8 +185,14 @@ export const killJobsTool = defineTool({
 export const deleteJobsTool = defineTool({
   name: 'delete_jobs',
   title: 'Delete jobs',
-  description: 'Delete jobs (status Deleted): they disappear from normal views and are cleaned up later; only jobs whose state allows it change. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: delete_jobs(job_ids=[1234], dry_run=true)',
-  input: z.object({ job_ids: JobIds, minor_status: MinorStatus, dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
+  description:
+    'Delete jobs (status Deleted): they disappear from normal views and are cleaned up later; only jobs whose state allows it change. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: delete_jobs(job_ids=[1234], dry_run=true)',
+  input: z.object({
+    job_ids: JobIds,
+    minor_status: MinorStatus,
+    dry_run: DryRun,
+    confirmation_token: ConfirmationTokenArgument,
+  }),
   output: StatusOutput,
   annotations: DESTRUCTIVE,
   access: WMS,
@@ -127,12 +210,22 @@ const RescheduleStep = z.object({
 type RescheduleStep = z.infer<typeof RescheduleStep>;
 
 /** Why `reschedule.ts` would fail the job, and whether it then sets it to Failed; undefined when it would not. */
-function rescheduleFailure(job: JobState, counter: number, config: Config): { reason: string; setsFailed: boolean } | undefined {
+function rescheduleFailure(
+  job: JobState,
+  counter: number,
+  config: Config,
+): { reason: string; setsFailed: boolean } | undefined {
   if (!job.verifiedFlag) return { reason: 'VerifiedFlag is False', setsFailed: false };
   const max = config.Operations[job.vo]?.Services.JobScheduling.MaxRescheduling ?? 3;
-  if (counter > max) return { reason: `max reached (${max} reschedulings), the job would be set to Failed`, setsFailed: true };
+  if (counter > max)
+    return { reason: `max reached (${max} reschedulings), the job would be set to Failed`, setsFailed: true };
   try {
-    prepareJob(parseJdl(job.originalJdl), job.jobId, { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo }, config);
+    prepareJob(
+      parseJdl(job.originalJdl),
+      job.jobId,
+      { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo },
+      config,
+    );
   } catch (err) {
     if (err instanceof DiracxError) return { reason: err.message, setsFailed: false };
     throw err;
@@ -160,19 +253,31 @@ function planReschedule(jobs: readonly JobState[], reset: boolean, config: Confi
 }
 
 const failedDetail = (detail: unknown): Record<string, { detail: string }> | undefined =>
-  typeof detail === 'object' && detail !== null && 'failed' in detail ? (detail.failed as Record<string, { detail: string }>) : undefined;
+  typeof detail === 'object' && detail !== null && 'failed' in detail
+    ? (detail.failed as Record<string, { detail: string }>)
+    : undefined;
 
 export const rescheduleJobsTool = defineTool({
   name: 'reschedule_jobs',
   title: 'Reschedule jobs',
   description:
     "Send jobs back to run again (status Received, through DIRAC's state machine: as in DiracX, a Done or Failed job keeps its status but its counter still goes up), raising their reschedule counter, or resetting it with reset_counter=true; a job past the VO limit is set to Failed instead. Use dry_run=true to see, per job, the status and counter before and after; a call on many jobs needs confirmation by the user (see confirmation_token). Example: reschedule_jobs(job_ids=[1234], reset_counter=false)",
-  input: z.object({ job_ids: JobIds, reset_counter: z.boolean().default(false).describe('Reset the reschedule counter to 0.'), dry_run: DryRun, confirmation_token: ConfirmationTokenArgument }),
+  input: z.object({
+    job_ids: JobIds,
+    reset_counter: z.boolean().default(false).describe('Reset the reschedule counter to 0.'),
+    dry_run: DryRun,
+    confirmation_token: ConfirmationTokenArgument,
+  }),
   output: z.object({
     success: z.literal(true),
     dry_run: z.boolean(),
     plan: z.array(RescheduleStep).optional(),
-    data: z.object({ success: z.record(z.string(), z.record(z.string(), z.unknown())), failed: z.record(z.string(), z.object({ detail: z.string() })) }).optional(),
+    data: z
+      .object({
+        success: z.record(z.string(), z.record(z.string(), z.unknown())),
+        failed: z.record(z.string(), z.object({ detail: z.string() })),
+      })
+      .optional(),
     note: z.string(),
     ...ConfirmationPreviewFields,
   }),
@@ -183,18 +288,51 @@ export const rescheduleJobsTool = defineTool({
     await ctx.access.check(wmsPolicy, { action: 'manage', jobIds });
     const jobs = await jobStates(ctx, jobIds);
     const plan = planReschedule(jobs, args.reset_counter, ctx.config, ctx.now().getTime() * 1000);
-    if (args.dry_run) return { success: true as const, dry_run: true, plan, note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.' };
-    const preview = await confirmOrStop(ctx, jobs, jobIds, 'Reschedule', plan.map((s) => `job ${s.job_id}: ${s.outcome} (${s.current_status} → ${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`));
-    if (preview) return { success: true as const, dry_run: true, plan, note: previewNote(jobIds.length, ctx.confirmThreshold, preview), ...preview };
+    if (args.dry_run)
+      return {
+        success: true as const,
+        dry_run: true,
+        plan,
+        note: 'Dry run: nothing was changed. Call again with dry_run=false to apply.',
+      };
+    const preview = await confirmOrStop(
+      ctx,
+      jobs,
+      jobIds,
+      'Reschedule',
+      plan.map(
+        (s) =>
+          `job ${s.job_id}: ${s.outcome} (${s.current_status} → ${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`,
+      ),
+    );
+    if (preview)
+      return {
+        success: true as const,
+        dry_run: true,
+        plan,
+        note: previewNote(jobIds.length, ctx.confirmThreshold, preview),
+        ...preview,
+      };
     try {
       const result = await rescheduleJobs(ctx, jobIds, args.reset_counter);
       // The full prepared JDL DiracX returns as `InputData` is left out to keep the result small.
-      const success = Object.fromEntries(Object.entries(result.success).map(([id, { InputData: _jdl, ...rest }]) => [id, rest]));
-      return { success: true as const, dry_run: false, data: { success, failed: result.failed }, note: `${Object.keys(success).length} of ${jobIds.length} jobs rescheduled.` };
+      const success = Object.fromEntries(
+        Object.entries(result.success).map(([id, { InputData: _jdl, ...rest }]) => [id, rest]),
+      );
+      return {
+        success: true as const,
+        dry_run: false,
+        data: { success, failed: result.failed },
+        note: `${Object.keys(success).length} of ${jobIds.length} jobs rescheduled.`,
+      };
     } catch (err) {
       const failed = err instanceof InvalidInputError ? failedDetail(err.detail) : undefined;
       if (!failed) throw err;
-      throw new InvalidInputError(`No job was rescheduled, nothing was changed: ${Object.entries(failed).map(([id, f]) => `job ${id}: ${f.detail}`).join('; ')}`);
+      throw new InvalidInputError(
+        `No job was rescheduled, nothing was changed: ${Object.entries(failed)
+          .map(([id, f]) => `job ${id}: ${f.detail}`)
+          .join('; ')}`,
+      );
     }
   },
 });

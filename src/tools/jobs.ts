@@ -18,18 +18,49 @@ import { getSandboxDownload } from '../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../policies/sandbox.ts';
 import { wmsPolicy } from '../policies/wms.ts';
 import { defineTool, READ_ONLY, type ToolContext } from './define.ts';
-import { CONDITION_FIELDS, MAX_ROWS, PAGE_FIELDS, PageOutput, SummaryOutput, capSummary, cappedPerPage, describePage, toJson, toSearchParams, toSearchSpecs, type JsonValue } from './paging.ts';
+import {
+  CONDITION_FIELDS,
+  MAX_ROWS,
+  PAGE_FIELDS,
+  PageOutput,
+  SummaryOutput,
+  capSummary,
+  cappedPerPage,
+  describePage,
+  toJson,
+  toSearchParams,
+  toSearchSpecs,
+  type JsonValue,
+} from './paging.ts';
 
 const WMS = { kind: 'policy', policy: wmsPolicy } as const;
 /** dirac-agentic's default columns. */
-export const DEFAULT_JOB_FIELDS = ['JobID', 'Status', 'MinorStatus', 'ApplicationStatus', 'JobGroup', 'Site', 'JobName', 'Owner', 'LastUpdateTime'];
+export const DEFAULT_JOB_FIELDS = [
+  'JobID',
+  'Status',
+  'MinorStatus',
+  'ApplicationStatus',
+  'JobGroup',
+  'Site',
+  'JobName',
+  'Owner',
+  'LastUpdateTime',
+];
 /** Job ids are PostgreSQL integers. */
-export const JobId = z.number().int().min(1).max(2 ** 31 - 1);
+export const JobId = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 const Row = z.record(z.string(), z.unknown());
 const byId = (jobId: number) => [{ parameter: 'JobID', operator: 'eq' as const, value: String(jobId) }];
 
 /** The one job `jobId` among those the caller may see, with `fields` (all when null). */
-async function visibleJob(ctx: ToolContext, jobId: number, fields: string[] | null): Promise<{ [key: string]: JsonValue }> {
+async function visibleJob(
+  ctx: ToolContext,
+  jobId: number,
+  fields: string[] | null,
+): Promise<{ [key: string]: JsonValue }> {
   const { rows } = await searchUserJobs(ctx, toSearchParams(fields, byId(jobId)), 1, 1);
   if (!rows[0]) throw new NotFoundError(`Job ${jobId} not found`);
   return toJson(rows[0]) as { [key: string]: JsonValue };
@@ -42,7 +73,12 @@ export const searchJobsTool = defineTool({
     'Search the grid jobs you may see with one condition (parameter, operator, value or values) and optionally more in extra_conditions (a JSON array string). Returns a small page (10 rows by default, at most 100) of result_fields, the total in pagination, and next_page_hint saying how to get the next page. Example: search_jobs(parameter="Status", operator="eq", value="Failed")',
   input: z.object({
     ...CONDITION_FIELDS,
-    result_fields: z.array(z.string()).nullish().describe(`Columns to return; default ${DEFAULT_JOB_FIELDS.join(', ')}. "LoggingInfo" adds each job's status history.`),
+    result_fields: z
+      .array(z.string())
+      .nullish()
+      .describe(
+        `Columns to return; default ${DEFAULT_JOB_FIELDS.join(', ')}. "LoggingInfo" adds each job's status history.`,
+      ),
     ...PAGE_FIELDS,
     sort_by: z.string().nullish().describe('Column to sort by, e.g. "JobID" or "LastUpdateTime".'),
     sort_direction: z.enum(['asc', 'desc']).default('asc').describe('Sort direction when sort_by is given.'),
@@ -58,14 +94,20 @@ export const searchJobsTool = defineTool({
     const perPage = cappedPerPage(args.per_page);
     const { rows, total } = await searchUserJobs(ctx, params, args.page, perPage);
     const page = describePage('jobs', 'search_jobs', args.page, perPage, rows.length, total, args.per_page);
-    return { success: true as const, data: rows.map((r) => toJson(r) as Record<string, JsonValue>), ...page, search_specs: specs };
+    return {
+      success: true as const,
+      data: rows.map((r) => toJson(r) as Record<string, JsonValue>),
+      ...page,
+      search_specs: specs,
+    };
   },
 });
 
 export const getJobTool = defineTool({
   name: 'get_job',
   title: 'Get a job',
-  description: 'All attributes of one job you may see (status, minor status, site, owner, times, ...). Example: get_job(job_id=1234)',
+  description:
+    'All attributes of one job you may see (status, minor status, site, owner, times, ...). Example: get_job(job_id=1234)',
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({ success: z.literal(true), data: Row }),
   annotations: READ_ONLY,
@@ -81,14 +123,22 @@ export const jobStatusSummaryTool = defineTool({
   title: 'Job counts per status',
   description: 'How many of the jobs you may see are in each status, and the total. Example: get_job_status_summary()',
   input: z.object({}),
-  output: z.object({ success: z.literal(true), total_jobs: z.number().int(), status_summary: z.record(z.string(), z.number().int()) }),
+  output: z.object({
+    success: z.literal(true),
+    total_jobs: z.number().int(),
+    status_summary: z.record(z.string(), z.number().int()),
+  }),
   annotations: READ_ONLY,
   access: WMS,
   async run(ctx) {
     await ctx.access.check(wmsPolicy, { action: 'query' });
     const rows = await summariseUserJobs(ctx, { grouping: ['Status'], search: [] });
     const status_summary = Object.fromEntries(rows.map((r) => [String(r.Status), Number(r.count)]));
-    return { success: true as const, total_jobs: Object.values(status_summary).reduce((a, b) => a + b, 0), status_summary };
+    return {
+      success: true as const,
+      total_jobs: Object.values(status_summary).reduce((a, b) => a + b, 0),
+      status_summary,
+    };
   },
 });
 
@@ -98,7 +148,11 @@ export const summarizeJobsTool = defineTool({
   description:
     'Count the jobs you may see grouped by one or more attributes (e.g. Site and Status, or Owner for how many jobs each user has), optionally filtered by a condition in the same style as search_jobs. Returns at most 100 groups, largest first. Example: summarize_jobs(grouping=["Site", "Status"], parameter="Status", operator="in", values=["Failed", "Stalled"])',
   input: z.object({
-    grouping: z.array(z.string().min(1)).min(1).default(['Status']).describe('Attributes to group by, e.g. ["Site", "Status"].'),
+    grouping: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['Status'])
+      .describe('Attributes to group by, e.g. ["Site", "Status"].'),
     parameter: CONDITION_FIELDS.parameter.optional(),
     operator: CONDITION_FIELDS.operator.optional(),
     value: CONDITION_FIELDS.value,
@@ -110,20 +164,35 @@ export const summarizeJobsTool = defineTool({
   access: WMS,
   async run(ctx, args) {
     await ctx.access.check(wmsPolicy, { action: 'query' });
-    const rows = await summariseUserJobs(ctx, { grouping: args.grouping, search: toSearchSpecs(args, args.extra_conditions) });
+    const rows = await summariseUserJobs(ctx, {
+      grouping: args.grouping,
+      search: toSearchSpecs(args, args.extra_conditions),
+    });
     const { total, ...summary } = capSummary(rows);
     return { success: true as const, total_jobs: total, grouping: args.grouping, ...summary };
   },
 });
 
-const LoggingRecord = z.object({ Status: z.string(), MinorStatus: z.string(), ApplicationStatus: z.string(), StatusTime: z.string(), Source: z.string() });
+const LoggingRecord = z.object({
+  Status: z.string(),
+  MinorStatus: z.string(),
+  ApplicationStatus: z.string(),
+  StatusTime: z.string(),
+  Source: z.string(),
+});
 
 export const jobStatusHistoryTool = defineTool({
   name: 'get_job_status_history',
   title: 'Job status history',
   description: `The status history of one job you may see, oldest first (the latest ${MAX_ROWS} records when there are more): each status, minor status, application status, time and source. Use it to find out why a job failed or stalled. Example: get_job_status_history(job_id=1234)`,
   input: z.object({ job_id: JobId.describe('The job id.') }),
-  output: z.object({ success: z.literal(true), job_id: z.number().int(), status: z.string(), history: z.array(LoggingRecord), total_records: z.number().int() }),
+  output: z.object({
+    success: z.literal(true),
+    job_id: z.number().int(),
+    status: z.string(),
+    history: z.array(LoggingRecord),
+    total_records: z.number().int(),
+  }),
   annotations: READ_ONLY,
   access: WMS,
   async run(ctx, args) {
@@ -131,14 +200,21 @@ export const jobStatusHistoryTool = defineTool({
     const job = await visibleJob(ctx, args.job_id, ['JobID', 'Status']);
     const records = await jobStatusHistory(ctx, args.job_id);
     const history = records.slice(-MAX_ROWS).map((r) => toJson(r) as z.infer<typeof LoggingRecord>);
-    return { success: true as const, job_id: args.job_id, status: String(job.Status), history, total_records: records.length };
+    return {
+      success: true as const,
+      job_id: args.job_id,
+      status: String(job.Status),
+      history,
+      total_records: records.length,
+    };
   },
 });
 
 export const jobJdlTool = defineTool({
   name: 'get_job_jdl',
   title: 'Job JDL',
-  description: 'The JDL of one of your jobs: as stored after preparation (jdl) and as submitted (original_jdl). Only the owner or a job administrator of the VO may read it. Example: get_job_jdl(job_id=1234)',
+  description:
+    'The JDL of one of your jobs: as stored after preparation (jdl) and as submitted (original_jdl). Only the owner or a job administrator of the VO may read it. Example: get_job_jdl(job_id=1234)',
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({ success: z.literal(true), job_id: z.number().int(), jdl: z.string(), original_jdl: z.string() }),
   annotations: READ_ONLY,
@@ -156,7 +232,12 @@ export const jobJdlTool = defineTool({
  * What `get_job_sandboxes` needs to sign download URLs. `ToolContext` does not carry it yet;
  * until it does, the tool lists the PFNs with an error instead of a URL.
  */
-const SandboxEntry = z.object({ pfn: z.string(), url: z.string().optional(), expires_in: z.number().int().optional(), error: z.string().optional() });
+const SandboxEntry = z.object({
+  pfn: z.string(),
+  url: z.string().optional(),
+  expires_in: z.number().int().optional(),
+  error: z.string().optional(),
+});
 type SandboxEntry = z.infer<typeof SandboxEntry>;
 
 /** A presigned URL for `pfn`, checked by the sandbox policy as `GET /api/jobs/sandbox` does. */
@@ -166,7 +247,10 @@ async function downloadEntry(ctx: ToolContext, pfn: string): Promise<SandboxEntr
   const store = { bucketName: sandboxes.settings.bucketName, seName: sandboxes.settings.seName };
   try {
     await ctx.access.check(sandboxPolicy, { action: 'read', pfns: [shortPfn(pfn)], store });
-    const found = await getSandboxDownload({ ...sandboxes, database: ctx.database, user: ctx.user, now: ctx.now, origin: origin ?? '' }, pfn);
+    const found = await getSandboxDownload(
+      { ...sandboxes, database: ctx.database, user: ctx.user, now: ctx.now, origin: origin ?? '' },
+      pfn,
+    );
     return { pfn, url: found.url, expires_in: found.expires_in };
   } catch (err) {
     if (!(err instanceof DiracxError)) throw err;
@@ -177,15 +261,25 @@ async function downloadEntry(ctx: ToolContext, pfn: string): Promise<SandboxEntr
 export const jobSandboxesTool = defineTool({
   name: 'get_job_sandboxes',
   title: 'Job sandboxes',
-  description: "The input and output sandboxes of one of your jobs: each sandbox's PFN and a short-lived presigned download URL (a tar archive; fetch it without credentials). Example: get_job_sandboxes(job_id=1234)",
+  description:
+    "The input and output sandboxes of one of your jobs: each sandbox's PFN and a short-lived presigned download URL (a tar archive; fetch it without credentials). Example: get_job_sandboxes(job_id=1234)",
   input: z.object({ job_id: JobId.describe('The job id.') }),
-  output: z.object({ success: z.literal(true), job_id: z.number().int(), sandboxes: z.object({ input: z.array(SandboxEntry), output: z.array(SandboxEntry) }) }),
+  output: z.object({
+    success: z.literal(true),
+    job_id: z.number().int(),
+    sandboxes: z.object({ input: z.array(SandboxEntry), output: z.array(SandboxEntry) }),
+  }),
   annotations: READ_ONLY,
   access: WMS,
   async run(ctx, args) {
     await ctx.access.check(wmsPolicy, { action: 'read', jobIds: [args.job_id] });
     const { Input, Output } = await getJobSandboxes(ctx.database, args.job_id);
-    const entries = (pfns: (string | null)[]) => Promise.all(pfns.filter((p): p is string => p !== null).map((pfn) => downloadEntry(ctx, pfn)));
-    return { success: true as const, job_id: args.job_id, sandboxes: { input: await entries(Input), output: await entries(Output) } };
+    const entries = (pfns: (string | null)[]) =>
+      Promise.all(pfns.filter((p): p is string => p !== null).map((pfn) => downloadEntry(ctx, pfn)));
+    return {
+      success: true as const,
+      job_id: args.job_id,
+      sandboxes: { input: await entries(Input), output: await entries(Output) },
+    };
   },
 });

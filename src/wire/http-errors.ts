@@ -9,7 +9,14 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../core/errors.ts';
-import { DiracxError, InvalidTokenError, OAuthError, RateLimitedError, UnavailableError, UnprocessableInputError } from '../core/errors.ts';
+import {
+  DiracxError,
+  InvalidTokenError,
+  OAuthError,
+  RateLimitedError,
+  UnavailableError,
+  UnprocessableInputError,
+} from '../core/errors.ts';
 import { errorFields, type Logger } from '../core/logger.ts';
 import { translateDriverError } from '../db/driver-errors.ts';
 import { toValidationDetail } from './validation-detail.ts';
@@ -41,7 +48,8 @@ export function detailResponse(status: number, detail: unknown, headers: Record<
 
 /** RFC 6749 §5.2 error body; 401 carries a Bearer challenge naming the error. */
 function oauthResponse(status: number, err: OAuthError): Response {
-  const body: Record<string, string> = err.description === undefined ? { error: err.error } : { error: err.error, error_description: err.description };
+  const body: Record<string, string> =
+    err.description === undefined ? { error: err.error } : { error: err.error, error_description: err.description };
   if (err.echoDetail && err.description !== undefined) body.detail = err.description;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   if (status === 401) headers['www-authenticate'] = `Bearer error="${err.error}"`;
@@ -61,7 +69,8 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
   switch (err.code) {
     case 'UNAUTHENTICATED': {
       // DiracX answers a bare `Bearer`; a token refused for its audience names RFC 6750's error.
-      const challenge = err instanceof InvalidTokenError ? `Bearer error="invalid_token", error_description="${err.reason}"` : 'Bearer';
+      const challenge =
+        err instanceof InvalidTokenError ? `Bearer error="invalid_token", error_description="${err.reason}"` : 'Bearer';
       return detailResponse(status, err.detail, { 'www-authenticate': challenge });
     }
     case 'UNAVAILABLE': {
@@ -83,7 +92,10 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
       // FastAPI's 422 body, as request validation answers it (`wire/validation-detail.ts`).
       const path = err instanceof UnprocessableInputError ? err.path : [];
       const input = err instanceof UnprocessableInputError ? err.input : null;
-      return detailResponse(status, toValidationDetail('json', [{ code: 'value_error', path: [...path], message: err.message, input }]));
+      return detailResponse(
+        status,
+        toValidationDetail('json', [{ code: 'value_error', path: [...path], message: err.message, input }]),
+      );
     }
     case 'FORBIDDEN':
     case 'NOT_FOUND':

@@ -47,15 +47,24 @@ export interface WorkerHandler {
  * Builds the handler of one isolate from its bindings. Throws with one line: `WorkerBindingError`
  * for a missing or wrong binding, `ExtensionError` for extensions that conflict.
  */
-export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Extension[], log: Logger): Promise<WorkerHandler> {
+export async function buildWorkerHandler(
+  env: WorkerEnv,
+  extensions: readonly Extension[],
+  log: Logger,
+): Promise<WorkerHandler> {
   const settings = settingsFromBindings(env);
   const composed = composeExtensions(extensions);
   const config = new ConfigStore(await configFromBindings(env, composed.configSchema));
   const issuer = settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER;
-  if (!issuer) throw new WorkerBindingError('DIRACX_SERVICE_AUTH_TOKEN_ISSUER is not set: a worker has no port to derive its public URL from');
+  if (!issuer)
+    throw new WorkerBindingError(
+      'DIRACX_SERVICE_AUTH_TOKEN_ISSUER is not set: a worker has no port to derive its public URL from',
+    );
   const stateKeySetting = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
   if (!stateKeySetting) {
-    throw new WorkerBindingError('DIRACX_SERVICE_AUTH_STATE_KEY is not set: requests of one login land on different isolates, which must share the key');
+    throw new WorkerBindingError(
+      'DIRACX_SERVICE_AUTH_STATE_KEY is not set: requests of one login land on different isolates, which must share the key',
+    );
   }
   let keyRing: KeyRing;
   if (settings.DIRACX_SERVICE_AUTH_JWKS_URL) {
@@ -66,7 +75,11 @@ export async function buildWorkerHandler(env: WorkerEnv, extensions: readonly Ex
   } else {
     keyRing = new LocalKeyRing(keystoreFromBindings(settings));
   }
-  const database = requestScopedDatabase(databaseUrlFromBindings(env, settings), settings.DIRACX_DB_POOL_SIZE, settings.DIRACX_DB_STATEMENT_TIMEOUT_MS);
+  const database = requestScopedDatabase(
+    databaseUrlFromBindings(env, settings),
+    settings.DIRACX_DB_POOL_SIZE,
+    settings.DIRACX_DB_STATEMENT_TIMEOUT_MS,
+  );
   const secret = stateKeyBytes(stateKeySetting);
   const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
   const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
@@ -115,7 +128,10 @@ export function createWorker(extensions: readonly Extension[], log: Logger = cre
       // Cloudflare's edge sets CF-Connecting-IP to the client's address, replacing any sent by the
       // client; a self-hosted workerd must have its proxy do the same (the login rate limits use it).
       const connection = { remoteAddress: request.headers.get('cf-connecting-ip') ?? undefined };
-      return worker.database.serve(() => worker.handler(request, connection), (promise) => ctx.waitUntil(promise));
+      return worker.database.serve(
+        () => worker.handler(request, connection),
+        (promise) => ctx.waitUntil(promise),
+      );
     },
   };
 }

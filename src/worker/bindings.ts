@@ -44,7 +44,10 @@ export function settingsFromBindings(env: WorkerEnv): Settings {
   const text: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') text[name] = value;
   for (const name of PROCESS_ONLY_SETTINGS) {
-    if (text[name]) throw new WorkerBindingError(`${name} names a file, which a worker cannot read; bind the content instead (see src/worker/bindings.ts)`);
+    if (text[name])
+      throw new WorkerBindingError(
+        `${name} names a file, which a worker cannot read; bind the content instead (see src/worker/bindings.ts)`,
+      );
   }
   try {
     return parseSettings(text);
@@ -63,7 +66,9 @@ export async function configFromBindings(env: WorkerEnv, schema?: ConfigDocument
     try {
       raw = JSON.parse(binding);
     } catch (err) {
-      throw new WorkerBindingError(`DIRACX_CONFIG_DOCUMENT is not JSON (${describeError(err)}); a YAML configuration must be converted to JSON when deploying`);
+      throw new WorkerBindingError(
+        `DIRACX_CONFIG_DOCUMENT is not JSON (${describeError(err)}); a YAML configuration must be converted to JSON when deploying`,
+      );
     }
   } else if (binding !== null && typeof binding === 'object') {
     raw = binding;
@@ -75,7 +80,9 @@ export async function configFromBindings(env: WorkerEnv, schema?: ConfigDocument
   try {
     return await createConfigSnapshot(raw, sourceText, modified, schema);
   } catch (err) {
-    throw new WorkerBindingError(`DIRACX_CONFIG_DOCUMENT: invalid configuration: ${describeError(err).split('\n').join('; ')}`);
+    throw new WorkerBindingError(
+      `DIRACX_CONFIG_DOCUMENT: invalid configuration: ${describeError(err).split('\n').join('; ')}`,
+    );
   }
 }
 
@@ -86,7 +93,8 @@ export async function configFromBindings(env: WorkerEnv, schema?: ConfigDocument
 function configModified(binding: unknown): Date {
   if (binding === undefined || binding === '') return new Date(0);
   const date = typeof binding === 'string' ? new Date(binding) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw new WorkerBindingError('DIRACX_CONFIG_MODIFIED is invalid: expected a date such as 2026-11-26T00:00:00Z');
+  if (!date || Number.isNaN(date.getTime()))
+    throw new WorkerBindingError('DIRACX_CONFIG_MODIFIED is invalid: expected a date such as 2026-11-26T00:00:00Z');
   return date;
 }
 
@@ -99,7 +107,9 @@ export function keystoreFromBindings(settings: Settings): Keystore {
     );
   }
   if (!text.trimStart().startsWith('{')) {
-    throw new WorkerBindingError('DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE names a file, which a worker cannot read; bind the keystore JSON itself');
+    throw new WorkerBindingError(
+      'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE names a file, which a worker cannot read; bind the keystore JSON itself',
+    );
   }
   let raw: unknown;
   try {
@@ -119,5 +129,7 @@ export function databaseUrlFromBindings(env: WorkerEnv, settings: Settings): str
   if (settings.DATABASE_URL) return settings.DATABASE_URL;
   const hyperdrive = env.HYPERDRIVE as { connectionString?: unknown } | undefined;
   if (hyperdrive && typeof hyperdrive.connectionString === 'string') return hyperdrive.connectionString;
-  throw new WorkerBindingError('DATABASE_URL is not set and there is no HYPERDRIVE binding: a worker needs PostgreSQL (the embedded database cannot run here)');
+  throw new WorkerBindingError(
+    'DATABASE_URL is not set and there is no HYPERDRIVE binding: a worker needs PostgreSQL (the embedded database cannot run here)',
+  );
 }

@@ -39,7 +39,11 @@ export interface RequestScopedDatabase {
  * `statementTimeoutMs` (0: none) bounds every statement of the request's connections
  * (PostgreSQL's `statement_timeout`); a statement that runs longer is cancelled (a 503).
  */
-export function requestScopedDatabase(url: string, maxConnections: number, statementTimeoutMs = 0): RequestScopedDatabase {
+export function requestScopedDatabase(
+  url: string,
+  maxConnections: number,
+  statementTimeoutMs = 0,
+): RequestScopedDatabase {
   const storage = new AsyncLocalStorage<RequestConnections>();
   const max = Math.max(1, Math.min(maxConnections, MAX_CONNECTIONS_PER_REQUEST));
   const current = (): Database => {
@@ -55,7 +59,10 @@ export function requestScopedDatabase(url: string, maxConnections: number, state
         onnotice: () => {},
         ...(statementTimeoutMs > 0 ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
       });
-      scope.opened = { sql, database: wrapDatabase('postgres', drizzle({ client: sql, schema }), () => sql.end({ timeout: 5 })) };
+      scope.opened = {
+        sql,
+        database: wrapDatabase('postgres', drizzle({ client: sql, schema }), () => sql.end({ timeout: 5 })),
+      };
     }
     return scope.opened.database;
   };

@@ -129,9 +129,9 @@ describe('the import reader', () => {
       "export type { F } from './f.ts';",
       "import './g.ts';",
       "const h = await import('./h.ts');",
-      "const dynamic = await import(name);",
+      'const dynamic = await import(name);',
       "// import x from './comment.ts';",
-      "const s = \"import y from './string.ts'\";",
+      'const s = "import y from \'./string.ts\'";',
       'export type Local = A;',
     ].join('\n');
     expect(read(code)).toEqual([

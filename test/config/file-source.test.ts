@@ -70,7 +70,12 @@ describe('watchConfigFile', () => {
     await writeFile(path, defaultYaml);
     const store = new ConfigStore(await loadConfigFile(path));
     const lines: Record<string, unknown>[] = [];
-    const watcher = watchConfigFile(path, store, 0, createJsonLogger('info', (l) => lines.push(JSON.parse(l) as Record<string, unknown>)));
+    const watcher = watchConfigFile(
+      path,
+      store,
+      0,
+      createJsonLogger('info', (l) => lines.push(JSON.parse(l) as Record<string, unknown>)),
+    );
     try {
       const first = store.current();
       await writeFile(path, defaultYaml.replace('DefaultGroup: gridpp_user', 'DefaultGroup: gridpp_admin'));

@@ -73,7 +73,11 @@ describe('upstream test CS', () => {
     expect(lhcb.Support.Message).toBe('Please contact system administrator');
     expect(lhcb.Groups.lhcb_user!.JobShare).toBe(1000);
     expect(lhcb.Users['b824d4dc-1f9d-4ee8-8df5-c0ae55d46041']).toEqual({
-      PreferedUsername: 'chaen', DNs: [], Email: null, Suspended: [], Quota: null,
+      PreferedUsername: 'chaen',
+      DNs: [],
+      Email: null,
+      Suspended: [],
+      Quota: null,
     });
     expect(config.DIRAC).toEqual({ NoSetup: false });
     expect(config.Resources).toEqual({ Computing: { OSCompatibility: {} } });
@@ -139,10 +143,12 @@ describe('strictness', () => {
   });
 
   it('drops unknown keys in the ignore models (Resources, InputDataPolicy)', () => {
-    const config = parseConfig(minimal({
-      Resources: { Sites: { x: 1 }, Computing: { CEs: {} } },
-      Operations: { Defaults: { InputDataPolicy: { Custom: 'x' } } },
-    }));
+    const config = parseConfig(
+      minimal({
+        Resources: { Sites: { x: 1 }, Computing: { CEs: {} } },
+        Operations: { Defaults: { InputDataPolicy: { Custom: 'x' } } },
+      }),
+    );
     expect(config.Resources).toEqual({ Computing: { OSCompatibility: {} } });
     expect('Custom' in config.Operations.lhcb!.InputDataPolicy).toBe(false);
   });
@@ -155,10 +161,14 @@ describe('strictness', () => {
   });
 
   it('coerces scalars as pydantic lax mode does', () => {
-    const config = parseConfig(minimal({ DIRAC: { NoSetup: 'yes' }, Operations: { lhcb: { JobDescription: { MaxInputData: '7' } } } }));
+    const config = parseConfig(
+      minimal({ DIRAC: { NoSetup: 'yes' }, Operations: { lhcb: { JobDescription: { MaxInputData: '7' } } } }),
+    );
     expect(config.DIRAC.NoSetup).toBe(true);
     expect(config.Operations.lhcb!.JobDescription.MaxInputData).toBe(7);
-    expect(() => parseConfig(minimal({ Operations: { lhcb: { JobDescription: { MaxInputData: 1.5 } } } }))).toThrow(ConfigValidationError);
+    expect(() => parseConfig(minimal({ Operations: { lhcb: { JobDescription: { MaxInputData: 1.5 } } } }))).toThrow(
+      ConfigValidationError,
+    );
   });
 
   it('validates and normalises user e-mail addresses', () => {

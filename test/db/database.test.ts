@@ -60,7 +60,9 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
 
   it('applies migrations idempotently', async () => {
     await migrateDatabase(t.database);
-    const rows = await t.database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const rows = await t.database.query<{ n: number }>(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(rows).toEqual([{ n: 10 }]);
   });
 

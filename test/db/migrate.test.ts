@@ -35,7 +35,9 @@ async function emptyDatabase(): Promise<{ handles: Database[]; dispose(): Promis
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${dbName}"`);
   const handles = await Promise.all(
-    Array.from({ length: RUNS }, () => openDatabase({ url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 1 })),
+    Array.from({ length: RUNS }, () =>
+      openDatabase({ url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 1 }),
+    ),
   );
   // Connected before any run starts, so that the runs start as close together as they can.
   await Promise.all(handles.map((handle) => handle.ping()));
@@ -88,7 +90,9 @@ describe(`Concurrent migrations on one empty database (${TEST_DRIVER})`, () => {
       // Once migrated, a further run changes nothing.
       await migrateDatabase(database);
       expect(await migrateExtensions(database, extensionMigrations)).toEqual([]);
-      const after = await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+      const after = await database.query<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
+      );
       expect(Number(after[0]?.n)).toBe(files.length);
     } finally {
       await dispose();

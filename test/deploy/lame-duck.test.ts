@@ -14,9 +14,12 @@ describe('lame-duck shutdown', () => {
       expect(before.status).toBe(200);
       expect(before.headers.get('connection')).not.toBe('close');
       server.signal('SIGTERM');
-      await waitFor(() => server.logs().some((l) => l.msg === 'closing each connection after its response before draining'), {
-        description: 'the lame-duck log line',
-      });
+      await waitFor(
+        () => server.logs().some((l) => l.msg === 'closing each connection after its response before draining'),
+        {
+          description: 'the lame-duck log line',
+        },
+      );
       const during = await fetch(new URL('api/health/live', server.url));
       expect(during.status).toBe(200);
       expect(during.headers.get('connection')).toBe('close');

@@ -26,7 +26,14 @@ import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../src/config/file-sourc
 import { encodeBase64Url } from '../../src/logic/auth/encoding.ts';
 import { mintTokenFor } from '../harness/auth.ts';
 import { urlForDatabase } from '../harness/database.ts';
-import { findFreePort, REPO_ROOT, serverKeystore, startServer, waitFor, type RunningServer } from '../harness/server-process.ts';
+import {
+  findFreePort,
+  REPO_ROOT,
+  serverKeystore,
+  startServer,
+  waitFor,
+  type RunningServer,
+} from '../harness/server-process.ts';
 
 const REQUIRED = Bun.env.DIRACX_REQUIRE_NGINX_TESTS === '1';
 const ADMIN_URL = Bun.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -52,13 +59,18 @@ const unavailable = await availability();
 /** Replaces `from` in `text`, which must occur exactly `times` times (the deploy file and the test must not drift apart). */
 function substitute(text: string, from: string, to: string, times = 1): string {
   const found = text.split(from).length - 1;
-  if (found !== times) throw new Error(`deploy/nginx/diracx.conf: expected ${times} × ${JSON.stringify(from)}, found ${found}`);
+  if (found !== times)
+    throw new Error(`deploy/nginx/diracx.conf: expected ${times} × ${JSON.stringify(from)}, found ${found}`);
   return text.split(from).join(to);
 }
 
 async function run(cmd: string[]): Promise<void> {
   const proc = Bun.spawn({ cmd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
-  const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
   if (code !== 0) throw new Error(`${cmd.join(' ')} failed with ${code}:\n${out}${err}`);
 }
 
@@ -101,7 +113,14 @@ if (unavailable && !REQUIRED) {
         headers.set('host', url.host);
         url.hostname = '127.0.0.1';
       }
-      return fetch(url, { method: request.method, headers, body: request.body, redirect: 'manual', signal: request.signal, tls: { ca } } as RequestInit);
+      return fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        redirect: 'manual',
+        signal: request.signal,
+        tls: { ca },
+      } as RequestInit);
     };
     const getJson = async (path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> => {
       const res = await publicFetch(`${publicUrl}${path}`, { headers });
@@ -118,7 +137,8 @@ if (unavailable && !REQUIRED) {
 
     /** Which instance logged the request with this id (undefined when none did). */
     const servedBy = (requestId: string | null): 'a' | 'b' | undefined =>
-      processes.find(({ server }) => server.logs().some((l) => l.msg === 'request' && l.request_id === requestId))?.name;
+      processes.find(({ server }) => server.logs().some((l) => l.msg === 'request' && l.request_id === requestId))
+        ?.name;
 
     /** An MCP client through nginx that records the request id of every POST's response. */
     const mcpClient = async (seen: (string | null)[] = []): Promise<{ client: Client; idle: () => boolean }> => {
@@ -154,9 +174,24 @@ if (unavailable && !REQUIRED) {
       publicMcp = `${publicUrl}/mcp`;
 
       await run([
-        OPENSSL!, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-        '-subj', `/CN=${PUBLIC_HOST}`, '-addext', `subjectAltName=DNS:${PUBLIC_HOST},IP:127.0.0.1`,
-        '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.pem'),
+        OPENSSL!,
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${PUBLIC_HOST}`,
+        '-addext',
+        `subjectAltName=DNS:${PUBLIC_HOST},IP:127.0.0.1`,
+        '-keyout',
+        join(dir, 'tls.key'),
+        '-out',
+        join(dir, 'tls.pem'),
       ]);
       ca = await readFile(join(dir, 'tls.pem'), 'utf8');
 
@@ -193,7 +228,11 @@ if (unavailable && !REQUIRED) {
       site = substitute(site, '/etc/ssl/certs/diracx.example.org.pem', join(dir, 'tls.pem'));
       site = substitute(site, '/etc/ssl/private/diracx.example.org.key', join(dir, 'tls.key'));
       site = substitute(site, '/var/log/nginx/diracx.access.log', join(dir, 'access.log'));
-      site = substitute(site, '# include /etc/nginx/snippets/diracx-subpath.conf;', `include ${join(dir, 'diracx-subpath.conf')};`);
+      site = substitute(
+        site,
+        '# include /etc/nginx/snippets/diracx-subpath.conf;',
+        `include ${join(dir, 'diracx-subpath.conf')};`,
+      );
       await copyFile(join(REPO_ROOT, 'deploy/nginx/diracx-subpath.conf'), join(dir, 'diracx-subpath.conf'));
       await writeFile(join(dir, 'diracx.conf'), site);
       await writeFile(
@@ -203,13 +242,22 @@ if (unavailable && !REQUIRED) {
           'events { worker_connections 512; }',
           'http {',
           '  access_log off;',
-          ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`),
+          ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+            (t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`,
+          ),
           `  include ${join(dir, 'diracx.conf')};`,
           '}',
           '',
         ].join('\n'),
       );
-      const args = ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${join(dir, 'nginx.pid')}; error_log stderr;`];
+      const args = [
+        '-p',
+        dir,
+        '-c',
+        join(dir, 'nginx.conf'),
+        '-g',
+        `daemon off; pid ${join(dir, 'nginx.pid')}; error_log stderr;`,
+      ];
       await run([NGINX!, '-t', '-q', ...args]);
       nginx = Bun.spawn({ cmd: [NGINX!, ...args], stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
       void (async () => {
@@ -231,7 +279,8 @@ if (unavailable && !REQUIRED) {
       nginx?.kill('SIGQUIT');
       await nginx?.exited;
       await Promise.all(Object.values(instances).map((s) => s?.stop().catch(() => undefined)));
-      if (admin && dbName) await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+      if (admin && dbName)
+        await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
       await admin?.end({ timeout: 1 });
       if (dir) await rm(dir, { recursive: true, force: true });
     }, 45_000);
@@ -248,7 +297,11 @@ if (unavailable && !REQUIRED) {
         jwks_uri: `${publicUrl}/.well-known/jwks.json`,
       });
       const oidc = await getJson('/.well-known/openid-configuration');
-      expect(oidc).toMatchObject({ issuer: publicUrl, token_endpoint: `${publicUrl}/api/auth/token`, userinfo_endpoint: `${publicUrl}/api/auth/userinfo` });
+      expect(oidc).toMatchObject({
+        issuer: publicUrl,
+        token_endpoint: `${publicUrl}/api/auth/token`,
+        userinfo_endpoint: `${publicUrl}/api/auth/userinfo`,
+      });
 
       // What an MCP client does on its own: from the /mcp URL to the authorization server's metadata.
       const info = await discoverOAuthServerInfo(publicMcp, { fetchFn: publicFetch });
@@ -257,9 +310,15 @@ if (unavailable && !REQUIRED) {
       expect(info.resourceMetadata?.resource).toBe(publicMcp);
 
       // Unauthenticated /mcp: the challenge points at the public metadata.
-      const challenge = await publicFetch(publicMcp, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+      const challenge = await publicFetch(publicMcp, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: '{}',
+      });
       expect(challenge.status).toBe(401);
-      expect(challenge.headers.get('www-authenticate')).toContain(`resource_metadata="${publicUrl}/.well-known/oauth-protected-resource/mcp"`);
+      expect(challenge.headers.get('www-authenticate')).toContain(
+        `resource_metadata="${publicUrl}/.well-known/oauth-protected-resource/mcp"`,
+      );
     });
 
     it('does not let a client forge the public URL through nginx', async () => {
@@ -280,7 +339,9 @@ if (unavailable && !REQUIRED) {
       const redirect = await publicFetch(`${publicUrl}/diracx/api/config`);
       expect(redirect.status).toBe(307);
       expect(redirect.headers.get('location')).toBe(`${publicUrl}/diracx/api/config/`);
-      const config = await publicFetch(redirect.headers.get('location')!, { headers: { authorization: `Bearer ${restToken}` } });
+      const config = await publicFetch(redirect.headers.get('location')!, {
+        headers: { authorization: `Bearer ${restToken}` },
+      });
       expect(config.status).toBe(200);
     });
 
@@ -321,12 +382,16 @@ if (unavailable && !REQUIRED) {
           headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' },
           body: JSON.stringify([`[Executable = "echo"; JobName = "${name}";]`]),
         });
-        if (res.status < 200 || res.status > 299) return { via: 'rest', name, error: `HTTP ${res.status}: ${await res.text()}` };
+        if (res.status < 200 || res.status > 299)
+          return { via: 'rest', name, error: `HTTP ${res.status}: ${await res.text()}` };
         return { via: 'rest', name, jobIds: ((await res.json()) as { JobID: number }[]).map((j) => j.JobID) };
       };
       const submitMcp = async (name: string): Promise<Submission> => {
         try {
-          const result = await client.callTool({ name: 'submit_job', arguments: { executable: 'echo', job_name: name } });
+          const result = await client.callTool({
+            name: 'submit_job',
+            arguments: { executable: 'echo', job_name: name },
+          });
           if (result.isError) return { via: 'mcp', name, error: JSON.stringify(result.content) };
           return { via: 'mcp', name, jobIds: (result.structuredContent as { job_ids: number[] }).job_ids };
         } catch (err) {
@@ -349,11 +414,14 @@ if (unavailable && !REQUIRED) {
         expect(await instances.a!.stop('SIGTERM')).toBe(0);
         await Bun.sleep(500);
         const restarted = await startInstance('a');
-        await waitFor(() => restarted.logs().some((l) => l.msg === 'request' && (l.path === '/api/jobs/jdl' || l.path === '/mcp')), {
-          // nginx tries it again after the upstream's fail_timeout (5 s).
-          timeoutMs: 15_000,
-          description: 'the restarted instance to take submissions',
-        });
+        await waitFor(
+          () => restarted.logs().some((l) => l.msg === 'request' && (l.path === '/api/jobs/jdl' || l.path === '/mcp')),
+          {
+            // nginx tries it again after the upstream's fail_timeout (5 s).
+            timeoutMs: 15_000,
+            description: 'the restarted instance to take submissions',
+          },
+        );
         await Bun.sleep(500);
         expect(submissions.length).toBeGreaterThan(before);
       } finally {
@@ -378,7 +446,9 @@ if (unavailable && !REQUIRED) {
       const ids = acknowledged.flatMap((s) => s.jobIds!);
       const sql = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
       try {
-        const rows = await sql<{ JobID: number; JobName: string }[]>`select "JobID", "JobName" from "Jobs" where "JobID" in ${sql(ids)}`;
+        const rows = await sql<
+          { JobID: number; JobName: string }[]
+        >`select "JobID", "JobName" from "Jobs" where "JobID" in ${sql(ids)}`;
         const stored = new Map(rows.map((r) => [r.JobID, r.JobName]));
         const lost = acknowledged.filter((s) => s.jobIds!.some((id) => stored.get(id) !== s.name));
         expect(lost).toEqual([]);
@@ -386,7 +456,9 @@ if (unavailable && !REQUIRED) {
         await sql.end({ timeout: 1 });
       }
       // Both the process that was stopped and the one started in its place took submissions.
-      const onA = processes.filter((p) => p.name === 'a').map((p) => p.server.logs().filter((l) => l.path === '/api/jobs/jdl' || l.path === '/mcp').length);
+      const onA = processes
+        .filter((p) => p.name === 'a')
+        .map((p) => p.server.logs().filter((l) => l.path === '/api/jobs/jdl' || l.path === '/mcp').length);
       expect(onA.length).toBe(2);
       expect(onA.every((n) => n > 0)).toBe(true);
     }, 40_000);

@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { chromium, type Browser } from 'playwright-core';
 import { CHAEN_SUB, IDP_CLIENT_ID, loginConfig } from '../harness/login.ts';
 import { startTestIdp, type TestIdp } from '../harness/oidc-provider.ts';
@@ -35,7 +39,10 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
 
   beforeAll(async () => {
     const port = findFreePort();
-    idp = await startTestIdp({ users: [{ sub: CHAEN_SUB, preferredUsername: 'chaen' }], clients: [{ clientId: IDP_CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/api/auth/authorize/complete`] }] });
+    idp = await startTestIdp({
+      users: [{ sub: CHAEN_SUB, preferredUsername: 'chaen' }],
+      clients: [{ clientId: IDP_CLIENT_ID, redirectUris: [`http://127.0.0.1:${port}/api/auth/authorize/complete`] }],
+    });
     server = await startMcpTestServer({ port, config: await loginConfig(idp.issuer) });
     callback = Bun.serve({
       port: 0,
@@ -65,7 +72,13 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
       return this.redirect;
     }
     get clientMetadata(): OAuthClientMetadata {
-      return { client_name: 'Claude Code (test)', redirect_uris: [this.redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+      return {
+        client_name: 'Claude Code (test)',
+        redirect_uris: [this.redirect],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      };
     }
     state(): string {
       return 'host-state';
@@ -94,7 +107,9 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
   }
 
   /** Connects until the SDK asks for the person; returns the authorization URL it built. */
-  async function startLogin(provider: HostOAuthProvider): Promise<{ transport: StreamableHTTPClientTransport; url: URL }> {
+  async function startLogin(
+    provider: HostOAuthProvider,
+  ): Promise<{ transport: StreamableHTTPClientTransport; url: URL }> {
     const transport = new StreamableHTTPClientTransport(server.mcpUrl, { authProvider: provider });
     await expect(new Client({ name: 'host', version: '1.0.0' }).connect(transport)).rejects.toThrow(/Unauthorized/);
     expect(provider.authorizationUrl).toBeDefined();
@@ -148,7 +163,11 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
       const back = await personSignsIn(url, 'deny');
       expect([back.get('error'), back.get('code')]).toEqual(['access_denied', null]);
       expect(provider.tokens()).toBeUndefined();
-      await expect(new Client({ name: 'host', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(server.mcpUrl, { authProvider: provider }))).rejects.toThrow(/Unauthorized/);
+      await expect(
+        new Client({ name: 'host', version: '1.0.0' }).connect(
+          new StreamableHTTPClientTransport(server.mcpUrl, { authProvider: provider }),
+        ),
+      ).rejects.toThrow(/Unauthorized/);
     }, 60_000);
   });
 }

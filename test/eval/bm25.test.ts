@@ -22,9 +22,25 @@ const tool = (name: string): ToolInfo => TOOLS.find((t) => t.name === name)!;
 
 describe('tokenize and stem', () => {
   it('splits names, drops stop words and stems endings to a common form', () => {
-    expect(tokenize('get_job_status_history: why did my jobs FAIL?')).toEqual(['get', 'job', 'status', 'history', 'why', 'job', 'fail']);
+    expect(tokenize('get_job_status_history: why did my jobs FAIL?')).toEqual([
+      'get',
+      'job',
+      'status',
+      'history',
+      'why',
+      'job',
+      'fail',
+    ]);
     expect(tokenize('getJobStatus')).toEqual(['get', 'job', 'status']);
-    expect(['jobs', 'failed', 'running', 'killing', 'stalled', 'statuses', 'summaries'].map(stem)).toEqual(['job', 'fail', 'run', 'kill', 'stall', 'status', 'summary']);
+    expect(['jobs', 'failed', 'running', 'killing', 'stalled', 'statuses', 'summaries'].map(stem)).toEqual([
+      'job',
+      'fail',
+      'run',
+      'kill',
+      'stall',
+      'status',
+      'summary',
+    ]);
     expect(stem('reschedule')).toBe(stem('rescheduled'));
   });
 });
@@ -64,27 +80,70 @@ describe('Bm25', () => {
 
 describe('the baseline rules', () => {
   it('read ids, statuses, sites, dates, names and owners from a request', () => {
-    const facts = readFacts("Kill jobs 12, 13 and #14 of chaen's stalled jobs at LCG.CERN.cern submitted since 2025-06-01 called reco-7");
-    expect(facts).toMatchObject({ jobIds: [12, 13, 14], statuses: ['Stalled'], sites: ['LCG.CERN.cern'], after: '2025-06-01', jobName: 'reco-7', owner: 'chaen', targetStatus: 'Killed' });
-    expect(conditionsOf(facts).map((c) => c.parameter)).toEqual(['Status', 'Site', 'SubmissionTime', 'JobName', 'Owner']);
-    expect(readFacts('What would happen if I killed job 3? Reset it.')).toMatchObject({ dryRun: true, resetCounter: true });
+    const facts = readFacts(
+      "Kill jobs 12, 13 and #14 of chaen's stalled jobs at LCG.CERN.cern submitted since 2025-06-01 called reco-7",
+    );
+    expect(facts).toMatchObject({
+      jobIds: [12, 13, 14],
+      statuses: ['Stalled'],
+      sites: ['LCG.CERN.cern'],
+      after: '2025-06-01',
+      jobName: 'reco-7',
+      owner: 'chaen',
+      targetStatus: 'Killed',
+    });
+    expect(conditionsOf(facts).map((c) => c.parameter)).toEqual([
+      'Status',
+      'Site',
+      'SubmissionTime',
+      'JobName',
+      'Owner',
+    ]);
+    expect(readFacts('What would happen if I killed job 3? Reset it.')).toMatchObject({
+      dryRun: true,
+      resetCounter: true,
+    });
   });
 
   it('read what to submit', () => {
-    expect(readFacts('Submit `echo hello grid`, 2 GB of memory and 3 hours of CPU').submit).toEqual({ executable: 'echo', arguments: 'hello grid', memory: 2048, cpuSeconds: 10800 });
-    expect(readFacts("Run run_analysis.sh with arguments '--year 2024'").submit).toEqual({ executable: 'run_analysis.sh', arguments: '--year 2024' });
-    expect(readFacts('Check [Executable = "a"; Arguments = "b";] please').submit.jdl).toBe('[Executable = "a"; Arguments = "b";]');
+    expect(readFacts('Submit `echo hello grid`, 2 GB of memory and 3 hours of CPU').submit).toEqual({
+      executable: 'echo',
+      arguments: 'hello grid',
+      memory: 2048,
+      cpuSeconds: 10800,
+    });
+    expect(readFacts("Run run_analysis.sh with arguments '--year 2024'").submit).toEqual({
+      executable: 'run_analysis.sh',
+      arguments: '--year 2024',
+    });
+    expect(readFacts('Check [Executable = "a"; Arguments = "b";] please').submit.jdl).toBe(
+      '[Executable = "a"; Arguments = "b";]',
+    );
   });
 
   it('fill a tool by its input property names, or give up when a required one is missing', () => {
     const facts = readFacts('Reschedule my failed jobs at LCG.RAL.uk');
-    expect(fillArguments(tool('search_jobs'), facts)).toEqual({ parameter: 'Status', operator: 'eq', value: 'Failed', extra_conditions: '[{"parameter":"Site","operator":"eq","value":"LCG.RAL.uk"}]', per_page: 100 });
+    expect(fillArguments(tool('search_jobs'), facts)).toEqual({
+      parameter: 'Status',
+      operator: 'eq',
+      value: 'Failed',
+      extra_conditions: '[{"parameter":"Site","operator":"eq","value":"LCG.RAL.uk"}]',
+      per_page: 100,
+    });
     expect(fillArguments(tool('reschedule_jobs'), facts)).toBeUndefined();
     expect(fillArguments(tool('reschedule_jobs'), facts, [5, 6])).toEqual({ job_ids: [5, 6], dry_run: false });
-    expect(fillArguments(tool('search_jobs'), readFacts('show everything'))).toMatchObject({ parameter: 'JobID', operator: 'gt', value: 0 });
+    expect(fillArguments(tool('search_jobs'), readFacts('show everything'))).toMatchObject({
+      parameter: 'JobID',
+      operator: 'gt',
+      value: 0,
+    });
   });
 
   it('rank on the words of a request, not on its values', () => {
-    expect(wordsOnly("What's job 73101 at LCG.CERN.cern doing since 2025-01-01? Run `ls -l` named 'x-1'").replace(/\s+/g, ' ').trim()).toBe("What's job at doing since ? Run named");
+    expect(
+      wordsOnly("What's job 73101 at LCG.CERN.cern doing since 2025-01-01? Run `ls -l` named 'x-1'")
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ).toBe("What's job at doing since ? Run named");
   });
 });

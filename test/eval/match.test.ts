@@ -33,7 +33,13 @@ describe('matches', () => {
 
   it('matches objects partially, with alternatives, optional values and text', () => {
     expect(matches({ job_ids: [{ ref: 'a' }] }, { job_ids: [73101], dry_run: false }, ids)).toBe(true);
-    expect(matches({ any_of: [{ executable: 'echo' }, { jdl_content: { text_contains: 'ECHO' } }] }, { jdl_content: '[Executable = "echo";]' }, ids)).toBe(true);
+    expect(
+      matches(
+        { any_of: [{ executable: 'echo' }, { jdl_content: { text_contains: 'ECHO' } }] },
+        { jdl_content: '[Executable = "echo";]' },
+        ids,
+      ),
+    ).toBe(true);
     expect(matches({ dry_run: { absent_or: false } }, {}, ids)).toBe(true);
     expect(matches({ dry_run: { absent_or: false } }, { dry_run: true }, ids)).toBe(false);
   });
@@ -41,17 +47,31 @@ describe('matches', () => {
 
 describe('conditions', () => {
   it('flattens the primary condition and extra_conditions into one list', () => {
-    const args = { parameter: 'Site', operator: 'eq', value: 'LCG.CERN.cern', extra_conditions: '[{"parameter": "Status", "operator": "in", "values": ["Stalled"]}]' };
+    const args = {
+      parameter: 'Site',
+      operator: 'eq',
+      value: 'LCG.CERN.cern',
+      extra_conditions: '[{"parameter": "Status", "operator": "in", "values": ["Stalled"]}]',
+    };
     expect(conditionsOf(args)).toEqual([
       { parameter: 'Site', operator: 'eq', values: ['LCG.CERN.cern'] },
       { parameter: 'Status', operator: 'in', values: ['Stalled'] },
     ]);
-    const expected = { conditions: { contains: [{ parameter: 'Status', values: ['Stalled'] }, { parameter: 'Site', values: ['LCG.CERN.cern'] }] } };
+    const expected = {
+      conditions: {
+        contains: [
+          { parameter: 'Status', values: ['Stalled'] },
+          { parameter: 'Site', values: ['LCG.CERN.cern'] },
+        ],
+      },
+    };
     expect(matches(expected, normalizeArgs(args), ids)).toBe(true);
   });
 
   it('ignores extra conditions that are not JSON, and leaves other calls alone', () => {
-    expect(conditionsOf({ parameter: 'JobID', operator: 'eq', value: 5, extra_conditions: 'not json' })).toEqual([{ parameter: 'JobID', operator: 'eq', values: ['5'] }]);
+    expect(conditionsOf({ parameter: 'JobID', operator: 'eq', value: 5, extra_conditions: 'not json' })).toEqual([
+      { parameter: 'JobID', operator: 'eq', values: ['5'] },
+    ]);
     expect(normalizeArgs({ job_id: 5 })).toEqual({ job_id: 5 });
   });
 });

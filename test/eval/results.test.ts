@@ -16,7 +16,11 @@ const result = (id: string, category: string, success: boolean, met: number, for
   calls: ['search_jobs'],
   failed_checks: success ? [] : ['no forbidden action'],
 });
-const results = [result('01-a', 'find', true, 2, 0), result('02-b', 'kill', false, 1, 1), result('03-c', 'kill', true, 2, 0)];
+const results = [
+  result('01-a', 'find', true, 2, 0),
+  result('02-b', 'kill', false, 1, 1),
+  result('03-c', 'kill', true, 2, 0),
+];
 
 describe('results', () => {
   it('sums the metrics into totals, per category too', () => {

@@ -10,11 +10,18 @@ import type { RunReport } from '../../eval/results.ts';
 import { runScenarios } from '../../eval/runner.ts';
 import { loadScenarios } from '../../eval/scenario.ts';
 
-const CHOSEN = ['02-find-running-at-site', '23-kill-stalled-at-one-site', '32-refuse-kill-colleague-job', '40-not-found-kill-mixed'];
+const CHOSEN = [
+  '02-find-running-at-site',
+  '23-kill-stalled-at-one-site',
+  '32-refuse-kill-colleague-job',
+  '40-not-found-kill-mixed',
+];
 
 describe('runScenarios with the baseline agent', () => {
   it('gives the committed numbers for the chosen scenarios', async () => {
-    const committed = (await Bun.file(new URL('../../eval/results/baseline.json', import.meta.url)).json()) as RunReport;
+    const committed = (await Bun.file(
+      new URL('../../eval/results/baseline.json', import.meta.url),
+    ).json()) as RunReport;
     const scenarios = (await loadScenarios()).filter((s) => CHOSEN.includes(s.id));
     expect(scenarios.map((s) => s.id)).toEqual(CHOSEN);
     const report = await runScenarios(baselineAgent, scenarios);

@@ -19,7 +19,11 @@ const TOOL_NAMES = new Set(CORE_TOOLS.map((t) => t.name));
 /** Every tool name a scenario's checks mention. */
 function toolsOf(scenario: Scenario): string[] {
   const { checks } = scenario;
-  return [...checks.must_call.flat(), ...checks.must_not_call, ...checks.arguments.flatMap((a) => (typeof a.tool === 'string' ? [a.tool] : a.tool))];
+  return [
+    ...checks.must_call.flat(),
+    ...checks.must_not_call,
+    ...checks.arguments.flatMap((a) => (typeof a.tool === 'string' ? [a.tool] : a.tool)),
+  ];
 }
 
 describe('the scenario files', () => {
@@ -30,11 +34,13 @@ describe('the scenario files', () => {
 
   it('cover every category the evaluation must cover', () => {
     const categories = new Set<string>(scenarios.map((s) => s.category));
-    for (const c of ['find', 'summary', 'diagnose', 'submit', 'kill', 'reschedule', 'refuse', 'not-found']) expect({ c, covered: categories.has(c) }).toEqual({ c, covered: true });
+    for (const c of ['find', 'summary', 'diagnose', 'submit', 'kill', 'reschedule', 'refuse', 'not-found'])
+      expect({ c, covered: categories.has(c) }).toEqual({ c, covered: true });
   });
 
   it('name only tools the server serves', () => {
-    for (const s of scenarios) expect({ id: s.id, unknown: toolsOf(s).filter((t) => !TOOL_NAMES.has(t)) }).toEqual({ id: s.id, unknown: [] });
+    for (const s of scenarios)
+      expect({ id: s.id, unknown: toolsOf(s).filter((t) => !TOOL_NAMES.has(t)) }).toEqual({ id: s.id, unknown: [] });
   });
 
   it('name only people of the shipped configuration, in groups they belong to', async () => {
@@ -44,7 +50,10 @@ describe('the scenario files', () => {
       const [vo, group, user] = personParts(person);
       const registry = config.Registry[vo];
       const sub = Object.entries(registry?.Users ?? {}).find(([, u]) => u.PreferedUsername === user)?.[0];
-      expect({ person, member: sub !== undefined && (registry?.Groups[group]?.Users ?? []).includes(sub) }).toEqual({ person, member: true });
+      expect({ person, member: sub !== undefined && (registry?.Groups[group]?.Users ?? []).includes(sub) }).toEqual({
+        person,
+        member: true,
+      });
     }
   });
 
@@ -59,7 +68,8 @@ describe('the scenario files', () => {
   });
 
   it('refuse unknown refs, unknown fields and a file name that is not the id', () => {
-    const base = 'id: 99-x\ntitle: t\ncategory: find\nuser: lhcb/lhcb_user/chaen\nrequest: Kill job {{nope}}\nchecks: {}\n';
+    const base =
+      'id: 99-x\ntitle: t\ncategory: find\nuser: lhcb/lhcb_user/chaen\nrequest: Kill job {{nope}}\nchecks: {}\n';
     expect(() => parseScenario(base, '99-x.yaml')).toThrow('unknown refs nope');
     expect(() => parseScenario(base.replace('{{nope}}', '1') + 'extra: 1\n', '99-x.yaml')).toThrow();
     expect(() => parseScenario(base.replace('{{nope}}', '1'), '98-y.yaml')).toThrow('does not match the file name');
@@ -69,7 +79,9 @@ describe('the scenario files', () => {
 
 describe('JOB_CHANGING_TOOLS', () => {
   it('is exactly the core tools that write and take job ids', () => {
-    const writers = CORE_TOOLS.filter((t) => !t.annotations.readOnlyHint && 'job_ids' in z.toJSONSchema(t.input, { io: 'input' }).properties!).map((t) => t.name);
+    const writers = CORE_TOOLS.filter(
+      (t) => !t.annotations.readOnlyHint && 'job_ids' in z.toJSONSchema(t.input, { io: 'input' }).properties!,
+    ).map((t) => t.name);
     expect([...JOB_CHANGING_TOOLS].sort()).toEqual(writers.sort());
   });
 });

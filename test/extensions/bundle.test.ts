@@ -10,7 +10,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort, REPO_ROOT, SERVER_ISSUER, serverToken, startServer, type RunningServer } from '../harness/server-process.ts';
+import {
+  findFreePort,
+  REPO_ROOT,
+  SERVER_ISSUER,
+  serverToken,
+  startServer,
+  type RunningServer,
+} from '../harness/server-process.ts';
 
 let dir = '';
 let server: RunningServer;
@@ -22,11 +29,19 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'diracx-bundle-'));
   await cp(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   await mkdir(join(dir, 'node_modules', '@electric-sql'), { recursive: true });
-  await symlink(join(REPO_ROOT, 'node_modules', '@electric-sql', 'pglite'), join(dir, 'node_modules', '@electric-sql', 'pglite'));
+  await symlink(
+    join(REPO_ROOT, 'node_modules', '@electric-sql', 'pglite'),
+    join(dir, 'node_modules', '@electric-sql', 'pglite'),
+  );
   const port = findFreePort();
   mcpUrl = `http://127.0.0.1:${port}/mcp`;
   server = await startServer(
-    { PORT: String(port), DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER, DIRACX_MCP_RESOURCE_URL: mcpUrl, DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}` },
+    {
+      PORT: String(port),
+      DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
+      DIRACX_MCP_RESOURCE_URL: mcpUrl,
+      DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}`,
+    },
     { command: [join(dir, 'dist', 'server.js')], cwd: dir },
   );
 }, 120_000);
@@ -39,13 +54,19 @@ describe('the built bundle', () => {
   it('runs from outside the repository and names its extensions', () => {
     const listening = server.logs().find((l) => l.msg === 'listening');
     expect(listening?.extensions).toEqual(['gubbins']);
-    expect(server.logs().find((l) => l.msg === 'extension migrations applied')?.migrations).toEqual(['gubbins/0000_gubbins_owners']);
+    expect(server.logs().find((l) => l.msg === 'extension migrations applied')?.migrations).toEqual([
+      'gubbins/0000_gubbins_owners',
+    ]);
   });
 
   it('serves a gubbins tool over MCP', async () => {
     const token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: mcpUrl });
     const client = new Client({ name: 'bundle-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain('add_gubbins_owner');

@@ -19,7 +19,11 @@ afterAll(async () => {
 
 const adminKills = async (app: TestApp): Promise<number> => {
   const job = await submitJob(app, 'owner');
-  return (await call(app, 'admin', 'PATCH', '/api/jobs/status', { [job]: { [new Date().toISOString()]: { Status: 'Killed' } } })).status;
+  return (
+    await call(app, 'admin', 'PATCH', '/api/jobs/status', {
+      [job]: { [new Date().toISOString()]: { Status: 'Killed' } },
+    })
+  ).status;
 };
 
 describe('gubbins disabled vs enabled', () => {
@@ -35,7 +39,10 @@ describe('gubbins disabled vs enabled', () => {
   });
 
   it('documents its routes in OpenAPI only when enabled', async () => {
-    const paths = async (app: TestApp) => Object.keys(((await (await app.fetch('/api/openapi.json')).json()) as { paths: Record<string, unknown> }).paths).filter((p) => p.startsWith('/api/gubbins/'));
+    const paths = async (app: TestApp) =>
+      Object.keys(
+        ((await (await app.fetch('/api/openapi.json')).json()) as { paths: Record<string, unknown> }).paths,
+      ).filter((p) => p.startsWith('/api/gubbins/'));
     expect(await paths(core)).toEqual([]);
     expect(await paths(extended)).toContain('/api/gubbins/owners');
   });
@@ -46,7 +53,9 @@ describe('gubbins disabled vs enabled', () => {
   });
 
   it('accepts its property in scopes only when enabled', async () => {
-    const discovery = async (app: TestApp) => ((await (await app.fetch('/.well-known/openid-configuration')).json()) as { scopes_supported: string[] }).scopes_supported;
+    const discovery = async (app: TestApp) =>
+      ((await (await app.fetch('/.well-known/openid-configuration')).json()) as { scopes_supported: string[] })
+        .scopes_supported;
     expect(await discovery(core)).not.toContain('property:GubbinsSensei');
     expect(await discovery(extended)).toContain('property:GubbinsSensei');
   });

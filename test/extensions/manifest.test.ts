@@ -14,7 +14,10 @@ describe('extensions manifest', () => {
 
   it('holds one static import per extension, in order, and nothing dynamic', () => {
     const text = renderManifest(['@diracx-ts/gubbins', 'lhcb-diracx']);
-    expect(text.match(/^import extension\d+ from '[^']+';$/gm)).toEqual(["import extension0 from '@diracx-ts/gubbins';", "import extension1 from 'lhcb-diracx';"]);
+    expect(text.match(/^import extension\d+ from '[^']+';$/gm)).toEqual([
+      "import extension0 from '@diracx-ts/gubbins';",
+      "import extension1 from 'lhcb-diracx';",
+    ]);
     expect(text).toContain('export const EXTENSIONS: readonly Extension[] = [extension0, extension1];');
     expect(text).not.toMatch(/import\(|require\(/);
     expect(renderManifest([])).toContain('export const EXTENSIONS: readonly Extension[] = [];');
@@ -23,12 +26,21 @@ describe('extensions manifest', () => {
   it('reads the list from package.json and refuses what cannot be imported, or a repeat', () => {
     expect(enabledExtensions({ name: 'x' })).toEqual([]);
     expect(enabledExtensions({ diracx: { extensions: ['@diracx-ts/gubbins'] } })).toEqual(['@diracx-ts/gubbins']);
-    expect(() => enabledExtensions({ diracx: { extensions: ["x'; process.exit(1); '"] } })).toThrow('package.json diracx.extensions.0: must be an npm package name');
-    expect(() => enabledExtensions({ diracx: { extensions: ['a', 'a'] } })).toThrow('package.json diracx.extensions lists a twice');
+    expect(() => enabledExtensions({ diracx: { extensions: ["x'; process.exit(1); '"] } })).toThrow(
+      'package.json diracx.extensions.0: must be an npm package name',
+    );
+    expect(() => enabledExtensions({ diracx: { extensions: ['a', 'a'] } })).toThrow(
+      'package.json diracx.extensions lists a twice',
+    );
   });
 
   it('is what `bun run extensions --check` accepts', async () => {
-    const proc = Bun.spawn({ cmd: [process.execPath, 'run', 'extensions', '--check'], cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe' });
+    const proc = Bun.spawn({
+      cmd: [process.execPath, 'run', 'extensions', '--check'],
+      cwd: REPO_ROOT,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
     expect(await proc.exited).toBe(0);
   });
 });

@@ -16,11 +16,21 @@ beforeEach(async () => {
 afterEach(() => db.dispose());
 
 const tables = async (): Promise<string[]> =>
-  resultRows<{ name: string }>(await db.database.db.execute(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'Alpha%' ORDER BY 1`)).map((r) => r.name);
+  resultRows<{ name: string }>(
+    await db.database.db.execute(
+      sql`SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'Alpha%' ORDER BY 1`,
+    ),
+  ).map((r) => r.name);
 const recorded = async (): Promise<string[]> =>
-  resultRows<{ k: string }>(await db.database.db.execute(sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations" ORDER BY 1`)).map((r) => r.k);
+  resultRows<{ k: string }>(
+    await db.database.db.execute(sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations" ORDER BY 1`),
+  ).map((r) => r.k);
 
-const first: OwnedMigration = { extension: 'alpha', name: '0000_things', sql: 'CREATE TABLE "AlphaThings" (id int);\n--> statement-breakpoint\nCREATE INDEX "AlphaThings_id" ON "AlphaThings" (id);' };
+const first: OwnedMigration = {
+  extension: 'alpha',
+  name: '0000_things',
+  sql: 'CREATE TABLE "AlphaThings" (id int);\n--> statement-breakpoint\nCREATE INDEX "AlphaThings_id" ON "AlphaThings" (id);',
+};
 const second: OwnedMigration = { extension: 'alpha', name: '0001_more', sql: 'CREATE TABLE "AlphaMore" (id int);' };
 
 describe('migrateExtensions', () => {
@@ -33,7 +43,11 @@ describe('migrateExtensions', () => {
   });
 
   it('rolls a failing run back entirely', async () => {
-    const broken: OwnedMigration = { extension: 'alpha', name: '0001_broken', sql: 'CREATE TABLE "AlphaHalf" (id int);\n--> statement-breakpoint\nCREATE TABLE nonsense (;' };
+    const broken: OwnedMigration = {
+      extension: 'alpha',
+      name: '0001_broken',
+      sql: 'CREATE TABLE "AlphaHalf" (id int);\n--> statement-breakpoint\nCREATE TABLE nonsense (;',
+    };
     // Not `expect(...).rejects`: Bun's matcher stops delivering the embedded database's worker messages.
     expect(await migrateExtensions(db.database, [first, broken]).catch((err: unknown) => err)).toBeInstanceOf(Error);
     expect(await tables()).toEqual([]);

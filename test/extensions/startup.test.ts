@@ -21,19 +21,27 @@ describe('server start with bad extensions', () => {
   it('refuses an unsupported contract version', async () => {
     const failed = await serveWith(`[{ name: 'future', contractVersion: 99, description: 'from the future' }]`);
     expect(failed.code).toBe(1);
-    expect(failed.stderr.filter((l) => l.trim())).toEqual(['diracx: cannot start: extension future declares contract version 99; this server supports 1']);
+    expect(failed.stderr.filter((l) => l.trim())).toEqual([
+      'diracx: cannot start: extension future declares contract version 99; this server supports 1',
+    ]);
   });
 
   it('refuses a tool that clashes with a core tool', async () => {
     const failed = await serveWith(`[{ name: 'clash', contractVersion: 1, description: 'x', tools: [whoamiTool] }]`);
     expect(failed.code).toBe(1);
-    expect(failed.stderr.filter((l) => l.trim())).toEqual(['diracx: cannot start: extension clash: MCP tool whoami is already defined by the core']);
+    expect(failed.stderr.filter((l) => l.trim())).toEqual([
+      'diracx: cannot start: extension clash: MCP tool whoami is already defined by the core',
+    ]);
   });
 
   it('refuses a route outside the extension prefix', async () => {
     const route = `{ method: 'get', path: '/api/jobs/mine', responses: { 200: { description: 'ok' } } }`;
-    const failed = await serveWith(`[{ name: 'stray', contractVersion: 1, description: 'x', routes: (r) => { r.define({ kind: 'open' }, ${route}); } }]`);
+    const failed = await serveWith(
+      `[{ name: 'stray', contractVersion: 1, description: 'x', routes: (r) => { r.define({ kind: 'open' }, ${route}); } }]`,
+    );
     expect(failed.code).toBe(1);
-    expect(failed.stderr.filter((l) => l.trim())).toEqual(['diracx: cannot start: extension stray: route /api/jobs/mine is outside /api/stray/']);
+    expect(failed.stderr.filter((l) => l.trim())).toEqual([
+      'diracx: cannot start: extension stray: route /api/jobs/mine is outside /api/stray/',
+    ]);
   });
 });

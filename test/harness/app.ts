@@ -72,7 +72,17 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   try {
     extensions = composeExtensions(overrides.extensions ?? []);
     await migrateExtensions(database, extensions.migrations);
-    handler = createHandler({ database, config, log, auth: tokens.auth, options, sandboxes: overrides.sandboxes, mcp: overrides.mcp, extensions, now: overrides.now });
+    handler = createHandler({
+      database,
+      config,
+      log,
+      auth: tokens.auth,
+      options,
+      sandboxes: overrides.sandboxes,
+      mcp: overrides.mcp,
+      extensions,
+      now: overrides.now,
+    });
   } catch (err) {
     await owned?.dispose();
     throw err;

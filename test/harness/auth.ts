@@ -97,22 +97,40 @@ export interface TokenSubject {
 }
 
 /** Mints an access token for a user of `config`, with the group's properties by default. */
-export async function mintTokenFor(config: Config, keystore: Keystore, issuer: string, subject: TokenSubject): Promise<string> {
+export async function mintTokenFor(
+  config: Config,
+  keystore: Keystore,
+  issuer: string,
+  subject: TokenSubject,
+): Promise<string> {
   const { vo, group, preferredUsername } = subject;
   const registry = config.Registry[vo];
   const idpSub = registry ? subFromPreferredUsername(registry, preferredUsername) : undefined;
   const properties = subject.properties ?? registry?.Groups[group]?.Properties;
-  if (!idpSub || !properties) throw new Error(`no user ${preferredUsername} in ${vo}/${group} of the test configuration`);
+  if (!idpSub || !properties)
+    throw new Error(`no user ${preferredUsername} in ${vo}/${group} of the test configuration`);
   const { token } = await issueAccessToken(
     keystore,
     issuer,
-    { vo, group, properties, idpSub, preferredUsername, lifetimeSeconds: subject.lifetimeSeconds ?? 1200, audience: subject.audience },
+    {
+      vo,
+      group,
+      properties,
+      idpSub,
+      preferredUsername,
+      lifetimeSeconds: subject.lifetimeSeconds ?? 1200,
+      audience: subject.audience,
+    },
     new Date(),
   );
   return token;
 }
 
 /** Signs claims with a header and key of the caller's choosing (forged-token tests). */
-export function signWith(claims: JWTPayload, header: { alg: string; kid?: string }, key: CryptoKey | Uint8Array): Promise<string> {
+export function signWith(
+  claims: JWTPayload,
+  header: { alg: string; kid?: string },
+  key: CryptoKey | Uint8Array,
+): Promise<string> {
   return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }

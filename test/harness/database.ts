@@ -129,7 +129,11 @@ function migrationsHash(): string {
     join('meta', '_journal.json'),
   ].sort();
   for (const file of files) {
-    hash.update(file).update('\0').update(readFileSync(join(DEFAULT_MIGRATIONS_DIR, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(DEFAULT_MIGRATIONS_DIR, file)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -79,7 +79,12 @@ export async function startLoginFixture(options: LoginFixtureOptions = {}): Prom
     flows: {
       now: clock.now,
       // Generous limits: only the rate-limit tests want to reach them.
-      settings: { tokenRateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000, allowedRedirects: [WEB_REDIRECT], ...options.settings },
+      settings: {
+        tokenRateLimitPerMinute: 10_000,
+        loginRateLimitPerMinute: 10_000,
+        allowedRedirects: [WEB_REDIRECT],
+        ...options.settings,
+      },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     },
   });
@@ -121,13 +126,19 @@ export interface TokenBody {
 
 /** POST /api/auth/device for `scope`; throws unless it answers 200. */
 export async function startDevice(fx: LoginFixture, scope: string): Promise<DeviceAuthorizationBody> {
-  const res = await fx.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope })}`, { method: 'POST' });
+  const res = await fx.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope })}`, {
+    method: 'POST',
+  });
   if (res.status !== 200) throw new Error(`device authorization: ${res.status} ${await res.text()}`);
   return (await res.json()) as DeviceAuthorizationBody;
 }
 
 /** The person's side: open the verification URI, log in at the IdP, follow the callback. */
-export async function completeDeviceLogin(fx: LoginFixture, device: DeviceAuthorizationBody, sub: string): Promise<Response> {
+export async function completeDeviceLogin(
+  fx: LoginFixture,
+  device: DeviceAuthorizationBody,
+  sub: string,
+): Promise<Response> {
   const toIdp = await fx.app.fetch(device.verification_uri_complete);
   if (toIdp.status !== 307) throw new Error(`verification URI: ${toIdp.status} ${await toIdp.text()}`);
   const callback = await fx.idp.loginAs(sub, toIdp.headers.get('location')!);
@@ -136,7 +147,10 @@ export async function completeDeviceLogin(fx: LoginFixture, device: DeviceAuthor
 
 /** The client's poll of the token endpoint. */
 export function pollToken(fx: LoginFixture, deviceCode: string, clientId = DIRAC_CLIENT_ID): Promise<Response> {
-  return fx.app.fetch('/api/auth/token', form({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: clientId }));
+  return fx.app.fetch(
+    '/api/auth/token',
+    form({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: clientId }),
+  );
 }
 
 /** A whole device login of `sub` for `scope`; returns the token response. */

@@ -63,18 +63,31 @@ export function postgresServerAvailability(): PostgresAvailability {
     .sort((a, b) => Number(b) - Number(a))
     .map((v) => join(POSTGRES_ROOT, v, 'bin'))
     .find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
-  if (!binDir) return { available: false, reason: `no PostgreSQL server binaries (no initdb/pg_ctl under ${POSTGRES_ROOT})` };
+  if (!binDir)
+    return { available: false, reason: `no PostgreSQL server binaries (no initdb/pg_ctl under ${POSTGRES_ROOT})` };
   if (isRoot()) {
-    if (!commandExists('runuser')) return { available: false, reason: 'running as root without runuser to drop to the postgres user' };
-    if (!userIds(SERVER_USER)) return { available: false, reason: `running as root and there is no "${SERVER_USER}" user` };
+    if (!commandExists('runuser'))
+      return { available: false, reason: 'running as root without runuser to drop to the postgres user' };
+    if (!userIds(SERVER_USER))
+      return { available: false, reason: `running as root and there is no "${SERVER_USER}" user` };
   }
   return { available: true, binDir };
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
 async function run(cmd: string[], what: string): Promise<void> {
-  const proc = Bun.spawn({ cmd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env, LC_ALL: 'C' } });
-  const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  const proc = Bun.spawn({
+    cmd,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
   if (code !== 0) throw new Error(`${what} failed with exit code ${code}:\n${out}${err}`);
 }
 
@@ -136,7 +149,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 
   try {
     await run(
-      [...asServerUser, join(binDir, 'initdb'), '-D', dataDir, '-A', 'trust', '-U', SERVER_USER, '-E', 'UTF8', '--locale=C', '--no-sync'],
+      [
+        ...asServerUser,
+        join(binDir, 'initdb'),
+        '-D',
+        dataDir,
+        '-A',
+        'trust',
+        '-U',
+        SERVER_USER,
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
       'initdb',
     );
     await cluster.start();

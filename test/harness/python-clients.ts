@@ -15,7 +15,12 @@ export const PYTHON_CLIENT_INSTALL = 'pip install -r examples/python/requirement
 export function pythonClientAvailability(): PythonAvailability {
   const python = Bun.which('python3') ?? Bun.which('python');
   if (!python) return { available: false, reason: `no python3 on PATH (${PYTHON_CLIENT_INSTALL})` };
-  const probe = Bun.spawnSync({ cmd: [python, '-c', 'import mcp.client.auth.extensions.client_credentials'], stdout: 'ignore', stderr: 'pipe' });
-  if (probe.exitCode !== 0) return { available: false, reason: `the Python mcp package is not installed (${PYTHON_CLIENT_INSTALL})` };
+  const probe = Bun.spawnSync({
+    cmd: [python, '-c', 'import mcp.client.auth.extensions.client_credentials'],
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
+  if (probe.exitCode !== 0)
+    return { available: false, reason: `the Python mcp package is not installed (${PYTHON_CLIENT_INSTALL})` };
   return { available: true, python };
 }

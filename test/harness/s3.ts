@@ -15,7 +15,10 @@ export const S3_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_S3_TESTS === '1';
 export const MOTO_INSTALL = "pip install 'moto[server]'";
 
 /** Moto accepts any credentials; these are AWS's documentation examples. */
-export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+export const MOTO_CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 export const MOTO_REGION = 'us-east-1';
 
 /** Whether moto's server can be started: a python3 that imports `moto.server`. */
@@ -67,7 +70,9 @@ export async function startMoto(python: string): Promise<MotoServer> {
     );
   } catch (err) {
     proc.kill('SIGKILL');
-    throw new Error(`moto did not start: ${err instanceof Error ? err.message : String(err)}\n${output.join('').slice(-2000)}`);
+    throw new Error(
+      `moto did not start: ${err instanceof Error ? err.message : String(err)}\n${output.join('').slice(-2000)}`,
+    );
   }
   return {
     endpoint,

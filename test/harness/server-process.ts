@@ -113,7 +113,11 @@ interface Child {
 }
 
 /** Reads a byte stream into lines (without line terminators), calling `onLine` for each. */
-async function readLines(stream: ReadableStream<Uint8Array>, sink: string[], onLine: (line: string) => void): Promise<void> {
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  sink: string[],
+  onLine: (line: string) => void,
+): Promise<void> {
   const decoder = new TextDecoder();
   let pending = '';
   const emit = (line: string): void => {
@@ -204,7 +208,9 @@ export async function startServer(env: Record<string, string>, opts: StartServer
   const timeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
-    child.onStdoutLine((line) => listeningUrl(line) !== undefined).then((line) => ({ kind: 'listening' as const, line })),
+    child
+      .onStdoutLine((line) => listeningUrl(line) !== undefined)
+      .then((line) => ({ kind: 'listening' as const, line })),
     child.exited.then((code) => ({ kind: 'exited' as const, code })),
     new Promise<{ kind: 'timeout' }>((resolve) => {
       timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
@@ -300,7 +306,9 @@ export async function waitFor<T>(probe: () => T | Promise<T>, opts: WaitForOptio
       last = `threw ${err instanceof Error ? err.message : String(err)}`;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.description ?? 'condition'} (last probe ${last})`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${opts.description ?? 'condition'} (last probe ${last})`,
+      );
     }
     await sleep(intervalMs);
   }
@@ -330,7 +338,9 @@ export interface McpServerProcess {
  * The real server with its /mcp reachable at 127.0.0.1 on a free port, plus chaen's token for it.
  * `serverToken` signs as SERVER_ISSUER, so the resource URL is set rather than derived from it.
  */
-export async function startMcpServerProcess(extra: { hosts?: string[]; origins?: string[]; env?: Record<string, string> } = {}): Promise<McpServerProcess> {
+export async function startMcpServerProcess(
+  extra: { hosts?: string[]; origins?: string[]; env?: Record<string, string> } = {},
+): Promise<McpServerProcess> {
   const port = findFreePort();
   const mcpUrl = `http://127.0.0.1:${port}/mcp`;
   const server = await startServer({

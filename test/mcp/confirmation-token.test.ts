@@ -17,7 +17,14 @@ import {
   type ConfirmationBinding,
 } from '../../src/mcp/confirmation-token.ts';
 
-const BINDING: ConfirmationBinding = { sub: 'lhcb:chaen', vo: 'lhcb', clientId: 'host', tool: 'kill_jobs', argumentsDigest: canonicalDigest({ job_ids: [1, 2] }), stateDigest: canonicalDigest([[1, 'Running']]) };
+const BINDING: ConfirmationBinding = {
+  sub: 'lhcb:chaen',
+  vo: 'lhcb',
+  clientId: 'host',
+  tool: 'kill_jobs',
+  argumentsDigest: canonicalDigest({ job_ids: [1, 2] }),
+  stateDigest: canonicalDigest([[1, 'Running']]),
+};
 const NOW = new Date('2026-12-01T10:00:00Z');
 
 describe('canonicalJson', () => {
@@ -36,18 +43,30 @@ describe('confirmation tokens', () => {
     expect(await checkConfirmation(key, token, 'p', BINDING, NOW)).toMatchObject({ ok: true });
     expect(await checkConfirmation(key, token, 'q', BINDING, NOW)).toEqual({ ok: false, reason: 'mismatch' });
     for (const field of Object.keys(BINDING) as (keyof ConfirmationBinding)[]) {
-      expect(await checkConfirmation(key, token, 'p', { ...BINDING, [field]: `${BINDING[field]}x` }, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+      expect(await checkConfirmation(key, token, 'p', { ...BINDING, [field]: `${BINDING[field]}x` }, NOW)).toEqual({
+        ok: false,
+        reason: 'mismatch',
+      });
     }
     expect(await checkConfirmation(key, token, 'p', BINDING, expiresAt)).toEqual({ ok: false, reason: 'expired' });
-    expect(await checkConfirmation(await randomConfirmationKey(), token, 'p', BINDING, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await checkConfirmation(await randomConfirmationKey(), token, 'p', BINDING, NOW)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
   });
 
   it('are refused when altered or made up', async () => {
     const key = await deriveConfirmationKey(await randomConfirmationKey());
     const { token } = await mintConfirmation(key, 'q', BINDING, NOW);
     const [, kind, exp, nonce, mac] = token.split('.');
-    expect(await checkConfirmation(key, `c1.${kind}.${Number(exp) + 60}.${nonce}.${mac}`, 'q', BINDING, NOW)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(await checkConfirmation(key, `c1.p.${exp}.${nonce}.${mac}`, 'p', BINDING, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await checkConfirmation(key, `c1.${kind}.${Number(exp) + 60}.${nonce}.${mac}`, 'q', BINDING, NOW)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(await checkConfirmation(key, `c1.p.${exp}.${nonce}.${mac}`, 'p', BINDING, NOW)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
     for (const junk of ['', 'yes', 'c1.q.1.a.b', `${token}x`, token.replace('c1.', 'c2.')]) {
       expect(await checkConfirmation(key, junk, 'q', BINDING, NOW)).toEqual({ ok: false, reason: 'malformed' });
     }

@@ -19,18 +19,29 @@ let asked: string[] = [];
 let answer: 'accept' | 'decline' = 'decline';
 
 async function modernClient(): Promise<Client> {
-  const client = new Client({ name: 'person', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const client = new Client(
+    { name: 'person', version: '1.0.0' },
+    { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
   client.setRequestHandler('elicitation/create', async (request) => {
     asked.push(String((request.params as { message?: string }).message ?? ''));
     return answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
   });
   const token = await server.token('lhcb', 'lhcb_user', 'chaen');
-  await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   return client;
 }
 
 const statuses = async (ids: number[]): Promise<string[]> => {
-  const res = await call(server.app, 'owner', 'POST', '/api/jobs/search', { parameters: ['JobID', 'Status'], search: [{ parameter: 'JobID', operator: 'in', values: ids }], sort: [{ parameter: 'JobID', direction: 'asc' }] });
+  const res = await call(server.app, 'owner', 'POST', '/api/jobs/search', {
+    parameters: ['JobID', 'Status'],
+    search: [{ parameter: 'JobID', operator: 'in', values: ids }],
+    sort: [{ parameter: 'JobID', direction: 'asc' }],
+  });
   return (res.body as { Status: string }[]).map((r) => r.Status);
 };
 
@@ -88,16 +99,24 @@ describe('destructive MCP calls from a 2025-era client that declares elicitation
       return { action: 'accept', content: { confirm: true } };
     });
     const token = await server.token('lhcb', 'lhcb_user', 'chaen');
-    await client.connect(new LegacyTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new LegacyTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
     try {
       // Pushing the question used to leave the call waiting until the client timed out (60 s).
-      const preview = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids } }, undefined, { timeout: 10_000 });
+      const preview = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids } }, undefined, {
+        timeout: 10_000,
+      });
       expect(preview.isError).toBeFalsy();
       expect(pushed).toBe(0);
       expect(await statuses(ids)).toEqual(['Received', 'Received']);
       const token = (preview.structuredContent as { confirmation_token?: string }).confirmation_token;
       expect(token).toBeString();
-      const result = await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids, confirmation_token: token } }, undefined, { timeout: 10_000 });
+      const result = await client.callTool(
+        { name: 'kill_jobs', arguments: { job_ids: ids, confirmation_token: token } },
+        undefined,
+        { timeout: 10_000 },
+      );
       expect(result.isError).toBeFalsy();
       expect(await statuses(ids)).toEqual(['Killed', 'Killed']);
     } finally {

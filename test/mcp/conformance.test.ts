@@ -33,12 +33,18 @@ let proxy: AuthProxy;
 let workDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CONFORMANCE)) throw new Error(`conformance suite not installed at ${CONFORMANCE} (bun add -d @modelcontextprotocol/conformance@0.1.16)`);
+  if (!existsSync(CONFORMANCE))
+    throw new Error(
+      `conformance suite not installed at ${CONFORMANCE} (bun add -d @modelcontextprotocol/conformance@0.1.16)`,
+    );
   workDir = await mkdtemp(join(tmpdir(), 'diracx-conformance-'));
   const proxyPort = findFreePort();
   // The suite talks to the proxy, so the server sees the proxy's Host, and the valid-request
   // check of dns-rebinding-protection also sends Origin: http://<that host>.
-  const started = await startMcpServerProcess({ hosts: [`127.0.0.1:${proxyPort}`], origins: [`http://127.0.0.1:${proxyPort}`] });
+  const started = await startMcpServerProcess({
+    hosts: [`127.0.0.1:${proxyPort}`],
+    origins: [`http://127.0.0.1:${proxyPort}`],
+  });
   server = started.server;
   proxy = startAuthProxy({ target: started.mcpUrl, token: started.token, port: proxyPort });
 }, 60_000);
@@ -51,7 +57,17 @@ afterAll(async () => {
 
 async function runScenario(scenario: string): Promise<ScenarioRun> {
   const proc = Bun.spawn({
-    cmd: [process.execPath, CONFORMANCE, 'server', '--url', proxy.url, '--scenario', scenario, '-o', join(workDir, 'results')],
+    cmd: [
+      process.execPath,
+      CONFORMANCE,
+      'server',
+      '--url',
+      proxy.url,
+      '--scenario',
+      scenario,
+      '-o',
+      join(workDir, 'results'),
+    ],
     cwd: workDir,
     stdin: 'ignore',
     stdout: 'pipe',
@@ -59,8 +75,16 @@ async function runScenario(scenario: string): Promise<ScenarioRun> {
     timeout: RUN_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { exitCode, signal: proc.signalCode, output: `stdout:\n${stdout || '(empty)'}\nstderr:\n${stderr || '(empty)'}` };
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return {
+    exitCode,
+    signal: proc.signalCode,
+    output: `stdout:\n${stdout || '(empty)'}\nstderr:\n${stderr || '(empty)'}`,
+  };
 }
 
 /** Runs `scenario` and fails, with the suite's whole output, unless every one of its checks passed. */
@@ -82,14 +106,20 @@ describe('MCP conformance suite (server scenarios) against /mcp', () => {
     it(`passes ${scenario}`, () => expectScenarioPasses(scenario), RUN_TIMEOUT_MS + 10_000);
   }
 
-  it('passes dns-rebinding-protection, the server itself refusing the foreign Host with 403', async () => {
-    const before = proxy.exchanges.length;
-    await expectScenarioPasses('dns-rebinding-protection');
-    const exchanges = proxy.exchanges.slice(before);
-    // The suite sends Host and Origin evil.example.com, then the proxy's own host and origin.
-    const hostile = exchanges.filter((exchange) => exchange.host === 'evil.example.com');
-    expect(hostile.map((exchange) => exchange.status)).toEqual([403]);
-    const local = exchanges.filter((exchange) => exchange.host === proxy.host && exchange.origin === `http://${proxy.host}`);
-    expect(local.map((exchange) => exchange.status)).toEqual([200]);
-  }, RUN_TIMEOUT_MS + 10_000);
+  it(
+    'passes dns-rebinding-protection, the server itself refusing the foreign Host with 403',
+    async () => {
+      const before = proxy.exchanges.length;
+      await expectScenarioPasses('dns-rebinding-protection');
+      const exchanges = proxy.exchanges.slice(before);
+      // The suite sends Host and Origin evil.example.com, then the proxy's own host and origin.
+      const hostile = exchanges.filter((exchange) => exchange.host === 'evil.example.com');
+      expect(hostile.map((exchange) => exchange.status)).toEqual([403]);
+      const local = exchanges.filter(
+        (exchange) => exchange.host === proxy.host && exchange.origin === `http://${proxy.host}`,
+      );
+      expect(local.map((exchange) => exchange.status)).toEqual([200]);
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
 });

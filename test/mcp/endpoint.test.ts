@@ -30,7 +30,11 @@ const post = (headers: Record<string, string>, body: unknown = INIT): Promise<Re
 
 async function v1Client(token: string): Promise<Client> {
   const client = new Client({ name: 'test-v1', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   return client;
 }
 
@@ -64,16 +68,27 @@ describe('/mcp authentication', () => {
     expect((await post({ authorization: `Bearer ${token}`, origin: 'https://evil.example' })).status).toBe(403);
     const viaOtherHost = await fetch(server.mcpUrl, {
       method: 'POST',
-      headers: { host: 'evil.example', authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        host: 'evil.example',
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify(INIT),
     });
     expect(viaOtherHost.status).toBe(403);
   });
 
   it('publishes the protected-resource and authorization-server metadata', async () => {
-    const prm = (await (await fetch(`${server.base}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<string, unknown>;
+    const prm = (await (await fetch(`${server.base}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(prm).toMatchObject({ resource: server.mcpUrl.href, authorization_servers: [server.base] });
-    const as = (await (await fetch(`${server.base}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const as = (await (await fetch(`${server.base}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(as).toMatchObject({ issuer: server.base, token_endpoint: `${server.base}/api/auth/token` });
     expect(as.grant_types_supported).toContain('client_credentials');
   });
@@ -93,18 +108,29 @@ describe('MCP clients of both protocol eras', () => {
   it('keeps each caller separate when servers are reused across requests, also concurrently', async () => {
     const chaen = await v1Client(await server.token('lhcb', 'lhcb_user', 'chaen'));
     const alice = await v1Client(await server.token('gridpp', 'gridpp_user', 'alice'));
-    const callers: { who: string; client: Client }[] = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? { who: 'chaen', client: chaen } : { who: 'alice', client: alice }));
-    const results = await Promise.all(
-      callers.map(async ({ who, client }) => ({ who, content: (await client.callTool({ name: 'whoami', arguments: {} })).structuredContent })),
+    const callers: { who: string; client: Client }[] = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0 ? { who: 'chaen', client: chaen } : { who: 'alice', client: alice },
     );
-    for (const { who, content } of results) expect((content as { preferred_username: string }).preferred_username).toBe(who);
+    const results = await Promise.all(
+      callers.map(async ({ who, client }) => ({
+        who,
+        content: (await client.callTool({ name: 'whoami', arguments: {} })).structuredContent,
+      })),
+    );
+    for (const { who, content } of results)
+      expect((content as { preferred_username: string }).preferred_username).toBe(who);
     await Promise.all([chaen.close(), alice.close()]);
   });
 
   it('lets the v2 SDK client pinned to 2026-07-28 list tools and call whoami', async () => {
     const token = await server.token('gridpp', 'gridpp_user', 'alice');
-    const client = new ModernClient({ name: 'test-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-    await client.connect(new ModernTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    const client = new ModernClient(
+      { name: 'test-v2', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await client.connect(
+      new ModernTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     expect((await client.listTools()).tools.length).toBeGreaterThan(10);
     const result = await client.callTool({ name: 'whoami', arguments: {} });

@@ -29,7 +29,8 @@ let token: string;
 let home: string;
 
 beforeAll(async () => {
-  if (!existsSync(INSPECTOR)) throw new Error(`Inspector CLI not installed at ${INSPECTOR} (bun add -d @modelcontextprotocol/inspector@2.12.0)`);
+  if (!existsSync(INSPECTOR))
+    throw new Error(`Inspector CLI not installed at ${INSPECTOR} (bun add -d @modelcontextprotocol/inspector@2.12.0)`);
   home = await mkdtemp(join(tmpdir(), 'diracx-inspector-'));
   ({ server, mcpUrl, token } = await startMcpServerProcess());
 }, 60_000);
@@ -55,7 +56,11 @@ async function inspector(args: string[]): Promise<CliRun> {
     timeout: RUN_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { exitCode, signal: proc.signalCode, stdout, stderr };
 }
 
@@ -72,33 +77,59 @@ function resultOf(run: CliRun): Record<string, unknown> {
     throw new Error(`Inspector CLI printed no JSON: ${describeRun(run)}`);
   }
   const result = typeof parsed === 'object' && parsed !== null && 'result' in parsed ? parsed.result : undefined;
-  if (typeof result !== 'object' || result === null) throw new Error(`Inspector CLI printed no result: ${describeRun(run)}`);
+  if (typeof result !== 'object' || result === null)
+    throw new Error(`Inspector CLI printed no result: ${describeRun(run)}`);
   return result as Record<string, unknown>;
 }
 
 describe('MCP Inspector CLI against /mcp', () => {
-  it('lists the tools with a bearer token', async () => {
-    const run = await inspector(['--method', 'tools/list', '--header', `Authorization: Bearer ${token}`]);
-    const result = resultOf(run);
-    const tools = Array.isArray(result.tools) ? (result.tools as Array<{ name?: unknown }>) : [];
-    const names = tools.map((tool) => tool.name);
-    expect(names).toContain('search_jobs');
-    expect(names).toContain('whoami');
-  }, RUN_TIMEOUT_MS + 10_000);
+  it(
+    'lists the tools with a bearer token',
+    async () => {
+      const run = await inspector(['--method', 'tools/list', '--header', `Authorization: Bearer ${token}`]);
+      const result = resultOf(run);
+      const tools = Array.isArray(result.tools) ? (result.tools as Array<{ name?: unknown }>) : [];
+      const names = tools.map((tool) => tool.name);
+      expect(names).toContain('search_jobs');
+      expect(names).toContain('whoami');
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
 
-  it('calls whoami and gets the token holder back', async () => {
-    const run = await inspector(['--method', 'tools/call', '--tool-name', 'whoami', '--header', `Authorization: Bearer ${token}`]);
-    const result = resultOf(run);
-    expect(result.isError ?? false).toBe(false);
-    expect(result.structuredContent).toMatchObject({ success: true, preferred_username: 'chaen', vo: 'lhcb', group: 'lhcb_user' });
-  }, RUN_TIMEOUT_MS + 10_000);
+  it(
+    'calls whoami and gets the token holder back',
+    async () => {
+      const run = await inspector([
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'whoami',
+        '--header',
+        `Authorization: Bearer ${token}`,
+      ]);
+      const result = resultOf(run);
+      expect(result.isError ?? false).toBe(false);
+      expect(result.structuredContent).toMatchObject({
+        success: true,
+        preferred_username: 'chaen',
+        vo: 'lhcb',
+        group: 'lhcb_user',
+      });
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
 
-  it('exits with AUTH_REQUIRED when no token is sent', async () => {
-    // --stored-auth-only: report the refusal instead of attempting an interactive OAuth login.
-    const run = await inspector(['--method', 'tools/list', '--stored-auth-only']);
-    if (run.exitCode !== EXIT_AUTH_REQUIRED) throw new Error(`expected exit ${EXIT_AUTH_REQUIRED}: ${describeRun(run)}`);
-    expect(run.stderr).toContain('"code":"auth_required"');
-    expect(run.stderr).toContain('invalid_token');
-    expect(run.stdout).not.toContain('search_jobs');
-  }, RUN_TIMEOUT_MS + 10_000);
+  it(
+    'exits with AUTH_REQUIRED when no token is sent',
+    async () => {
+      // --stored-auth-only: report the refusal instead of attempting an interactive OAuth login.
+      const run = await inspector(['--method', 'tools/list', '--stored-auth-only']);
+      if (run.exitCode !== EXIT_AUTH_REQUIRED)
+        throw new Error(`expected exit ${EXIT_AUTH_REQUIRED}: ${describeRun(run)}`);
+      expect(run.stderr).toContain('"code":"auth_required"');
+      expect(run.stderr).toContain('invalid_token');
+      expect(run.stdout).not.toContain('search_jobs');
+    },
+    RUN_TIMEOUT_MS + 10_000,
+  );
 });

@@ -35,8 +35,18 @@ const broken = defineTool({
 async function clientWith(validate: boolean): Promise<Client> {
   const user = await app.tokens.auth.verifier(await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen'));
   const server = new McpServer({ name: 'test', version: '0.0.0' });
-  const deps = { ...app.apiDeps, verifier: app.tokens.auth.verifier, devCrashOnMissedPolicy: validate, ...mcpOptions({ issuer: 'http://test', port: 0, confirmThreshold: 10 }) };
-  registerTools(server, [broken], deps, (): CallScope => ({ user, confirmFor: () => async () => ({ kind: 'declined' }) }));
+  const deps = {
+    ...app.apiDeps,
+    verifier: app.tokens.auth.verifier,
+    devCrashOnMissedPolicy: validate,
+    ...mcpOptions({ issuer: 'http://test', port: 0, confirmThreshold: 10 }),
+  };
+  registerTools(
+    server,
+    [broken],
+    deps,
+    (): CallScope => ({ user, confirmFor: () => async () => ({ kind: 'declined' }) }),
+  );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'test-client', version: '0.0.0' });

@@ -13,7 +13,12 @@ export interface McpTestServer {
   base: string;
   mcpUrl: URL;
   /** A token for `/mcp` (audience = its URL) for a user of the shipped configuration. */
-  token(vo: string, group: string, user: string, options?: { lifetimeSeconds?: number; audience?: string }): Promise<string>;
+  token(
+    vo: string,
+    group: string,
+    user: string,
+    options?: { lifetimeSeconds?: number; audience?: string },
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +42,9 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
   const mcpUrl = new URL(`${base}/mcp`);
   const config =
     options.config ??
-    (options.rawConfig ? new ConfigStore(await createConfigSnapshot(options.rawConfig, JSON.stringify(options.rawConfig), new Date())) : undefined);
+    (options.rawConfig
+      ? new ConfigStore(await createConfigSnapshot(options.rawConfig, JSON.stringify(options.rawConfig), new Date()))
+      : undefined);
   const app = await createTestApp({
     issuer: base,
     ...(config ? { config } : {}),

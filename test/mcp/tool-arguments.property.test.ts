@@ -13,7 +13,12 @@
  * none either, and the jobs of another VO are checked to be untouched at the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY, type ClientCapabilities } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  type ClientCapabilities,
+} from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { INTERNALS } from '../harness/leaks.ts';
@@ -48,7 +53,12 @@ interface RpcAnswer {
   status: number;
   text: string;
   body: {
-    result?: { resultType?: string; inputRequests?: Record<string, { method?: string }>; isError?: boolean; content?: { text?: string }[] };
+    result?: {
+      resultType?: string;
+      inputRequests?: Record<string, { method?: string }>;
+      isError?: boolean;
+      content?: { text?: string }[];
+    };
     error?: { code: number; message: string };
   };
 }
@@ -60,7 +70,11 @@ interface Leg {
   capabilities: fc.Arbitrary<ClientCapabilities | undefined>;
   /** The `resultType` of a finished call's result: 2026-07-28 marks it, older revisions have no such field. */
   completeResultType: string | undefined;
-  request(method: string, params: Record<string, unknown>, capabilities: ClientCapabilities | undefined): { headers: Record<string, string>; params: Record<string, unknown> };
+  request(
+    method: string,
+    params: Record<string, unknown>,
+    capabilities: ClientCapabilities | undefined,
+  ): { headers: Record<string, string>; params: Record<string, unknown> };
 }
 
 const LEGACY_LEG: Leg = {
@@ -81,7 +95,11 @@ const MODERN_LEG: Leg = {
   capabilities: fc.constantFrom<ClientCapabilities>({}, { elicitation: { form: {} } }),
   completeResultType: 'complete',
   request: (method, params, capabilities) => ({
-    headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}) },
+    headers: {
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}),
+    },
     params: {
       ...params,
       _meta: {
@@ -104,12 +122,22 @@ interface Fixture {
   otherVoJobs: number[];
 }
 
-async function rpc(fx: Fixture, method: string, params: Record<string, unknown>, capabilities?: ClientCapabilities): Promise<RpcAnswer> {
+async function rpc(
+  fx: Fixture,
+  method: string,
+  params: Record<string, unknown>,
+  capabilities?: ClientCapabilities,
+): Promise<RpcAnswer> {
   const dressed = fx.leg.request(method, params, capabilities);
   const res = await fx.app.handler(
     new Request(RESOURCE, {
       method: 'POST',
-      headers: { authorization: `Bearer ${fx.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...dressed.headers },
+      headers: {
+        authorization: `Bearer ${fx.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...dressed.headers,
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: dressed.params }),
     }),
   );
@@ -122,14 +150,18 @@ async function statusesOf(fx: Fixture, jobIds: number[]): Promise<string[]> {
   const res = await fx.app.fetch('/api/jobs/search', {
     method: 'POST',
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ parameters: ['JobID', 'Status'], search: [{ parameter: 'JobID', operator: 'in', values: jobIds }] }),
+    body: JSON.stringify({
+      parameters: ['JobID', 'Status'],
+      search: [{ parameter: 'JobID', operator: 'in', values: jobIds }],
+    }),
   });
   return ((await res.json()) as { Status: string }[]).map((r) => r.Status);
 }
 
 /** The caller's view of the jobs `args.job_ids` names (what a destructive call could change). */
 async function namedJobs(fx: Fixture, args: unknown): Promise<unknown> {
-  const named = typeof args === 'object' && args !== null && 'job_ids' in args && Array.isArray(args.job_ids) ? args.job_ids : [];
+  const named =
+    typeof args === 'object' && args !== null && 'job_ids' in args && Array.isArray(args.job_ids) ? args.job_ids : [];
   const ids = [...new Set(named.filter((id): id is number => Number.isSafeInteger(id)))].slice(0, 100);
   if (ids.length === 0) return [];
   const res = await call(fx.app, 'owner', 'POST', '/api/jobs/search', {
@@ -141,15 +173,22 @@ async function namedJobs(fx: Fixture, args: unknown): Promise<unknown> {
   return res.body;
 }
 
-const auditLines = (fx: Fixture, from: number): Record<string, unknown>[] => fx.app.logs.slice(from).filter((l) => l.msg === 'tool call');
-const serverFaults = (fx: Fixture, from: number): Record<string, unknown>[] => fx.app.logs.slice(from).filter((l) => l.level === 'error');
+const auditLines = (fx: Fixture, from: number): Record<string, unknown>[] =>
+  fx.app.logs.slice(from).filter((l) => l.msg === 'tool call');
+const serverFaults = (fx: Fixture, from: number): Record<string, unknown>[] =>
+  fx.app.logs.slice(from).filter((l) => l.level === 'error');
 
 /**
  * Calls `tool` with `args` and checks the contract every answer keeps; returns whether the
  * tool ran (a result), was refused before running (a JSON-RPC error), or stopped to ask for a
  * confirmation (`input_required`, 2026-07-28 with elicitation only) having changed nothing.
  */
-async function callChecked(fx: Fixture, tool: Tool, args: unknown, capabilities?: ClientCapabilities): Promise<'ran' | 'refused' | 'asked'> {
+async function callChecked(
+  fx: Fixture,
+  tool: Tool,
+  args: unknown,
+  capabilities?: ClientCapabilities,
+): Promise<'ran' | 'refused' | 'asked'> {
   const before = fx.app.logs.length;
   const mayAsk = capabilities?.elicitation !== undefined && tool.annotations?.readOnlyHint !== true;
   const jobsBefore = mayAsk ? await namedJobs(fx, args) : undefined;
@@ -182,11 +221,40 @@ async function callChecked(fx: Fixture, tool: Tool, args: unknown, capabilities?
 
 const TRICKY = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('', 'Status', 'JobID', 'Site', 'LCG.CERN.cern', "'; drop table \"Jobs\"; --", '%', '_', '\\', '\u0000', '(', '[Executable = "x";]', 'SB:x|/S3/a', 'LFN:/lhcb/f', 'é😀'),
+  fc.constantFrom(
+    '',
+    'Status',
+    'JobID',
+    'Site',
+    'LCG.CERN.cern',
+    '\'; drop table "Jobs"; --',
+    '%',
+    '_',
+    '\\',
+    '\u0000',
+    '(',
+    '[Executable = "x";]',
+    'SB:x|/S3/a',
+    'LFN:/lhcb/f',
+    'é😀',
+  ),
 );
 /** `extra_conditions` is JSON text: sometimes well-formed conditions, sometimes not. */
 const CONDITIONS_TEXT = fc.oneof(
-  fc.array(fc.record({ parameter: fc.oneof(fc.constantFrom('Status', 'JobID', 'Site', 'Owner', 'VO', 'Nope'), TRICKY), operator: fc.oneof(fc.constantFrom('eq', 'in', 'like', 'regex', 'gt'), TRICKY), value: fc.oneof(TRICKY, fc.integer()), values: fc.array(fc.oneof(TRICKY, fc.integer()), { maxLength: 3 }) }, { requiredKeys: [] }), { maxLength: 3 }).map((c) => JSON.stringify(c)),
+  fc
+    .array(
+      fc.record(
+        {
+          parameter: fc.oneof(fc.constantFrom('Status', 'JobID', 'Site', 'Owner', 'VO', 'Nope'), TRICKY),
+          operator: fc.oneof(fc.constantFrom('eq', 'in', 'like', 'regex', 'gt'), TRICKY),
+          value: fc.oneof(TRICKY, fc.integer()),
+          values: fc.array(fc.oneof(TRICKY, fc.integer()), { maxLength: 3 }),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    )
+    .map((c) => JSON.stringify(c)),
   fc.constantFrom('[', '{}', 'null', '[1]', '"x"'),
 );
 
@@ -212,11 +280,17 @@ function fromSchema(schema: JsonSchema, name = ''): fc.Arbitrary<unknown> {
         case 'null':
           return fc.constant(null);
         case 'array':
-          return fc.array(fromSchema(schema.items ?? {}), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) });
+          return fc.array(fromSchema(schema.items ?? {}), {
+            minLength: schema.minItems ?? 0,
+            maxLength: Math.min(schema.maxItems ?? 5, 5),
+          });
         case 'object':
           return fc.dictionary(fc.string({ maxLength: 5 }), TRICKY, { maxKeys: 2 });
         default:
-          return fc.oneof(TRICKY, fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 20, 20) }));
+          return fc.oneof(
+            TRICKY,
+            fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 20, 20) }),
+          );
       }
     }),
   );
@@ -239,7 +313,9 @@ function wrongKind(type: string): fc.Arbitrary<unknown> {
     object: fc.constant({ a: 1 }),
     null: fc.constant(null),
   };
-  const others = Object.entries(all).filter(([kind]) => kind !== type && !(type === 'number' && kind === 'integer')).map(([, arb]) => arb);
+  const others = Object.entries(all)
+    .filter(([kind]) => kind !== type && !(type === 'number' && kind === 'integer'))
+    .map(([, arb]) => arb);
   return type === 'integer' ? fc.oneof(fc.constant(1.5), ...others) : fc.oneof(...others);
 }
 
@@ -247,32 +323,52 @@ function wrongKind(type: string): fc.Arbitrary<unknown> {
 function invalidArgumentsFor(tool: Tool): fc.Arbitrary<unknown> {
   const properties = tool.inputSchema.properties ?? {};
   const required = tool.inputSchema.required ?? [];
-  const mutations: fc.Arbitrary<unknown>[] = [fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.jsonValue(), { maxLength: 2 }))];
+  const mutations: fc.Arbitrary<unknown>[] = [
+    fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.jsonValue(), { maxLength: 2 })),
+  ];
   if (required.length > 0) {
-    mutations.push(fc.tuple(argumentsFor(tool), fc.constantFrom(...required)).map(([args, key]) => {
-      const { [key]: _dropped, ...rest } = args;
-      return rest;
-    }));
+    mutations.push(
+      fc.tuple(argumentsFor(tool), fc.constantFrom(...required)).map(([args, key]) => {
+        const { [key]: _dropped, ...rest } = args;
+        return rest;
+      }),
+    );
   }
   for (const [key, schema] of Object.entries(properties)) {
     if (typeof schema.type === 'string' && !schema.anyOf) {
-      mutations.push(fc.tuple(argumentsFor(tool), wrongKind(schema.type)).map(([args, value]) => ({ ...args, [key]: value })));
+      mutations.push(
+        fc.tuple(argumentsFor(tool), wrongKind(schema.type)).map(([args, value]) => ({ ...args, [key]: value })),
+      );
     }
     const lengthLimit = schema.maxLength ?? schema.anyOf?.find((s) => s.maxLength !== undefined)?.maxLength;
-    if (lengthLimit !== undefined) mutations.push(argumentsFor(tool).map((args) => ({ ...args, [key]: 'x'.repeat(lengthLimit + 1) })));
-    if (schema.maxItems !== undefined) mutations.push(argumentsFor(tool).map((args) => ({ ...args, [key]: Array.from({ length: 10_000 }, (_, i) => i + 1) })));
+    if (lengthLimit !== undefined)
+      mutations.push(argumentsFor(tool).map((args) => ({ ...args, [key]: 'x'.repeat(lengthLimit + 1) })));
+    if (schema.maxItems !== undefined)
+      mutations.push(
+        argumentsFor(tool).map((args) => ({ ...args, [key]: Array.from({ length: 10_000 }, (_, i) => i + 1) })),
+      );
   }
   return fc.oneof(...mutations);
 }
 
 /** Valid-looking arguments with extra keys, oversized strings or arrays: anything may happen, but within the contract. */
 function stretchedArgumentsFor(tool: Tool): fc.Arbitrary<unknown> {
-  return fc.tuple(argumentsFor(tool), fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), fc.nat({ max: 2 })).map(([args, extra, stretch]) => {
-    const out: Record<string, unknown> = { ...extra, ...args };
-    if (stretch === 1) for (const [key, value] of Object.entries(out)) if (typeof value === 'string') out[key] = value.padEnd(100_000, 'y');
-    if (stretch === 2) for (const [key, value] of Object.entries(out)) if (Array.isArray(value)) out[key] = Array.from({ length: 5_000 }, () => value[0] ?? 'z');
-    return out;
-  });
+  return fc
+    .tuple(
+      argumentsFor(tool),
+      fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+      fc.nat({ max: 2 }),
+    )
+    .map(([args, extra, stretch]) => {
+      const out: Record<string, unknown> = { ...extra, ...args };
+      if (stretch === 1)
+        for (const [key, value] of Object.entries(out))
+          if (typeof value === 'string') out[key] = value.padEnd(100_000, 'y');
+      if (stretch === 2)
+        for (const [key, value] of Object.entries(out))
+          if (Array.isArray(value)) out[key] = Array.from({ length: 5_000 }, () => value[0] ?? 'z');
+      return out;
+    });
 }
 
 // Each property runs its count of cases; one that has not finished them in 25 s fails.
@@ -284,12 +380,22 @@ function describeLeg(leg: Leg): void {
   describe(`tools/call with generated arguments (${leg.name})`, () => {
     let fx!: Fixture; // set by beforeAll, before any property is built
     const toolArb = (): fc.Arbitrary<Tool> => fc.constantFrom(...fx.tools);
-    const check = (tool: Tool, args: unknown, capabilities: ClientCapabilities | undefined): Promise<'ran' | 'refused' | 'asked'> => callChecked(fx, tool, args, capabilities);
+    const check = (
+      tool: Tool,
+      args: unknown,
+      capabilities: ClientCapabilities | undefined,
+    ): Promise<'ran' | 'refused' | 'asked'> => callChecked(fx, tool, args, capabilities);
 
     beforeAll(async () => {
       const app = await createTestApp({
         issuer: 'http://mcp.test',
-        mcp: { resourceUrl: RESOURCE, allowedHosts: ['mcp.test'], allowedOrigins: ['http://mcp.test'], confirmThreshold: CONFIRM_THRESHOLD, rateLimitPerMinute: 0 },
+        mcp: {
+          resourceUrl: RESOURCE,
+          allowedHosts: ['mcp.test'],
+          allowedOrigins: ['http://mcp.test'],
+          confirmThreshold: CONFIRM_THRESHOLD,
+          rateLimitPerMinute: 0,
+        },
       });
       const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: RESOURCE });
       fx = { leg, app, token, tools: [], throwaway: [], otherVoJobs: [] };
@@ -304,15 +410,27 @@ function describeLeg(leg: Leg): void {
     });
 
     it('answers arbitrary JSON arguments with a result or a client error, never an internal one', async () => {
-      await fc.assert(fc.asyncProperty(toolArb(), fc.jsonValue({ maxDepth: 3 }), leg.capabilities, async (tool, args, caps) => void (await check(tool, args, caps))), RUNS);
+      await fc.assert(
+        fc.asyncProperty(
+          toolArb(),
+          fc.jsonValue({ maxDepth: 3 }),
+          leg.capabilities,
+          async (tool, args, caps) => void (await check(tool, args, caps)),
+        ),
+        RUNS,
+      );
     });
 
     it('runs each tool on arguments built from its schema within the contract', async () => {
       let ran = 0;
       await fc.assert(
-        fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => {
-          if ((await check(tool, args, caps)) !== 'refused') ran++;
-        }),
+        fc.asyncProperty(
+          toolArb().chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool))),
+          leg.capabilities,
+          async ([tool, args], caps) => {
+            if ((await check(tool, args, caps)) !== 'refused') ran++;
+          },
+        ),
         RUNS,
       );
       expect(ran).toBeGreaterThan(20);
@@ -320,27 +438,45 @@ function describeLeg(leg: Leg): void {
 
     it('refuses arguments its schema forbids with -32602, and does not run the tool', async () => {
       await fc.assert(
-        fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), invalidArgumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => {
-          expect(await check(tool, args, caps)).toBe('refused');
-        }),
+        fc.asyncProperty(
+          toolArb().chain((tool) => fc.tuple(fc.constant(tool), invalidArgumentsFor(tool))),
+          leg.capabilities,
+          async ([tool, args], caps) => {
+            expect(await check(tool, args, caps)).toBe('refused');
+          },
+        ),
         RUNS,
       );
     });
 
     it('keeps the contract with extra keys, huge strings and huge arrays', async () => {
       await fc.assert(
-        fc.asyncProperty(toolArb().chain((tool) => fc.tuple(fc.constant(tool), stretchedArgumentsFor(tool))), leg.capabilities, async ([tool, args], caps) => void (await check(tool, args, caps))),
+        fc.asyncProperty(
+          toolArb().chain((tool) => fc.tuple(fc.constant(tool), stretchedArgumentsFor(tool))),
+          leg.capabilities,
+          async ([tool, args], caps) => void (await check(tool, args, caps)),
+        ),
         runs(60, TIME_LIMIT_MS),
       );
     });
 
     it('changes none of more throwaway jobs than the confirmation threshold without a confirmation: asks, or answers a preview', async () => {
-      const writers = fx.tools.filter((t) => t.annotations?.readOnlyHint !== true && t.inputSchema.properties?.job_ids !== undefined);
+      const writers = fx.tools.filter(
+        (t) => t.annotations?.readOnlyHint !== true && t.inputSchema.properties?.job_ids !== undefined,
+      );
       expect(writers.length).toBeGreaterThanOrEqual(4);
       const outcomes = new Set<string>();
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom(...writers).chain((tool) => fc.tuple(fc.constant(tool), argumentsFor(tool), fc.subarray(fx.throwaway, { minLength: CONFIRM_THRESHOLD + 1 }))),
+          fc
+            .constantFrom(...writers)
+            .chain((tool) =>
+              fc.tuple(
+                fc.constant(tool),
+                argumentsFor(tool),
+                fc.subarray(fx.throwaway, { minLength: CONFIRM_THRESHOLD + 1 }),
+              ),
+            ),
           leg.capabilities,
           async ([tool, args, jobIds], caps) => {
             const { confirmation_token: _token, ...unconfirmed } = args;

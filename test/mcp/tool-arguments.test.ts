@@ -17,28 +17,45 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const toolCall = (id: number, name: string, args: unknown): unknown => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+const toolCall = (id: number, name: string, args: unknown): unknown => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 
 async function post(body: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(server.mcpUrl, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
 }
 
-const auditLines = (from: number): Record<string, unknown>[] => server.app.logs.slice(from).filter((l) => l.msg === 'tool call');
+const auditLines = (from: number): Record<string, unknown>[] =>
+  server.app.logs.slice(from).filter((l) => l.msg === 'tool call');
 
 async function jobStatus(): Promise<unknown> {
-  const res = await call(server.app, 'owner', 'POST', '/api/jobs/search', { parameters: ['Status'], search: [{ parameter: 'JobID', operator: 'eq', value: String(job) }] });
+  const res = await call(server.app, 'owner', 'POST', '/api/jobs/search', {
+    parameters: ['Status'],
+    search: [{ parameter: 'JobID', operator: 'eq', value: String(job) }],
+  });
   return (res.body as { Status: string }[])[0]?.Status;
 }
 
 describe('tool arguments', () => {
   it('reach the tool with the schema defaults applied', async () => {
     const res = await post(toolCall(1, 'search_jobs', { parameter: 'JobID', operator: 'eq', value: String(job) }));
-    const result = (res.body as { result: { isError?: boolean; structuredContent: { data: unknown[]; pagination: Record<string, unknown> } } }).result;
+    const result = (
+      res.body as {
+        result: { isError?: boolean; structuredContent: { data: unknown[]; pagination: Record<string, unknown> } };
+      }
+    ).result;
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent.data).toHaveLength(1);
     // Without the defaults (page 1, 10 per page) the page's bounds would not be numbers.
@@ -56,7 +73,10 @@ describe('tool arguments', () => {
   it('refuse a whole batch when one call is bad, and nothing in it runs', async () => {
     const statusBefore = await jobStatus();
     const before = server.app.logs.length;
-    const res = await post([toolCall(1, 'kill_jobs', { job_ids: [job] }), toolCall(2, 'get_job', { job_id: 'not a number' })]);
+    const res = await post([
+      toolCall(1, 'kill_jobs', { job_ids: [job] }),
+      toolCall(2, 'get_job', { job_id: 'not a number' }),
+    ]);
     expect(res.body).toMatchObject({ error: { code: -32602 } });
     expect(JSON.stringify(res.body)).toContain('job_id');
     expect(auditLines(before)).toHaveLength(0);

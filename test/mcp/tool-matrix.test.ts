@@ -32,7 +32,11 @@ beforeAll(async () => {
     const [vo, group, user] = PEOPLE[who];
     const client = new Client({ name: `matrix-${who}`, version: '1.0.0' });
     const token = await server.token(vo, group, user);
-    await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(server.mcpUrl, {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
     clients.set(who, client);
   }
 });
@@ -49,25 +53,50 @@ async function mcp(who: Named, name: string, args: Json, pick: (data: Json) => u
 }
 
 /** `pick` of the REST answer's body, or FORBIDDEN for a 403. */
-async function rest(who: Named, method: string, path: string, body: unknown, pick: (body: unknown, status: number) => unknown = () => 'ok'): Promise<unknown> {
+async function rest(
+  who: Named,
+  method: string,
+  path: string,
+  body: unknown,
+  pick: (body: unknown, status: number) => unknown = () => 'ok',
+): Promise<unknown> {
   const res = await call(server.app, who, method, path, body);
   return res.status === 403 ? 'FORBIDDEN' : pick(res.body, res.status);
 }
 
 /** The rows of a REST job search as `who`. */
-const search = async (who: Named, body: Json): Promise<Rows> => (await call(server.app, who, 'POST', '/api/jobs/search', body)).body as Rows;
-const byJob = (parameters: string[] | null) => ({ parameters, search: [{ parameter: 'JobID', operator: 'eq', value: job }] });
+const search = async (who: Named, body: Json): Promise<Rows> =>
+  (await call(server.app, who, 'POST', '/api/jobs/search', body)).body as Rows;
+const byJob = (parameters: string[] | null) => ({
+  parameters,
+  search: [{ parameter: 'JobID', operator: 'eq', value: job }],
+});
 const sortedIds = (rows: Rows, key = 'JobID'): unknown[] => rows.map((r) => r[key]).sort();
 const sortedRows = (rows: Rows): Rows => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 const statusCounts = (rows: Rows): Json => Object.fromEntries(rows.map((r) => [r.Status, r.count]));
 /** The destructive tools' dry run vs a harmless change under the same WMS `manage` policy. */
-const manage = (who: Named) => rest(who, 'PATCH', '/api/jobs/metadata', { [job]: { Site: `matrix-${who}` } }, (_body, status) => (status === 204 ? 'ok' : status));
+const manage = (who: Named) =>
+  rest(who, 'PATCH', '/api/jobs/metadata', { [job]: { Site: `matrix-${who}` } }, (_body, status) =>
+    status === 204 ? 'ok' : status,
+  );
 
 /** Per tool: what REST says to `who`, and what the tool says, in the same form. */
 const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Named): Promise<unknown> }> = {
   search_jobs: {
-    rest: async (who) => sortedIds(await search(who, { parameters: ['JobID'], search: [{ parameter: 'Status', operator: 'eq', value: 'Received' }] })),
-    mcp: (who) => mcp(who, 'search_jobs', { parameter: 'Status', operator: 'eq', value: 'Received', result_fields: ['JobID'], per_page: 100 }, (d) => sortedIds(d.data as Rows)),
+    rest: async (who) =>
+      sortedIds(
+        await search(who, {
+          parameters: ['JobID'],
+          search: [{ parameter: 'Status', operator: 'eq', value: 'Received' }],
+        }),
+      ),
+    mcp: (who) =>
+      mcp(
+        who,
+        'search_jobs',
+        { parameter: 'Status', operator: 'eq', value: 'Received', result_fields: ['JobID'], per_page: 100 },
+        (d) => sortedIds(d.data as Rows),
+      ),
   },
   get_job: {
     rest: async (who) => (await search(who, byJob(null)))[0] ?? 'NOT_FOUND',
@@ -75,81 +104,158 @@ const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Name
   },
   submit_job: {
     // Each side submits its own job; the person must then see it through REST.
-    rest: (who) => rest(who, 'POST', '/api/jobs/jdl', [JDL], async (body) => (await search(who, { search: [{ parameter: 'JobID', operator: 'in', values: (body as Rows).map((j) => j.JobID) }] })).length),
+    rest: (who) =>
+      rest(
+        who,
+        'POST',
+        '/api/jobs/jdl',
+        [JDL],
+        async (body) =>
+          (
+            await search(who, {
+              search: [{ parameter: 'JobID', operator: 'in', values: (body as Rows).map((j) => j.JobID) }],
+            })
+          ).length,
+      ),
     mcp: async (who) => {
       const ids = await mcp(who, 'submit_job', { jdl_content: JDL }, (d) => d.job_ids);
-      return Array.isArray(ids) ? (await search(who, { search: [{ parameter: 'JobID', operator: 'in', values: ids }] })).length : ids;
+      return Array.isArray(ids)
+        ? (await search(who, { search: [{ parameter: 'JobID', operator: 'in', values: ids }] })).length
+        : ids;
     },
   },
   get_job_status_summary: {
-    rest: (who) => rest(who, 'POST', '/api/jobs/summary', { grouping: ['Status'], search: [] }, (b) => statusCounts(b as Rows)),
+    rest: (who) =>
+      rest(who, 'POST', '/api/jobs/summary', { grouping: ['Status'], search: [] }, (b) => statusCounts(b as Rows)),
     mcp: (who) => mcp(who, 'get_job_status_summary', {}, (d) => d.status_summary),
   },
   summarize_jobs: {
-    rest: (who) => rest(who, 'POST', '/api/jobs/summary', { grouping: ['Owner', 'Status'], search: [] }, (b) => sortedRows(b as Rows)),
+    rest: (who) =>
+      rest(who, 'POST', '/api/jobs/summary', { grouping: ['Owner', 'Status'], search: [] }, (b) =>
+        sortedRows(b as Rows),
+      ),
     mcp: (who) => mcp(who, 'summarize_jobs', { grouping: ['Owner', 'Status'] }, (d) => sortedRows(d.groups as Rows)),
   },
   get_job_sandboxes: {
-    rest: (who) => rest(who, 'GET', `/api/jobs/${job}/sandbox`, undefined, (b) => {
-      const { Input, Output } = b as { Input: (string | null)[]; Output: (string | null)[] };
-      return { input: Input.filter((p) => p !== null), output: Output.filter((p) => p !== null) };
-    }),
-    mcp: (who) => mcp(who, 'get_job_sandboxes', { job_id: job }, (d) => {
-      const { input, output } = d.sandboxes as { input: { pfn: string }[]; output: { pfn: string }[] };
-      return { input: input.map((e) => e.pfn), output: output.map((e) => e.pfn) };
-    }),
+    rest: (who) =>
+      rest(who, 'GET', `/api/jobs/${job}/sandbox`, undefined, (b) => {
+        const { Input, Output } = b as { Input: (string | null)[]; Output: (string | null)[] };
+        return { input: Input.filter((p) => p !== null), output: Output.filter((p) => p !== null) };
+      }),
+    mcp: (who) =>
+      mcp(who, 'get_job_sandboxes', { job_id: job }, (d) => {
+        const { input, output } = d.sandboxes as { input: { pfn: string }[]; output: { pfn: string }[] };
+        return { input: input.map((e) => e.pfn), output: output.map((e) => e.pfn) };
+      }),
   },
   get_job_status_history: {
     rest: async (who) => {
       const row = (await search(who, byJob(['Status', 'LoggingInfo'])))[0];
       return row ? { status: row.Status, history: row.LoggingInfo } : 'NOT_FOUND';
     },
-    mcp: (who) => mcp(who, 'get_job_status_history', { job_id: job }, (d) => ({ status: d.status, history: d.history })),
+    mcp: (who) =>
+      mcp(who, 'get_job_status_history', { job_id: job }, (d) => ({ status: d.status, history: d.history })),
   },
   get_job_jdl: {
     // No REST route serves the JDL; the sandbox route checks the same `read` policy.
     rest: (who) => rest(who, 'GET', `/api/jobs/${job}/sandbox`, undefined, () => ({ job_id: job, ours: true })),
-    mcp: (who) => mcp(who, 'get_job_jdl', { job_id: job }, (d) => ({ job_id: d.job_id, ours: String(d.original_jdl).includes('"matrix"') })),
+    mcp: (who) =>
+      mcp(who, 'get_job_jdl', { job_id: job }, (d) => ({
+        job_id: d.job_id,
+        ours: String(d.original_jdl).includes('"matrix"'),
+      })),
   },
   validate_jdl: {
     // An invalid JDL: REST checks the `create` policy (403) before refusing it (400), writing nothing.
-    rest: (who) => rest(who, 'POST', '/api/jobs/jdl', ['[Executable = ;]'], (_b, status) => ({ valid: status !== 400 })),
+    rest: (who) =>
+      rest(who, 'POST', '/api/jobs/jdl', ['[Executable = ;]'], (_b, status) => ({ valid: status !== 400 })),
     mcp: (who) => mcp(who, 'validate_jdl', { jdl_content: '[Executable = ;]' }, (d) => ({ valid: d.valid })),
   },
-  set_job_statuses: { rest: manage, mcp: (who) => mcp(who, 'set_job_statuses', { job_ids: [job], status: 'Killed', dry_run: true }) },
+  set_job_statuses: {
+    rest: manage,
+    mcp: (who) => mcp(who, 'set_job_statuses', { job_ids: [job], status: 'Killed', dry_run: true }),
+  },
   kill_jobs: { rest: manage, mcp: (who) => mcp(who, 'kill_jobs', { job_ids: [job], dry_run: true }) },
   delete_jobs: { rest: manage, mcp: (who) => mcp(who, 'delete_jobs', { job_ids: [job], dry_run: true }) },
   reschedule_jobs: { rest: manage, mcp: (who) => mcp(who, 'reschedule_jobs', { job_ids: [job], dry_run: true }) },
   whoami: {
-    rest: (who) => rest(who, 'GET', '/api/auth/userinfo', undefined, (b) => {
-      const u = b as Json;
-      return { sub: u.sub, preferred_username: u.preferred_username, vo: u.vo, group: u.dirac_group, properties: u.properties };
-    }),
-    mcp: (who) => mcp(who, 'whoami', {}, (d) => ({ sub: d.sub, preferred_username: d.preferred_username, vo: d.vo, group: d.group, properties: d.properties })),
+    rest: (who) =>
+      rest(who, 'GET', '/api/auth/userinfo', undefined, (b) => {
+        const u = b as Json;
+        return {
+          sub: u.sub,
+          preferred_username: u.preferred_username,
+          vo: u.vo,
+          group: u.dirac_group,
+          properties: u.properties,
+        };
+      }),
+    mcp: (who) =>
+      mcp(who, 'whoami', {}, (d) => ({
+        sub: d.sub,
+        preferred_username: d.preferred_username,
+        vo: d.vo,
+        group: d.group,
+        properties: d.properties,
+      })),
   },
   get_config_summary: {
-    rest: (who) => rest(who, 'GET', '/api/config/', undefined, (b) => {
-      const vo = PEOPLE[who][0];
-      const cfg = b as { Registry: Record<string, { DefaultGroup: string; Groups: Record<string, { Properties: string[] }> }>; Operations: Record<string, { JobDescription: Json; Services: { JobScheduling: { MaxRescheduling: number } } }> };
-      const limits = cfg.Operations[vo]!.JobDescription;
-      return {
-        vo,
-        groups: Object.entries(cfg.Registry[vo]!.Groups).map(([name, g]) => ({ name, properties: g.Properties })),
-        default_group: cfg.Registry[vo]!.DefaultGroup,
-        limits: [limits.DefaultCPUTime, limits.MinCPUTime, limits.MaxCPUTime, limits.MaxInputData, limits.AllowedJobTypes, cfg.Operations[vo]!.Services.JobScheduling.MaxRescheduling],
-      };
-    }),
-    mcp: (who) => mcp(who, 'get_config_summary', {}, (d) => {
-      const l = d.job_limits as Json;
-      return { vo: d.vo, groups: d.groups, default_group: d.default_group, limits: [l.default_cpu_time, l.min_cpu_time, l.max_cpu_time, l.max_input_data, l.allowed_job_types, l.max_rescheduling] };
-    }),
+    rest: (who) =>
+      rest(who, 'GET', '/api/config/', undefined, (b) => {
+        const vo = PEOPLE[who][0];
+        const cfg = b as {
+          Registry: Record<string, { DefaultGroup: string; Groups: Record<string, { Properties: string[] }> }>;
+          Operations: Record<
+            string,
+            { JobDescription: Json; Services: { JobScheduling: { MaxRescheduling: number } } }
+          >;
+        };
+        const limits = cfg.Operations[vo]!.JobDescription;
+        return {
+          vo,
+          groups: Object.entries(cfg.Registry[vo]!.Groups).map(([name, g]) => ({ name, properties: g.Properties })),
+          default_group: cfg.Registry[vo]!.DefaultGroup,
+          limits: [
+            limits.DefaultCPUTime,
+            limits.MinCPUTime,
+            limits.MaxCPUTime,
+            limits.MaxInputData,
+            limits.AllowedJobTypes,
+            cfg.Operations[vo]!.Services.JobScheduling.MaxRescheduling,
+          ],
+        };
+      }),
+    mcp: (who) =>
+      mcp(who, 'get_config_summary', {}, (d) => {
+        const l = d.job_limits as Json;
+        return {
+          vo: d.vo,
+          groups: d.groups,
+          default_group: d.default_group,
+          limits: [
+            l.default_cpu_time,
+            l.min_cpu_time,
+            l.max_cpu_time,
+            l.max_input_data,
+            l.allowed_job_types,
+            l.max_rescheduling,
+          ],
+        };
+      }),
   },
   search_pilots: {
-    rest: (who) => rest(who, 'POST', '/api/pilots/search', { parameters: ['PilotStamp'] }, (b) => sortedIds(b as Rows, 'PilotStamp')),
-    mcp: (who) => mcp(who, 'search_pilots', { result_fields: ['PilotStamp'], per_page: 100 }, (d) => sortedIds(d.data as Rows, 'PilotStamp')),
+    rest: (who) =>
+      rest(who, 'POST', '/api/pilots/search', { parameters: ['PilotStamp'] }, (b) =>
+        sortedIds(b as Rows, 'PilotStamp'),
+      ),
+    mcp: (who) =>
+      mcp(who, 'search_pilots', { result_fields: ['PilotStamp'], per_page: 100 }, (d) =>
+        sortedIds(d.data as Rows, 'PilotStamp'),
+      ),
   },
   get_pilot_summary: {
-    rest: (who) => rest(who, 'POST', '/api/pilots/summary', { grouping: ['Status'], search: [] }, (b) => sortedRows(b as Rows)),
+    rest: (who) =>
+      rest(who, 'POST', '/api/pilots/summary', { grouping: ['Status'], search: [] }, (b) => sortedRows(b as Rows)),
     mcp: (who) => mcp(who, 'get_pilot_summary', {}, (d) => sortedRows(d.groups as Rows)),
   },
 };
@@ -168,7 +274,8 @@ describe('every MCP tool answers each person as REST does', () => {
   });
 
   it('is not trivial: only the owner and the administrator may act, other VOs do not see the job', async () => {
-    const outcomes = async (tool: string) => Promise.all(WHO.map(async (who) => ((await MATRIX[tool]!.mcp(who)) === 'ok' ? 'ok' : 'refused')));
+    const outcomes = async (tool: string) =>
+      Promise.all(WHO.map(async (who) => ((await MATRIX[tool]!.mcp(who)) === 'ok' ? 'ok' : 'refused')));
     expect(await outcomes('kill_jobs')).toEqual(['ok', 'refused', 'refused', 'ok']);
     expect(await MATRIX.get_job!.mcp('otherVo')).toBe('NOT_FOUND');
     expect(await MATRIX.get_job_jdl!.mcp('sameGroup')).toBe('FORBIDDEN');
@@ -178,6 +285,8 @@ describe('every MCP tool answers each person as REST does', () => {
   });
 
   it('leaves the job as it was after all the dry runs', async () => {
-    expect(await search('owner', byJob(['Status', 'RescheduleCounter']))).toEqual([{ Status: 'Received', RescheduleCounter: 0 }]);
+    expect(await search('owner', byJob(['Status', 'RescheduleCounter']))).toEqual([
+      { Status: 'Received', RescheduleCounter: 0 },
+    ]);
   });
 });

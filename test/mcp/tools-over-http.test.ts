@@ -18,7 +18,11 @@ let job = 0;
 async function clientFor(vo: string, group: string, user: string): Promise<Client> {
   const client = new Client({ name: `test-${user}`, version: '1.0.0' });
   const token = await server.token(vo, group, user);
-  await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   return client;
 }
 
@@ -39,7 +43,10 @@ describe('tools/list', () => {
     const { tools } = await owner.listTools();
     expect(tools.map((t) => t.name)).toEqual(CORE_TOOLS.map((t) => t.name));
     for (const tool of tools) {
-      expect({ name: tool.name, described: (tool.description ?? '').length > 20 }).toEqual({ name: tool.name, described: true });
+      expect({ name: tool.name, described: (tool.description ?? '').length > 20 }).toEqual({
+        name: tool.name,
+        described: true,
+      });
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.outputSchema?.type).toBe('object');
       expect(typeof tool.annotations?.readOnlyHint).toBe('boolean');
@@ -56,15 +63,25 @@ describe('tools/list', () => {
 
 describe('tool results match REST for the same user', () => {
   it('search_jobs returns the jobs POST /api/jobs/search returns', async () => {
-    const rest = await call(server.app, 'owner', 'POST', '/api/jobs/search?per_page=10', { parameters: ['JobID'], sort: [{ parameter: 'JobID', direction: 'asc' }] });
-    const mcp = await owner.callTool({ name: 'search_jobs', arguments: { parameter: 'JobID', operator: 'gt', value: '0', result_fields: ['JobID'] } });
+    const rest = await call(server.app, 'owner', 'POST', '/api/jobs/search?per_page=10', {
+      parameters: ['JobID'],
+      sort: [{ parameter: 'JobID', direction: 'asc' }],
+    });
+    const mcp = await owner.callTool({
+      name: 'search_jobs',
+      arguments: { parameter: 'JobID', operator: 'gt', value: '0', result_fields: ['JobID'] },
+    });
     expect(mcp.isError).toBeFalsy();
-    const data = (mcp.structuredContent as { data: { JobID: number }[] }).data.map((j) => j.JobID).sort((a, b) => a - b);
+    const data = (mcp.structuredContent as { data: { JobID: number }[] }).data
+      .map((j) => j.JobID)
+      .sort((a, b) => a - b);
     expect(data).toEqual((rest.body as { JobID: number }[]).map((j) => j.JobID));
   });
 
   it('refuses another VO user get_job like REST does, without saying why', async () => {
-    const rest = await call(server.app, 'otherVo', 'PATCH', '/api/jobs/status', { [job]: { '2030-01-01T00:00:00Z': { MinorStatus: 'x' } } });
+    const rest = await call(server.app, 'otherVo', 'PATCH', '/api/jobs/status', {
+      [job]: { '2030-01-01T00:00:00Z': { MinorStatus: 'x' } },
+    });
     expect(rest.status).toBe(403);
     const mcp = await otherVo.callTool({ name: 'kill_jobs', arguments: { job_ids: [job] } });
     expect(mcp.isError).toBe(true);
@@ -74,7 +91,9 @@ describe('tool results match REST for the same user', () => {
   });
 
   it('answers invalid arguments with a JSON-RPC invalid-params error naming the argument', async () => {
-    const err = await owner.callTool({ name: 'get_job', arguments: { job_id: 'not a number' } }).catch((e: unknown) => e);
+    const err = await owner
+      .callTool({ name: 'get_job', arguments: { job_id: 'not a number' } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: -32602 });
     expect(String((err as Error).message)).toContain('job_id');
   });

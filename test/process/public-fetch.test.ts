@@ -86,7 +86,12 @@ describe('createPublicOnlyFetch', () => {
         return new Response('{}');
       },
     });
-    for (const url of ['https://169.254.169.254/latest/meta-data', 'https://[::ffff:127.0.0.1]/x', 'https://[fd00::1]/x', 'https://2130706433/x']) {
+    for (const url of [
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::ffff:127.0.0.1]/x',
+      'https://[fd00::1]/x',
+      'https://2130706433/x',
+    ]) {
       expect(await rejectionOf(guarded(url))).toBeInstanceOf(NonPublicAddressError);
     }
     expect(await rejectionOf(guarded('http://public.example/x'))).toBeInstanceOf(TypeError);
@@ -120,7 +125,10 @@ describe('createPublicOnlyFetch', () => {
         return fetch(url, init);
       },
     });
-    const res = await guarded(`https://metadata.test:${server.port}/client.json?v=1`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+    const res = await guarded(`https://metadata.test:${server.port}/client.json?v=1`, {
+      headers: { accept: 'application/json' },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     expect(resolved).toEqual(['metadata.test']);
@@ -129,9 +137,18 @@ describe('createPublicOnlyFetch', () => {
   });
 
   it('fails when the certificate does not name the host (the server name is checked, not the address)', async () => {
-    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, tls: { cert: CERT, key: KEY }, fetch: () => Response.json({}) });
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      tls: { cert: CERT, key: KEY },
+      fetch: () => Response.json({}),
+    });
     stops.push(() => void server.stop(true));
-    const guarded = createPublicOnlyFetch({ findSpecialRange: () => undefined, resolve: async () => ['127.0.0.1'], tls: { ca: CERT } });
+    const guarded = createPublicOnlyFetch({
+      findSpecialRange: () => undefined,
+      resolve: async () => ['127.0.0.1'],
+      tls: { ca: CERT },
+    });
     expect(await rejectionOf(guarded(`https://impostor.test:${server.port}/client.json`))).toBeInstanceOf(Error);
   });
 });
@@ -147,7 +164,13 @@ describe('client metadata documents through the process fetch', () => {
       log,
     });
     const err = await rejectionOf(resolver.resolve('https://intranet.example/client.json'));
-    expect(err).toMatchObject({ code: 'INVALID_INPUT', error: 'invalid_client', description: expect.stringContaining('it could not be fetched') });
-    expect(warnings).toEqual([expect.objectContaining({ address: '192.168.1.20', range: 'private-use 192.168.0.0/16' })]);
+    expect(err).toMatchObject({
+      code: 'INVALID_INPUT',
+      error: 'invalid_client',
+      description: expect.stringContaining('it could not be fetched'),
+    });
+    expect(warnings).toEqual([
+      expect.objectContaining({ address: '192.168.1.20', range: 'private-use 192.168.0.0/16' }),
+    ]);
   });
 });

@@ -94,7 +94,9 @@ describe('routes that need a token', () => {
       const before = app.logs.length;
       const res = await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="The token was not issued for this API"');
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer error="invalid_token", error_description="The token was not issued for this API"',
+      );
       expect(await res.json()).toEqual({ detail: 'Invalid JWT' });
       // A valid token refused by the audience rule alone, not by the verifier.
       expect(refusalsSince(before)).toEqual([{ reason: 'audience' }]);
@@ -127,11 +129,18 @@ describe('policy enforcement', () => {
     const api = new OpenAPIHono<ApiEnv>();
     api.onError((err) => toHttpResponse(err, deps.log));
     const route = (path: string) =>
-      defineRoute(catalogue, deps, { kind: 'policy', policy: corePolicy }, {
-        method: 'get',
-        path,
-        responses: { 200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } } },
-      });
+      defineRoute(
+        catalogue,
+        deps,
+        { kind: 'policy', policy: corePolicy },
+        {
+          method: 'get',
+          path,
+          responses: {
+            200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } },
+          },
+        },
+      );
     api.openapi(route('/calls'), async (c) => {
       await c.get('access').check(corePolicy, { allow: true });
       return c.json({ ok: true }, 200);
@@ -169,7 +178,9 @@ describe('policy enforcement', () => {
     const res = await get(buildApp(new PolicyRegistry(), true), '/forgets');
     expect(res.status).toBe(500);
     const lines = app.logs.slice(before);
-    expect(lines.some((l) => l.level === 'error' && String(l.msg).includes('without calling its access policy'))).toBe(true);
+    expect(lines.some((l) => l.level === 'error' && String(l.msg).includes('without calling its access policy'))).toBe(
+      true,
+    );
   });
 
   it('only logs a forgotten policy outside development mode', async () => {

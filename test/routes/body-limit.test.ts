@@ -13,12 +13,20 @@ import { STORE_SETTINGS } from './sandboxes/app.ts';
 const LIMIT = 8 * 1024;
 let app: TestApp;
 beforeAll(async () => {
-  const store = new LocalObjectStore({ directory: new MemoryBlobDirectory(), signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))), maxSizeBytes: 1024 * 1024 });
-  app = await createTestApp({ options: { maxBodyBytes: LIMIT }, sandboxes: { store, settings: { ...STORE_SETTINGS, maxSizeBytes: 1024 * 1024 } } });
+  const store = new LocalObjectStore({
+    directory: new MemoryBlobDirectory(),
+    signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))),
+    maxSizeBytes: 1024 * 1024,
+  });
+  app = await createTestApp({
+    options: { maxBodyBytes: LIMIT },
+    sandboxes: { store, settings: { ...STORE_SETTINGS, maxSizeBytes: 1024 * 1024 } },
+  });
 });
 afterAll(() => app.dispose());
 
-const jdls = (n: number): string => JSON.stringify(Array.from({ length: n }, (_, i) => `[Executable = "echo"; JobName = "limit-${i}";]`));
+const jdls = (n: number): string =>
+  JSON.stringify(Array.from({ length: n }, (_, i) => `[Executable = "echo"; JobName = "limit-${i}";]`));
 const authorization = async (): Promise<string> => `Bearer ${await app.tokens.tokenFor(...PEOPLE.owner)}`;
 const jobCount = async (): Promise<number> => {
   const res = await call(app, 'owner', 'POST', '/api/jobs/summary', { grouping: ['Owner'] });
@@ -27,7 +35,11 @@ const jobCount = async (): Promise<number> => {
 
 describe('request body limits', () => {
   it('accept a body under the limit', async () => {
-    const res = await app.fetch('/api/jobs/jdl', { method: 'POST', headers: { authorization: await authorization(), 'content-type': 'application/json' }, body: jdls(5) });
+    const res = await app.fetch('/api/jobs/jdl', {
+      method: 'POST',
+      headers: { authorization: await authorization(), 'content-type': 'application/json' },
+      body: jdls(5),
+    });
     expect(res.status).toBe(201);
   });
 
@@ -35,7 +47,11 @@ describe('request body limits', () => {
     const before = await jobCount();
     const body = jdls(400);
     expect(body.length).toBeGreaterThan(LIMIT);
-    const res = await app.fetch('/api/jobs/jdl', { method: 'POST', headers: { authorization: await authorization(), 'content-type': 'application/json' }, body });
+    const res = await app.fetch('/api/jobs/jdl', {
+      method: 'POST',
+      headers: { authorization: await authorization(), 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ detail: 'Request body too large' });
     expect(await jobCount()).toBe(before);
@@ -50,7 +66,11 @@ describe('request body limits', () => {
         controller.close();
       },
     });
-    const res = await app.fetch('/api/jobs/jdl', { method: 'POST', headers: { authorization: await authorization(), 'content-type': 'application/json' }, body: stream });
+    const res = await app.fetch('/api/jobs/jdl', {
+      method: 'POST',
+      headers: { authorization: await authorization(), 'content-type': 'application/json' },
+      body: stream,
+    });
     expect(res.status).toBe(413);
     expect(await jobCount()).toBe(before);
   });

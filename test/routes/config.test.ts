@@ -38,7 +38,10 @@ describe('GET /api/config/', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBe(etag);
     expect(res.headers.get('last-modified')).toBe(MODIFIED_HTTP);
-    const body = (await res.json()) as { Registry: Record<string, { DefaultGroup: string }>; Operations: Record<string, unknown> };
+    const body = (await res.json()) as {
+      Registry: Record<string, { DefaultGroup: string }>;
+      Operations: Record<string, unknown>;
+    };
     expect(body.Registry.lhcb?.DefaultGroup).toBe('lhcb_user');
     expect(Object.keys(body.Registry)).toEqual(['lhcb']);
     expect(Object.keys(body.Operations)).toEqual(['lhcb']);
@@ -114,7 +117,10 @@ describe('GET /api/config/', () => {
   });
 
   it('serves a new ETag after the configuration is replaced', async () => {
-    const text = (await Bun.file(DEFAULT_CONFIG_PATH).text()).replace('DefaultGroup: lhcb_user', 'DefaultGroup: lhcb_prmgr');
+    const text = (await Bun.file(DEFAULT_CONFIG_PATH).text()).replace(
+      'DefaultGroup: lhcb_user',
+      'DefaultGroup: lhcb_prmgr',
+    );
     const next = await snapshotOf(text, new Date('2026-11-21T10:00:00Z'));
     app.config.replace(next);
     const res = await getConfig({ 'if-none-match': etag });

@@ -105,7 +105,11 @@ describe('parseForwardedPrefix', () => {
 
 describe('isTrustedProxy and publicRequest', () => {
   const forwarded = (headers: Record<string, string>): Request =>
-    new Request('http://10.0.0.5:8001/api/jobs/search?page=2', { method: 'POST', headers: { host: '10.0.0.5:8001', ...headers }, body: '{"a":1}' });
+    new Request('http://10.0.0.5:8001/api/jobs/search?page=2', {
+      method: 'POST',
+      headers: { host: '10.0.0.5:8001', ...headers },
+      body: '{"a":1}',
+    });
 
   it('trusts exactly the listed peers', () => {
     expect(isTrustedProxy('127.0.0.1', TRUSTED)).toBe(true);
@@ -116,7 +120,11 @@ describe('isTrustedProxy and publicRequest', () => {
   });
 
   it('rewrites scheme, host and Host header from a trusted peer, keeps path, query, method and body', async () => {
-    const req = forwarded({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'DiracX.Example.org:443', 'x-forwarded-prefix': '/diracx/' });
+    const req = forwarded({
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'DiracX.Example.org:443',
+      'x-forwarded-prefix': '/diracx/',
+    });
     const { request, prefix, ignored } = publicRequest(req, '127.0.0.1', TRUSTED);
     expect(request.url).toBe('https://diracx.example.org/api/jobs/search?page=2');
     expect(request.headers.get('host')).toBe('diracx.example.org');
@@ -133,7 +141,11 @@ describe('isTrustedProxy and publicRequest', () => {
   });
 
   it('ignores every forwarded header from a peer that is not trusted (same request object)', () => {
-    const req = forwarded({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', 'x-forwarded-prefix': '/evil' });
+    const req = forwarded({
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-prefix': '/evil',
+    });
     for (const peer of ['192.0.2.9', undefined]) {
       const out = publicRequest(req, peer, TRUSTED);
       expect(out.request).toBe(req);
@@ -148,7 +160,11 @@ describe('isTrustedProxy and publicRequest', () => {
   });
 
   it('ignores, and names, malformed values from a trusted peer while using the valid ones', () => {
-    const req = forwarded({ 'x-forwarded-proto': 'gopher', 'x-forwarded-host': 'diracx.example.org', 'x-forwarded-prefix': '/a/../b' });
+    const req = forwarded({
+      'x-forwarded-proto': 'gopher',
+      'x-forwarded-host': 'diracx.example.org',
+      'x-forwarded-prefix': '/a/../b',
+    });
     const { request, prefix, ignored } = publicRequest(req, '127.0.0.1', TRUSTED);
     expect(request.url).toBe('http://diracx.example.org/api/jobs/search?page=2');
     expect(prefix).toBe('');
@@ -162,7 +178,13 @@ describe('the handler behind a proxy', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp({
-      mcp: mcpOptions({ issuer: TEST_ISSUER, port: 0, resourceUrl: RESOURCE, allowedHosts: ['diracx.example.org'], confirmThreshold: 10 }),
+      mcp: mcpOptions({
+        issuer: TEST_ISSUER,
+        port: 0,
+        resourceUrl: RESOURCE,
+        allowedHosts: ['diracx.example.org'],
+        confirmThreshold: 10,
+      }),
     });
   });
   afterAll(() => app.dispose());
@@ -196,7 +218,11 @@ describe('the handler behind a proxy', () => {
       jwks_uri: `${PUBLIC}/.well-known/jwks.json`,
     });
     const oidc = await json(await viaProxy('/.well-known/openid-configuration', '::1'));
-    expect(oidc).toMatchObject({ token_endpoint: `${PUBLIC}/api/auth/token`, userinfo_endpoint: `${PUBLIC}/api/auth/userinfo`, jwks_uri: `${PUBLIC}/.well-known/jwks.json` });
+    expect(oidc).toMatchObject({
+      token_endpoint: `${PUBLIC}/api/auth/token`,
+      userinfo_endpoint: `${PUBLIC}/api/auth/userinfo`,
+      jwks_uri: `${PUBLIC}/.well-known/jwks.json`,
+    });
   });
 
   it('names the configured issuer, not the instance URL, when the same headers come from a peer that is not trusted', async () => {
@@ -225,7 +251,9 @@ describe('the handler behind a proxy', () => {
   });
 
   it('hands out the public device verification URI', async () => {
-    const res = await viaProxy('/api/auth/device?client_id=myDIRACClientID&scope=vo:lhcb', '127.0.0.1', { method: 'POST' });
+    const res = await viaProxy('/api/auth/device?client_id=myDIRACClientID&scope=vo:lhcb', '127.0.0.1', {
+      method: 'POST',
+    });
     expect(res.status).toBe(200);
     const body = await json(res);
     expect(body.verification_uri).toBe(`${PUBLIC}/api/auth/device`);
@@ -247,23 +275,35 @@ describe('the handler behind a proxy', () => {
     const trusted = await call('127.0.0.1');
     // Past the Host check: refused for the missing token, pointing at the public metadata.
     expect(trusted.status).toBe(401);
-    expect(trusted.headers.get('www-authenticate')).toContain('resource_metadata="https://diracx.example.org/.well-known/oauth-protected-resource/diracx/mcp"');
+    expect(trusted.headers.get('www-authenticate')).toContain(
+      'resource_metadata="https://diracx.example.org/.well-known/oauth-protected-resource/diracx/mcp"',
+    );
     const untrusted = await call('192.0.2.9');
     expect(untrusted.status).toBe(403);
     expect(await json(untrusted)).toEqual({ detail: 'Host not allowed' });
   });
 
   it('logs malformed forwarded headers from a trusted proxy and serves the request', async () => {
-    const res = await viaProxy('/.well-known/oauth-authorization-server', '127.0.0.1', { headers: { 'x-forwarded-host': 'bad host' } });
+    const res = await viaProxy('/.well-known/oauth-authorization-server', '127.0.0.1', {
+      headers: { 'x-forwarded-host': 'bad host' },
+    });
     expect(res.status).toBe(200);
     expect((await json(res)).token_endpoint).toBe('https://127.0.0.1:8001/diracx/api/auth/token');
-    expect(app.logs.some((l) => l.msg === 'ignored malformed forwarded headers from a trusted proxy' && JSON.stringify(l.headers) === '["x-forwarded-host"]')).toBe(true);
+    expect(
+      app.logs.some(
+        (l) =>
+          l.msg === 'ignored malformed forwarded headers from a trusted proxy' &&
+          JSON.stringify(l.headers) === '["x-forwarded-host"]',
+      ),
+    ).toBe(true);
   });
 });
 
 describe('unbufferedEventStream', () => {
   it('tells proxies not to buffer event streams, and leaves other responses alone', () => {
-    const sse = unbufferedEventStream(new Response('data: 1\n\n', { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }));
+    const sse = unbufferedEventStream(
+      new Response('data: 1\n\n', { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }),
+    );
     expect(sse.headers.get('x-accel-buffering')).toBe('no');
     const json = unbufferedEventStream(Response.json({}));
     expect(json.headers.get('x-accel-buffering')).toBeNull();

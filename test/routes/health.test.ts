@@ -34,7 +34,11 @@ describe('health probes without a reachable database', () => {
   let app: TestApp;
   beforeAll(async () => {
     // A real postgres.js client pointed at a port nothing listens on: connection refused.
-    const unreachable = await openDatabase({ url: 'postgres://nobody@127.0.0.1:1/none', dataDir: IN_MEMORY, poolSize: 1 });
+    const unreachable = await openDatabase({
+      url: 'postgres://nobody@127.0.0.1:1/none',
+      dataDir: IN_MEMORY,
+      poolSize: 1,
+    });
     app = await createTestApp({ database: unreachable });
   });
   afterAll(async () => {

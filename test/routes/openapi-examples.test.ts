@@ -76,7 +76,8 @@ function exampleRequests(paths: Paths): ExampleRequest[] {
       if (query.size > 0) url += `?${query}`;
       const base = { method: method.toUpperCase(), url, documented: Object.keys(op.responses) };
       if (bodies.length === 0) requests.push({ ...base, label: op.operationId });
-      for (const [name, example] of bodies) requests.push({ ...base, label: `${op.operationId} (${name})`, body: example.value });
+      for (const [name, example] of bodies)
+        requests.push({ ...base, label: `${op.operationId} (${name})`, body: example.value });
     }
   }
   return requests;

@@ -15,7 +15,13 @@ interface OpenApiDoc {
 }
 
 /** Routes that are deliberately not in the document, as in DiracX. */
-const UNDOCUMENTED = [/^\/api\/health\//, /^\/api\/docs/, /^\/api\/openapi\.json$/, /^\/api\/config$/, /^\/api\/pilots$/];
+const UNDOCUMENTED = [
+  /^\/api\/health\//,
+  /^\/api\/docs/,
+  /^\/api\/openapi\.json$/,
+  /^\/api\/config$/,
+  /^\/api\/pilots$/,
+];
 
 describe('GET /api/openapi.json', () => {
   let app: TestApp;
@@ -79,11 +85,16 @@ describe('GET /api/openapi.json describes the responses as they are', () => {
     try {
       expect(userProperties(await fetchDoc(core))).not.toContain('GubbinsSpecificInfo');
       expect(userProperties(await fetchDoc(extended))).toContain('GubbinsSpecificInfo');
-      const served = (await (await extended.fetch('/api/config/', { headers: { authorization: `Bearer ${await extended.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen')}` } })).json()) as {
+      const served = (await (
+        await extended.fetch('/api/config/', {
+          headers: { authorization: `Bearer ${await extended.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen')}` },
+        })
+      ).json()) as {
         Registry: Record<string, { Users: Record<string, Record<string, unknown>> }>;
       };
       const documented = userProperties(await fetchDoc(extended));
-      for (const user of Object.values(served.Registry.lhcb?.Users ?? {})) expect(documented).toEqual(expect.arrayContaining(Object.keys(user)));
+      for (const user of Object.values(served.Registry.lhcb?.Users ?? {}))
+        expect(documented).toEqual(expect.arrayContaining(Object.keys(user)));
     } finally {
       await core.dispose();
       await extended.dispose();
@@ -94,7 +105,9 @@ describe('GET /api/openapi.json describes the responses as they are', () => {
     const app = await createTestApp();
     try {
       expect(Object.keys((await fetchDoc(app))['/api/auth/legacy-exchange']?.get?.responses ?? {})).toContain('503');
-      const res = await app.fetch('/api/auth/legacy-exchange?preferred_username=chaen&scope=vo:lhcb', { headers: { authorization: 'Bearer x' } });
+      const res = await app.fetch('/api/auth/legacy-exchange?preferred_username=chaen&scope=vo:lhcb', {
+        headers: { authorization: 'Bearer x' },
+      });
       expect(res.status).toBe(503);
     } finally {
       await app.dispose();

@@ -36,7 +36,12 @@ describe('GET /.well-known/openid-configuration', () => {
     });
     expect(doc.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:device_code');
     expect(doc.grant_types_supported).toContain('client_credentials');
-    expect(doc.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    expect(doc.token_endpoint_auth_methods_supported).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+    ]);
   });
 
   it('lists VO and group scopes from the Registry, then every property', async () => {
@@ -56,7 +61,8 @@ describe('GET /.well-known/jwks.json', () => {
     expect(res.status).toBe(200);
     const jwks = (await res.json()) as JSONWebKeySet;
     expect(jwks.keys.length).toBe(1);
-    for (const key of jwks.keys) for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
+    for (const key of jwks.keys)
+      for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
     const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen');
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: TEST_ISSUER });
     expect(payload.preferred_username).toBe('chaen');
@@ -80,11 +86,21 @@ describe('GET /.well-known/dirac-metadata', () => {
     const res = await app.fetch('/.well-known/dirac-metadata');
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
-      virtual_organizations: Record<string, { groups: Record<string, { properties: string[] }>; default_group: string; support: object }>;
+      virtual_organizations: Record<
+        string,
+        { groups: Record<string, { properties: string[] }>; default_group: string; support: object }
+      >;
     };
     expect(body.virtual_organizations.lhcb?.default_group).toBe('lhcb_user');
-    expect(body.virtual_organizations.lhcb?.groups.lhcb_user?.properties).toEqual(['NormalUser', 'PrivateLimitedDelegation']);
-    expect(body.virtual_organizations.gridpp?.support).toEqual({ message: 'Please contact system administrator', webpage: null, email: null });
+    expect(body.virtual_organizations.lhcb?.groups.lhcb_user?.properties).toEqual([
+      'NormalUser',
+      'PrivateLimitedDelegation',
+    ]);
+    expect(body.virtual_organizations.gridpp?.support).toEqual({
+      message: 'Please contact system administrator',
+      webpage: null,
+      email: null,
+    });
   });
 });
 

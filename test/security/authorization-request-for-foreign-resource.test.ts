@@ -27,7 +27,15 @@ import {
 } from './two-vo-login.ts';
 
 /** Near misses of ours and plainly foreign resources. */
-const FOREIGN = ['https://evil.example/mcp', `${MCP_URL}/`, `${MCP_URL}?x=1`, `${ORIGIN}/`, `${ORIGIN}/api`, 'http://TEST/mcp', 'urn:x:y'];
+const FOREIGN = [
+  'https://evil.example/mcp',
+  `${MCP_URL}/`,
+  `${MCP_URL}?x=1`,
+  `${ORIGIN}/`,
+  `${ORIGIN}/api`,
+  'http://TEST/mcp',
+  'urn:x:y',
+];
 
 let world: TwoVoWorld;
 beforeAll(async () => {
@@ -58,7 +66,10 @@ describe('the resource of /api/auth/authorize', () => {
       );
       expect(res.status).toBe(307);
       const back = new URL(res.headers.get('location')!);
-      expect([`${back.origin}${back.pathname}`, back.searchParams.get('error')]).toEqual([WEB_REDIRECT, 'invalid_target']);
+      expect([`${back.origin}${back.pathname}`, back.searchParams.get('error')]).toEqual([
+        WEB_REDIRECT,
+        'invalid_target',
+      ]);
     }
     for (const resource of [MCP_URL, ORIGIN]) {
       const res = await world.app.fetch(
@@ -74,7 +85,9 @@ describe('the resource of /api/auth/authorize', () => {
     expect(start.status).toBe(307);
     const flowId = new URL(start.headers.get('location')!, ORIGIN).searchParams.get('flow')!;
     const chosen = await answerVoChoice(world, flowId, 'lhcb', 'lhcb_user');
-    const consent = await world.app.fetch((await world.lhcbIdp.loginAs(SHARED_SUB, chosen.headers.get('location')!)).toString());
+    const consent = await world.app.fetch(
+      (await world.lhcbIdp.loginAs(SHARED_SUB, chosen.headers.get('location')!)).toString(),
+    );
     const approved = await answerConsent(world, await consent.text());
     const code = new URL(approved.headers.get('location')!).searchParams.get('code')!;
     const tokens = (await (await redeemCode(world, host, code)).json()) as TokenBody;
@@ -85,7 +98,10 @@ describe('the resource of /api/auth/authorize', () => {
 
 describe('the resource of the device authorization request', () => {
   const startDevice = (resource: string): Promise<Response> =>
-    world.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope: 'vo:lhcb', resource })}`, { method: 'POST' });
+    world.app.fetch(
+      `/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope: 'vo:lhcb', resource })}`,
+      { method: 'POST' },
+    );
 
   it('refuses anything but ours with 400 invalid_target, starting no flow', async () => {
     for (const resource of FOREIGN) {

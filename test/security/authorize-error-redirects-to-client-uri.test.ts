@@ -8,17 +8,35 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { pkceChallenge } from '../../src/logic/auth/encoding.ts';
-import { allAuthorizationFlows, authorize, DIRAC_CLIENT_ID, HOST_REDIRECT, MCP_URL, registerHost, startTwoVoWorld, WEB_REDIRECT, type HostFlow, type TwoVoWorld } from './two-vo-login.ts';
+import {
+  allAuthorizationFlows,
+  authorize,
+  DIRAC_CLIENT_ID,
+  HOST_REDIRECT,
+  MCP_URL,
+  registerHost,
+  startTwoVoWorld,
+  WEB_REDIRECT,
+  type HostFlow,
+  type TwoVoWorld,
+} from './two-vo-login.ts';
 
 const DOC_URL = 'https://host.example/oauth/client.json';
-const DOCUMENT = { client_id: DOC_URL, client_name: 'Documented host', redirect_uris: [HOST_REDIRECT], token_endpoint_auth_method: 'none' };
+const DOCUMENT = {
+  client_id: DOC_URL,
+  client_name: 'Documented host',
+  redirect_uris: [HOST_REDIRECT],
+  token_endpoint_auth_method: 'none',
+};
 
 let world: TwoVoWorld;
 let registered: HostFlow;
 let documented: HostFlow;
 beforeAll(async () => {
   // The metadata document is served through the injected fetch (no TLS server here); the IdPs are reached for real.
-  world = await startTwoVoWorld({ fetch: (input, init) => (String(input) === DOC_URL ? Promise.resolve(Response.json(DOCUMENT)) : fetch(input, init)) });
+  world = await startTwoVoWorld({
+    fetch: (input, init) => (String(input) === DOC_URL ? Promise.resolve(Response.json(DOCUMENT)) : fetch(input, init)),
+  });
   registered = { clientId: await registerHost(world), redirectUri: HOST_REDIRECT, verifier: 'v'.repeat(43) };
   documented = { clientId: DOC_URL, redirectUri: HOST_REDIRECT, verifier: 'v'.repeat(43) };
 }, 30_000);
@@ -34,7 +52,11 @@ const ERROR_CLASSES: readonly { name: string; params: Record<string, string>; er
   { name: 'no response_type', params: { response_type: '' }, error: 'invalid_request' },
   { name: 'no PKCE challenge', params: { code_challenge: '' }, error: 'invalid_request' },
   { name: 'the plain PKCE method', params: { code_challenge_method: 'plain' }, error: 'invalid_request' },
-  { name: 'a redirect URI the client does not have', params: { redirect_uri: 'https://evil.example/cb' }, error: 'invalid_request' },
+  {
+    name: 'a redirect URI the client does not have',
+    params: { redirect_uri: 'https://evil.example/cb' },
+    error: 'invalid_request',
+  },
 ];
 
 for (const [kind, client] of [
@@ -82,7 +104,11 @@ describe('DiracX’s client, whose redirect URIs an administrator configured', (
     expect(res.status).toBe(307);
     const back = new URL(res.headers.get('location')!);
     expect(`${back.origin}${back.pathname}`).toBe(WEB_REDIRECT);
-    expect([back.searchParams.get('error'), back.searchParams.get('state'), back.searchParams.get('code')]).toEqual(['invalid_target', 'web-state', null]);
+    expect([back.searchParams.get('error'), back.searchParams.get('state'), back.searchParams.get('code')]).toEqual([
+      'invalid_target',
+      'web-state',
+      null,
+    ]);
     expect((await allAuthorizationFlows(world)).length).toBe(before);
   });
 

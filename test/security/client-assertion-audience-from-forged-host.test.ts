@@ -19,17 +19,29 @@ let clients: ServiceClientFixture;
 beforeAll(async () => {
   clients = await createServiceClientFixture();
   const snapshot = await createConfigSnapshot(clients.raw, JSON.stringify(clients.raw), new Date());
-  app = await createTestApp({ config: new ConfigStore(snapshot), flows: { settings: { trustedProxies: ['127.0.0.1'] } } });
+  app = await createTestApp({
+    config: new ConfigStore(snapshot),
+    flows: { settings: { trustedProxies: ['127.0.0.1'] } },
+  });
 });
 afterAll(() => app.dispose());
 
 /** A token request with `assertion`, to `origin` with `headers`, from the TCP peer `peer`. */
-async function present(assertion: string, origin: string, headers: Record<string, string>, peer: string | undefined): Promise<{ status: number; body: Record<string, unknown> }> {
+async function present(
+  assertion: string,
+  origin: string,
+  headers: Record<string, string>,
+  peer: string | undefined,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await app.handler(
     new Request(`${origin}/api/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: JWT_BEARER_ASSERTION,
+        client_assertion: assertion,
+      }).toString(),
     }),
     { remoteAddress: peer },
   );
@@ -42,14 +54,30 @@ describe('a client assertion addressed to another token endpoint', () => {
   it('is refused with invalid_client however the request names our host, from a trusted proxy or not', async () => {
     for (const peer of ['127.0.0.1', '192.0.2.9', undefined]) {
       const res = await present(await clients.assertion('http://evil/api/auth/token'), 'http://evil', FORGED, peer);
-      expect({ peer, status: res.status, error: res.body.error }).toEqual({ peer, status: 401, error: 'invalid_client' });
+      expect({ peer, status: res.status, error: res.body.error }).toEqual({
+        peer,
+        status: 401,
+        error: 'invalid_client',
+      });
     }
   });
 
   it('consumes nothing: its jti is still free for a valid assertion', async () => {
     const jti = crypto.randomUUID();
-    expect((await present(await clients.assertion('http://evil/api/auth/token', { jti }), 'http://evil', FORGED, '127.0.0.1')).status).toBe(401);
-    expect((await present(await clients.assertion(`${TEST_ISSUER}/api/auth/token`, { jti }), 'http://test', {}, undefined)).status).toBe(200);
+    expect(
+      (
+        await present(
+          await clients.assertion('http://evil/api/auth/token', { jti }),
+          'http://evil',
+          FORGED,
+          '127.0.0.1',
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (await present(await clients.assertion(`${TEST_ISSUER}/api/auth/token`, { jti }), 'http://test', {}, undefined))
+        .status,
+    ).toBe(200);
   });
 });
 

@@ -8,7 +8,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, spyOn } from 'bun:test';
 import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
-import { createServiceClientFixture, JWT_CLIENT, SECRET_CLIENT, type ServiceClientFixture } from '../harness/service-clients.ts';
+import {
+  createServiceClientFixture,
+  JWT_CLIENT,
+  SECRET_CLIENT,
+  type ServiceClientFixture,
+} from '../harness/service-clients.ts';
 
 let app: TestApp;
 let fixture: ServiceClientFixture;
@@ -38,14 +43,26 @@ async function refusalOf(form: Record<string, string>, basic?: [string, string])
   derive = spyOn(crypto.subtle, 'deriveBits');
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (basic) headers.authorization = `Basic ${btoa(`${basic[0]}:${basic[1]}`)}`;
-  const res = await app.fetch('/api/auth/token', { method: 'POST', headers, body: new URLSearchParams({ grant_type: 'client_credentials', ...form }).toString() });
+  const res = await app.fetch('/api/auth/token', {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...form }).toString(),
+  });
   const derivations = derive.mock.calls
     .map(([params]) => params as Pbkdf2Params)
     .filter((params) => params.name === 'PBKDF2')
-    .map((params) => `${params.name}/${String(params.hash)}/${params.iterations}/${(params.salt as Uint8Array).byteLength}`);
+    .map(
+      (params) =>
+        `${params.name}/${String(params.hash)}/${params.iterations}/${(params.salt as Uint8Array).byteLength}`,
+    );
   derive.mockRestore();
   derive = undefined;
-  return { status: res.status, body: await res.text(), headers: [...res.headers].filter(([name]) => !PER_REQUEST.has(name)).sort(), derivations };
+  return {
+    status: res.status,
+    body: await res.text(),
+    headers: [...res.headers].filter(([name]) => !PER_REQUEST.has(name)).sort(),
+    derivations,
+  };
 }
 
 describe('client authentication at the token endpoint', () => {
@@ -79,7 +96,11 @@ describe('client authentication at the token endpoint', () => {
     const res = await app.fetch('/api/auth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SECRET_CLIENT, client_secret: fixture.secret }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: SECRET_CLIENT,
+        client_secret: fixture.secret,
+      }).toString(),
     });
     expect(res.status).toBe(200);
     expect(derive.mock.calls.filter(([params]) => (params as Pbkdf2Params).name === 'PBKDF2')).toHaveLength(1);

@@ -17,7 +17,12 @@ const DOCUMENTS = [
   '/.well-known/oauth-protected-resource',
   '/.well-known/dirac-metadata',
 ];
-const FORGED = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-prefix': '/evil' };
+const FORGED = {
+  host: 'evil.example',
+  'x-forwarded-host': 'evil.example',
+  'x-forwarded-proto': 'https',
+  'x-forwarded-prefix': '/evil',
+};
 
 let app: TestApp;
 beforeAll(async () => {
@@ -33,7 +38,12 @@ function urlsIn(value: unknown): string[] {
   return [];
 }
 
-async function documentAt(path: string, origin: string, headers: Record<string, string>, peer: string | undefined): Promise<unknown> {
+async function documentAt(
+  path: string,
+  origin: string,
+  headers: Record<string, string>,
+  peer: string | undefined,
+): Promise<unknown> {
   const res = await app.handler(new Request(`${origin}${path}`, { headers }), { remoteAddress: peer });
   expect({ path, status: res.status }).toEqual({ path, status: 200 });
   return res.json();
@@ -46,7 +56,12 @@ describe('discovery documents requested with a forged Host from a peer that is n
       for (const path of DOCUMENTS) {
         const urls = urlsIn(await documentAt(path, 'http://evil.example', FORGED, peer));
         seen.push(...urls);
-        for (const url of urls) expect({ path, url, ours: url.startsWith(`${TEST_ISSUER}/`) || url === TEST_ISSUER }).toEqual({ path, url, ours: true });
+        for (const url of urls)
+          expect({ path, url, ours: url.startsWith(`${TEST_ISSUER}/`) || url === TEST_ISSUER }).toEqual({
+            path,
+            url,
+            ours: true,
+          });
       }
       // The documents do name endpoints (so the check above checked something).
       expect(seen).toContain(`${TEST_ISSUER}/api/auth/token`);
@@ -59,7 +74,12 @@ describe('discovery documents requested with a forged Host from a peer that is n
 describe('discovery documents through a trusted proxy', () => {
   it('name the public URL the proxy gives', async () => {
     const viaProxy = { host: '127.0.0.1:8001', 'x-forwarded-host': 'diracx.example.org', 'x-forwarded-proto': 'https' };
-    const doc = (await documentAt('/.well-known/oauth-authorization-server', 'http://127.0.0.1:8001', viaProxy, '127.0.0.1')) as Record<string, unknown>;
+    const doc = (await documentAt(
+      '/.well-known/oauth-authorization-server',
+      'http://127.0.0.1:8001',
+      viaProxy,
+      '127.0.0.1',
+    )) as Record<string, unknown>;
     expect(doc.token_endpoint).toBe('https://diracx.example.org/api/auth/token');
     expect(doc.issuer).toBe(TEST_ISSUER);
   });

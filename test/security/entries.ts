@@ -15,8 +15,14 @@ import type { Cell, Check } from './fixture.ts';
 
 const STORE = { bucketName: STORE_SETTINGS.bucketName, seName: STORE_SETTINGS.seName };
 const NOW = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-const wms = (action: string, jobIds?: number[]): Check => [wmsPolicy as AccessPolicy<never>, jobIds ? { action, jobIds } : { action }];
-const sandbox = (action: string, pfn?: string): Check => [sandboxPolicy as AccessPolicy<never>, pfn ? { action, pfns: [shortPfn(pfn)], store: STORE } : { action }];
+const wms = (action: string, jobIds?: number[]): Check => [
+  wmsPolicy as AccessPolicy<never>,
+  jobIds ? { action, jobIds } : { action },
+];
+const sandbox = (action: string, pfn?: string): Check => [
+  sandboxPolicy as AccessPolicy<never>,
+  pfn ? { action, pfns: [shortPfn(pfn)], store: STORE } : { action },
+];
 const pilots = (args: Record<string, unknown>): Check => [pilotPolicy as AccessPolicy<never>, args];
 
 /** The gubbins extension's own policy, as it registers it. */
@@ -34,7 +40,9 @@ export type RouteEntry =
   | { access: 'open'; request?(cell: Cell): Promise<RouteRequest> }
   | { access: 'policy'; request(cell: Cell): Promise<RouteRequest>; checks(cell: Cell): Promise<Check[]> };
 
-const jobSearch = async (cell: Cell): Promise<unknown> => ({ search: [{ parameter: 'JobID', operator: 'eq', value: String(await cell.job()) }] });
+const jobSearch = async (cell: Cell): Promise<unknown> => ({
+  search: [{ parameter: 'JobID', operator: 'eq', value: String(await cell.job()) }],
+});
 
 /** Keyed by `METHOD /openapi/path`. */
 export const ROUTES: Record<string, RouteEntry> = {
@@ -51,19 +59,37 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /.well-known/oauth-protected-resource': { access: 'public' },
   'GET /.well-known/oauth-protected-resource/mcp': { access: 'public' },
   'GET /api/auth/userinfo': { access: 'open' },
-  'POST /api/auth/device': { access: 'public', request: async () => ({ path: '/api/auth/device?client_id=myDIRACClientID&scope=vo:lhcb' }) },
+  'POST /api/auth/device': {
+    access: 'public',
+    request: async () => ({ path: '/api/auth/device?client_id=myDIRACClientID&scope=vo:lhcb' }),
+  },
   'GET /api/auth/device': { access: 'public', request: async () => ({ path: '/api/auth/device?user_code=NOPE' }) },
-  'GET /api/auth/device/complete': { access: 'public', request: async () => ({ path: '/api/auth/device/complete?code=x&state=y' }) },
+  'GET /api/auth/device/complete': {
+    access: 'public',
+    request: async () => ({ path: '/api/auth/device/complete?code=x&state=y' }),
+  },
   'GET /api/auth/device/complete/finished': { access: 'public' },
   'GET /api/auth/authorize': { access: 'public' },
-  'GET /api/auth/authorize/vo': { access: 'public', request: async () => ({ path: '/api/auth/authorize/vo?flow=nope' }) },
-  'GET /api/auth/authorize/complete': { access: 'public', request: async () => ({ path: '/api/auth/authorize/complete?code=x&state=y' }) },
+  'GET /api/auth/authorize/vo': {
+    access: 'public',
+    request: async () => ({ path: '/api/auth/authorize/vo?flow=nope' }),
+  },
+  'GET /api/auth/authorize/complete': {
+    access: 'public',
+    request: async () => ({ path: '/api/auth/authorize/complete?code=x&state=y' }),
+  },
   'POST /api/auth/authorize/consent': { access: 'public' },
   'POST /api/auth/token': { access: 'public' },
   'GET /api/auth/refresh-tokens': { access: 'open' },
-  'DELETE /api/auth/refresh-tokens/{jti}': { access: 'open', request: async () => ({ path: `/api/auth/refresh-tokens/${crypto.randomUUID()}` }) },
+  'DELETE /api/auth/refresh-tokens/{jti}': {
+    access: 'open',
+    request: async () => ({ path: `/api/auth/refresh-tokens/${crypto.randomUUID()}` }),
+  },
   'POST /api/auth/revoke': { access: 'public' },
-  'POST /api/auth/register': { access: 'public', request: async () => ({ path: '/api/auth/register', body: { redirect_uris: ['http://127.0.0.1:9/callback'] } }) },
+  'POST /api/auth/register': {
+    access: 'public',
+    request: async () => ({ path: '/api/auth/register', body: { redirect_uris: ['http://127.0.0.1:9/callback'] } }),
+  },
   'GET /api/auth/legacy-exchange': { access: 'public' },
   'POST /api/jobs/jdl': {
     access: 'policy',
@@ -77,12 +103,18 @@ export const ROUTES: Record<string, RouteEntry> = {
   },
   'POST /api/jobs/summary': {
     access: 'policy',
-    request: async (cell) => ({ path: '/api/jobs/summary', body: { grouping: ['JobName'], ...((await jobSearch(cell)) as object) } }),
+    request: async (cell) => ({
+      path: '/api/jobs/summary',
+      body: { grouping: ['JobName'], ...((await jobSearch(cell)) as object) },
+    }),
     checks: async () => [wms('query')],
   },
   'PATCH /api/jobs/status': {
     access: 'policy',
-    request: async (cell) => ({ path: '/api/jobs/status', body: { [await cell.job()]: { [NOW()]: { MinorStatus: 'matrix', Source: 'Test' } } } }),
+    request: async (cell) => ({
+      path: '/api/jobs/status',
+      body: { [await cell.job()]: { [NOW()]: { MinorStatus: 'matrix', Source: 'Test' } } },
+    }),
     checks: async (cell) => [wms('manage', [await cell.job()])],
   },
   'POST /api/jobs/reschedule': {
@@ -102,7 +134,10 @@ export const ROUTES: Record<string, RouteEntry> = {
   },
   'POST /api/jobs/sandbox': {
     access: 'policy',
-    request: async () => ({ path: '/api/jobs/sandbox', body: { checksum_algorithm: 'sha256', checksum: 'ab'.repeat(32), size: 10, format: 'tar.zst' } }),
+    request: async () => ({
+      path: '/api/jobs/sandbox',
+      body: { checksum_algorithm: 'sha256', checksum: 'ab'.repeat(32), size: 10, format: 'tar.zst' },
+    }),
     checks: async () => [sandbox('create')],
   },
   'GET /api/jobs/sandbox': {
@@ -139,14 +174,19 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /api/jobs/sandbox/local-store/download': { access: 'public' },
   'POST /api/pilots/': {
     access: 'policy',
-    request: async (cell) => ({ path: '/api/pilots/', body: { pilot_stamp: `new-${cell.marker.slice(-12)}`, vo: 'lhcb' } }),
+    request: async (cell) => ({
+      path: '/api/pilots/',
+      body: { pilot_stamp: `new-${cell.marker.slice(-12)}`, vo: 'lhcb' },
+    }),
     checks: async () => [pilots({ action: 'manage_pilots', targetVo: 'lhcb', allowLegacyPilots: true })],
   },
   'POST /api/pilots': { access: 'public' },
   'PATCH /api/pilots/metadata': {
     access: 'policy',
     request: async (cell) => ({ path: '/api/pilots/metadata', body: { [await cell.pilot()]: { Status: 'Running' } } }),
-    checks: async (cell) => [pilots({ action: 'manage_pilots', pilotStamps: [await cell.pilot()], allowLegacyPilots: true })],
+    checks: async (cell) => [
+      pilots({ action: 'manage_pilots', pilotStamps: [await cell.pilot()], allowLegacyPilots: true }),
+    ],
   },
   'POST /api/pilots/search': {
     access: 'policy',
@@ -158,7 +198,11 @@ export const ROUTES: Record<string, RouteEntry> = {
     request: async () => ({ path: '/api/pilots/summary', body: { grouping: ['VO'] } }),
     checks: async () => [pilots({ action: 'read_pilot_metadata' })],
   },
-  'GET /api/gubbins/owners': { access: 'policy', request: async () => ({ path: '/api/gubbins/owners' }), checks: async () => [gubbins('read')] },
+  'GET /api/gubbins/owners': {
+    access: 'policy',
+    request: async () => ({ path: '/api/gubbins/owners' }),
+    checks: async () => [gubbins('read')],
+  },
   'POST /api/gubbins/owners': {
     access: 'policy',
     request: async (cell) => ({ path: '/api/gubbins/owners', body: { name: `new-${cell.marker.slice(-12)}` } }),
@@ -196,7 +240,12 @@ export const TOOLS: Record<string, ToolEntry> = {
   whoami: { args: async () => ({}), checks: none },
   get_config_summary: { args: async () => ({}), checks: none },
   search_jobs: {
-    args: async (cell) => ({ parameter: 'JobID', operator: 'eq', value: String(await cell.job()), result_fields: ['JobID', 'JobName', 'Owner'] }),
+    args: async (cell) => ({
+      parameter: 'JobID',
+      operator: 'eq',
+      value: String(await cell.job()),
+      result_fields: ['JobID', 'JobName', 'Owner'],
+    }),
     checks: async () => [wms('query')],
   },
   get_job: { args: onJob, checks: async () => [wms('query')], scopedToJob: true },
@@ -214,6 +263,12 @@ export const TOOLS: Record<string, ToolEntry> = {
   search_pilots: { args: async () => ({}), checks: async () => [pilots({ action: 'read_pilot_metadata' })] },
   get_pilot_summary: { args: async () => ({}), checks: async () => [pilots({ action: 'read_pilot_metadata' })] },
   list_gubbins_owners: { args: async () => ({}), checks: async () => [gubbins('read')] },
-  add_gubbins_owner: { args: async (cell) => ({ name: `tool-${cell.marker.slice(-12)}` }), checks: async () => [gubbins('create')] },
-  remove_gubbins_owner: { args: async (cell) => ({ owner_id: await cell.gubbinsOwner() }), checks: async () => [gubbins('manage')] },
+  add_gubbins_owner: {
+    args: async (cell) => ({ name: `tool-${cell.marker.slice(-12)}` }),
+    checks: async () => [gubbins('create')],
+  },
+  remove_gubbins_owner: {
+    args: async (cell) => ({ owner_id: await cell.gubbinsOwner() }),
+    checks: async () => [gubbins('manage')],
+  },
 };

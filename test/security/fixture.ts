@@ -69,12 +69,22 @@ export interface Cell {
 
 export async function createWorld(): Promise<World> {
   const directory = new MemoryBlobDirectory();
-  const store = new LocalObjectStore({ directory, signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))), maxSizeBytes: STORE_SETTINGS.maxSizeBytes });
+  const store = new LocalObjectStore({
+    directory,
+    signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))),
+    maxSizeBytes: STORE_SETTINGS.maxSizeBytes,
+  });
   const app = await createTestApp({
     issuer: ISSUER,
     extensions: [gubbins, PASS_THROUGH_OVERRIDES],
     sandboxes: { store, settings: STORE_SETTINGS },
-    mcp: { resourceUrl: MCP_URL, allowedHosts: ['test'], allowedOrigins: [], confirmThreshold: 1000, rateLimitPerMinute: 0 },
+    mcp: {
+      resourceUrl: MCP_URL,
+      allowedHosts: ['test'],
+      allowedOrigins: [],
+      confirmThreshold: 1000,
+      rateLimitPerMinute: 0,
+    },
     flows: { settings: { tokenRateLimitPerMinute: 0, loginRateLimitPerMinute: 0, registrationRateLimitPerMinute: 0 } },
   });
   const stranger = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -89,11 +99,14 @@ export async function createWorld(): Promise<World> {
   const broken: Record<Broken, (forMcp: boolean) => Promise<string | undefined>> = {
     noToken: async () => undefined,
     expired: async (forMcp) => app.tokens.sign({ ...(await claimsOf(forMcp)), iat: now - 7200, exp: now - 3600 }),
-    otherAudience: async (forMcp) => app.tokens.sign({ ...(await claimsOf(forMcp)), aud: 'https://elsewhere.example/api' }),
+    otherAudience: async (forMcp) =>
+      app.tokens.sign({ ...(await claimsOf(forMcp)), aud: 'https://elsewhere.example/api' }),
     // The owner's valid token for the other entry point: an /mcp token at REST, a REST one at /mcp.
     otherSide: async (forMcp) => tokenOf('owner', !forMcp),
     unknownKey: async (forMcp) =>
-      new SignJWT({ ...(await claimsOf(forMcp)) }).setProtectedHeader({ alg: 'EdDSA', kid: strangerKid, typ: 'JWT' }).sign(stranger.privateKey),
+      new SignJWT({ ...(await claimsOf(forMcp)) })
+        .setProtectedHeader({ alg: 'EdDSA', kid: strangerKid, typ: 'JWT' })
+        .sign(stranger.privateKey),
     algNone: async (forMcp) => {
       const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
       return `${part({ alg: 'none', typ: 'JWT' })}.${part(await claimsOf(forMcp))}.`;
@@ -108,7 +121,12 @@ export async function createWorld(): Promise<World> {
     token,
     user,
     async refusal(person, checks) {
-      const policyCtx = { user: await user(person), config: app.config.current().config, database: app.database, policies: app.extensions.policies };
+      const policyCtx = {
+        user: await user(person),
+        config: app.config.current().config,
+        database: app.database,
+        policies: app.extensions.policies,
+      };
       for (const [policy, args] of checks) {
         try {
           await app.extensions.policies.resolve(policy).check(policyCtx, args as never);
@@ -123,10 +141,19 @@ export async function createWorld(): Promise<World> {
   };
 }
 
-async function asOwner(app: TestApp, method: string, path: string, body: unknown, as: Person = 'owner'): Promise<unknown> {
+async function asOwner(
+  app: TestApp,
+  method: string,
+  path: string,
+  body: unknown,
+  as: Person = 'owner',
+): Promise<unknown> {
   const res = await app.fetch(path, {
     method,
-    headers: { authorization: `Bearer ${await app.tokens.tokenFor(PEOPLE[as][0], PEOPLE[as][1], PEOPLE[as][2])}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${await app.tokens.tokenFor(PEOPLE[as][0], PEOPLE[as][1], PEOPLE[as][2])}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -146,7 +173,14 @@ export function newCell(world: World): Cell {
   const { app } = world;
   return {
     marker,
-    job: once(async () => ((await asOwner(app, 'POST', '/api/jobs/jdl', [`[Executable = "echo"; JobName = "${marker}";]`])) as { JobID: number }[])[0]!.JobID),
+    job: once(
+      async () =>
+        (
+          (await asOwner(app, 'POST', '/api/jobs/jdl', [`[Executable = "echo"; JobName = "${marker}";]`])) as {
+            JobID: number;
+          }[]
+        )[0]!.JobID,
+    ),
     pfn: once(async () => {
       const { info } = await makeSandbox(64 + (++serial % 64));
       return ((await asOwner(app, 'POST', '/api/jobs/sandbox', info)) as { pfn: string }).pfn;
@@ -157,6 +191,10 @@ export function newCell(world: World): Cell {
       await asOwner(app, 'POST', '/api/pilots/', { pilot_stamp: stamp, vo: 'lhcb' }, 'pilot');
       return stamp;
     }),
-    gubbinsOwner: once(async () => ((await asOwner(app, 'POST', '/api/gubbins/owners', { name: `owner-${++serial}` })) as { OwnerID: number }).OwnerID),
+    gubbinsOwner: once(
+      async () =>
+        ((await asOwner(app, 'POST', '/api/gubbins/owners', { name: `owner-${++serial}` })) as { OwnerID: number })
+          .OwnerID,
+    ),
   };
 }

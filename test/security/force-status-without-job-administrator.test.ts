@@ -22,7 +22,16 @@ const stamp = (): string => new Date(Date.now() + ++step).toISOString();
 /** The job's status columns and full history, through the search route as the VO administrator. */
 async function state(id: number): Promise<unknown> {
   const res = await call(app, 'admin', 'POST', '/api/jobs/search', {
-    parameters: ['Status', 'MinorStatus', 'ApplicationStatus', 'LastUpdateTime', 'StartExecTime', 'EndExecTime', 'HeartBeatTime', 'LoggingInfo'],
+    parameters: [
+      'Status',
+      'MinorStatus',
+      'ApplicationStatus',
+      'LastUpdateTime',
+      'StartExecTime',
+      'EndExecTime',
+      'HeartBeatTime',
+      'LoggingInfo',
+    ],
     search: [{ parameter: 'JobID', operator: 'eq', value: id }],
   });
   expect(res.status).toBe(200);
@@ -33,7 +42,9 @@ async function state(id: number): Promise<unknown> {
 async function doneJob(): Promise<number> {
   const id = await submitJob(app, 'owner');
   for (const status of ['Waiting', 'Matched', 'Running', 'Done']) {
-    const res = await call(app, 'pilot', 'PATCH', '/api/jobs/status', { [id]: { [stamp()]: { Status: status, Source: 'JobWrapper' } } });
+    const res = await call(app, 'pilot', 'PATCH', '/api/jobs/status', {
+      [id]: { [stamp()]: { Status: status, Source: 'JobWrapper' } },
+    });
     expect(res.status).toBe(200);
   }
   expect((await state(id)) as { Status: string }[]).toMatchObject([{ Status: 'Done' }]);
@@ -45,7 +56,9 @@ describe('PATCH /api/jobs/status?force=true', () => {
     it(`answers 403 to the ${who} and changes neither the job nor its history`, async () => {
       const id = await doneJob();
       const before = await state(id);
-      const res = await call(app, who, 'PATCH', '/api/jobs/status?force=true', { [id]: { [stamp()]: { Status: 'Running', MinorStatus: 'Forced', Source: 'Attack' } } });
+      const res = await call(app, who, 'PATCH', '/api/jobs/status?force=true', {
+        [id]: { [stamp()]: { Status: 'Running', MinorStatus: 'Forced', Source: 'Attack' } },
+      });
       expect(res.status).toBe(403);
       expect(res.body).toEqual({ detail: 'Forbidden' });
       expect(await state(id)).toEqual(before);
@@ -54,16 +67,24 @@ describe('PATCH /api/jobs/status?force=true', () => {
 
   it('lets a JobAdministrator of the VO force a transition the state machine refuses', async () => {
     const id = await doneJob();
-    const res = await call(app, 'admin', 'PATCH', '/api/jobs/status?force=true', { [id]: { [stamp()]: { Status: 'Running', MinorStatus: 'Forced', Source: 'Admin' } } });
+    const res = await call(app, 'admin', 'PATCH', '/api/jobs/status?force=true', {
+      [id]: { [stamp()]: { Status: 'Running', MinorStatus: 'Forced', Source: 'Admin' } },
+    });
     expect(res.status).toBe(200);
-    const [after] = (await state(id)) as { Status: string; MinorStatus: string; LoggingInfo: { Status: string; Source: string }[] }[];
+    const [after] = (await state(id)) as {
+      Status: string;
+      MinorStatus: string;
+      LoggingInfo: { Status: string; Source: string }[];
+    }[];
     expect(after).toMatchObject({ Status: 'Running', MinorStatus: 'Forced' });
     expect(after!.LoggingInfo.at(-1)).toMatchObject({ Status: 'Running', Source: 'Admin' });
   });
 
   it('still lets the owner and the pilot change statuses through the state machine without force', async () => {
     const id = await doneJob();
-    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status?force=false', { [id]: { [stamp()]: { Status: 'Running', Source: 'User' } } });
+    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status?force=false', {
+      [id]: { [stamp()]: { Status: 'Running', Source: 'User' } },
+    });
     expect(res.status).toBe(200);
     // Done → Running is not a transition the state machine allows: the job stays Done.
     expect((await state(id)) as { Status: string }[]).toMatchObject([{ Status: 'Done' }]);

@@ -25,8 +25,18 @@ afterAll(async () => {
 });
 
 /** Status columns and the history, through the search route. */
-async function state(on: TestApp, id: number): Promise<{ Status: string; MinorStatus: string; LoggingInfo: { Status: string; MinorStatus: string; Source: string }[] }> {
-  const res = await call(on, 'owner', 'POST', '/api/jobs/search', { parameters: ['Status', 'MinorStatus', 'LastUpdateTime', 'LoggingInfo'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
+async function state(
+  on: TestApp,
+  id: number,
+): Promise<{
+  Status: string;
+  MinorStatus: string;
+  LoggingInfo: { Status: string; MinorStatus: string; Source: string }[];
+}> {
+  const res = await call(on, 'owner', 'POST', '/api/jobs/search', {
+    parameters: ['Status', 'MinorStatus', 'LastUpdateTime', 'LoggingInfo'],
+    search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+  });
   expect(res.status).toBe(200);
   return (res.body as Awaited<ReturnType<typeof state>>[])[0]!;
 }
@@ -35,7 +45,9 @@ describe('status updates stamped in the future', () => {
   it('answers 422 naming the timestamp to a record 1 s past the tolerance, and records nothing', async () => {
     const id = await submitJob(app, 'owner');
     const before = await state(app, id);
-    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [after(301)]: { Status: 'Killed', Source: 'Attack' } } });
+    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', {
+      [id]: { [after(301)]: { Status: 'Killed', Source: 'Attack' } },
+    });
     expect(res.status).toBe(422);
     const [issue] = (res.body as { detail: { loc: unknown[]; msg: string }[] }).detail;
     expect(issue!.loc).toEqual(['body', String(id), after(301)]);
@@ -51,9 +63,17 @@ describe('status updates stamped in the future', () => {
     expect((await call(app, 'pilot', 'PATCH', '/api/jobs/status', pin)).status).toBe(422);
     expect((await call(app, 'admin', 'PATCH', '/api/jobs/status?force=true', pin)).status).toBe(422);
     // As a unix time, too.
-    expect((await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { '4102444800': { Status: 'Done', Source: 'Attack' } } })).status).toBe(422);
+    expect(
+      (
+        await call(app, 'owner', 'PATCH', '/api/jobs/status', {
+          [id]: { '4102444800': { Status: 'Done', Source: 'Attack' } },
+        })
+      ).status,
+    ).toBe(422);
     expect(await state(app, id)).toEqual(before);
-    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [after(0)]: { Status: 'Killed', MinorStatus: 'By user', Source: 'User' } } });
+    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', {
+      [id]: { [after(0)]: { Status: 'Killed', MinorStatus: 'By user', Source: 'User' } },
+    });
     expect(res.status).toBe(200);
     expect(await state(app, id)).toMatchObject({ Status: 'Killed', MinorStatus: 'By user' });
   });
@@ -63,7 +83,10 @@ describe('status updates stamped in the future', () => {
     const before = [await state(app, a), await state(app, b)];
     const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', {
       [a]: { [after(1)]: { Status: 'Killed', Source: 'User' } },
-      [b]: { [after(2)]: { MinorStatus: 'fine', Source: 'User' }, [after(3600)]: { Status: 'Killed', Source: 'Attack' } },
+      [b]: {
+        [after(2)]: { MinorStatus: 'fine', Source: 'User' },
+        [after(3600)]: { Status: 'Killed', Source: 'Attack' },
+      },
     });
     expect(res.status).toBe(422);
     expect([await state(app, a), await state(app, b)]).toEqual(before);
@@ -71,7 +94,12 @@ describe('status updates stamped in the future', () => {
 
   it('accepts records up to the tolerance ahead of the clock, and applies them', async () => {
     const id = await submitJob(app, 'owner');
-    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [after(299)]: { MinorStatus: 'Slightly ahead', Source: 'JobWrapper' }, [after(300)]: { MinorStatus: 'At the limit', Source: 'JobWrapper' } } });
+    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', {
+      [id]: {
+        [after(299)]: { MinorStatus: 'Slightly ahead', Source: 'JobWrapper' },
+        [after(300)]: { MinorStatus: 'At the limit', Source: 'JobWrapper' },
+      },
+    });
     expect(res.status).toBe(200);
     const now = await state(app, id);
     expect(now.MinorStatus).toBe('At the limit');
@@ -81,11 +109,19 @@ describe('status updates stamped in the future', () => {
   it('follows the setting: with 0 s of tolerance, 1 s ahead is refused and the present accepted', async () => {
     const id = await submitJob(strict, 'owner');
     const before = await state(strict, id);
-    const ahead = await call(strict, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [after(1)]: { MinorStatus: 'ahead', Source: 'User' } } });
+    const ahead = await call(strict, 'owner', 'PATCH', '/api/jobs/status', {
+      [id]: { [after(1)]: { MinorStatus: 'ahead', Source: 'User' } },
+    });
     expect(ahead.status).toBe(422);
     expect((ahead.body as { detail: { msg: string }[] }).detail[0]!.msg).toContain('more than 0 seconds in the future');
     expect(await state(strict, id)).toEqual(before);
-    expect((await call(strict, 'owner', 'PATCH', '/api/jobs/status', { [id]: { [after(0)]: { MinorStatus: 'now', Source: 'User' } } })).status).toBe(200);
+    expect(
+      (
+        await call(strict, 'owner', 'PATCH', '/api/jobs/status', {
+          [id]: { [after(0)]: { MinorStatus: 'now', Source: 'User' } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await state(strict, id)).MinorStatus).toBe('now');
   });
 });

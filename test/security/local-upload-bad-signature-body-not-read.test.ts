@@ -16,7 +16,11 @@ afterAll(() => world.dispose());
 
 const SIZE = 4 * 1024 * 1024;
 
-async function attempt(fields: Record<string, string>, data: Uint8Array, declareLength = true): Promise<{ res: Response; pulled: number; chunks: number }> {
+async function attempt(
+  fields: Record<string, string>,
+  data: Uint8Array,
+  declareLength = true,
+): Promise<{ res: Response; pulled: number; chunks: number }> {
   const { chunks, contentType, length } = uploadChunks(fields, data);
   const body = recordedBody(chunks);
   const res = await postUpload(world.app, body.stream, contentType, declareLength ? length : undefined);

@@ -35,7 +35,9 @@ describe('a sandbox upload to the local store', () => {
     const response = postUpload(world.app, body.stream, contentType, length);
     await body.held;
     // The server asked for the second half: the first half is already written to disk.
-    const onDisk = await eventually(async () => (await world.partialUploads()).some((size) => size >= 32 * CHUNK - CHUNK));
+    const onDisk = await eventually(async () =>
+      (await world.partialUploads()).some((size) => size >= 32 * CHUNK - CHUNK),
+    );
     const visibleEarly = await world.store.exists(sb.key);
     body.release();
     const res = await response;
@@ -55,7 +57,9 @@ describe('a sandbox upload to the local store', () => {
     const body = recordedBody(chunks);
     const res = await postUpload(world.app, body.stream, contentType, length);
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ detail: `The file is larger than the ${4 * CHUNK} bytes the upload URL allows` });
+    expect(await res.json()).toEqual({
+      detail: `The file is larger than the ${4 * CHUNK} bytes the upload URL allows`,
+    });
     expect(body.pulled).toBeLessThanOrEqual(1 + 4 + 1);
     expect(await world.store.exists(sb.key)).toBe(false);
     expect(await world.partialUploads()).toEqual([]);

@@ -70,9 +70,15 @@ const encoder = new TextEncoder();
 
 /** The multipart form DiracX's client posts: the fields, then the file, then the closing delimiter. */
 export function formParts(fields: Record<string, string>): { head: Uint8Array; tail: Uint8Array; contentType: string } {
-  const parts = Object.entries(fields).map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
   const head = `${parts.join('')}--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { head: encoder.encode(head), tail: encoder.encode(`\r\n--${BOUNDARY}--\r\n`), contentType: `multipart/form-data; boundary=${BOUNDARY}` };
+  return {
+    head: encoder.encode(head),
+    tail: encoder.encode(`\r\n--${BOUNDARY}--\r\n`),
+    contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+  };
 }
 
 /** A request body whose chunks are handed out one pull at a time, recording the pulls. */
@@ -128,7 +134,11 @@ export function recordedBody(chunks: readonly Uint8Array[]): RecordedBody {
 }
 
 /** The upload as chunks: the form head (fields and the file part's headers), the file in `chunkSize` pieces, the tail. */
-export function uploadChunks(fields: Record<string, string>, data: Uint8Array, chunkSize = 64 * 1024): { chunks: Uint8Array[]; contentType: string; length: number } {
+export function uploadChunks(
+  fields: Record<string, string>,
+  data: Uint8Array,
+  chunkSize = 64 * 1024,
+): { chunks: Uint8Array[]; contentType: string; length: number } {
   const { head, tail, contentType } = formParts(fields);
   const chunks = [head];
   for (let at = 0; at < data.length; at += chunkSize) chunks.push(data.subarray(at, at + chunkSize));
@@ -137,8 +147,15 @@ export function uploadChunks(fields: Record<string, string>, data: Uint8Array, c
 }
 
 /** POSTs `body` to the upload endpoint through the handler, declaring `length` unless it is undefined. */
-export function postUpload(app: TestApp, body: ReadableStream<Uint8Array>, contentType: string, length: number | undefined): Promise<Response> {
+export function postUpload(
+  app: TestApp,
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  length: number | undefined,
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (length !== undefined) headers['content-length'] = String(length);
-  return app.handler(new Request(`http://test${LOCAL_UPLOAD_PATH}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit));
+  return app.handler(
+    new Request(`http://test${LOCAL_UPLOAD_PATH}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit),
+  );
 }

@@ -10,7 +10,17 @@ import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
 import { JWT_BEARER_ASSERTION } from '../../src/logic/auth/client-credentials.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { TEST_ISSUER } from '../harness/auth.ts';
-import { CHAEN_SUB, DIRAC_CLIENT_ID, form, startDevice, completeDeviceLogin, pollToken, startLoginFixture, type LoginFixture, type TokenBody } from '../harness/login.ts';
+import {
+  CHAEN_SUB,
+  DIRAC_CLIENT_ID,
+  form,
+  startDevice,
+  completeDeviceLogin,
+  pollToken,
+  startLoginFixture,
+  type LoginFixture,
+  type TokenBody,
+} from '../harness/login.ts';
 import { createServiceClientFixture, SECRET_CLIENT, type ServiceClientFixture } from '../harness/service-clients.ts';
 
 let login: LoginFixture;
@@ -19,7 +29,9 @@ let clients: ServiceClientFixture;
 beforeAll(async () => {
   login = await startLoginFixture();
   clients = await createServiceClientFixture();
-  service = await createTestApp({ config: new ConfigStore(await createConfigSnapshot(clients.raw, JSON.stringify(clients.raw), new Date())) });
+  service = await createTestApp({
+    config: new ConfigStore(await createConfigSnapshot(clients.raw, JSON.stringify(clients.raw), new Date())),
+  });
 });
 afterAll(async () => {
   await login.dispose();
@@ -41,7 +53,11 @@ const leaked = (app: TestApp): string[] => {
 async function mcpCall(app: TestApp, token: string): Promise<number> {
   const res = await app.fetch('/mcp', {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } }),
   });
   return res.status;
@@ -56,32 +72,55 @@ describe('logs', () => {
     keep(first.access_token, first.refresh_token);
     expect(first.refresh_token).toBeDefined();
     const refresh = (token: string): Promise<Response> =>
-      login.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', refresh_token: token, client_id: DIRAC_CLIENT_ID }));
+      login.app.fetch(
+        '/api/auth/token',
+        form({ grant_type: 'refresh_token', refresh_token: token, client_id: DIRAC_CLIENT_ID }),
+      );
     const rotated = (await (await refresh(first.refresh_token!)).json()) as TokenBody;
     keep(rotated.access_token, rotated.refresh_token);
     expect((await refresh(first.refresh_token!)).status).toBe(401); // reuse of a rotated token: theft
-    expect((await login.app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${rotated.access_token}` } })).status).toBe(200);
+    expect(
+      (await login.app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${rotated.access_token}` } }))
+        .status,
+    ).toBe(200);
     await login.app.fetch('/api/auth/revoke', form({ token: rotated.refresh_token!, client_id: DIRAC_CLIENT_ID }));
-    expect((await login.app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${rotated.access_token}x` } })).status).toBe(401);
+    expect(
+      (await login.app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${rotated.access_token}x` } }))
+        .status,
+    ).toBe(401);
     expect(login.app.logs.length).toBeGreaterThan(5);
     expect(leaked(login.app)).toEqual([]);
   });
 
   it('never carry client secrets, client assertions or the tokens they buy, also when refused', async () => {
     const token = async (fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> =>
-      service.fetch('/api/auth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ grant_type: 'client_credentials', ...fields }).toString() });
+      service.fetch('/api/auth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ grant_type: 'client_credentials', ...fields }).toString(),
+      });
     keep(clients.secret);
-    const bySecret = (await (await token({ client_id: SECRET_CLIENT, client_secret: clients.secret })).json()) as TokenBody;
-    const byBasic = (await (await token({}, { authorization: `Basic ${btoa(`${SECRET_CLIENT}:${clients.secret}`)}` })).json()) as TokenBody;
+    const bySecret = (await (
+      await token({ client_id: SECRET_CLIENT, client_secret: clients.secret })
+    ).json()) as TokenBody;
+    const byBasic = (await (
+      await token({}, { authorization: `Basic ${btoa(`${SECRET_CLIENT}:${clients.secret}`)}` })
+    ).json()) as TokenBody;
     const wrong = `${clients.secret.slice(0, -4)}AAAA`;
     keep(wrong);
     expect((await token({ client_id: SECRET_CLIENT, client_secret: wrong })).status).toBe(401);
     const assertion = await clients.assertion(`${TEST_ISSUER}/api/auth/token`);
     keep(assertion);
-    const byAssertion = (await (await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion })).json()) as TokenBody;
-    expect((await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion })).status).toBe(401); // replayed
+    const byAssertion = (await (
+      await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion })
+    ).json()) as TokenBody;
+    expect((await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion })).status).toBe(
+      401,
+    ); // replayed
     keep(bySecret.access_token, byBasic.access_token, byAssertion.access_token);
-    const mcpToken = await service.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: `${service.apiDeps.auth.issuer}/mcp` });
+    const mcpToken = await service.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', {
+      audience: `${service.apiDeps.auth.issuer}/mcp`,
+    });
     keep(mcpToken);
     expect(await mcpCall(service, mcpToken)).toBe(200);
     expect(await mcpCall(service, bySecret.access_token)).toBe(401); // a REST token at /mcp

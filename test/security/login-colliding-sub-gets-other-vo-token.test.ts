@@ -52,12 +52,23 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
     const res = await redeemCode(world, host, code);
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as TokenBody;
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ vo: 'gridpp', dirac_group: 'gridpp_user', preferred_username: 'mallory', sub: `gridpp:${SHARED_SUB}` });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      vo: 'gridpp',
+      dirac_group: 'gridpp_user',
+      preferred_username: 'mallory',
+      sub: `gridpp:${SHARED_SUB}`,
+    });
 
     // Her refresh token stays in gridpp too.
-    const refreshed = await world.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', client_id: host.clientId, refresh_token: tokens.refresh_token! }));
+    const refreshed = await world.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: 'refresh_token', client_id: host.clientId, refresh_token: tokens.refresh_token! }),
+    );
     expect(refreshed.status).toBe(200);
-    expect(decodeJwt(((await refreshed.json()) as TokenBody).access_token)).toMatchObject({ vo: 'gridpp', preferred_username: 'mallory' });
+    expect(decodeJwt(((await refreshed.json()) as TokenBody).access_token)).toMatchObject({
+      vo: 'gridpp',
+      preferred_username: 'mallory',
+    });
   });
 
   it('gets nothing from an lhcb login of DiracX’s client by logging in at gridpp’s IdP', async () => {
@@ -72,7 +83,10 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
   });
 
   it('gets nothing from an lhcb device login by logging in at gridpp’s IdP', async () => {
-    const started = await world.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope: 'vo:lhcb' })}`, { method: 'POST' });
+    const started = await world.app.fetch(
+      `/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope: 'vo:lhcb' })}`,
+      { method: 'POST' },
+    );
     const device = (await started.json()) as DeviceAuthorizationBody;
     const toIdp = await world.app.fetch(device.verification_uri_complete);
     expect(toIdp.status).toBe(307);
@@ -80,7 +94,10 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await deviceFlowRow(world, device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });
-    const poll = await world.app.fetch('/api/auth/token', form({ grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: DIRAC_CLIENT_ID }));
+    const poll = await world.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: DIRAC_CLIENT_ID }),
+    );
     expect(await poll.json()).toMatchObject({ error: 'authorization_pending' });
   });
 });

@@ -43,7 +43,10 @@ async function hostFlowIn(vo: 'lhcb' | 'gridpp'): Promise<{ flowId: string; toId
 
 /** A device flow of DiracX's client for `scope`, and our authorization URL at the VO's IdP. */
 async function deviceFlowIn(scope: string): Promise<{ device: DeviceAuthorizationBody; toIdp: string }> {
-  const started = await world.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope })}`, { method: 'POST' });
+  const started = await world.app.fetch(
+    `/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope })}`,
+    { method: 'POST' },
+  );
   const device = (await started.json()) as DeviceAuthorizationBody;
   const toIdp = await world.app.fetch(device.verification_uri_complete);
   expect(toIdp.status).toBe(307);
@@ -62,8 +65,10 @@ function withState(callback: URL, state: string): string {
  * differs from its flow's (that is what the VO choice's single answer ensures); a leaked key or a
  * future bug could, and the callback's own check must then still refuse it.
  */
-const seal = (state: Record<string, string>): Promise<string> => encryptState(world.app.tokens.auth.flows.stateKey, state);
-const open = (sealed: string): Promise<Record<string, string>> => decryptState(world.app.tokens.auth.flows.stateKey, sealed);
+const seal = (state: Record<string, string>): Promise<string> =>
+  encryptState(world.app.tokens.auth.flows.stateKey, state);
+const open = (sealed: string): Promise<Record<string, string>> =>
+  decryptState(world.app.tokens.auth.flows.stateKey, sealed);
 
 describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
   it('is refused on an MCP host’s flow, which keeps waiting for its lhcb login', async () => {
@@ -72,7 +77,11 @@ describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
     expect(callback.searchParams.get('state')).toBe(sealedStateOf(toIdp));
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBe(401);
-    expect(await authorizationFlowRow(world, flowId)).toMatchObject({ status: 'PENDING', idToken: null, scope: 'vo:lhcb group:lhcb_user' });
+    expect(await authorizationFlowRow(world, flowId)).toMatchObject({
+      status: 'PENDING',
+      idToken: null,
+      scope: 'vo:lhcb group:lhcb_user',
+    });
   });
 
   it('is refused on DiracX’s client flow, which is not sent back to the client', async () => {
@@ -102,7 +111,11 @@ describe('a state whose VO is not its flow’s', () => {
     const res = await world.app.fetch(withState(callback, forged));
     expect(res.status).toBe(400);
     expect(await res.text()).not.toContain('lhcb');
-    expect(await authorizationFlowRow(world, victim.flowId)).toMatchObject({ status: 'PENDING', idToken: null, scope: 'vo:lhcb group:lhcb_user' });
+    expect(await authorizationFlowRow(world, victim.flowId)).toMatchObject({
+      status: 'PENDING',
+      idToken: null,
+      scope: 'vo:lhcb group:lhcb_user',
+    });
     expect(await authorizationFlowRow(world, own.flowId)).toMatchObject({ status: 'PENDING', idToken: null });
   });
 
@@ -114,7 +127,10 @@ describe('a state whose VO is not its flow’s', () => {
     const res = await world.app.fetch(withState(callback, forged));
     expect(res.status).toBe(400);
     expect(await deviceFlowRow(world, victim.device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });
-    const poll = await world.app.fetch('/api/auth/token', form({ grant_type: DEVICE_GRANT, device_code: victim.device.device_code, client_id: DIRAC_CLIENT_ID }));
+    const poll = await world.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: DEVICE_GRANT, device_code: victim.device.device_code, client_id: DIRAC_CLIENT_ID }),
+    );
     expect(await poll.json()).toMatchObject({ error: 'authorization_pending' });
   });
 });
@@ -137,7 +153,16 @@ describe('a state from before the VO’s identity provider was replaced', () => 
       if (location?.startsWith(WEB_REDIRECT)) {
         // What the attack would have given: show it in the failure.
         const code = new URL(location).searchParams.get('code')!;
-        const redeemed = await world.app.fetch('/api/auth/token', form({ grant_type: 'authorization_code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code, code_verifier: verifier }));
+        const redeemed = await world.app.fetch(
+          '/api/auth/token',
+          form({
+            grant_type: 'authorization_code',
+            client_id: DIRAC_CLIENT_ID,
+            redirect_uri: WEB_REDIRECT,
+            code,
+            code_verifier: verifier,
+          }),
+        );
         const body = (await redeemed.json()) as TokenBody;
         expect(body.access_token ? decodeJwt(body.access_token) : body).toBeUndefined();
       }

@@ -62,13 +62,20 @@ describe('the VO choice of a login', () => {
     expect(approved.status).toBe(303);
     const code = new URL(approved.headers.get('location')!).searchParams.get('code')!;
     const tokens = (await (await redeemCode(world, host, code)).json()) as { access_token: string };
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ vo: 'lhcb', dirac_group: 'lhcb_user', preferred_username: 'chaen' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      vo: 'lhcb',
+      dirac_group: 'lhcb_user',
+      preferred_username: 'chaen',
+    });
   });
 
   it('refuses the second of two answers sent at once, and keeps the VO of the one it accepted', async () => {
     const host = await newHostFlow(world);
     const flowId = await startVoChoice(world, host);
-    const answers = await Promise.all([answerVoChoice(world, flowId, 'lhcb', 'lhcb_user'), answerVoChoice(world, flowId, 'gridpp', 'gridpp_user')]);
+    const answers = await Promise.all([
+      answerVoChoice(world, flowId, 'lhcb', 'lhcb_user'),
+      answerVoChoice(world, flowId, 'gridpp', 'gridpp_user'),
+    ]);
     const accepted = answers.filter((res) => res.status === 303);
     expect(accepted).toHaveLength(1);
     const refused = answers.find((res) => res.status !== 303)!;

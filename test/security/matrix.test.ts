@@ -39,9 +39,16 @@ interface Reply {
 
 async function send(caller: Caller, method: string, path: string, body: unknown, forMcp: boolean): Promise<Reply> {
   const token = await world.token(caller, forMcp);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await world.app.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await world.app.fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
@@ -50,7 +57,8 @@ const wms = (args: unknown): [AccessPolicy<never>, unknown] => [wmsPolicy as Acc
 /** Whether `person` may see the cell's job: it is in their query scope, or they may read or manage it. */
 async function maySeeJob(person: Person, cell: Cell): Promise<boolean> {
   const job = await cell.job();
-  for (const action of ['read', 'manage']) if (!(await world.refusal(person, [wms({ action, jobIds: [job] })]))) return true;
+  for (const action of ['read', 'manage'])
+    if (!(await world.refusal(person, [wms({ action, jobIds: [job] })]))) return true;
   if (await world.refusal(person, [wms({ action: 'query' })])) return false;
   const scope = jobQueryScope(await world.user(person), world.app.config.current().config);
   return scope.vo === 'lhcb' && (scope.owner === undefined || scope.owner === 'chaen');
@@ -70,8 +78,14 @@ function expectBareRefusal(who: string, reply: Reply): void {
 
 describe('the matrix covers', () => {
   it('every documented and registered REST route, with the access the catalogue declares', async () => {
-    const doc = (await (await world.app.fetch('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => HTTP_METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    const doc = (await (await world.app.fetch('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => HTTP_METHODS.includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const { catalogue } = createApiApp(world.app.apiDeps, world.app.extensions.registerRoutes);
     const declared = new Map(catalogue.entries().map((e) => [`${e.method} ${openApiPath(e.path)}`, e.access.kind]));
     const routes = [...new Set([...documented, ...declared.keys()])].sort();
@@ -82,8 +96,16 @@ describe('the matrix covers', () => {
   });
 
   it('every MCP tool of tools/list', async () => {
-    const reply = await send('owner', 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, true);
-    const names = ((JSON.parse(reply.text) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).sort();
+    const reply = await send(
+      'owner',
+      'POST',
+      '/mcp',
+      { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+      true,
+    );
+    const names = (JSON.parse(reply.text) as { result: { tools: { name: string }[] } }).result.tools
+      .map((t) => t.name)
+      .sort();
     expect(names.length).toBeGreaterThan(15);
     expect(names).toEqual(Object.keys(TOOLS).sort());
   });
@@ -93,8 +115,18 @@ describe('REST routes', () => {
   for (const [route, entry] of Object.entries(ROUTES)) {
     const [method, path] = route.split(' ') as [string, string];
     it(`${route}: as the policies say, for everyone`, async () => {
-      const request = async (cell: Cell): Promise<RouteRequest> => (entry.request ? entry.request(cell) : { path: concrete(path) });
-      const baseline = entry.access === 'public' ? await send('noToken', method, (await request(newCell(world))).path, (await request(newCell(world))).body, false) : undefined;
+      const request = async (cell: Cell): Promise<RouteRequest> =>
+        entry.request ? entry.request(cell) : { path: concrete(path) };
+      const baseline =
+        entry.access === 'public'
+          ? await send(
+              'noToken',
+              method,
+              (await request(newCell(world))).path,
+              (await request(newCell(world))).body,
+              false,
+            )
+          : undefined;
       for (const caller of CALLERS) {
         const cell = newCell(world);
         const req = await request(cell);
@@ -107,7 +139,9 @@ describe('REST routes', () => {
         } else if (!isPerson(caller)) {
           expect({ who, status: reply.status }).toEqual({ who, status: 401 });
           // A valid token for another audience is named as such (RFC 6750 invalid_token); the rest as DiracX does.
-          const challenge = ['otherAudience', 'otherSide'].includes(caller) ? 'Bearer error="invalid_token", error_description="The token was not issued for this API"' : 'Bearer';
+          const challenge = ['otherAudience', 'otherSide'].includes(caller)
+            ? 'Bearer error="invalid_token", error_description="The token was not issued for this API"'
+            : 'Bearer';
           expect({ who, challenge: reply.headers.get('www-authenticate') }).toEqual({ who, challenge });
           expectBareRefusal(who, reply);
         } else {
@@ -134,7 +168,13 @@ describe('MCP tools', () => {
     it(`${name}: as the policies say, for everyone`, async () => {
       for (const caller of CALLERS) {
         const cell = newCell(world);
-        const reply = await send(caller, 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: await entry.args(cell) } }, true);
+        const reply = await send(
+          caller,
+          'POST',
+          '/mcp',
+          { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: await entry.args(cell) } },
+          true,
+        );
         const who = `${name} as ${caller}`;
         await expectNoLeak(who, caller, cell, reply);
         if (!isPerson(caller)) {
@@ -149,9 +189,17 @@ describe('MCP tools', () => {
         const hidden = entry.scopedToJob && !(await maySeeJob(caller, cell));
         const expected = refusal ? refusal.code : hidden ? 'NOT_FOUND' : undefined;
         if (expected) {
-          expect({ who, isError: body.result?.isError, code: text.split(':')[0] }).toEqual({ who, isError: true, code: expected });
+          expect({ who, isError: body.result?.isError, code: text.split(':')[0] }).toEqual({
+            who,
+            isError: true,
+            code: expected,
+          });
         } else {
-          expect({ who, isError: body.result?.isError ?? false, error: body.error }).toEqual({ who, isError: false, error: undefined });
+          expect({ who, isError: body.result?.isError ?? false, error: body.error }).toEqual({
+            who,
+            isError: false,
+            error: undefined,
+          });
         }
       }
     });
@@ -175,17 +223,29 @@ describe('policy overrides are in force on every path', () => {
     for (const spy of inForce.values()) spy.mockClear();
   };
   /** The core policy ids whose override was called since the last clear. */
-  const reached = (): string[] => [...inForce].filter(([, spy]) => spy.mock.calls.length > 0).map(([id]) => id).sort();
+  const reached = (): string[] =>
+    [...inForce]
+      .filter(([, spy]) => spy.mock.calls.length > 0)
+      .map(([id]) => id)
+      .sort();
   /** The core policy ids among `checks` (an extension's own policies have no core to bypass). */
-  const coreIds = (checks: readonly (readonly [{ id: string }, unknown])[]): string[] => [...new Set(checks.map(([p]) => p.id).filter((id) => inForce.has(id)))].sort();
+  const coreIds = (checks: readonly (readonly [{ id: string }, unknown])[]): string[] =>
+    [...new Set(checks.map(([p]) => p.id).filter((id) => inForce.has(id)))].sort();
 
   it('every REST route declaring a core policy calls its override, for each check it makes (as the owner)', async () => {
     const { catalogue } = createApiApp(world.app.apiDeps, world.app.extensions.registerRoutes);
-    const routes = catalogue.entries().flatMap((e) => (e.access.kind === 'policy' && inForce.has(e.access.policy.id) ? [{ route: `${e.method} ${openApiPath(e.path)}`, declared: e.access.policy.id }] : []));
+    const routes = catalogue
+      .entries()
+      .flatMap((e) =>
+        e.access.kind === 'policy' && inForce.has(e.access.policy.id)
+          ? [{ route: `${e.method} ${openApiPath(e.path)}`, declared: e.access.policy.id }]
+          : [],
+      );
     expect(routes.length).toBeGreaterThan(15);
     for (const { route, declared } of routes) {
       const entry = ROUTES[route]!;
-      if (entry.access !== 'policy') throw new Error(`${route} declares a policy in the catalogue but not in entries.ts`);
+      if (entry.access !== 'policy')
+        throw new Error(`${route} declares a policy in the catalogue but not in entries.ts`);
       const cell = newCell(world);
       const req = await entry.request(cell);
       const checks = await entry.checks(cell);
@@ -209,13 +269,23 @@ describe('policy overrides are in force on every path', () => {
   });
 
   it('every MCP tool declaring a core policy calls its override (as the owner)', async () => {
-    const tools = world.app.extensions.tools.flatMap((t) => (t.access.kind === 'policy' && inForce.has(t.access.policy.id) ? [{ name: t.name, declared: t.access.policy.id }] : []));
+    const tools = world.app.extensions.tools.flatMap((t) =>
+      t.access.kind === 'policy' && inForce.has(t.access.policy.id)
+        ? [{ name: t.name, declared: t.access.policy.id }]
+        : [],
+    );
     expect(tools.length).toBeGreaterThan(10);
     for (const { name, declared } of tools) {
       const cell = newCell(world);
       const args = await TOOLS[name]!.args(cell);
       clearCalls();
-      await send('owner', 'POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }, true);
+      await send(
+        'owner',
+        'POST',
+        '/mcp',
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+        true,
+      );
       expect({ name, reached: reached().includes(declared) }).toEqual({ name, reached: true });
     }
   });

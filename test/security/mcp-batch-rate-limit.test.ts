@@ -19,7 +19,13 @@ let app: TestApp;
 beforeAll(async () => {
   app = await createTestApp({
     issuer: 'http://mcp.test',
-    mcp: { resourceUrl: RESOURCE, allowedHosts: ['mcp.test'], allowedOrigins: [], confirmThreshold: 100, rateLimitPerMinute: LIMIT },
+    mcp: {
+      resourceUrl: RESOURCE,
+      allowedHosts: ['mcp.test'],
+      allowedOrigins: [],
+      confirmThreshold: 100,
+      rateLimitPerMinute: LIMIT,
+    },
   });
 });
 afterAll(() => app.dispose());
@@ -30,13 +36,23 @@ async function tokenOf(user: string, clientId?: string): Promise<string> {
   return clientId ? app.tokens.sign({ ...decodeJwt(token), client_id: clientId }) : token;
 }
 
-const callOf = (id: number, name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+const callOf = (id: number, name: string, args: Record<string, unknown>) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 
 async function post(token: string, body: unknown): Promise<Response> {
   return app.handler(
     new Request(RESOURCE, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-03-26' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-03-26',
+      },
       body: JSON.stringify(body),
     }),
   );
@@ -45,7 +61,10 @@ async function post(token: string, body: unknown): Promise<Response> {
 const toolCalls = (from: number): number => app.logs.slice(from).filter((l) => l.msg === 'tool call').length;
 
 async function statusOf(jobId: number): Promise<string> {
-  const res = await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['Status'], search: [{ parameter: 'JobID', operator: 'eq', value: jobId }] });
+  const res = await call(app, 'owner', 'POST', '/api/jobs/search', {
+    parameters: ['Status'],
+    search: [{ parameter: 'JobID', operator: 'eq', value: jobId }],
+  });
   return (res.body as { Status: string }[])[0]!.Status;
 }
 
@@ -54,7 +73,10 @@ describe('JSON-RPC batches at /mcp', () => {
     const token = await tokenOf('chaen');
     const job = await submitJob(app, 'owner');
     const before = app.logs.length;
-    const batch = [callOf(1, 'kill_jobs', { job_ids: [job] }), ...Array.from({ length: 9 }, (_, i) => callOf(i + 2, 'whoami', {}))];
+    const batch = [
+      callOf(1, 'kill_jobs', { job_ids: [job] }),
+      ...Array.from({ length: 9 }, (_, i) => callOf(i + 2, 'whoami', {})),
+    ];
     const res = await post(token, batch);
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -79,7 +101,9 @@ describe('JSON-RPC batches at /mcp', () => {
     const token = await tokenOf('lhcbadmin');
     expect((await post(token, callOf(1, 'whoami', {}))).status).toBe(200);
     const before = app.logs.length;
-    expect((await post(token, [callOf(2, 'whoami', {}), callOf(3, 'whoami', {}), callOf(4, 'whoami', {})])).status).toBe(429);
+    expect(
+      (await post(token, [callOf(2, 'whoami', {}), callOf(3, 'whoami', {}), callOf(4, 'whoami', {})])).status,
+    ).toBe(429);
     expect(toolCalls(before)).toBe(0);
     expect((await post(token, [callOf(5, 'whoami', {}), callOf(6, 'whoami', {})])).status).toBe(200);
     expect(toolCalls(before)).toBe(2);

@@ -16,17 +16,26 @@ let server: McpTestServer;
 let client: Client;
 beforeAll(async () => {
   server = await startMcpTestServer({ confirmThreshold: 0, extensions: [gubbins] });
-  const token = await server.app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', { audience: server.mcpUrl.href, properties: ['NormalUser', GUBBINS_SENSEI] });
+  const token = await server.app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', {
+    audience: server.mcpUrl.href,
+    properties: ['NormalUser', GUBBINS_SENSEI],
+  });
   client = new Client({ name: 'v1-host', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
 });
 afterAll(async () => {
   await client.close();
   await server.stop();
 });
 
-const call = async (name: string, args: Record<string, unknown>): Promise<ToolOutcome> => (await client.callTool({ name, arguments: args })) as ToolOutcome;
-const names = async (): Promise<string[]> => ((await call('list_gubbins_owners', {})).structuredContent?.owners as { Name: string }[]).map((o) => o.Name);
+const call = async (name: string, args: Record<string, unknown>): Promise<ToolOutcome> =>
+  (await client.callTool({ name, arguments: args })) as ToolOutcome;
+const names = async (): Promise<string[]> =>
+  ((await call('list_gubbins_owners', {})).structuredContent?.owners as { Name: string }[]).map((o) => o.Name);
 
 describe('remove_gubbins_owner under confirmation', () => {
   it('changes nothing on the first call, refuses a token of another owner, and removes with its own token once', async () => {
@@ -47,6 +56,8 @@ describe('remove_gubbins_owner under confirmation', () => {
     const removed = await call('remove_gubbins_owner', { owner_id: alice.OwnerID, confirmation_token: token });
     expect(removed.structuredContent?.removed).toMatchObject({ Name: 'Alice' });
     expect(await names()).toEqual(['Bob']);
-    expect((await call('remove_gubbins_owner', { owner_id: alice.OwnerID, confirmation_token: token })).isError).toBe(true);
+    expect((await call('remove_gubbins_owner', { owner_id: alice.OwnerID, confirmation_token: token })).isError).toBe(
+      true,
+    );
   });
 });

@@ -30,8 +30,16 @@ describe('an accepted answer to a question the server did not ask', () => {
   it('is refused with a made-up requestState', async () => {
     const ids = await world.jobs(2);
     const before = await world.snapshot(ids);
-    for (const requestState of ['yes', 'c1.q.9999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
-      const result = await world.rawModernCall('owner', 'delete_jobs', { job_ids: ids }, { inputResponses: ACCEPTED, requestState });
+    for (const requestState of [
+      'yes',
+      'c1.q.9999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    ]) {
+      const result = await world.rawModernCall(
+        'owner',
+        'delete_jobs',
+        { job_ids: ids },
+        { inputResponses: ACCEPTED, requestState },
+      );
       expect(result.isError).toBe(true);
     }
     expect(await world.snapshot(ids)).toEqual(before);
@@ -43,10 +51,18 @@ describe('an accepted answer to a question the server did not ask', () => {
     expect(question.resultType).toBe('input_required');
     expect(question.requestState).toBeString();
     const before = await world.snapshot([...asked, ...other]);
-    const result = await world.rawModernCall('owner', 'kill_jobs', { job_ids: other }, { inputResponses: ACCEPTED, requestState: question.requestState });
+    const result = await world.rawModernCall(
+      'owner',
+      'kill_jobs',
+      { job_ids: other },
+      { inputResponses: ACCEPTED, requestState: question.requestState },
+    );
     expect(result.isError).toBe(true);
     // Nor does the question's state stand in for a two-step token (the person was never asked).
-    const asToken = await world.rawModernCall('owner', 'kill_jobs', { job_ids: asked, confirmation_token: question.requestState });
+    const asToken = await world.rawModernCall('owner', 'kill_jobs', {
+      job_ids: asked,
+      confirmation_token: question.requestState,
+    });
     expect(asToken.isError).toBe(true);
     expect(await world.snapshot([...asked, ...other])).toEqual(before);
   });

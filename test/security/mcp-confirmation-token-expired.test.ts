@@ -19,18 +19,29 @@ describe('an expired confirmation', () => {
     const client = await world.legacyClient('owner');
     try {
       world.clock.offsetMs = 0;
-      const staleToken = ((await client.callTool({ name: 'kill_jobs', arguments: { job_ids: stale } })) as ToolOutcome).structuredContent?.confirmation_token;
-      const freshToken = ((await client.callTool({ name: 'kill_jobs', arguments: { job_ids: fresh } })) as ToolOutcome).structuredContent?.confirmation_token;
+      const staleToken = ((await client.callTool({ name: 'kill_jobs', arguments: { job_ids: stale } })) as ToolOutcome)
+        .structuredContent?.confirmation_token;
+      const freshToken = ((await client.callTool({ name: 'kill_jobs', arguments: { job_ids: fresh } })) as ToolOutcome)
+        .structuredContent?.confirmation_token;
       const before = await world.snapshot(stale);
       world.clock.offsetMs = 301_000;
-      const late = (await client.callTool({ name: 'kill_jobs', arguments: { job_ids: stale, confirmation_token: staleToken } })) as ToolOutcome;
+      const late = (await client.callTool({
+        name: 'kill_jobs',
+        arguments: { job_ids: stale, confirmation_token: staleToken },
+      })) as ToolOutcome;
       expect(late.isError).toBe(true);
       expect(textOf(late)).toStartWith('INVALID_INPUT: The confirmation has expired');
       expect(await world.snapshot(stale)).toEqual(before);
       world.clock.offsetMs = 290_000;
-      const inTime = (await client.callTool({ name: 'kill_jobs', arguments: { job_ids: fresh, confirmation_token: freshToken } })) as ToolOutcome;
+      const inTime = (await client.callTool({
+        name: 'kill_jobs',
+        arguments: { job_ids: fresh, confirmation_token: freshToken },
+      })) as ToolOutcome;
       expect(inTime.isError).toBeFalsy();
-      expect(((await world.snapshot(fresh)) as { Status: string }[]).map((j) => j.Status)).toEqual(['Killed', 'Killed']);
+      expect(((await world.snapshot(fresh)) as { Status: string }[]).map((j) => j.Status)).toEqual([
+        'Killed',
+        'Killed',
+      ]);
     } finally {
       world.clock.offsetMs = 0;
       await client.close();
@@ -45,7 +56,15 @@ describe('an expired confirmation', () => {
     const before = await world.snapshot(ids);
     try {
       world.clock.offsetMs = 301_000;
-      const answer = await world.rawModernCall('owner', 'delete_jobs', { job_ids: ids }, { inputResponses: { confirm: { action: 'accept', content: { confirm: true } } }, requestState: question.requestState });
+      const answer = await world.rawModernCall(
+        'owner',
+        'delete_jobs',
+        { job_ids: ids },
+        {
+          inputResponses: { confirm: { action: 'accept', content: { confirm: true } } },
+          requestState: question.requestState,
+        },
+      );
       expect(answer.isError).toBe(true);
       expect(answer.content?.[0]?.text).toStartWith('INVALID_INPUT: The confirmation has expired');
       expect(await world.snapshot(ids)).toEqual(before);

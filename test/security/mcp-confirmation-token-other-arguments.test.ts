@@ -33,16 +33,28 @@ describe('a confirmation token used for other arguments', () => {
         ['reschedule_jobs', { job_ids: confirmed }],
       ];
       for (const [tool, args] of misuses) {
-        const result = (await client.callTool({ name: tool, arguments: { ...args, confirmation_token: token } })) as ToolOutcome;
+        const result = (await client.callTool({
+          name: tool,
+          arguments: { ...args, confirmation_token: token },
+        })) as ToolOutcome;
         expect(result.isError).toBe(true);
         expect(textOf(result)).toStartWith('INVALID_INPUT: The confirmation was not given for this call');
       }
       expect(await world.snapshot([...confirmed, ...others])).toEqual(before);
       // The call it was given for still runs.
-      const run = (await client.callTool({ name: 'kill_jobs', arguments: { job_ids: confirmed, confirmation_token: token } })) as ToolOutcome;
+      const run = (await client.callTool({
+        name: 'kill_jobs',
+        arguments: { job_ids: confirmed, confirmation_token: token },
+      })) as ToolOutcome;
       expect(run.isError).toBeFalsy();
-      expect(((await world.snapshot(confirmed)) as { Status: string }[]).map((j) => j.Status)).toEqual(['Killed', 'Killed']);
-      expect(((await world.snapshot(others)) as { Status: string }[]).map((j) => j.Status)).toEqual(['Received', 'Received']);
+      expect(((await world.snapshot(confirmed)) as { Status: string }[]).map((j) => j.Status)).toEqual([
+        'Killed',
+        'Killed',
+      ]);
+      expect(((await world.snapshot(others)) as { Status: string }[]).map((j) => j.Status)).toEqual([
+        'Received',
+        'Received',
+      ]);
     } finally {
       await client.close();
     }
@@ -57,7 +69,10 @@ describe('a confirmation token used for other arguments', () => {
       const before = await world.snapshot(ids);
       const later = token.replace(/^c1\.p\.(\d+)\./, (_, exp: string) => `c1.p.${Number(exp) + 3600}.`);
       for (const forged of [later, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, 'yes', 'c1.p.1.x.y']) {
-        const result = (await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids, confirmation_token: forged } })) as ToolOutcome;
+        const result = (await client.callTool({
+          name: 'kill_jobs',
+          arguments: { job_ids: ids, confirmation_token: forged },
+        })) as ToolOutcome;
         expect(result.isError).toBe(true);
       }
       expect(await world.snapshot(ids)).toEqual(before);

@@ -7,7 +7,13 @@
  * refused and nothing changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { startConfirmationWorld, textOf, type Caller, type ConfirmationWorld, type ToolOutcome } from './mcp-confirmation.ts';
+import {
+  startConfirmationWorld,
+  textOf,
+  type Caller,
+  type ConfirmationWorld,
+  type ToolOutcome,
+} from './mcp-confirmation.ts';
 
 let world: ConfirmationWorld;
 beforeAll(async () => {
@@ -36,12 +42,18 @@ describe("another person's confirmation token", () => {
       const before = await world.snapshot(ids);
       const client = await world.legacyClient(usedBy);
       try {
-        const result = (await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids, confirmation_token: token } })) as ToolOutcome;
+        const result = (await client.callTool({
+          name: 'kill_jobs',
+          arguments: { job_ids: ids, confirmation_token: token },
+        })) as ToolOutcome;
         expect(result.isError).toBe(true);
         expect(textOf(result)).toStartWith('INVALID_INPUT: The confirmation was not given for this call');
         expect(await world.snapshot(ids)).toEqual(before);
         // Their own confirmation works.
-        const own = (await client.callTool({ name: 'kill_jobs', arguments: { job_ids: ids, confirmation_token: await previewToken(usedBy, ids) } })) as ToolOutcome;
+        const own = (await client.callTool({
+          name: 'kill_jobs',
+          arguments: { job_ids: ids, confirmation_token: await previewToken(usedBy, ids) },
+        })) as ToolOutcome;
         expect(own.isError).toBeFalsy();
       } finally {
         await client.close();

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-const counters = async (ids: number[]): Promise<number[]> => ((await world.snapshot(ids)) as { RescheduleCounter: number }[]).map((j) => j.RescheduleCounter);
+const counters = async (ids: number[]): Promise<number[]> =>
+  ((await world.snapshot(ids)) as { RescheduleCounter: number }[]).map((j) => j.RescheduleCounter);
 
 describe('a confirmation used a second time', () => {
   it('is refused as a two-step token once its call ran, and nothing changes again', async () => {
@@ -23,12 +24,19 @@ describe('a confirmation used a second time', () => {
     const client = await world.legacyClient('owner');
     try {
       const args = { job_ids: ids };
-      const token = ((await client.callTool({ name: 'reschedule_jobs', arguments: args })) as ToolOutcome).structuredContent?.confirmation_token;
-      const first = (await client.callTool({ name: 'reschedule_jobs', arguments: { ...args, confirmation_token: token } })) as ToolOutcome;
+      const token = ((await client.callTool({ name: 'reschedule_jobs', arguments: args })) as ToolOutcome)
+        .structuredContent?.confirmation_token;
+      const first = (await client.callTool({
+        name: 'reschedule_jobs',
+        arguments: { ...args, confirmation_token: token },
+      })) as ToolOutcome;
       expect(first.isError).toBeFalsy();
       expect(await counters(ids)).toEqual([1, 1]);
       const after = await world.snapshot(ids);
-      const replay = (await client.callTool({ name: 'reschedule_jobs', arguments: { ...args, confirmation_token: token } })) as ToolOutcome;
+      const replay = (await client.callTool({
+        name: 'reschedule_jobs',
+        arguments: { ...args, confirmation_token: token },
+      })) as ToolOutcome;
       expect(replay.isError).toBe(true);
       expect(textOf(replay)).toStartWith('INVALID_INPUT:');
       expect(await world.snapshot(ids)).toEqual(after);
@@ -42,8 +50,11 @@ describe('a confirmation used a second time', () => {
     const [a, b] = [await world.legacyClient('owner'), await world.legacyClient('owner')];
     try {
       const args = { job_ids: ids };
-      const token = ((await a.callTool({ name: 'reschedule_jobs', arguments: args })) as ToolOutcome).structuredContent?.confirmation_token;
-      const results = (await Promise.all([a, b].map((c) => c.callTool({ name: 'reschedule_jobs', arguments: { ...args, confirmation_token: token } })))) as ToolOutcome[];
+      const token = ((await a.callTool({ name: 'reschedule_jobs', arguments: args })) as ToolOutcome).structuredContent
+        ?.confirmation_token;
+      const results = (await Promise.all(
+        [a, b].map((c) => c.callTool({ name: 'reschedule_jobs', arguments: { ...args, confirmation_token: token } })),
+      )) as ToolOutcome[];
       expect(results.map((r) => r.isError === true).sort()).toEqual([false, true]);
       expect(await counters(ids)).toEqual([1, 1]);
     } finally {
@@ -55,7 +66,10 @@ describe('a confirmation used a second time', () => {
     const ids = await world.jobs(2);
     const question = await world.rawModernCall('owner', 'reschedule_jobs', { job_ids: ids });
     expect(question.resultType).toBe('input_required');
-    const answer = { inputResponses: { confirm: { action: 'accept', content: { confirm: true } } }, requestState: question.requestState };
+    const answer = {
+      inputResponses: { confirm: { action: 'accept', content: { confirm: true } } },
+      requestState: question.requestState,
+    };
     const first = await world.rawModernCall('owner', 'reschedule_jobs', { job_ids: ids }, answer);
     expect(first.isError).toBeFalsy();
     expect(await counters(ids)).toEqual([1, 1]);

@@ -37,7 +37,10 @@ describe('the two-step confirmation of a 2025-era client', () => {
         expect(textOf(first)).toContain(String(token));
         expect(textOf(first)).toContain('Nothing was changed');
 
-        const second = (await client.callTool({ name: tool, arguments: { ...args, confirmation_token: token } })) as ToolOutcome;
+        const second = (await client.callTool({
+          name: tool,
+          arguments: { ...args, confirmation_token: token },
+        })) as ToolOutcome;
         expect(second.isError).toBeFalsy();
         expect(second.structuredContent).toMatchObject({ dry_run: false });
         expect(second.structuredContent?.confirmation_token).toBeUndefined();

@@ -6,7 +6,11 @@
  * of everything a destructive call could change.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/client';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { call, submitJob, type Person } from '../routes/jobs/harness.ts';
@@ -30,7 +34,12 @@ export interface ConfirmationWorld {
   /** A connected v2 client of `who` pinned to 2026-07-28, declaring elicitation, answering with `answer()`. */
   modernClient(who: Caller, answer: () => 'accept' | 'decline'): Promise<{ client: Client; asked: string[] }>;
   /** A raw 2026-07-28 `tools/call` of `who` declaring elicitation, with `extra` params (inputResponses, requestState). */
-  rawModernCall(who: Caller, tool: string, args: Record<string, unknown>, extra?: Record<string, unknown>): Promise<RawResult>;
+  rawModernCall(
+    who: Caller,
+    tool: string,
+    args: Record<string, unknown>,
+    extra?: Record<string, unknown>,
+  ): Promise<RawResult>;
   /** Status, minor status, counter and history length of each job, as REST shows them. */
   snapshot(ids: readonly number[]): Promise<unknown[]>;
   stop(): Promise<void>;
@@ -68,12 +77,17 @@ export async function startConfirmationWorld(): Promise<ConfirmationWorld> {
     },
     async modernClient(who, answer) {
       const asked: string[] = [];
-      const client = new Client({ name: 'v2-host', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+      const client = new Client(
+        { name: 'v2-host', version: '1.0.0' },
+        { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+      );
       client.setRequestHandler('elicitation/create', async (request) => {
         asked.push(String((request.params as { message?: string }).message ?? ''));
         return answer() === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
       });
-      await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: await headersOf(who) } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: await headersOf(who) } }),
+      );
       return { client, asked };
     },
     async rawModernCall(who, tool, args, extra = {}) {

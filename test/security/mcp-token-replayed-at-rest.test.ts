@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => app.dispose());
 
 const concrete = (path: string): string => path.replace(/:(\w+)/g, '1');
-const chaen = (audience?: string): Promise<string> => app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', audience === undefined ? {} : { audience });
+const chaen = (audience?: string): Promise<string> =>
+  app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', audience === undefined ? {} : { audience });
 
 function rest(token: string, method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -31,14 +32,21 @@ function mcp(token: string): Promise<Response> {
   return app.handler(
     new Request(MCP_URL, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } }),
     }),
   );
 }
 
 async function jobStatus(jobId: number): Promise<string> {
-  const res = await rest(await chaen(), 'POST', '/api/jobs/search', { parameters: ['JobID', 'Status'], search: [{ parameter: 'JobID', operator: 'eq', value: jobId }] });
+  const res = await rest(await chaen(), 'POST', '/api/jobs/search', {
+    parameters: ['JobID', 'Status'],
+    search: [{ parameter: 'JobID', operator: 'eq', value: jobId }],
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { Status: string }[])[0]!.Status;
 }
@@ -46,13 +54,18 @@ async function jobStatus(jobId: number): Promise<string> {
 describe('a token issued for /mcp at the REST API', () => {
   it('is refused with 401 invalid_token on every route that needs a token', async () => {
     const token = await chaen(MCP_URL);
-    const routes = createApiApp(app.apiDeps).catalogue.entries().filter((e) => e.access.kind !== 'public');
+    const routes = createApiApp(app.apiDeps)
+      .catalogue.entries()
+      .filter((e) => e.access.kind !== 'public');
     expect(routes.length).toBeGreaterThan(20);
     for (const { method, path } of routes) {
       const res = await rest(token, method, concrete(path));
       const who = `${method} ${path}`;
       expect({ who, status: res.status }).toEqual({ who, status: 401 });
-      expect({ who, challenge: res.headers.get('www-authenticate') ?? '' }).toEqual({ who, challenge: expect.stringMatching(/^Bearer error="invalid_token"/) });
+      expect({ who, challenge: res.headers.get('www-authenticate') ?? '' }).toEqual({
+        who,
+        challenge: expect.stringMatching(/^Bearer error="invalid_token"/),
+      });
       expect({ who, body: await res.json() }).toEqual({ who, body: { detail: 'Invalid JWT' } });
     }
   });
@@ -62,7 +75,9 @@ describe('a token issued for /mcp at the REST API', () => {
     expect(submitted.status).toBeLessThan(300);
     const jobId = ((await submitted.json()) as { JobID: number }[])[0]!.JobID;
     const before = await jobStatus(jobId);
-    const kill = await rest(await chaen(MCP_URL), 'PATCH', '/api/jobs/status', { [jobId]: { [new Date().toISOString()]: { Status: 'Killed' } } });
+    const kill = await rest(await chaen(MCP_URL), 'PATCH', '/api/jobs/status', {
+      [jobId]: { [new Date().toISOString()]: { Status: 'Killed' } },
+    });
     expect(kill.status).toBe(401);
     expect(await jobStatus(jobId)).toBe(before);
     expect(before).not.toBe('Killed');

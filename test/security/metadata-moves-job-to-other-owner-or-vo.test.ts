@@ -42,18 +42,33 @@ const IMMUTABLE: Record<string, unknown> = {
   AccountedFlag: true,
 };
 /** DiracX's attribute field names (`populate_by_name`) name the same attributes: [field name, attribute, value]. */
-const FIELD_NAMES: [string, string, unknown][] = [['owner', 'Owner', 'alice'], ['owner_group', 'OwnerGroup', 'gridpp_user'], ['vo', 'VO', 'gridpp'], ['user_priority', 'UserPriority', 9], ['status', 'Status', 'Done']];
-const ATTEMPTS: [string, string, unknown][] = [...Object.entries(IMMUTABLE).map(([key, value]): [string, string, unknown] => [key, key, value]), ...FIELD_NAMES];
+const FIELD_NAMES: [string, string, unknown][] = [
+  ['owner', 'Owner', 'alice'],
+  ['owner_group', 'OwnerGroup', 'gridpp_user'],
+  ['vo', 'VO', 'gridpp'],
+  ['user_priority', 'UserPriority', 9],
+  ['status', 'Status', 'Done'],
+];
+const ATTEMPTS: [string, string, unknown][] = [
+  ...Object.entries(IMMUTABLE).map(([key, value]): [string, string, unknown] => [key, key, value]),
+  ...FIELD_NAMES,
+];
 
 const CALLERS: Person[] = ['owner', 'admin', 'pilot'];
 
 /** The whole job row as the VO administrator's search sees it (every column, history included). */
 async function jobRow(id: number): Promise<unknown> {
-  const res = await call(app, 'admin', 'POST', '/api/jobs/search', { parameters: [], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
+  const res = await call(app, 'admin', 'POST', '/api/jobs/search', {
+    parameters: [],
+    search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+  });
   expect(res.status).toBe(200);
   const rows = res.body as Record<string, unknown>[];
   expect(rows).toHaveLength(1);
-  const history = await call(app, 'admin', 'POST', '/api/jobs/search', { parameters: ['LoggingInfo'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
+  const history = await call(app, 'admin', 'POST', '/api/jobs/search', {
+    parameters: ['LoggingInfo'],
+    search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+  });
   return { ...rows[0], history: history.body };
 }
 
@@ -64,7 +79,11 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
       const before = await jobRow(id);
       for (const [key, attribute, value] of ATTEMPTS) {
         const res = await call(app, who, 'PATCH', '/api/jobs/metadata', { [id]: { [key]: value } });
-        expect({ key, status: res.status, body: res.body }).toEqual({ key, status: 400, body: { detail: `Job attribute ${attribute} cannot be modified through this endpoint` } });
+        expect({ key, status: res.status, body: res.body }).toEqual({
+          key,
+          status: 400,
+          body: { detail: `Job attribute ${attribute} cannot be modified through this endpoint` },
+        });
       }
       expect(await jobRow(id)).toEqual(before);
       expect(await getJobParameters(app.database.db, [id])).toEqual(new Map());
@@ -74,17 +93,27 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
   it('never moves a job to another VO: the other VO cannot see it, its owner and VO stay', async () => {
     const id = await submitJob(app, 'owner');
     const handOver = { Owner: 'alice', OwnerGroup: 'gridpp_user', VO: 'gridpp' };
-    for (const who of CALLERS) expect((await call(app, who, 'PATCH', '/api/jobs/metadata', { [id]: handOver })).status).toBe(400);
-    const seen = await call(app, 'otherVo', 'POST', '/api/jobs/search', { parameters: ['JobID'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
+    for (const who of CALLERS)
+      expect((await call(app, who, 'PATCH', '/api/jobs/metadata', { [id]: handOver })).status).toBe(400);
+    const seen = await call(app, 'otherVo', 'POST', '/api/jobs/search', {
+      parameters: ['JobID'],
+      search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+    });
     expect(seen.body).toEqual([]);
-    const mine = await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['Owner', 'OwnerGroup', 'VO'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] });
+    const mine = await call(app, 'owner', 'POST', '/api/jobs/search', {
+      parameters: ['Owner', 'OwnerGroup', 'VO'],
+      search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+    });
     expect(mine.body).toEqual([{ Owner: 'chaen', OwnerGroup: 'lhcb_user', VO: 'lhcb' }]);
   });
 
   it('refuses a request with one forbidden key among allowed ones, for every job in it', async () => {
     const [a, b] = [await submitJob(app, 'owner'), await submitJob(app, 'owner')];
     const before = [await jobRow(a), await jobRow(b)];
-    const res = await call(app, 'owner', 'PATCH', '/api/jobs/metadata', { [a]: { Site: 'LCG.CERN.cern', HostName: 'wn1' }, [b]: { Site: 'LCG.CERN.cern', UserPriority: 9 } });
+    const res = await call(app, 'owner', 'PATCH', '/api/jobs/metadata', {
+      [a]: { Site: 'LCG.CERN.cern', HostName: 'wn1' },
+      [b]: { Site: 'LCG.CERN.cern', UserPriority: 9 },
+    });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ detail: 'Job attribute UserPriority cannot be modified through this endpoint' });
     expect([await jobRow(a), await jobRow(b)]).toEqual(before);
@@ -94,23 +123,46 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
   for (const who of CALLERS) {
     it(`lets the ${who} set Site (also as \`site\`) and job parameters`, async () => {
       const id = await submitJob(app, 'owner');
-      expect((await call(app, who, 'PATCH', '/api/jobs/metadata', { [id]: { Site: `LCG.${who}.ch`, HostName: 'wn1.cern.ch', CPUNormalizationFactor: 10, Custom: { a: 1 } } })).status).toBe(204);
-      const read = async () => (await call(app, 'owner', 'POST', '/api/jobs/search', { parameters: ['Site', 'Owner', 'VO', 'Status'], search: [{ parameter: 'JobID', operator: 'eq', value: id }] })).body;
+      expect(
+        (
+          await call(app, who, 'PATCH', '/api/jobs/metadata', {
+            [id]: { Site: `LCG.${who}.ch`, HostName: 'wn1.cern.ch', CPUNormalizationFactor: 10, Custom: { a: 1 } },
+          })
+        ).status,
+      ).toBe(204);
+      const read = async () =>
+        (
+          await call(app, 'owner', 'POST', '/api/jobs/search', {
+            parameters: ['Site', 'Owner', 'VO', 'Status'],
+            search: [{ parameter: 'JobID', operator: 'eq', value: id }],
+          })
+        ).body;
       expect(await read()).toEqual([{ Site: `LCG.${who}.ch`, Owner: 'chaen', VO: 'lhcb', Status: 'Received' }]);
-      expect((await call(app, who, 'PATCH', '/api/jobs/metadata', { [id]: { site: 'LCG.Other.ch' } })).status).toBe(204);
+      expect((await call(app, who, 'PATCH', '/api/jobs/metadata', { [id]: { site: 'LCG.Other.ch' } })).status).toBe(
+        204,
+      );
       expect(await read()).toEqual([{ Site: 'LCG.Other.ch', Owner: 'chaen', VO: 'lhcb', Status: 'Received' }]);
-      expect((await getJobParameters(app.database.db, [id])).get(id)).toEqual({ HostName: 'wn1.cern.ch', CPUNormalizationFactor: 10, Custom: { a: 1 } });
+      expect((await getJobParameters(app.database.db, [id])).get(id)).toEqual({
+        HostName: 'wn1.cern.ch',
+        CPUNormalizationFactor: 10,
+        Custom: { a: 1 },
+      });
       // The parameters document stays in the job's VO.
-      const docs = await app.database.db.select({ jobId: jobParameters.jobId, vo: jobParameters.vo }).from(jobParameters);
+      const docs = await app.database.db
+        .select({ jobId: jobParameters.jobId, vo: jobParameters.vo })
+        .from(jobParameters);
       expect(docs.find((d) => d.jobId === id)?.vo).toBe('lhcb');
     });
   }
 
-  it('leaves no way in the database layer to write a job\'s owner, group or VO', async () => {
+  it("leaves no way in the database layer to write a job's owner, group or VO", async () => {
     const id = await submitJob(app, 'owner');
     const before = await jobRow(id);
     for (const identity of [{ Owner: 'alice' }, { OwnerGroup: 'gridpp_user' }, { VO: 'gridpp' }]) {
-      const attempt = updateJobAttributes(app.database.db, new Map([[id, { Site: 'x', ...identity } as JobAttributeUpdate]]));
+      const attempt = updateJobAttributes(
+        app.database.db,
+        new Map([[id, { Site: 'x', ...identity } as JobAttributeUpdate]]),
+      );
       await expect(attempt).rejects.toThrow(`updateJobAttributes: ${Object.keys(identity)[0]} cannot be updated`);
     }
     expect(await jobRow(id)).toEqual(before);

@@ -25,7 +25,11 @@ const GRIDPP_USER: Who = ['gridpp', 'gridpp_user', 'alice'];
 
 async function call(who: Who, method: string, path: string, body: unknown, echoed: readonly string[]): Promise<Answer> {
   const token = await app.tokens.tokenFor(...who);
-  const res = await app.fetch(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await app.fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return answerOf(res, echoed);
 }
 
@@ -35,10 +39,31 @@ async function pilotRow(stamp: string): Promise<Record<string, unknown> | undefi
 }
 
 beforeAll(async () => {
-  app = await createTestApp({ issuer: 'http://test', mcp: { resourceUrl: MCP_URL, allowedHosts: ['test'], allowedOrigins: [], confirmThreshold: 1000, rateLimitPerMinute: 0 } });
+  app = await createTestApp({
+    issuer: 'http://test',
+    mcp: {
+      resourceUrl: MCP_URL,
+      allowedHosts: ['test'],
+      allowedOrigins: [],
+      confirmThreshold: 1000,
+      rateLimitPerMinute: 0,
+    },
+  });
   const registered = [
-    await call(LHCB_PILOT, 'POST', '/api/pilots/', { pilot_stamp: LHCB_STAMP, vo: 'lhcb', pilot_reference: 'lhcb-ref' }, []),
-    await call(GRIDPP_PILOT, 'POST', '/api/pilots/', { pilot_stamp: GRIDPP_STAMP, vo: 'gridpp', pilot_reference: 'gridpp-ref' }, []),
+    await call(
+      LHCB_PILOT,
+      'POST',
+      '/api/pilots/',
+      { pilot_stamp: LHCB_STAMP, vo: 'lhcb', pilot_reference: 'lhcb-ref' },
+      [],
+    ),
+    await call(
+      GRIDPP_PILOT,
+      'POST',
+      '/api/pilots/',
+      { pilot_stamp: GRIDPP_STAMP, vo: 'gridpp', pilot_reference: 'gridpp-ref' },
+      [],
+    ),
   ];
   expect(registered.map((a) => a.status)).toEqual([201, 201]);
 });
@@ -47,16 +72,22 @@ afterAll(() => app.dispose());
 describe('a pilot stamp of another VO', () => {
   it('is answered like an unknown stamp by PATCH /api/pilots/metadata, and stays unchanged', async () => {
     const before = await pilotRow(LHCB_STAMP);
-    const update = (stamp: string) => call(GRIDPP_PILOT, 'PATCH', '/api/pilots/metadata', { [stamp]: { Status: 'Failed', StatusReason: 'probe' } }, [stamp]);
+    const update = (stamp: string) =>
+      call(GRIDPP_PILOT, 'PATCH', '/api/pilots/metadata', { [stamp]: { Status: 'Failed', StatusReason: 'probe' } }, [
+        stamp,
+      ]);
     const unknown = await update(UNKNOWN_STAMP);
     expect(unknown.status).toBe(404);
     expect(await update(LHCB_STAMP)).toEqual(unknown);
     expect(await pilotRow(LHCB_STAMP)).toEqual(before);
   });
 
-  it('is answered like a taken stamp of the caller\'s own VO by registration, naming no VO, and stays unchanged', async () => {
+  it("is answered like a taken stamp of the caller's own VO by registration, naming no VO, and stays unchanged", async () => {
     const before = await pilotRow(LHCB_STAMP);
-    const register = (stamp: string) => call(GRIDPP_PILOT, 'POST', '/api/pilots/', { pilot_stamp: stamp, vo: 'gridpp', pilot_reference: 'probe' }, [stamp]);
+    const register = (stamp: string) =>
+      call(GRIDPP_PILOT, 'POST', '/api/pilots/', { pilot_stamp: stamp, vo: 'gridpp', pilot_reference: 'probe' }, [
+        stamp,
+      ]);
     const ownTaken = await register(GRIDPP_STAMP);
     expect(ownTaken.status).toBe(409);
     const otherVo = await register(LHCB_STAMP);
@@ -66,7 +97,8 @@ describe('a pilot stamp of another VO', () => {
   });
 
   it('is answered like an unknown stamp by a registration into the other VO', async () => {
-    const register = (stamp: string) => call(GRIDPP_PILOT, 'POST', '/api/pilots/', { pilot_stamp: stamp, vo: 'lhcb' }, [stamp]);
+    const register = (stamp: string) =>
+      call(GRIDPP_PILOT, 'POST', '/api/pilots/', { pilot_stamp: stamp, vo: 'lhcb' }, [stamp]);
     const unknown = await register(UNKNOWN_STAMP);
     expect(unknown.status).toBe(403);
     expect(await register(LHCB_STAMP)).toEqual(unknown);
@@ -74,7 +106,14 @@ describe('a pilot stamp of another VO', () => {
   });
 
   it('is found by no search of the other VO, REST or MCP, like an unknown stamp', async () => {
-    const search = (stamp: string) => call(GRIDPP_USER, 'POST', '/api/pilots/search', { search: [{ parameter: 'PilotStamp', operator: 'eq', value: stamp }] }, [stamp]);
+    const search = (stamp: string) =>
+      call(
+        GRIDPP_USER,
+        'POST',
+        '/api/pilots/search',
+        { search: [{ parameter: 'PilotStamp', operator: 'eq', value: stamp }] },
+        [stamp],
+      );
     const unknown = await search(UNKNOWN_STAMP);
     expect([unknown.status, unknown.body]).toEqual([200, '[]']);
     expect(await search(LHCB_STAMP)).toEqual(unknown);
@@ -82,8 +121,17 @@ describe('a pilot stamp of another VO', () => {
     const tool = async (stamp: string): Promise<unknown> => {
       const res = await app.fetch('/mcp', {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_pilots', arguments: { parameter: 'PilotStamp', operator: 'eq', value: stamp } } }),
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'search_pilots', arguments: { parameter: 'PilotStamp', operator: 'eq', value: stamp } },
+        }),
       });
       const reply = (await res.json()) as { result: { structuredContent: Record<string, unknown> } };
       const { search_specs: _specs, ...rest } = reply.result.structuredContent;

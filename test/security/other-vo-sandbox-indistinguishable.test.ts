@@ -29,8 +29,14 @@ afterAll(() => world.dispose());
 
 /** The other VO's sandbox and job as stored, to check that no probe changed them. */
 async function theirState(): Promise<unknown> {
-  const [row] = await world.app.database.db.select().from(sandboxes).where(eq(sandboxes.sePfn, shortPfn(theirs)));
-  const mappings = await world.app.database.db.select().from(sandboxEntityMapping).where(eq(sandboxEntityMapping.sbId, row!.sbId));
+  const [row] = await world.app.database.db
+    .select()
+    .from(sandboxes)
+    .where(eq(sandboxes.sePfn, shortPfn(theirs)));
+  const mappings = await world.app.database.db
+    .select()
+    .from(sandboxEntityMapping)
+    .where(eq(sandboxEntityMapping.sbId, row!.sbId));
   return { row, mappings };
 }
 
@@ -41,7 +47,8 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
   for (const who of CALLERS) {
     it(`GET /api/jobs/sandbox?pfn=, as ${who}`, async () => {
       const before = await theirState();
-      const get = (pfn: string) => world.rest(who, 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`, undefined, echoes(pfn));
+      const get = (pfn: string) =>
+        world.rest(who, 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`, undefined, echoes(pfn));
       const missing = await get(missingPfn());
       expect(missing.status).toBeGreaterThanOrEqual(400);
       expect(await get(theirs)).toEqual(missing);
@@ -50,7 +57,8 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
 
     it(`PATCH /api/jobs/{job_id}/sandbox/output (assigning it to a job of the caller's VO), as ${who}`, async () => {
       const before = await theirState();
-      const assign = (pfn: string) => world.rest(who, 'PATCH', `/api/jobs/${aliceJob}/sandbox/output`, pfn, echoes(pfn));
+      const assign = (pfn: string) =>
+        world.rest(who, 'PATCH', `/api/jobs/${aliceJob}/sandbox/output`, pfn, echoes(pfn));
       const missing = await assign(missingPfn());
       expect(missing.status).toBeGreaterThanOrEqual(400);
       expect(await assign(theirs)).toEqual(missing);
@@ -71,7 +79,10 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
         const route = `${method} ${path(0)}`;
         const missing = await world.rest(who, method, path(missingJob), body(missingJob));
         expect({ route, status: missing.status >= 400 }).toEqual({ route, status: true });
-        expect({ route, ...(await world.rest(who, method, path(theirJob), body(theirJob))) }).toEqual({ route, ...missing });
+        expect({ route, ...(await world.rest(who, method, path(theirJob), body(theirJob))) }).toEqual({
+          route,
+          ...missing,
+        });
       }
       expect(await theirState()).toEqual(before);
     });
@@ -97,7 +108,10 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
         ['validate_jdl', (pfn: string) => ({ jdl_content: jdl(pfn) })],
       ] as const) {
         const fresh = missingPfn();
-        expect({ name, answer: await world.tool(who, name, args(theirs), echoes(theirs)) }).toEqual({ name, answer: await world.tool(who, name, args(fresh), echoes(fresh)) });
+        expect({ name, answer: await world.tool(who, name, args(theirs), echoes(theirs)) }).toEqual({
+          name,
+          answer: await world.tool(who, name, args(fresh), echoes(fresh)),
+        });
       }
       expect(await theirState()).toEqual(before);
     });
@@ -106,10 +120,21 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
       const before = await theirState();
       const checksum = /sha256:([0-9a-f]{64})/.exec(theirs)![1]!;
       const register = async (sum: string) => {
-        const answer = await world.rest(who, 'POST', '/api/jobs/sandbox', { checksum_algorithm: 'sha256', checksum: sum, size: 256, format: 'tar.zst' }, [sum]);
+        const answer = await world.rest(
+          who,
+          'POST',
+          '/api/jobs/sandbox',
+          { checksum_algorithm: 'sha256', checksum: sum, size: 256, format: 'tar.zst' },
+          [sum],
+        );
         const body = JSON.parse(answer.body) as { pfn: string; url: string | null; fields: Record<string, string> };
         // The upload URL is signed for the caller's own key: only its shape can be compared.
-        return { status: answer.status, pfn: body.pfn, url: body.url === null ? null : new URL(body.url).pathname, fields: Object.keys(body.fields).sort() };
+        return {
+          status: answer.status,
+          pfn: body.pfn,
+          url: body.url === null ? null : new URL(body.url).pathname,
+          fields: Object.keys(body.fields).sort(),
+        };
       };
       const fresh = await register(/sha256:([0-9a-f]{64})/.exec(missingPfn())![1]!);
       expect(fresh.status).toBe(200);
@@ -123,7 +148,13 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
     for (const who of CALLERS) {
       const download = (pfn: string) => {
         const key = pfnToKey(shortPfn(pfn));
-        return world.rest(who, 'GET', `/api/jobs/sandbox/local-store/download?key=${encodeURIComponent(key)}&expires=${Math.floor(Date.now() / 1000) + 60}&signature=${'A'.repeat(43)}`, undefined, [encodeURIComponent(key), key]);
+        return world.rest(
+          who,
+          'GET',
+          `/api/jobs/sandbox/local-store/download?key=${encodeURIComponent(key)}&expires=${Math.floor(Date.now() / 1000) + 60}&signature=${'A'.repeat(43)}`,
+          undefined,
+          [encodeURIComponent(key), key],
+        );
       };
       const missing = await download(missingPfn());
       expect(missing.status).toBe(403);

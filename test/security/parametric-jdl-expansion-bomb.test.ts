@@ -18,7 +18,11 @@ beforeAll(async () => {
   server = await startMcpTestServer();
   mcp = new Client({ name: 'bomb', version: '1.0.0' });
   const token = await server.token('lhcb', 'lhcb_user', 'chaen');
-  await mcp.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await mcp.connect(
+    new StreamableHTTPClientTransport(server.mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
 });
 afterAll(async () => {
   await mcp.close();
@@ -32,8 +36,10 @@ async function jobIds(who: Person): Promise<number[]> {
   return (res.body as { JobID: number }[]).map((j) => j.JobID);
 }
 
-const PER_JOB = /^Job \d+ of \d+ would have a JDL of \d+ bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/;
-const TOTAL = /^The \d+ jobs would have JDLs of \d+ bytes or more together, more than the 67108864 allowed per submission \(DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES\)$/;
+const PER_JOB =
+  /^Job \d+ of \d+ would have a JDL of \d+ bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/;
+const TOTAL =
+  /^The \d+ jobs would have JDLs of \d+ bytes or more together, more than the 67108864 allowed per submission \(DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES\)$/;
 
 /** 20 values of 100 KB, each pasted three times: 2 MB of text becomes 20 jobs of 300 KB. */
 const LONG_VALUES = `[Executable = "x"; Arguments = "%s %s %s"; Parameters = {${Array.from({ length: 20 }, (_, i) => `"${String(i).padEnd(100_000, 'v')}"`).join(', ')}}]`;
@@ -63,7 +69,9 @@ describe('a parametric JDL expanding beyond the size limits', () => {
     const before = await jobIds('owner');
     const res = await call(server.app, 'owner', 'POST', '/api/jobs/jdl', [text]);
     expect(res.status).toBe(400);
-    expect((res.body as { detail: string }).detail).toMatch(/^The job would have a JDL of \d+ bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/);
+    expect((res.body as { detail: string }).detail).toMatch(
+      /^The job would have a JDL of \d+ bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/,
+    );
     expect(await jobIds('owner')).toEqual(before);
   });
 

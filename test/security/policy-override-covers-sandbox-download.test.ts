@@ -30,9 +30,17 @@ describe('with gubbins, a JobAdministrator without GubbinsSensei', () => {
     // The output sandbox, uploaded and assigned by the VO's pilot as a pilot does.
     const pilot = await world.app.tokens.tokenFor('lhcb', 'lhcb_pilot', 'lhcbpilot');
     const info = { checksum_algorithm: 'sha256', checksum: 'ab'.repeat(32), size: 256, format: 'tar.zst' };
-    const registered = await world.app.fetch('/api/jobs/sandbox', { method: 'POST', headers: { authorization: `Bearer ${pilot}`, 'content-type': 'application/json' }, body: JSON.stringify(info) });
+    const registered = await world.app.fetch('/api/jobs/sandbox', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pilot}`, 'content-type': 'application/json' },
+      body: JSON.stringify(info),
+    });
     output = ((await registered.json()) as { pfn: string }).pfn;
-    const assigned = await world.app.fetch(`/api/jobs/${job}/sandbox/output`, { method: 'PATCH', headers: { authorization: `Bearer ${pilot}`, 'content-type': 'application/json' }, body: JSON.stringify(output) });
+    const assigned = await world.app.fetch(`/api/jobs/${job}/sandbox/output`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${pilot}`, 'content-type': 'application/json' },
+      body: JSON.stringify(output),
+    });
     expect(assigned.status).toBe(200);
   });
   afterAll(() => world.dispose());
@@ -45,15 +53,29 @@ describe('with gubbins, a JobAdministrator without GubbinsSensei', () => {
 
   it('is refused the job, and its sandboxes by PFN alike', async () => {
     expect(await as(undefined, `/api/jobs/${job}/sandbox`)).toEqual({ status: 403, body: { detail: 'Forbidden' } });
-    for (const pfn of [input, output]) expect({ pfn, ...(await as(undefined, download(pfn))) }).toEqual({ pfn, status: 403, body: { detail: 'Forbidden' } });
+    for (const pfn of [input, output])
+      expect({ pfn, ...(await as(undefined, download(pfn))) }).toEqual({
+        pfn,
+        status: 403,
+        body: { detail: 'Forbidden' },
+      });
   });
 
   it('gets no download URL from the MCP tool either', async () => {
     const token = await world.app.tokens.tokenFor('lhcb', 'lhcb_admin', 'lhcbadmin', { audience: MCP_URL });
     const res = await world.app.fetch('/mcp', {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_job_sandboxes', arguments: { job_id: job } } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get_job_sandboxes', arguments: { job_id: job } },
+      }),
     });
     const text = await res.text();
     expect(text).toContain('"isError":true');
@@ -63,7 +85,8 @@ describe('with gubbins, a JobAdministrator without GubbinsSensei', () => {
   it('reads them all with GubbinsSensei, as the owner does', async () => {
     const sensei = ['JobAdministrator', 'GubbinsSensei'];
     expect((await as(sensei, `/api/jobs/${job}/sandbox`)).status).toBe(200);
-    for (const pfn of [input, output]) expect({ pfn, status: (await as(sensei, download(pfn))).status }).toEqual({ pfn, status: 200 });
+    for (const pfn of [input, output])
+      expect({ pfn, status: (await as(sensei, download(pfn))).status }).toEqual({ pfn, status: 200 });
     const owner = await world.app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen');
     for (const pfn of [input, output]) {
       const res = await world.app.fetch(download(pfn), { headers: { authorization: `Bearer ${owner}` } });
@@ -87,7 +110,12 @@ describe('an override of wms that refuses users their own jobs', () => {
       if (args.jobIds && !ctx.user.properties.includes('JobAdministrator')) throw new ForbiddenError('Forbidden');
     },
   };
-  const extension: Extension = { name: 'locked-out', description: 'Test only: wms refusing users their own jobs.', contractVersion: EXTENSION_CONTRACT_VERSION, policyOverrides: [lockedOut as AccessPolicy<never>] };
+  const extension: Extension = {
+    name: 'locked-out',
+    description: 'Test only: wms refusing users their own jobs.',
+    contractVersion: EXTENSION_CONTRACT_VERSION,
+    policyOverrides: [lockedOut as AccessPolicy<never>],
+  };
   let world: SandboxWorld;
   let output: string;
   let job: number;
@@ -97,7 +125,11 @@ describe('an override of wms that refuses users their own jobs', () => {
     // Assigned by the administrator (allowed by the override): a sandbox of albdr's on chaen's job.
     const albdr = await world.app.tokens.tokenFor('lhcb', 'lhcb_user', 'albdr');
     const info = { checksum_algorithm: 'sha256', checksum: 'cd'.repeat(32), size: 256, format: 'tar.zst' };
-    const registered = await world.app.fetch('/api/jobs/sandbox', { method: 'POST', headers: { authorization: `Bearer ${albdr}`, 'content-type': 'application/json' }, body: JSON.stringify(info) });
+    const registered = await world.app.fetch('/api/jobs/sandbox', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${albdr}`, 'content-type': 'application/json' },
+      body: JSON.stringify(info),
+    });
     output = ((await registered.json()) as { pfn: string }).pfn;
     expect((await world.rest('lhcbadmin', 'PATCH', `/api/jobs/${job}/sandbox/output`, output)).status).toBe(200);
   });

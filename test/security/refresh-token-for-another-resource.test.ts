@@ -7,7 +7,20 @@
  * was; naming none keeps the original audience.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { bearer, CHAEN_SUB, claimsOf, completeDeviceLogin, DEVICE_GRANT, DIRAC_CLIENT_ID, FIXTURE_TIMEOUT_MS, form, startDevice, startLoginFixture, type LoginFixture, type TokenBody } from '../harness/login.ts';
+import {
+  bearer,
+  CHAEN_SUB,
+  claimsOf,
+  completeDeviceLogin,
+  DEVICE_GRANT,
+  DIRAC_CLIENT_ID,
+  FIXTURE_TIMEOUT_MS,
+  form,
+  startDevice,
+  startLoginFixture,
+  type LoginFixture,
+  type TokenBody,
+} from '../harness/login.ts';
 import { TEST_ISSUER } from '../harness/auth.ts';
 import { mcpHostLogin, mcpResourceOf, refreshAs } from './mcp-host.ts';
 
@@ -33,12 +46,17 @@ async function tokensOf(res: Response): Promise<TokenBody> {
 async function deviceLoginFor(resource?: string): Promise<TokenBody> {
   const device = await startDevice(fx, 'vo:lhcb');
   expect((await completeDeviceLogin(fx, device, CHAEN_SUB)).status).toBe(307);
-  const fields: Record<string, string> = { grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: DIRAC_CLIENT_ID };
+  const fields: Record<string, string> = {
+    grant_type: DEVICE_GRANT,
+    device_code: device.device_code,
+    client_id: DIRAC_CLIENT_ID,
+  };
   if (resource !== undefined) fields.resource = resource;
   return tokensOf(await fx.app.fetch('/api/auth/token', form(fields)));
 }
 
-const restStatus = async (accessToken: string): Promise<number> => (await fx.app.fetch('/api/auth/userinfo', bearer(accessToken))).status;
+const restStatus = async (accessToken: string): Promise<number> =>
+  (await fx.app.fetch('/api/auth/userinfo', bearer(accessToken))).status;
 
 describe('a refresh token issued for /mcp', () => {
   it('yields an /mcp token when the refresh names no resource, never an audience-less one', async () => {

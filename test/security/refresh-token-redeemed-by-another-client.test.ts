@@ -8,7 +8,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { bearer, CHAEN_SUB, claimsOf, deviceLogin, DIRAC_CLIENT_ID, FIXTURE_TIMEOUT_MS, startLoginFixture, type LoginFixture, type TokenBody } from '../harness/login.ts';
+import {
+  bearer,
+  CHAEN_SUB,
+  claimsOf,
+  deviceLogin,
+  DIRAC_CLIENT_ID,
+  FIXTURE_TIMEOUT_MS,
+  startLoginFixture,
+  type LoginFixture,
+  type TokenBody,
+} from '../harness/login.ts';
 import { mcpHostLogin, mcpResourceOf, refreshAs, registerHost } from './mcp-host.ts';
 
 let fx: LoginFixture;
@@ -27,7 +37,9 @@ async function expectInvalidGrant(res: Response): Promise<void> {
 /** The stored status of a refresh token (its RefreshTokens row). */
 async function statusOf(refreshToken: string): Promise<string | undefined> {
   const jti = String(claimsOf(refreshToken).jti);
-  const rows = await fx.app.database.query<{ Status: string }>(sql`SELECT "Status" FROM "RefreshTokens" WHERE "JTI" = ${jti}`);
+  const rows = await fx.app.database.query<{ Status: string }>(
+    sql`SELECT "Status" FROM "RefreshTokens" WHERE "JTI" = ${jti}`,
+  );
   return rows[0]?.Status;
 }
 
@@ -69,7 +81,10 @@ describe("an MCP host redeeming a DiracX client's refresh token", () => {
     const cli = await deviceLogin(fx, CHAEN_SUB);
     // DiracX's refresh token claims only: jti, exp, legacy_exchange, dirac_policies.
     const { jti, exp, legacy_exchange, dirac_policies } = claimsOf(cli.refresh_token!);
-    const diracxStyle = await fx.app.tokens.sign({ jti, exp, legacy_exchange, dirac_policies } as Record<string, unknown>);
+    const diracxStyle = await fx.app.tokens.sign({ jti, exp, legacy_exchange, dirac_policies } as Record<
+      string,
+      unknown
+    >);
     const attacker = await registerHost(fx, 'Attacker host');
     await expectInvalidGrant(await refreshAs(fx, attacker, diracxStyle));
     expect(await statusOf(diracxStyle)).toBe('CREATED');

@@ -18,6 +18,8 @@ const PER_REQUEST = new Set(['x-request-id', 'date']);
 export async function answerOf(res: Response, echoed: readonly string[] = []): Promise<Answer> {
   let body = await res.text();
   for (const text of echoed) body = body.split(text).join('<echo>');
-  const headers = [...res.headers].filter(([name]) => !PER_REQUEST.has(name.toLowerCase())).sort(([a], [b]) => a.localeCompare(b));
+  const headers = [...res.headers]
+    .filter(([name]) => !PER_REQUEST.has(name.toLowerCase()))
+    .sort(([a], [b]) => a.localeCompare(b));
   return { status: res.status, body, headers };
 }

@@ -44,19 +44,33 @@ export function missingPfn(owner: Person = 'chaen'): string {
 }
 
 export async function createSandboxWorld(extensions: readonly Extension[] = []): Promise<SandboxWorld> {
-  const store = new LocalObjectStore({ directory: new MemoryBlobDirectory(), signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))), maxSizeBytes: STORE_SETTINGS.maxSizeBytes });
+  const store = new LocalObjectStore({
+    directory: new MemoryBlobDirectory(),
+    signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))),
+    maxSizeBytes: STORE_SETTINGS.maxSizeBytes,
+  });
   const app = await createTestApp({
     issuer: 'http://test',
     extensions,
     sandboxes: { store, settings: STORE_SETTINGS },
-    mcp: { resourceUrl: MCP_URL, allowedHosts: ['test'], allowedOrigins: [], confirmThreshold: 1000, rateLimitPerMinute: 0 },
+    mcp: {
+      resourceUrl: MCP_URL,
+      allowedHosts: ['test'],
+      allowedOrigins: [],
+      confirmThreshold: 1000,
+      rateLimitPerMinute: 0,
+    },
   });
   const token = (who: Person, forMcp = false): Promise<string> => {
     const [vo, group, user] = PEOPLE[who];
     return app.tokens.tokenFor(vo, group, user, forMcp ? { audience: MCP_URL } : {});
   };
   const request = async (who: Person, method: string, path: string, body: unknown): Promise<Response> =>
-    app.fetch(path, { method, headers: { authorization: `Bearer ${await token(who)}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    app.fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${await token(who)}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   const json = async (res: Response, what: string): Promise<unknown> => {
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${what}: ${res.status} ${text}`);
@@ -67,8 +81,16 @@ export async function createSandboxWorld(extensions: readonly Extension[] = []):
     app,
     async upload(who) {
       const data = crypto.getRandomValues(new Uint8Array(256));
-      const info = { checksum_algorithm: 'sha256', checksum: toHex(await crypto.subtle.digest('SHA-256', data)), size: data.byteLength, format: 'tar.zst' };
-      const { pfn, url, fields } = (await json(await request(who, 'POST', '/api/jobs/sandbox', info), `register as ${who}`)) as { pfn: string; url: string; fields: Record<string, string> };
+      const info = {
+        checksum_algorithm: 'sha256',
+        checksum: toHex(await crypto.subtle.digest('SHA-256', data)),
+        size: data.byteLength,
+        format: 'tar.zst',
+      };
+      const { pfn, url, fields } = (await json(
+        await request(who, 'POST', '/api/jobs/sandbox', info),
+        `register as ${who}`,
+      )) as { pfn: string; url: string; fields: Record<string, string> };
       const form = new FormData();
       for (const [name, value] of Object.entries(fields)) form.append(name, value);
       form.append('file', new Blob([data]), 'file');
@@ -82,7 +104,10 @@ export async function createSandboxWorld(extensions: readonly Extension[] = []):
     },
     async submit(who, inputSandbox = []) {
       const sandbox = inputSandbox.length ? `InputSandbox = {${inputSandbox.map((p) => `"${p}"`).join(', ')}};` : '';
-      const jobs = (await json(await request(who, 'POST', '/api/jobs/jdl', [`[Executable = "echo"; ${sandbox}]`]), `submit as ${who}`)) as { JobID: number }[];
+      const jobs = (await json(
+        await request(who, 'POST', '/api/jobs/jdl', [`[Executable = "echo"; ${sandbox}]`]),
+        `submit as ${who}`,
+      )) as { JobID: number }[];
       return jobs[0]!.JobID;
     },
     async rest(who, method, path, body, echoed = []) {
@@ -91,7 +116,11 @@ export async function createSandboxWorld(extensions: readonly Extension[] = []):
     async tool(who, name, args, echoed = []) {
       const res = await app.fetch('/mcp', {
         method: 'POST',
-        headers: { authorization: `Bearer ${await token(who, true)}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          authorization: `Bearer ${await token(who, true)}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
       });
       const answer = await answerOf(res, echoed);

@@ -48,7 +48,8 @@ function schemathesisAvailability(): Availability {
   });
   const version = probe.stdout.toString().trim();
   if (probe.exitCode !== 0) return { available: false, reason: `schemathesis is not installed (${INSTALL})` };
-  if (!version.startsWith('4.')) return { available: false, reason: `schemathesis ${version} is installed, 4.x is needed (${INSTALL})` };
+  if (!version.startsWith('4.'))
+    return { available: false, reason: `schemathesis ${version} is installed, 4.x is needed (${INSTALL})` };
   return { available: true, python };
 }
 
@@ -65,7 +66,9 @@ interface FuzzRun {
  * discovery document: with the shipped `idp.invalid` URLs that is the documented 502.
  */
 async function writeConfigWithIdp(dir: string, idpUrl: string): Promise<string> {
-  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as { Registry: Record<string, { IdP: { URL: string } }> };
+  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as {
+    Registry: Record<string, { IdP: { URL: string } }>;
+  };
   for (const vo of Object.values(raw.Registry)) vo.IdP.URL = idpUrl;
   const path = join(dir, 'config.yml');
   await writeFile(path, JSON.stringify(raw));
@@ -73,7 +76,12 @@ async function writeConfigWithIdp(dir: string, idpUrl: string): Promise<string> 
 }
 
 /** Runs `schemathesis run` against the server's document with `token`; resolves with its report. */
-async function runSchemathesis(python: string, server: RunningServer, token: string, workDir: string): Promise<FuzzRun> {
+async function runSchemathesis(
+  python: string,
+  server: RunningServer,
+  token: string,
+  workDir: string,
+): Promise<FuzzRun> {
   const args = [
     'run',
     new URL('api/openapi.json', server.url).toString(),
@@ -114,7 +122,11 @@ async function runSchemathesis(python: string, server: RunningServer, token: str
     timedOut = true;
     proc.kill('SIGKILL');
   }, RUN_TIMEOUT_MS);
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   return { exitCode, output: `${stdout}${stderr}`, timedOut };
 }
@@ -128,7 +140,8 @@ function failureReport(run: FuzzRun): string {
 
 /** Fails with schemathesis's report unless the run passed every check on every operation. */
 function expectClean(run: FuzzRun, who: string): void {
-  if (run.timedOut) throw new Error(`schemathesis (${who}) ran longer than ${RUN_TIMEOUT_MS} ms and was killed\n${failureReport(run)}`);
+  if (run.timedOut)
+    throw new Error(`schemathesis (${who}) ran longer than ${RUN_TIMEOUT_MS} ms and was killed\n${failureReport(run)}`);
   if (run.exitCode !== 0) throw new Error(`schemathesis (${who}) exited with ${run.exitCode}:\n${failureReport(run)}`);
   // A run that loaded no operation would pass vacuously.
   const tested = /Tested:\s+(\d+)/.exec(run.output);
@@ -157,7 +170,9 @@ if (!availability.available && !REQUIRED) {
     /** A token for `subject`, checked against the server first so that a bad token cannot make the fuzzing vacuous. */
     async function validToken(subject: TokenSubject): Promise<string> {
       const token = await serverToken(subject);
-      const res = await fetch(new URL('api/auth/userinfo', running().url), { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(new URL('api/auth/userinfo', running().url), {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
       return token;
     }

@@ -21,7 +21,9 @@ describe('a pattern longer than DIRACX_SEARCH_MAX_PATTERN_LENGTH', () => {
     it(`is a 400 naming the limit for ${operator}, before the database is touched`, async () => {
       const before = world.databaseUses();
       const value = `%${'a'.repeat(LIMIT)}`;
-      const res = await world.rest('owner', '/api/jobs/search', { search: [{ parameter: 'JobName', operator, value }] });
+      const res = await world.rest('owner', '/api/jobs/search', {
+        search: [{ parameter: 'JobName', operator, value }],
+      });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
         detail: `Pattern too long for parameter JobName: ${LIMIT + 1} characters, more than the ${LIMIT} allowed (DIRACX_SEARCH_MAX_PATTERN_LENGTH)`,
@@ -43,7 +45,11 @@ describe('a pattern longer than DIRACX_SEARCH_MAX_PATTERN_LENGTH', () => {
   });
 
   it('is an isError result from the MCP tool search_jobs', async () => {
-    const outcome = await world.tool('owner', 'search_jobs', { parameter: 'JobName', operator: 'like', value: `${'a'.repeat(LIMIT)}%` });
+    const outcome = await world.tool('owner', 'search_jobs', {
+      parameter: 'JobName',
+      operator: 'like',
+      value: `${'a'.repeat(LIMIT)}%`,
+    });
     expect(outcome.isError).toBe(true);
     expect(outcome.text).toContain('INVALID_INPUT: Pattern too long for parameter JobName');
     expect(outcome.text).toContain('DIRACX_SEARCH_MAX_PATTERN_LENGTH');
@@ -52,7 +58,10 @@ describe('a pattern longer than DIRACX_SEARCH_MAX_PATTERN_LENGTH', () => {
   it('is served at the limit', async () => {
     const value = `search-%${'%'.repeat(LIMIT - 8)}`;
     expect(value.length).toBe(LIMIT);
-    const res = await world.rest('owner', '/api/jobs/search', { parameters: ['JobID'], search: [{ parameter: 'JobName', operator: 'like', value }] });
+    const res = await world.rest('owner', '/api/jobs/search', {
+      parameters: ['JobID'],
+      search: [{ parameter: 'JobName', operator: 'like', value }],
+    });
     expect(res.status).toBe(200);
     expect((res.body as unknown[]).length).toBe(world.jobIds.length);
   });

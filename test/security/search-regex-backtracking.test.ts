@@ -32,7 +32,9 @@ describe('a regex filter that backtracks', () => {
   for (const [pattern, construct] of Object.entries(HOSTILE)) {
     it(`${pattern} is a 400 naming the construct, before the database is touched`, async () => {
       const before = world.databaseUses();
-      const res = await world.rest('owner', '/api/jobs/search', { search: [{ parameter: 'JobName', operator: 'regex', value: pattern }] });
+      const res = await world.rest('owner', '/api/jobs/search', {
+        search: [{ parameter: 'JobName', operator: 'regex', value: pattern }],
+      });
       expect(res.status).toBe(400);
       expect((res.body as { detail: string }).detail).toStartWith('Regular expression refused for parameter JobName: ');
       expect((res.body as { detail: string }).detail).toContain(construct);
@@ -62,15 +64,26 @@ describe('a regex filter that backtracks', () => {
   }
 
   it('serves ordinary patterns: anchors, classes, bounded counts, alternation, lazy quantifiers', async () => {
-    for (const pattern of ['^search-[0-9]{1,3}$', '^(search|other)-1$', 'search-.*?2', '[[:alpha:]]+-2', '^(?:search)-0$']) {
-      const res = await world.rest('owner', '/api/jobs/search', { parameters: ['JobName'], search: [{ parameter: 'JobName', operator: 'regex', value: pattern }] });
+    for (const pattern of [
+      '^search-[0-9]{1,3}$',
+      '^(search|other)-1$',
+      'search-.*?2',
+      '[[:alpha:]]+-2',
+      '^(?:search)-0$',
+    ]) {
+      const res = await world.rest('owner', '/api/jobs/search', {
+        parameters: ['JobName'],
+        search: [{ parameter: 'JobName', operator: 'regex', value: pattern }],
+      });
       expect(res.status).toBe(200);
       expect((res.body as unknown[]).length).toBeGreaterThan(0);
     }
   });
 
-  it('still answers a pattern PostgreSQL cannot compile with DiracX\'s 400', async () => {
-    const res = await world.rest('owner', '/api/jobs/search', { search: [{ parameter: 'JobName', operator: 'regex', value: '(unclosed' }] });
+  it("still answers a pattern PostgreSQL cannot compile with DiracX's 400", async () => {
+    const res = await world.rest('owner', '/api/jobs/search', {
+      search: [{ parameter: 'JobName', operator: 'regex', value: '(unclosed' }],
+    });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ detail: 'Invalid regex (unclosed' });
   });

@@ -17,15 +17,22 @@ afterAll(() => world.dispose());
 
 const LIMIT = DEFAULT_SEARCH_LIMITS.maxConditions;
 /** `n` filters every job matches. */
-const filters = (n: number) => Array.from({ length: n }, (_, i) => ({ parameter: 'JobID', operator: 'neq', value: -1 - i }));
+const filters = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ parameter: 'JobID', operator: 'neq', value: -1 - i }));
 
 describe('a search with more conditions than DIRACX_SEARCH_MAX_CONDITIONS', () => {
   for (const path of ['/api/jobs/search', '/api/pilots/search']) {
     it(`is a 400 naming the limit at ${path}, and the database is not touched`, async () => {
       const before = world.databaseUses();
-      const res = await world.rest('owner', path, { search: path.includes('pilots') ? filters(LIMIT + 1).map((f) => ({ ...f, parameter: 'PilotID' })) : filters(LIMIT + 1) });
+      const res = await world.rest('owner', path, {
+        search: path.includes('pilots')
+          ? filters(LIMIT + 1).map((f) => ({ ...f, parameter: 'PilotID' }))
+          : filters(LIMIT + 1),
+      });
       expect(res.status).toBe(400);
-      expect((res.body as { detail: string }).detail).toContain(`more than the ${LIMIT} allowed per request (DIRACX_SEARCH_MAX_CONDITIONS)`);
+      expect((res.body as { detail: string }).detail).toContain(
+        `more than the ${LIMIT} allowed per request (DIRACX_SEARCH_MAX_CONDITIONS)`,
+      );
       expect(world.databaseUses()).toBe(before);
     });
   }
@@ -44,7 +51,10 @@ describe('a search with more conditions than DIRACX_SEARCH_MAX_CONDITIONS', () =
     expect(res.status).toBe(400);
     expect((res.body as { detail: string }).detail).toContain('DIRACX_SEARCH_MAX_CONDITIONS');
     expect(world.databaseUses()).toBe(before);
-    const pilots = await world.rest('owner', '/api/pilots/summary', { grouping: ['Status'], search: filters(LIMIT).map((f) => ({ ...f, parameter: 'PilotID' })) });
+    const pilots = await world.rest('owner', '/api/pilots/summary', {
+      grouping: ['Status'],
+      search: filters(LIMIT).map((f) => ({ ...f, parameter: 'PilotID' })),
+    });
     expect(pilots.status).toBe(400);
   });
 
@@ -58,7 +68,12 @@ describe('a search with more conditions than DIRACX_SEARCH_MAX_CONDITIONS', () =
     it(`is an isError result naming the limit from the MCP tool ${name}`, async () => {
       const parameter = name.includes('pilots') ? 'PilotID' : 'JobID';
       const extra = JSON.stringify(filters(LIMIT + 1).map((f) => ({ ...f, parameter })));
-      const outcome = await world.tool('owner', name, { parameter, operator: 'neq', value: -1, extra_conditions: extra });
+      const outcome = await world.tool('owner', name, {
+        parameter,
+        operator: 'neq',
+        value: -1,
+        extra_conditions: extra,
+      });
       expect(outcome.isError).toBe(true);
       expect(outcome.text).toContain('INVALID_INPUT');
       expect(outcome.text).toContain('DIRACX_SEARCH_MAX_CONDITIONS');
@@ -66,7 +81,12 @@ describe('a search with more conditions than DIRACX_SEARCH_MAX_CONDITIONS', () =
   }
 
   it('leaves the MCP search working within the limit', async () => {
-    const outcome = await world.tool('owner', 'search_jobs', { parameter: 'JobID', operator: 'neq', value: -1, extra_conditions: JSON.stringify(filters(10)) });
+    const outcome = await world.tool('owner', 'search_jobs', {
+      parameter: 'JobID',
+      operator: 'neq',
+      value: -1,
+      extra_conditions: JSON.stringify(filters(10)),
+    });
     expect(outcome.isError).toBe(false);
     expect((outcome.structured?.data as unknown[]).length).toBe(world.jobIds.length);
   });

@@ -35,22 +35,34 @@ describe('in/not in filters with more values than DIRACX_SEARCH_MAX_VALUES', () 
     expect(world.databaseUses()).toBe(before);
   });
 
-  it('are a 400 well before PostgreSQL\'s bound-parameter limit (no 500)', async () => {
-    const res = await world.rest('owner', '/api/jobs/search', { search: [{ parameter: 'JobID', operator: 'in', values: ids(70_000) }] });
+  it("are a 400 well before PostgreSQL's bound-parameter limit (no 500)", async () => {
+    const res = await world.rest('owner', '/api/jobs/search', {
+      search: [{ parameter: 'JobID', operator: 'in', values: ids(70_000) }],
+    });
     expect(res.status).toBe(400);
-    const pilots = await world.rest('admin', '/api/pilots/summary', { grouping: ['Status'], search: [{ parameter: 'PilotID', operator: 'not in', values: ids(70_000) }] });
+    const pilots = await world.rest('admin', '/api/pilots/summary', {
+      grouping: ['Status'],
+      search: [{ parameter: 'PilotID', operator: 'not in', values: ids(70_000) }],
+    });
     expect(pilots.status).toBe(400);
     expect((pilots.body as { detail: string }).detail).toContain('DIRACX_SEARCH_MAX_VALUES');
   });
 
   it('are an isError result from the MCP tool search_jobs', async () => {
-    const outcome = await world.tool('owner', 'search_jobs', { parameter: 'JobID', operator: 'in', values: ids(LIMIT + 1) });
+    const outcome = await world.tool('owner', 'search_jobs', {
+      parameter: 'JobID',
+      operator: 'in',
+      values: ids(LIMIT + 1),
+    });
     expect(outcome.isError).toBe(true);
     expect(outcome.text).toContain('DIRACX_SEARCH_MAX_VALUES');
   });
 
   it('are served at the limit', async () => {
-    const res = await world.rest('owner', '/api/jobs/search', { parameters: ['JobID'], search: [{ parameter: 'JobID', operator: 'in', values: [...world.jobIds, ...ids(LIMIT - world.jobIds.length)] }] });
+    const res = await world.rest('owner', '/api/jobs/search', {
+      parameters: ['JobID'],
+      search: [{ parameter: 'JobID', operator: 'in', values: [...world.jobIds, ...ids(LIMIT - world.jobIds.length)] }],
+    });
     expect(res.status).toBe(200);
     expect((res.body as { JobID: number }[]).map((r) => r.JobID).sort()).toEqual([...world.jobIds].sort());
   });

@@ -56,9 +56,16 @@ function countingDatabase(database: Database, count: () => void): Database {
 async function toolOutcome(res: Response): Promise<ToolOutcome> {
   const raw = await res.text();
   const json = (res.headers.get('content-type') ?? '').includes('event-stream')
-    ? raw.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('')
+    ? raw
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5))
+        .join('')
     : raw;
-  const message = JSON.parse(json) as { result?: { isError?: boolean; content?: { text: string }[]; structuredContent?: Record<string, unknown> }; error?: unknown };
+  const message = JSON.parse(json) as {
+    result?: { isError?: boolean; content?: { text: string }[]; structuredContent?: Record<string, unknown> };
+    error?: unknown;
+  };
   if (!message.result) throw new Error(`tools/call failed: ${res.status} ${raw}`);
   return {
     isError: message.result.isError === true,
@@ -76,15 +83,24 @@ export interface SearchWorldOptions {
 
 export async function createSearchWorld(options: SearchWorldOptions = {}): Promise<SearchWorld> {
   const jobs = options.jobs ?? 3;
-  const owned = await createTestDatabase(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs });
+  const owned = await createTestDatabase(
+    options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
+  );
   let uses = 0;
   const app = await createTestApp({
     database: countingDatabase(owned.database, () => uses++),
     issuer: 'http://test',
-    mcp: { resourceUrl: MCP_URL, allowedHosts: ['test'], allowedOrigins: [], confirmThreshold: 1000, rateLimitPerMinute: 0 },
+    mcp: {
+      resourceUrl: MCP_URL,
+      allowedHosts: ['test'],
+      allowedOrigins: [],
+      confirmThreshold: 1000,
+      rateLimitPerMinute: 0,
+    },
   });
   const jobIds: number[] = [];
-  for (let i = 0; i < jobs; i++) jobIds.push(await submitJob(app, 'owner', `[Executable = "echo"; JobName = "search-${i}";]`));
+  for (let i = 0; i < jobs; i++)
+    jobIds.push(await submitJob(app, 'owner', `[Executable = "echo"; JobName = "search-${i}";]`));
   return {
     app,
     databaseUses: () => uses,
@@ -94,7 +110,11 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
       const token = await app.tokens.tokenFor(vo, group, user, { audience: MCP_URL });
       const res = await app.fetch('/mcp', {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
       });
       return toolOutcome(res);
@@ -106,7 +126,9 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
       const SLICE = 1000;
       for (let from = 1_000_000; from < 1_000_000 + n; from += SLICE) {
         const to = Math.min(from + SLICE, 1_000_000 + n) - 1;
-        await owned.database.query(sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`);
+        await owned.database.query(
+          sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`,
+        );
         await owned.database.query(
           sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from generate_series(${from}::int, ${to}::int) g`,
         );

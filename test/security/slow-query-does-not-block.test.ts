@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => world.dispose());
 
 describe(`a slow search (${TEST_DRIVER})`, () => {
-  it('does not stop the liveness probe or another user\'s search, and ends at the statement timeout', async () => {
+  it("does not stop the liveness probe or another user's search, and ends at the statement timeout", async () => {
     const finished: string[] = [];
     const track = <T>(name: string, promise: Promise<T>): Promise<T> => promise.finally(() => finished.push(name));
 

@@ -40,14 +40,21 @@ describe(`a statement past DIRACX_DB_STATEMENT_TIMEOUT_MS (${TEST_DRIVER})`, () 
     expect(res.headers.get('retry-after')).toBe('10');
     expect((res.body as { detail: string }).detail).toContain('statement timeout (DIRACX_DB_STATEMENT_TIMEOUT_MS)');
     expect(await count()).toBe(before);
-    const mine = await world.rest('owner', '/api/jobs/search', { parameters: ['JobID'], search: [{ parameter: 'JobName', operator: 'like', value: 'search-%' }] });
+    const mine = await world.rest('owner', '/api/jobs/search', {
+      parameters: ['JobID'],
+      search: [{ parameter: 'JobName', operator: 'like', value: 'search-%' }],
+    });
     expect(mine.status).toBe(200);
     expect((mine.body as { JobID: number }[]).map((r) => r.JobID).sort()).toEqual([...world.jobIds].sort());
   });
 
   it('is an UNAVAILABLE result from the MCP tool search_jobs', async () => {
     const [first, ...rest] = EXPENSIVE_SEARCH.search;
-    const outcome = await world.tool('owner', 'search_jobs', { ...first, extra_conditions: JSON.stringify(rest), result_fields: ['JobID'] });
+    const outcome = await world.tool('owner', 'search_jobs', {
+      ...first,
+      extra_conditions: JSON.stringify(rest),
+      result_fields: ['JobID'],
+    });
     expect(outcome.isError).toBe(true);
     expect(outcome.text).toContain('UNAVAILABLE: Database statement timed out');
     expect(outcome.text).toContain('DIRACX_DB_STATEMENT_TIMEOUT_MS');
@@ -62,7 +69,9 @@ describe('migrations', () => {
     await admin?.unsafe(`CREATE DATABASE "${dbName}"`);
     // 1 ms on the embedded database: most migration statements would not fit in it. On PostgreSQL
     // 20 ms: at 1 ms the driver's own start-up query (its type lookup) is cancelled too.
-    const options = baseUrl ? { url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 1, statementTimeoutMs: 20 } : { dataDir: IN_MEMORY, statementTimeoutMs: 1 };
+    const options = baseUrl
+      ? { url: urlForDatabase(baseUrl, dbName), dataDir: IN_MEMORY, poolSize: 1, statementTimeoutMs: 20 }
+      : { dataDir: IN_MEMORY, statementTimeoutMs: 1 };
     const database = await openMigratedDatabase(options, (db) => migrateDatabase(db));
     try {
       // Read back without the timeout on PostgreSQL (1 ms can cancel even this there). The
@@ -71,7 +80,9 @@ describe('migrations', () => {
       const reader = baseUrl ? postgres(urlForDatabase(baseUrl, dbName), { max: 1, onnotice: () => {} }) : undefined;
       const readEmbedded = async (): Promise<{ n: number }[]> => {
         for (let attempt = 1; ; attempt++) {
-          const rows = await database.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`).catch((err: unknown) => err);
+          const rows = await database
+            .query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
+            .catch((err: unknown) => err);
           if (!(rows instanceof UnavailableError) || attempt === 100) return rows as { n: number }[];
         }
       };
@@ -79,7 +90,9 @@ describe('migrations', () => {
         ? await reader.unsafe('select count(*)::int as n from drizzle.__drizzle_migrations').finally(() => reader.end())
         : await readEmbedded();
       expect(applied[0]?.n).toBeGreaterThan(5);
-      const slow = await database.query(sql`select count(*) from generate_series(1, 50000000)`).catch((err: unknown) => err);
+      const slow = await database
+        .query(sql`select count(*) from generate_series(1, 50000000)`)
+        .catch((err: unknown) => err);
       expect(slow).toBeInstanceOf(UnavailableError);
     } finally {
       await database.close();

@@ -21,7 +21,12 @@ let app: TestApp;
 let clock = Date.parse('2026-12-01T10:00:00Z');
 
 beforeAll(async () => {
-  app = await createTestApp({ flows: { settings: { tokenRateLimitPerMinute: TOKEN_LIMIT, loginRateLimitPerMinute: LOGIN_LIMIT }, now: () => new Date(clock) } });
+  app = await createTestApp({
+    flows: {
+      settings: { tokenRateLimitPerMinute: TOKEN_LIMIT, loginRateLimitPerMinute: LOGIN_LIMIT },
+      now: () => new Date(clock),
+    },
+  });
 });
 afterAll(() => app.dispose());
 
@@ -32,7 +37,8 @@ const form = (fields: Record<string, string>): RequestInit => ({
 });
 
 /** Calls `path` from `address` (the TCP peer, no proxy). */
-const from = (address: string, path: string, init?: RequestInit): Promise<Response> => app.handler(new Request(`http://test${path}`, init), { remoteAddress: address });
+const from = (address: string, path: string, init?: RequestInit): Promise<Response> =>
+  app.handler(new Request(`http://test${path}`, init), { remoteAddress: address });
 
 type Attempt = (clientId: string, address: string) => Promise<Response>;
 
@@ -41,23 +47,36 @@ const ENDPOINTS: { name: string; limit: number; attempt: Attempt }[] = [
     name: 'the token endpoint (device-code polls)',
     limit: TOKEN_LIMIT,
     attempt: (clientId, address) =>
-      from(address, '/api/auth/token', form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: `guess-${crypto.randomUUID()}`, client_id: clientId })),
+      from(
+        address,
+        '/api/auth/token',
+        form({
+          grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+          device_code: `guess-${crypto.randomUUID()}`,
+          client_id: clientId,
+        }),
+      ),
   },
   {
     name: 'refresh-token revocation',
     limit: TOKEN_LIMIT,
-    attempt: (clientId, address) => from(address, '/api/auth/revoke', form({ token: `guess-${crypto.randomUUID()}`, client_id: clientId })),
+    attempt: (clientId, address) =>
+      from(address, '/api/auth/revoke', form({ token: `guess-${crypto.randomUUID()}`, client_id: clientId })),
   },
   {
     name: 'device authorization',
     limit: LOGIN_LIMIT,
-    attempt: (clientId, address) => from(address, `/api/auth/device?client_id=${encodeURIComponent(clientId)}&scope=vo:lhcb`, { method: 'POST' }),
+    attempt: (clientId, address) =>
+      from(address, `/api/auth/device?client_id=${encodeURIComponent(clientId)}&scope=vo:lhcb`, { method: 'POST' }),
   },
   {
     name: 'authorization requests',
     limit: LOGIN_LIMIT,
     attempt: (clientId, address) =>
-      from(address, `/api/auth/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&scope=vo:lhcb&state=s&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`),
+      from(
+        address,
+        `/api/auth/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&scope=vo:lhcb&state=s&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+      ),
   },
 ];
 
@@ -66,7 +85,8 @@ describe('rotating client_id per attempt', () => {
     it(`gets no more than the address budget at ${name}, and leaves other addresses alone`, async () => {
       clock += 120_000; // a fresh window for every endpoint
       const statuses: number[] = [];
-      for (let i = 0; i < ATTEMPTS; i++) statuses.push((await attempt(`made-up-client-${crypto.randomUUID()}`, ATTACKER)).status);
+      for (let i = 0; i < ATTEMPTS; i++)
+        statuses.push((await attempt(`made-up-client-${crypto.randomUUID()}`, ATTACKER)).status);
       const served = statuses.filter((s) => s !== 429);
       expect(served.length).toBe(limit * GROUP_BUDGET_FACTOR);
       expect(statuses.slice(served.length).every((s) => s === 429)).toBe(true);

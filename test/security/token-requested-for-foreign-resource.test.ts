@@ -11,16 +11,41 @@ import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
 import { JWT_BEARER_ASSERTION } from '../../src/logic/auth/client-credentials.ts';
 import { TEST_ISSUER } from '../harness/auth.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
-import { bearer, CHAEN_SUB, claimsOf, completeDeviceLogin, DEVICE_GRANT, DIRAC_CLIENT_ID, FIXTURE_TIMEOUT_MS, form, startDevice, startLoginFixture, type LoginFixture, type TokenBody } from '../harness/login.ts';
+import {
+  bearer,
+  CHAEN_SUB,
+  claimsOf,
+  completeDeviceLogin,
+  DEVICE_GRANT,
+  DIRAC_CLIENT_ID,
+  FIXTURE_TIMEOUT_MS,
+  form,
+  startDevice,
+  startLoginFixture,
+  type LoginFixture,
+  type TokenBody,
+} from '../harness/login.ts';
 import { createServiceClientFixture, type ServiceClientFixture } from '../harness/service-clients.ts';
 import { approvedHostCode, mcpResourceOf, redeemHostCode, refreshAs, registerHost } from './mcp-host.ts';
 
 const MCP = `${TEST_ISSUER}/mcp`;
 /** Not ours: another server, and near misses of our /mcp URL (exact match only, RFC 8707 §2). */
-const FOREIGN = ['https://evil.example/mcp', `${MCP}/`, `${MCP}?x=1`, `${MCP}#x`, MCP.replace('http:', 'https:'), MCP.toUpperCase(), 'urn:evil'];
+const FOREIGN = [
+  'https://evil.example/mcp',
+  `${MCP}/`,
+  `${MCP}?x=1`,
+  `${MCP}#x`,
+  MCP.replace('http:', 'https:'),
+  MCP.toUpperCase(),
+  'urn:evil',
+];
 
 async function expectInvalidTarget(who: string, res: Response): Promise<void> {
-  expect({ who, status: res.status, body: await res.json() }).toMatchObject({ who, status: 400, body: { error: 'invalid_target' } });
+  expect({ who, status: res.status, body: await res.json() }).toMatchObject({
+    who,
+    status: 400,
+    body: { error: 'invalid_target' },
+  });
 }
 
 describe('the login grants', () => {
@@ -32,7 +57,10 @@ describe('the login grants', () => {
   afterAll(() => fx.dispose(), FIXTURE_TIMEOUT_MS);
 
   const poll = (deviceCode: string, extra: Record<string, string> = {}): Promise<Response> =>
-    fx.app.fetch('/api/auth/token', form({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: DIRAC_CLIENT_ID, ...extra }));
+    fx.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: DIRAC_CLIENT_ID, ...extra }),
+    );
 
   async function readyDevice(): Promise<string> {
     const device = await startDevice(fx, 'vo:lhcb');
@@ -53,7 +81,8 @@ describe('the login grants', () => {
   it('refresh_token: refuses a foreign resource without rotating the token', async () => {
     const code = await readyDevice();
     const tokens = (await (await poll(code)).json()) as TokenBody;
-    for (const resource of FOREIGN) await expectInvalidTarget(resource, await refreshAs(fx, DIRAC_CLIENT_ID, tokens.refresh_token!, { resource }));
+    for (const resource of FOREIGN)
+      await expectInvalidTarget(resource, await refreshAs(fx, DIRAC_CLIENT_ID, tokens.refresh_token!, { resource }));
     expect((await refreshAs(fx, DIRAC_CLIENT_ID, tokens.refresh_token!)).status).toBe(200);
   });
 
@@ -71,7 +100,9 @@ describe('the client_credentials grant', () => {
   let clients: ServiceClientFixture;
   beforeAll(async () => {
     clients = await createServiceClientFixture();
-    app = await createTestApp({ config: new ConfigStore(await createConfigSnapshot(clients.raw, JSON.stringify(clients.raw), new Date())) });
+    app = await createTestApp({
+      config: new ConfigStore(await createConfigSnapshot(clients.raw, JSON.stringify(clients.raw), new Date())),
+    });
   });
   afterAll(() => app.dispose());
 
@@ -79,7 +110,12 @@ describe('the client_credentials grant', () => {
     app.fetch('/api/auth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion, ...(resource === undefined ? {} : { resource }) }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: JWT_BEARER_ASSERTION,
+        client_assertion: assertion,
+        ...(resource === undefined ? {} : { resource }),
+      }).toString(),
     });
 
   it('refuses a foreign resource without consuming the assertion, and accepts our issuer and /mcp', async () => {

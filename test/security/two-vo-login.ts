@@ -9,7 +9,12 @@
 import { eq } from 'drizzle-orm';
 import { createConfigSnapshot, ConfigStore } from '../../src/config/store.ts';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
-import { authorizationFlows, deviceFlows, type AuthorizationFlowRow, type DeviceFlowRow } from '../../src/db/schema/auth.ts';
+import {
+  authorizationFlows,
+  deviceFlows,
+  type AuthorizationFlowRow,
+  type DeviceFlowRow,
+} from '../../src/db/schema/auth.ts';
 import { pkceChallenge, randomToken } from '../../src/logic/auth/encoding.ts';
 import type { FetchLike } from '../../src/logic/auth/idp-client.ts';
 import { voChoiceValue } from '../../src/routes/auth/pages/vo-choice.ts';
@@ -47,7 +52,11 @@ export interface TwoVoWorld {
   dispose(): Promise<void>;
 }
 
-async function twoVoConfig(lhcbIdp: string, gridppIdp: string, change: (raw: RawConfig) => void = () => {}): Promise<{ raw: RawConfig; text: string }> {
+async function twoVoConfig(
+  lhcbIdp: string,
+  gridppIdp: string,
+  change: (raw: RawConfig) => void = () => {},
+): Promise<{ raw: RawConfig; text: string }> {
   const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as RawConfig;
   raw.Registry.lhcb.IdP.URL = lhcbIdp;
   raw.Registry.gridpp.IdP.URL = gridppIdp;
@@ -63,7 +72,10 @@ export interface TwoVoWorldOptions {
 }
 
 export async function startTwoVoWorld(options: TwoVoWorldOptions = {}): Promise<TwoVoWorld> {
-  const lhcbIdp = await startTestIdp({ users: [{ sub: SHARED_SUB, preferredUsername: 'chaen' }], clients: [{ clientId: LHCB_CLIENT, redirectUris: CALLBACKS }] });
+  const lhcbIdp = await startTestIdp({
+    users: [{ sub: SHARED_SUB, preferredUsername: 'chaen' }],
+    clients: [{ clientId: LHCB_CLIENT, redirectUris: CALLBACKS }],
+  });
   const gridppIdp = await startTestIdp({
     users: [
       { sub: SHARED_SUB, preferredUsername: 'mallory' },
@@ -77,11 +89,22 @@ export async function startTwoVoWorld(options: TwoVoWorldOptions = {}): Promise<
   const app = await createTestApp({
     issuer: ORIGIN,
     config,
-    mcp: { resourceUrl: MCP_URL, allowedHosts: ['test'], allowedOrigins: [], confirmThreshold: 1000, rateLimitPerMinute: 0 },
+    mcp: {
+      resourceUrl: MCP_URL,
+      allowedHosts: ['test'],
+      allowedOrigins: [],
+      confirmThreshold: 1000,
+      rateLimitPerMinute: 0,
+    },
     flows: {
       now: clock.now,
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      settings: { tokenRateLimitPerMinute: 0, loginRateLimitPerMinute: 0, registrationRateLimitPerMinute: 0, allowedRedirects: [WEB_REDIRECT] },
+      settings: {
+        tokenRateLimitPerMinute: 0,
+        loginRateLimitPerMinute: 0,
+        registrationRateLimitPerMinute: 0,
+        allowedRedirects: [WEB_REDIRECT],
+      },
     },
   });
   return {
@@ -106,7 +129,13 @@ export async function registerHost(world: TwoVoWorld, name = 'Some MCP host'): P
   const res = await world.app.fetch('/api/auth/register', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: name, redirect_uris: [HOST_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }),
+    body: JSON.stringify({
+      client_name: name,
+      redirect_uris: [HOST_REDIRECT],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    }),
   });
   if (res.status !== 201) throw new Error(`registration: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { client_id: string }).client_id;
@@ -124,7 +153,11 @@ export async function newHostFlow(world: TwoVoWorld): Promise<HostFlow> {
 }
 
 /** `GET /api/auth/authorize` for `flow`, with `extra` parameters (an empty value removes one). */
-export async function authorize(world: TwoVoWorld, flow: HostFlow, extra: Record<string, string> = {}): Promise<Response> {
+export async function authorize(
+  world: TwoVoWorld,
+  flow: HostFlow,
+  extra: Record<string, string> = {},
+): Promise<Response> {
   const params: Record<string, string> = {
     response_type: 'code',
     client_id: flow.clientId,
@@ -143,30 +176,50 @@ export async function startVoChoice(world: TwoVoWorld, flow: HostFlow): Promise<
   const res = await authorize(world, flow, { resource: MCP_URL });
   const location = res.headers.get('location') ?? '';
   const flowId = new URL(location, ORIGIN).searchParams.get('flow');
-  if (res.status !== 307 || !location.includes('/api/auth/authorize/vo') || !flowId) throw new Error(`authorize: ${res.status} ${location}`);
+  if (res.status !== 307 || !location.includes('/api/auth/authorize/vo') || !flowId)
+    throw new Error(`authorize: ${res.status} ${location}`);
   return flowId;
 }
 
 /** The person's answer on the VO choice page. */
 export function answerVoChoice(world: TwoVoWorld, flowId: string, vo: string, group: string): Promise<Response> {
-  return world.app.fetch(`/api/auth/authorize/vo?${new URLSearchParams({ flow: flowId, vo_group: voChoiceValue(vo, group) })}`);
+  return world.app.fetch(
+    `/api/auth/authorize/vo?${new URLSearchParams({ flow: flowId, vo_group: voChoiceValue(vo, group) })}`,
+  );
 }
 
 /** The `state` our server sealed into an IdP authorization URL. */
 export const sealedStateOf = (idpUrl: string): string => new URL(idpUrl).searchParams.get('state') ?? '';
 
 /** The hidden field `name` of a page. */
-export const hiddenField = (page: string, name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
+export const hiddenField = (page: string, name: string): string =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
 
 /** Approves (or denies) the consent page `page`, as the person's browser posts it. */
-export function answerConsent(world: TwoVoWorld, page: string, decision: 'approve' | 'deny' = 'approve'): Promise<Response> {
+export function answerConsent(
+  world: TwoVoWorld,
+  page: string,
+  decision: 'approve' | 'deny' = 'approve',
+): Promise<Response> {
   const init = form({ flow: hiddenField(page, 'flow'), csrf_token: hiddenField(page, 'csrf_token'), decision });
-  return world.app.fetch('/api/auth/authorize/consent', { ...init, headers: { ...(init.headers as Record<string, string>), origin: ORIGIN } });
+  return world.app.fetch('/api/auth/authorize/consent', {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), origin: ORIGIN },
+  });
 }
 
 /** The host redeems its code at the token endpoint. */
 export function redeemCode(world: TwoVoWorld, flow: HostFlow, code: string): Promise<Response> {
-  return world.app.fetch('/api/auth/token', form({ grant_type: 'authorization_code', client_id: flow.clientId, redirect_uri: flow.redirectUri, code, code_verifier: flow.verifier }));
+  return world.app.fetch(
+    '/api/auth/token',
+    form({
+      grant_type: 'authorization_code',
+      client_id: flow.clientId,
+      redirect_uri: flow.redirectUri,
+      code,
+      code_verifier: flow.verifier,
+    }),
+  );
 }
 
 export async function authorizationFlowRow(world: TwoVoWorld, uuid: string): Promise<AuthorizationFlowRow | undefined> {

@@ -40,7 +40,9 @@ if (!baseUrl) {
       await admin.unsafe(`CREATE DATABASE "${dbName}"`);
       // All at once: each process opens the empty database and migrates it as it starts.
       started = await Promise.allSettled(
-        Array.from({ length: INSTANCES }, () => startServer({ DATABASE_URL: url, DIRACX_DB_POOL_SIZE: '2' }, { startTimeoutMs: 45_000 })),
+        Array.from({ length: INSTANCES }, () =>
+          startServer({ DATABASE_URL: url, DIRACX_DB_POOL_SIZE: '2' }, { startTimeoutMs: 45_000 }),
+        ),
       );
     }, 90_000);
 
@@ -68,7 +70,9 @@ if (!baseUrl) {
       expect(core.length).toBe(files.length);
       expect(core.every((row) => row.n === 1)).toBe(true);
 
-      const expected = composeExtensions(EXTENSIONS).migrations.map((m) => `${m.extension}/${m.name}`).sort();
+      const expected = composeExtensions(EXTENSIONS)
+        .migrations.map((m) => `${m.extension}/${m.name}`)
+        .sort();
       expect(expected.length).toBeGreaterThan(0);
       const extension = await client<{ name: string }[]>`
         SELECT "Extension" || '/' || "Name" AS name FROM "ExtensionMigrations"`;

@@ -27,7 +27,11 @@ async function runCli(script: 'keys' | 'token', args: string[], env: Record<stri
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
@@ -36,7 +40,10 @@ describe('key rotation with an issuing and a verifier-only server', () => {
   let keystore = '';
   let issuer: RunningServer | undefined;
   let verifier: RunningServer | undefined;
-  const env = (): Record<string, string> => ({ DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystore, DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER });
+  const env = (): Record<string, string> => ({
+    DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystore,
+    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER,
+  });
   const mint = async (): Promise<string> => {
     const result = await runCli('token', ['--vo', 'lhcb', '--group', 'lhcb_user', '--user', 'chaen'], env());
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -44,7 +51,8 @@ describe('key rotation with an issuing and a verifier-only server', () => {
   };
   const status = async (server: RunningServer | undefined, token: string): Promise<number> => {
     if (!server) throw new Error('server did not start');
-    return (await fetch(new URL('api/auth/userinfo', server.url), { headers: { authorization: `Bearer ${token}` } })).status;
+    return (await fetch(new URL('api/auth/userinfo', server.url), { headers: { authorization: `Bearer ${token}` } }))
+      .status;
   };
   const publishedKids = async (): Promise<string[]> => {
     const jwks = (await (await fetch(new URL('.well-known/jwks.json', issuer!.url))).json()) as JSONWebKeySet;
@@ -82,7 +90,10 @@ describe('key rotation with an issuing and a verifier-only server', () => {
     const staged = await runCli('keys', ['stage', '--alg', 'RS256'], env());
     expect(staged.code).toBe(0);
     const kid = /staged (\w+)/.exec(staged.stdout)?.[1] ?? '';
-    await waitFor(async () => (await publishedKids()).includes(kid), { timeoutMs: 10_000, description: 'the staged key in the JWKS' });
+    await waitFor(async () => (await publishedKids()).includes(kid), {
+      timeoutMs: 10_000,
+      description: 'the staged key in the JWKS',
+    });
     expect(decodeProtectedHeader(await mint()).kid).toBe(oldKid);
   });
 
@@ -90,7 +101,10 @@ describe('key rotation with an issuing and a verifier-only server', () => {
     const rotated = await runCli('keys', ['rotate'], env());
     expect(rotated.code).toBe(0);
     const kid = /rotated: (\w+)/.exec(rotated.stdout)?.[1] ?? '';
-    await waitFor(async () => (await publishedKids()).includes(kid), { timeoutMs: 10_000, description: 'the rotated key in the JWKS' });
+    await waitFor(async () => (await publishedKids()).includes(kid), {
+      timeoutMs: 10_000,
+      description: 'the rotated key in the JWKS',
+    });
     const newToken = await mint();
     expect(decodeProtectedHeader(newToken).kid).toBe(kid);
     expect(await status(issuer, newToken)).toBe(200);
@@ -102,9 +116,15 @@ describe('key rotation with an issuing and a verifier-only server', () => {
     expect(await status(issuer, oldToken)).toBe(200);
     expect(await status(verifier, oldToken)).toBe(200);
     expect((await runCli('keys', ['remove', oldKid], env())).code).toBe(0);
-    await waitFor(async () => !(await publishedKids()).includes(oldKid), { timeoutMs: 10_000, description: 'the old key gone' });
+    await waitFor(async () => !(await publishedKids()).includes(oldKid), {
+      timeoutMs: 10_000,
+      description: 'the old key gone',
+    });
     expect(await status(issuer, oldToken)).toBe(401);
-    await waitFor(async () => (await status(verifier, oldToken)) === 401, { timeoutMs: 10_000, description: 'the verifier to drop the old key' });
+    await waitFor(async () => (await status(verifier, oldToken)) === 401, {
+      timeoutMs: 10_000,
+      description: 'the verifier to drop the old key',
+    });
   });
 
   it('refuses to remove the signing key', async () => {
@@ -127,20 +147,60 @@ describe('bun run token', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('prints only the token, with the audience and lifetime asked for', async () => {
-    const result = await runCli('token', ['--vo', 'gridpp', '--group', 'gridpp_user', '--user', 'alice', '--audience', 'https://mcp.example/mcp', '--lifetime', '120'], env);
+    const result = await runCli(
+      'token',
+      [
+        '--vo',
+        'gridpp',
+        '--group',
+        'gridpp_user',
+        '--user',
+        'alice',
+        '--audience',
+        'https://mcp.example/mcp',
+        '--lifetime',
+        '120',
+      ],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('.')).toHaveLength(3);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
-    const payload = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(payload).toMatchObject({ vo: 'gridpp', dirac_group: 'gridpp_user', preferred_username: 'alice', aud: 'https://mcp.example/mcp', iss: ISSUER });
+    const payload = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(payload).toMatchObject({
+      vo: 'gridpp',
+      dirac_group: 'gridpp_user',
+      preferred_username: 'alice',
+      aud: 'https://mcp.example/mcp',
+      iss: ISSUER,
+    });
     expect((payload.exp as number) - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(120);
   });
 
   it.each([
-    ['a VO the configuration does not have', ['--vo', 'atlas', '--group', 'x', '--user', 'alice'], 'VO atlas is not known'],
-    ['a group outside the VO', ['--vo', 'gridpp', '--group', 'lhcb_user', '--user', 'alice'], 'lhcb_user not in gridpp groups'],
-    ['a user the VO does not have', ['--vo', 'gridpp', '--group', 'gridpp_user', '--user', 'mallory'], 'mallory is not a user of VO gridpp'],
-    ['a user outside the group', ['--vo', 'gridpp', '--group', 'gridpp_admin', '--user', 'alice'], 'not a member of the requested group'],
+    [
+      'a VO the configuration does not have',
+      ['--vo', 'atlas', '--group', 'x', '--user', 'alice'],
+      'VO atlas is not known',
+    ],
+    [
+      'a group outside the VO',
+      ['--vo', 'gridpp', '--group', 'lhcb_user', '--user', 'alice'],
+      'lhcb_user not in gridpp groups',
+    ],
+    [
+      'a user the VO does not have',
+      ['--vo', 'gridpp', '--group', 'gridpp_user', '--user', 'mallory'],
+      'mallory is not a user of VO gridpp',
+    ],
+    [
+      'a user outside the group',
+      ['--vo', 'gridpp', '--group', 'gridpp_admin', '--user', 'alice'],
+      'not a member of the requested group',
+    ],
   ])('refuses %s with one line and no token', async (_name, args, message) => {
     const result = await runCli('token', args, env);
     expect(result.code).toBe(1);

@@ -56,7 +56,11 @@ if (!availability.available && !required) {
       const ready = await probe(running(), 'api/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ready' });
-      expect(running().logs().find((line) => line.msg === 'listening')?.database).toBe('postgres');
+      expect(
+        running()
+          .logs()
+          .find((line) => line.msg === 'listening')?.database,
+      ).toBe('postgres');
     });
 
     it('turns readiness to 503 while PostgreSQL is stopped and keeps liveness at 200', async () => {
@@ -87,7 +91,11 @@ if (!availability.available && !required) {
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ready' });
       expect(await stillRunning(running())).toBe(true);
-      expect(running().logs().filter((line) => line.msg === 'listening')).toHaveLength(1);
+      expect(
+        running()
+          .logs()
+          .filter((line) => line.msg === 'listening'),
+      ).toHaveLength(1);
     });
 
     it('exits 0 on SIGTERM after the outage', async () => {

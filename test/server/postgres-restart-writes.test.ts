@@ -63,7 +63,9 @@ if (!availability.available && !required) {
       }
       cluster = await startPrivatePostgres();
       // The stream calls /mcp faster than the per-caller limit allows one user.
-      running = await startMcpServerProcess({ env: { DATABASE_URL: cluster.url, DIRACX_DB_POOL_SIZE: '4', DIRACX_MCP_RATE_LIMIT_PER_MINUTE: '0' } });
+      running = await startMcpServerProcess({
+        env: { DATABASE_URL: cluster.url, DIRACX_DB_POOL_SIZE: '4', DIRACX_MCP_RATE_LIMIT_PER_MINUTE: '0' },
+      });
       restToken = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' });
     }, 60_000);
 
@@ -77,7 +79,10 @@ if (!availability.available && !required) {
       const t0 = performance.now();
       const now = (): number => Math.round(performance.now() - t0);
       const rest = (path: string, init: RequestInit): Promise<Response> =>
-        fetch(new URL(path, proc.url), { ...init, headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' } });
+        fetch(new URL(path, proc.url), {
+          ...init,
+          headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' },
+        });
 
       /** A REST failure is acceptable only as DiracX's "unavailable": 503, a detail, Retry-After. */
       const restFailure = async (res: Response): Promise<string> => {
@@ -86,8 +91,15 @@ if (!availability.available && !required) {
       };
 
       const mcp = new Client({ name: 'postgres-restart-test', version: '1.0.0' });
-      await mcp.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${mcpToken}` } } }));
-      const callTool = async (name: string, args: Record<string, unknown>): Promise<{ ok: true; structured: unknown } | { ok: false; failure: string }> => {
+      await mcp.connect(
+        new StreamableHTTPClientTransport(new URL(mcpUrl), {
+          requestInit: { headers: { authorization: `Bearer ${mcpToken}` } },
+        }),
+      );
+      const callTool = async (
+        name: string,
+        args: Record<string, unknown>,
+      ): Promise<{ ok: true; structured: unknown } | { ok: false; failure: string }> => {
         try {
           const result = await mcp.callTool({ name, arguments: args });
           if (result.isError) return { ok: false, failure: `tool error: ${JSON.stringify(result.content)}` };
@@ -104,14 +116,32 @@ if (!availability.available && !required) {
       const submit = async (via: Via): Promise<Call> => {
         const marker = `restart-${via}-${counter++}`;
         if (via === 'rest') {
-          const res = await rest('api/jobs/jdl', { method: 'POST', body: JSON.stringify([`[Executable = "echo"; JobName = "${marker}";]`]) });
-          if (!res.ok) return { via, kind: 'submit', marker, jobIds: [], at: now(), outcome: { ok: false, failure: await restFailure(res) } };
+          const res = await rest('api/jobs/jdl', {
+            method: 'POST',
+            body: JSON.stringify([`[Executable = "echo"; JobName = "${marker}";]`]),
+          });
+          if (!res.ok)
+            return {
+              via,
+              kind: 'submit',
+              marker,
+              jobIds: [],
+              at: now(),
+              outcome: { ok: false, failure: await restFailure(res) },
+            };
           const jobIds = ((await res.json()) as { JobID: number }[]).map((j) => j.JobID);
           return { via, kind: 'submit', marker, jobIds, at: now(), outcome: { ok: true } };
         }
         const result = await callTool('submit_job', { executable: 'echo', job_name: marker });
         if (!result.ok) return { via, kind: 'submit', marker, jobIds: [], at: now(), outcome: result };
-        return { via, kind: 'submit', marker, jobIds: (result.structured as { job_ids: number[] }).job_ids, at: now(), outcome: { ok: true } };
+        return {
+          via,
+          kind: 'submit',
+          marker,
+          jobIds: (result.structured as { job_ids: number[] }).job_ids,
+          at: now(),
+          outcome: { ok: true },
+        };
       };
 
       const changeStatus = async (via: Via, jobId: number): Promise<Call> => {
@@ -129,7 +159,8 @@ if (!availability.available && !required) {
       const worker = async (w: number): Promise<void> => {
         for (let i = 0; !stopping; i++) {
           const via: Via = (i + w) % 2 === 0 ? 'rest' : 'mcp';
-          const target = ownJobs.length > 0 && i % 3 === 2 ? ownJobs[Math.floor(Math.random() * ownJobs.length)] : undefined;
+          const target =
+            ownJobs.length > 0 && i % 3 === 2 ? ownJobs[Math.floor(Math.random() * ownJobs.length)] : undefined;
           const call = target === undefined ? await submit(via) : await changeStatus(via, target);
           calls.push(call);
           if (call.kind === 'submit' && call.outcome.ok) ownJobs.push(...call.jobIds);
@@ -153,12 +184,18 @@ if (!availability.available && !required) {
         phases.stopAt = now();
         await cluster!.stop();
         phases.stoppedAt = now();
-        await waitFor(() => readiness.some((r) => r.at > phases.stoppedAt && r.status === 503), { timeoutMs: 15_000, description: 'readiness 503' });
+        await waitFor(() => readiness.some((r) => r.at > phases.stoppedAt && r.status === 503), {
+          timeoutMs: 15_000,
+          description: 'readiness 503',
+        });
         // Writes keep coming while the database is down.
         await Bun.sleep(1500);
         phases.startAt = now();
         await cluster!.start();
-        await waitFor(() => readiness.some((r) => r.at > phases.startAt && r.status === 200), { timeoutMs: 30_000, description: 'readiness 200 again' });
+        await waitFor(() => readiness.some((r) => r.at > phases.startAt && r.status === 200), {
+          timeoutMs: 30_000,
+          description: 'readiness 200 again',
+        });
         phases.readyAgainAt = now();
         await Bun.sleep(1500);
       } finally {
@@ -180,8 +217,12 @@ if (!availability.available && !required) {
 
     it('acknowledged writes of every kind before and after the outage, and refused some during it', () => {
       const kinds = ['rest submit', 'mcp submit', 'rest status', 'mcp status'];
-      const okBefore = new Set(calls.filter((c) => c.outcome.ok && c.at < phases.stopAt).map((c) => `${c.via} ${c.kind}`));
-      const okAfter = new Set(calls.filter((c) => c.outcome.ok && c.at > phases.readyAgainAt).map((c) => `${c.via} ${c.kind}`));
+      const okBefore = new Set(
+        calls.filter((c) => c.outcome.ok && c.at < phases.stopAt).map((c) => `${c.via} ${c.kind}`),
+      );
+      const okAfter = new Set(
+        calls.filter((c) => c.outcome.ok && c.at > phases.readyAgainAt).map((c) => `${c.via} ${c.kind}`),
+      );
       expect([...okBefore].sort()).toEqual([...kinds].sort());
       expect([...okAfter].sort()).toEqual([...kinds].sort());
       const refusedDuring = calls.filter((c) => !c.outcome.ok && c.at > phases.stoppedAt && c.at < phases.readyAgainAt);
@@ -199,7 +240,9 @@ if (!availability.available && !required) {
       expect(unexpected).toEqual([]);
       // Nothing failed outside the outage (give the first refusal a moment after the stop began).
       const outside = calls.filter((c) => !c.outcome.ok && (c.at < phases.stopAt || c.at > phases.readyAgainAt + 1000));
-      expect(outside.map((c) => `${c.at} ms: ${c.via} ${c.kind}: ${c.outcome.ok ? '' : c.outcome.failure}`)).toEqual([]);
+      expect(outside.map((c) => `${c.at} ms: ${c.via} ${c.kind}: ${c.outcome.ok ? '' : c.outcome.failure}`)).toEqual(
+        [],
+      );
     });
 
     it('stored every acknowledged write and half of none', async () => {
@@ -209,7 +252,9 @@ if (!availability.available && !required) {
         const submitted = acknowledged.filter((c) => c.kind === 'submit');
         const ids = submitted.flatMap((c) => c.jobIds);
         expect(ids.length).toBe(submitted.length);
-        const jobs = await sql<{ JobID: number; JobName: string }[]>`select "JobID", "JobName" from "Jobs" where "JobID" in ${sql(ids)}`;
+        const jobs = await sql<
+          { JobID: number; JobName: string }[]
+        >`select "JobID", "JobName" from "Jobs" where "JobID" in ${sql(ids)}`;
         const names = new Map(jobs.map((j) => [j.JobID, j.JobName]));
         expect(submitted.filter((c) => names.get(c.jobIds[0]!) !== c.marker)).toEqual([]);
 
@@ -221,7 +266,9 @@ if (!availability.available && !required) {
         // A job acknowledged as killed over MCP is Killed now.
         const killed = changes.filter((c) => c.via === 'mcp').map((c) => c.jobIds[0]!);
         if (killed.length > 0) {
-          const statuses = await sql<{ Status: string }[]>`select distinct "Status" from "Jobs" where "JobID" in ${sql(killed)}`;
+          const statuses = await sql<
+            { Status: string }[]
+          >`select distinct "Status" from "Jobs" where "JobID" in ${sql(killed)}`;
           expect(statuses.map((s) => s.Status)).toEqual(['Killed']);
         }
 
@@ -239,7 +286,9 @@ if (!availability.available && !required) {
     it('turned readiness to 503 during the outage and back to 200, in the same process', () => {
       const { server: proc } = server();
       expect(readiness.filter((r) => r.at < phases.stopAt).every((r) => r.status === 200)).toBe(true);
-      expect(readiness.some((r) => r.at > phases.stoppedAt && r.at < phases.readyAgainAt && r.status === 503)).toBe(true);
+      expect(readiness.some((r) => r.at > phases.stoppedAt && r.at < phases.readyAgainAt && r.status === 503)).toBe(
+        true,
+      );
       expect(readiness.filter((r) => r.at > phases.readyAgainAt).every((r) => r.status === 200)).toBe(true);
       expect(proc.running()).toBe(true);
       expect(proc.logs().filter((l) => l.msg === 'listening')).toHaveLength(1);

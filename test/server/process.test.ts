@@ -22,7 +22,9 @@ const START_PREFIX = 'diracx: cannot start: ';
 
 /** The Authorization header of chaen, an ordinary lhcb user, for the test servers. */
 async function chaenHeaders(): Promise<Record<string, string>> {
-  return { authorization: `Bearer ${await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' })}` };
+  return {
+    authorization: `Bearer ${await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' })}`,
+  };
 }
 
 /** The part of `GET /api/config/` these tests look at. */
@@ -86,7 +88,9 @@ describe('server process on the embedded database', () => {
   });
 
   it('logs one listening line naming the embedded database', () => {
-    const listening = running().logs().filter((line) => line.msg === 'listening');
+    const listening = running()
+      .logs()
+      .filter((line) => line.msg === 'listening');
     expect(listening).toHaveLength(1);
     expect(listening[0]?.database).toBe('pglite');
     expect(running().url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -251,7 +255,11 @@ describe('configuration reload by polling the file', () => {
     expect(next.body.Registry.lhcb?.Users[NEW_SUB_1]?.PreferedUsername).toBe('newbie1');
     // The log names the file's content hash; each VO is served its own view's ETag.
     const fileHash = await sha256Hex(edited);
-    expect(running().logs().some((line) => line.msg === 'configuration reloaded' && line.etag === fileHash)).toBe(true);
+    expect(
+      running()
+        .logs()
+        .some((line) => line.msg === 'configuration reloaded' && line.etag === fileHash),
+    ).toBe(true);
     previousEtag = next.etag;
   });
 
@@ -274,7 +282,11 @@ describe('configuration reload by polling the file', () => {
     const next = await waitForNewEtag(running(), previousEtag);
     expect(next.body.Registry.lhcb?.Users[NEW_SUB_2]?.PreferedUsername).toBe('newbie2');
     expect(running().running()).toBe(true);
-    expect(running().logs().filter((line) => line.msg === 'listening')).toHaveLength(1);
+    expect(
+      running()
+        .logs()
+        .filter((line) => line.msg === 'listening'),
+    ).toHaveLength(1);
   });
 });
 
@@ -290,7 +302,9 @@ describe('configuration reload on SIGHUP with polling disabled', () => {
   /** Sends SIGHUP and waits until the server has logged the outcome of that reload. */
   const reloadNow = async (): Promise<void> => {
     const outcomes = (): number =>
-      running().logs().filter((line) => line.msg === 'configuration reloaded' || isReloadFailure(line)).length;
+      running()
+        .logs()
+        .filter((line) => line.msg === 'configuration reloaded' || isReloadFailure(line)).length;
     const before = outcomes();
     running().signal('SIGHUP');
     await waitFor(() => outcomes() > before, { timeoutMs: 10_000, description: 'the SIGHUP reload to finish' });

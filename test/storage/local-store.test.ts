@@ -21,7 +21,12 @@ let directory: FsBlobDirectory;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'local-store-test-'));
   directory = new FsBlobDirectory(root);
-  store = new LocalObjectStore({ directory, signingKey: await importSigningSecret(await directory.signingSecret()), maxSizeBytes: 1024, now: () => clock });
+  store = new LocalObjectStore({
+    directory,
+    signingKey: await importSigningSecret(await directory.signingSecret()),
+    maxSizeBytes: 1024,
+    now: () => clock,
+  });
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -33,7 +38,11 @@ async function sandbox(size = 64): Promise<{ data: Uint8Array<ArrayBuffer>; chec
 
 async function signedUpload(size = 64) {
   const sb = await sandbox(size);
-  const upload = await store.presignUpload(sb.key, { checksum: sb.checksum, size: sb.data.length, expiresInSeconds: 300 }, ORIGIN);
+  const upload = await store.presignUpload(
+    sb.key,
+    { checksum: sb.checksum, size: sb.data.length, expiresInSeconds: 300 },
+    ORIGIN,
+  );
   return { ...sb, upload };
 }
 
@@ -50,8 +59,12 @@ describe('LocalObjectStore uploads', () => {
 
   it('refuses a file of another size than signed (a larger one as too large)', async () => {
     const { data, upload } = await signedUpload();
-    await expect(store.receiveUpload(upload.fields, new Blob([data, new Uint8Array([1])]))).rejects.toMatchObject({ code: 'TOO_LARGE' });
-    await expect(store.receiveUpload(upload.fields, new Blob([data.slice(1)]))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(store.receiveUpload(upload.fields, new Blob([data, new Uint8Array([1])]))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    await expect(store.receiveUpload(upload.fields, new Blob([data.slice(1)]))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 
   it('refuses a file of the signed size with another checksum', async () => {
@@ -91,7 +104,12 @@ describe('LocalObjectStore uploads', () => {
 
   it('refuses the signature of another secret', async () => {
     const { data, upload } = await signedUpload();
-    const stranger = new LocalObjectStore({ directory, signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))), maxSizeBytes: 1024, now: () => clock });
+    const stranger = new LocalObjectStore({
+      directory,
+      signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))),
+      maxSizeBytes: 1024,
+      now: () => clock,
+    });
     await expect(stranger.receiveUpload(upload.fields, new Blob([data]))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
@@ -104,7 +122,9 @@ describe('LocalObjectStore downloads', () => {
     expect(url.pathname).toBe(LOCAL_DOWNLOAD_PATH);
     const params = Object.fromEntries(url.searchParams);
     expect(new Uint8Array(await (await store.openDownload(params)).arrayBuffer())).toEqual(data);
-    await expect(store.openDownload({ ...params, key: 'lhcb/lhcb_user/albdr/other' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(store.openDownload({ ...params, key: 'lhcb/lhcb_user/albdr/other' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const signedAt = clock;
     clock = new Date(signedAt.getTime() + 61_000);
     try {
@@ -123,15 +143,31 @@ describe('LocalObjectStore downloads', () => {
   });
 
   it('uses the configured public URL instead of the request origin', async () => {
-    const pinned = new LocalObjectStore({ directory, signingKey: await importSigningSecret(await directory.signingSecret()), maxSizeBytes: 1024, publicUrl: 'https://diracx.example/' });
-    expect(await pinned.presignDownload('a/b/c/d', 60, ORIGIN)).toStartWith(`https://diracx.example${LOCAL_DOWNLOAD_PATH}?`);
+    const pinned = new LocalObjectStore({
+      directory,
+      signingKey: await importSigningSecret(await directory.signingSecret()),
+      maxSizeBytes: 1024,
+      publicUrl: 'https://diracx.example/',
+    });
+    expect(await pinned.presignDownload('a/b/c/d', 60, ORIGIN)).toStartWith(
+      `https://diracx.example${LOCAL_DOWNLOAD_PATH}?`,
+    );
   });
 });
 
 describe('the store directory', () => {
   it('accepts only relative keys without dot segments or dotfiles', () => {
     expect(isSafeKey('lhcb/lhcb_user/chaen/sha256:ab.tar.zst')).toBe(true);
-    for (const key of ['../etc/passwd', 'a/../b', '/abs/key', 'a//b', '.url-signing-secret', 'a/.hidden', 'a\\b', 'a\0b']) {
+    for (const key of [
+      '../etc/passwd',
+      'a/../b',
+      '/abs/key',
+      'a//b',
+      '.url-signing-secret',
+      'a/.hidden',
+      'a\\b',
+      'a\0b',
+    ]) {
       expect({ key, safe: isSafeKey(key) }).toEqual({ key, safe: false });
     }
   });

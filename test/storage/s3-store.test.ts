@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { S3ObjectStore } from '../../src/storage/s3-store.ts';
 import { toHex } from '../../src/storage/object-store.ts';
-import { MOTO_CREDENTIALS, MOTO_INSTALL, MOTO_REGION, motoAvailability, S3_TESTS_REQUIRED, startMoto, uniqueBucketName, type MotoServer } from '../harness/s3.ts';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_INSTALL,
+  MOTO_REGION,
+  motoAvailability,
+  S3_TESTS_REQUIRED,
+  startMoto,
+  uniqueBucketName,
+  type MotoServer,
+} from '../harness/s3.ts';
 
 const availability = motoAvailability();
 
@@ -25,7 +34,8 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
     let store: S3ObjectStore;
 
     beforeAll(async () => {
-      if (!availability.available) throw new Error(`DIRACX_REQUIRE_S3_TESTS=1 but moto cannot run: ${availability.reason} (${MOTO_INSTALL})`);
+      if (!availability.available)
+        throw new Error(`DIRACX_REQUIRE_S3_TESTS=1 but moto cannot run: ${availability.reason} (${MOTO_INSTALL})`);
       moto = await startMoto(availability.python);
       store = storeFor(uniqueBucketName());
       await store.ensureBucket(true);
@@ -45,7 +55,9 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
 
     it('refuses to start on a missing bucket unless asked to create it', async () => {
       const bucket = uniqueBucketName('missing');
-      await expect(storeFor(bucket).ensureBucket(false)).rejects.toThrow(`Bucket ${bucket} does not exist and auto_create_bucket is disabled`);
+      await expect(storeFor(bucket).ensureBucket(false)).rejects.toThrow(
+        `Bucket ${bucket} does not exist and auto_create_bucket is disabled`,
+      );
       await storeFor(bucket).ensureBucket(true);
       await storeFor(bucket).ensureBucket(false);
     });
@@ -62,11 +74,17 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
 
     it('pins the upload policy to the exact size and checksum, as DiracX', async () => {
       const checksum = 'ab'.repeat(32);
-      const signed = await store.presignUpload('k/e/y/sha256:x.tar.bz2', { checksum, size: 100, expiresInSeconds: 300 });
+      const signed = await store.presignUpload('k/e/y/sha256:x.tar.bz2', {
+        checksum,
+        size: 100,
+        expiresInSeconds: 300,
+      });
       const policy = JSON.parse(atob(signed.fields.policy!)) as { conditions: unknown[] };
       expect(policy.conditions).toContainEqual(['content-length-range', 100, 100]);
       expect(policy.conditions).toContainEqual({ 'x-amz-checksum-algorithm': 'sha256' });
-      expect(policy.conditions).toContainEqual({ 'x-amz-checksum-sha256': 'q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=' });
+      expect(policy.conditions).toContainEqual({
+        'x-amz-checksum-sha256': 'q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=',
+      });
       expect(signed.fields['x-amz-checksum-sha256']).toBe('q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=');
     });
 
@@ -78,7 +96,12 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
     });
 
     it('turns an unreachable store into UnavailableError', async () => {
-      const dead = new S3ObjectStore({ endpoint: 'http://127.0.0.1:9', bucket: 'sandboxes', region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
+      const dead = new S3ObjectStore({
+        endpoint: 'http://127.0.0.1:9',
+        bucket: 'sandboxes',
+        region: MOTO_REGION,
+        credentials: MOTO_CREDENTIALS,
+      });
       await expect(dead.exists('a/b/c/d')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     });
   });

@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'bun:test';
 import { toHex } from '../../src/storage/object-store.ts';
-import { amzDate, presignUrl, signingKey, signPolicy, signPostPolicy, uriEncode, type SigningScope } from '../../src/storage/sigv4.ts';
+import {
+  amzDate,
+  presignUrl,
+  signingKey,
+  signPolicy,
+  signPostPolicy,
+  uriEncode,
+  type SigningScope,
+} from '../../src/storage/sigv4.ts';
 
 const SCOPE: SigningScope = {
   credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
@@ -56,11 +64,23 @@ describe('POST policies', () => {
     const fields = await signPostPolicy(SCOPE, {
       bucket: 'sandboxes',
       key: KEY,
-      fields: { 'x-amz-checksum-algorithm': 'sha256', 'x-amz-checksum-sha256': 'q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=' },
+      fields: {
+        'x-amz-checksum-algorithm': 'sha256',
+        'x-amz-checksum-sha256': 'q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=',
+      },
       conditions: [['content-length-range', 512, 512]],
       expiresInSeconds: 300,
     });
-    expect(Object.keys(fields)).toEqual(['x-amz-checksum-algorithm', 'x-amz-checksum-sha256', 'key', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'policy', 'x-amz-signature']);
+    expect(Object.keys(fields)).toEqual([
+      'x-amz-checksum-algorithm',
+      'x-amz-checksum-sha256',
+      'key',
+      'x-amz-algorithm',
+      'x-amz-credential',
+      'x-amz-date',
+      'policy',
+      'x-amz-signature',
+    ]);
     expect(fields['x-amz-credential']).toBe('AKIAIOSFODNN7EXAMPLE/20260102/us-east-1/s3/aws4_request');
     expect(fields['x-amz-date']).toBe('20260102T030405Z');
     const policy = JSON.parse(atob(fields.policy!)) as { expiration: string; conditions: unknown[] };

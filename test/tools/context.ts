@@ -29,7 +29,12 @@ export const PEOPLE = {
 } as const satisfies Record<string, readonly [string, string, string]>;
 export type Person = keyof typeof PEOPLE;
 
-export const STORE: SandboxStoreSettings = { bucketName: 'sandboxes', seName: 'SandboxSE', urlValiditySeconds: 300, maxSizeBytes: 1024 * 1024 };
+export const STORE: SandboxStoreSettings = {
+  bucketName: 'sandboxes',
+  seName: 'SandboxSE',
+  urlValiditySeconds: 300,
+  maxSizeBytes: 1024 * 1024,
+};
 
 export interface PolicyCall {
   policy: string;
@@ -110,13 +115,16 @@ export async function createToolHarness(): Promise<ToolHarness> {
         confirmations.push(request.message);
         confirmationRequests.push(request);
         const answer = options.confirm ?? 'preview';
-        if (answer === 'preview') return { kind: 'preview', token: PREVIEW_TOKEN, expiresAt: new Date(Date.now() + 300_000).toISOString() };
+        if (answer === 'preview')
+          return { kind: 'preview', token: PREVIEW_TOKEN, expiresAt: new Date(Date.now() + 300_000).toISOString() };
         return { kind: answer === 'accepted' ? 'confirmed' : 'declined' };
       },
       access: {
         async check(policy, args) {
           calls.push({ policy: policy.id, args });
-          await app.apiDeps.policies.resolve(policy).check({ user: u, config, database: app.database, policies: app.apiDeps.policies }, args);
+          await app.apiDeps.policies
+            .resolve(policy)
+            .check({ user: u, config, database: app.database, policies: app.apiDeps.policies }, args);
         },
       },
       sandboxes,
@@ -134,25 +142,48 @@ export async function createToolHarness(): Promise<ToolHarness> {
     context,
     async rest(who, method, path, body) {
       const [vo, group, name] = PEOPLE[who];
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${await app.tokens.tokenFor(vo, group, name)}` };
-      const res = await app.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const headers = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await app.tokens.tokenFor(vo, group, name)}`,
+      };
+      const res = await app.fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
     },
     async submit(who, jdls = ['[Executable = "echo"; Arguments = "hello";]']) {
-      const inserted = await submitJdlJobs({ database: app.database, config: app.config.current().config, user: await user(who), now: tick }, jdls);
+      const inserted = await submitJdlJobs(
+        { database: app.database, config: app.config.current().config, user: await user(who), now: tick },
+        jdls,
+      );
       return inserted.map((j) => j.JobID);
     },
     async forceStatus(jobIds, status, minorStatus = 'set by the test') {
       const at = tick().toISOString();
-      const body = Object.fromEntries(jobIds.map((id) => [id, { [at]: { Status: status, MinorStatus: minorStatus, Source: 'Test' } }]));
+      const body = Object.fromEntries(
+        jobIds.map((id) => [id, { [at]: { Status: status, MinorStatus: minorStatus, Source: 'Test' } }]),
+      );
       await setJobStatuses({ database: app.database, now: tick }, body, true);
     },
     async uploadSandbox(who) {
       const data = crypto.getRandomValues(new Uint8Array(64));
       const checksum = toHex(await crypto.subtle.digest('SHA-256', data));
-      const ctx = { ...sandboxes, database: app.database, user: await user(who), now: () => new Date(), origin: 'http://test' };
-      const res = await initiateSandboxUpload(ctx, { checksum_algorithm: 'sha256', checksum, size: data.length, format: 'tar.bz2' });
+      const ctx = {
+        ...sandboxes,
+        database: app.database,
+        user: await user(who),
+        now: () => new Date(),
+        origin: 'http://test',
+      };
+      const res = await initiateSandboxUpload(ctx, {
+        checksum_algorithm: 'sha256',
+        checksum,
+        size: data.length,
+        format: 'tar.bz2',
+      });
       if (res.url) await store.receiveUpload(res.fields, new Blob([data]));
       return res.pfn;
     },
@@ -164,10 +195,15 @@ export async function createToolHarness(): Promise<ToolHarness> {
  * Runs `tool` as the MCP layer would: arguments through the input schema, then the result
  * checked against the output schema (it becomes `structuredContent`) and for JSON safety.
  */
-export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDef<I, O>, ctx: ToolContext, args: z.input<I>): Promise<z.output<O>> {
+export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
+  tool: ToolDef<I, O>,
+  ctx: ToolContext,
+  args: z.input<I>,
+): Promise<z.output<O>> {
   const result = await tool.run(ctx, tool.input.parse(args));
   tool.output.parse(result);
-  if (!Bun.deepEquals(JSON.parse(JSON.stringify(result)), result)) throw new Error(`${tool.name} result is not JSON-safe`);
+  if (!Bun.deepEquals(JSON.parse(JSON.stringify(result)), result))
+    throw new Error(`${tool.name} result is not JSON-safe`);
   return result;
 }
 

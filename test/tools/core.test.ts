@@ -17,7 +17,7 @@ const tool = (name: string): ToolDef => {
 const argNames = (name: string): string[] => Object.keys(tool(name).input.shape).sort();
 
 describe('CORE_TOOLS', () => {
-  it('lists dirac-agentic\'s seven first, in its order, then ours', () => {
+  it("lists dirac-agentic's seven first, in its order, then ours", () => {
     expect(CORE_TOOLS.map((t) => t.name)).toEqual([
       ...DIRAC_AGENTIC_TOOL_NAMES,
       'whoami',
@@ -34,20 +34,53 @@ describe('CORE_TOOLS', () => {
   });
 
   it("keeps dirac-agentic's argument names (adding only optional ones)", () => {
-    expect(argNames('search_jobs')).toEqual(expect.arrayContaining(['parameter', 'operator', 'value', 'values', 'extra_conditions', 'result_fields', 'page', 'per_page']));
+    expect(argNames('search_jobs')).toEqual(
+      expect.arrayContaining([
+        'parameter',
+        'operator',
+        'value',
+        'values',
+        'extra_conditions',
+        'result_fields',
+        'page',
+        'per_page',
+      ]),
+    );
     expect(argNames('get_job')).toEqual(['job_id']);
-    expect(argNames('submit_job')).toEqual(['arguments', 'executable', 'input_sandbox', 'jdl_content', 'job_name', 'max_cpu_time', 'memory', 'output_sandbox', 'site']);
+    expect(argNames('submit_job')).toEqual([
+      'arguments',
+      'executable',
+      'input_sandbox',
+      'jdl_content',
+      'job_name',
+      'max_cpu_time',
+      'memory',
+      'output_sandbox',
+      'site',
+    ]);
     expect(argNames('get_job_status_summary')).toEqual([]);
     expect(argNames('get_job_sandboxes')).toEqual(['job_id']);
     // confirmation_token (optional): the second step of a confirmation the client cannot ask for.
-    expect(argNames('set_job_statuses')).toEqual(['confirmation_token', 'dry_run', 'job_ids', 'minor_status', 'status']);
+    expect(argNames('set_job_statuses')).toEqual([
+      'confirmation_token',
+      'dry_run',
+      'job_ids',
+      'minor_status',
+      'status',
+    ]);
     expect(argNames('reschedule_jobs')).toEqual(['confirmation_token', 'dry_run', 'job_ids', 'reset_counter']);
   });
 
   it("applies dirac-agentic's defaults", () => {
-    expect(tool('search_jobs').input.parse({ parameter: 'Status', operator: 'eq', value: 'Failed' })).toMatchObject({ page: 1, per_page: 10 });
+    expect(tool('search_jobs').input.parse({ parameter: 'Status', operator: 'eq', value: 'Failed' })).toMatchObject({
+      page: 1,
+      per_page: 10,
+    });
     expect(tool('submit_job').input.parse({ executable: 'echo' })).toMatchObject({ job_name: 'Auto-generated Job' });
-    expect(tool('reschedule_jobs').input.parse({ job_ids: [1] })).toMatchObject({ reset_counter: false, dry_run: false });
+    expect(tool('reschedule_jobs').input.parse({ job_ids: [1] })).toMatchObject({
+      reset_counter: false,
+      dry_run: false,
+    });
     expect(tool('set_job_statuses').input.parse({ job_ids: [1], status: 'Killed' })).toMatchObject({ dry_run: false });
   });
 
@@ -56,15 +89,27 @@ describe('CORE_TOOLS', () => {
   });
 
   it('marks kill, delete and set_job_statuses destructive, reschedule neither destructive nor idempotent', () => {
-    for (const name of ['set_job_statuses', 'kill_jobs', 'delete_jobs']) expect(tool(name).annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
-    expect(tool('reschedule_jobs').annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
-    expect(tool('submit_job').annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    for (const name of ['set_job_statuses', 'kill_jobs', 'delete_jobs'])
+      expect(tool(name).annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(tool('reschedule_jobs').annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+    });
+    expect(tool('submit_job').annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+    });
     const writers = new Set(['submit_job', 'set_job_statuses', 'kill_jobs', 'delete_jobs', 'reschedule_jobs']);
     for (const t of CORE_TOOLS.filter((t) => !writers.has(t.name))) expect(t.annotations.readOnlyHint).toBe(true);
   });
 
   it('declares open access only for whoami and get_config_summary', () => {
-    expect(CORE_TOOLS.filter((t) => t.access.kind === 'open').map((t) => t.name)).toEqual(['whoami', 'get_config_summary']);
+    expect(CORE_TOOLS.filter((t) => t.access.kind === 'open').map((t) => t.name)).toEqual([
+      'whoami',
+      'get_config_summary',
+    ]);
   });
 
   it('has a title and an example call in every description', () => {
@@ -111,14 +156,17 @@ describe('policy checks', () => {
   const argsFor = (name: string): Record<string, unknown> => {
     const args = SAMPLE_ARGS[name] ?? {};
     const fill = (v: unknown): unknown => (Array.isArray(v) ? [jobId] : v);
-    return Object.hasOwn(tool(name).input.shape, 'job_id') ? { job_id: jobId } : Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fill(v)]));
+    return Object.hasOwn(tool(name).input.shape, 'job_id')
+      ? { job_id: jobId }
+      : Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fill(v)]));
   };
 
   it('makes every policy tool check its declared policy first, and open tools check none', async () => {
     for (const t of CORE_TOOLS) {
       const ctx = await h.context('owner');
       await t.run(ctx, t.input.parse(argsFor(t.name)) as never);
-      if (t.access.kind === 'policy') expect({ tool: t.name, policy: ctx.calls[0]?.policy }).toEqual({ tool: t.name, policy: t.access.policy.id });
+      if (t.access.kind === 'policy')
+        expect({ tool: t.name, policy: ctx.calls[0]?.policy }).toEqual({ tool: t.name, policy: t.access.policy.id });
       else expect({ tool: t.name, calls: ctx.calls }).toEqual({ tool: t.name, calls: [] });
     }
   });
@@ -131,15 +179,31 @@ describe('policy checks', () => {
     const SUBMITTERS = ['ok', 'ok', 'FORBIDDEN', 'ok'];
     const EVERYONE = ['ok', 'ok', 'ok', 'ok'];
     const expected: Record<string, string[]> = {
-      search_jobs: EVERYONE, get_job: VISIBLE_IN_VO, submit_job: SUBMITTERS, get_job_status_summary: EVERYONE,
-      get_job_sandboxes: OWNER_OR_ADMIN, set_job_statuses: OWNER_OR_ADMIN, reschedule_jobs: OWNER_OR_ADMIN, whoami: EVERYONE,
-      get_job_status_history: VISIBLE_IN_VO, get_job_jdl: OWNER_OR_ADMIN, summarize_jobs: EVERYONE, validate_jdl: SUBMITTERS,
-      kill_jobs: OWNER_OR_ADMIN, delete_jobs: OWNER_OR_ADMIN, search_pilots: EVERYONE, get_pilot_summary: EVERYONE, get_config_summary: EVERYONE,
+      search_jobs: EVERYONE,
+      get_job: VISIBLE_IN_VO,
+      submit_job: SUBMITTERS,
+      get_job_status_summary: EVERYONE,
+      get_job_sandboxes: OWNER_OR_ADMIN,
+      set_job_statuses: OWNER_OR_ADMIN,
+      reschedule_jobs: OWNER_OR_ADMIN,
+      whoami: EVERYONE,
+      get_job_status_history: VISIBLE_IN_VO,
+      get_job_jdl: OWNER_OR_ADMIN,
+      summarize_jobs: EVERYONE,
+      validate_jdl: SUBMITTERS,
+      kill_jobs: OWNER_OR_ADMIN,
+      delete_jobs: OWNER_OR_ADMIN,
+      search_pilots: EVERYONE,
+      get_pilot_summary: EVERYONE,
+      get_config_summary: EVERYONE,
     };
     for (const t of CORE_TOOLS) {
       const outcomes: string[] = [];
       for (const who of people) {
-        const result = await t.run(await h.context(who), t.input.parse(argsFor(t.name)) as never).then(() => 'ok', (e: { code?: string }) => e.code ?? 'THROWN');
+        const result = await t.run(await h.context(who), t.input.parse(argsFor(t.name)) as never).then(
+          () => 'ok',
+          (e: { code?: string }) => e.code ?? 'THROWN',
+        );
         outcomes.push(result);
       }
       expect({ tool: t.name, outcomes }).toEqual({ tool: t.name, outcomes: expected[t.name]! });
@@ -148,7 +212,9 @@ describe('policy checks', () => {
 
   it('checks the policy before reading anything: a denied caller gets FORBIDDEN with no data read', async () => {
     const ctx = await h.context('otherVo');
-    const err = await tool('kill_jobs').run(ctx, tool('kill_jobs').input.parse({ job_ids: [jobId] }) as never).catch((e: unknown) => e);
+    const err = await tool('kill_jobs')
+      .run(ctx, tool('kill_jobs').input.parse({ job_ids: [jobId] }) as never)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'FORBIDDEN' });
     expect(ctx.calls.map((c) => c.policy)).toEqual(['wms']);
   });

@@ -11,8 +11,21 @@ import { asc, inArray } from 'drizzle-orm';
 import { getJobLoggingRecords } from '../../src/db/jobs-search.ts';
 import { jobs } from '../../src/db/schema/jobs.ts';
 import type { JobStatus } from '../../src/logic/jobs/job-status.ts';
-import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from '../../src/tools/jobs-destructive.ts';
-import { createToolHarness, PREVIEW_TOKEN, rejectionOf, runTool, type ContextOptions, type Person, type ToolHarness } from './context.ts';
+import {
+  deleteJobsTool,
+  killJobsTool,
+  rescheduleJobsTool,
+  setJobStatusesTool,
+} from '../../src/tools/jobs-destructive.ts';
+import {
+  createToolHarness,
+  PREVIEW_TOKEN,
+  rejectionOf,
+  runTool,
+  type ContextOptions,
+  type Person,
+  type ToolHarness,
+} from './context.ts';
 
 let h: ToolHarness;
 beforeAll(async () => {
@@ -22,16 +35,29 @@ afterAll(() => h.dispose());
 
 /** One job of `who` per status, in order (Received as submitted, others forced). */
 async function jobsIn(statuses: readonly JobStatus[], who: Person = 'owner'): Promise<number[]> {
-  const ids = await h.submit(who, statuses.map((_, i) => `[Executable = "echo"; JobName = "d${i}";]`));
+  const ids = await h.submit(
+    who,
+    statuses.map((_, i) => `[Executable = "echo"; JobName = "d${i}";]`),
+  );
   for (const [i, status] of statuses.entries()) if (status !== 'Received') await h.forceStatus([ids[i]!], status);
   return ids;
 }
 
 /** What a change could touch: status, minor status, counter and the number of history records. */
 async function snapshot(ids: readonly number[]) {
-  const rows = await h.app.database.db.select().from(jobs).where(inArray(jobs.jobId, [...ids])).orderBy(asc(jobs.jobId));
+  const rows = await h.app.database.db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.jobId, [...ids]))
+    .orderBy(asc(jobs.jobId));
   const history = await getJobLoggingRecords(h.app.database.db, ids);
-  return rows.map((r) => ({ id: r.jobId, status: r.status, minor: r.minorStatus, counter: r.rescheduleCounter, records: history.get(r.jobId)?.length ?? 0 }));
+  return rows.map((r) => ({
+    id: r.jobId,
+    status: r.status,
+    minor: r.minorStatus,
+    counter: r.rescheduleCounter,
+    records: history.get(r.jobId)?.length ?? 0,
+  }));
 }
 const statusesOf = async (ids: readonly number[]) => (await snapshot(ids)).map((r) => r.status);
 const ctxOf = (who: Person, options?: ContextOptions) => h.context(who, options);
@@ -41,7 +67,11 @@ describe('kill_jobs, delete_jobs and set_job_statuses', () => {
   const cases = [
     { tool: killJobsTool, args: {}, expected: ['Killed', 'Killed', 'Killed', 'Done', 'Failed', 'Killed'] },
     { tool: deleteJobsTool, args: {}, expected: ['Deleted', 'Running', 'Running', 'Deleted', 'Deleted', 'Deleted'] },
-    { tool: setJobStatusesTool, args: { status: 'Killed' as const }, expected: ['Killed', 'Killed', 'Killed', 'Done', 'Failed', 'Killed'] },
+    {
+      tool: setJobStatusesTool,
+      args: { status: 'Killed' as const },
+      expected: ['Killed', 'Killed', 'Killed', 'Done', 'Failed', 'Killed'],
+    },
   ];
 
   for (const { tool, args, expected } of cases) {
@@ -51,7 +81,9 @@ describe('kill_jobs, delete_jobs and set_job_statuses', () => {
       const dry = await runTool(tool, await ctxOf('owner'), { job_ids: ids, dry_run: true, ...args });
       expect(await snapshot(ids)).toEqual(before);
       expect(dry).toMatchObject({ success: true, dry_run: true });
-      expect(dry.changes.map((c) => [c.current_status, c.resulting_status])).toEqual(STATUSES.map((s, i) => [s, expected[i]!]));
+      expect(dry.changes.map((c) => [c.current_status, c.resulting_status])).toEqual(
+        STATUSES.map((s, i) => [s, expected[i]!]),
+      );
       const real = await runTool(tool, await ctxOf('owner'), { job_ids: ids, ...args });
       expect(await statusesOf(ids)).toEqual(dry.changes.map((c) => c.resulting_status));
       expect(real.changes).toEqual(dry.changes);
@@ -60,10 +92,16 @@ describe('kill_jobs, delete_jobs and set_job_statuses', () => {
 
   it('makes the changes PATCH /api/jobs/status makes, with source MCP and the minor status', async () => {
     const [viaTool, viaRest] = [await jobsIn(STATUSES), await jobsIn(STATUSES)];
-    await runTool(setJobStatusesTool, await ctxOf('owner'), { job_ids: viaTool, status: 'Deleted', minor_status: 'Not needed' });
+    await runTool(setJobStatusesTool, await ctxOf('owner'), {
+      job_ids: viaTool,
+      status: 'Deleted',
+      minor_status: 'Not needed',
+    });
     // After every record the harness wrote: its clock runs ahead of Date.now() by 1 ms per write within a millisecond.
     const at = new Date(Date.now() + 1000).toISOString();
-    const body = Object.fromEntries(viaRest.map((id) => [id, { [at]: { Status: 'Deleted', MinorStatus: 'Not needed', Source: 'MCP' } }]));
+    const body = Object.fromEntries(
+      viaRest.map((id) => [id, { [at]: { Status: 'Deleted', MinorStatus: 'Not needed', Source: 'MCP' } }]),
+    );
     expect((await h.rest('owner', 'PATCH', '/api/jobs/status', body)).status).toBe(200);
     const strip = (rows: Awaited<ReturnType<typeof snapshot>>) => rows.map(({ id: _id, ...rest }) => rest);
     expect(strip(await snapshot(viaTool))).toEqual(strip(await snapshot(viaRest)));
@@ -76,7 +114,9 @@ describe('kill_jobs, delete_jobs and set_job_statuses', () => {
     for (const who of ['sameVo', 'otherVo', 'otherVoAdmin'] as const) {
       for (const dryRun of [true, false]) {
         const ctx = await ctxOf(who);
-        expect(await rejectionOf(runTool(killJobsTool, ctx, { job_ids: ids, dry_run: dryRun }))).toMatchObject({ code: 'FORBIDDEN' });
+        expect(await rejectionOf(runTool(killJobsTool, ctx, { job_ids: ids, dry_run: dryRun }))).toMatchObject({
+          code: 'FORBIDDEN',
+        });
         expect(ctx.calls).toEqual([{ policy: 'wms', args: { action: 'manage', jobIds: ids } }]);
       }
     }
@@ -87,7 +127,9 @@ describe('kill_jobs, delete_jobs and set_job_statuses', () => {
 
   it("refuses a list mixing the caller's jobs with another user's, changing none", async () => {
     const [own, theirs] = [await jobsIn(['Running']), await jobsIn(['Running'], 'sameVo')];
-    expect(await rejectionOf(runTool(killJobsTool, await ctxOf('owner'), { job_ids: [...own, ...theirs] }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await rejectionOf(runTool(killJobsTool, await ctxOf('owner'), { job_ids: [...own, ...theirs] })),
+    ).toMatchObject({ code: 'FORBIDDEN' });
     expect(await statusesOf([...own, ...theirs])).toEqual(['Running', 'Running']);
   });
 });
@@ -128,7 +170,11 @@ describe('confirmation above the threshold', () => {
     }
     const ids = await jobsIn(['Running', 'Failed']);
     const before = await snapshot(ids);
-    const preview = await runTool(rescheduleJobsTool, await ctxOf('owner', { confirm: 'preview', confirmThreshold: 1 }), { job_ids: ids });
+    const preview = await runTool(
+      rescheduleJobsTool,
+      await ctxOf('owner', { confirm: 'preview', confirmThreshold: 1 }),
+      { job_ids: ids },
+    );
     expect(preview).toMatchObject({ dry_run: true, confirmation_token: PREVIEW_TOKEN });
     expect(preview.plan!.map((s) => s.outcome)).toEqual(['would reschedule', 'would reschedule']);
     expect(await snapshot(ids)).toEqual(before);
@@ -161,7 +207,8 @@ describe('confirmation above the threshold', () => {
 });
 
 describe('reschedule_jobs', () => {
-  const setCounter = (ids: number[], counter: number) => h.app.database.db.update(jobs).set({ rescheduleCounter: counter }).where(inArray(jobs.jobId, ids));
+  const setCounter = (ids: number[], counter: number) =>
+    h.app.database.db.update(jobs).set({ rescheduleCounter: counter }).where(inArray(jobs.jobId, ids));
 
   it('a dry run lists statuses and counters the real call then gives, including a job past the limit', async () => {
     const ids = await jobsIn(['Running', 'Failed', 'Done', 'Failed']);
@@ -169,7 +216,15 @@ describe('reschedule_jobs', () => {
     const before = await snapshot(ids);
     const dry = await runTool(rescheduleJobsTool, await ctxOf('owner'), { job_ids: ids, dry_run: true });
     expect(await snapshot(ids)).toEqual(before);
-    expect(dry.plan!.map((s) => [s.current_status, s.resulting_status, s.current_counter, s.resulting_counter, s.outcome.split(':')[0]])).toEqual([
+    expect(
+      dry.plan!.map((s) => [
+        s.current_status,
+        s.resulting_status,
+        s.current_counter,
+        s.resulting_counter,
+        s.outcome.split(':')[0],
+      ]),
+    ).toEqual([
       ['Running', 'Received', 0, 1, 'would reschedule'],
       ['Failed', 'Failed', 3, 3, 'would fail'],
       // DIRAC's state machine refuses Done/Failed → Received; DiracX still counts the reschedule.
@@ -177,7 +232,9 @@ describe('reschedule_jobs', () => {
       ['Failed', 'Failed', 0, 1, 'would reschedule'],
     ]);
     const real = await runTool(rescheduleJobsTool, await ctxOf('owner'), { job_ids: ids });
-    expect((await snapshot(ids)).map((r) => [r.status, r.counter])).toEqual(dry.plan!.map((s) => [s.resulting_status, s.resulting_counter]));
+    expect((await snapshot(ids)).map((r) => [r.status, r.counter])).toEqual(
+      dry.plan!.map((s) => [s.resulting_status, s.resulting_counter]),
+    );
     expect(Object.keys(real.data!.success).sort()).toEqual([String(ids[0]), String(ids[2]), String(ids[3])].sort());
     expect(real.data!.failed[String(ids[1])]).toEqual({ detail: 'Maximum number of reschedules exceeded (3)' });
     expect(Object.values(real.data!.success).every((entry) => !('InputData' in entry))).toBe(true);
@@ -186,10 +243,16 @@ describe('reschedule_jobs', () => {
   it('resets the counter when asked, as POST /api/jobs/reschedule?reset_jobs=true does', async () => {
     const [viaTool, viaRest] = [await jobsIn(['Running']), await jobsIn(['Running'])];
     await setCounter([...viaTool, ...viaRest], 2);
-    const dry = await runTool(rescheduleJobsTool, await ctxOf('owner'), { job_ids: viaTool, reset_counter: true, dry_run: true });
+    const dry = await runTool(rescheduleJobsTool, await ctxOf('owner'), {
+      job_ids: viaTool,
+      reset_counter: true,
+      dry_run: true,
+    });
     expect(dry.plan![0]).toMatchObject({ current_counter: 2, resulting_counter: 0, resulting_status: 'Received' });
     await runTool(rescheduleJobsTool, await ctxOf('owner'), { job_ids: viaTool, reset_counter: true });
-    expect((await h.rest('owner', 'POST', '/api/jobs/reschedule?reset_jobs=true', { job_ids: viaRest })).status).toBe(200);
+    expect((await h.rest('owner', 'POST', '/api/jobs/reschedule?reset_jobs=true', { job_ids: viaRest })).status).toBe(
+      200,
+    );
     const [a, b] = [(await snapshot(viaTool))[0]!, (await snapshot(viaRest))[0]!];
     expect({ ...a, id: 0 }).toEqual({ ...b, id: 0 });
     expect(a).toMatchObject({ status: 'Received', minor: 'Job Rescheduled', counter: 0 });
@@ -210,9 +273,14 @@ describe('reschedule_jobs', () => {
   it('is FORBIDDEN to others and changes nothing when the confirmation is declined', async () => {
     const ids = await jobsIn(['Failed', 'Failed']);
     const before = await snapshot(ids);
-    for (const who of ['sameVo', 'otherVo'] as const) expect(await rejectionOf(runTool(rescheduleJobsTool, await ctxOf(who), { job_ids: ids, dry_run: true }))).toMatchObject({ code: 'FORBIDDEN' });
+    for (const who of ['sameVo', 'otherVo'] as const)
+      expect(
+        await rejectionOf(runTool(rescheduleJobsTool, await ctxOf(who), { job_ids: ids, dry_run: true })),
+      ).toMatchObject({ code: 'FORBIDDEN' });
     const ctx = await ctxOf('owner', { confirm: 'declined', confirmThreshold: 1 });
-    expect(await rejectionOf(runTool(rescheduleJobsTool, ctx, { job_ids: ids }))).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await rejectionOf(runTool(rescheduleJobsTool, ctx, { job_ids: ids }))).toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     expect(ctx.confirmations[0]).toContain('counter 0 → 1');
     expect(await snapshot(ids)).toEqual(before);
   });

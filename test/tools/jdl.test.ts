@@ -26,13 +26,19 @@ const countJobs = async (): Promise<number> => (await h.app.database.db.select({
 beforeEach(async () => {
   jobsBefore = await countJobs();
 });
-const originalJdl = async (jobId: number) => parseJdl((await getJobJdls(h.app.database.db, [jobId])).get(jobId)!.originalJdl);
+const originalJdl = async (jobId: number) =>
+  parseJdl((await getJobJdls(h.app.database.db, [jobId])).get(jobId)!.originalJdl);
 
 describe('submit_job', () => {
   it('escapes every value so that it reads back unchanged from the stored JDL', async () => {
     const tricky = 'say "hi" \\ C:\\path\nnext line\ttab ; ] } ünïcødé';
     const injection = 'x"; Site = "EVIL.site"; JobType = "Evil';
-    const out = await runTool(submitJobTool, await h.context('owner'), { executable: 'my "exe"\\', arguments: tricky, job_name: injection, output_sandbox: ['out "1".txt'] });
+    const out = await runTool(submitJobTool, await h.context('owner'), {
+      executable: 'my "exe"\\',
+      arguments: tricky,
+      job_name: injection,
+      output_sandbox: ['out "1".txt'],
+    });
     expect(out.job_ids).toHaveLength(1);
     const stored = await originalJdl(out.job_ids[0]!);
     expect(getString(stored, 'Arguments')).toBe(tricky);
@@ -44,7 +50,11 @@ describe('submit_job', () => {
   });
 
   it('stores what POST /api/jobs/jdl stores for the same JDL and user', async () => {
-    const out = await runTool(submitJobTool, await h.context('otherVo'), { executable: 'echo', arguments: 'a "b"', site: 'LCG.RAL.uk' });
+    const out = await runTool(submitJobTool, await h.context('otherVo'), {
+      executable: 'echo',
+      arguments: 'a "b"',
+      site: 'LCG.RAL.uk',
+    });
     const rest = await h.rest('otherVo', 'POST', '/api/jobs/jdl', [out.jdl]);
     const restId = (rest.body as { JobID: number }[])[0]!.JobID;
     const stored = await getJobJdls(h.app.database.db, [out.job_ids[0]!, restId]);
@@ -52,10 +62,24 @@ describe('submit_job', () => {
   });
 
   it('writes site, memory and CPU time (as CPUTime, the attribute DIRAC checks)', async () => {
-    const out = await runTool(submitJobTool, await h.context('owner'), { executable: 'echo', site: 'LCG.CERN.cern', memory: 2048, max_cpu_time: 3600 });
+    const out = await runTool(submitJobTool, await h.context('owner'), {
+      executable: 'echo',
+      site: 'LCG.CERN.cern',
+      memory: 2048,
+      max_cpu_time: 3600,
+    });
     const stored = await originalJdl(out.job_ids[0]!);
-    expect([getString(stored, 'Site'), getNumber(stored, 'Memory'), getNumber(stored, 'CPUTime')]).toEqual(['LCG.CERN.cern', 2048, 3600]);
-    const job = (await h.rest('owner', 'POST', '/api/jobs/search', { parameters: ['Site', 'JobName'], search: [{ parameter: 'JobID', operator: 'eq', value: out.job_ids[0] }] })).body;
+    expect([getString(stored, 'Site'), getNumber(stored, 'Memory'), getNumber(stored, 'CPUTime')]).toEqual([
+      'LCG.CERN.cern',
+      2048,
+      3600,
+    ]);
+    const job = (
+      await h.rest('owner', 'POST', '/api/jobs/search', {
+        parameters: ['Site', 'JobName'],
+        search: [{ parameter: 'JobID', operator: 'eq', value: out.job_ids[0] }],
+      })
+    ).body;
     expect(job).toEqual([{ Site: 'LCG.CERN.cern', JobName: 'Auto-generated Job' }]);
   });
 
@@ -67,7 +91,10 @@ describe('submit_job', () => {
   });
 
   it('refuses a local file name in input_sandbox with the upload steps, and submits nothing', async () => {
-    for (const args of [{ executable: 'run.sh', input_sandbox: ['run.sh'] }, { jdl_content: '[Executable = "run.sh"; InputSandbox = {"run.sh", "data.txt"};]' }]) {
+    for (const args of [
+      { executable: 'run.sh', input_sandbox: ['run.sh'] },
+      { jdl_content: '[Executable = "run.sh"; InputSandbox = {"run.sh", "data.txt"};]' },
+    ]) {
       const err = await rejectionOf(runTool(submitJobTool, await h.context('owner'), args));
       expect(err.code).toBe('INVALID_INPUT');
       expect(err.message).toContain('"run.sh" is a local file name');
@@ -79,27 +106,50 @@ describe('submit_job', () => {
 
   it('accepts an uploaded sandbox of the user and a grid file, and refuses a sandbox of someone else', async () => {
     const pfn = await h.uploadSandbox('owner');
-    const out = await runTool(submitJobTool, await h.context('owner'), { executable: 'run.sh', input_sandbox: [pfn, 'LFN:/lhcb/user/c/chaen/data.txt'] });
-    expect(getList(await originalJdl(out.job_ids[0]!), 'InputSandbox')).toEqual([pfn, 'LFN:/lhcb/user/c/chaen/data.txt']);
+    const out = await runTool(submitJobTool, await h.context('owner'), {
+      executable: 'run.sh',
+      input_sandbox: [pfn, 'LFN:/lhcb/user/c/chaen/data.txt'],
+    });
+    expect(getList(await originalJdl(out.job_ids[0]!), 'InputSandbox')).toEqual([
+      pfn,
+      'LFN:/lhcb/user/c/chaen/data.txt',
+    ]);
     const before = await countJobs();
-    const err = await rejectionOf(runTool(submitJobTool, await h.context('sameVo'), { executable: 'run.sh', input_sandbox: [pfn] }));
+    const err = await rejectionOf(
+      runTool(submitJobTool, await h.context('sameVo'), { executable: 'run.sh', input_sandbox: [pfn] }),
+    );
     expect(err).toMatchObject({ code: 'INVALID_INPUT', message: `Input sandbox not found: ${pfn}` });
     expect(await countJobs()).toBe(before);
   });
 
   it('asks for jdl_content or executable, and is FORBIDDEN to a job administrator without NormalUser', async () => {
-    expect(await rejectionOf(runTool(submitJobTool, await h.context('owner'), {}))).toMatchObject({ code: 'INVALID_INPUT', message: 'Either jdl_content or executable must be provided.' });
-    expect(await rejectionOf(runTool(submitJobTool, await h.context('admin'), { executable: 'echo' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await rejectionOf(runTool(submitJobTool, await h.context('owner'), {}))).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'Either jdl_content or executable must be provided.',
+    });
+    expect(await rejectionOf(runTool(submitJobTool, await h.context('admin'), { executable: 'echo' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await countJobs()).toBe(jobsBefore);
   });
 });
 
 describe('validate_jdl', () => {
-  const validate = async (jdl: string, who: 'owner' | 'prmgr' = 'owner') => runTool(validateJdlTool, await h.context(who), { jdl_content: jdl });
+  const validate = async (jdl: string, who: 'owner' | 'prmgr' = 'owner') =>
+    runTool(validateJdlTool, await h.context(who), { jdl_content: jdl });
 
   it('accepts a good JDL and counts the jobs a parametric one expands to, writing nothing', async () => {
-    expect(await validate('[Executable = "echo";]')).toEqual({ success: true, valid: true, errors: [], warnings: [], job_count: 1, parametric: false });
-    expect(await validate('[Executable = "echo"; Parameters = 4; ParameterStart = 1; ParameterStep = 1; Arguments = "%s";]')).toMatchObject({ valid: true, job_count: 4, parametric: true });
+    expect(await validate('[Executable = "echo";]')).toEqual({
+      success: true,
+      valid: true,
+      errors: [],
+      warnings: [],
+      job_count: 1,
+      parametric: false,
+    });
+    expect(
+      await validate('[Executable = "echo"; Parameters = 4; ParameterStart = 1; ParameterStep = 1; Arguments = "%s";]'),
+    ).toMatchObject({ valid: true, job_count: 4, parametric: true });
     expect(await countJobs()).toBe(jobsBefore);
   });
 
@@ -111,12 +161,24 @@ describe('validate_jdl', () => {
 
   it('reports what submission would refuse: too many jobs for a normal user, job type, VO, local files', async () => {
     const many = '[Executable = "echo"; Parameters = 25; ParameterStart = 0; ParameterStep = 1;]';
-    expect(await validate(many)).toMatchObject({ valid: false, job_count: 25, errors: [{ message: 'Normal user cannot submit more than 20 jobs at once' }] });
+    expect(await validate(many)).toMatchObject({
+      valid: false,
+      job_count: 25,
+      errors: [{ message: 'Normal user cannot submit more than 20 jobs at once' }],
+    });
     expect(await validate(many, 'prmgr')).toMatchObject({ valid: true, job_count: 25 });
-    expect((await validate('[Executable = "echo"; JobType = "Evil";]')).errors[0]?.message).toBe('Evil is not a valid value for JobType');
-    expect((await validate('[Executable = "echo"; VirtualOrganization = "gridpp";]')).errors[0]?.message).toBe('Wrong Virtual Organization in JDL');
-    expect((await validate('[Executable = "a.sh"; InputSandbox = {"a.sh"};]')).errors[0]?.message).toContain('is a local file name');
-    expect((await validate('[Arguments = "x";]')).warnings).toEqual(['No Executable: the job would have nothing to run.']);
+    expect((await validate('[Executable = "echo"; JobType = "Evil";]')).errors[0]?.message).toBe(
+      'Evil is not a valid value for JobType',
+    );
+    expect((await validate('[Executable = "echo"; VirtualOrganization = "gridpp";]')).errors[0]?.message).toBe(
+      'Wrong Virtual Organization in JDL',
+    );
+    expect((await validate('[Executable = "a.sh"; InputSandbox = {"a.sh"};]')).errors[0]?.message).toContain(
+      'is a local file name',
+    );
+    expect((await validate('[Arguments = "x";]')).warnings).toEqual([
+      'No Executable: the job would have nothing to run.',
+    ]);
   });
 });
 
@@ -134,7 +196,10 @@ describe('get_job_sandboxes', () => {
   it('lists the PFNs GET /api/jobs/{id}/sandbox lists, each with a URL that downloads it', async () => {
     for (const who of ['owner', 'admin'] as const) {
       const out = await runTool(jobSandboxesTool, await h.context(who), { job_id: jobId });
-      const rest = (await h.rest(who, 'GET', `/api/jobs/${jobId}/sandbox`)).body as { Input: string[]; Output: string[] };
+      const rest = (await h.rest(who, 'GET', `/api/jobs/${jobId}/sandbox`)).body as {
+        Input: string[];
+        Output: string[];
+      };
       expect(out.sandboxes.input.map((s) => s.pfn)).toEqual(rest.Input);
       expect(out.sandboxes.output.map((s) => s.pfn)).toEqual(rest.Output);
       expect(out.sandboxes.input[0]).toMatchObject({ pfn: shortPfn(input), expires_in: 300 });
@@ -144,12 +209,17 @@ describe('get_job_sandboxes', () => {
   });
 
   it('is FORBIDDEN to another user of the VO and to another VO', async () => {
-    for (const who of ['sameVo', 'otherVo'] as const) expect(await rejectionOf(runTool(jobSandboxesTool, await h.context(who), { job_id: jobId }))).toMatchObject({ code: 'FORBIDDEN' });
+    for (const who of ['sameVo', 'otherVo'] as const)
+      expect(await rejectionOf(runTool(jobSandboxesTool, await h.context(who), { job_id: jobId }))).toMatchObject({
+        code: 'FORBIDDEN',
+      });
   });
 
   it('still lists the PFNs, with an error instead of a URL, when no store is available', async () => {
     const ctx = { ...(await h.context('owner')), sandboxes: undefined };
     const out = await runTool(jobSandboxesTool, ctx, { job_id: jobId });
-    expect(out.sandboxes.input).toEqual([{ pfn: shortPfn(input), error: 'No download URL: the sandbox store is not available to this MCP server.' }]);
+    expect(out.sandboxes.input).toEqual([
+      { pfn: shortPfn(input), error: 'No download URL: the sandbox store is not available to this MCP server.' },
+    ]);
   });
 });

@@ -101,15 +101,21 @@ describe('toHttpResponse for OAuth and rate-limit errors', () => {
   it.each([
     ['22021', 'a NUL character', 'NUL character'],
     ['22001', 'a text too long for its column', 'longer than'],
-    ['22003', 'a number out of its column\'s range', 'out of the range'],
-  ])('answers a value the database cannot store (SQLSTATE %s, %s) with 400, quoting no SQL', async (code, _what, says) => {
-    const driver = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
-    const res = toHttpResponse(new Error('Failed query: insert into "GubbinsOwners" ("Name") values ($1)', { cause: driver }), capture().log);
-    expect(res.status).toBe(400);
-    const { detail } = (await res.json()) as { detail: string };
-    expect(detail).toContain(says);
-    expect(detail).not.toMatch(/insert|GubbinsOwners|UTF8|\$1/);
-  });
+    ['22003', "a number out of its column's range", 'out of the range'],
+  ])(
+    'answers a value the database cannot store (SQLSTATE %s, %s) with 400, quoting no SQL',
+    async (code, _what, says) => {
+      const driver = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
+      const res = toHttpResponse(
+        new Error('Failed query: insert into "GubbinsOwners" ("Name") values ($1)', { cause: driver }),
+        capture().log,
+      );
+      expect(res.status).toBe(400);
+      const { detail } = (await res.json()) as { detail: string };
+      expect(detail).toContain(says);
+      expect(detail).not.toMatch(/insert|GubbinsOwners|UTF8|\$1/);
+    },
+  );
 
   it('still answers a query error that is not a connection error with a generic 500', async () => {
     const syntax = Object.assign(new Error('syntax error at or near "FROM"'), { code: '42601' });

@@ -35,15 +35,22 @@ async function refusal(work: () => unknown): Promise<string> {
 
 describe('worker settings', () => {
   it('reads the text bindings as the process reads its environment, ignoring other bindings', () => {
-    const settings = settingsFromBindings({ DIRACX_MCP_CONFIRM_THRESHOLD: '3', HYPERDRIVE: { connectionString: 'x' }, UNRELATED: 'y' });
+    const settings = settingsFromBindings({
+      DIRACX_MCP_CONFIRM_THRESHOLD: '3',
+      HYPERDRIVE: { connectionString: 'x' },
+      UNRELATED: 'y',
+    });
     expect(settings.DIRACX_MCP_CONFIRM_THRESHOLD).toBe(3);
   });
 
   it('refuses a wrong value with the process’s one line, and a configuration file path', async () => {
-    expect(await refusal(() => settingsFromBindings({ DIRACX_MCP_CONFIRM_THRESHOLD: 'many' }))).toContain('DIRACX_MCP_CONFIRM_THRESHOLD');
-    expect(await refusal(() => settingsFromBindings({ DIRACX_CONFIG: '/etc/diracx/config.yml' }))).toStartWith('DIRACX_CONFIG names a file');
+    expect(await refusal(() => settingsFromBindings({ DIRACX_MCP_CONFIRM_THRESHOLD: 'many' }))).toContain(
+      'DIRACX_MCP_CONFIRM_THRESHOLD',
+    );
+    expect(await refusal(() => settingsFromBindings({ DIRACX_CONFIG: '/etc/diracx/config.yml' }))).toStartWith(
+      'DIRACX_CONFIG names a file',
+    );
   });
-
 });
 
 describe('worker configuration binding', () => {
@@ -55,16 +62,27 @@ describe('worker configuration binding', () => {
   });
 
   it('accepts a JSON object binding and a modification date', async () => {
-    const snapshot = await configFromBindings({ DIRACX_CONFIG_DOCUMENT: rawConfig, DIRACX_CONFIG_MODIFIED: '2026-11-26T10:20:30.400Z' });
+    const snapshot = await configFromBindings({
+      DIRACX_CONFIG_DOCUMENT: rawConfig,
+      DIRACX_CONFIG_MODIFIED: '2026-11-26T10:20:30.400Z',
+    });
     expect(Object.keys(snapshot.config.Registry)).toContain('lhcb');
     expect(snapshot.lastModified.toISOString()).toBe('2026-11-26T10:20:30.000Z');
   });
 
   it('refuses a missing, non-JSON or invalid document and a bad date, naming the binding', async () => {
     expect(await refusal(() => configFromBindings({}))).toStartWith('DIRACX_CONFIG_DOCUMENT is not set');
-    expect(await refusal(() => configFromBindings({ DIRACX_CONFIG_DOCUMENT: 'Registry:\n  lhcb: {}' }))).toContain('converted to JSON');
-    expect(await refusal(() => configFromBindings({ DIRACX_CONFIG_DOCUMENT: '{"Registry": 3}' }))).toStartWith('DIRACX_CONFIG_DOCUMENT: invalid configuration');
-    expect(await refusal(() => configFromBindings({ DIRACX_CONFIG_DOCUMENT: configText, DIRACX_CONFIG_MODIFIED: 'yesterday' }))).toStartWith('DIRACX_CONFIG_MODIFIED');
+    expect(await refusal(() => configFromBindings({ DIRACX_CONFIG_DOCUMENT: 'Registry:\n  lhcb: {}' }))).toContain(
+      'converted to JSON',
+    );
+    expect(await refusal(() => configFromBindings({ DIRACX_CONFIG_DOCUMENT: '{"Registry": 3}' }))).toStartWith(
+      'DIRACX_CONFIG_DOCUMENT: invalid configuration',
+    );
+    expect(
+      await refusal(() =>
+        configFromBindings({ DIRACX_CONFIG_DOCUMENT: configText, DIRACX_CONFIG_MODIFIED: 'yesterday' }),
+      ),
+    ).toStartWith('DIRACX_CONFIG_MODIFIED');
   });
 });
 
@@ -76,9 +94,19 @@ describe('worker keystore binding', () => {
   });
 
   it('refuses a missing keystore, a file path and a broken document, never echoing the secret', async () => {
-    expect(await refusal(() => keystoreFromBindings(parseSettings({})))).toStartWith('DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE is not set');
-    expect(await refusal(() => keystoreFromBindings(parseSettings({ DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: 'file:///keys.json' })))).toContain('names a file');
-    const broken = await refusal(() => keystoreFromBindings(parseSettings({ DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: '{"keys": [{"d": "SECRETMATERIAL"}]}' })));
+    expect(await refusal(() => keystoreFromBindings(parseSettings({})))).toStartWith(
+      'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE is not set',
+    );
+    expect(
+      await refusal(() =>
+        keystoreFromBindings(parseSettings({ DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: 'file:///keys.json' })),
+      ),
+    ).toContain('names a file');
+    const broken = await refusal(() =>
+      keystoreFromBindings(
+        parseSettings({ DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: '{"keys": [{"d": "SECRETMATERIAL"}]}' }),
+      ),
+    );
     expect(broken).toStartWith('DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: invalid keystore');
     expect(broken).not.toContain('SECRETMATERIAL');
   });
@@ -96,7 +124,12 @@ describe('worker database binding', () => {
 describe('a worker with a missing binding', () => {
   it('answers 500 without details and logs one line naming the binding, on every request until fixed', async () => {
     const errors: { msg: string; fields?: LogFields }[] = [];
-    const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (msg, fields) => void errors.push({ msg, fields }) };
+    const log: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: () => {},
+      error: (msg, fields) => void errors.push({ msg, fields }),
+    };
     const worker = createWorker([], log);
     const env = { DIRACX_CONFIG_DOCUMENT: configText, DIRACX_SERVICE_AUTH_TOKEN_ISSUER: 'http://localhost' };
     for (let i = 0; i < 2; i++) {

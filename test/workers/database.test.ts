@@ -9,13 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { requestScopedDatabase, type RequestScopedDatabase } from '../../src/worker/database.ts';
-import { createWorkerTestDatabase, postgresAvailability, WORKERS_TESTS_REQUIRED, type WorkerTestDatabase } from './harness.ts';
+import {
+  createWorkerTestDatabase,
+  postgresAvailability,
+  WORKERS_TESTS_REQUIRED,
+  type WorkerTestDatabase,
+} from './harness.ts';
 
 const pg = postgresAvailability();
 
 /** Backends connected to the test database other than `admin`'s own. */
 async function connections(admin: postgres.Sql, dbName: string): Promise<number> {
-  const [row] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND pid <> pg_backend_pid()`;
+  const [row] = await admin<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND pid <> pg_backend_pid()`;
   return row?.n ?? -1;
 }
 
@@ -84,7 +91,9 @@ if (!pg.available && !WORKERS_TESTS_REQUIRED) {
         [0, 1, 2].map(async () => {
           let pid = 0;
           await scoped.serve(async () => {
-            const [row] = await scoped.database.query<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`);
+            const [row] = await scoped.database.query<{ pid: number }>(
+              sql`SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`,
+            );
             pid = row?.pid ?? 0;
             return new Response(null, { status: 204 });
           }, waitUntil);

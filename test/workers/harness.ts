@@ -11,7 +11,11 @@ import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
 import type { Extension } from '../../src/extensions/contract.ts';
 import { migrateExtensions } from '../../src/extensions/migrate.ts';
-import { WORKER_BUNDLE_OPTIONS, WORKER_COMPATIBILITY_DATE, WORKER_COMPATIBILITY_FLAGS } from '../../src/worker/runtime.ts';
+import {
+  WORKER_BUNDLE_OPTIONS,
+  WORKER_COMPATIBILITY_DATE,
+  WORKER_COMPATIBILITY_FLAGS,
+} from '../../src/worker/runtime.ts';
 import { urlForDatabase } from '../harness/database.ts';
 import { postgresServerAvailability, startPrivatePostgres, type PrivatePostgres } from '../harness/postgres-cluster.ts';
 
@@ -36,7 +40,10 @@ export async function workerdAvailability(): Promise<Availability> {
     if ((await res.text()) !== 'ok') return { available: false, reason: `workerd answered ${res.status}` };
     return { available: true };
   } catch (err) {
-    return { available: false, reason: `workerd cannot start here: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` };
+    return {
+      available: false,
+      reason: `workerd cannot start here: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`,
+    };
   } finally {
     await mf?.dispose().catch(() => undefined);
   }
@@ -46,7 +53,9 @@ export async function workerdAvailability(): Promise<Availability> {
 export function postgresAvailability(): Availability {
   if (Bun.env.DATABASE_URL) return { available: true };
   const binaries = postgresServerAvailability();
-  return binaries.available ? { available: true } : { available: false, reason: `no DATABASE_URL and ${binaries.reason}` };
+  return binaries.available
+    ? { available: true }
+    : { available: false, reason: `no DATABASE_URL and ${binaries.reason}` };
 }
 
 export interface WorkerBundle {

@@ -61,7 +61,8 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       if (!mf) throw new Error('the worker did not start');
       return mf;
     };
-    const get = async (path: string): Promise<Response> => (await worker().dispatchFetch(`${ORIGIN}${path}`)) as unknown as Response;
+    const get = async (path: string): Promise<Response> =>
+      (await worker().dispatchFetch(`${ORIGIN}${path}`)) as unknown as Response;
     const mcp = async (body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
       (await worker().dispatchFetch(MCP_URL, {
         method: 'POST',
@@ -71,11 +72,17 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
     /** A token for chaen (lhcb_user): for `/mcp` by default, for the REST API (no audience) with `null`. */
     const token = (audience: string | null = MCP_URL): Promise<string> => {
       const config = parseConfig(rawConfig, composeExtensions(EXTENSIONS).configSchema);
-      return mintTokenFor(config, keystore, ORIGIN, { vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: audience ?? undefined });
+      return mintTokenFor(config, keystore, ORIGIN, {
+        vo: 'lhcb',
+        group: 'lhcb_user',
+        preferredUsername: 'chaen',
+        audience: audience ?? undefined,
+      });
     };
 
     beforeAll(async () => {
-      if (unavailable.length > 0) throw new Error(`DIRACX_REQUIRE_WORKERS_TESTS=1 but the workers test cannot run: ${unavailable.join('; ')}`);
+      if (unavailable.length > 0)
+        throw new Error(`DIRACX_REQUIRE_WORKERS_TESTS=1 but the workers test cannot run: ${unavailable.join('; ')}`);
       dir = await mkdtemp(join(tmpdir(), 'diracx-worker-'));
       [bundle, db] = await Promise.all([buildWorkerBundle(dir), createWorkerTestDatabase(EXTENSIONS)]);
       // A row written by this process must come back through the worker's own connection.
@@ -114,9 +121,19 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
 
     it('is bundled with the manifest and imports only the runtime modules postgres.js and the database scope need', () => {
       const specifiers = [...new Set(bundle.runtimeImports.map((i) => i.specifier))].sort();
-      expect(specifiers).toEqual(['cloudflare:sockets', 'node:async_hooks', 'node:buffer', 'node:events', 'node:stream']);
+      expect(specifiers).toEqual([
+        'cloudflare:sockets',
+        'node:async_hooks',
+        'node:buffer',
+        'node:events',
+        'node:stream',
+      ]);
       // None of them comes from the handler or the logic: only postgres.js and the worker's database module.
-      const importers = [...new Set(bundle.runtimeImports.map((i) => i.importer.replace(/^.*node_modules\/postgres\/.*$/, 'postgres.js')))].sort();
+      const importers = [
+        ...new Set(
+          bundle.runtimeImports.map((i) => i.importer.replace(/^.*node_modules\/postgres\/.*$/, 'postgres.js')),
+        ),
+      ].sort();
       expect(importers).toEqual(['postgres.js', 'src/worker/database.ts']);
     });
 
@@ -125,10 +142,21 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       expect(ownFiles).toContain('extensions/manifest.gen.ts');
       expect(ownFiles).toContain('extensions/gubbins/src/index.ts');
       expect(ownFiles).toContain('src/handler.ts');
-      expect(ownFiles.filter((f) => f.startsWith('src/process/') || f === 'src/config/file-source.ts' || f === 'src/server.ts' || f === 'src/db/open.ts')).toEqual([]);
+      expect(
+        ownFiles.filter(
+          (f) =>
+            f.startsWith('src/process/') ||
+            f === 'src/config/file-source.ts' ||
+            f === 'src/server.ts' ||
+            f === 'src/db/open.ts',
+        ),
+      ).toEqual([]);
       const usesBun: string[] = [];
       for (const file of ownFiles) {
-        const code = (await Bun.file(new URL(`../../${file}`, import.meta.url)).text()).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+        const code = (await Bun.file(new URL(`../../${file}`, import.meta.url)).text()).replace(
+          /\/\*[\s\S]*?\*\/|\/\/.*$/gm,
+          '',
+        );
         if (/\bBun\s*\.|\bBun\b\s*\[/.test(code)) usesBun.push(file);
       }
       expect(usesBun).toEqual([]);
@@ -152,7 +180,11 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       const res = await get('/.well-known/openid-configuration');
       expect(res.status).toBe(200);
       const discovery = (await res.json()) as Record<string, unknown>;
-      expect(discovery).toMatchObject({ issuer: ORIGIN, token_endpoint: `${ORIGIN}/api/auth/token`, jwks_uri: `${ORIGIN}/.well-known/jwks.json` });
+      expect(discovery).toMatchObject({
+        issuer: ORIGIN,
+        token_endpoint: `${ORIGIN}/api/auth/token`,
+        jwks_uri: `${ORIGIN}/.well-known/jwks.json`,
+      });
       const jwks = (await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string; d?: string }[] };
       expect(jwks.keys.map((k) => k.kid)).toEqual(keystore.keys.map((k) => k.kid));
       expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
@@ -167,7 +199,10 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
     });
 
     it('lists the core tools and the manifest extension’s tools over MCP with a valid token', async () => {
-      const res = await mcp({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, { authorization: `Bearer ${await token()}` });
+      const res = await mcp(
+        { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+        { authorization: `Bearer ${await token()}` },
+      );
       expect(res.status).toBe(200);
       const body = (await res.json()) as { result?: { tools: { name: string }[] }; error?: unknown };
       expect(body.error).toBeUndefined();
@@ -182,16 +217,23 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
         { authorization: `Bearer ${await token()}` },
       );
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { result?: { isError?: boolean; structuredContent?: { success: boolean; owners: { Name: string }[] } } };
+      const body = (await res.json()) as {
+        result?: { isError?: boolean; structuredContent?: { success: boolean; owners: { Name: string }[] } };
+      };
       expect(body.result?.isError ?? false).toBe(false);
       expect(body.result?.structuredContent?.success).toBe(true);
       expect(body.result?.structuredContent?.owners.map((o) => o.Name)).toEqual(['Seeded']);
     });
 
     it('serves the official v2 SDK client pinned to 2026-07-28 over real HTTP: tools/list and a database-backed tool call', async () => {
-      const client = new Client({ name: 'workers-test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+      const client = new Client(
+        { name: 'workers-test', version: '1.0.0' },
+        { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+      );
       await client.connect(
-        new StreamableHTTPClientTransport(new URL('/mcp', listening), { requestInit: { headers: { authorization: `Bearer ${await token()}` } } }),
+        new StreamableHTTPClientTransport(new URL('/mcp', listening), {
+          requestInit: { headers: { authorization: `Bearer ${await token()}` } },
+        }),
       );
       try {
         expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
@@ -200,7 +242,9 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
         expect(names).toContain('list_gubbins_owners');
         const result = await client.callTool({ name: 'list_gubbins_owners', arguments: {} });
         expect(result.isError ?? false).toBe(false);
-        expect((result.structuredContent as { owners: { Name: string }[] }).owners.map((o) => o.Name)).toEqual(['Seeded']);
+        expect((result.structuredContent as { owners: { Name: string }[] }).owners.map((o) => o.Name)).toEqual([
+          'Seeded',
+        ]);
       } finally {
         await client.close();
       }
@@ -208,7 +252,9 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
 
     it('serves the REST API over the same database: the extension’s route and a core job search', async () => {
       const authorization = `Bearer ${await token(null)}`;
-      const owners = (await worker().dispatchFetch(`${ORIGIN}/api/gubbins/owners`, { headers: { authorization } })) as unknown as Response;
+      const owners = (await worker().dispatchFetch(`${ORIGIN}/api/gubbins/owners`, {
+        headers: { authorization },
+      })) as unknown as Response;
       expect(owners.status).toBe(200);
       expect(((await owners.json()) as { Name: string }[]).map((o) => o.Name)).toEqual(['Seeded']);
       const search = (await worker().dispatchFetch(`${ORIGIN}/api/jobs/search`, {

@@ -19,7 +19,8 @@ import { gubbinsWmsPolicy } from './wms-policy.ts';
 export default defineExtension({
   name: 'gubbins',
   contractVersion: EXTENSION_CONTRACT_VERSION,
-  description: 'The example extension: gubbins owners (table, policy, REST routes, MCP tools), a user configuration field, and a tightened core wms policy.',
+  description:
+    'The example extension: gubbins owners (table, policy, REST routes, MCP tools), a user configuration field, and a tightened core wms policy.',
   properties: [GUBBINS_SENSEI],
   policies: [gubbinsPolicy],
   policyOverrides: [gubbinsWmsPolicy],

@@ -8,9 +8,17 @@ import { z } from '@hono/zod-openapi';
 import type { GubbinsOwnerRow } from './schema.ts';
 
 /** An owner's name: what `GubbinsOwners.Name` holds. */
-export const OwnerName = z.string().min(1).max(255).regex(/^[^\u0000]*$/, 'Input should not contain NUL characters');
+export const OwnerName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\u0000]*$/, 'Input should not contain NUL characters');
 /** An owner id (`OwnerID` is a PostgreSQL integer). */
-export const OwnerId = z.number().int().min(1).max(2 ** 31 - 1);
+export const OwnerId = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 
 export const GubbinsOwner = z
   .object({
@@ -25,5 +33,11 @@ export type GubbinsOwner = z.infer<typeof GubbinsOwner>;
 
 /** The wire form of a row. */
 export function toWire(row: GubbinsOwnerRow): GubbinsOwner {
-  return { OwnerID: row.ownerId, VO: row.vo, Name: row.name, CreatedBy: row.createdBy, CreationTime: row.creationTime.toISOString() };
+  return {
+    OwnerID: row.ownerId,
+    VO: row.vo,
+    Name: row.name,
+    CreatedBy: row.createdBy,
+    CreationTime: row.creationTime.toISOString(),
+  };
 }

@@ -19,13 +19,21 @@ import { gubbinsPolicy } from './policy.ts';
 const TAGS = ['gubbins'];
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
-const OwnerIdParams = z.object({ owner_id: z.coerce.number().pipe(OwnerId).openapi({ type: 'integer', param: { required: true } }) });
+const OwnerIdParams = z.object({
+  owner_id: z.coerce
+    .number()
+    .pipe(OwnerId)
+    .openapi({ type: 'integer', param: { required: true } }),
+});
 const NewOwnerBody = z.object({ name: OwnerName.describe('The name of the new owner, unique within the VO.') });
 const GubbinsInfo = z
   .object({
     vo: z.string(),
     preferred_username: z.string(),
-    gubbins_specific_info: z.string().nullable().describe("The caller's GubbinsSpecificInfo in the configuration, null when unset."),
+    gubbins_specific_info: z
+      .string()
+      .nullable()
+      .describe("The caller's GubbinsSpecificInfo in the configuration, null when unset."),
   })
   .openapi('GubbinsInfo');
 
@@ -65,7 +73,11 @@ export function registerGubbinsRoutes(router: ExtensionRouter): void {
   app.openapi(add, async (c) => {
     await c.get('access').check(gubbinsPolicy, { action: 'create' });
     const user = c.get('user');
-    const row = await addOwner(deps.database.db, { vo: user.vo, name: c.req.valid('json').name, createdBy: user.preferredUsername });
+    const row = await addOwner(deps.database.db, {
+      vo: user.vo,
+      name: c.req.valid('json').name,
+      createdBy: user.preferredUsername,
+    });
     return c.json(toWire(row), 201);
   });
 
@@ -88,18 +100,29 @@ export function registerGubbinsRoutes(router: ExtensionRouter): void {
     return c.body(null, 204);
   });
 
-  const info = router.define({ kind: 'open' }, {
-    method: 'get',
-    path: '/api/gubbins/info',
-    operationId: 'gubbins_get_info',
-    tags: TAGS,
-    summary: 'Get Info',
-    description: "The caller's VO, preferred username and GubbinsSpecificInfo (a field gubbins adds to the configuration's users). Any valid token.",
-    responses: { 200: { description: "The caller's gubbins information", ...json(GubbinsInfo) } },
-  });
+  const info = router.define(
+    { kind: 'open' },
+    {
+      method: 'get',
+      path: '/api/gubbins/info',
+      operationId: 'gubbins_get_info',
+      tags: TAGS,
+      summary: 'Get Info',
+      description:
+        "The caller's VO, preferred username and GubbinsSpecificInfo (a field gubbins adds to the configuration's users). Any valid token.",
+      responses: { 200: { description: "The caller's gubbins information", ...json(GubbinsInfo) } },
+    },
+  );
   app.openapi(info, (c) => {
     const user = c.get('user');
     const config = deps.config.current().config;
-    return c.json({ vo: user.vo, preferred_username: user.preferredUsername, gubbins_specific_info: gubbinsInfoOf(config, user.vo, user.sub) }, 200);
+    return c.json(
+      {
+        vo: user.vo,
+        preferred_username: user.preferredUsername,
+        gubbins_specific_info: gubbinsInfoOf(config, user.vo, user.sub),
+      },
+      200,
+    );
   });
 }

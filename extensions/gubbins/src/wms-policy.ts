@@ -16,7 +16,14 @@
  * then, for the tightened actions, a JobAdministrator without GubbinsSensei is checked again
  * by the core policy as the same user minus `JobAdministrator`, which makes ownership count.
  */
-import { hasProperty, JOB_ADMINISTRATOR, wmsPolicy, type AccessPolicy, type WmsAccessArgs, type WmsAction } from '@diracx-ts/sdk';
+import {
+  hasProperty,
+  JOB_ADMINISTRATOR,
+  wmsPolicy,
+  type AccessPolicy,
+  type WmsAccessArgs,
+  type WmsAction,
+} from '@diracx-ts/sdk';
 import { GUBBINS_SENSEI } from './properties.ts';
 
 /** The actions on existing jobs whose JobAdministrator shortcut needs GubbinsSensei. */
@@ -27,7 +34,8 @@ export const gubbinsWmsPolicy: AccessPolicy<WmsAccessArgs> = {
   async check(ctx, args) {
     await wmsPolicy.check(ctx, args);
     const { user } = ctx;
-    if (!TIGHTENED.has(args.action) || !hasProperty(user, JOB_ADMINISTRATOR) || hasProperty(user, GUBBINS_SENSEI)) return;
+    if (!TIGHTENED.has(args.action) || !hasProperty(user, JOB_ADMINISTRATOR) || hasProperty(user, GUBBINS_SENSEI))
+      return;
     const withoutAdministrator = { ...user, properties: user.properties.filter((p) => p !== JOB_ADMINISTRATOR) };
     // The core already required JobAdministrator to force; what is left to check is ownership.
     const action = args.action === 'force_status' ? 'manage' : args.action;

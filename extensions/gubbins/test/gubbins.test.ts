@@ -33,7 +33,9 @@ const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../src/config/default.y
 
 /** The shipped development configuration, with `GubbinsSpecificInfo` set on chaen. */
 async function configWithInfo(info: unknown): Promise<{ raw: Json; text: string }> {
-  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as { Registry: Record<string, { Users: Record<string, Json> }> };
+  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as {
+    Registry: Record<string, { Users: Record<string, Json> }>;
+  };
   raw.Registry.lhcb!.Users[CHAEN_SUB]!.GubbinsSpecificInfo = info;
   return { raw, text: JSON.stringify(raw) };
 }
@@ -45,9 +47,16 @@ describe('gubbins over MCP', () => {
   /** An MCP client as `who`, with the group's properties unless `properties` are given. */
   async function connect(who: Who, properties?: string[]): Promise<Client> {
     const [vo, group, user] = PEOPLE[who];
-    const token = await server.app.tokens.tokenFor(vo, group, user, { audience: server.mcpUrl.href, ...(properties ? { properties } : {}) });
+    const token = await server.app.tokens.tokenFor(vo, group, user, {
+      audience: server.mcpUrl.href,
+      ...(properties ? { properties } : {}),
+    });
     const client = new Client({ name: `gubbins-${who}`, version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(server.mcpUrl, {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
     clients.push(client);
     return client;
   }
@@ -66,7 +75,8 @@ describe('gubbins over MCP', () => {
     return String((result.content as { text: string }[])[0]?.text.split(':')[0]);
   }
 
-  const names = async (client: Client): Promise<string[]> => ((await ok(client, 'list_gubbins_owners')).owners as Owner[]).map((o) => o.Name);
+  const names = async (client: Client): Promise<string[]> =>
+    ((await ok(client, 'list_gubbins_owners')).owners as Owner[]).map((o) => o.Name);
 
   beforeAll(async () => {
     server = await startMcpTestServer({ extensions: [gubbins] });
@@ -85,9 +95,15 @@ describe('gubbins over MCP', () => {
       expect(tool?.outputSchema?.type).toBe('object');
       expect(tool?.description).toContain('Example: ');
     }
-    expect(byName.get('list_gubbins_owners')?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(byName.get('list_gubbins_owners')?.annotations).toMatchObject({
+      readOnlyHint: true,
+      destructiveHint: false,
+    });
     expect(byName.get('add_gubbins_owner')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
-    expect(byName.get('remove_gubbins_owner')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(byName.get('remove_gubbins_owner')?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+    });
     expect(byName.get('add_gubbins_owner')?.inputSchema.required).toEqual(['name']);
     // The core tools are still there, first.
     expect(tools[0]?.name).toBe('search_jobs');
@@ -119,7 +135,10 @@ describe('gubbins over MCP', () => {
 
     // The same person with GubbinsSensei may.
     const sensei = await connect('owner', ['NormalUser', GUBBINS_SENSEI]);
-    expect(await ok(sensei, 'remove_gubbins_owner', { owner_id: bob.OwnerID })).toEqual({ success: true, removed: bob });
+    expect(await ok(sensei, 'remove_gubbins_owner', { owner_id: bob.OwnerID })).toEqual({
+      success: true,
+      removed: bob,
+    });
     expect(await names(chaen)).not.toContain('Bob');
     expect(await errorCode(sensei, 'remove_gubbins_owner', { owner_id: bob.OwnerID })).toBe('NOT_FOUND');
   });
@@ -171,9 +190,14 @@ describe('gubbins over REST', () => {
     expect(await ownerNames('sameGroup')).toContain('Dave');
     expect(await ownerNames('admin')).toContain('Dave');
 
-    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${dave.OwnerID}`, undefined, ['NormalUser', GUBBINS_SENSEI])).status).toBe(204);
+    expect(
+      (await as('owner', 'DELETE', `/api/gubbins/owners/${dave.OwnerID}`, undefined, ['NormalUser', GUBBINS_SENSEI]))
+        .status,
+    ).toBe(204);
     expect(await ownerNames('owner')).not.toContain('Dave');
-    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${dave.OwnerID}`, undefined, [GUBBINS_SENSEI])).status).toBe(404);
+    expect(
+      (await as('owner', 'DELETE', `/api/gubbins/owners/${dave.OwnerID}`, undefined, [GUBBINS_SENSEI])).status,
+    ).toBe(404);
   });
 
   it('refuses with 403 what the policy refuses, and nothing changes', async () => {
@@ -196,7 +220,9 @@ describe('gubbins over REST', () => {
     expect((await as('owner', 'POST', '/api/gubbins/owners', { name: '' })).status).toBe(422);
     // PostgreSQL text cannot hold NUL: refused as input (schemathesis found a 500 here).
     expect((await as('owner', 'POST', '/api/gubbins/owners', { name: 'Gr\u0000ace' })).status).toBe(422);
-    expect((await as('owner', 'DELETE', '/api/gubbins/owners/not-a-number', undefined, [GUBBINS_SENSEI])).status).toBe(422);
+    expect((await as('owner', 'DELETE', '/api/gubbins/owners/not-a-number', undefined, [GUBBINS_SENSEI])).status).toBe(
+      422,
+    );
     expect((await ownerNames('owner')).filter((n) => n === 'Grace')).toHaveLength(1);
   });
 
@@ -208,13 +234,17 @@ describe('gubbins over REST', () => {
     expect(theirs).toMatchObject({ VO: 'gridpp', Name: 'Heidi', CreatedBy: 'alice' });
     expect(await ownerNames('otherVo')).toEqual(['Heidi']);
     // An lhcb sensei cannot remove gridpp's owner: to lhcb it does not exist.
-    expect((await as('owner', 'DELETE', `/api/gubbins/owners/${theirs.OwnerID}`, undefined, [GUBBINS_SENSEI])).status).toBe(404);
+    expect(
+      (await as('owner', 'DELETE', `/api/gubbins/owners/${theirs.OwnerID}`, undefined, [GUBBINS_SENSEI])).status,
+    ).toBe(404);
     expect(await ownerNames('otherVo')).toEqual(['Heidi']);
     expect((await ownerNames('owner')).filter((n) => n === 'Heidi')).toHaveLength(1);
   });
 
   it('documents its routes in OpenAPI with their operationIds', async () => {
-    const doc = (await (await app.fetch('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId: string; tags: string[] }>> };
+    const doc = (await (await app.fetch('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { operationId: string; tags: string[] }>>;
+    };
     expect(doc.paths['/api/gubbins/owners']?.get?.operationId).toBe('gubbins_list_owners');
     expect(doc.paths['/api/gubbins/owners']?.post?.operationId).toBe('gubbins_add_owner');
     expect(doc.paths['/api/gubbins/owners/{owner_id}']?.delete?.operationId).toBe('gubbins_remove_owner');
@@ -228,7 +258,9 @@ describe('gubbins over REST', () => {
       const job = await submitJob(app, 'owner');
       expect((await as('admin', 'PATCH', '/api/jobs/status', kill(job))).status).toBe(403);
       expect((await as('admin', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(403);
-      expect((await as('admin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(200);
+      expect(
+        (await as('admin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status,
+      ).toBe(200);
     });
 
     it('holds forcing a status to the same rule: a JobAdministrator needs GubbinsSensei on jobs they do not own', async () => {
@@ -236,24 +268,38 @@ describe('gubbins over REST', () => {
       expect((await as('admin', 'PATCH', '/api/jobs/status?force=true', kill(job))).status).toBe(403);
       // The core's rule stays: only a JobAdministrator may force, owner or not.
       expect((await as('owner', 'PATCH', '/api/jobs/status?force=true', kill(job))).status).toBe(403);
-      expect((await as('owner', 'PATCH', '/api/jobs/status?force=true', kill(job), ['NormalUser', 'JobAdministrator'])).status).toBe(200);
+      expect(
+        (await as('owner', 'PATCH', '/api/jobs/status?force=true', kill(job), ['NormalUser', 'JobAdministrator']))
+          .status,
+      ).toBe(200);
       const other = await submitJob(app, 'owner');
-      expect((await as('admin', 'PATCH', '/api/jobs/status?force=true', kill(other), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(200);
+      expect(
+        (await as('admin', 'PATCH', '/api/jobs/status?force=true', kill(other), ['JobAdministrator', GUBBINS_SENSEI]))
+          .status,
+      ).toBe(200);
     });
 
     it('leaves the owner and the VO boundary as the core has them', async () => {
       const job = await submitJob(app, 'owner');
       expect((await as('owner', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(200);
       expect((await as('sameGroup', 'GET', `/api/jobs/${job}/sandbox`)).status).toBe(403);
-      expect((await as('otherVoAdmin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status).toBe(403);
+      expect(
+        (await as('otherVoAdmin', 'PATCH', '/api/jobs/status', kill(job), ['JobAdministrator', GUBBINS_SENSEI])).status,
+      ).toBe(403);
       expect((await as('owner', 'PATCH', '/api/jobs/status', kill(job))).status).toBe(200);
     });
   });
 
   describe('the GubbinsSpecificInfo configuration field', () => {
     it("serves the caller's value, null when unset", async () => {
-      expect(await as('owner', 'GET', '/api/gubbins/info')).toMatchObject({ status: 200, body: { vo: 'lhcb', preferred_username: 'chaen', gubbins_specific_info: 'hello' } });
-      expect(await as('sameGroup', 'GET', '/api/gubbins/info')).toMatchObject({ status: 200, body: { vo: 'lhcb', preferred_username: 'albdr', gubbins_specific_info: null } });
+      expect(await as('owner', 'GET', '/api/gubbins/info')).toMatchObject({
+        status: 200,
+        body: { vo: 'lhcb', preferred_username: 'chaen', gubbins_specific_info: 'hello' },
+      });
+      expect(await as('sameGroup', 'GET', '/api/gubbins/info')).toMatchObject({
+        status: 200,
+        body: { vo: 'lhcb', preferred_username: 'albdr', gubbins_specific_info: null },
+      });
       // Open access: any valid token, whatever its properties.
       expect((await as('pilot', 'GET', '/api/gubbins/info')).status).toBe(200);
       expect((await call(app, 'anonymous', 'GET', '/api/gubbins/info')).status).toBe(401);
@@ -263,9 +309,13 @@ describe('gubbins over REST', () => {
       const { raw, text } = await configWithInfo(42);
       const composed = composeExtensions([gubbins]).configSchema;
       await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(ConfigValidationError);
-      await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(/GubbinsSpecificInfo: Invalid input: expected string/);
+      await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(
+        /GubbinsSpecificInfo: Invalid input: expected string/,
+      );
       const good = await configWithInfo('hello');
-      await expect(createConfigSnapshot(good.raw, good.text, new Date())).rejects.toThrow(/GubbinsSpecificInfo: Unknown key/);
+      await expect(createConfigSnapshot(good.raw, good.text, new Date())).rejects.toThrow(
+        /GubbinsSpecificInfo: Unknown key/,
+      );
     });
   });
 });

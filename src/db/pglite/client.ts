@@ -10,7 +10,16 @@
  * memory (`./protocol.ts`), and fails with SQLSTATE 57014 as on PostgreSQL. Process-side only
  * (a thread of the server process), opened by `src/db/open.ts`.
  */
-import { CANCELLED, CANCELLING, IDLE, type StartRequest, type WireError, type WireQueryOptions, type WorkerReply, type WorkerRequest } from './protocol.ts';
+import {
+  CANCELLED,
+  CANCELLING,
+  IDLE,
+  type StartRequest,
+  type WireError,
+  type WireQueryOptions,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol.ts';
 
 /** What PGlite answers a query with (drizzle reads `rows`, `fields` and `affectedRows`). */
 export interface QueryResults {
@@ -91,7 +100,11 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
         }
       };
     });
-    const start: StartRequest = { kind: 'start', control: client.#control.buffer as SharedArrayBuffer, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
+    const start: StartRequest = {
+      kind: 'start',
+      control: client.#control.buffer as SharedArrayBuffer,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    };
     worker.postMessage(start);
     try {
       await ready;
@@ -149,8 +162,17 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
 
   #query(tx: number | undefined, sql: string, params: unknown[], options: QueryOptions): Promise<QueryResults> {
     // drizzle's parsers keep some types as text; functions cannot cross threads, so name the types.
-    const wire: WireQueryOptions = { rawTypes: Object.keys(options.parsers ?? {}).map(Number), ...(options.rowMode ? { rowMode: options.rowMode } : {}) };
-    return this.#send({ kind: 'query', sql, params, options: wire, ...(tx === undefined ? {} : { tx }) }) as Promise<QueryResults>;
+    const wire: WireQueryOptions = {
+      rawTypes: Object.keys(options.parsers ?? {}).map(Number),
+      ...(options.rowMode ? { rowMode: options.rowMode } : {}),
+    };
+    return this.#send({
+      kind: 'query',
+      sql,
+      params,
+      options: wire,
+      ...(tx === undefined ? {} : { tx }),
+    }) as Promise<QueryResults>;
   }
 
   #send(body: RequestBody): Promise<unknown> {

@@ -66,14 +66,18 @@ export function shareMemoryImports(bytes: Uint8Array): Uint8Array<ArrayBuffer> |
       skipName();
       skipName();
       const kind = bytes[pos++];
-      if (kind === 0) leb(); // function: type index
-      else if (kind === 1) { // table: reference type, limits
+      if (kind === 0)
+        leb(); // function: type index
+      else if (kind === 1) {
+        // table: reference type, limits
         pos++;
         const flags = bytes[pos++] ?? 0;
         leb();
         if (flags & 1) leb();
-      } else if (kind === 3) pos += 2; // global: value type, mutability
-      else if (kind === 4) { // tag
+      } else if (kind === 3)
+        pos += 2; // global: value type, mutability
+      else if (kind === 4) {
+        // tag
         pos++;
         leb();
       } else if (kind === MEMORY_IMPORT) {
@@ -82,7 +86,10 @@ export function shareMemoryImports(bytes: Uint8Array): Uint8Array<ArrayBuffer> |
         const initial = leb();
         const maximum = flags & 1 ? leb() : MAX_PAGES;
         if (flags & 2) continue; // already shared
-        body.push(bytes.subarray(copiedTo, flagsAt), Uint8Array.from([0x03, ...encodeLeb(initial), ...encodeLeb(maximum)]));
+        body.push(
+          bytes.subarray(copiedTo, flagsAt),
+          Uint8Array.from([0x03, ...encodeLeb(initial), ...encodeLeb(maximum)]),
+        );
         copiedTo = pos;
       } else {
         throw new Error(`unknown WebAssembly import kind ${String(kind)}`);
@@ -120,13 +127,20 @@ export function shareWebAssemblyMemory(): void {
   const NativeModule = WebAssembly.Module;
   const NativeMemory = WebAssembly.Memory;
   const nativeCompile = WebAssembly.compile.bind(WebAssembly);
-  const nativeInstantiate = WebAssembly.instantiate.bind(WebAssembly) as (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>;
+  const nativeInstantiate = WebAssembly.instantiate.bind(WebAssembly) as (
+    source: unknown,
+    imports?: WebAssembly.Imports,
+  ) => Promise<unknown>;
   const shared = (source: BufferSource): BufferSource => shareMemoryImports(asBytes(source)) ?? source;
 
   const Module = function (this: unknown, source: BufferSource) {
     return new NativeModule(shared(source));
   } as unknown as typeof WebAssembly.Module;
-  Object.assign(Module, { imports: NativeModule.imports, exports: NativeModule.exports, customSections: NativeModule.customSections });
+  Object.assign(Module, {
+    imports: NativeModule.imports,
+    exports: NativeModule.exports,
+    customSections: NativeModule.customSections,
+  });
   Module.prototype = NativeModule.prototype;
 
   const Memory = function (this: unknown, descriptor: WebAssembly.MemoryDescriptor) {

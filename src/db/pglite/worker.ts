@@ -8,7 +8,15 @@
  * can cancel a statement past the timeout. Started by `./client.ts` only.
  */
 import { shareWebAssemblyMemory } from './shared-memory.ts';
-import { CANCELLED, CANCELLING, IDLE, type StartRequest, type WireError, type WorkerReply, type WorkerRequest } from './protocol.ts';
+import {
+  CANCELLED,
+  CANCELLING,
+  IDLE,
+  type StartRequest,
+  type WireError,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol.ts';
 
 declare const self: Worker;
 
@@ -33,7 +41,8 @@ const post = (reply: WorkerReply): void => self.postMessage(reply);
 function wireError(err: unknown): WireError {
   const fields: Record<string, string | number | undefined> = {};
   if (err instanceof Error) {
-    for (const [key, value] of Object.entries(err)) if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+    for (const [key, value] of Object.entries(err))
+      if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
     return { name: err.name, message: err.message, fields };
   }
   return { name: 'Error', message: String(err), fields };
@@ -105,7 +114,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'query': {
       const parsers = Object.fromEntries(request.options.rawTypes.map((oid) => [oid, (value: string) => value]));
       const options = { ...(request.options.rowMode ? { rowMode: request.options.rowMode } : {}), parsers };
-      return serialised(request.tx, () => statement(request.id, () => target(request.tx).query(request.sql, request.params, options)));
+      return serialised(request.tx, () =>
+        statement(request.id, () => target(request.tx).query(request.sql, request.params, options)),
+      );
     }
     case 'exec':
       return serialised(request.tx, () => statement(request.id, () => target(request.tx).exec(request.sql)));
@@ -147,7 +158,8 @@ async function start(request: StartRequest): Promise<void> {
   const { PGlite } = await import('@electric-sql/pglite');
   const instance = await PGlite.create(request.dataDir);
   const mod = (instance as unknown as { mod?: PgliteModule }).mod;
-  if (!mod || !(mod.HEAPU8.buffer instanceof SharedArrayBuffer)) throw new Error('PGlite did not start on shared memory');
+  if (!mod || !(mod.HEAPU8.buffer instanceof SharedArrayBuffer))
+    throw new Error('PGlite did not start on shared memory');
   pg = instance as unknown as Pglite;
   control = new Int32Array(request.control);
   flags = new Int32Array(mod.HEAPU8.buffer);

@@ -13,5 +13,8 @@ export const clientAssertions = pgTable(
     /** The assertion's `exp`: after it, the assertion is refused anyway and the row can go. */
     expiresAt: timestamp('ExpiresAt', { withTimezone: true, mode: 'date' }).notNull(),
   },
-  (t) => [primaryKey({ name: 'ClientAssertions_pk', columns: [t.clientId, t.jti] }), index('ClientAssertions_ExpiresAt').on(t.expiresAt)],
+  (t) => [
+    primaryKey({ name: 'ClientAssertions_pk', columns: [t.clientId, t.jti] }),
+    index('ClientAssertions_ExpiresAt').on(t.expiresAt),
+  ],
 );

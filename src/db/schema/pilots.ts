@@ -4,7 +4,19 @@
  * their output. Beyond DiracX, `PilotStamp` is unique (registration refuses duplicates) and
  * indexed, since every pilot route looks pilots up by stamp.
  */
-import { boolean, doublePrecision, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 const utcTimestamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -45,7 +57,10 @@ export const jobToPilotMapping = pgTable(
     jobId: integer('JobID').notNull(),
     startTime: utcTimestamp('StartTime').notNull(),
   },
-  (t) => [primaryKey({ name: 'JobToPilotMapping_pk', columns: [t.pilotId, t.jobId] }), index('JobToPilotMapping_JobID').on(t.jobId)],
+  (t) => [
+    primaryKey({ name: 'JobToPilotMapping_pk', columns: [t.pilotId, t.jobId] }),
+    index('JobToPilotMapping_JobID').on(t.jobId),
+  ],
 );
 
 export const pilotOutput = pgTable('PilotOutput', {

@@ -3,7 +3,18 @@
  * DiracX's SandboxMetadataDB (`diracx-db/.../sandbox_metadata/schema.py`): sandbox owners,
  * sandboxes (content-addressed by their PFN in the store), and which jobs they belong to.
  */
-import { bigint, boolean, index, integer, pgTable, primaryKey, serial, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 const utcNow = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -44,5 +55,9 @@ export const sandboxEntityMapping = pgTable(
     /** `Input` or `Output`. */
     type: varchar('Type', { length: 64 }).notNull(),
   },
-  (t) => [primaryKey({ name: 'sb_EntityMapping_pk', columns: [t.sbId, t.entityId, t.type] }), index('sb_EntityMapping_SBId_EntityId').on(t.sbId, t.entityId), index('sb_EntityMapping_EntityId').on(t.entityId)],
+  (t) => [
+    primaryKey({ name: 'sb_EntityMapping_pk', columns: [t.sbId, t.entityId, t.type] }),
+    index('sb_EntityMapping_SBId_EntityId').on(t.sbId, t.entityId),
+    index('sb_EntityMapping_EntityId').on(t.entityId),
+  ],
 );

@@ -4,7 +4,17 @@
  * touches: task queues and the jobs queued in them. Killing or deleting a job removes it from
  * its queue; an emptied queue is removed. (Queue insertion is the matcher's business.)
  */
-import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, serial, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 export const taskQueues = pgTable(
   'tq_TaskQueues',

@@ -35,7 +35,12 @@ function toInt(parameter: string, value: WireScalar): number {
 }
 
 function toFloat(parameter: string, value: WireScalar): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && NUMBER_TEXT.test(value.trim()) ? Number(value.trim()) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && NUMBER_TEXT.test(value.trim())
+        ? Number(value.trim())
+        : NaN;
   if (!Number.isFinite(n)) throw invalidValue(parameter, 'a number', value);
   return n;
 }

@@ -62,7 +62,8 @@ export interface AuthorizationRequest {
 export const FLOW_GONE = 'This sign-in request has expired or was already answered; start again from your application.';
 
 /** Detail of a second answer to the VO choice. */
-export const VO_ALREADY_CHOSEN = 'The VO of this sign-in was already chosen and cannot be changed; to sign in with another VO, start again from your application.';
+export const VO_ALREADY_CHOSEN =
+  'The VO of this sign-in was already chosen and cannot be changed; to sign in with another VO, start again from your application.';
 
 /** Where the browser goes after an authorization request. */
 export type AuthorizeOutcome =
@@ -95,7 +96,8 @@ function clientRedirect(redirectUri: string, params: Record<string, string | und
 }
 
 /** The oldest creation time of a flow still in time. */
-const notBefore = (ctx: AuthFlowContext): Date => new Date(ctx.now().getTime() - ctx.settings.authorizationFlowExpirationSeconds * 1000);
+const notBefore = (ctx: AuthFlowContext): Date =>
+  new Date(ctx.now().getTime() - ctx.settings.authorizationFlowExpirationSeconds * 1000);
 
 /**
  * Records the flow and returns where the browser goes: the VO's IdP, our VO choice page
@@ -106,7 +108,11 @@ const notBefore = (ctx: AuthFlowContext): Date => new Date(ctx.now().getTime() -
  * not allowed or an invalid scope (DiracX's answers); OAuthError `invalid_client` for an
  * unusable client metadata document; UpstreamError when the IdP cannot be reached.
  */
-export async function initiateAuthorizationFlow(ctx: AuthFlowContext, request: AuthorizationRequest, requestUrl: string): Promise<AuthorizeOutcome> {
+export async function initiateAuthorizationFlow(
+  ctx: AuthFlowContext,
+  request: AuthorizationRequest,
+  requestUrl: string,
+): Promise<AuthorizeOutcome> {
   const client = await resolveClient(ctx, request.clientId);
   if (!client) throw new InvalidInputError('Unrecognised client_id');
   if (client.kind === 'dirac') return initiateDiracFlow(ctx, client, request, requestUrl);
@@ -115,7 +121,8 @@ export async function initiateAuthorizationFlow(ctx: AuthFlowContext, request: A
   if (!isRedirectAllowed(client, request.redirectUri)) return refuse('invalid_request', 'Unrecognised redirect_uri');
   const resource = request.resource ?? ctx.resources[0];
   const wrongTarget = resourceProblem(ctx, resource);
-  if (resource === undefined || wrongTarget !== undefined) return refuse('invalid_target', wrongTarget ?? 'No resource to issue a token for');
+  if (resource === undefined || wrongTarget !== undefined)
+    return refuse('invalid_target', wrongTarget ?? 'No resource to issue a token for');
   const items = diracScopeItems(request.scope);
   const naming = items.some((item) => item.startsWith('vo:'));
   if (naming) {
@@ -132,20 +139,44 @@ export async function initiateAuthorizationFlow(ctx: AuthFlowContext, request: A
 }
 
 /** DiracX's own client, whose redirect URIs an administrator configured. */
-async function initiateDiracFlow(ctx: AuthFlowContext, client: ResolvedClient, request: AuthorizationRequest, requestUrl: string): Promise<AuthorizeOutcome> {
+async function initiateDiracFlow(
+  ctx: AuthFlowContext,
+  client: ResolvedClient,
+  request: AuthorizationRequest,
+  requestUrl: string,
+): Promise<AuthorizeOutcome> {
   if (!isRedirectAllowed(client, request.redirectUri)) throw new InvalidInputError('Unrecognised redirect_uri');
   const wrongTarget = resourceProblem(ctx, request.resource);
   if (wrongTarget !== undefined) {
     // A configured redirect URI may receive the error (RFC 6749 §4.1.2.1, RFC 8707 §2).
-    return { kind: 'redirect', location: clientRedirect(request.redirectUri, { error: 'invalid_target', error_description: wrongTarget, state: request.state }) };
+    return {
+      kind: 'redirect',
+      location: clientRedirect(request.redirectUri, {
+        error: 'invalid_target',
+        error_description: wrongTarget,
+        state: request.state,
+      }),
+    };
   }
   const scope = parseAndValidateScope(request.scope ?? '', ctx.config, ctx.availableProperties);
-  const uuid = await insertFlow(ctx, request, request.scope ?? '', { resource: request.resource ?? null, clientState: null });
-  const location = await beginIdpLogin(ctx, scope.vo, `${requestUrl}/complete`, { external_state: request.state ?? '', uuid, grant_type: AUTHORIZATION_CODE_GRANT });
+  const uuid = await insertFlow(ctx, request, request.scope ?? '', {
+    resource: request.resource ?? null,
+    clientState: null,
+  });
+  const location = await beginIdpLogin(ctx, scope.vo, `${requestUrl}/complete`, {
+    external_state: request.state ?? '',
+    uuid,
+    grant_type: AUTHORIZATION_CODE_GRANT,
+  });
   return { kind: 'redirect', location };
 }
 
-async function insertFlow(ctx: AuthFlowContext, request: AuthorizationRequest, scope: string, extra: { resource: string | null; clientState: string | null }): Promise<string> {
+async function insertFlow(
+  ctx: AuthFlowContext,
+  request: AuthorizationRequest,
+  scope: string,
+  extra: { resource: string | null; clientState: string | null },
+): Promise<string> {
   const now = ctx.now();
   const uuid = newUuid7(now);
   await ctx.database.transaction((tx) =>
@@ -163,9 +194,19 @@ async function insertFlow(ctx: AuthFlowContext, request: AuthorizationRequest, s
   return uuid;
 }
 
-function idpLogin(ctx: AuthFlowContext, uuid: string, scope: string, authorizeUrl: string, externalState: string): Promise<string> {
+function idpLogin(
+  ctx: AuthFlowContext,
+  uuid: string,
+  scope: string,
+  authorizeUrl: string,
+  externalState: string,
+): Promise<string> {
   const { vo } = parseAndValidateScope(scope, ctx.config, ctx.availableProperties);
-  return beginIdpLogin(ctx, vo, `${authorizeUrl}/complete`, { external_state: externalState, uuid, grant_type: AUTHORIZATION_CODE_GRANT });
+  return beginIdpLogin(ctx, vo, `${authorizeUrl}/complete`, {
+    external_state: externalState,
+    uuid,
+    grant_type: AUTHORIZATION_CODE_GRANT,
+  });
 }
 
 /** A flow waiting for the person to pick a VO, with its client (for the page). */
@@ -180,10 +221,13 @@ export interface FlowAwaitingVo {
  * chosen), FLOW_GONE when it is unknown, expired or logged in.
  */
 export async function flowAwaitingVo(ctx: AuthFlowContext, flowId: string): Promise<FlowAwaitingVo> {
-  const flow = /^[0-9a-f-]{36}$/.test(flowId) ? await getAuthorizationFlowAwaitingLogin(ctx.database.db, flowId, notBefore(ctx)) : undefined;
+  const flow = /^[0-9a-f-]{36}$/.test(flowId)
+    ? await getAuthorizationFlowAwaitingLogin(ctx.database.db, flowId, notBefore(ctx))
+    : undefined;
   const client = flow ? await resolveClient(ctx, flow.clientId) : undefined;
   if (!flow || !client || client.kind === 'dirac') throw new InvalidInputError(FLOW_GONE);
-  if (diracScopeItems(flow.scope).some((item) => item.startsWith('vo:'))) throw new InvalidInputError(VO_ALREADY_CHOSEN);
+  if (diracScopeItems(flow.scope).some((item) => item.startsWith('vo:')))
+    throw new InvalidInputError(VO_ALREADY_CHOSEN);
   return { flow, client };
 }
 
@@ -192,12 +236,17 @@ export async function flowAwaitingVo(ctx: AuthFlowContext, flowId: string): Prom
  * answers, even concurrent ones, the second is refused), and returns the IdP login URL.
  * @throws InvalidInputError (FLOW_GONE, VO_ALREADY_CHOSEN, or an invalid VO/group).
  */
-export async function chooseVo(ctx: AuthFlowContext, input: { flowId: string; vo: string; group: string | undefined; authorizeUrl: string }): Promise<string> {
+export async function chooseVo(
+  ctx: AuthFlowContext,
+  input: { flowId: string; vo: string; group: string | undefined; authorizeUrl: string },
+): Promise<string> {
   const { flow } = await flowAwaitingVo(ctx, input.flowId);
   const properties = diracScopeItems(flow.scope).filter((item) => item.startsWith('property:'));
   const scope = [`vo:${input.vo}`, ...(input.group ? [`group:${input.group}`] : []), ...properties].join(' ');
   parseAndValidateScope(scope, ctx.config, ctx.availableProperties);
-  const updated = await ctx.database.transaction((tx) => setAuthorizationFlowScope(tx, flow.uuid, scope, flow.scope, notBefore(ctx)));
+  const updated = await ctx.database.transaction((tx) =>
+    setAuthorizationFlowScope(tx, flow.uuid, scope, flow.scope, notBefore(ctx)),
+  );
   if (!updated) {
     // Another answer came first (VO_ALREADY_CHOSEN), or the flow ended meanwhile.
     await flowAwaitingVo(ctx, flow.uuid);
@@ -207,7 +256,9 @@ export async function chooseVo(ctx: AuthFlowContext, input: { flowId: string; vo
 }
 
 /** After the IdP login: the client's redirect (DiracX's client), or our consent page to show. */
-export type LoginOutcome = { kind: 'redirect'; location: string } | { kind: 'consent'; flow: AuthorizationFlowRow; client: ResolvedClient; scope: ParsedScope };
+export type LoginOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'consent'; flow: AuthorizationFlowRow; client: ResolvedClient; scope: ParsedScope };
 
 /**
  * Completes the IdP login. DiracX's client gets its code at once; other clients' flows wait for
@@ -216,8 +267,16 @@ export type LoginOutcome = { kind: 'redirect'; location: string } | { kind: 'con
  * expired or not pending); UnauthenticatedError "Invalid code" when the IdP refuses the code;
  * UpstreamError.
  */
-export async function completeAuthorizationFlow(ctx: AuthFlowContext, input: { code: string; state: string; requestUrl: string }): Promise<LoginOutcome> {
-  const { state, vo, idToken } = await completeIdpLogin(ctx, { code: input.code, state: input.state, redirectUri: input.requestUrl }, AUTHORIZATION_CODE_GRANT, 'Invalid code');
+export async function completeAuthorizationFlow(
+  ctx: AuthFlowContext,
+  input: { code: string; state: string; requestUrl: string },
+): Promise<LoginOutcome> {
+  const { state, vo, idToken } = await completeIdpLogin(
+    ctx,
+    { code: input.code, state: input.state, redirectUri: input.requestUrl },
+    AUTHORIZATION_CODE_GRANT,
+    'Invalid code',
+  );
   const uuid = state.uuid ?? '';
   if (!/^[0-9a-f-]{36}$/.test(uuid)) throw new InvalidInputError(INVALID_STATE);
   const flow = await getAuthorizationFlowAwaitingLogin(ctx.database.db, uuid, notBefore(ctx));
@@ -225,20 +284,34 @@ export async function completeAuthorizationFlow(ctx: AuthFlowContext, input: { c
   if (!flow || scopeVo(flow.scope) !== vo) throw new InvalidInputError(INVALID_STATE);
   if (flow.clientId === ctx.settings.diracClientId) {
     const code = randomToken();
-    const ready = await ctx.database.transaction(async (tx) => setAuthorizationFlowReady(tx, uuid, await sha256Hex(code), idToken, notBefore(ctx)));
+    const ready = await ctx.database.transaction(async (tx) =>
+      setAuthorizationFlowReady(tx, uuid, await sha256Hex(code), idToken, notBefore(ctx)),
+    );
     if (!ready) throw new InvalidInputError(INVALID_STATE);
-    return { kind: 'redirect', location: clientRedirect(ready.redirectUri, { code, state: state.external_state ?? '', iss: ctx.issuer }) };
+    return {
+      kind: 'redirect',
+      location: clientRedirect(ready.redirectUri, { code, state: state.external_state ?? '', iss: ctx.issuer }),
+    };
   }
   const client = await resolveClient(ctx, flow.clientId);
   if (!client) throw new InvalidInputError(FLOW_GONE);
-  const loggedIn = await ctx.database.transaction((tx) => setAuthorizationFlowLoggedIn(tx, uuid, idToken, notBefore(ctx)));
+  const loggedIn = await ctx.database.transaction((tx) =>
+    setAuthorizationFlowLoggedIn(tx, uuid, idToken, notBefore(ctx)),
+  );
   if (!loggedIn) throw new InvalidInputError(INVALID_STATE);
-  return { kind: 'consent', flow: loggedIn, client, scope: parseAndValidateScope(loggedIn.scope, ctx.config, ctx.availableProperties) };
+  return {
+    kind: 'consent',
+    flow: loggedIn,
+    client,
+    scope: parseAndValidateScope(loggedIn.scope, ctx.config, ctx.availableProperties),
+  };
 }
 
 /** Who logged in on the flow `flowId`, which awaits their consent. @throws InvalidInputError(FLOW_GONE) */
 export async function personAwaitingConsent(ctx: AuthFlowContext, flowId: string): Promise<string> {
-  const flow = /^[0-9a-f-]{36}$/.test(flowId) ? await getAuthorizationFlowAwaitingConsentForUpdate(ctx.database.db, flowId, notBefore(ctx)) : undefined;
+  const flow = /^[0-9a-f-]{36}$/.test(flowId)
+    ? await getAuthorizationFlowAwaitingConsentForUpdate(ctx.database.db, flowId, notBefore(ctx))
+    : undefined;
   const sub = flow?.idToken?.sub;
   if (typeof sub !== 'string') throw new InvalidInputError(FLOW_GONE);
   return sub;
@@ -250,14 +323,23 @@ export async function personAwaitingConsent(ctx: AuthFlowContext, flowId: string
  * to the client (with `code`, or with `error=access_denied`) and the flow cannot be answered
  * again. @throws InvalidInputError(FLOW_GONE) when there is nothing (left) to answer.
  */
-export async function answerConsent(ctx: AuthFlowContext, input: { flowId: string; sub: string; approve: boolean }): Promise<string> {
+export async function answerConsent(
+  ctx: AuthFlowContext,
+  input: { flowId: string; sub: string; approve: boolean },
+): Promise<string> {
   return ctx.database.transaction(async (tx) => {
-    const flow = /^[0-9a-f-]{36}$/.test(input.flowId) ? await getAuthorizationFlowAwaitingConsentForUpdate(tx, input.flowId, notBefore(ctx)) : undefined;
+    const flow = /^[0-9a-f-]{36}$/.test(input.flowId)
+      ? await getAuthorizationFlowAwaitingConsentForUpdate(tx, input.flowId, notBefore(ctx))
+      : undefined;
     if (!flow?.idToken || flow.idToken.sub !== input.sub) throw new InvalidInputError(FLOW_GONE);
     const state = flow.clientState ?? undefined;
     if (!input.approve) {
       await updateAuthorizationFlowStatus(tx, flow.uuid, 'ERROR');
-      return clientRedirect(flow.redirectUri, { error: 'access_denied', error_description: 'The person declined the request', state });
+      return clientRedirect(flow.redirectUri, {
+        error: 'access_denied',
+        error_description: 'The person declined the request',
+        state,
+      });
     }
     const code = randomToken();
     const ready = await setAuthorizationFlowReady(tx, flow.uuid, await sha256Hex(code), flow.idToken, notBefore(ctx));

@@ -55,18 +55,21 @@ interface RegisteredClient {
   client: ServiceClientConfig;
 }
 
-const invalidClient = (description: string): OAuthError => new OAuthError('UNAUTHENTICATED', 'invalid_client', description);
+const invalidClient = (description: string): OAuthError =>
+  new OAuthError('UNAUTHENTICATED', 'invalid_client', description);
 
 function findClient(config: Config, clientId: string): RegisteredClient | undefined {
   for (const [vo, registry] of Object.entries(config.Registry)) {
-    if (Object.hasOwn(registry.ServiceClients, clientId)) return { clientId, vo, client: registry.ServiceClients[clientId]! };
+    if (Object.hasOwn(registry.ServiceClients, clientId))
+      return { clientId, vo, client: registry.ServiceClients[clientId]! };
   }
   return undefined;
 }
 
 /** Every service client's secret hash, for the decoy's cost. */
 function* configuredSecretHashes(config: Config): Generator<string | undefined> {
-  for (const registry of Object.values(config.Registry)) for (const client of Object.values(registry.ServiceClients)) yield client.ClientSecretHash;
+  for (const registry of Object.values(config.Registry))
+    for (const client of Object.values(registry.ServiceClients)) yield client.ClientSecretHash;
 }
 
 /** The client an assertion claims to be (`iss`), read before verification only to find its keys. */
@@ -80,7 +83,8 @@ function assertedClientId(assertion: string): string | undefined {
 
 async function authenticate(ctx: ClientCredentialsContext, input: ClientCredentialsInput): Promise<RegisteredClient> {
   const usesAssertion = input.clientAssertion !== undefined || input.clientAssertionType !== undefined;
-  if (usesAssertion && input.clientSecret !== undefined) throw new OAuthError('INVALID_INPUT', 'invalid_request', 'Use one client authentication method');
+  if (usesAssertion && input.clientSecret !== undefined)
+    throw new OAuthError('INVALID_INPUT', 'invalid_request', 'Use one client authentication method');
   const clientId = input.clientId ?? (input.clientAssertion ? assertedClientId(input.clientAssertion) : undefined);
   if (!clientId) throw invalidClient('Client authentication is required');
   const registered = findClient(ctx.config, clientId);
@@ -96,8 +100,12 @@ async function authenticate(ctx: ClientCredentialsContext, input: ClientCredenti
   // One derivation whatever the client id: an unknown one, or one without a secret, is checked
   // against a decoy hash, so a refusal does not take less work for client ids that do not exist.
   const hash = registered?.client.ClientSecretHash;
-  const matches = await verifyClientSecret(input.clientSecret ?? '', hash ?? decoyClientSecretHash(configuredSecretHashes(ctx.config)));
-  if (!registered || hash === undefined || input.clientSecret === undefined || !matches) throw invalidClient('Client authentication failed');
+  const matches = await verifyClientSecret(
+    input.clientSecret ?? '',
+    hash ?? decoyClientSecretHash(configuredSecretHashes(ctx.config)),
+  );
+  if (!registered || hash === undefined || input.clientSecret === undefined || !matches)
+    throw invalidClient('Client authentication failed');
   return registered;
 }
 
@@ -109,7 +117,11 @@ async function authenticate(ctx: ClientCredentialsContext, input: ClientCredenti
  */
 const assertionAudiences = (issuer: string): string[] => [urlUnder(issuer, TOKEN_ENDPOINT_PATH), issuer];
 
-async function verifyAssertion(ctx: ClientCredentialsContext, registered: RegisteredClient, assertion: string): Promise<void> {
+async function verifyAssertion(
+  ctx: ClientCredentialsContext,
+  registered: RegisteredClient,
+  assertion: string,
+): Promise<void> {
   const jwks = registered.client.JWKS;
   if (!jwks) throw invalidClient('Client authentication failed');
   let payload;
@@ -127,9 +139,14 @@ async function verifyAssertion(ctx: ClientCredentialsContext, registered: Regist
     throw invalidClient('Client authentication failed');
   }
   const exp = payload.exp!;
-  if (exp - ctx.now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_SECONDS) throw invalidClient('Client assertion lives too long');
+  if (exp - ctx.now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_SECONDS)
+    throw invalidClient('Client assertion lives too long');
   const outcome = await ctx.database.transaction((tx) =>
-    recordClientAssertion(tx, { clientId: registered.clientId, jti: String(payload.jti), expiresAt: new Date(exp * 1000) }),
+    recordClientAssertion(tx, {
+      clientId: registered.clientId,
+      jti: String(payload.jti),
+      expiresAt: new Date(exp * 1000),
+    }),
   );
   if (outcome === 'replayed') throw invalidClient('Client assertion was already used');
 }
@@ -147,12 +164,16 @@ function grantedProperties(config: Config, registered: RegisteredClient, scope: 
     else throw new OAuthError('INVALID_INPUT', 'invalid_scope', `Scope ${item} is not available to this client`);
   }
   const beyond = requested.filter((p) => !allowed.includes(p));
-  if (beyond.length > 0) throw new OAuthError('INVALID_INPUT', 'invalid_scope', `${beyond.join(' ')} not granted to this client`);
+  if (beyond.length > 0)
+    throw new OAuthError('INVALID_INPUT', 'invalid_scope', `${beyond.join(' ')} not granted to this client`);
   return requested.length > 0 ? [...new Set(requested)].sort() : [...allowed];
 }
 
 /** Authenticates the client and issues its access token. */
-export async function grantClientCredentials(ctx: ClientCredentialsContext, input: ClientCredentialsInput): Promise<ClientCredentialsToken> {
+export async function grantClientCredentials(
+  ctx: ClientCredentialsContext,
+  input: ClientCredentialsInput,
+): Promise<ClientCredentialsToken> {
   const registered = await authenticate(ctx, input);
   const { vo, client } = registered;
   const properties = grantedProperties(ctx.config, registered, input.scope);

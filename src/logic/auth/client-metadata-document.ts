@@ -30,7 +30,13 @@ import { OAuthError } from '../../core/errors.ts';
 import { readLimitedText } from '../limited-body.ts';
 import type { Logger, LogFields } from '../../core/logger.ts';
 import { findSpecialRange, isIpLiteralHost, NonPublicAddressError } from '../net/public-address.ts';
-import { authMethodProblem, checkClientName, checkRedirectUris, CLIENT_GRANT_TYPES, type ClientGrantType } from './client-registration.ts';
+import {
+  authMethodProblem,
+  checkClientName,
+  checkRedirectUris,
+  CLIENT_GRANT_TYPES,
+  type ClientGrantType,
+} from './client-registration.ts';
 import type { FetchLike } from './idp-client.ts';
 
 /** `AuthorizationFlows.ClientID` is `varchar(255)`. */
@@ -104,7 +110,10 @@ export function clientIdUrlProblem(url: string): string | undefined {
 /** Seconds of `max-age` in a Cache-Control header, 0 for no-store/no-cache, undefined when absent. */
 function maxAgeSeconds(cacheControl: string | null): number | undefined {
   if (!cacheControl) return undefined;
-  const directives = cacheControl.toLowerCase().split(',').map((d) => d.trim());
+  const directives = cacheControl
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   if (directives.includes('no-store') || directives.includes('no-cache')) return 0;
   for (const d of directives) {
     const m = /^max-age\s*=\s*"?(\d+)"?$/.exec(d);
@@ -212,7 +221,8 @@ export class ClientMetadataResolver {
       } catch (err) {
         if (controller.signal.aborted) throw timedOut();
         // A non-public address is logged but answered as any failure (see the module comment).
-        const guard = err instanceof NonPublicAddressError ? { host: err.host, address: err.address, range: err.range } : {};
+        const guard =
+          err instanceof NonPublicAddressError ? { host: err.host, address: err.address, range: err.range } : {};
         throw refuse('it could not be fetched', guard);
       }
       const discard = () => void response.body?.cancel().catch(() => undefined);
@@ -250,7 +260,8 @@ export class ClientMetadataResolver {
       const document = validateDocument(url, body);
       if (typeof document === 'string') throw refuse(document);
       const ttlSeconds = maxAgeSeconds(response.headers.get('cache-control'));
-      const ttlMs = ttlSeconds === undefined ? DEFAULT_TTL_MS : Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, ttlSeconds * 1000));
+      const ttlMs =
+        ttlSeconds === undefined ? DEFAULT_TTL_MS : Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, ttlSeconds * 1000));
       this.#remember(url, document, this.#options.now().getTime() + ttlMs);
       return document;
     } finally {

@@ -45,8 +45,10 @@ export interface ClientRegistrationResponse {
 
 export type RegistrationContext = Pick<AuthFlowContext, 'database' | 'settings' | 'now'>;
 
-const invalidMetadata = (description: string) => new OAuthError('INVALID_INPUT', 'invalid_client_metadata', description);
-const invalidRedirectUri = (description: string) => new OAuthError('INVALID_INPUT', 'invalid_redirect_uri', description);
+const invalidMetadata = (description: string) =>
+  new OAuthError('INVALID_INPUT', 'invalid_client_metadata', description);
+const invalidRedirectUri = (description: string) =>
+  new OAuthError('INVALID_INPUT', 'invalid_redirect_uri', description);
 
 /** A field a client sent as JSON `null` counts as absent. */
 const absent = (v: unknown): v is undefined | null => v === undefined || v === null;
@@ -55,7 +57,10 @@ const absent = (v: unknown): v is undefined | null => v === undefined || v === n
  * The validated, de-duplicated `redirect_uris`, or why they cannot be accepted.
  * @param max most URIs accepted.
  */
-export function checkRedirectUris(value: unknown, max: number): { ok: true; uris: string[] } | { ok: false; problem: string } {
+export function checkRedirectUris(
+  value: unknown,
+  max: number,
+): { ok: true; uris: string[] } | { ok: false; problem: string } {
   if (absent(value)) return { ok: false, problem: 'redirect_uris is required' };
   if (!Array.isArray(value)) return { ok: false, problem: 'redirect_uris must be an array of URIs' };
   if (value.length === 0) return { ok: false, problem: 'redirect_uris must name at least one URI' };
@@ -68,10 +73,13 @@ export function checkRedirectUris(value: unknown, max: number): { ok: true; uris
 }
 
 /** The `client_name` (undefined when absent or empty), or why it cannot be accepted. */
-export function checkClientName(value: unknown): { ok: true; name: string | undefined } | { ok: false; problem: string } {
+export function checkClientName(
+  value: unknown,
+): { ok: true; name: string | undefined } | { ok: false; problem: string } {
   if (absent(value) || value === '') return { ok: true, name: undefined };
   if (typeof value !== 'string') return { ok: false, problem: 'client_name must be a string' };
-  if (value.length > MAX_CLIENT_NAME_LENGTH) return { ok: false, problem: `client_name is longer than ${MAX_CLIENT_NAME_LENGTH} characters` };
+  if (value.length > MAX_CLIENT_NAME_LENGTH)
+    return { ok: false, problem: `client_name is longer than ${MAX_CLIENT_NAME_LENGTH} characters` };
   if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, problem: 'client_name contains control characters' };
   return { ok: true, name: value };
 }
@@ -91,7 +99,9 @@ function grantTypesOf(value: unknown): ClientGrantType[] {
   }
   const unsupported = value.filter((g) => !(CLIENT_GRANT_TYPES as readonly string[]).includes(g));
   if (unsupported.length > 0) {
-    throw invalidMetadata(`grant_types ${unsupported.join(', ')} not supported (only ${CLIENT_GRANT_TYPES.join(' and ')})`);
+    throw invalidMetadata(
+      `grant_types ${unsupported.join(', ')} not supported (only ${CLIENT_GRANT_TYPES.join(' and ')})`,
+    );
   }
   if (!value.includes('authorization_code')) throw invalidMetadata('grant_types must include authorization_code');
   return CLIENT_GRANT_TYPES.filter((g) => value.includes(g));
@@ -113,7 +123,11 @@ export function registrationExpiry(ctx: Pick<AuthFlowContext, 'settings'>, now: 
  * Registers a public client from its RFC 7591 metadata (the parsed JSON body).
  * @throws OAuthError `invalid_redirect_uri` or `invalid_client_metadata` (400).
  */
-export async function registerClient(ctx: RegistrationContext, metadata: unknown, now: Date): Promise<ClientRegistrationResponse> {
+export async function registerClient(
+  ctx: RegistrationContext,
+  metadata: unknown,
+  now: Date,
+): Promise<ClientRegistrationResponse> {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw invalidMetadata('The client metadata must be a JSON object');
   }

@@ -38,7 +38,10 @@ export type ClientResolutionContext = Pick<AuthFlowContext, 'database' | 'settin
  * cannot be used (its description says why: not https, unreachable, not JSON, wrong
  * `client_id`, a bad redirect URI, ...).
  */
-export async function resolveClient(ctx: ClientResolutionContext, clientId: string): Promise<ResolvedClient | undefined> {
+export async function resolveClient(
+  ctx: ClientResolutionContext,
+  clientId: string,
+): Promise<ResolvedClient | undefined> {
   if (clientId === ctx.settings.diracClientId) {
     return {
       clientId,
@@ -58,7 +61,9 @@ export async function resolveClient(ctx: ClientResolutionContext, clientId: stri
     clientId: row.clientId,
     clientName: row.clientName ?? undefined,
     redirectUris: row.redirectUris,
-    grantTypes: row.grantTypes.filter((g): g is ClientGrantType => (CLIENT_GRANT_TYPES as readonly string[]).includes(g)),
+    grantTypes: row.grantTypes.filter((g): g is ClientGrantType =>
+      (CLIENT_GRANT_TYPES as readonly string[]).includes(g),
+    ),
     kind: 'registered',
   };
 }

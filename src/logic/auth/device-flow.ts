@@ -56,7 +56,13 @@ export async function initiateDeviceFlow(
     const deviceCode = randomToken();
     const deviceCodeHash = await sha256Hex(deviceCode);
     const outcome = await ctx.database.transaction((tx) =>
-      insertDeviceFlow(tx, { userCode, deviceCodeHash, clientId: input.clientId, scope: input.scope, creationTime: ctx.now() }),
+      insertDeviceFlow(tx, {
+        userCode,
+        deviceCodeHash,
+        clientId: input.clientId,
+        scope: input.scope,
+        creationTime: ctx.now(),
+      }),
     );
     if (outcome === 'duplicate') {
       ctx.log.warn('device flow user code collision; drawing again');
@@ -98,10 +104,15 @@ export async function startDeviceLogin(
   input: { userCode: string; requestUrl: string },
 ): Promise<string> {
   const userCode = normaliseUserCode(input.userCode);
-  const flow = await ctx.database.transaction((tx) => getPendingDeviceFlowByUserCode(tx, userCode, deviceFlowNotBefore(ctx)));
+  const flow = await ctx.database.transaction((tx) =>
+    getPendingDeviceFlowByUserCode(tx, userCode, deviceFlowNotBefore(ctx)),
+  );
   if (!flow) throw new InvalidInputError(NO_SUCH_USER_CODE);
   const scope = parseAndValidateScope(flow.scope, ctx.config, ctx.availableProperties);
-  return beginIdpLogin(ctx, scope.vo, `${input.requestUrl}/complete`, { grant_type: DEVICE_CODE_GRANT, user_code: userCode });
+  return beginIdpLogin(ctx, scope.vo, `${input.requestUrl}/complete`, {
+    grant_type: DEVICE_CODE_GRANT,
+    user_code: userCode,
+  });
 }
 
 /**

@@ -85,7 +85,12 @@ export function openIdConfiguration(
     jwks_uri: endpoints.jwks,
     registration_endpoint: endpoints.registration,
     // DiracX lists its two login grants; we also serve refresh and client credentials (agents).
-    grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: [
+      'authorization_code',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      'refresh_token',
+      'client_credentials',
+    ],
     scopes_supported: scopes,
     response_types_supported: ['code'],
     token_endpoint_auth_signing_alg_values_supported: [...algorithms],
@@ -113,7 +118,8 @@ export function installationMetadata(config: Config): InstallationMetadata {
   const vos: InstallationMetadata['virtual_organizations'] = {};
   for (const [vo, registry] of Object.entries(config.Registry)) {
     const groups: Record<string, { properties: string[] }> = {};
-    for (const [name, group] of Object.entries(registry.Groups)) groups[name] = { properties: [...group.Properties].sort() };
+    for (const [name, group] of Object.entries(registry.Groups))
+      groups[name] = { properties: [...group.Properties].sort() };
     vos[vo] = {
       groups,
       support: { message: registry.Support.Message, webpage: registry.Support.Webpage, email: registry.Support.Email },

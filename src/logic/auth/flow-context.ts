@@ -125,7 +125,11 @@ export function createAuthFlowServices(options: AuthFlowServicesOptions): AuthFl
       login: new CallerLimiter(settings.loginRateLimitPerMinute, 60_000),
       registration: new CallerLimiter(settings.registrationRateLimitPerMinute, 60_000),
     },
-    clientMetadata: new ClientMetadataResolver({ fetch: options.clientMetadataFetch ?? fetchImpl, now, log: options.log }),
+    clientMetadata: new ClientMetadataResolver({
+      fetch: options.clientMetadataFetch ?? fetchImpl,
+      now,
+      log: options.log,
+    }),
   };
 }
 

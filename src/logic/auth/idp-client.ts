@@ -93,7 +93,10 @@ export class IdpClient {
   }
 
   /** Where to send the person: the IdP's authorization endpoint with our request in the query. */
-  async authorizationUrl(idp: IdPConfig, request: { redirectUri: string; state: string; codeChallenge: string }): Promise<string> {
+  async authorizationUrl(
+    idp: IdPConfig,
+    request: { redirectUri: string; state: string; codeChallenge: string },
+  ): Promise<string> {
     const { authorization_endpoint: endpoint } = await this.metadata(idp);
     const params: [string, string][] = [
       ['response_type', 'code'],
@@ -136,7 +139,12 @@ export class IdpClient {
     return this.#verifyIdToken(idp, metadata, idToken, refusedDetail);
   }
 
-  async #verifyIdToken(idp: IdPConfig, metadata: IdpMetadata, idToken: string, refusedDetail: string): Promise<IdTokenClaims> {
+  async #verifyIdToken(
+    idp: IdPConfig,
+    metadata: IdpMetadata,
+    idToken: string,
+    refusedDetail: string,
+  ): Promise<IdTokenClaims> {
     try {
       const { payload } = await jwtVerify(idToken, this.#keySet(metadata.jwks_uri), {
         issuer: metadata.issuer,
@@ -176,9 +184,16 @@ export class IdpClient {
   /** One HTTP call to the IdP; an unreachable or slow IdP is `UpstreamError`. */
   async #call(url: string, init: RequestInit): Promise<Response> {
     try {
-      return await this.#options.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.#options.timeoutMs) });
+      return await this.#options.fetch(url, {
+        ...init,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      });
     } catch (err) {
-      this.#options.log.warn('identity provider unreachable', { url, reason: err instanceof Error ? err.name : 'unknown' });
+      this.#options.log.warn('identity provider unreachable', {
+        url,
+        reason: err instanceof Error ? err.name : 'unknown',
+      });
       throw new UpstreamError(IAM_SERVER_FAILED);
     }
   }

@@ -33,7 +33,13 @@ export async function beginIdpLogin(
 ): Promise<string> {
   const idp = ctx.config.Registry[vo]!.IdP;
   const codeVerifier = randomToken();
-  const state = await encryptState(ctx.stateKey, { ...flowState, vo, idp_url: idp.URL, idp_client_id: idp.ClientID, code_verifier: codeVerifier });
+  const state = await encryptState(ctx.stateKey, {
+    ...flowState,
+    vo,
+    idp_url: idp.URL,
+    idp_client_id: idp.ClientID,
+    code_verifier: codeVerifier,
+  });
   return ctx.idp.authorizationUrl(idp, { redirectUri, state, codeChallenge: await pkceChallenge(codeVerifier) });
 }
 
@@ -62,12 +68,21 @@ export async function completeIdpLogin(
   const state = await decryptState(ctx.stateKey, callback.state);
   const vo = state.vo;
   const codeVerifier = state.code_verifier;
-  if (state.grant_type !== grantType || vo === undefined || codeVerifier === undefined || !Object.hasOwn(ctx.config.Registry, vo)) {
+  if (
+    state.grant_type !== grantType ||
+    vo === undefined ||
+    codeVerifier === undefined ||
+    !Object.hasOwn(ctx.config.Registry, vo)
+  ) {
     throw new InvalidInputError(INVALID_STATE);
   }
   const idp = ctx.config.Registry[vo]!.IdP;
   // The VO's IdP was replaced (configuration reload) since the browser left: its codes and subs are not the login's.
   if (state.idp_url !== idp.URL || state.idp_client_id !== idp.ClientID) throw new InvalidInputError(INVALID_STATE);
-  const idToken = await ctx.idp.exchangeCode(idp, { code: callback.code, codeVerifier, redirectUri: callback.redirectUri }, refusedDetail);
+  const idToken = await ctx.idp.exchangeCode(
+    idp,
+    { code: callback.code, codeVerifier, redirectUri: callback.redirectUri },
+    refusedDetail,
+  );
   return { state, vo, idToken };
 }

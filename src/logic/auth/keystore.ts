@@ -52,9 +52,10 @@ export function parseKeystore(raw: unknown): Keystore {
   }
   const keystore = { keys };
   signingKey(keystore);
-  for (const key of keys) if (key.key_ops.includes('sign') && !hasPrivatePart(key)) {
-    throw new KeystoreError(`invalid keystore: key ${key.kid} may sign but has no private part`);
-  }
+  for (const key of keys)
+    if (key.key_ops.includes('sign') && !hasPrivatePart(key)) {
+      throw new KeystoreError(`invalid keystore: key ${key.kid} may sign but has no private part`);
+    }
   return keystore;
 }
 
@@ -115,7 +116,10 @@ export function activateKey(keystore: Keystore, kid: string): Keystore {
 }
 
 /** DiracX's `rotate-jwk`: a new key signs from now on; the previous ones keep verifying. */
-export async function rotateKeystore(keystore: Keystore, alg: KeyAlgorithm): Promise<{ keystore: Keystore; kid: string }> {
+export async function rotateKeystore(
+  keystore: Keystore,
+  alg: KeyAlgorithm,
+): Promise<{ keystore: Keystore; kid: string }> {
   const staged = await stageKey(keystore, alg);
   return { keystore: activateKey(staged.keystore, staged.kid), kid: staged.kid };
 }
@@ -123,6 +127,7 @@ export async function rotateKeystore(keystore: Keystore, alg: KeyAlgorithm): Pro
 /** Removes a retired key (its tokens must have expired); the signing key cannot be removed. */
 export function removeKey(keystore: Keystore, kid: string): Keystore {
   if (!keystore.keys.some((k) => k.kid === kid)) throw new KeystoreError(`no key with kid ${kid}`);
-  if (signingKey(keystore).kid === kid) throw new KeystoreError(`key ${kid} is the signing key; activate another first`);
+  if (signingKey(keystore).kid === kid)
+    throw new KeystoreError(`key ${kid} is the signing key; activate another first`);
   return { keys: keystore.keys.filter((k) => k.kid !== kid) };
 }

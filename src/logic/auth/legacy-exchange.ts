@@ -35,7 +35,10 @@ async function sha256HexOfBytes(bytes: Uint8Array): Promise<string> {
  * header", UnauthenticatedError "Invalid credentials", InvalidInputError "Invalid scope or
  * preferred_username"; ForbiddenError when the user may not hold the scope.
  */
-export async function performLegacyExchange(ctx: AuthFlowContext, request: LegacyExchangeRequest): Promise<TokenResponse> {
+export async function performLegacyExchange(
+  ctx: AuthFlowContext,
+  request: LegacyExchangeRequest,
+): Promise<TokenResponse> {
   const expected = ctx.settings.legacyExchangeHashedApiKey;
   if (!expected) throw new UnavailableError('Legacy exchange is not enabled');
   const match = LEGACY_HEADER.exec(request.authorization);

@@ -37,8 +37,15 @@ function managedSubject(user: AuthedUser): string | undefined {
 
 export async function listUserRefreshTokens(ctx: ManagementContext, user: AuthedUser): Promise<RefreshTokenEntry[]> {
   const sub = managedSubject(user);
-  const rows = await ctx.database.transaction((tx) => listRefreshTokens(tx, { sub, includeRevoked: sub === undefined }));
-  return rows.map((row) => ({ JTI: row.jti, Status: row.status === 'REVOKED' ? 2 : 1, Scope: row.scope, Sub: row.sub }));
+  const rows = await ctx.database.transaction((tx) =>
+    listRefreshTokens(tx, { sub, includeRevoked: sub === undefined }),
+  );
+  return rows.map((row) => ({
+    JTI: row.jti,
+    Status: row.status === 'REVOKED' ? 2 : 1,
+    Scope: row.scope,
+    Sub: row.sub,
+  }));
 }
 
 /**
@@ -46,7 +53,12 @@ export async function listUserRefreshTokens(ctx: ManagementContext, user: Authed
  * @throws InvalidInputError with Python's message otherwise.
  */
 export function parseUuid(text: string): string {
-  const hex = text.trim().toLowerCase().replace(/^urn:uuid:/, '').replace(/^\{(.*)\}$/, '$1').replaceAll('-', '');
+  const hex = text
+    .trim()
+    .toLowerCase()
+    .replace(/^urn:uuid:/, '')
+    .replace(/^\{(.*)\}$/, '$1')
+    .replaceAll('-', '');
   if (!/^[0-9a-f]{32}$/.test(hex)) throw new InvalidInputError('badly formed hexadecimal UUID string');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -62,7 +74,8 @@ export async function revokeRefreshTokenById(ctx: ManagementContext, user: Authe
   await ctx.database.transaction(async (tx) => {
     const row = await getRefreshTokenForUpdate(tx, jti);
     if (!row) throw new NotFoundError(`Token ${jti} not found`);
-    if (sub !== undefined && row.sub !== sub) throw new ForbiddenError('Cannot revoke a refresh token owned by someone else');
+    if (sub !== undefined && row.sub !== sub)
+      throw new ForbiddenError('Cannot revoke a refresh token owned by someone else');
     await revokeRefreshToken(tx, jti);
   });
 }

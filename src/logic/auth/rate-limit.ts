@@ -39,7 +39,8 @@ export class SlidingWindowLimiter {
     readonly limit: number,
     readonly windowMs: number,
   ) {
-    if (!Number.isInteger(limit) || limit < 0) throw new TypeError('SlidingWindowLimiter: limit must be an integer >= 0');
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new TypeError('SlidingWindowLimiter: limit must be an integer >= 0');
     if (!(windowMs > 0)) throw new TypeError('SlidingWindowLimiter: windowMs must be positive');
   }
 
@@ -109,7 +110,8 @@ export class CallerLimiter {
     readonly windowMs: number,
     readonly groupFactor = GROUP_BUDGET_FACTOR,
   ) {
-    if (!Number.isInteger(groupFactor) || groupFactor < 1) throw new TypeError('CallerLimiter: groupFactor must be an integer >= 1');
+    if (!Number.isInteger(groupFactor) || groupFactor < 1)
+      throw new TypeError('CallerLimiter: groupFactor must be an integer >= 1');
     this.#perCaller = new SlidingWindowLimiter(limit, windowMs);
     this.#perGroup = new SlidingWindowLimiter(limit * groupFactor, windowMs);
   }
@@ -130,7 +132,10 @@ export class CallerLimiter {
    * @throws RateLimitedError when they would not fit.
    */
   check(caller: string, group: string, nowMs: number, cost = 1): void {
-    const waits = [this.#perCaller.waitSeconds(JSON.stringify([caller, group]), nowMs, cost), this.#perGroup.waitSeconds(group, nowMs, cost)];
+    const waits = [
+      this.#perCaller.waitSeconds(JSON.stringify([caller, group]), nowMs, cost),
+      this.#perGroup.waitSeconds(group, nowMs, cost),
+    ];
     const wait = Math.max(...waits.map((w) => w ?? 0));
     if (wait > 0) throw new RateLimitedError('Too many requests', wait);
   }

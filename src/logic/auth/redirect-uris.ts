@@ -71,7 +71,8 @@ export function parseLoopbackUri(uri: string): LoopbackUri | undefined {
 export function redirectUriProblem(uri: unknown): string | undefined {
   if (typeof uri !== 'string') return 'redirect URIs must be strings';
   if (uri.length === 0) return 'a redirect URI is empty';
-  if (uri.length > MAX_REDIRECT_URI_LENGTH) return `a redirect URI is longer than ${MAX_REDIRECT_URI_LENGTH} characters`;
+  if (uri.length > MAX_REDIRECT_URI_LENGTH)
+    return `a redirect URI is longer than ${MAX_REDIRECT_URI_LENGTH} characters`;
   // URL parsing silently drops tabs and newlines; refuse them (and any whitespace) up front.
   if (/[\s\u0000-\u001f\u007f]/.test(uri)) return `${uri} contains whitespace or control characters`;
   // Browsers read a backslash as a slash in http(s) URIs; no legitimate callback has one.
@@ -87,7 +88,8 @@ export function redirectUriProblem(uri: unknown): string | undefined {
     return undefined;
   }
   if (scheme === 'http') {
-    if (!parseLoopbackUri(uri)) return `${uri}: http is only allowed on 127.0.0.1, [::1] or localhost (port 1 to 65535)`;
+    if (!parseLoopbackUri(uri))
+      return `${uri}: http is only allowed on 127.0.0.1, [::1] or localhost (port 1 to 65535)`;
     return undefined;
   }
   // A private-use scheme: it must name something after the colon.

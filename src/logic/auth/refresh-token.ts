@@ -74,11 +74,14 @@ export async function verifyRefreshToken(ctx: RefreshTokenVerification, token: s
     throw new UnauthenticatedError(refusal(err, token));
   }
   const { jti, exp, legacy_exchange: legacyExchange, client_id: clientId, resource } = payload;
-  if (typeof legacyExchange !== 'boolean') throw new UnauthenticatedError("missing_claim: Missing 'legacy_exchange' claim");
+  if (typeof legacyExchange !== 'boolean')
+    throw new UnauthenticatedError("missing_claim: Missing 'legacy_exchange' claim");
   if (typeof jti !== 'string' || !UUID.test(jti) || typeof exp !== 'number') {
     throw new UnauthenticatedError("invalid_claim: Invalid claim 'jti'");
   }
-  if (!(clientId === undefined || typeof clientId === 'string')) throw new UnauthenticatedError("invalid_claim: Invalid claim 'client_id'");
-  if (!(resource === undefined || typeof resource === 'string')) throw new UnauthenticatedError("invalid_claim: Invalid claim 'resource'");
+  if (!(clientId === undefined || typeof clientId === 'string'))
+    throw new UnauthenticatedError("invalid_claim: Invalid claim 'client_id'");
+  if (!(resource === undefined || typeof resource === 'string'))
+    throw new UnauthenticatedError("invalid_claim: Invalid claim 'resource'");
   return { jti: jti.toLowerCase(), exp, legacyExchange, clientId, resource };
 }

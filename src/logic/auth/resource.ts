@@ -18,7 +18,8 @@ export interface ResourceContext {
   readonly resources: readonly string[];
 }
 
-const invalidTarget = (description: string): OAuthError => new OAuthError('INVALID_INPUT', 'invalid_target', description);
+const invalidTarget = (description: string): OAuthError =>
+  new OAuthError('INVALID_INPUT', 'invalid_target', description);
 
 /**
  * Checks the `resource` of a token request.
@@ -35,7 +36,11 @@ export function checkRequestedResource(ctx: ResourceContext, resource: string | 
  * @param requested the `resource` of the refresh request, already checked to be ours.
  * @throws OAuthError `invalid_target` when `requested` is not what the token was issued for.
  */
-export function refreshedAudience(ctx: ResourceContext, issuedFor: string | undefined, requested: string | undefined): string | undefined {
+export function refreshedAudience(
+  ctx: ResourceContext,
+  issuedFor: string | undefined,
+  requested: string | undefined,
+): string | undefined {
   if (requested === undefined || requested === issuedFor) return issuedFor;
   // An audience-less (REST) grant may name the REST API explicitly; nothing else.
   if (issuedFor === undefined && requested === ctx.issuer) return requested;

@@ -52,7 +52,11 @@ export function generateStateKey(random: RandomSource = cryptoRandom): Promise<C
 }
 
 /** Seals `state` for a round trip through the IdP. */
-export async function encryptState(key: CryptoKey, state: FlowState, random: RandomSource = cryptoRandom): Promise<string> {
+export async function encryptState(
+  key: CryptoKey,
+  state: FlowState,
+  random: RandomSource = cryptoRandom,
+): Promise<string> {
   const iv = random(IV_BYTES) as Uint8Array<ArrayBuffer>;
   const plaintext = new TextEncoder().encode(JSON.stringify(state));
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plaintext));
@@ -79,7 +83,8 @@ export async function decryptState(key: CryptoKey, sealed: string): Promise<Flow
   } catch {
     throw new InvalidInputError(INVALID_STATE);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidInputError(INVALID_STATE);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidInputError(INVALID_STATE);
   const entries = Object.entries(parsed);
   if (!entries.every(([, v]) => typeof v === 'string')) throw new InvalidInputError(INVALID_STATE);
   return Object.fromEntries(entries) as FlowState;

@@ -65,7 +65,12 @@ export async function exchangeToken(ctx: AuthFlowContext, tx: Tx, request: Excha
     const jti = newUuid7(now);
     const created = Math.floor(uuid7Time(jti).getTime() / 1000);
     const exp = plan.expiresAt ?? created + (plan.lifetimeSeconds ?? ctx.settings.refreshTokenExpireMinutes * 60);
-    await insertRefreshToken(tx, { jti, sub: `${scope.vo}:${request.idpSub}`, scope: request.scope, expiresAt: new Date(exp * 1000) });
+    await insertRefreshToken(tx, {
+      jti,
+      sub: `${scope.vo}:${request.idpSub}`,
+      scope: request.scope,
+      expiresAt: new Date(exp * 1000),
+    });
     refreshToken = await signRefreshToken(keystore, {
       jti,
       exp,
@@ -79,7 +84,15 @@ export async function exchangeToken(ctx: AuthFlowContext, tx: Tx, request: Excha
   const access = await issueAccessToken(
     keystore,
     ctx.issuer,
-    { vo: scope.vo, group: scope.group, properties: scope.properties, idpSub: request.idpSub, preferredUsername, lifetimeSeconds, audience: request.audience },
+    {
+      vo: scope.vo,
+      group: scope.group,
+      properties: scope.properties,
+      idpSub: request.idpSub,
+      preferredUsername,
+      lifetimeSeconds,
+      audience: request.audience,
+    },
     now,
   );
   return {

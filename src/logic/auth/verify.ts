@@ -70,7 +70,8 @@ function refusalOf(err: unknown): TokenRefusal {
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const algorithms = [...options.algorithms];
   for (const alg of algorithms) {
-    if (alg === 'none' || alg.startsWith('HS')) throw new TypeError(`createAccessTokenVerifier: ${alg} is not an acceptable algorithm`);
+    if (alg === 'none' || alg.startsWith('HS'))
+      throw new TypeError(`createAccessTokenVerifier: ${alg} is not an acceptable algorithm`);
   }
   return async (token) => {
     try {

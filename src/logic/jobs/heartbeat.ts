@@ -8,7 +8,14 @@
  */
 import type { Tx } from '../../db/database.ts';
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
-import { insertHeartbeatSamples, lockJobs, takePendingJobCommands, updateJobAttributes, type HeartbeatSample, type JobAttributeUpdate } from '../../db/job-status.ts';
+import {
+  insertHeartbeatSamples,
+  lockJobs,
+  takePendingJobCommands,
+  updateJobAttributes,
+  type HeartbeatSample,
+  type JobAttributeUpdate,
+} from '../../db/job-status.ts';
 import { applyJobStatuses, jobsNotFoundError, type JobsContext } from './set-status.ts';
 import { HEARTBEAT_FIELDS, formatUtc, type HeartbeatBody, type JobCommand, type JobStatusChanges } from './models.ts';
 
@@ -59,7 +66,8 @@ export async function addHeartbeat(ctx: JobsContext, data: HeartbeatBody): Promi
       const others: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(data[jobId] ?? {})) {
         if (value === null || value === undefined) continue;
-        if (SAMPLE_FIELDS.has(name) && typeof value === 'number') samples.push({ jobId, name, value: pythonFloat(value), time: now });
+        if (SAMPLE_FIELDS.has(name) && typeof value === 'number')
+          samples.push({ jobId, name, value: pythonFloat(value), time: now });
         else others[name] = value;
       }
       parameters.push({ jobId, vo, parameters: others });

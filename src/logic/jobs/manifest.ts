@@ -10,7 +10,6 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { getAttribute, getList, getNumber, setAttribute } from './jdl/attributes.ts';
 import { jdlNumber, jdlString, type JdlDocument } from './jdl/ast.ts';
 
-
 /** `name` as an integer between `min` and `max`, or the default when absent. */
 function clampedNumber(doc: JdlDocument, name: string, fallback: number, min: number, max: number): number {
   if (getAttribute(doc, name) === undefined) return Math.max(min, Math.min(fallback, max));
@@ -22,7 +21,12 @@ function clampedNumber(doc: JdlDocument, name: string, fallback: number, min: nu
 }
 
 /** The manifest after DIRAC's checks: owner and group set, CPUTime and Priority within limits. */
-export function checkManifest(doc: JdlDocument, owner: string, ownerGroup: string, limits: JobDescriptionConfig): JdlDocument {
+export function checkManifest(
+  doc: JdlDocument,
+  owner: string,
+  ownerGroup: string,
+  limits: JobDescriptionConfig,
+): JdlDocument {
   let checked = setAttribute(setAttribute(doc, 'Owner', jdlString(owner)), 'OwnerGroup', jdlString(ownerGroup));
   const cpuTime = clampedNumber(checked, 'CPUTime', limits.DefaultCPUTime, limits.MinCPUTime, limits.MaxCPUTime);
   const priority = clampedNumber(checked, 'Priority', limits.DefaultPriority, limits.MinPriority, limits.MaxPriority);
@@ -30,10 +34,13 @@ export function checkManifest(doc: JdlDocument, owner: string, ownerGroup: strin
 
   const inputData = getList(checked, 'InputData') ?? [];
   if (inputData.length > limits.MaxInputData) {
-    throw new InvalidInputError(`Number of Input Data Files (${inputData.length}) greater than current limit: ${limits.MaxInputData}`);
+    throw new InvalidInputError(
+      `Number of Input Data Files (${inputData.length}) greater than current limit: ${limits.MaxInputData}`,
+    );
   }
   for (const jobType of getList(checked, 'JobType') ?? []) {
-    if (!limits.AllowedJobTypes.includes(jobType)) throw new InvalidInputError(`${jobType} is not a valid value for JobType`);
+    if (!limits.AllowedJobTypes.includes(jobType))
+      throw new InvalidInputError(`${jobType} is not a valid value for JobType`);
   }
   return checked;
 }

@@ -11,7 +11,13 @@
  * transaction.
  */
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
-import { JOB_ATTRIBUTE_COLUMNS, lockJobs, updateJobAttributes, type JobAttributeName, type JobAttributeUpdate } from '../../db/job-status.ts';
+import {
+  JOB_ATTRIBUTE_COLUMNS,
+  lockJobs,
+  updateJobAttributes,
+  type JobAttributeName,
+  type JobAttributeUpdate,
+} from '../../db/job-status.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { JobAttributesShape, type JobMetaData, type JobMetaDataBody } from './models.ts';
 import { jobsNotFoundError, type JobsContext } from './set-status.ts';
@@ -21,7 +27,8 @@ export const MUTABLE_JOB_ATTRIBUTES: ReadonlySet<string> = new Set<JobAttributeN
 
 type AttributeAlias = keyof typeof JobAttributesShape;
 
-const isMutable = (attribute: AttributeAlias): attribute is AttributeAlias & JobAttributeName => MUTABLE_JOB_ATTRIBUTES.has(attribute);
+const isMutable = (attribute: AttributeAlias): attribute is AttributeAlias & JobAttributeName =>
+  MUTABLE_JOB_ATTRIBUTES.has(attribute);
 
 /** Each job attribute under its alias and under DiracX's field name (`populate_by_name`: `owner_group` is `OwnerGroup`). */
 const ATTRIBUTE_BY_KEY: ReadonlyMap<string, AttributeAlias> = new Map(
@@ -47,7 +54,8 @@ function toColumnValue(jobId: number, name: JobAttributeName, value: unknown): s
   if (typeof value !== 'string') throw new InvalidInputError(`Invalid value for ${name} of job ${jobId}`);
   const column = JOB_ATTRIBUTE_COLUMNS[name];
   const width = 'length' in column ? column.length : undefined;
-  if (width !== undefined && value.length > width) throw new InvalidInputError(`${name} of job ${jobId} is longer than ${width} characters`);
+  if (width !== undefined && value.length > width)
+    throw new InvalidInputError(`${name} of job ${jobId} is longer than ${width} characters`);
   return value;
 }
 
@@ -84,7 +92,11 @@ export async function setJobMetadata(ctx: JobsContext, updates: JobMetaDataBody)
 
     await updateJobAttributes(tx, new Map([...split].map(([jobId, s]) => [jobId, s.attributes])));
     // The document is always filed under the job's own VO: nothing here can change it.
-    const parameters: JobParametersUpdate[] = found.map((job) => ({ jobId: job.jobId, vo: job.vo, parameters: split.get(job.jobId)?.parameters ?? {} }));
+    const parameters: JobParametersUpdate[] = found.map((job) => ({
+      jobId: job.jobId,
+      vo: job.vo,
+      parameters: split.get(job.jobId)?.parameters ?? {},
+    }));
     await upsertJobParameters(tx, parameters, now);
   });
 }

@@ -63,11 +63,26 @@ export function parseTimestamp(text: string): Timestamp | undefined {
   }
   const m = ISO_DATETIME.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second);
-  if (year < 1 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (
+    year < 1 ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return undefined;
   let offsetMinutes: number | null = null;
   if (m[8]) offsetMinutes = 0;
   else if (m[9]) {
@@ -111,7 +126,8 @@ export const storedText = z.string().regex(/^[^\u0000]*$/, 'Input should not con
 function hasNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(hasNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
   return false;
 }
 
@@ -121,10 +137,13 @@ const datetimeKey = z.string().refine((s) => parseTimestamp(s) !== undefined, 'I
 export const utcDatetime = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const parsed = parseTimestamp(String(value));
   const problem =
-    parsed === undefined ? 'Input should be a valid datetime'
-    : parsed.offsetMinutes === null ? 'Input should have timezone info'
-    : parsed.offsetMinutes !== 0 ? `Value error, Datetime must be in UTC, got offset ${pythonTimedelta(parsed.offsetMinutes)}`
-    : undefined;
+    parsed === undefined
+      ? 'Input should be a valid datetime'
+      : parsed.offsetMinutes === null
+        ? 'Input should have timezone info'
+        : parsed.offsetMinutes !== 0
+          ? `Value error, Datetime must be in UTC, got offset ${pythonTimedelta(parsed.offsetMinutes)}`
+          : undefined;
   if (problem || !parsed) {
     ctx.issues.push({ code: 'custom', message: problem ?? '', input: value });
     return z.NEVER;
@@ -167,7 +186,14 @@ export const SetJobStatusReturnSchema = z.object({
 export type SetJobStatusReturn = z.infer<typeof SetJobStatusReturnSchema>;
 
 /** Numeric heartbeat fields, stored in `HeartBeatLoggingInfo` (DiracX's `JobDB.heartbeat_fields`). */
-export const HEARTBEAT_FIELDS = ['LoadAverage', 'MemoryUsed', 'Vsize', 'AvailableDiskSpace', 'CPUConsumed', 'WallClockTime'] as const;
+export const HEARTBEAT_FIELDS = [
+  'LoadAverage',
+  'MemoryUsed',
+  'Vsize',
+  'AvailableDiskSpace',
+  'CPUConsumed',
+  'WallClockTime',
+] as const;
 
 /** `HeartbeatData` (extra=forbid): unknown keys are a validation error. */
 export const HeartbeatDataSchema = z.strictObject({
@@ -185,15 +211,28 @@ export const HeartbeatBodySchema = z.record(jobIdKey, HeartbeatDataSchema);
 export type HeartbeatBody = z.infer<typeof HeartbeatBodySchema>;
 
 /** A command for a job's pilot, delivered once (`JobCommand`, snake_case on the wire). */
-export const JobCommandSchema = z.object({ job_id: z.number().int(), command: z.string(), arguments: z.string().nullable() });
+export const JobCommandSchema = z.object({
+  job_id: z.number().int(),
+  command: z.string(),
+  arguments: z.string().nullable(),
+});
 export type JobCommand = z.infer<typeof JobCommandSchema>;
 
 const FLOAT_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 /** DiracX's CPU fields: numbers and float strings are truncated to int (`int(float(v))`). */
 const truncatedInt = z.unknown().transform((value, ctx) => {
-  const n = typeof value === 'string' && FLOAT_TEXT.test(value) ? Number(value) : typeof value === 'boolean' ? Number(value) : value;
+  const n =
+    typeof value === 'string' && FLOAT_TEXT.test(value)
+      ? Number(value)
+      : typeof value === 'boolean'
+        ? Number(value)
+        : value;
   if (typeof n === 'number' && Number.isFinite(n)) return Math.trunc(n);
-  ctx.issues.push({ code: 'custom', message: `Value error, Cannot convert '${String(value)}' to integer`, input: value });
+  ctx.issues.push({
+    code: 'custom',
+    message: `Value error, Cannot convert '${String(value)}' to integer`,
+    input: value,
+  });
   return z.NEVER;
 });
 
@@ -207,12 +246,26 @@ const int4 = pyInt.pipe(z.number().int().min(INT4_MIN).max(INT4_MAX));
 
 /** `JobAttributes`: the `Jobs` columns; a metadata update may set only `Site` of them (`metadata.ts`). */
 export const JobAttributesShape = {
-  JobType: str, JobGroup: str, Site: str, JobName: str, Owner: str, OwnerGroup: str, VO: str,
-  SubmissionTime: datetime, RescheduleTime: datetime, LastUpdateTime: datetime,
-  StartExecTime: datetime, HeartBeatTime: datetime, EndExecTime: datetime,
-  Status: str, MinorStatus: str, ApplicationStatus: str,
-  UserPriority: int4.nullish(), RescheduleCounter: int4.nullish(),
-  VerifiedFlag: pyBool.nullish(), AccountedFlag: accountedFlag.nullish(),
+  JobType: str,
+  JobGroup: str,
+  Site: str,
+  JobName: str,
+  Owner: str,
+  OwnerGroup: str,
+  VO: str,
+  SubmissionTime: datetime,
+  RescheduleTime: datetime,
+  LastUpdateTime: datetime,
+  StartExecTime: datetime,
+  HeartBeatTime: datetime,
+  EndExecTime: datetime,
+  Status: str,
+  MinorStatus: str,
+  ApplicationStatus: str,
+  UserPriority: int4.nullish(),
+  RescheduleCounter: int4.nullish(),
+  VerifiedFlag: pyBool.nullish(),
+  AccountedFlag: accountedFlag.nullish(),
 };
 
 /**
@@ -220,10 +273,20 @@ export const JobAttributesShape = {
  * `JobType` is a job attribute only (DiracX 0.7.0: a key is an attribute or a parameter, never both).
  */
 export const JobParametersShape = {
-  CPUNormalizationFactor: truncatedInt.nullish(), 'NormCPUTime(s)': truncatedInt.nullish(), 'TotalCPUTime(s)': truncatedInt.nullish(),
-  HostName: str, GridCE: str, ModelName: str, PilotAgent: str, Pilot_Reference: str,
-  'Memory(MB)': pyInt.nullish(), LocalAccount: str, PayloadPID: pyInt.nullish(),
-  CEQueue: str, BatchSystem: str, JobStatus: str,
+  CPUNormalizationFactor: truncatedInt.nullish(),
+  'NormCPUTime(s)': truncatedInt.nullish(),
+  'TotalCPUTime(s)': truncatedInt.nullish(),
+  HostName: str,
+  GridCE: str,
+  ModelName: str,
+  PilotAgent: str,
+  Pilot_Reference: str,
+  'Memory(MB)': pyInt.nullish(),
+  LocalAccount: str,
+  PayloadPID: pyInt.nullish(),
+  CEQueue: str,
+  BatchSystem: str,
+  JobStatus: str,
 };
 
 /** `JobMetaData` = attributes ∪ parameters ∪ any other key (extra=allow). */

@@ -33,6 +33,7 @@ export function compatiblePlatforms(requested: readonly string[], osCompatibilit
   for (const [platform, systems] of Object.entries(osCompatibility)) {
     if (requested.some((os) => systems.includes(os))) platforms.add(platform);
   }
-  if (platforms.size === 0) throw new InvalidInputError(`No compatible DIRAC platform found for ${requested.join(',')}`);
+  if (platforms.size === 0)
+    throw new InvalidInputError(`No compatible DIRAC platform found for ${requested.join(',')}`);
   return [...platforms].sort((a, b) => compareKeys(sortKey(b), sortKey(a)));
 }

@@ -57,7 +57,10 @@ function substituteJobId(value: JdlValue, jobId: string): JdlValue {
     case 'list':
       return { kind: 'list', items: value.items.map((item) => substituteJobId(item, jobId)) };
     case 'classad':
-      return { kind: 'classad', attributes: value.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, jobId) })) };
+      return {
+        kind: 'classad',
+        attributes: value.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, jobId) })),
+      };
     default:
       return value;
   }
@@ -70,11 +73,19 @@ export function prepareJob(checked: JdlDocument, jobId: number, who: JobOwner, c
   const operations = config.Operations[who.vo];
   if (!operations) throw new InvalidInputError(`VO ${who.vo} has no Operations section`);
 
-  let jdl: JdlDocument = { attributes: checked.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, String(jobId)) })) };
+  let jdl: JdlDocument = {
+    attributes: checked.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, String(jobId)) })),
+  };
   jdl = setAttribute(jdl, 'JobID', jdlNumber(jobId));
-  jdl = setAttribute(setAttribute(setAttribute(jdl, 'Owner', jdlString(who.owner)), 'OwnerGroup', jdlString(who.ownerGroup)), 'VirtualOrganization', jdlString(who.vo));
-  if (getAttribute(jdl, 'InputDataModule') === undefined) jdl = setAttribute(jdl, 'InputDataModule', jdlString(operations.InputDataPolicy.InputDataModule));
-  if (getAttribute(jdl, 'SoftwareDistModule') === undefined) jdl = setAttribute(jdl, 'SoftwareDistModule', jdlString(operations.SoftwareDistModule));
+  jdl = setAttribute(
+    setAttribute(setAttribute(jdl, 'Owner', jdlString(who.owner)), 'OwnerGroup', jdlString(who.ownerGroup)),
+    'VirtualOrganization',
+    jdlString(who.vo),
+  );
+  if (getAttribute(jdl, 'InputDataModule') === undefined)
+    jdl = setAttribute(jdl, 'InputDataModule', jdlString(operations.InputDataPolicy.InputDataModule));
+  if (getAttribute(jdl, 'SoftwareDistModule') === undefined)
+    jdl = setAttribute(jdl, 'SoftwareDistModule', jdlString(operations.SoftwareDistModule));
 
   const priority = Math.trunc(getNumber(jdl, 'Priority') ?? 0);
   const requirements: JdlAttribute[] = [
@@ -82,7 +93,10 @@ export function prepareJob(checked: JdlDocument, jobId: number, who: JobOwner, c
     { name: 'OwnerGroup', value: jdlString(who.ownerGroup) },
     { name: 'VirtualOrganization', value: jdlString(who.vo) },
     { name: 'UserPriority', value: jdlNumber(priority) },
-    { name: 'CPUTime', value: jdlNumber(Math.trunc(getNumber(jdl, 'CPUTime') ?? operations.JobDescription.DefaultCPUTime)) },
+    {
+      name: 'CPUTime',
+      value: jdlNumber(Math.trunc(getNumber(jdl, 'CPUTime') ?? operations.JobDescription.DefaultCPUTime)),
+    },
   ];
   const platforms = getList(jdl, 'Platform') ?? [];
   if (platforms.length > 0) {
@@ -99,7 +113,12 @@ export function prepareJob(checked: JdlDocument, jobId: number, who: JobOwner, c
   if (jobGroup) attributes.jobGroup = jobGroup;
   if (site) attributes.site = site.includes(',') ? 'Multiple' : site;
   const inputData = (getList(jdl, 'InputData') ?? []).filter(Boolean);
-  for (const [name, value] of [['JobName', jobName], ['JobType', jobType], ['JobGroup', jobGroup], ['Site', attributes.site]] as const) {
+  for (const [name, value] of [
+    ['JobName', jobName],
+    ['JobType', jobType],
+    ['JobGroup', jobGroup],
+    ['Site', attributes.site],
+  ] as const) {
     if (value !== undefined) checkStoredText(name, value);
   }
   for (const lfn of inputData) checkStoredText('InputData', lfn);

@@ -43,13 +43,18 @@ async function resolvePilotStamps(ctx: QueryContext, params: SearchParams): Prom
   const matches = params.search.filter((spec) => spec.parameter === PILOT_STAMP);
   if (matches.length === 0) return params;
   if (params.search.some((spec) => spec.parameter === 'JobID')) {
-    throw new InvalidInputError(`Cannot combine '${PILOT_STAMP}' pseudo-parameter with a real 'JobID' filter in the same request.`);
+    throw new InvalidInputError(
+      `Cannot combine '${PILOT_STAMP}' pseudo-parameter with a real 'JobID' filter in the same request.`,
+    );
   }
   const stamps: string[] = [];
   for (const spec of matches) {
     if (spec.operator === 'eq' && 'value' in spec) stamps.push(String(spec.value));
     else if (spec.operator === 'in' && 'values' in spec) stamps.push(...spec.values.map(String));
-    else throw new InvalidInputError(`Operator '${spec.operator}' is not supported on the '${PILOT_STAMP}' pseudo-parameter; use 'eq' or 'in'.`);
+    else
+      throw new InvalidInputError(
+        `Operator '${spec.operator}' is not supported on the '${PILOT_STAMP}' pseudo-parameter; use 'eq' or 'in'.`,
+      );
   }
   const jobIds = await jobIdsOfPilotStamps(ctx.database.db, stamps);
   if (jobIds.length === 0) return undefined;

@@ -94,7 +94,10 @@ export function regexHazard(pattern: string): string | undefined {
       let length = 1;
       if (ch === '{') {
         const [whole, low = '0', high] = COUNTED.exec(text.slice(i)) as RegExpExecArray;
-        if (Number(low) > MAX_REGEX_REPETITION || (high !== undefined && high !== '' && Number(high) > MAX_REGEX_REPETITION)) {
+        if (
+          Number(low) > MAX_REGEX_REPETITION ||
+          (high !== undefined && high !== '' && Number(high) > MAX_REGEX_REPETITION)
+        ) {
           return `repetition counts above ${MAX_REGEX_REPETITION} (${whole}) are not allowed`;
         }
         length = whole.length;

@@ -29,9 +29,17 @@ export interface RescheduleResult {
 }
 
 /** The job's prepared JDL, site and priority, or the reason it cannot be prepared again. */
-function prepareAgain(job: JobForReschedule, config: Config): { jdl: string; site: string; userPriority: number } | string {
+function prepareAgain(
+  job: JobForReschedule,
+  config: Config,
+): { jdl: string; site: string; userPriority: number } | string {
   try {
-    const prepared = prepareJob(parseJdl(job.originalJdl), job.jobId, { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo }, config);
+    const prepared = prepareJob(
+      parseJdl(job.originalJdl),
+      job.jobId,
+      { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo },
+      config,
+    );
     const sites = getList(prepared.jdl, 'Site') ?? [];
     const site = sites.length === 0 ? 'ANY' : sites.length > 1 ? 'Multiple' : sites[0]!;
     return { jdl: printJdl(prepared.jdl), site, userPriority: prepared.attributes.userPriority };
@@ -41,7 +49,11 @@ function prepareAgain(job: JobForReschedule, config: Config): { jdl: string; sit
   }
 }
 
-export async function rescheduleJobs(ctx: RescheduleContext, jobIds: readonly number[], resetJobs: boolean): Promise<RescheduleResult> {
+export async function rescheduleJobs(
+  ctx: RescheduleContext,
+  jobIds: readonly number[],
+  resetJobs: boolean,
+): Promise<RescheduleResult> {
   const now = ctx.now();
   const stamp = formatUtc(now.getTime() * 1000);
   return ctx.database.transaction(async (tx) => {
@@ -54,13 +66,22 @@ export async function rescheduleJobs(ctx: RescheduleContext, jobIds: readonly nu
     const jdls = new Map<number, string>();
     for (const job of found) {
       if (!job.verifiedFlag) {
-        result.failed[job.jobId] = { detail: `VerifiedFlag is False: Status ${job.status}, Minor Status: ${job.minorStatus}` };
+        result.failed[job.jobId] = {
+          detail: `VerifiedFlag is False: Status ${job.status}, Minor Status: ${job.minorStatus}`,
+        };
         continue;
       }
       const counter = resetJobs ? 0 : job.rescheduleCounter + 1;
       const max = ctx.config.Operations[job.vo]?.Services.JobScheduling.MaxRescheduling ?? 3;
       if (counter > max) {
-        changes[job.jobId] = { [stamp]: { Status: 'Failed', MinorStatus: 'Maximum of reschedulings reached', ApplicationStatus: 'Unknown', Source: 'Unknown' } };
+        changes[job.jobId] = {
+          [stamp]: {
+            Status: 'Failed',
+            MinorStatus: 'Maximum of reschedulings reached',
+            ApplicationStatus: 'Unknown',
+            Source: 'Unknown',
+          },
+        };
         result.failed[job.jobId] = { detail: `Maximum number of reschedules exceeded (${max})` };
         continue;
       }
@@ -70,8 +91,20 @@ export async function rescheduleJobs(ctx: RescheduleContext, jobIds: readonly nu
         continue;
       }
       jdls.set(job.jobId, prepared.jdl);
-      attributes[job.jobId] = { Site: prepared.site, UserPriority: prepared.userPriority, RescheduleTime: now, RescheduleCounter: counter };
-      changes[job.jobId] = { [stamp]: { Status: 'Received', MinorStatus: 'Job Rescheduled', ApplicationStatus: 'Unknown', Source: 'Unknown' } };
+      attributes[job.jobId] = {
+        Site: prepared.site,
+        UserPriority: prepared.userPriority,
+        RescheduleTime: now,
+        RescheduleCounter: counter,
+      };
+      changes[job.jobId] = {
+        [stamp]: {
+          Status: 'Received',
+          MinorStatus: 'Job Rescheduled',
+          ApplicationStatus: 'Unknown',
+          Source: 'Unknown',
+        },
+      };
     }
     if (jdls.size === 0) throw new InvalidInputError('No job was rescheduled', { failed: result.failed, success: {} });
 

@@ -12,11 +12,23 @@
 import type { Database, Tx } from '../../db/database.ts';
 import { insertLoggingRecords, latestRecordTimes, type LoggingRecord } from '../../db/job-logging.ts';
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
-import { insertJobCommands, lockJobs, updateJobAttributes, type JobAttributeUpdate, type LockedJob } from '../../db/job-status.ts';
+import {
+  insertJobCommands,
+  lockJobs,
+  updateJobAttributes,
+  type JobAttributeUpdate,
+  type LockedJob,
+} from '../../db/job-status.ts';
 import { removeJobsFromTaskQueues } from '../../db/task-queue.ts';
 import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import { FINAL_STATUSES, transitionRule } from './job-status.ts';
-import { formatUtc, parseTimestamp, type JobStatusChanges, type SetJobStatusReturn, type SetJobStatusSuccess } from './models.ts';
+import {
+  formatUtc,
+  parseTimestamp,
+  type JobStatusChanges,
+  type SetJobStatusReturn,
+  type SetJobStatusSuccess,
+} from './models.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS, refuseFutureStatusUpdates } from './status-times.ts';
 
 /** What the job status operations need from a request context. */
@@ -66,7 +78,8 @@ function parseChanges(changes: JobStatusChanges): Map<number, TimedUpdate[]> {
     for (const [text, u] of Object.entries(byTime)) {
       const at = parseTimestamp(text);
       if (!at) throw new InvalidInputError(`Invalid timestamp ${text} for job ${jobId}`);
-      if (at.offsetMinutes === null) throw new InvalidInputError(`Timestamp ${at.pythonStr} is not timezone aware for job ${jobId}`);
+      if (at.offsetMinutes === null)
+        throw new InvalidInputError(`Timestamp ${at.pythonStr} is not timezone aware for job ${jobId}`);
       updates.set(at.us, {
         us: at.us,
         source: u.Source,
@@ -75,7 +88,10 @@ function parseChanges(changes: JobStatusChanges): Map<number, TimedUpdate[]> {
         ...(u.ApplicationStatus == null ? {} : { applicationStatus: u.ApplicationStatus }),
       });
     }
-    byJob.set(jobId, [...updates.values()].sort((a, b) => a.us - b.us));
+    byJob.set(
+      jobId,
+      [...updates.values()].sort((a, b) => a.us - b.us),
+    );
   }
   return byJob;
 }
@@ -102,7 +118,12 @@ function startAndEndTimes(job: LockedJob, updates: readonly TimedUpdate[]): { st
  * status change goes through the state machine, and a refused one is logged as what the machine
  * kept with `(SM)` appended to its source. Minor and application statuses apply regardless.
  */
-function resolveNewStatus(updates: readonly TimedUpdate[], lastUs: number, current: string, force: boolean): { status: string; minor: string; application: string } {
+function resolveNewStatus(
+  updates: readonly TimedUpdate[],
+  lastUs: number,
+  current: string,
+  force: boolean,
+): { status: string; minor: string; application: string } {
   let status = '';
   let minor = '';
   let application = '';
@@ -123,12 +144,25 @@ function resolveNewStatus(updates: readonly TimedUpdate[], lastUs: number, curre
   return { status, minor, application };
 }
 
-function planJob(job: LockedJob, updates: TimedUpdate[], lastUs: number, force: boolean, nowUs: number, extra: JobAttributeUpdate | undefined): JobPlan {
+function planJob(
+  job: LockedJob,
+  updates: TimedUpdate[],
+  lastUs: number,
+  force: boolean,
+  nowUs: number,
+  extra: JobAttributeUpdate | undefined,
+): JobPlan {
   // A stalled job that reports anything is running again.
   const current = job.status === 'Stalled' ? 'Running' : job.status;
   const { start, end } = startAndEndTimes(job, updates);
   const success: SetJobStatusSuccess = {
-    Status: null, MinorStatus: null, ApplicationStatus: null, HeartBeatTime: null, StartExecTime: null, EndExecTime: null, LastUpdateTime: null,
+    Status: null,
+    MinorStatus: null,
+    ApplicationStatus: null,
+    HeartBeatTime: null,
+    StartExecTime: null,
+    EndExecTime: null,
+    LastUpdateTime: null,
   };
   let newStatus: string | undefined;
   const latest = updates.at(-1);
@@ -143,7 +177,8 @@ function planJob(job: LockedJob, updates: TimedUpdate[], lastUs: number, force: 
     if (resolved.minor) success.MinorStatus = truncate(resolved.minor, 128);
     if (resolved.application) success.ApplicationStatus = truncate(resolved.application, 255);
   }
-  for (const u of updates) if (u.source.startsWith('Job') || u.source === 'Heartbeat') success.HeartBeatTime = formatUtc(u.us);
+  for (const u of updates)
+    if (u.source.startsWith('Job') || u.source === 'Heartbeat') success.HeartBeatTime = formatUtc(u.us);
   if (start !== undefined) success.StartExecTime = formatUtc(start);
   if (end !== undefined) success.EndExecTime = formatUtc(end);
   const changed = Object.fromEntries(Object.entries(success).filter(([, v]) => v !== null)) as JobAttributeUpdate;
@@ -195,7 +230,14 @@ export async function applyJobStatuses(
   const records: LoggingRecord[] = [];
   for (const job of found) {
     // A job without history (DiracX fails on it) takes every update as new.
-    const plan = planJob(job, byJob.get(job.jobId) ?? [], lastTimes.get(job.jobId) ?? -Infinity, force, nowUs, additionalAttributes[job.jobId]);
+    const plan = planJob(
+      job,
+      byJob.get(job.jobId) ?? [],
+      lastTimes.get(job.jobId) ?? -Infinity,
+      force,
+      nowUs,
+      additionalAttributes[job.jobId],
+    );
     success[String(job.jobId)] = plan.success;
     if (Object.keys(plan.attributes).length > 0) attributes.set(job.jobId, plan.attributes);
     if (plan.newStatus) parameters.push({ jobId: job.jobId, vo: job.vo, parameters: { Status: plan.newStatus } });
@@ -207,7 +249,11 @@ export async function applyJobStatuses(
   await upsertJobParameters(tx, parameters, now);
   if (killed.length > 0) {
     await removeFromTaskQueues(tx, killed);
-    await insertJobCommands(tx, killed.map((jobId) => ({ jobId, command: 'Kill', arguments: '' })), now);
+    await insertJobCommands(
+      tx,
+      killed.map((jobId) => ({ jobId, command: 'Kill', arguments: '' })),
+      now,
+    );
   }
   await insertLoggingRecords(tx, records);
   return { success, failed };

@@ -51,16 +51,22 @@ function parseAll(jdls: readonly string[]): JdlDocument[] {
     try {
       return parseJdl(text);
     } catch (err) {
-      if (err instanceof DiracxError && jdls.length > 1) throw new InvalidInputError(`JDL ${index + 1}: ${err.message}`);
+      if (err instanceof DiracxError && jdls.length > 1)
+        throw new InvalidInputError(`JDL ${index + 1}: ${err.message}`);
       throw err;
     }
   });
 }
 
 /** The job descriptions a request stands for, and whether they come from a parametric one. */
-function expand(docs: JdlDocument[], user: AuthedUser, limits: SubmissionLimits): { descriptions: JdlDocument[]; parametric: boolean } {
+function expand(
+  docs: JdlDocument[],
+  user: AuthedUser,
+  limits: SubmissionLimits,
+): { descriptions: JdlDocument[]; parametric: boolean } {
   const limit = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
-  const tooMany = (): InvalidInputError => new InvalidInputError(`Normal user cannot submit more than ${limit} jobs at once`);
+  const tooMany = (): InvalidInputError =>
+    new InvalidInputError(`Normal user cannot submit more than ${limit} jobs at once`);
   if (docs.length === 0) throw new InvalidInputError('No JDL given');
   if (docs.length === 1 && isParametric(docs[0]!)) {
     return { descriptions: generateParametricJobs(docs[0]!, { maxJobs: limit, limits }), parametric: true };
@@ -87,7 +93,9 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
   const originals = descriptions.map((doc) => printJdl(doc));
   checkJobSizes(originals.map(utf8Length), sizeLimits); // as stored, whatever the expansion's estimate said
   const checked = descriptions.map((doc) => checkManifest(doc, user.preferredUsername, user.diracGroup, limits));
-  const [status, minorStatus] = parametric ? ['Submitting', 'Bulk transaction confirmation'] : ['Received', 'Job accepted'];
+  const [status, minorStatus] = parametric
+    ? ['Submitting', 'Bulk transaction confirmation']
+    : ['Received', 'Job accepted'];
   const now = ctx.now();
   const who = { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo };
 
@@ -111,7 +119,14 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
           verifiedFlag: true,
         },
         inputData: prepared.inputData,
-        logging: { jobId, status, minorStatus, applicationStatus: 'Unknown', timeUs: now.getTime() * 1000, source: 'JobManager' },
+        logging: {
+          jobId,
+          status,
+          minorStatus,
+          applicationStatus: 'Unknown',
+          timeUs: now.getTime() * 1000,
+          source: 'JobManager',
+        },
       };
     });
     await insertSubmittedJobs(tx, submitted);

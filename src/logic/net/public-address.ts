@@ -137,8 +137,10 @@ const IPV6_SPECIAL: readonly Ipv6Range[] = [
 
 const GLOBAL_UNICAST = ipv6Range('2000::/3', 'global unicast');
 
-const inIpv4Range = (value: number, r: Ipv4Range): boolean => r.bits === 0 || value >>> (32 - r.bits) === r.base >>> (32 - r.bits);
-const inIpv6Range = (value: bigint, r: Ipv6Range): boolean => value >> BigInt(128 - r.bits) === r.base >> BigInt(128 - r.bits);
+const inIpv4Range = (value: number, r: Ipv4Range): boolean =>
+  r.bits === 0 || value >>> (32 - r.bits) === r.base >>> (32 - r.bits);
+const inIpv6Range = (value: bigint, r: Ipv6Range): boolean =>
+  value >> BigInt(128 - r.bits) === r.base >> BigInt(128 - r.bits);
 
 function ipv4SpecialRange(value: number): string | undefined {
   return IPV4_SPECIAL.find((r) => inIpv4Range(value, r))?.name;

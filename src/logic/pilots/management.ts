@@ -7,10 +7,22 @@
  */
 import type { Config } from '../../config/schema.ts';
 import type { Database } from '../../db/database.ts';
-import { getPilotsByStamp, insertJobsOfPilot, insertPilot, updatePilotsByStamp, type PilotColumnValues } from '../../db/pilots.ts';
+import {
+  getPilotsByStamp,
+  insertJobsOfPilot,
+  insertPilot,
+  updatePilotsByStamp,
+  type PilotColumnValues,
+} from '../../db/pilots.ts';
 import { pyStr } from '../../db/search/messages.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
-import { setFields, type PilotMetadata, type PilotMetadataField, type PilotMetadataUpdates, type PilotRegistrationParams } from './models.ts';
+import {
+  setFields,
+  type PilotMetadata,
+  type PilotMetadataField,
+  type PilotMetadataUpdates,
+  type PilotRegistrationParams,
+} from './models.ts';
 
 export interface PilotsContext {
   database: Database;

@@ -9,7 +9,16 @@
 import { z } from 'zod';
 
 /** DiracX's `PilotStatus`. */
-export const PILOT_STATUSES = ['Submitted', 'Waiting', 'Running', 'Done', 'Failed', 'Deleted', 'Aborted', 'Unknown'] as const;
+export const PILOT_STATUSES = [
+  'Submitted',
+  'Waiting',
+  'Running',
+  'Done',
+  'Failed',
+  'Deleted',
+  'Aborted',
+  'Unknown',
+] as const;
 export const PilotStatus = z.enum(PILOT_STATUSES);
 export type PilotStatus = z.infer<typeof PilotStatus>;
 
@@ -54,13 +63,21 @@ export const PilotMetadata = z.strictObject({
   GridType: columnText(32).nullish().describe('Grid type.'),
   AccountingSent: z.boolean().nullish().describe('Whether accounting has been sent for this pilot.'),
   // Bounded by the `CurrentJobID` integer column (pydantic's `int` is not).
-  CurrentJobID: z.int().min(-INT4_MAX - 1).max(INT4_MAX).nullish().describe('ID of the job currently running on this pilot.'),
+  CurrentJobID: z
+    .int()
+    .min(-INT4_MAX - 1)
+    .max(INT4_MAX)
+    .nullish()
+    .describe('ID of the job currently running on this pilot.'),
 });
 export type PilotMetadata = z.infer<typeof PilotMetadata>;
 
 /** Body of `PATCH /api/pilots/metadata`: pilot stamp → the metadata to apply to it. */
 export const PilotMetadataUpdates = z
-  .record(z.string().refine((s) => !s.includes('\u0000'), 'Stamps do not contain NUL characters'), PilotMetadata)
+  .record(
+    z.string().refine((s) => !s.includes('\u0000'), 'Stamps do not contain NUL characters'),
+    PilotMetadata,
+  )
   .describe('Mapping from pilot stamp to the metadata to apply.');
 export type PilotMetadataUpdates = z.infer<typeof PilotMetadataUpdates>;
 
@@ -69,7 +86,9 @@ export type PilotMetadataField = keyof PilotMetadata;
 export const PILOT_METADATA_FIELDS = Object.keys(PilotMetadata.shape) as PilotMetadataField[];
 
 /** Only the fields a metadata entry sets: `null` and absent both mean "leave as is". */
-export function setFields(metadata: PilotMetadata): Partial<{ [K in PilotMetadataField]: NonNullable<PilotMetadata[K]> }> {
+export function setFields(
+  metadata: PilotMetadata,
+): Partial<{ [K in PilotMetadataField]: NonNullable<PilotMetadata[K]> }> {
   const out: Partial<Record<PilotMetadataField, unknown>> = {};
   for (const field of PILOT_METADATA_FIELDS) {
     const value = metadata[field];

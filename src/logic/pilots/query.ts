@@ -40,7 +40,8 @@ const INT4_MAX = 2_147_483_647;
 
 /** A `JobID` value as Python's `int()` reads it (integers and integer strings, no booleans). */
 function toJobId(value: WireScalar): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) {
     throw new InvalidInputError(`'${JOB_ID_PSEUDO_PARAM}' pseudo-parameter values must be integers.`);
   }

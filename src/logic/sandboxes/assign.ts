@@ -7,7 +7,14 @@
  * first (then: "Sandbox not found") or waits. Access is checked by the routes' policies.
  */
 import type { Database, Tx } from '../../db/database.ts';
-import { assignSandboxes, firstSandboxOf, jobEntityId, lockSandboxes, unassignEntities, type SandboxType } from '../../db/sandboxes.ts';
+import {
+  assignSandboxes,
+  firstSandboxOf,
+  jobEntityId,
+  lockSandboxes,
+  unassignEntities,
+  type SandboxType,
+} from '../../db/sandboxes.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { JobSandboxes, SandboxStoreSettings } from './models.ts';
 import { shortPfn } from './pfn.ts';
@@ -42,12 +49,19 @@ export async function assignOutputSandbox(ctx: AssignContext, jobId: number, pfn
  */
 export async function getJobSandboxes(database: Database, jobId: number): Promise<JobSandboxes> {
   const entity = jobEntityId(jobId);
-  const [input, output] = await Promise.all([firstSandboxOf(database.db, entity, 'Input'), firstSandboxOf(database.db, entity, 'Output')]);
+  const [input, output] = await Promise.all([
+    firstSandboxOf(database.db, entity, 'Input'),
+    firstSandboxOf(database.db, entity, 'Output'),
+  ]);
   return { Input: [input], Output: [output] };
 }
 
 /** The job's first sandbox of one type, as `[pfn]` or `[null]` (DiracX's shape). */
-export async function getJobSandbox(database: Database, jobId: number, type: 'input' | 'output'): Promise<(string | null)[]> {
+export async function getJobSandbox(
+  database: Database,
+  jobId: number,
+  type: 'input' | 'output',
+): Promise<(string | null)[]> {
   const sbType: SandboxType = type === 'input' ? 'Input' : 'Output';
   return [await firstSandboxOf(database.db, jobEntityId(jobId), sbType)];
 }

@@ -50,25 +50,43 @@ interface BatchOutcome {
 /** Deletes every unreferenced sandbox of the store, batch by batch. */
 export async function cleanSandboxes(ctx: CleanContext, options: CleanOptions): Promise<CleanResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new TypeError(`batchSize must be a positive integer, got ${batchSize}`);
   const staleBefore = new Date(ctx.now().getTime() - options.unusedDays * DAY_MS);
   const total: CleanResult = { deleted: 0, failed: 0 };
   let afterSbId = 0;
   for (;;) {
     const batch = await ctx.database.transaction(async (tx): Promise<BatchOutcome | undefined> => {
-      const candidates = await lockCleanCandidates(tx, { seName: ctx.seName, staleBefore, afterSbId, limit: batchSize });
+      const candidates = await lockCleanCandidates(tx, {
+        seName: ctx.seName,
+        staleBefore,
+        afterSbId,
+        limit: batchSize,
+      });
       if (candidates.length === 0) return undefined;
       const { failed } = await ctx.store.deleteMany(candidates.map((c) => pfnToKey(c.pfn)));
       const kept = new Set(failed);
       const removable = candidates.filter((c) => !kept.has(pfnToKey(c.pfn))).map((c) => c.sbId);
       const deleted = await deleteUnreferenced(tx, removable, ctx.seName, staleBefore);
-      return { candidates: candidates.length, lastSbId: candidates[candidates.length - 1]!.sbId, deleted, failed: candidates.length - removable.length };
+      return {
+        candidates: candidates.length,
+        lastSbId: candidates[candidates.length - 1]!.sbId,
+        deleted,
+        failed: candidates.length - removable.length,
+      };
     });
     if (!batch) break;
     total.deleted += batch.deleted;
     total.failed += batch.failed;
-    ctx.log.info('sandbox clean-up batch', { candidates: batch.candidates, deleted: batch.deleted, failed: batch.failed });
-    if (batch.failed > 0) ctx.log.warn('some sandbox objects could not be deleted; their rows stay for the next run', { failed: batch.failed });
+    ctx.log.info('sandbox clean-up batch', {
+      candidates: batch.candidates,
+      deleted: batch.deleted,
+      failed: batch.failed,
+    });
+    if (batch.failed > 0)
+      ctx.log.warn('some sandbox objects could not be deleted; their rows stay for the next run', {
+        failed: batch.failed,
+      });
     afterSbId = batch.lastSbId;
     if (batch.candidates < batchSize) break;
   }

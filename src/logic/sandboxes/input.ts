@@ -17,7 +17,13 @@ import { seNameOf, shortPfn } from './pfn.ts';
 
 /** The `SB:` entries of the job description's `InputSandbox`, in order, without duplicates. */
 export function inputSandboxPfns(doc: JdlDocument): string[] {
-  return [...new Set((getList(doc, 'InputSandbox') ?? []).map((entry) => entry.trim()).filter((entry) => seNameOf(entry) !== undefined))];
+  return [
+    ...new Set(
+      (getList(doc, 'InputSandbox') ?? [])
+        .map((entry) => entry.trim())
+        .filter((entry) => seNameOf(entry) !== undefined),
+    ),
+  ];
 }
 
 /**
@@ -25,7 +31,11 @@ export function inputSandboxPfns(doc: JdlDocument): string[] {
  * Call it in the submission's transaction, after the jobs are inserted.
  * @throws InvalidInputError naming the first PFN that is not a sandbox of `user`.
  */
-export async function assignInputSandboxes(tx: Tx, user: AuthedUser, pfnsByJob: ReadonlyMap<number, readonly string[]>): Promise<void> {
+export async function assignInputSandboxes(
+  tx: Tx,
+  user: AuthedUser,
+  pfnsByJob: ReadonlyMap<number, readonly string[]>,
+): Promise<void> {
   const bySe = new Map<string, Set<string>>();
   for (const pfns of pfnsByJob.values()) {
     for (const pfn of pfns) {

@@ -46,7 +46,10 @@ export const SandboxPfnSchema = z
 export const SandboxTypeSchema = z.enum(['input', 'output'], { error: "Input should be 'input' or 'output'" });
 
 /** `{"Input": [pfn | null], "Output": [pfn | null]}`. */
-export const JobSandboxesSchema = z.object({ Input: z.array(z.string().nullable()), Output: z.array(z.string().nullable()) });
+export const JobSandboxesSchema = z.object({
+  Input: z.array(z.string().nullable()),
+  Output: z.array(z.string().nullable()),
+});
 export type JobSandboxes = z.infer<typeof JobSandboxesSchema>;
 
 /** DiracX's `SandboxStoreSettings`, what the logic reads of it. */

@@ -46,7 +46,11 @@ export async function initiateSandboxUpload(ctx: SandboxContext, info: SandboxIn
   );
   const now = ctx.now();
   await ctx.database.transaction(async (tx) => {
-    const ownerId = await ensureOwnerId(tx, { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo });
+    const ownerId = await ensureOwnerId(tx, {
+      owner: user.preferredUsername,
+      ownerGroup: user.diracGroup,
+      vo: user.vo,
+    });
     await insertSandbox(tx, { ownerId, seName: settings.seName, pfn, bytes: info.size, now });
   });
   return { pfn: fullPfn(settings.seName, pfn), url: upload.url, fields: upload.fields };

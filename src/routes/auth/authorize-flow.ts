@@ -21,7 +21,15 @@ import { z, type Hook, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Config } from '../../config/schema.ts';
 import { DiracxError } from '../../core/errors.ts';
-import { answerConsent, chooseVo, completeAuthorizationFlow, flowAwaitingVo, initiateAuthorizationFlow, personAwaitingConsent, type LoginOutcome } from '../../logic/auth/authorize-flow.ts';
+import {
+  answerConsent,
+  chooseVo,
+  completeAuthorizationFlow,
+  flowAwaitingVo,
+  initiateAuthorizationFlow,
+  personAwaitingConsent,
+  type LoginOutcome,
+} from '../../logic/auth/authorize-flow.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
@@ -51,7 +59,11 @@ const CANNOT_CONTINUE = 'Sign-in cannot continue';
 function voOptions(config: Config): { vos: VoOption[]; idps: string[] } {
   const entries = Object.entries(config.Registry);
   return {
-    vos: entries.map(([name, registry]) => ({ name, groups: Object.keys(registry.Groups), defaultGroup: registry.DefaultGroup })),
+    vos: entries.map(([name, registry]) => ({
+      name,
+      groups: Object.keys(registry.Groups),
+      defaultGroup: registry.DefaultGroup,
+    })),
     idps: entries.map(([, registry]) => new URL(registry.IdP.URL).origin),
   };
 }
@@ -61,7 +73,8 @@ async function orErrorPage(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof DiracxError && err.code === 'INVALID_INPUT') return errorPageResponse({ title: CANNOT_CONTINUE, message: err.message }, 400);
+    if (err instanceof DiracxError && err.code === 'INVALID_INPUT')
+      return errorPageResponse({ title: CANNOT_CONTINUE, message: err.message }, 400);
     throw err;
   }
 }
@@ -81,8 +94,10 @@ function authorizeValidationHook<T>(diracClientId: string): Hook<T, ApiEnv, stri
     if (c.req.query('client_id') === diracClientId) return validationHook(result, c) as Response | undefined;
     const issue = result.error.issues[0];
     const field = String(issue?.path[0] ?? 'request');
-    if (field === 'response_type' && c.req.query('response_type') !== undefined) return refusalPage('unsupported_response_type', 'Only response_type=code is supported');
-    if (field === 'code_challenge' || field === 'code_challenge_method') return refusalPage('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
+    if (field === 'response_type' && c.req.query('response_type') !== undefined)
+      return refusalPage('unsupported_response_type', 'Only response_type=code is supported');
+    if (field === 'code_challenge' || field === 'code_challenge_method')
+      return refusalPage('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
     return refusalPage('invalid_request', `Missing or invalid ${field}`);
   };
 }
@@ -94,18 +109,29 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
   const authorizeUrl = (c: Context<ApiEnv>): string => urlWithoutQuery(c).replace(/\/(vo|complete|consent)$/, '');
 
   app.openapi(
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'get',
-      path: '/api/auth/authorize',
-      operationId: 'auth_initiate_authorization_flow',
-      tags: ['auth'],
-      summary: 'Initiate Authorization Flow',
-      request: { query: AuthorizeQuerySchema },
-      responses: {
-        307: { description: "Redirect to the identity provider, to the VO choice, or (DiracX's client) back to the client with an error" },
-        400: { description: 'The request is refused (clients other than DiracX\'s own: our error page)', content: html },
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'get',
+        path: '/api/auth/authorize',
+        operationId: 'auth_initiate_authorization_flow',
+        tags: ['auth'],
+        summary: 'Initiate Authorization Flow',
+        request: { query: AuthorizeQuerySchema },
+        responses: {
+          307: {
+            description:
+              "Redirect to the identity provider, to the VO choice, or (DiracX's client) back to the client with an error",
+          },
+          400: {
+            description: "The request is refused (clients other than DiracX's own: our error page)",
+            content: html,
+          },
+        },
       },
-    }),
+    ),
     async (c) => {
       const q = c.req.valid('query');
       limitCaller(c, deps, deps.auth.flows.limits.login, q.client_id);
@@ -129,15 +155,24 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
   );
 
   app.openapi(
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'get',
-      path: '/api/auth/authorize/vo',
-      operationId: 'auth_choose_vo',
-      tags: ['auth'],
-      summary: 'Choose the VO and group of a sign-in (MCP hosts)',
-      request: { query: z.object({ flow: z.string().max(64), [VO_CHOICE_FIELD]: z.string().max(512).optional() }) },
-      responses: { 200: { description: 'The VO choice page', content: html }, 303: { description: 'On to the identity provider' }, 400: { description: 'The sign-in cannot continue', content: html } },
-    }),
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'get',
+        path: '/api/auth/authorize/vo',
+        operationId: 'auth_choose_vo',
+        tags: ['auth'],
+        summary: 'Choose the VO and group of a sign-in (MCP hosts)',
+        request: { query: z.object({ flow: z.string().max(64), [VO_CHOICE_FIELD]: z.string().max(512).optional() }) },
+        responses: {
+          200: { description: 'The VO choice page', content: html },
+          303: { description: 'On to the identity provider' },
+          400: { description: 'The sign-in cannot continue', content: html },
+        },
+      },
+    ),
     (c) =>
       orErrorPage(async () => {
         const q = c.req.valid('query');
@@ -145,7 +180,8 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         const { flow, client } = await flowAwaitingVo(ctx, q.flow);
         const { vos, idps } = voOptions(ctx.config);
         const choice = parseVoChoice(q[VO_CHOICE_FIELD], vos);
-        if (choice) return c.redirect(await chooseVo(ctx, { flowId: flow.uuid, ...choice, authorizeUrl: authorizeUrl(c) }), 303);
+        if (choice)
+          return c.redirect(await chooseVo(ctx, { flowId: flow.uuid, ...choice, authorizeUrl: authorizeUrl(c) }), 303);
         const nonce = newNonce();
         const page = renderVoChoicePage({
           clientName: client.clientName ?? client.clientId,
@@ -162,18 +198,30 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
   );
 
   app.openapi(
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'get',
-      path: '/api/auth/authorize/complete',
-      operationId: 'auth_complete_authorization_flow',
-      tags: ['auth'],
-      summary: 'Complete Authorization Flow',
-      request: { query: z.object({ code: z.string(), state: z.string() }) },
-      responses: { 307: { description: "Redirect to the client's redirect URI" }, 200: { description: 'The consent page (MCP hosts)', content: html } },
-    }),
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'get',
+        path: '/api/auth/authorize/complete',
+        operationId: 'auth_complete_authorization_flow',
+        tags: ['auth'],
+        summary: 'Complete Authorization Flow',
+        request: { query: z.object({ code: z.string(), state: z.string() }) },
+        responses: {
+          307: { description: "Redirect to the client's redirect URI" },
+          200: { description: 'The consent page (MCP hosts)', content: html },
+        },
+      },
+    ),
     async (c) => {
       const { code, state } = c.req.valid('query');
-      const outcome: LoginOutcome = await completeAuthorizationFlow(flowContext(deps), { code, state, requestUrl: urlWithoutQuery(c) });
+      const outcome: LoginOutcome = await completeAuthorizationFlow(flowContext(deps), {
+        code,
+        state,
+        requestUrl: urlWithoutQuery(c),
+      });
       if (outcome.kind === 'redirect') return c.redirect(outcome.location, 307);
       const { flow, client, scope } = outcome;
       const claims = flow.idToken ?? {};
@@ -188,7 +236,9 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         group: scope.group,
         properties: scope.properties,
         tools: deps.consentTools ?? [],
-        csrfToken: await issueCsrfToken(deps.auth.flows.csrfKey, consentBinding(flow.uuid, sub), { now: deps.auth.flows.now() }),
+        csrfToken: await issueCsrfToken(deps.auth.flows.csrfKey, consentBinding(flow.uuid, sub), {
+          now: deps.auth.flows.now(),
+        }),
         action: `${authorizeUrl(c)}/consent`,
         hidden: { flow: flow.uuid },
         nonce,
@@ -198,31 +248,52 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
   );
 
   app.openapi(
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'post',
-      path: '/api/auth/authorize/consent',
-      operationId: 'auth_answer_consent',
-      tags: ['auth'],
-      summary: 'Approve or deny a sign-in (MCP hosts)',
-      request: {
-        body: {
-          content: { 'application/x-www-form-urlencoded': { schema: z.object({ flow: z.string(), [CSRF_FIELD]: z.string(), [DECISION_FIELD]: z.string() }) } },
-          required: true,
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'post',
+        path: '/api/auth/authorize/consent',
+        operationId: 'auth_answer_consent',
+        tags: ['auth'],
+        summary: 'Approve or deny a sign-in (MCP hosts)',
+        request: {
+          body: {
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: z.object({ flow: z.string(), [CSRF_FIELD]: z.string(), [DECISION_FIELD]: z.string() }),
+              },
+            },
+            required: true,
+          },
+        },
+        responses: {
+          303: { description: "Back to the client's redirect URI" },
+          400: { description: 'The sign-in cannot continue', content: html },
+          403: { description: 'Not sent from our consent page', content: html },
         },
       },
-      responses: { 303: { description: "Back to the client's redirect URI" }, 400: { description: 'The sign-in cannot continue', content: html }, 403: { description: 'Not sent from our consent page', content: html } },
-    }),
+    ),
     (c) =>
       orErrorPage(async () => {
         const form = c.req.valid('form');
         const decision = readConsentDecision(form[DECISION_FIELD]);
-        const forged = errorPageResponse({ title: CANNOT_CONTINUE, message: 'This answer did not come from our consent page.' }, 403);
+        const forged = errorPageResponse(
+          { title: CANNOT_CONTINUE, message: 'This answer did not come from our consent page.' },
+          403,
+        );
         // The request URL carries the public scheme and host (routes/forwarded.ts).
         if (!sameOrigin(c.req.raw, new URL(c.req.url).origin) || !decision) return forged;
         const ctx = flowContext(deps);
         // The token was issued, on the page shown after the login, for this flow and this person.
         const sub = await personAwaitingConsent(ctx, form.flow);
-        if (!(await verifyCsrfToken(deps.auth.flows.csrfKey, form[CSRF_FIELD], consentBinding(form.flow, sub), { now: ctx.now() }))) return forged;
+        if (
+          !(await verifyCsrfToken(deps.auth.flows.csrfKey, form[CSRF_FIELD], consentBinding(form.flow, sub), {
+            now: ctx.now(),
+          }))
+        )
+          return forged;
         return c.redirect(await answerConsent(ctx, { flowId: form.flow, sub, approve: decision === 'approve' }), 303);
       }),
   );

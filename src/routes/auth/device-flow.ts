@@ -45,13 +45,21 @@ export function registerDeviceFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps
         }),
       },
       responses: {
-        200: { description: 'A device and user code', content: { 'application/json': { schema: DeviceAuthorizationSchema } } },
+        200: {
+          description: 'A device and user code',
+          content: { 'application/json': { schema: DeviceAuthorizationSchema } },
+        },
       },
     }),
     async (c) => {
       const { client_id: clientId, scope, resource } = c.req.valid('query');
       limitCaller(c, deps, deps.auth.flows.limits.login, clientId);
-      const response = await initiateDeviceFlow(flowContext(deps), { clientId, scope, resource, verificationUri: urlWithoutQuery(c) });
+      const response = await initiateDeviceFlow(flowContext(deps), {
+        clientId,
+        scope,
+        resource,
+        verificationUri: urlWithoutQuery(c),
+      });
       return c.json(response, 200, { 'cache-control': 'no-store' });
     },
   );
@@ -67,7 +75,10 @@ export function registerDeviceFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps
     }),
     async (c) => {
       limitCaller(c, deps, deps.auth.flows.limits.login, '(user code)');
-      const location = await startDeviceLogin(flowContext(deps), { userCode: c.req.valid('query').user_code, requestUrl: urlWithoutQuery(c) });
+      const location = await startDeviceLogin(flowContext(deps), {
+        userCode: c.req.valid('query').user_code,
+        requestUrl: urlWithoutQuery(c),
+      });
       return c.redirect(location, 307);
     },
   );
@@ -95,7 +106,9 @@ export function registerDeviceFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps
       path: '/api/auth/device/complete/finished',
       operationId: 'auth_finished',
       summary: 'Finished',
-      responses: { 200: { description: 'The end of the browser side', content: { 'text/html': { schema: z.string() } } } },
+      responses: {
+        200: { description: 'The end of the browser side', content: { 'text/html': { schema: z.string() } } },
+      },
     }),
     (c) => c.html('<h1>Please close the window</h1>', 200),
   );

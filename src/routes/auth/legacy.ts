@@ -14,25 +14,30 @@ import { flowContext } from './flow-support.ts';
 import { TokenResponseSchema } from './token.ts';
 
 export function registerLegacyExchangeRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  const route = defineRoute(catalogue, deps, { kind: 'public' }, {
-    method: 'get',
-    path: '/api/auth/legacy-exchange',
-    operationId: 'auth_perform_legacy_exchange',
-    tags: ['auth'],
-    summary: 'Perform Legacy Exchange',
-    request: {
-      query: z.object({
-        preferred_username: z.string().openapi({ example: 'chaen' }),
-        scope: z.string().max(1024).openapi({ example: 'vo:lhcb group:lhcb_user' }),
-        expires_minutes: z.coerce.number().int().min(0).optional(),
-      }),
-      headers: z.object({ authorization: z.string() }),
+  const route = defineRoute(
+    catalogue,
+    deps,
+    { kind: 'public' },
+    {
+      method: 'get',
+      path: '/api/auth/legacy-exchange',
+      operationId: 'auth_perform_legacy_exchange',
+      tags: ['auth'],
+      summary: 'Perform Legacy Exchange',
+      request: {
+        query: z.object({
+          preferred_username: z.string().openapi({ example: 'chaen' }),
+          scope: z.string().max(1024).openapi({ example: 'vo:lhcb group:lhcb_user' }),
+          expires_minutes: z.coerce.number().int().min(0).optional(),
+        }),
+        headers: z.object({ authorization: z.string() }),
+      },
+      responses: {
+        200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } },
+        503: { description: 'Legacy exchange is not enabled (no hashed API key configured), as in DiracX' },
+      },
     },
-    responses: {
-      200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } },
-      503: { description: 'Legacy exchange is not enabled (no hashed API key configured), as in DiracX' },
-    },
-  });
+  );
   app.openapi(route, async (c) => {
     const query = c.req.valid('query');
     const tokens = await performLegacyExchange(flowContext(deps), {

@@ -43,7 +43,12 @@ const registrationRequestDoc = {
   type: 'object' as const,
   required: ['redirect_uris'],
   properties: {
-    redirect_uris: { type: 'array' as const, items: { type: 'string' as const }, minItems: 1, maxItems: MAX_REGISTERED_REDIRECT_URIS },
+    redirect_uris: {
+      type: 'array' as const,
+      items: { type: 'string' as const },
+      minItems: 1,
+      maxItems: MAX_REGISTERED_REDIRECT_URIS,
+    },
     client_name: { type: 'string' as const, maxLength: MAX_CLIENT_NAME_LENGTH },
     grant_types: { type: 'array' as const, items: { type: 'string' as const, enum: [...CLIENT_GRANT_TYPES] } },
     response_types: { type: 'array' as const, items: { type: 'string' as const, enum: ['code'] } },
@@ -54,35 +59,66 @@ const registrationRequestDoc = {
 
 /** Request example: what an MCP host on loopback registers (must pass our validation: test/routes/openapi-examples.test.ts). */
 const REGISTRATION_EXAMPLES = {
-  Default: { value: { redirect_uris: ['http://127.0.0.1:33418/callback'], client_name: 'My MCP host', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' } },
+  Default: {
+    value: {
+      redirect_uris: ['http://127.0.0.1:33418/callback'],
+      client_name: 'My MCP host',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    },
+  },
 };
 
 const tooLarge = () =>
   new Response(
-    JSON.stringify({ error: 'invalid_client_metadata', error_description: `The request body is larger than ${MAX_REGISTRATION_BODY_BYTES} bytes` }),
+    JSON.stringify({
+      error: 'invalid_client_metadata',
+      error_description: `The request body is larger than ${MAX_REGISTRATION_BODY_BYTES} bytes`,
+    }),
     { status: 413, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } },
   );
 
-export function registerClientRegistrationRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
+export function registerClientRegistrationRoute(
+  app: OpenAPIHono<ApiEnv>,
+  deps: ApiDeps,
+  catalogue: RouteCatalogue,
+): void {
   app.openapi(
-    defineRoute(catalogue, deps, { kind: 'public' }, {
-      method: 'post',
-      path: '/api/auth/register',
-      operationId: 'auth_register_client',
-      tags: ['auth'],
-      summary: 'Register Client',
-      description:
-        'OAuth 2.0 dynamic client registration (RFC 7591) of a public client such as an MCP host: ' +
-        'redirect URIs must be https, loopback http (any port) or a native app scheme. No secret is issued; ' +
-        'a registration unused for a while expires.',
-      request: { body: { required: true, content: { 'application/json': { schema: registrationRequestDoc, examples: REGISTRATION_EXAMPLES } } } },
-      responses: {
-        201: { description: 'The registered client', content: { 'application/json': { schema: RegistrationResponseSchema } } },
-        400: { description: 'invalid_redirect_uri or invalid_client_metadata', content: { 'application/json': { schema: OAuthErrorSchema } } },
-        413: { description: 'Body too large', content: { 'application/json': { schema: OAuthErrorSchema } } },
-        429: { description: 'Too many registrations from this address' },
+    defineRoute(
+      catalogue,
+      deps,
+      { kind: 'public' },
+      {
+        method: 'post',
+        path: '/api/auth/register',
+        operationId: 'auth_register_client',
+        tags: ['auth'],
+        summary: 'Register Client',
+        description:
+          'OAuth 2.0 dynamic client registration (RFC 7591) of a public client such as an MCP host: ' +
+          'redirect URIs must be https, loopback http (any port) or a native app scheme. No secret is issued; ' +
+          'a registration unused for a while expires.',
+        request: {
+          body: {
+            required: true,
+            content: { 'application/json': { schema: registrationRequestDoc, examples: REGISTRATION_EXAMPLES } },
+          },
+        },
+        responses: {
+          201: {
+            description: 'The registered client',
+            content: { 'application/json': { schema: RegistrationResponseSchema } },
+          },
+          400: {
+            description: 'invalid_redirect_uri or invalid_client_metadata',
+            content: { 'application/json': { schema: OAuthErrorSchema } },
+          },
+          413: { description: 'Body too large', content: { 'application/json': { schema: OAuthErrorSchema } } },
+          429: { description: 'Too many registrations from this address' },
+        },
       },
-    }),
+    ),
     async (c) => {
       limitCaller(c, deps, deps.auth.flows.limits.registration, '(registration)');
       const declared = Number(c.req.header('content-length') ?? '0');

@@ -33,28 +33,35 @@ function tokenFormSchema(): z.ZodObject {
   return z.object({
     grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }),
     ...fields,
-    resource: z.string().optional().openapi({ description: 'The resource the token is for (RFC 8707): the MCP endpoint, or our issuer (the REST API)' }),
+    resource: z.string().optional().openapi({
+      description: 'The resource the token is for (RFC 8707): the MCP endpoint, or our issuer (the REST API)',
+    }),
   });
 }
 
 const ErrorBodySchema = z.record(z.string(), z.unknown());
 
 export function registerTokenRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  const route = defineRoute(catalogue, deps, { kind: 'public' }, {
-    method: 'post',
-    path: '/api/auth/token',
-    operationId: 'auth_get_oidc_token',
-    tags: ['auth'],
-    summary: 'Get Oidc Token',
-    description: 'Token endpoint to retrieve the token at the end of a flow.',
-    request: {
-      body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: tokenFormSchema() } } },
+  const route = defineRoute(
+    catalogue,
+    deps,
+    { kind: 'public' },
+    {
+      method: 'post',
+      path: '/api/auth/token',
+      operationId: 'auth_get_oidc_token',
+      tags: ['auth'],
+      summary: 'Get Oidc Token',
+      description: 'Token endpoint to retrieve the token at the end of a flow.',
+      request: {
+        body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: tokenFormSchema() } } },
+      },
+      responses: {
+        200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } },
+        422: { description: 'Validation error', content: { 'application/json': { schema: ErrorBodySchema } } },
+      },
     },
-    responses: {
-      200: { description: 'The tokens', content: { 'application/json': { schema: TokenResponseSchema } } },
-      422: { description: 'Validation error', content: { 'application/json': { schema: ErrorBodySchema } } },
-    },
-  });
+  );
   app.openapi(route, async (c) => {
     const form: Record<string, unknown> = c.req.valid('form');
     const grant = TOKEN_GRANTS.get(String(form.grant_type));

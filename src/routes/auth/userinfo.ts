@@ -17,14 +17,19 @@ const UserInfoSchema = z.object({
 });
 
 export function registerUserinfoRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  const route = defineRoute(catalogue, deps, { kind: 'open' }, {
-    method: 'get',
-    path: '/api/auth/userinfo',
-    operationId: 'auth_userinfo',
-    tags: ['auth'],
-    summary: 'Get information about the caller',
-    responses: { 200: { description: 'The caller', content: { 'application/json': { schema: UserInfoSchema } } } },
-  });
+  const route = defineRoute(
+    catalogue,
+    deps,
+    { kind: 'open' },
+    {
+      method: 'get',
+      path: '/api/auth/userinfo',
+      operationId: 'auth_userinfo',
+      tags: ['auth'],
+      summary: 'Get information about the caller',
+      responses: { 200: { description: 'The caller', content: { 'application/json': { schema: UserInfoSchema } } } },
+    },
+  );
   app.openapi(route, (c) => {
     const user = c.get('user');
     return c.json(

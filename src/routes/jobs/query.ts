@@ -22,7 +22,8 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
     operationId: 'jobs_search',
     tags: ['jobs'],
     summary: 'Search jobs',
-    description: 'Retrieve information about jobs. `parameters` selects columns (`LoggingInfo` adds each job\'s status history); `search` filters, `sort` orders, `page`/`per_page` page (206 with Content-Range when partial).',
+    description:
+      "Retrieve information about jobs. `parameters` selects columns (`LoggingInfo` adds each job's status history); `search` filters, `sort` orders, `page`/`per_page` page (206 with Content-Range when partial).",
     request: {
       query: PaginationQuery,
       body: { content: { 'application/json': { schema: SearchParams.nullable() } }, required: false },
@@ -39,7 +40,12 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
     // The body is optional (DiracX: null or absent means every default); without one the
     // validator hands over `{}`, so the defaults are applied here.
     const body = SearchParams.parse(c.req.valid('json') ?? {});
-    const ctx = { database: deps.database, config: deps.config.current().config, user: c.get('user'), searchLimits: deps.searchLimits };
+    const ctx = {
+      database: deps.database,
+      config: deps.config.current().config,
+      user: c.get('user'),
+      searchLimits: deps.searchLimits,
+    };
     const result = await searchUserJobs(ctx, body, page, perPage);
     const { status, headers } = pageStatus('jobs', page, perPage, result.rows.length, result.total);
     return c.json(wireDates(result.rows) as Record<string, unknown>[], status as 200, headers);
@@ -53,11 +59,18 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
     summary: 'Summarise jobs',
     description: 'Count jobs grouped by the `grouping` columns, after the `search` filters.',
     request: { body: { content: { 'application/json': { schema: SummaryParams } }, required: true } },
-    responses: { 200: { description: 'One row per group with its count', content: { 'application/json': { schema: rows } } } },
+    responses: {
+      200: { description: 'One row per group with its count', content: { 'application/json': { schema: rows } } },
+    },
   });
   app.openapi(summary, async (c) => {
     await c.get('access').check(wmsPolicy, { action: 'query' });
-    const ctx = { database: deps.database, config: deps.config.current().config, user: c.get('user'), searchLimits: deps.searchLimits };
+    const ctx = {
+      database: deps.database,
+      config: deps.config.current().config,
+      user: c.get('user'),
+      searchLimits: deps.searchLimits,
+    };
     return c.json(wireDates(await summariseUserJobs(ctx, c.req.valid('json'))) as Record<string, unknown>[], 200);
   });
 }

@@ -8,8 +8,22 @@
  */
 import { z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { NotFoundError, UnavailableError } from '../../core/errors.ts';
-import { assignOutputSandbox, getJobSandbox, getJobSandboxes, unassignJobsSandboxes } from '../../logic/sandboxes/assign.ts';
-import { JobSandboxesSchema, SandboxDownloadResponseSchema, SandboxInfoSchema, SandboxPfnSchema, SandboxTypeSchema, SandboxUploadResponseSchema, type SandboxContext, type SandboxDeps } from '../../logic/sandboxes/models.ts';
+import {
+  assignOutputSandbox,
+  getJobSandbox,
+  getJobSandboxes,
+  unassignJobsSandboxes,
+} from '../../logic/sandboxes/assign.ts';
+import {
+  JobSandboxesSchema,
+  SandboxDownloadResponseSchema,
+  SandboxInfoSchema,
+  SandboxPfnSchema,
+  SandboxTypeSchema,
+  SandboxUploadResponseSchema,
+  type SandboxContext,
+  type SandboxDeps,
+} from '../../logic/sandboxes/models.ts';
 import { shortPfn } from '../../logic/sandboxes/pfn.ts';
 import { getSandboxDownload, initiateSandboxUpload } from '../../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../../policies/sandbox.ts';
@@ -23,25 +37,42 @@ import { publicBaseUrl, type RequestPlace } from '../forwarded.ts';
 
 /** OpenAPI 3.0 named examples (`{name: {value}}`), as FastAPI's `openapi_examples` writes them. */
 type Examples = Record<string, { value: unknown }>;
-const json = <T extends z.ZodType>(schema: T, examples?: Examples) => ({ content: { 'application/json': { schema, ...(examples && { examples }) } } });
+const json = <T extends z.ZodType>(schema: T, examples?: Examples) => ({
+  content: { 'application/json': { schema, ...(examples && { examples }) } },
+});
 // Job ids are PostgreSQL integers: out of that range is a 422, not a database error.
-const jobId = z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1);
-const JobIdParams = z.object({ job_id: z.coerce.number().pipe(jobId).openapi({ type: 'integer', param: { required: true }, example: 1 }) });
+const jobId = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1);
+const JobIdParams = z.object({
+  job_id: z.coerce
+    .number()
+    .pipe(jobId)
+    .openapi({ type: 'integer', param: { required: true }, example: 1 }),
+});
 
 // Request examples (DiracX documents only the bulk unassignment's, `EXAMPLE_UNASSIGN`): a
 // sandbox of lhcb_user chaen in the default bucket and SE. Each must pass our validation
 // (test/routes/openapi-examples.test.ts); the fuzzing runs them first.
 const EXAMPLE_CHECKSUM = '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
 const EXAMPLE_PFN = `SB:SandboxSE|/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:${EXAMPLE_CHECKSUM}.tar.bz2`;
-const SANDBOX_INFO_EXAMPLES: Examples = { Default: { value: { checksum_algorithm: 'sha256', checksum: EXAMPLE_CHECKSUM, size: 1024, format: 'tar.bz2' } } };
+const SANDBOX_INFO_EXAMPLES: Examples = {
+  Default: { value: { checksum_algorithm: 'sha256', checksum: EXAMPLE_CHECKSUM, size: 1024, format: 'tar.bz2' } },
+};
 const PFN_EXAMPLES: Examples = { Default: { value: EXAMPLE_PFN } };
-const UNASSIGN_EXAMPLES: Examples = { Default: { value: { job_ids: [1, 2, 3] } }, 'One job': { value: { job_ids: [1] } } };
+const UNASSIGN_EXAMPLES: Examples = {
+  Default: { value: { job_ids: [1, 2, 3] } },
+  'One job': { value: { job_ids: [1] } },
+};
 const NULL_BODY = { description: 'Done (body `null`)', ...json(z.null()) };
 
 export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const wms = { kind: 'policy', policy: wmsPolicy } as const;
   const sandbox = { kind: 'policy', policy: sandboxPolicy } as const;
-  const route = <R extends Omit<RouteConfig, 'tags'>>(access: RouteAccess, config: R) => defineRoute(catalogue, deps, access, { tags: ['jobs'], ...config });
+  const route = <R extends Omit<RouteConfig, 'tags'>>(access: RouteAccess, config: R) =>
+    defineRoute(catalogue, deps, access, { tags: ['jobs'], ...config });
   const store = (): SandboxDeps => {
     if (!deps.sandboxes) throw new UnavailableError('Sandbox store is not configured');
     return deps.sandboxes;
@@ -60,9 +91,13 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     path: '/api/jobs/sandbox',
     operationId: 'jobs_initiate_sandbox_upload',
     summary: 'Initiate sandbox upload',
-    description: 'Get the PFN for the given sandbox, initiate an upload as required. If the sandbox is already stored, `url` is null; otherwise POST `fields` and the file (`multipart/form-data`, file last) to `url`.',
+    description:
+      'Get the PFN for the given sandbox, initiate an upload as required. If the sandbox is already stored, `url` is null; otherwise POST `fields` and the file (`multipart/form-data`, file last) to `url`.',
     request: { body: { ...json(SandboxInfoSchema, SANDBOX_INFO_EXAMPLES), required: true } },
-    responses: { 200: { description: 'The PFN, and where to upload', ...json(SandboxUploadResponseSchema) }, 400: { description: 'Sandbox too large' } },
+    responses: {
+      200: { description: 'The PFN, and where to upload', ...json(SandboxUploadResponseSchema) },
+      400: { description: 'Sandbox too large' },
+    },
   });
   app.openapi(upload, async (c) => {
     await c.get('access').check(sandboxPolicy, { action: 'create' });
@@ -74,9 +109,13 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     path: '/api/jobs/sandbox',
     operationId: 'jobs_get_sandbox_file',
     summary: 'Get sandbox file',
-    description: 'Get a presigned URL to download a sandbox file. Never a redirect: a client would follow it with its bearer token.',
+    description:
+      'Get a presigned URL to download a sandbox file. Never a redirect: a client would follow it with its bearer token.',
     request: { query: z.object({ pfn: SandboxPfnSchema.openapi({ example: EXAMPLE_PFN }) }) },
-    responses: { 200: { description: 'Download URL', ...json(SandboxDownloadResponseSchema) }, 400: { description: 'Sandbox not found' } },
+    responses: {
+      200: { description: 'Download URL', ...json(SandboxDownloadResponseSchema) },
+      400: { description: 'Sandbox not found' },
+    },
   });
   app.openapi(download, async (c) => {
     const { pfn } = c.req.valid('query');
@@ -128,7 +167,11 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     const pfn = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'manage', jobIds: [jobId] });
     await c.get('access').check(sandboxPolicy, { action: 'manage', pfns: [shortPfn(pfn)], store: storeIds() });
-    await assignOutputSandbox({ database: deps.database, settings: store().settings, vo: c.get('user').vo }, jobId, pfn);
+    await assignOutputSandbox(
+      { database: deps.database, settings: store().settings, vo: c.get('user').vo },
+      jobId,
+      pfn,
+    );
     return c.json(null, 200);
   });
 
@@ -183,7 +226,8 @@ function registerLocalStoreRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, route
     path: LOCAL_UPLOAD_PATH,
     operationId: 'jobs_upload_to_local_store',
     summary: 'Upload to the local sandbox store',
-    description: 'Where `POST /api/jobs/sandbox` sends uploads when no S3 store is configured: `multipart/form-data` with the returned `fields`, then `file`. The signed fields are the credential; the file must have the signed size and SHA-256.',
+    description:
+      'Where `POST /api/jobs/sandbox` sends uploads when no S3 store is configured: `multipart/form-data` with the returned `fields`, then `file`. The signed fields are the credential; the file must have the signed size and SHA-256.',
     responses: {
       204: { description: 'Stored' },
       400: { description: 'Wrong size or checksum' },
@@ -196,8 +240,10 @@ function registerLocalStoreRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, route
   app.openapi(upload, async (c) => {
     const store = transfers();
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return c.json({ detail: 'Content-Length required' }, 411);
-    if (!/^\d+$/.test(length) || Number(length) > store.maxUploadBodyBytes) return c.json({ detail: 'Upload too large' }, 413);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined)
+      return c.json({ detail: 'Content-Length required' }, 411);
+    if (!/^\d+$/.test(length) || Number(length) > store.maxUploadBodyBytes)
+      return c.json({ detail: 'Upload too large' }, 413);
     const boundary = multipartBoundary(c.req.header('content-type'));
     const body = c.req.raw.body;
     if (!boundary || !body) return c.json({ detail: 'Expected multipart/form-data with a file field' }, 400);
@@ -217,11 +263,20 @@ function registerLocalStoreRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, route
     path: LOCAL_DOWNLOAD_PATH,
     operationId: 'jobs_download_from_local_store',
     summary: 'Download from the local sandbox store',
-    description: 'Where `GET /api/jobs/sandbox` points when no S3 store is configured; the signed query is the credential.',
-    responses: { 200: { description: 'The sandbox bytes' }, 403: { description: 'Invalid or expired signature' }, 404: { description: 'Not found' } },
+    description:
+      'Where `GET /api/jobs/sandbox` points when no S3 store is configured; the signed query is the credential.',
+    responses: {
+      200: { description: 'The sandbox bytes' },
+      403: { description: 'Invalid or expired signature' },
+      404: { description: 'Not found' },
+    },
   });
   app.openapi(download, async (c) => {
     const blob = await transfers().openDownload(c.req.query());
-    return c.body(blob.stream(), 200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.size), 'cache-control': 'no-store' });
+    return c.body(blob.stream(), 200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(blob.size),
+      'cache-control': 'no-store',
+    });
   });
 }

@@ -9,7 +9,14 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { addHeartbeat } from '../../logic/jobs/heartbeat.ts';
 import { setJobMetadata } from '../../logic/jobs/metadata.ts';
-import { HeartbeatBodySchema, JobCommandSchema, JobMetaDataBodySchema, JobStatusChangesSchema, jobIdNumber, SetJobStatusReturnSchema } from '../../logic/jobs/models.ts';
+import {
+  HeartbeatBodySchema,
+  JobCommandSchema,
+  JobMetaDataBodySchema,
+  JobStatusChangesSchema,
+  jobIdNumber,
+  SetJobStatusReturnSchema,
+} from '../../logic/jobs/models.ts';
 import { rescheduleJobs } from '../../logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../logic/jobs/set-status.ts';
 import { wmsPolicy } from '../../policies/wms.ts';
@@ -21,7 +28,10 @@ import { queryFlag } from './wire.ts';
 const ids = (body: object): number[] => Object.keys(body).map(Number);
 /** OpenAPI 3.0 named examples (`{name: {value}}`), as FastAPI's `openapi_examples` writes them. */
 type Examples = Record<string, { summary?: string; value: unknown }>;
-const json = <T extends z.ZodType>(schema: T, examples?: Examples) => ({ content: { 'application/json': { schema, ...(examples && { examples }) } }, required: true });
+const json = <T extends z.ZodType>(schema: T, examples?: Examples) => ({
+  content: { 'application/json': { schema, ...(examples && { examples }) } },
+  required: true,
+});
 
 // Request examples: DiracX's `EXAMPLE_*` of `routers/jobs/status.py` (its "Default" ones; the
 // "<job_id>" placeholder ones would fail validation), with a fixed timestamp instead of `now()`.
@@ -30,18 +40,47 @@ const AT = '2026-01-01T00:00:00Z';
 const STATUS_EXAMPLES: Examples = {
   Default: {
     value: {
-      1: { [AT]: { Status: 'Killed', MinorStatus: 'Marked as killed', ApplicationStatus: 'Job was killed by user', Source: 'User' } },
+      1: {
+        [AT]: {
+          Status: 'Killed',
+          MinorStatus: 'Marked as killed',
+          ApplicationStatus: 'Job was killed by user',
+          Source: 'User',
+        },
+      },
       2: { [AT]: { Status: 'Failed', MinorStatus: 'Timeout' } },
     },
   },
-  Running: { summary: 'A job wrapper reports its job running', value: { 1: { [AT]: { Status: 'Running', MinorStatus: 'Application', Source: 'JobWrapper' } } } },
+  Running: {
+    summary: 'A job wrapper reports its job running',
+    value: { 1: { [AT]: { Status: 'Running', MinorStatus: 'Application', Source: 'JobWrapper' } } },
+  },
 };
-const RESCHEDULE_EXAMPLES: Examples = { Default: { value: { job_ids: [1, 2, 3] } }, 'One job': { value: { job_ids: [1] } } };
+const RESCHEDULE_EXAMPLES: Examples = {
+  Default: { value: { job_ids: [1, 2, 3] } },
+  'One job': { value: { job_ids: [1] } },
+};
 const HEARTBEAT_EXAMPLES: Examples = {
   Default: {
     value: {
-      1: { LoadAverage: 2.5, MemoryUsed: 1024.0, Vsize: 2048.0, AvailableDiskSpace: 500.0, CPUConsumed: 75.0, WallClockTime: 3600.0, StandardOutput: 'Job is running smoothly.' },
-      2: { LoadAverage: 1.0, MemoryUsed: 512.0, Vsize: 1024.0, AvailableDiskSpace: 250.0, CPUConsumed: 50.0, WallClockTime: 1800.0, StandardOutput: 'Job is waiting for resources.' },
+      1: {
+        LoadAverage: 2.5,
+        MemoryUsed: 1024.0,
+        Vsize: 2048.0,
+        AvailableDiskSpace: 500.0,
+        CPUConsumed: 75.0,
+        WallClockTime: 3600.0,
+        StandardOutput: 'Job is running smoothly.',
+      },
+      2: {
+        LoadAverage: 1.0,
+        MemoryUsed: 512.0,
+        Vsize: 1024.0,
+        AvailableDiskSpace: 250.0,
+        CPUConsumed: 50.0,
+        WallClockTime: 1800.0,
+        StandardOutput: 'Job is waiting for resources.',
+      },
     },
   },
 };
@@ -70,7 +109,10 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
       'Apply timestamped status updates (`{job_id: {iso_datetime: {Status, MinorStatus, ApplicationStatus, Source}}}`) through the job state machine unless `force`, which only job administrators may set (403 otherwise). Kill = Status "Killed", delete = Status "Deleted". Updates stamped more than a few minutes (`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`) ahead of the server\'s clock are refused with 422.',
     request: { query: z.object({ force: queryFlag }), body: json(JobStatusChangesSchema, STATUS_EXAMPLES) },
     responses: {
-      200: { description: 'What changed, per job', content: { 'application/json': { schema: SetJobStatusReturnSchema } } },
+      200: {
+        description: 'What changed, per job',
+        content: { 'application/json': { schema: SetJobStatusReturnSchema } },
+      },
       400: { description: 'A timestamp without time zone' },
       403: { description: 'A job the caller may not manage, or `force` without JobAdministrator' },
       404: { description: 'None of the jobs exists' },
@@ -92,16 +134,30 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Reschedule jobs',
     description: 'Send jobs back to Received to run again; `reset_jobs` resets their reschedule counter.',
-    request: { query: z.object({ reset_jobs: queryFlag }), body: json(z.object({ job_ids: z.array(jobIdNumber) }), RESCHEDULE_EXAMPLES) },
+    request: {
+      query: z.object({ reset_jobs: queryFlag }),
+      body: json(z.object({ job_ids: z.array(jobIdNumber) }), RESCHEDULE_EXAMPLES),
+    },
     responses: {
-      200: { description: 'Rescheduled and failed jobs', content: { 'application/json': { schema: z.object({ success: z.record(z.string(), z.unknown()), failed: z.record(z.string(), z.unknown()) }) } } },
+      200: {
+        description: 'Rescheduled and failed jobs',
+        content: {
+          'application/json': {
+            schema: z.object({ success: z.record(z.string(), z.unknown()), failed: z.record(z.string(), z.unknown()) }),
+          },
+        },
+      },
       400: { description: 'No job could be rescheduled' },
     },
   });
   app.openapi(reschedule, async (c) => {
     const { job_ids: jobIds } = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'manage', jobIds });
-    const result = await rescheduleJobs({ database: deps.database, config: deps.config.current().config, now }, jobIds, c.req.valid('query').reset_jobs);
+    const result = await rescheduleJobs(
+      { database: deps.database, config: deps.config.current().config, now },
+      jobIds,
+      c.req.valid('query').reset_jobs,
+    );
     return c.json(result, 200);
   });
 
@@ -111,9 +167,12 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     operationId: 'jobs_add_heartbeat',
     tags: ['jobs'],
     summary: 'Add heartbeat',
-    description: 'Record a heartbeat of running jobs (pilots); returns the commands waiting for them (e.g. Kill), each delivered once.',
+    description:
+      'Record a heartbeat of running jobs (pilots); returns the commands waiting for them (e.g. Kill), each delivered once.',
     request: { body: json(HeartbeatBodySchema, HEARTBEAT_EXAMPLES) },
-    responses: { 200: { description: 'Pending commands', content: { 'application/json': { schema: z.array(JobCommandSchema) } } } },
+    responses: {
+      200: { description: 'Pending commands', content: { 'application/json': { schema: z.array(JobCommandSchema) } } },
+    },
   });
   app.openapi(heartbeat, async (c) => {
     const body = c.req.valid('json');

@@ -41,26 +41,51 @@ const JDL_EXAMPLES = {
   'Minimal JDL': { value: ['[Executable = "echo"; Arguments = "hello";]'] },
 };
 
-const InsertedJob = z.object({ JobID: z.number().int(), Status: z.string(), MinorStatus: z.string(), TimeStamp: z.string() });
+const InsertedJob = z.object({
+  JobID: z.number().int(),
+  Status: z.string(),
+  MinorStatus: z.string(),
+  TimeStamp: z.string(),
+});
 
 export function registerJobSubmissionRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  const route = defineRoute(catalogue, deps, { kind: 'policy', policy: wmsPolicy }, {
-    method: 'post',
-    path: '/api/jobs/jdl',
-    operationId: 'jobs_submit_jdl_jobs',
-    tags: ['jobs'],
-    summary: 'Submit JDL jobs',
-    description: 'Submit a list of jobs in JDL format; a single parametric JDL expands into several jobs. All are accepted or none.',
-    request: { body: { content: { 'application/json': { schema: z.array(z.string()), examples: JDL_EXAMPLES } }, required: true } },
-    responses: {
-      201: { description: 'The created jobs', content: { 'application/json': { schema: z.array(InsertedJob) } } },
-      400: { description: 'A JDL is invalid or the request breaks a submission limit (number of jobs, size of a job or of all)' },
+  const route = defineRoute(
+    catalogue,
+    deps,
+    { kind: 'policy', policy: wmsPolicy },
+    {
+      method: 'post',
+      path: '/api/jobs/jdl',
+      operationId: 'jobs_submit_jdl_jobs',
+      tags: ['jobs'],
+      summary: 'Submit JDL jobs',
+      description:
+        'Submit a list of jobs in JDL format; a single parametric JDL expands into several jobs. All are accepted or none.',
+      request: {
+        body: {
+          content: { 'application/json': { schema: z.array(z.string()), examples: JDL_EXAMPLES } },
+          required: true,
+        },
+      },
+      responses: {
+        201: { description: 'The created jobs', content: { 'application/json': { schema: z.array(InsertedJob) } } },
+        400: {
+          description:
+            'A JDL is invalid or the request breaks a submission limit (number of jobs, size of a job or of all)',
+        },
+      },
     },
-  });
+  );
   app.openapi(route, async (c) => {
     await c.get('access').check(wmsPolicy, { action: 'create' });
     const inserted = await submitJdlJobs(
-      { database: deps.database, config: deps.config.current().config, user: c.get('user'), now: deps.now, submissionLimits: deps.submissionLimits },
+      {
+        database: deps.database,
+        config: deps.config.current().config,
+        user: c.get('user'),
+        now: deps.now,
+        submissionLimits: deps.submissionLimits,
+      },
       c.req.valid('json'),
     );
     return c.json(wireDates(inserted) as z.infer<typeof InsertedJob>[], 201);

@@ -17,7 +17,13 @@ export function wireDates(value: unknown): unknown {
 }
 
 /** DiracX's paging answer: 200 whole, 206 with `Content-Range`, 416 past the end. */
-export function pageStatus(unit: string, page: number, perPage: number, count: number, total: number): { status: 200 | 206 | 416; headers: Record<string, string> } {
+export function pageStatus(
+  unit: string,
+  page: number,
+  perPage: number,
+  count: number,
+  total: number,
+): { status: 200 | 206 | 416; headers: Record<string, string> } {
   if (count === 0 && total > 0) return { status: 416, headers: { 'content-range': `${unit} */${total}` } };
   if (count < total) {
     const first = perPage * (page - 1);

@@ -25,7 +25,8 @@ export function requestBodyLimit(maxBytes: number, sandboxMaxBytes: number): Mid
   const upload: MiddlewareHandler = async (c, next) => {
     if (!c.req.raw.body) return next();
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return detailResponse(411, 'Content-Length required');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined)
+      return detailResponse(411, 'Content-Length required');
     return /^\d+$/.test(length) && Number(length) <= uploadMax ? next() : onError();
   };
   return (c, next) => (c.req.path === LOCAL_UPLOAD_PATH ? upload : general)(c, next);

@@ -7,10 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { ConfigValidationError, parseConfig } from '../../../src/config/parse.ts';
-import { grantClientCredentials, JWT_BEARER_ASSERTION, type ClientCredentialsInput } from '../../../src/logic/auth/client-credentials.ts';
+import {
+  grantClientCredentials,
+  JWT_BEARER_ASSERTION,
+  type ClientCredentialsInput,
+} from '../../../src/logic/auth/client-credentials.ts';
 import { generateKeystore, publicJwks, type Keystore } from '../../../src/logic/auth/keystore.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
-import { ALBDR_SUB, CHAEN_SUB, createServiceClientFixture, JWT_CLIENT, SECRET_CLIENT, type ServiceClientFixture } from '../../harness/service-clients.ts';
+import {
+  ALBDR_SUB,
+  CHAEN_SUB,
+  createServiceClientFixture,
+  JWT_CLIENT,
+  SECRET_CLIENT,
+  type ServiceClientFixture,
+} from '../../harness/service-clients.ts';
 
 const ISSUER = 'https://diracx.example';
 /** Our token endpoint as derived from the issuer: what assertions must name (or the issuer). */
@@ -61,16 +72,26 @@ describe('grantClientCredentials with a client secret', () => {
   });
 
   it('issues a subset of the properties when the scope asks for one', async () => {
-    const token = await grant({ clientId: SECRET_CLIENT, clientSecret: fixture.secret, scope: 'vo:lhcb property:NormalUser' });
+    const token = await grant({
+      clientId: SECRET_CLIENT,
+      clientSecret: fixture.secret,
+      scope: 'vo:lhcb property:NormalUser',
+    });
     expect((await claimsOf(token.access_token)).dirac_properties).toEqual(['NormalUser']);
   });
 
   it('refuses a wrong secret with invalid_client', async () => {
-    expect(await oauthErrorOf(grant({ clientId: SECRET_CLIENT, clientSecret: 'guess' }))).toMatchObject({ code: 'UNAUTHENTICATED', error: 'invalid_client' });
+    expect(await oauthErrorOf(grant({ clientId: SECRET_CLIENT, clientSecret: 'guess' }))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      error: 'invalid_client',
+    });
   });
 
   it('refuses an unknown client with invalid_client', async () => {
-    expect(await oauthErrorOf(grant({ clientId: 'nobody', clientSecret: fixture.secret }))).toMatchObject({ code: 'UNAUTHENTICATED', error: 'invalid_client' });
+    expect(await oauthErrorOf(grant({ clientId: 'nobody', clientSecret: fixture.secret }))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      error: 'invalid_client',
+    });
   });
 
   it('refuses a request without client authentication', async () => {
@@ -79,24 +100,33 @@ describe('grantClientCredentials with a client secret', () => {
   });
 
   it('refuses properties beyond the group with invalid_scope', async () => {
-    const err = await oauthErrorOf(grant({ clientId: SECRET_CLIENT, clientSecret: fixture.secret, scope: 'property:JobAdministrator' }));
+    const err = await oauthErrorOf(
+      grant({ clientId: SECRET_CLIENT, clientSecret: fixture.secret, scope: 'property:JobAdministrator' }),
+    );
     expect(err).toMatchObject({ code: 'INVALID_INPUT', error: 'invalid_scope' });
   });
 
   it('refuses another VO or group in the scope with invalid_scope', async () => {
     for (const scope of ['vo:gridpp', 'group:lhcb_admin', 'openid']) {
-      expect(await oauthErrorOf(grant({ clientId: SECRET_CLIENT, clientSecret: fixture.secret, scope }))).toMatchObject({ error: 'invalid_scope' });
+      expect(await oauthErrorOf(grant({ clientId: SECRET_CLIENT, clientSecret: fixture.secret, scope }))).toMatchObject(
+        { error: 'invalid_scope' },
+      );
     }
   });
 });
 
 describe('grantClientCredentials with private_key_jwt', () => {
-  const withAssertion = (assertion: string) => grant({ clientAssertionType: JWT_BEARER_ASSERTION, clientAssertion: assertion });
+  const withAssertion = (assertion: string) =>
+    grant({ clientAssertionType: JWT_BEARER_ASSERTION, clientAssertion: assertion });
 
   it('issues a token for an assertion addressed to the token endpoint', async () => {
     const token = await withAssertion(await fixture.assertion(TOKEN_ENDPOINT));
     expect(token.expires_in).toBe(300);
-    expect(await claimsOf(token.access_token)).toMatchObject({ sub: `lhcb:${ALBDR_SUB}`, dirac_properties: ['NormalUser'], client_id: JWT_CLIENT });
+    expect(await claimsOf(token.access_token)).toMatchObject({
+      sub: `lhcb:${ALBDR_SUB}`,
+      dirac_properties: ['NormalUser'],
+      client_id: JWT_CLIENT,
+    });
   });
 
   it('accepts the issuer as audience too', async () => {
@@ -106,7 +136,10 @@ describe('grantClientCredentials with private_key_jwt', () => {
   it('refuses a replayed assertion', async () => {
     const assertion = await fixture.assertion(TOKEN_ENDPOINT);
     await withAssertion(assertion);
-    expect(await oauthErrorOf(withAssertion(assertion))).toMatchObject({ code: 'UNAUTHENTICATED', error: 'invalid_client' });
+    expect(await oauthErrorOf(withAssertion(assertion))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      error: 'invalid_client',
+    });
   });
 
   it('refuses an assertion for another audience, an expired one and one living too long', async () => {
@@ -134,14 +167,24 @@ describe('grantClientCredentials with private_key_jwt', () => {
 
   it('refuses properties beyond what the client was registered with', async () => {
     const err = await oauthErrorOf(
-      grant({ clientAssertionType: JWT_BEARER_ASSERTION, clientAssertion: await fixture.assertion(TOKEN_ENDPOINT), scope: 'property:PrivateLimitedDelegation' }),
+      grant({
+        clientAssertionType: JWT_BEARER_ASSERTION,
+        clientAssertion: await fixture.assertion(TOKEN_ENDPOINT),
+        scope: 'property:PrivateLimitedDelegation',
+      }),
     );
     expect(err).toMatchObject({ error: 'invalid_scope' });
   });
 
   it('refuses a secret for a client that only has keys, and mixing both methods', async () => {
-    expect(await oauthErrorOf(grant({ clientId: JWT_CLIENT, clientSecret: fixture.secret }))).toMatchObject({ error: 'invalid_client' });
-    const both = grant({ clientSecret: fixture.secret, clientAssertionType: JWT_BEARER_ASSERTION, clientAssertion: await fixture.assertion(TOKEN_ENDPOINT) });
+    expect(await oauthErrorOf(grant({ clientId: JWT_CLIENT, clientSecret: fixture.secret }))).toMatchObject({
+      error: 'invalid_client',
+    });
+    const both = grant({
+      clientSecret: fixture.secret,
+      clientAssertionType: JWT_BEARER_ASSERTION,
+      clientAssertion: await fixture.assertion(TOKEN_ENDPOINT),
+    });
     expect(await oauthErrorOf(both)).toMatchObject({ error: 'invalid_request' });
   });
 });
@@ -154,11 +197,44 @@ describe('service clients in the configuration', () => {
   };
 
   it.each([
-    ['a subject that is not a user of the VO', { Subject: CHAEN_SUB, Group: 'gridpp_user', ClientSecretHash: 'pbkdf2-sha256$1$a$b' }, 'ServiceClients.bad.Subject'],
-    ['a subject outside the group', { Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984', Group: 'gridpp_admin', ClientSecretHash: 'pbkdf2-sha256$1$a$b' }, 'ServiceClients.bad.Group'],
-    ['properties beyond the group', { Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984', Group: 'gridpp_user', Properties: ['JobAdministrator'], ClientSecretHash: 'pbkdf2-sha256$1$a$b' }, 'ServiceClients.bad.Properties'],
-    ['no way to authenticate', { Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984', Group: 'gridpp_user' }, 'ServiceClients.bad'],
-    ['a private key in its JWKS', { Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984', Group: 'gridpp_user', JWKS: { keys: [{ kty: 'EC', d: 'secret' }] } }, 'ServiceClients.bad.JWKS'],
+    [
+      'a subject that is not a user of the VO',
+      { Subject: CHAEN_SUB, Group: 'gridpp_user', ClientSecretHash: 'pbkdf2-sha256$1$a$b' },
+      'ServiceClients.bad.Subject',
+    ],
+    [
+      'a subject outside the group',
+      {
+        Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984',
+        Group: 'gridpp_admin',
+        ClientSecretHash: 'pbkdf2-sha256$1$a$b',
+      },
+      'ServiceClients.bad.Group',
+    ],
+    [
+      'properties beyond the group',
+      {
+        Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984',
+        Group: 'gridpp_user',
+        Properties: ['JobAdministrator'],
+        ClientSecretHash: 'pbkdf2-sha256$1$a$b',
+      },
+      'ServiceClients.bad.Properties',
+    ],
+    [
+      'no way to authenticate',
+      { Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984', Group: 'gridpp_user' },
+      'ServiceClients.bad',
+    ],
+    [
+      'a private key in its JWKS',
+      {
+        Subject: '784f55a0-1e9a-4376-9f02-720b1fcf6984',
+        Group: 'gridpp_user',
+        JWKS: { keys: [{ kty: 'EC', d: 'secret' }] },
+      },
+      'ServiceClients.bad.JWKS',
+    ],
   ])('refuses %s', (_name, client, path) => {
     let error: unknown;
     try {

@@ -35,8 +35,16 @@ function injectedFetch(serve: (url: string, init?: RequestInit) => Response | Pr
   return { fetch, calls };
 }
 
-function resolver(fetch: FetchLike, options: { now?: () => Date; timeoutMs?: number; maxBytes?: number; maxEntries?: number } = {}) {
-  return new ClientMetadataResolver({ fetch, now: options.now ?? (() => new Date()), log: createJsonLogger('error'), ...options });
+function resolver(
+  fetch: FetchLike,
+  options: { now?: () => Date; timeoutMs?: number; maxBytes?: number; maxEntries?: number } = {},
+) {
+  return new ClientMetadataResolver({
+    fetch,
+    now: options.now ?? (() => new Date()),
+    log: createJsonLogger('error'),
+    ...options,
+  });
 }
 
 async function refusalOf(promise: Promise<unknown>): Promise<OAuthError> {
@@ -85,7 +93,9 @@ describe('client metadata documents (injected fetch, no TLS)', () => {
       'https://a.example/none': undefined,
       'https://a.example/nostore': 'no-store',
     };
-    const { fetch, calls } = injectedFetch((url) => json(documentFor(url), cacheControl[url] ? { 'cache-control': cacheControl[url]! } : {}));
+    const { fetch, calls } = injectedFetch((url) =>
+      json(documentFor(url), cacheControl[url] ? { 'cache-control': cacheControl[url]! } : {}),
+    );
     const r = resolver(fetch, { now: () => new Date(now) });
     const fetchesAfter = async (seconds: number, url: string): Promise<number> => {
       const start = now;
@@ -137,20 +147,56 @@ describe('client metadata documents (injected fetch, no TLS)', () => {
   });
 
   it.each([
-    ['a redirect', () => new Response(null, { status: 302, headers: { location: 'https://evil.example/doc' } }), 'redirect'],
-    ['an opaque redirect', () => Object.defineProperty(new Response(null, { status: 200 }), 'type', { value: 'opaqueredirect' }), 'redirect'],
+    [
+      'a redirect',
+      () => new Response(null, { status: 302, headers: { location: 'https://evil.example/doc' } }),
+      'redirect',
+    ],
+    [
+      'an opaque redirect',
+      () => Object.defineProperty(new Response(null, { status: 200 }), 'type', { value: 'opaqueredirect' }),
+      'redirect',
+    ],
     ['a 404', () => json({}, {}, 404), 'HTTP 404'],
-    ['HTML', () => new Response('<html></html>', { headers: { 'content-type': 'text/html' } }), 'content type is text/html'],
+    [
+      'HTML',
+      () => new Response('<html></html>', { headers: { 'content-type': 'text/html' } }),
+      'content type is text/html',
+    ],
     ['no content type', () => new Response(JSON.stringify(documentFor(URL_A))), 'content type is missing'],
-    ['broken JSON', () => new Response('{"client_id":', { headers: { 'content-type': 'application/json' } }), 'not valid JSON'],
+    [
+      'broken JSON',
+      () => new Response('{"client_id":', { headers: { 'content-type': 'application/json' } }),
+      'not valid JSON',
+    ],
     ['a JSON array', () => json([documentFor(URL_A)]), 'not a JSON object'],
-    ['a declared oversize', () => new Response('{}', { headers: { 'content-type': 'application/json', 'content-length': '1000000' } }), 'larger than 65536 bytes'],
-    ['an oversized body', () => json({ ...documentFor(URL_A), padding: 'x'.repeat(70_000) }), 'larger than 65536 bytes'],
-    ['a confidential client', () => json(documentFor(URL_A, { token_endpoint_auth_method: 'private_key_jwt' })), 'token_endpoint_auth_method private_key_jwt'],
+    [
+      'a declared oversize',
+      () => new Response('{}', { headers: { 'content-type': 'application/json', 'content-length': '1000000' } }),
+      'larger than 65536 bytes',
+    ],
+    [
+      'an oversized body',
+      () => json({ ...documentFor(URL_A), padding: 'x'.repeat(70_000) }),
+      'larger than 65536 bytes',
+    ],
+    [
+      'a confidential client',
+      () => json(documentFor(URL_A, { token_endpoint_auth_method: 'private_key_jwt' })),
+      'token_endpoint_auth_method private_key_jwt',
+    ],
     ['a client secret', () => json(documentFor(URL_A, { client_secret: 's' })), 'client_secret'],
-    ['a javascript: redirect URI', () => json(documentFor(URL_A, { redirect_uris: ['javascript:alert(1)'] })), 'javascript: scheme'],
+    [
+      'a javascript: redirect URI',
+      () => json(documentFor(URL_A, { redirect_uris: ['javascript:alert(1)'] })),
+      'javascript: scheme',
+    ],
     ['no redirect URIs', () => json(documentFor(URL_A, { redirect_uris: undefined })), 'redirect_uris is required'],
-    ['no authorization_code grant', () => json(documentFor(URL_A, { grant_types: ['client_credentials'] })), 'grant_types do not include authorization_code'],
+    [
+      'no authorization_code grant',
+      () => json(documentFor(URL_A, { grant_types: ['client_credentials'] })),
+      'grant_types do not include authorization_code',
+    ],
     ['a bad client name', () => json(documentFor(URL_A, { client_name: 'x'.repeat(201) })), 'client_name'],
   ])('injected fetch: refuses %s', async (_, serve, reason) => {
     const { fetch } = injectedFetch(serve);

@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
-import { registerClient, touchRegisteredClient, type RegistrationContext } from '../../../src/logic/auth/client-registration.ts';
+import {
+  registerClient,
+  touchRegisteredClient,
+  type RegistrationContext,
+} from '../../../src/logic/auth/client-registration.ts';
 import { DEFAULT_AUTH_FLOW_SETTINGS } from '../../../src/logic/auth/flow-context.ts';
 import { OAuthError } from '../../../src/core/errors.ts';
 import { createJsonLogger } from '../../../src/core/logger.ts';
@@ -22,7 +26,11 @@ let ctx: RegistrationContext;
 beforeAll(async () => {
   db = await createTestDatabase();
   clock = START;
-  ctx = { database: db.database, settings: { ...DEFAULT_AUTH_FLOW_SETTINGS, clientRegistrationTtlDays: 30 }, now: () => clock };
+  ctx = {
+    database: db.database,
+    settings: { ...DEFAULT_AUTH_FLOW_SETTINGS, clientRegistrationTtlDays: 30 },
+    now: () => clock,
+  };
 }, FIXTURE_TIMEOUT_MS);
 afterAll(() => db.dispose(), FIXTURE_TIMEOUT_MS);
 
@@ -63,14 +71,22 @@ describe('registerClient', () => {
   });
 
   it('defaults everything but the redirect URIs and leaves client_name out when none is given', async () => {
-    const registered = await registerClient(ctx, { redirect_uris: ['com.example.app:/cb', 'com.example.app:/cb'] }, START);
+    const registered = await registerClient(
+      ctx,
+      { redirect_uris: ['com.example.app:/cb', 'com.example.app:/cb'] },
+      START,
+    );
     expect(registered).not.toHaveProperty('client_name');
     expect(registered.redirect_uris).toEqual(['com.example.app:/cb']);
     expect(registered.grant_types).toEqual(['authorization_code', 'refresh_token']);
   });
 
   it('keeps a narrower grant list', async () => {
-    const registered = await registerClient(ctx, { redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code'] }, START);
+    const registered = await registerClient(
+      ctx,
+      { redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code'] },
+      START,
+    );
     expect(registered.grant_types).toEqual(['authorization_code']);
   });
 
@@ -82,8 +98,14 @@ describe('registerClient', () => {
     [{ redirect_uris: 'https://a.example/cb' }, 'invalid_redirect_uri'],
     [{}, 'invalid_redirect_uri'],
     [{ redirect_uris: Array.from({ length: 11 }, (_, i) => `https://a.example/${i}`) }, 'invalid_redirect_uri'],
-    [{ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'client_secret_basic' }, 'invalid_client_metadata'],
-    [{ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
+    [
+      { redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'client_secret_basic' },
+      'invalid_client_metadata',
+    ],
+    [
+      { redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+      'invalid_client_metadata',
+    ],
     [{ redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
     [{ redirect_uris: ['https://a.example/cb'], grant_types: ['refresh_token'] }, 'invalid_client_metadata'],
     [{ redirect_uris: ['https://a.example/cb'], grant_types: [] }, 'invalid_client_metadata'],
@@ -107,13 +129,22 @@ describe('registration expiry (injected clock)', () => {
 
     clock = new Date(START.getTime() + 20 * DAY_MS);
     const touched = await touchRegisteredClient(ctx, used.client_id);
-    expect(touched).toMatchObject({ clientName: 'used', lastUsedAt: clock, expiresAt: new Date(clock.getTime() + 30 * DAY_MS) });
+    expect(touched).toMatchObject({
+      clientName: 'used',
+      lastUsedAt: clock,
+      expiresAt: new Date(clock.getTime() + 30 * DAY_MS),
+    });
 
     clock = new Date(START.getTime() + 31 * DAY_MS);
     expect(await touchRegisteredClient(ctx, unused.client_id)).toBeUndefined();
     expect(await touchRegisteredClient(ctx, used.client_id)).toMatchObject({ clientId: used.client_id });
 
-    const result = await cleanupExpiredAuthData({ database: db.database, settings: DEFAULT_AUTH_FLOW_SETTINGS, now: () => clock, log: createJsonLogger('error') });
+    const result = await cleanupExpiredAuthData({
+      database: db.database,
+      settings: DEFAULT_AUTH_FLOW_SETTINGS,
+      now: () => clock,
+      log: createJsonLogger('error'),
+    });
     // Every client registered at START by the other tests expired too; only `used` was kept alive.
     expect(result.registeredClients).toBeGreaterThanOrEqual(1);
     const rows = await db.database.db.query.oauthClients.findMany();

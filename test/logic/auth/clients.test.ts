@@ -31,7 +31,11 @@ const injectedFetch: FetchLike = async (input) => {
   const url = String(input);
   if (url !== CIMD_URL && url !== 'https://client.example/bad.json') return new Response('not found', { status: 404 });
   return new Response(
-    JSON.stringify({ client_id: CIMD_URL, client_name: 'Document client', redirect_uris: ['https://client.example/cb', 'http://127.0.0.1/cb'] }),
+    JSON.stringify({
+      client_id: CIMD_URL,
+      client_name: 'Document client',
+      redirect_uris: ['https://client.example/cb', 'http://127.0.0.1/cb'],
+    }),
     { headers: { 'content-type': 'application/json' } },
   );
 };
@@ -39,7 +43,12 @@ const injectedFetch: FetchLike = async (input) => {
 beforeAll(async () => {
   db = await createTestDatabase();
   const services = createAuthFlowServices({
-    settings: { ...DEFAULT_AUTH_FLOW_SETTINGS, diracClientId: 'myDIRACClientID', allowedRedirects: ['https://web.example/cb'], clientRegistrationTtlDays: 30 },
+    settings: {
+      ...DEFAULT_AUTH_FLOW_SETTINGS,
+      diracClientId: 'myDIRACClientID',
+      allowedRedirects: ['https://web.example/cb'],
+      clientRegistrationTtlDays: 30,
+    },
     stateKey: await generateStateKey(),
     csrfKey: await importCsrfKey(crypto.getRandomValues(new Uint8Array(32))),
     log: createJsonLogger('error'),
@@ -62,7 +71,11 @@ describe('resolveClient', () => {
   });
 
   it('resolves a registered client, extending its registration, until it expires unused', async () => {
-    const registered = await registerClient(ctx, { client_name: 'Cursor', redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/user-mcp/callback'] }, new Date(now));
+    const registered = await registerClient(
+      ctx,
+      { client_name: 'Cursor', redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/user-mcp/callback'] },
+      new Date(now),
+    );
     now = START + 29 * DAY_MS;
     expect(await resolveClient(ctx, registered.client_id)).toEqual({
       clientId: registered.client_id,

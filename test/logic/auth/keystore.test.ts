@@ -28,7 +28,10 @@ describe('parseKeystore', () => {
   it.each([
     ['a document without keys', {}],
     ['a key without kid', { keys: [{ kty: 'OKP', alg: 'Ed25519', key_ops: ['sign'] }] }],
-    ['a keystore without a signing key', { keys: [{ kty: 'OKP', kid: 'a', alg: 'Ed25519', key_ops: ['verify'], x: 'x' }] }],
+    [
+      'a keystore without a signing key',
+      { keys: [{ kty: 'OKP', kid: 'a', alg: 'Ed25519', key_ops: ['verify'], x: 'x' }] },
+    ],
   ])('refuses %s', (_name, raw) => {
     expect(() => parseKeystore(raw)).toThrow(KeystoreError);
   });

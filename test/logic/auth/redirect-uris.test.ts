@@ -4,7 +4,12 @@
  * is exact except for the port of loopback http URIs (RFC 8252 §7.3).
  */
 import { describe, expect, it } from 'bun:test';
-import { MAX_REDIRECT_URI_LENGTH, parseLoopbackUri, redirectUriMatches, redirectUriProblem } from '../../../src/logic/auth/redirect-uris.ts';
+import {
+  MAX_REDIRECT_URI_LENGTH,
+  parseLoopbackUri,
+  redirectUriMatches,
+  redirectUriProblem,
+} from '../../../src/logic/auth/redirect-uris.ts';
 
 describe('redirectUriProblem', () => {
   it.each([
@@ -64,7 +69,9 @@ describe('redirectUriMatches', () => {
   it('lets a loopback http URI come back on any port, with the same host, path and query', () => {
     expect(redirectUriMatches('http://127.0.0.1/callback', 'http://127.0.0.1:51234/callback')).toBe(true);
     expect(redirectUriMatches('http://127.0.0.1:33418/callback', 'http://127.0.0.1:40000/callback')).toBe(true);
-    expect(redirectUriMatches('http://localhost:6274/oauth/callback?a=1', 'http://localhost:9/oauth/callback?a=1')).toBe(true);
+    expect(
+      redirectUriMatches('http://localhost:6274/oauth/callback?a=1', 'http://localhost:9/oauth/callback?a=1'),
+    ).toBe(true);
     expect(redirectUriMatches('http://[::1]:1/cb', 'http://[::1]:2/cb')).toBe(true);
     expect(redirectUriMatches('http://127.0.0.1:1', 'http://127.0.0.1:2/')).toBe(true);
   });
@@ -79,18 +86,32 @@ describe('redirectUriMatches', () => {
   });
 
   it('matches everything else only exactly', () => {
-    expect(redirectUriMatches('https://claude.ai/api/mcp/auth_callback', 'https://claude.ai/api/mcp/auth_callback')).toBe(true);
-    expect(redirectUriMatches('https://claude.ai/api/mcp/auth_callback', 'https://claude.ai:443/api/mcp/auth_callback')).toBe(false);
-    expect(redirectUriMatches('https://claude.ai/api/mcp/auth_callback', 'https://claude.ai/api/mcp/auth_callback/')).toBe(false);
+    expect(
+      redirectUriMatches('https://claude.ai/api/mcp/auth_callback', 'https://claude.ai/api/mcp/auth_callback'),
+    ).toBe(true);
+    expect(
+      redirectUriMatches('https://claude.ai/api/mcp/auth_callback', 'https://claude.ai:443/api/mcp/auth_callback'),
+    ).toBe(false);
+    expect(
+      redirectUriMatches('https://claude.ai/api/mcp/auth_callback', 'https://claude.ai/api/mcp/auth_callback/'),
+    ).toBe(false);
     expect(redirectUriMatches('https://localhost:1/cb', 'https://localhost:2/cb')).toBe(false);
-    expect(redirectUriMatches('cursor://anysphere.cursor-retrieval/cb', 'cursor://anysphere.cursor-retrieval/cb')).toBe(true);
-    expect(redirectUriMatches('cursor://anysphere.cursor-retrieval/cb', 'CURSOR://anysphere.cursor-retrieval/cb')).toBe(false);
+    expect(redirectUriMatches('cursor://anysphere.cursor-retrieval/cb', 'cursor://anysphere.cursor-retrieval/cb')).toBe(
+      true,
+    );
+    expect(redirectUriMatches('cursor://anysphere.cursor-retrieval/cb', 'CURSOR://anysphere.cursor-retrieval/cb')).toBe(
+      false,
+    );
   });
 });
 
 describe('parseLoopbackUri', () => {
   it('splits host, port and path', () => {
-    expect(parseLoopbackUri('http://127.0.0.1:8080/cb?x=1')).toEqual({ host: '127.0.0.1', port: '8080', rest: '/cb?x=1' });
+    expect(parseLoopbackUri('http://127.0.0.1:8080/cb?x=1')).toEqual({
+      host: '127.0.0.1',
+      port: '8080',
+      rest: '/cb?x=1',
+    });
     expect(parseLoopbackUri('http://localhost?x=1')).toEqual({ host: 'localhost', port: undefined, rest: '/?x=1' });
     expect(parseLoopbackUri('https://127.0.0.1/cb')).toBeUndefined();
   });

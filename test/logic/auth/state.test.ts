@@ -6,7 +6,12 @@ import { describe, expect, it } from 'bun:test';
 import { decodeBase64Url, encodeBase64Url } from '../../../src/logic/auth/encoding.ts';
 import { decryptState, encryptState, generateStateKey, stateKeyFromSetting } from '../../../src/logic/auth/state.ts';
 
-const STATE = { vo: 'lhcb', code_verifier: 'v'.repeat(43), user_code: 'BCDFGHJK', grant_type: 'urn:ietf:params:oauth:grant-type:device_code' };
+const STATE = {
+  vo: 'lhcb',
+  code_verifier: 'v'.repeat(43),
+  user_code: 'BCDFGHJK',
+  grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+};
 
 describe('state sealing', () => {
   it('opens what it sealed, empty states included', async () => {
@@ -28,7 +33,10 @@ describe('state sealing', () => {
 
   it('refuses a state sealed with another key', async () => {
     const sealed = await encryptState(await generateStateKey(), STATE);
-    await expect(decryptState(await generateStateKey(), sealed)).rejects.toMatchObject({ code: 'INVALID_INPUT', detail: 'Invalid state' });
+    await expect(decryptState(await generateStateKey(), sealed)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      detail: 'Invalid state',
+    });
   });
 
   it('refuses an altered state', async () => {

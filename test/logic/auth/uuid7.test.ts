@@ -26,7 +26,12 @@ describe('newUuid7', () => {
 
   it('puts the millisecond time in the first 48 bits', () => {
     const id = newUuid7(T, (n) => new Uint8Array(n));
-    expect(id).toBe(`${T.getTime().toString(16).padStart(12, '0').replace(/^(.{8})/, '$1-')}-7000-8000-000000000000`);
+    expect(id).toBe(
+      `${T.getTime()
+        .toString(16)
+        .padStart(12, '0')
+        .replace(/^(.{8})/, '$1-')}-7000-8000-000000000000`,
+    );
   });
 
   it('uses the injected random bytes for the other bits', () => {

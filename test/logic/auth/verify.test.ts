@@ -96,11 +96,24 @@ describe('createAccessTokenVerifier', () => {
     const { token } = await issueAccessToken(
       keystore,
       ISSUER,
-      { vo: 'lhcb', group: 'lhcb_user', properties: ['NormalUser'], idpSub: 'abc', preferredUsername: 'chaen', lifetimeSeconds: 600 },
+      {
+        vo: 'lhcb',
+        group: 'lhcb_user',
+        properties: ['NormalUser'],
+        idpSub: 'abc',
+        preferredUsername: 'chaen',
+        lifetimeSeconds: 600,
+      },
       NOW,
     );
     const user = await verifierFor(keystore)(token);
-    expect(user).toMatchObject({ sub: 'lhcb:abc', vo: 'lhcb', diracGroup: 'lhcb_user', preferredUsername: 'chaen', properties: ['NormalUser'] });
+    expect(user).toMatchObject({
+      sub: 'lhcb:abc',
+      vo: 'lhcb',
+      diracGroup: 'lhcb_user',
+      preferredUsername: 'chaen',
+      properties: ['NormalUser'],
+    });
     expect(user.expiresAt).toBe(NOW_S + 600);
   });
 
@@ -201,4 +214,3 @@ describe('createAccessTokenVerifier', () => {
     expect(JSON.stringify(logLines)).not.toContain(token.split('.')[2]!);
   });
 });
-

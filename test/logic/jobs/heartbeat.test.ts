@@ -8,7 +8,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test'
 import { addHeartbeat } from '../../../src/logic/jobs/heartbeat.ts';
 import { HeartbeatBodySchema, HeartbeatDataSchema, JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
-import { at, createJobsFixture, INVALID_JOB_IDS, readHeartbeatSamples, readHistory, readJob, readParameters, rejectionOf, seedJobs, T0, type JobsFixture } from './seed.ts';
+import {
+  at,
+  createJobsFixture,
+  INVALID_JOB_IDS,
+  readHeartbeatSamples,
+  readHistory,
+  readJob,
+  readParameters,
+  rejectionOf,
+  seedJobs,
+  T0,
+  type JobsFixture,
+} from './seed.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -23,14 +35,23 @@ function beat(body: unknown, ms = 0): ReturnType<typeof addHeartbeat> {
   return addHeartbeat(f.ctx, HeartbeatBodySchema.parse(body));
 }
 const kill = (ids: readonly number[], status = 'Killed') =>
-  setJobStatuses(f.ctx, JobStatusChangesSchema.parse(Object.fromEntries(ids.map((id) => [id, { [at()]: { Status: status, MinorStatus: 'Marked for termination' } }]))));
+  setJobStatuses(
+    f.ctx,
+    JobStatusChangesSchema.parse(
+      Object.fromEntries(ids.map((id) => [id, { [at()]: { Status: status, MinorStatus: 'Marked for termination' } }])),
+    ),
+  );
 
 describe('addHeartbeat', () => {
   it('stamps HeartBeatTime and stores the sample without changing the status', async () => {
     const [id] = await seedJobs(f, 1);
     expect((await readJob(f, id!)).heartBeatTime).toBeNull();
     expect(await beat({ [id!]: { Vsize: 1234 } })).toEqual([]);
-    expect(await readJob(f, id!)).toMatchObject({ status: 'Received', heartBeatTime: T0, lastUpdateTime: new Date(T0.getTime() - 60_000) });
+    expect(await readJob(f, id!)).toMatchObject({
+      status: 'Received',
+      heartBeatTime: T0,
+      lastUpdateTime: new Date(T0.getTime() - 60_000),
+    });
     expect(await readHeartbeatSamples(f, id!)).toEqual([{ name: 'Vsize', value: '1234.0', heartBeatTime: T0 }]);
   });
 
@@ -53,8 +74,12 @@ describe('addHeartbeat', () => {
   it('delivers only the commands of the jobs that beat', async () => {
     const ids = await seedJobs(f, 2);
     await kill(ids);
-    expect(await beat({ [ids[0]!]: { Vsize: 1 } }, 1000)).toEqual([{ job_id: ids[0]!, command: 'Kill', arguments: '' }]);
-    expect(await beat({ [ids[1]!]: { Vsize: 1 } }, 2000)).toEqual([{ job_id: ids[1]!, command: 'Kill', arguments: '' }]);
+    expect(await beat({ [ids[0]!]: { Vsize: 1 } }, 1000)).toEqual([
+      { job_id: ids[0]!, command: 'Kill', arguments: '' },
+    ]);
+    expect(await beat({ [ids[1]!]: { Vsize: 1 } }, 2000)).toEqual([
+      { job_id: ids[1]!, command: 'Kill', arguments: '' },
+    ]);
   });
 
   it('delivers a Kill command for a deleted job', async () => {
@@ -66,7 +91,10 @@ describe('addHeartbeat', () => {
 
   it('returns no command after a non-kill status change', async () => {
     const [id] = await seedJobs(f, 1, { status: 'Matched' });
-    await setJobStatuses(f.ctx, JobStatusChangesSchema.parse({ [id!]: { [at()]: { Status: 'Running', MinorStatus: 'Normal transition' } } }));
+    await setJobStatuses(
+      f.ctx,
+      JobStatusChangesSchema.parse({ [id!]: { [at()]: { Status: 'Running', MinorStatus: 'Normal transition' } } }),
+    );
     expect(await beat({ [id!]: { Vsize: 500 } }, 1000)).toEqual([]);
   });
 
@@ -75,17 +103,42 @@ describe('addHeartbeat', () => {
       const [id] = await seedJobs(f, 1, { status });
       await beat({ [id!]: { LoadAverage: 0.5 } }, 1000);
       const when = new Date(T0.getTime() + 1000);
-      expect(await readJob(f, id!)).toMatchObject({ status: 'Running', heartBeatTime: when, lastUpdateTime: when, startExecTime: when });
-      expect((await readHistory(f, id!)).at(-1)).toMatchObject({ status: 'Running', minorStatus: 'idem', source: 'Heartbeat', statusTime: when });
+      expect(await readJob(f, id!)).toMatchObject({
+        status: 'Running',
+        heartBeatTime: when,
+        lastUpdateTime: when,
+        startExecTime: when,
+      });
+      expect((await readHistory(f, id!)).at(-1)).toMatchObject({
+        status: 'Running',
+        minorStatus: 'idem',
+        source: 'Heartbeat',
+        statusTime: when,
+      });
     });
   }
 
   it('stores the documented example: six samples, and StandardOutput in the parameters document', async () => {
     const [id] = await seedJobs(f, 1);
-    const example = { LoadAverage: 2.5, MemoryUsed: 1024.0, Vsize: 2048.0, AvailableDiskSpace: 500.0, CPUConsumed: 75.0, WallClockTime: 3600.0, StandardOutput: 'Job is running smoothly.' };
+    const example = {
+      LoadAverage: 2.5,
+      MemoryUsed: 1024.0,
+      Vsize: 2048.0,
+      AvailableDiskSpace: 500.0,
+      CPUConsumed: 75.0,
+      WallClockTime: 3600.0,
+      StandardOutput: 'Job is running smoothly.',
+    };
     await beat({ [id!]: example });
     const samples = Object.fromEntries((await readHeartbeatSamples(f, id!)).map((s) => [s.name, s.value]));
-    expect(samples).toEqual({ LoadAverage: '2.5', MemoryUsed: '1024.0', Vsize: '2048.0', AvailableDiskSpace: '500.0', CPUConsumed: '75.0', WallClockTime: '3600.0' });
+    expect(samples).toEqual({
+      LoadAverage: '2.5',
+      MemoryUsed: '1024.0',
+      Vsize: '2048.0',
+      AvailableDiskSpace: '500.0',
+      CPUConsumed: '75.0',
+      WallClockTime: '3600.0',
+    });
     expect(await readParameters(f, id!)).toEqual({ StandardOutput: 'Job is running smoothly.' });
   });
 
@@ -104,7 +157,9 @@ describe('addHeartbeat', () => {
 
   it('throws NotFoundError naming unknown jobs and writes nothing (DiracX QUIRK: 500)', async () => {
     const [id] = await seedJobs(f, 1, { status: 'Matched' });
-    const err = await rejectionOf(beat({ [id!]: { Vsize: 1 }, [INVALID_JOB_IDS[0]!]: { Vsize: 1 }, [INVALID_JOB_IDS[1]!]: { Vsize: 1 } }));
+    const err = await rejectionOf(
+      beat({ [id!]: { Vsize: 1 }, [INVALID_JOB_IDS[0]!]: { Vsize: 1 }, [INVALID_JOB_IDS[1]!]: { Vsize: 1 } }),
+    );
     expect(err.code).toBe('NOT_FOUND');
     expect(err.detail).toBe(`Jobs ${INVALID_JOB_IDS[0]}, ${INVALID_JOB_IDS[1]} not found`);
     expect(await readJob(f, id!)).toMatchObject({ status: 'Matched', heartBeatTime: null });

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
-import { at, createJobsFixture, readCommands, readJob, readTaskQueue, seedJobs, seedTaskQueue, type JobsFixture } from './seed.ts';
+import {
+  at,
+  createJobsFixture,
+  readCommands,
+  readJob,
+  readTaskQueue,
+  seedJobs,
+  seedTaskQueue,
+  type JobsFixture,
+} from './seed.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -16,7 +25,8 @@ beforeAll(async () => {
 afterAll(() => f.t.dispose());
 
 const set = (changes: unknown, force = false) => setJobStatuses(f.ctx, JobStatusChangesSchema.parse(changes), force);
-const each = (ids: readonly number[], update: Record<string, string>, offset = 0) => Object.fromEntries(ids.map((id) => [id, { [at(offset)]: update }]));
+const each = (ids: readonly number[], update: Record<string, string>, offset = 0) =>
+  Object.fromEntries(ids.map((id) => [id, { [at(offset)]: update }]));
 
 describe('setJobStatuses to Killed or Deleted', () => {
   for (const status of ['Killed', 'Deleted']) {
@@ -30,7 +40,10 @@ describe('setJobStatuses to Killed or Deleted', () => {
 
   it('queues no command for other statuses', async () => {
     const ids = await seedJobs(f, 2, { status: 'Matched' });
-    await set({ [ids[0]!]: { [at()]: { Status: 'Running', MinorStatus: 'Normal transition' } }, [ids[1]!]: { [at()]: { Status: 'Failed' } } });
+    await set({
+      [ids[0]!]: { [at()]: { Status: 'Running', MinorStatus: 'Normal transition' } },
+      [ids[1]!]: { [at()]: { Status: 'Failed' } },
+    });
     expect(await readCommands(f, ids)).toEqual([]);
   });
 
@@ -48,7 +61,9 @@ describe('setJobStatuses to Killed or Deleted', () => {
     await set({ [id!]: { [at(1)]: { Status: 'Killed' } } });
     await set({ [id!]: { [at(2)]: { Status: 'Killed' } } });
     expect(await readCommands(f, [id!])).toHaveLength(2);
-    const [distinct] = await f.t.database.query<{ n: number }>(sql`select count(distinct "ReceptionTime")::int as n from "JobCommands" where "JobID" = ${id!}`);
+    const [distinct] = await f.t.database.query<{ n: number }>(
+      sql`select count(distinct "ReceptionTime")::int as n from "JobCommands" where "JobID" = ${id!}`,
+    );
     expect(Number(distinct?.n)).toBe(2);
   });
 

@@ -31,13 +31,27 @@ describe('LoggingInfo queries', () => {
     const records: LoggingRecord[] = [];
     for (let jobId = 0; jobId < 50; jobId++) {
       // Inserted newest first: the history is still read back in time order.
-      for (const [status, minor, at] of [['Running', 'running_minor_status', date3], ['Submitting', 'submitted_minor_status', date2], ['Received', 'received_minor_status', date1]] as const) {
-        records.push({ jobId, status, minorStatus: minor, applicationStatus: 'application_status', timeUs: at * 1000, source: 'pytest' });
+      for (const [status, minor, at] of [
+        ['Running', 'running_minor_status', date3],
+        ['Submitting', 'submitted_minor_status', date2],
+        ['Received', 'received_minor_status', date1],
+      ] as const) {
+        records.push({
+          jobId,
+          status,
+          minorStatus: minor,
+          applicationStatus: 'application_status',
+          timeUs: at * 1000,
+          source: 'pytest',
+        });
       }
     }
     await insertLoggingRecords(t.database.db, records);
 
-    const history = await getLoggingRecords(t.database.db, Array.from({ length: 50 }, (_, i) => i));
+    const history = await getLoggingRecords(
+      t.database.db,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     expect(history).toHaveLength(150);
     const first = history.filter((r) => r.jobId === 0);
     expect(first.map((r) => [r.status, r.minorStatus, r.applicationStatus, r.statusTime.getTime(), r.source])).toEqual([
@@ -45,7 +59,10 @@ describe('LoggingInfo queries', () => {
       ['Submitting', 'submitted_minor_status', 'application_status', date2, 'pytest'],
       ['Running', 'running_minor_status', 'application_status', date3, 'pytest'],
     ]);
-    expect(history.filter((r) => r.jobId === 49).at(-1)).toMatchObject({ status: 'Running', statusTime: new Date(date3) });
+    expect(history.filter((r) => r.jobId === 49).at(-1)).toMatchObject({
+      status: 'Running',
+      statusTime: new Date(date3),
+    });
     // SeqNum follows insertion order.
     expect(first.map((r) => r.seqNum)).toEqual([...first.map((r) => r.seqNum)].sort((a, b) => b - a));
   });
@@ -64,7 +81,7 @@ describe('LoggingInfo queries', () => {
 });
 
 describe('StatusTimeOrder', () => {
-  it('counts seconds from DIRAC\'s magic epoch with three decimals and reads back to the millisecond', () => {
+  it("counts seconds from DIRAC's magic epoch with three decimals and reads back to the millisecond", () => {
     expect(toStatusTimeOrder(NOW * 1000)).toBe('478779200.000');
     expect(toStatusTimeOrder(NOW * 1000 + 1_499)).toBe('478779200.001');
     expect(toStatusTimeOrder(Date.parse('2009-01-01T00:00:00Z') * 1000)).toBe('-39232000.000');

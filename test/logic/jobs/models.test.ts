@@ -5,7 +5,14 @@
  * heartbeats, and the metadata coercions.
  */
 import { describe, expect, it } from 'bun:test';
-import { formatUtc, HeartbeatBodySchema, JobMetaDataSchema, JobStatusChangesSchema, JobStatusUpdateSchema, parseTimestamp } from '../../../src/logic/jobs/models.ts';
+import {
+  formatUtc,
+  HeartbeatBodySchema,
+  JobMetaDataSchema,
+  JobStatusChangesSchema,
+  JobStatusUpdateSchema,
+  parseTimestamp,
+} from '../../../src/logic/jobs/models.ts';
 
 const us = (iso: string): number => Date.parse(iso) * 1000;
 
@@ -31,17 +38,25 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp(text)).toMatchObject({ offsetMinutes: null, pythonStr });
   });
 
-  it.each(['', 'yesterday', '2025-13-01T00:00:00Z', '2025-02-30T00:00:00Z', '2025-06-01T24:00:00Z', '2025-06-01T12:00:00+25:00', '2025/06/01'])(
-    'refuses %p',
+  it.each([
+    '',
+    'yesterday',
+    '2025-13-01T00:00:00Z',
+    '2025-02-30T00:00:00Z',
+    '2025-06-01T24:00:00Z',
+    '2025-06-01T12:00:00+25:00',
+    '2025/06/01',
+  ])('refuses %p', (text) => {
+    expect(parseTimestamp(text)).toBeUndefined();
+  });
+
+  // Found by schemathesis: these threw a RangeError (500) instead of failing validation (422).
+  it.each(['99999999999999999', '-99999999999999999'])(
+    "refuses the unix time %p, outside Python's datetime range",
     (text) => {
       expect(parseTimestamp(text)).toBeUndefined();
     },
   );
-
-  // Found by schemathesis: these threw a RangeError (500) instead of failing validation (422).
-  it.each(['99999999999999999', '-99999999999999999'])('refuses the unix time %p, outside Python\'s datetime range', (text) => {
-    expect(parseTimestamp(text)).toBeUndefined();
-  });
 });
 
 describe('formatUtc', () => {
@@ -54,25 +69,35 @@ describe('formatUtc', () => {
 
 describe('JobStatusChangesSchema', () => {
   it('parses job ids to numbers and defaults the source to "Unknown"', () => {
-    const parsed = JobStatusChangesSchema.parse({ '12': { '2025-06-01T12:00:00Z': { Status: 'Done', Extra: 'ignored' } } });
+    const parsed = JobStatusChangesSchema.parse({
+      '12': { '2025-06-01T12:00:00Z': { Status: 'Done', Extra: 'ignored' } },
+    });
     expect(parsed).toEqual({ 12: { '2025-06-01T12:00:00Z': { Status: 'Done', Source: 'Unknown' } } });
   });
 
   it('accepts null fields and refuses a null source', () => {
-    expect(JobStatusUpdateSchema.parse({ Status: null, MinorStatus: null })).toEqual({ Status: null, MinorStatus: null, Source: 'Unknown' });
+    expect(JobStatusUpdateSchema.parse({ Status: null, MinorStatus: null })).toEqual({
+      Status: null,
+      MinorStatus: null,
+      Source: 'Unknown',
+    });
     expect(JobStatusUpdateSchema.safeParse({ Source: null }).success).toBe(false);
   });
 
   it('refuses statuses outside the API list, unparsable timestamps and non-integer job ids', () => {
-    expect(JobStatusChangesSchema.safeParse({ 1: { '2025-06-01T12:00:00Z': { Status: 'Scouting' } } }).success).toBe(false);
+    expect(JobStatusChangesSchema.safeParse({ 1: { '2025-06-01T12:00:00Z': { Status: 'Scouting' } } }).success).toBe(
+      false,
+    );
     expect(JobStatusChangesSchema.safeParse({ 1: { soon: { Status: 'Done' } } }).success).toBe(false);
-    expect(JobStatusChangesSchema.safeParse({ 'one': { '2025-06-01T12:00:00Z': {} } }).success).toBe(false);
+    expect(JobStatusChangesSchema.safeParse({ one: { '2025-06-01T12:00:00Z': {} } }).success).toBe(false);
   });
 });
 
 describe('HeartbeatBodySchema', () => {
   it('coerces numeric strings to floats and refuses unknown keys', () => {
-    expect(HeartbeatBodySchema.parse({ 3: { Vsize: '12.5', StandardOutput: 'ok' } })).toEqual({ 3: { Vsize: 12.5, StandardOutput: 'ok' } });
+    expect(HeartbeatBodySchema.parse({ 3: { Vsize: '12.5', StandardOutput: 'ok' } })).toEqual({
+      3: { Vsize: 12.5, StandardOutput: 'ok' },
+    });
     expect(HeartbeatBodySchema.safeParse({ 3: { Vsize: 1, Status: 'Running' } }).success).toBe(false);
     expect(HeartbeatBodySchema.safeParse({ 3: { Vsize: 'big' } }).success).toBe(false);
   });
@@ -103,7 +128,9 @@ describe('JobMetaDataSchema', () => {
   it('refuses naive and non-UTC datetimes with pydantic messages', () => {
     const naive = JobMetaDataSchema.safeParse({ EndExecTime: '2025-06-01T12:00:00' });
     expect(naive.error?.issues[0]?.message).toBe('Input should have timezone info');
-    expect(JobMetaDataSchema.safeParse({ EndExecTime: '2025-06-01T12:00:00+01:30' }).error?.issues[0]?.message).toBe('Value error, Datetime must be in UTC, got offset 1:30:00');
+    expect(JobMetaDataSchema.safeParse({ EndExecTime: '2025-06-01T12:00:00+01:30' }).error?.issues[0]?.message).toBe(
+      'Value error, Datetime must be in UTC, got offset 1:30:00',
+    );
     const offset = JobMetaDataSchema.safeParse({ EndExecTime: '2025-06-01T12:00:00-05:00' });
     expect(offset.error?.issues[0]?.message).toBe('Value error, Datetime must be in UTC, got offset -1 day, 19:00:00');
   });

@@ -9,7 +9,20 @@ import { addHeartbeat } from '../../../src/logic/jobs/heartbeat.ts';
 import { JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
 import { removeJobs } from '../../../src/logic/jobs/remove.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
-import { at, createJobsFixture, INVALID_JOB_IDS, readCommands, readHeartbeatSamples, readHistory, readJobs, readParameters, readTaskQueue, seedJobs, seedTaskQueue, type JobsFixture } from './seed.ts';
+import {
+  at,
+  createJobsFixture,
+  INVALID_JOB_IDS,
+  readCommands,
+  readHeartbeatSamples,
+  readHistory,
+  readJobs,
+  readParameters,
+  readTaskQueue,
+  seedJobs,
+  seedTaskQueue,
+  type JobsFixture,
+} from './seed.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {

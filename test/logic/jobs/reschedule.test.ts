@@ -35,7 +35,8 @@ beforeAll(async () => {
 afterAll(() => db.dispose());
 
 const ctx = () => ({ database: db.database, config, now });
-const submit = async (): Promise<number> => (await submitJdlJobs({ ...ctx(), user: USER }, ['[Executable = "x"; Site = "LCG.CERN.cern";]']))[0]!.JobID;
+const submit = async (): Promise<number> =>
+  (await submitJdlJobs({ ...ctx(), user: USER }, ['[Executable = "x"; Site = "LCG.CERN.cern";]']))[0]!.JobID;
 const row = async (id: number) => (await db.database.db.select().from(jobs).where(eq(jobs.jobId, id)))[0]!;
 
 describe('rescheduleJobs', () => {
@@ -44,16 +45,25 @@ describe('rescheduleJobs', () => {
     await setJobStatuses(ctx(), { [id]: { [now().toISOString()]: { Status: 'Running', Source: 'Test' } } }, true);
     const result = await rescheduleJobs(ctx(), [id], false);
     expect(result.failed).toEqual({});
-    expect(result.success[id]).toMatchObject({ Status: 'Received', MinorStatus: 'Job Rescheduled', RescheduleCounter: 1, Site: 'LCG.CERN.cern' });
+    expect(result.success[id]).toMatchObject({
+      Status: 'Received',
+      MinorStatus: 'Job Rescheduled',
+      RescheduleCounter: 1,
+      Site: 'LCG.CERN.cern',
+    });
     expect(String(result.success[id]!.InputData)).toContain('JobRequirements');
     expect(await row(id)).toMatchObject({ status: 'Received', minorStatus: 'Job Rescheduled', rescheduleCounter: 1 });
   });
 
   it('fails a job rescheduled more than MaxRescheduling times, and refuses the call when nothing else succeeds', async () => {
     const id = await submit();
-    for (let i = 1; i <= 3; i++) expect((await rescheduleJobs(ctx(), [id], false)).success[id]).toMatchObject({ RescheduleCounter: i });
+    for (let i = 1; i <= 3; i++)
+      expect((await rescheduleJobs(ctx(), [id], false)).success[id]).toMatchObject({ RescheduleCounter: i });
     const err = await rescheduleJobs(ctx(), [id], false).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'INVALID_INPUT', detail: { success: {}, failed: { [id]: { detail: 'Maximum number of reschedules exceeded (3)' } } } });
+    expect(err).toMatchObject({
+      code: 'INVALID_INPUT',
+      detail: { success: {}, failed: { [id]: { detail: 'Maximum number of reschedules exceeded (3)' } } },
+    });
     expect(await row(id)).toMatchObject({ rescheduleCounter: 3, status: 'Received' });
   });
 
@@ -74,6 +84,8 @@ describe('rescheduleJobs', () => {
 
   it('refuses unknown jobs with "Not found" for each', async () => {
     const err = await rescheduleJobs(ctx(), [999999991, 999999992], false).catch((e: unknown) => e);
-    expect(err).toMatchObject({ detail: { success: {}, failed: { '999999991': { detail: 'Not found' }, '999999992': { detail: 'Not found' } } } });
+    expect(err).toMatchObject({
+      detail: { success: {}, failed: { '999999991': { detail: 'Not found' }, '999999992': { detail: 'Not found' } } },
+    });
   });
 });

@@ -44,12 +44,36 @@ export interface SeedOptions {
 export async function seedJobs(f: JobsFixture, n: number, options: SeedOptions = {}): Promise<number[]> {
   const { status = 'Received', minorStatus = 'Job accepted', vo = 'lhcb' } = options;
   const db = f.t.database.db;
-  const ids = (await db.insert(jobJdls).values(Array.from({ length: n }, () => ({ jdl: '[]', originalJdl: '[]' }))).returning({ id: jobJdls.jobId })).map((r) => r.id);
+  const ids = (
+    await db
+      .insert(jobJdls)
+      .values(Array.from({ length: n }, () => ({ jdl: '[]', originalJdl: '[]' })))
+      .returning({ id: jobJdls.jobId })
+  ).map((r) => r.id);
   await db.insert(jobs).values(
-    ids.map((jobId) => ({ jobId, vo, owner: 'chaen', ownerGroup: 'lhcb_user', status, minorStatus, applicationStatus: 'Unknown', submissionTime: SUBMITTED, lastUpdateTime: SUBMITTED, verifiedFlag: true })),
+    ids.map((jobId) => ({
+      jobId,
+      vo,
+      owner: 'chaen',
+      ownerGroup: 'lhcb_user',
+      status,
+      minorStatus,
+      applicationStatus: 'Unknown',
+      submissionTime: SUBMITTED,
+      lastUpdateTime: SUBMITTED,
+      verifiedFlag: true,
+    })),
   );
   await db.insert(loggingInfo).values(
-    ids.map((jobId) => ({ jobId, status, minorStatus, applicationStatus: 'Unknown', statusTime: SUBMITTED, statusTimeOrder: toStatusTimeOrder(SUBMITTED.getTime() * 1000), statusSource: 'JobManager' })),
+    ids.map((jobId) => ({
+      jobId,
+      status,
+      minorStatus,
+      applicationStatus: 'Unknown',
+      statusTime: SUBMITTED,
+      statusTimeOrder: toStatusTimeOrder(SUBMITTED.getTime() * 1000),
+      statusSource: 'JobManager',
+    })),
   );
   return ids;
 }
@@ -61,26 +85,46 @@ export async function readJob(f: JobsFixture, jobId: number): Promise<JobRow> {
 }
 
 export async function readJobs(f: JobsFixture, jobIds: readonly number[]): Promise<JobRow[]> {
-  return f.t.database.db.select().from(jobs).where(inArray(jobs.jobId, [...jobIds])).orderBy(asc(jobs.jobId));
+  return f.t.database.db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.jobId, [...jobIds]))
+    .orderBy(asc(jobs.jobId));
 }
 
-export const readHistory = (f: JobsFixture, jobId: number): Promise<StoredLoggingRecord[]> => getLoggingRecords(f.t.database.db, [jobId]);
+export const readHistory = (f: JobsFixture, jobId: number): Promise<StoredLoggingRecord[]> =>
+  getLoggingRecords(f.t.database.db, [jobId]);
 
 export async function readParameters(f: JobsFixture, jobId: number): Promise<Record<string, unknown> | undefined> {
   return (await getJobParameters(f.t.database.db, [jobId])).get(jobId);
 }
 
-export async function readCommands(f: JobsFixture, jobIds: readonly number[]): Promise<{ jobId: number; command: string; status: string; receptionTime: Date }[]> {
+export async function readCommands(
+  f: JobsFixture,
+  jobIds: readonly number[],
+): Promise<{ jobId: number; command: string; status: string; receptionTime: Date }[]> {
   return f.t.database.db
-    .select({ jobId: jobCommands.jobId, command: jobCommands.command, status: jobCommands.status, receptionTime: jobCommands.receptionTime })
+    .select({
+      jobId: jobCommands.jobId,
+      command: jobCommands.command,
+      status: jobCommands.status,
+      receptionTime: jobCommands.receptionTime,
+    })
     .from(jobCommands)
     .where(inArray(jobCommands.jobId, [...jobIds]))
     .orderBy(asc(jobCommands.jobId), asc(jobCommands.receptionTime));
 }
 
-export async function readHeartbeatSamples(f: JobsFixture, jobId: number): Promise<{ name: string; value: string; heartBeatTime: Date }[]> {
+export async function readHeartbeatSamples(
+  f: JobsFixture,
+  jobId: number,
+): Promise<{ name: string; value: string; heartBeatTime: Date }[]> {
   return f.t.database.db
-    .select({ name: heartBeatLoggingInfo.name, value: heartBeatLoggingInfo.value, heartBeatTime: heartBeatLoggingInfo.heartBeatTime })
+    .select({
+      name: heartBeatLoggingInfo.name,
+      value: heartBeatLoggingInfo.value,
+      heartBeatTime: heartBeatLoggingInfo.heartBeatTime,
+    })
     .from(heartBeatLoggingInfo)
     .where(eq(heartBeatLoggingInfo.jobId, jobId))
     .orderBy(asc(heartBeatLoggingInfo.heartBeatTime), asc(heartBeatLoggingInfo.name));
@@ -89,21 +133,33 @@ export async function readHeartbeatSamples(f: JobsFixture, jobId: number): Promi
 /** Creates an enabled task queue holding the jobs; returns its id. */
 export async function seedTaskQueue(f: JobsFixture, jobIds: readonly number[], enabled = true): Promise<number> {
   const db = f.t.database.db;
-  const [tq] = await db.insert(taskQueues).values({ owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb', cpuTime: 86400, priority: 1, enabled }).returning({ id: taskQueues.tqId });
+  const [tq] = await db
+    .insert(taskQueues)
+    .values({ owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb', cpuTime: 86400, priority: 1, enabled })
+    .returning({ id: taskQueues.tqId });
   if (!tq) throw new Error('no task queue inserted');
-  if (jobIds.length > 0) await db.insert(taskQueueJobs).values(jobIds.map((jobId) => ({ tqId: tq.id, jobId, priority: 1, realPriority: 1 })));
+  if (jobIds.length > 0)
+    await db
+      .insert(taskQueueJobs)
+      .values(jobIds.map((jobId) => ({ tqId: tq.id, jobId, priority: 1, realPriority: 1 })));
   return tq.id;
 }
 
 export async function readTaskQueue(f: JobsFixture, tqId: number): Promise<{ exists: boolean; jobIds: number[] }> {
   const db = f.t.database.db;
   const queues = await db.select({ id: taskQueues.tqId }).from(taskQueues).where(eq(taskQueues.tqId, tqId));
-  const members = await db.select({ jobId: taskQueueJobs.jobId }).from(taskQueueJobs).where(eq(taskQueueJobs.tqId, tqId)).orderBy(asc(taskQueueJobs.jobId));
+  const members = await db
+    .select({ jobId: taskQueueJobs.jobId })
+    .from(taskQueueJobs)
+    .where(eq(taskQueueJobs.tqId, tqId))
+    .orderBy(asc(taskQueueJobs.jobId));
   return { exists: queues.length === 1, jobIds: members.map((m) => m.jobId) };
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<{ code: string; message: string; detail: unknown }> {
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; detail: unknown }> {
   const outcome = await promise.then(
     () => ({ resolved: true as const }),
     (error: unknown) => ({ resolved: false as const, error }),

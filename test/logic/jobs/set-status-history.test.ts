@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { applyJobStatuses, setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
-import { at, createJobsFixture, readHistory, readJob, readParameters, seedJobs, SUBMITTED, T0, type JobsFixture } from './seed.ts';
+import {
+  at,
+  createJobsFixture,
+  readHistory,
+  readJob,
+  readParameters,
+  seedJobs,
+  SUBMITTED,
+  T0,
+  type JobsFixture,
+} from './seed.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -22,7 +32,9 @@ const ms = (offset: number): Date => new Date(T0.getTime() + offset);
 describe('setJobStatuses over time', () => {
   it('processes the timestamps of one call in chronological order', async () => {
     const [id] = await seedJobs(f, 1, { status: 'Waiting' });
-    await set({ [id!]: { [at(3000)]: { Status: 'Done' }, [at(1000)]: { Status: 'Matched' }, [at(2000)]: { Status: 'Running' } } });
+    await set({
+      [id!]: { [at(3000)]: { Status: 'Done' }, [at(1000)]: { Status: 'Matched' }, [at(2000)]: { Status: 'Running' } },
+    });
     const job = await readJob(f, id!);
     expect(job).toMatchObject({ status: 'Done', startExecTime: ms(2000), endExecTime: ms(3000) });
     expect((await readHistory(f, id!)).map((r) => r.status)).toEqual(['Waiting', 'Matched', 'Running', 'Done']);
@@ -43,19 +55,35 @@ describe('setJobStatuses over time', () => {
     const result = await set({ [id!]: { [String(id)]: { [at()]: { Status: 'Failed' } } } });
     expect(Object.keys(result.success)).toEqual([String(id)]);
     expect(await readJob(f, id!)).toMatchObject({ status: 'Received' });
-    expect((await readHistory(f, id!))[0]).toMatchObject({ status: 'idem', minorStatus: 'idem', source: 'Unknown', statusTime: new Date(id! * 1000) });
+    expect((await readHistory(f, id!))[0]).toMatchObject({
+      status: 'idem',
+      minorStatus: 'idem',
+      source: 'Unknown',
+      statusTime: new Date(id! * 1000),
+    });
   });
 
   it('applies only the updates not older than the latest record when a call mixes both', async () => {
     const [id] = await seedJobs(f, 1);
-    await set({ [id!]: { [at(-120_000)]: { Status: 'Killed', MinorStatus: 'stale' }, [at()]: { Status: 'Checking', MinorStatus: 'fresh' } } });
+    await set({
+      [id!]: {
+        [at(-120_000)]: { Status: 'Killed', MinorStatus: 'stale' },
+        [at()]: { Status: 'Checking', MinorStatus: 'fresh' },
+      },
+    });
     expect(await readJob(f, id!)).toMatchObject({ status: 'Checking', minorStatus: 'fresh' });
     expect((await readHistory(f, id!)).map((r) => r.status)).toEqual(['Killed', 'Received', 'Checking']);
   });
 
   it('sets StartExecTime and EndExecTime once, at the first Running and the first final status', async () => {
     const [id] = await seedJobs(f, 1, { status: 'Matched' });
-    await set({ [id!]: { [at(1000)]: { Status: 'Running' }, [at(2000)]: { Status: 'Stalled' }, [at(3000)]: { Status: 'Running' } } });
+    await set({
+      [id!]: {
+        [at(1000)]: { Status: 'Running' },
+        [at(2000)]: { Status: 'Stalled' },
+        [at(3000)]: { Status: 'Running' },
+      },
+    });
     await set({ [id!]: { [at(4000)]: { Status: 'Failed' } } });
     const result = await set({ [id!]: { [at(5000)]: { Status: 'Rescheduled' }, [at(6000)]: { Status: 'Failed' } } });
     expect(result.success[String(id)]).toMatchObject({ StartExecTime: null, EndExecTime: null });
@@ -71,7 +99,9 @@ describe('setJobStatuses over time', () => {
   it('sets HeartBeatTime from updates whose source starts with "Job" or is "Heartbeat"', async () => {
     const ids = await seedJobs(f, 4, { status: 'Running' });
     const sources = ['JobWrapper', 'Heartbeat', 'User', 'JobAgent'];
-    await set(Object.fromEntries(ids.map((id, i) => [id, { [at(i * 1000)]: { MinorStatus: 'alive', Source: sources[i]! } }])));
+    await set(
+      Object.fromEntries(ids.map((id, i) => [id, { [at(i * 1000)]: { MinorStatus: 'alive', Source: sources[i]! } }])),
+    );
     const beats = await Promise.all(ids.map(async (id) => (await readJob(f, id)).heartBeatTime));
     expect(beats).toEqual([ms(0), ms(1000), null, ms(3000)]);
   });
@@ -86,16 +116,36 @@ describe('setJobStatuses over time', () => {
   it('counts a Stalled job as Running, so any update brings it back to Running', async () => {
     const [id] = await seedJobs(f, 1, { status: 'Stalled' });
     const result = await set({ [id!]: { [at()]: { MinorStatus: 'Back online', Source: 'JobWrapper' } } });
-    expect(result.success[String(id)]).toMatchObject({ Status: 'Running', MinorStatus: 'Back online', LastUpdateTime: '2025-06-01T12:00:00Z' });
+    expect(result.success[String(id)]).toMatchObject({
+      Status: 'Running',
+      MinorStatus: 'Back online',
+      LastUpdateTime: '2025-06-01T12:00:00Z',
+    });
     expect(await readJob(f, id!)).toMatchObject({ status: 'Running', heartBeatTime: T0 });
   });
 
   it('logs missing fields as "idem" and truncates the application status and source', async () => {
     const [id] = await seedJobs(f, 1);
-    await set({ [id!]: { [at(1)]: { ApplicationStatus: 'a'.repeat(300), Source: 's'.repeat(40) }, [at(2)]: { Status: 'Checking' } } });
+    await set({
+      [id!]: {
+        [at(1)]: { ApplicationStatus: 'a'.repeat(300), Source: 's'.repeat(40) },
+        [at(2)]: { Status: 'Checking' },
+      },
+    });
     const [, first, second] = await readHistory(f, id!);
-    expect(first).toMatchObject({ status: 'idem', minorStatus: 'idem', applicationStatus: 'a'.repeat(255), source: 's'.repeat(32) });
-    expect(second).toMatchObject({ status: 'Checking', minorStatus: 'idem', applicationStatus: 'idem', source: 'Unknown', statusTime: ms(2) });
+    expect(first).toMatchObject({
+      status: 'idem',
+      minorStatus: 'idem',
+      applicationStatus: 'a'.repeat(255),
+      source: 's'.repeat(32),
+    });
+    expect(second).toMatchObject({
+      status: 'Checking',
+      minorStatus: 'idem',
+      applicationStatus: 'idem',
+      source: 'Unknown',
+      statusTime: ms(2),
+    });
     // 2025-06-01T12:00:00.002Z is 1748779200.002 s after the epoch, minus DIRAC's 1270000000.
     expect(second?.statusTimeOrder).toBe('478779200.002');
     expect((await readJob(f, id!)).applicationStatus).toBe('a'.repeat(255));
@@ -111,8 +161,20 @@ describe('setJobStatuses over time', () => {
   it('writes additional attributes only with an applied status', async () => {
     const ids = await seedJobs(f, 2);
     const extra = { Site: 'LCG.CERN.cern', RescheduleCounter: 1, RescheduleTime: T0 };
-    await setJobStatuses(f.ctx, { [ids[0]!]: { [at()]: { Status: 'Waiting', Source: 'Unknown' } }, [ids[1]!]: { [at(-120_000)]: { Status: 'Waiting', Source: 'Unknown' } } }, false, { [ids[0]!]: extra, [ids[1]!]: extra });
-    expect(await readJob(f, ids[0]!)).toMatchObject({ site: 'LCG.CERN.cern', rescheduleCounter: 1, rescheduleTime: T0 });
+    await setJobStatuses(
+      f.ctx,
+      {
+        [ids[0]!]: { [at()]: { Status: 'Waiting', Source: 'Unknown' } },
+        [ids[1]!]: { [at(-120_000)]: { Status: 'Waiting', Source: 'Unknown' } },
+      },
+      false,
+      { [ids[0]!]: extra, [ids[1]!]: extra },
+    );
+    expect(await readJob(f, ids[0]!)).toMatchObject({
+      site: 'LCG.CERN.cern',
+      rescheduleCounter: 1,
+      rescheduleTime: T0,
+    });
     expect(await readJob(f, ids[1]!)).toMatchObject({ site: 'ANY', rescheduleCounter: 0, rescheduleTime: null });
   });
 

@@ -6,7 +6,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
-import { at, createJobsFixture, INVALID_JOB_IDS, readHistory, readJob, readJobs, readParameters, rejectionOf, seedJobs, T0, type JobsFixture } from './seed.ts';
+import {
+  at,
+  createJobsFixture,
+  INVALID_JOB_IDS,
+  readHistory,
+  readJob,
+  readJobs,
+  readParameters,
+  rejectionOf,
+  seedJobs,
+  T0,
+  type JobsFixture,
+} from './seed.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -42,48 +54,91 @@ describe('setJobStatuses', () => {
     const result = await patch({ [id!]: { [at()]: { Status: 'Running', MinorStatus: 'JobPath' } } });
     expect(Object.keys(result.success)).toEqual([String(id)]);
     expect(result.success[String(id)]).toMatchObject({ Status: 'Received', MinorStatus: 'JobPath' });
-    expect(await readJob(f, id!)).toMatchObject({ status: 'Received', minorStatus: 'JobPath', applicationStatus: 'Unknown' });
+    expect(await readJob(f, id!)).toMatchObject({
+      status: 'Received',
+      minorStatus: 'JobPath',
+      applicationStatus: 'Unknown',
+    });
     const last = (await readHistory(f, id!)).at(-1);
-    expect(last).toMatchObject({ status: 'Received', minorStatus: 'JobPath', applicationStatus: 'idem', source: 'Unknown(SM)' });
+    expect(last).toMatchObject({
+      status: 'Received',
+      minorStatus: 'JobPath',
+      applicationStatus: 'idem',
+      source: 'Unknown(SM)',
+    });
   });
 
   it('applies a refused transition when forced', async () => {
     const [id] = await seedJobs(f, 1);
     const result = await patch({ [id!]: { [at()]: { Status: 'Running', MinorStatus: 'JobPath' } } }, true);
     expect(result.success[String(id)]).toMatchObject({ Status: 'Running', MinorStatus: 'JobPath' });
-    expect(await readJob(f, id!)).toMatchObject({ status: 'Running', minorStatus: 'JobPath', applicationStatus: 'Unknown' });
+    expect(await readJob(f, id!)).toMatchObject({
+      status: 'Running',
+      minorStatus: 'JobPath',
+      applicationStatus: 'Unknown',
+    });
     expect((await readHistory(f, id!)).at(-1)).toMatchObject({ status: 'Running', source: 'Unknown' });
   });
 
   it('updates several jobs in one call', async () => {
     const ids = await seedJobs(f, 3, { status: 'Submitting', minorStatus: 'Bulk transaction confirmation' });
-    const result = await patch(Object.fromEntries(ids.map((id) => [id, { [at()]: { Status: 'Checking', MinorStatus: 'JobPath' } }])));
-    for (const id of ids) expect(result.success[String(id)]).toMatchObject({ Status: 'Checking', MinorStatus: 'JobPath' });
-    for (const job of await readJobs(f, ids)) expect(job).toMatchObject({ status: 'Checking', minorStatus: 'JobPath', applicationStatus: 'Unknown' });
+    const result = await patch(
+      Object.fromEntries(ids.map((id) => [id, { [at()]: { Status: 'Checking', MinorStatus: 'JobPath' } }])),
+    );
+    for (const id of ids)
+      expect(result.success[String(id)]).toMatchObject({ Status: 'Checking', MinorStatus: 'JobPath' });
+    for (const job of await readJobs(f, ids))
+      expect(job).toMatchObject({ status: 'Checking', minorStatus: 'JobPath', applicationStatus: 'Unknown' });
   });
 
   it('throws NotFoundError with the SetJobStatusReturn detail when no job exists', async () => {
-    const err = await rejectionOf(patch({ [INVALID_JOB_IDS[0]!]: { [at()]: { Status: 'Checking', MinorStatus: 'JobPath' } } }));
+    const err = await rejectionOf(
+      patch({ [INVALID_JOB_IDS[0]!]: { [at()]: { Status: 'Checking', MinorStatus: 'JobPath' } } }),
+    );
     expect(err.code).toBe('NOT_FOUND');
     expect(err.detail).toEqual({ success: {}, failed: { [String(INVALID_JOB_IDS[0])]: { detail: 'Not found' } } });
   });
 
   it('reports missing jobs as failed and updates the others', async () => {
     const ids = await seedJobs(f, 2);
-    const body = Object.fromEntries([...ids, ...INVALID_JOB_IDS].map((id) => [id, { [at()]: { Status: 'Killed', MinorStatus: 'Marked for termination' } }]));
+    const body = Object.fromEntries(
+      [...ids, ...INVALID_JOB_IDS].map((id) => [
+        id,
+        { [at()]: { Status: 'Killed', MinorStatus: 'Marked for termination' } },
+      ]),
+    );
     const result = await patch(body);
     expect(Object.keys(result.success).sort()).toEqual(ids.map(String).sort());
-    expect(result.failed).toEqual({ '999999997': { detail: 'Not found' }, '999999998': { detail: 'Not found' }, '999999999': { detail: 'Not found' } });
-    for (const job of await readJobs(f, ids)) expect(job).toMatchObject({ status: 'Killed', minorStatus: 'Marked for termination', applicationStatus: 'Unknown' });
+    expect(result.failed).toEqual({
+      '999999997': { detail: 'Not found' },
+      '999999998': { detail: 'Not found' },
+      '999999999': { detail: 'Not found' },
+    });
+    for (const job of await readJobs(f, ids))
+      expect(job).toMatchObject({
+        status: 'Killed',
+        minorStatus: 'Marked for termination',
+        applicationStatus: 'Unknown',
+      });
   });
 
   it('refuses a naive timestamp with DiracX message and writes nothing', async () => {
     const ids = await seedJobs(f, 2);
     const naive = '2025-06-01 12:00:00.123456';
-    const err = await rejectionOf(patch({ [ids[0]!]: { [at()]: { Status: 'Checking' } }, [ids[1]!]: { [naive]: { Status: 'Checking', MinorStatus: 'JobPath' } } }));
+    const err = await rejectionOf(
+      patch({
+        [ids[0]!]: { [at()]: { Status: 'Checking' } },
+        [ids[1]!]: { [naive]: { Status: 'Checking', MinorStatus: 'JobPath' } },
+      }),
+    );
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.detail).toBe(`Timestamp ${naive} is not timezone aware for job ${ids[1]}`);
-    for (const job of await readJobs(f, ids)) expect(job).toMatchObject({ status: 'Received', minorStatus: 'Job accepted', lastUpdateTime: new Date(T0.getTime() - 60_000) });
+    for (const job of await readJobs(f, ids))
+      expect(job).toMatchObject({
+        status: 'Received',
+        minorStatus: 'Job accepted',
+        lastUpdateTime: new Date(T0.getTime() - 60_000),
+      });
     for (const id of ids) expect(await readHistory(f, id)).toHaveLength(1);
   });
 
@@ -102,9 +157,18 @@ describe('setJobStatuses', () => {
 
   it('applies the documented example (kill by user with an application status)', async () => {
     const [id] = await seedJobs(f, 1);
-    const payload = { Status: 'Killed', MinorStatus: 'Marked as killed', ApplicationStatus: 'Job was killed by user', Source: 'User' };
+    const payload = {
+      Status: 'Killed',
+      MinorStatus: 'Marked as killed',
+      ApplicationStatus: 'Job was killed by user',
+      Source: 'User',
+    };
     await patch({ [id!]: { [at()]: payload } });
-    expect(await readJob(f, id!)).toMatchObject({ status: 'Killed', minorStatus: 'Marked as killed', applicationStatus: 'Job was killed by user' });
+    expect(await readJob(f, id!)).toMatchObject({
+      status: 'Killed',
+      minorStatus: 'Marked as killed',
+      applicationStatus: 'Job was killed by user',
+    });
   });
 });
 
@@ -113,21 +177,35 @@ describe('setJobStatuses kill and delete', () => {
     it(`sets ${status} on one job`, async () => {
       const [id] = await seedJobs(f, 1);
       // DiracX's tests send Python's str(datetime): a space and a `+00:00` offset.
-      const result = await patch({ [id!]: { '2025-06-01 12:00:00.000001+00:00': { Status: status, MinorStatus: 'Checking accounting' } } });
+      const result = await patch({
+        [id!]: { '2025-06-01 12:00:00.000001+00:00': { Status: status, MinorStatus: 'Checking accounting' } },
+      });
       expect(result.success[String(id)]?.Status).toBe(status);
-      expect(await readJob(f, id!)).toMatchObject({ status, minorStatus: 'Checking accounting', applicationStatus: 'Unknown' });
+      expect(await readJob(f, id!)).toMatchObject({
+        status,
+        minorStatus: 'Checking accounting',
+        applicationStatus: 'Unknown',
+      });
     });
 
     it(`sets ${status} on several jobs`, async () => {
       const ids = await seedJobs(f, 3);
-      await patch(Object.fromEntries(ids.map((id) => [id, { [at()]: { Status: status, MinorStatus: 'Checking accounting' } }])));
-      for (const job of await readJobs(f, ids)) expect(job).toMatchObject({ status, minorStatus: 'Checking accounting' });
+      await patch(
+        Object.fromEntries(ids.map((id) => [id, { [at()]: { Status: status, MinorStatus: 'Checking accounting' } }])),
+      );
+      for (const job of await readJobs(f, ids))
+        expect(job).toMatchObject({ status, minorStatus: 'Checking accounting' });
     });
 
     it(`throws NotFoundError listing every id when ${status} targets only missing jobs`, async () => {
-      const err = await rejectionOf(patch(Object.fromEntries(INVALID_JOB_IDS.map((id) => [id, { [at()]: { Status: status } }]))));
+      const err = await rejectionOf(
+        patch(Object.fromEntries(INVALID_JOB_IDS.map((id) => [id, { [at()]: { Status: status } }]))),
+      );
       expect(err.code).toBe('NOT_FOUND');
-      expect(err.detail).toEqual({ success: {}, failed: Object.fromEntries(INVALID_JOB_IDS.map((id) => [String(id), { detail: 'Not found' }])) });
+      expect(err.detail).toEqual({
+        success: {},
+        failed: Object.fromEntries(INVALID_JOB_IDS.map((id) => [String(id), { detail: 'Not found' }])),
+      });
     });
   }
 });

@@ -54,7 +54,9 @@ async function runAll(force: boolean): Promise<{ cases: Case[]; result: SetJobSt
     const ids = await seedJobs(f, JOB_STATUSES.length, { status: from, minorStatus: 'seeded' });
     JOB_STATUSES.forEach((to, i) => all.push({ from, to, jobId: ids[i]! }));
   }
-  const changes: JobStatusChanges = Object.fromEntries(all.map((c) => [c.jobId, { [at()]: { Status: c.to, Source: 'Test' } }]));
+  const changes: JobStatusChanges = Object.fromEntries(
+    all.map((c) => [c.jobId, { [at()]: { Status: c.to, Source: 'Test' } }]),
+  );
   return { cases: all, result: await setJobStatuses(f.ctx, changes, force) };
 }
 
@@ -68,7 +70,14 @@ afterAll(() => f.t.dispose());
 describe.each([...JOB_STATUSES])('setJobStatuses from %s', (from) => {
   it('applies exactly the transitions the state machine allows', async () => {
     const mine = cases.filter((c) => c.from === from);
-    const rows = new Map((await readJobs(f, mine.map((c) => c.jobId))).map((j) => [j.jobId, j.status]));
+    const rows = new Map(
+      (
+        await readJobs(
+          f,
+          mine.map((c) => c.jobId),
+        )
+      ).map((j) => [j.jobId, j.status]),
+    );
     const seen = mine.map((c) => [c.to, rows.get(c.jobId)]);
     const expected = mine.map((c) => [c.to, allows(from, c.to) ? c.to : effective(from)]);
     expect(seen).toEqual(expected);
@@ -78,13 +87,18 @@ describe.each([...JOB_STATUSES])('setJobStatuses from %s', (from) => {
   it('logs a refused transition as the kept status with "(SM)" on its source', async () => {
     for (const c of cases.filter((x) => x.from === from)) {
       const last = (await readHistory(f, c.jobId)).at(-1);
-      expect(last).toMatchObject(allows(from, c.to) ? { status: c.to, source: 'Test' } : { status: effective(from), source: 'Test(SM)' });
+      expect(last).toMatchObject(
+        allows(from, c.to) ? { status: c.to, source: 'Test' } : { status: effective(from), source: 'Test(SM)' },
+      );
     }
   });
 
   it('applies every transition when forced', async () => {
     const mine = forced.cases.filter((c) => c.from === from);
-    const rows = await readJobs(f, mine.map((c) => c.jobId));
+    const rows = await readJobs(
+      f,
+      mine.map((c) => c.jobId),
+    );
     expect(rows.map((j) => j.status)).toEqual(mine.map((c) => c.to));
   });
 });

@@ -61,20 +61,30 @@ describe('submitJdlJobs', () => {
       verifiedFlag: true,
       status: 'Received',
     });
-    const lfns = await db.database.db.select().from(inputData).where(eq(inputData.jobId, inserted!.JobID)).orderBy(asc(inputData.lfn));
+    const lfns = await db.database.db
+      .select()
+      .from(inputData)
+      .where(eq(inputData.jobId, inserted!.JobID))
+      .orderBy(asc(inputData.lfn));
     expect(lfns.map((l) => l.lfn)).toEqual(['/lhcb/a', '/lhcb/b']);
     const [stored] = await db.database.db.select().from(jobJdls).where(eq(jobJdls.jobId, inserted!.JobID));
     expect(stored!.jdl).toContain(`Arguments = "hello ${inserted!.JobID}"`);
     expect(stored!.jdl).toContain('VirtualOrganization = "lhcb"');
     expect(stored!.jdl).toContain('JobRequirements');
     const history = await db.database.db.select().from(loggingInfo).where(eq(loggingInfo.jobId, inserted!.JobID));
-    expect(history).toMatchObject([{ status: 'Received', minorStatus: 'Job accepted', applicationStatus: 'Unknown', statusSource: 'JobManager' }]);
+    expect(history).toMatchObject([
+      { status: 'Received', minorStatus: 'Job accepted', applicationStatus: 'Unknown', statusSource: 'JobManager' },
+    ]);
   });
 
   it('expands a parametric JDL into Submitting jobs', async () => {
-    const inserted = await submitJdlJobs(ctx(), ['[Executable = "x"; Parameters = {"a", "b", "c"}; Arguments = "%s";]']);
+    const inserted = await submitJdlJobs(ctx(), [
+      '[Executable = "x"; Parameters = {"a", "b", "c"}; Arguments = "%s";]',
+    ]);
     expect(inserted).toHaveLength(3);
-    expect(inserted.every((j) => j.Status === 'Submitting' && j.MinorStatus === 'Bulk transaction confirmation')).toBe(true);
+    expect(inserted.every((j) => j.Status === 'Submitting' && j.MinorStatus === 'Bulk transaction confirmation')).toBe(
+      true,
+    );
   });
 
   it('submits a list of JDLs atomically with increasing job ids', async () => {
@@ -83,17 +93,45 @@ describe('submitJdlJobs', () => {
   });
 
   it.each([
-    ['more than 20 jobs', Array.from({ length: 21 }, () => '[Executable = "x";]'), 'Normal user cannot submit more than 20 jobs at once'],
-    ['a parametric JDL in a list', ['[Executable = "x";]', '[Parameters = {"a","b"};]'], 'You cannot submit parametric jobs in a bulk fashion'],
-    ['a JDL of another VO', ['[Executable = "x"; VirtualOrganization = "gridpp";]'], 'Wrong Virtual Organization in JDL'],
-    ['a job type the VO does not allow', ['[Executable = "x"; JobType = "Production";]'], 'Production is not a valid value for JobType'],
+    [
+      'more than 20 jobs',
+      Array.from({ length: 21 }, () => '[Executable = "x";]'),
+      'Normal user cannot submit more than 20 jobs at once',
+    ],
+    [
+      'a parametric JDL in a list',
+      ['[Executable = "x";]', '[Parameters = {"a","b"};]'],
+      'You cannot submit parametric jobs in a bulk fashion',
+    ],
+    [
+      'a JDL of another VO',
+      ['[Executable = "x"; VirtualOrganization = "gridpp";]'],
+      'Wrong Virtual Organization in JDL',
+    ],
+    [
+      'a job type the VO does not allow',
+      ['[Executable = "x"; JobType = "Production";]'],
+      'Production is not a valid value for JobType',
+    ],
     ['a non-numeric CPU time', ['[Executable = "x"; CPUTime = "lots";]'], 'CPUTime must be a number'],
-    ['too many input files', [`[InputData = {${Array.from({ length: 101 }, (_, i) => `"/f${i}"`).join(',')}};]`], 'Number of Input Data Files (101) greater than current limit: 100'],
+    [
+      'too many input files',
+      [`[InputData = {${Array.from({ length: 101 }, (_, i) => `"/f${i}"`).join(',')}};]`],
+      'Number of Input Data Files (101) greater than current limit: 100',
+    ],
     ['a syntax error, with its position', ['[Executable = "x";\n  Arguments "y";]'], 'line 2, column 13'],
     ['the bad JDL of a batch, by number', ['[Executable = "x";]', '[Executable = ;]'], 'JDL 2: '],
     // Unparsable on purpose: the size is refused before the text is parsed.
-    ['a JDL over the per-job size, before parsing it', [`[Executable = ;${'x'.repeat(300_000)}`], 'The job would have a JDL of 300015 bytes, more than the 262144 allowed per job (DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES)'],
-    ['a batch JDL over the per-job size, by number', ['[Executable = "x";]', `[A = "${'y'.repeat(300_000)}";]`], 'Job 2 of 2 would have a JDL of 300009 bytes'],
+    [
+      'a JDL over the per-job size, before parsing it',
+      [`[Executable = ;${'x'.repeat(300_000)}`],
+      'The job would have a JDL of 300015 bytes, more than the 262144 allowed per job (DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES)',
+    ],
+    [
+      'a batch JDL over the per-job size, by number',
+      ['[Executable = "x";]', `[A = "${'y'.repeat(300_000)}";]`],
+      'Job 2 of 2 would have a JDL of 300009 bytes',
+    ],
   ])('refuses %s and writes nothing', async (_name, jdls, message) => {
     const before = await jobCount();
     const err = await submitJdlJobs(ctx(), jdls).catch((e: unknown) => e);
@@ -104,7 +142,10 @@ describe('submitJdlJobs', () => {
 
   it('lets a production manager submit more than 20 jobs in one request', async () => {
     const manager = { ...CHAEN, diracGroup: 'lhcb_prmgr', properties: ['NormalUser', 'ProductionManagement'] };
-    const inserted = await submitJdlJobs(ctx(manager), Array.from({ length: 50 }, () => '[Executable = "x";]'));
+    const inserted = await submitJdlJobs(
+      ctx(manager),
+      Array.from({ length: 50 }, () => '[Executable = "x";]'),
+    );
     expect(inserted).toHaveLength(50);
   });
 });

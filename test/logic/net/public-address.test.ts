@@ -4,7 +4,13 @@
  * named, public unicast addresses pass, and text that is not a canonical address is refused.
  */
 import { describe, expect, it } from 'bun:test';
-import { findSpecialRange, isIpLiteralHost, isPublicAddress, parseIpv4, parseIpv6 } from '../../../src/logic/net/public-address.ts';
+import {
+  findSpecialRange,
+  isIpLiteralHost,
+  isPublicAddress,
+  parseIpv4,
+  parseIpv6,
+} from '../../../src/logic/net/public-address.ts';
 
 /** [address, the range it must be refused as (a substring of the name)]. */
 const NON_PUBLIC: readonly (readonly [string, string])[] = [
@@ -144,11 +150,19 @@ describe('parsing', () => {
 
 describe('isIpLiteralHost', () => {
   it('tells IP literals from names in hosts as WHATWG URL parsing leaves them', () => {
-    for (const url of ['https://2130706433/d', 'https://0x7f.1/d', 'https://127.1/d', 'https://127.0.0.1./d', 'https://[::ffff:127.0.0.1]/d', 'https://0/d']) {
+    for (const url of [
+      'https://2130706433/d',
+      'https://0x7f.1/d',
+      'https://127.1/d',
+      'https://127.0.0.1./d',
+      'https://[::ffff:127.0.0.1]/d',
+      'https://0/d',
+    ]) {
       const host = new URL(url).hostname;
       expect(isIpLiteralHost(host)).toBe(true);
       expect(isPublicAddress(host.replace(/\.$/, ''))).toBe(false);
     }
-    for (const host of ['client.example', 'a1.example', 'localhost', '1.2.3.4.nip.io']) expect(isIpLiteralHost(host)).toBe(false);
+    for (const host of ['client.example', 'a1.example', 'localhost', '1.2.3.4.nip.io'])
+      expect(isIpLiteralHost(host)).toBe(false);
   });
 });

@@ -20,9 +20,18 @@ describe('registerPilot', () => {
   it('stores the pilot with DiracX defaults and both times from the clock', async () => {
     await register({ pilot_stamp: 'p-1', vo: 'lhcb' });
     expect(await readPilot(f, 'p-1')).toMatchObject({
-      vo: 'lhcb', gridType: 'DIRAC', gridSite: 'Unknown', destinationSite: 'NotAssigned', pilotJobReference: 'p-1',
-      status: 'Submitted', statusReason: 'Unknown', queue: 'Unknown', benchMark: 0, accountingSent: false,
-      submissionTime: T0, lastUpdateTime: T0,
+      vo: 'lhcb',
+      gridType: 'DIRAC',
+      gridSite: 'Unknown',
+      destinationSite: 'NotAssigned',
+      pilotJobReference: 'p-1',
+      status: 'Submitted',
+      statusReason: 'Unknown',
+      queue: 'Unknown',
+      benchMark: 0,
+      accountingSent: false,
+      submissionTime: T0,
+      lastUpdateTime: T0,
     });
   });
 
@@ -32,13 +41,19 @@ describe('registerPilot', () => {
   });
 
   it('refuses a stamp that exists with CONFLICT, whatever the VO', async () => {
-    await expect(register({ pilot_stamp: 'p-1', vo: 'gridpp' })).rejects.toMatchObject({ code: 'CONFLICT', message: "Pilot with stamp 'p-1' already exists" });
+    await expect(register({ pilot_stamp: 'p-1', vo: 'gridpp' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: "Pilot with stamp 'p-1' already exists",
+    });
     expect((await readPilot(f, 'p-1')).vo).toBe('lhcb');
   });
 
-  it.each(['not-a-vo', 'constructor', '__proto__'])('refuses the VO %p, which is not in the Registry, with INVALID_INPUT', async (vo) => {
-    await expect(register({ pilot_stamp: `p-${vo}`, vo })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-  });
+  it.each(['not-a-vo', 'constructor', '__proto__'])(
+    'refuses the VO %p, which is not in the Registry, with INVALID_INPUT',
+    async (vo) => {
+      await expect(register({ pilot_stamp: `p-${vo}`, vo })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    },
+  );
 });
 
 describe('updatePilotsMetadata', () => {
@@ -49,15 +64,32 @@ describe('updatePilotsMetadata', () => {
   it('applies each stamp its own fields and sets LastUpdateTime from the clock', async () => {
     const later = new Date(T0.getTime() + 60_000);
     f.setNow(later);
-    await updatePilotsMetadata(f.ctx, { 'm-1': { BenchMark: 3.25, AccountingSent: true }, 'm-2': { Status: 'Done', StatusReason: 'finished', CurrentJobID: 9 } });
-    expect(await readPilot(f, 'm-1')).toMatchObject({ benchMark: 3.25, accountingSent: true, status: 'Submitted', lastUpdateTime: later, submissionTime: T0 });
-    expect(await readPilot(f, 'm-2')).toMatchObject({ benchMark: 0, status: 'Done', statusReason: 'finished', currentJobId: 9, lastUpdateTime: later });
+    await updatePilotsMetadata(f.ctx, {
+      'm-1': { BenchMark: 3.25, AccountingSent: true },
+      'm-2': { Status: 'Done', StatusReason: 'finished', CurrentJobID: 9 },
+    });
+    expect(await readPilot(f, 'm-1')).toMatchObject({
+      benchMark: 3.25,
+      accountingSent: true,
+      status: 'Submitted',
+      lastUpdateTime: later,
+      submissionTime: T0,
+    });
+    expect(await readPilot(f, 'm-2')).toMatchObject({
+      benchMark: 0,
+      status: 'Done',
+      statusReason: 'finished',
+      currentJobId: 9,
+      lastUpdateTime: later,
+    });
   });
 
   it('changes nothing when one stamp is unknown (NOT_FOUND)', async () => {
     const before = await readPilot(f, 'm-1');
     f.setNow(new Date(T0.getTime() + 120_000));
-    await expect(updatePilotsMetadata(f.ctx, { 'm-1': { Queue: 'x' }, ghost: { Queue: 'x' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(updatePilotsMetadata(f.ctx, { 'm-1': { Queue: 'x' }, ghost: { Queue: 'x' } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await readPilot(f, 'm-1')).toEqual(before);
   });
 
@@ -71,12 +103,18 @@ describe('assignJobsToPilot', () => {
 
   it('records the jobs a pilot ran, a repeated id once', async () => {
     await assignJobsToPilot(f.ctx, 'a-1', [10, 11, 11]);
-    expect(await readMappings(f)).toEqual([['a-1', 10], ['a-1', 11]]);
+    expect(await readMappings(f)).toEqual([
+      ['a-1', 10],
+      ['a-1', 11],
+    ]);
   });
 
   it('refuses a pair already recorded with CONFLICT and records none of the batch', async () => {
     await expect(assignJobsToPilot(f.ctx, 'a-1', [12, 10])).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await readMappings(f)).toEqual([['a-1', 10], ['a-1', 11]]);
+    expect(await readMappings(f)).toEqual([
+      ['a-1', 10],
+      ['a-1', 11],
+    ]);
   });
 
   it('refuses an unknown stamp with NOT_FOUND', async () => {

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { SearchParams, SummaryParams } from '../../../src/logic/jobs/search-params.ts';
 import { assignJobsToPilot, registerPilot, updatePilotsMetadata } from '../../../src/logic/pilots/management.ts';
 import { PilotRegistrationParams } from '../../../src/logic/pilots/models.ts';
-import { pilotQueryScope, searchVisiblePilots, splitJobIdFilters, summariseVisiblePilots } from '../../../src/logic/pilots/query.ts';
+import {
+  pilotQueryScope,
+  searchVisiblePilots,
+  splitJobIdFilters,
+  summariseVisiblePilots,
+} from '../../../src/logic/pilots/query.ts';
 import { caller, createPilotsFixture, T0, type PilotsFixture } from './fixture.ts';
 
 let f: PilotsFixture;
@@ -17,7 +22,12 @@ const ADMIN = caller('gridpp', ['ServiceAdministrator']);
 
 beforeAll(async () => {
   f = await createPilotsFixture();
-  for (const [stamp, vo] of [['l-1', 'lhcb'], ['l-2', 'lhcb'], ['l-3', 'lhcb'], ['g-1', 'gridpp']] as const) {
+  for (const [stamp, vo] of [
+    ['l-1', 'lhcb'],
+    ['l-2', 'lhcb'],
+    ['l-3', 'lhcb'],
+    ['g-1', 'gridpp'],
+  ] as const) {
     await registerPilot(f.ctx, PilotRegistrationParams.parse({ pilot_stamp: stamp, vo }));
   }
   await updatePilotsMetadata(f.ctx, { 'l-2': { AccountingSent: true, BenchMark: 12.5 } });
@@ -65,7 +75,7 @@ describe('splitJobIdFilters', () => {
 });
 
 describe('searchVisiblePilots', () => {
-  it('counts and returns only the caller\'s VO', async () => {
+  it("counts and returns only the caller's VO", async () => {
     const { rows, total } = await search(USER);
     expect(total).toBe(3);
     expect(new Set(rows.map((r) => r.VO))).toEqual(new Set(['lhcb']));
@@ -79,18 +89,28 @@ describe('searchVisiblePilots', () => {
   it('resolves JobID within the VO scope', async () => {
     expect(await stamps(USER, { search: [{ parameter: 'JobID', operator: 'eq', value: 2 }] })).toEqual(['l-1', 'l-2']);
     expect(await stamps(USER, { search: [{ parameter: 'JobID', operator: 'in', values: [1, 3] }] })).toEqual(['l-1']);
-    expect(await stamps(ADMIN, { search: [{ parameter: 'JobID', operator: 'in', values: [1, 3] }] })).toEqual(['g-1', 'l-1']);
+    expect(await stamps(ADMIN, { search: [{ parameter: 'JobID', operator: 'in', values: [1, 3] }] })).toEqual([
+      'g-1',
+      'l-1',
+    ]);
   });
 
   it('filters the AccountingSent flag and BenchMark', async () => {
-    expect(await stamps(USER, { search: [{ parameter: 'AccountingSent', operator: 'eq', value: true }] })).toEqual(['l-2']);
+    expect(await stamps(USER, { search: [{ parameter: 'AccountingSent', operator: 'eq', value: true }] })).toEqual([
+      'l-2',
+    ]);
     expect(await stamps(USER, { search: [{ parameter: 'BenchMark', operator: 'neq', value: 0 }] })).toEqual(['l-2']);
   });
 
   it('filters datetimes by partial values and returns them as dates', async () => {
-    const { rows } = await search(USER, { parameters: ['SubmissionTime'], search: [{ parameter: 'SubmissionTime', operator: 'eq', value: '2026-03-01' }] });
+    const { rows } = await search(USER, {
+      parameters: ['SubmissionTime'],
+      search: [{ parameter: 'SubmissionTime', operator: 'eq', value: '2026-03-01' }],
+    });
     expect(rows).toEqual([{ SubmissionTime: T0 }, { SubmissionTime: T0 }, { SubmissionTime: T0 }]);
-    expect((await search(USER, { search: [{ parameter: 'SubmissionTime', operator: 'gt', value: '2026-03' }] })).total).toBe(0);
+    expect(
+      (await search(USER, { search: [{ parameter: 'SubmissionTime', operator: 'gt', value: '2026-03' }] })).total,
+    ).toBe(0);
   });
 
   it('pages over the scoped rows', async () => {
@@ -101,9 +121,13 @@ describe('searchVisiblePilots', () => {
 });
 
 describe('summariseVisiblePilots', () => {
-  it('counts only the caller\'s VO, every VO for a ServiceAdministrator', async () => {
-    const summary = (user: typeof USER) => summariseVisiblePilots({ database: f.t.database, user }, SummaryParams.parse({ grouping: ['VO'] }));
+  it("counts only the caller's VO, every VO for a ServiceAdministrator", async () => {
+    const summary = (user: typeof USER) =>
+      summariseVisiblePilots({ database: f.t.database, user }, SummaryParams.parse({ grouping: ['VO'] }));
     expect(await summary(USER)).toEqual([{ VO: 'lhcb', count: 3 }]);
-    expect(await summary(ADMIN)).toEqual([{ VO: 'gridpp', count: 1 }, { VO: 'lhcb', count: 3 }]);
+    expect(await summary(ADMIN)).toEqual([
+      { VO: 'gridpp', count: 1 },
+      { VO: 'lhcb', count: 3 },
+    ]);
   });
 });

@@ -23,8 +23,10 @@ afterAll(() => f.dispose());
 
 const chaen = userOf('chaen');
 const albdr = userOf('albdr');
-const assign = (jobId: number, pfn: string) => assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
-const assignInputs = (user: AuthedUser, byJob: [number, string[]][]) => f.t.database.transaction((tx) => assignInputSandboxes(tx, user, new Map(byJob)));
+const assign = (jobId: number, pfn: string) =>
+  assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
+const assignInputs = (user: AuthedUser, byJob: [number, string[]][]) =>
+  f.t.database.transaction((tx) => assignInputSandboxes(tx, user, new Map(byJob)));
 
 describe('registration', () => {
   it('registers before the upload and bumps the access time when asked again', async () => {
@@ -38,11 +40,18 @@ describe('registration', () => {
 
   it('refuses a download of an unregistered sandbox with DiracX message', async () => {
     const pfn = `/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:${'1'.repeat(64)}.tar.bz2`;
-    await expect(getSandboxDownload(f.ctx(chaen), `SB:SandboxSE|${pfn}`)).rejects.toThrow(`Sandbox with ${pfn} and SandboxSE not found`);
+    await expect(getSandboxDownload(f.ctx(chaen), `SB:SandboxSE|${pfn}`)).rejects.toThrow(
+      `Sandbox with ${pfn} and SandboxSE not found`,
+    );
   });
 
   it('refuses a sandbox over the size limit before registering anything', async () => {
-    const info = { checksum_algorithm: 'sha256' as const, checksum: '2'.repeat(64), size: SETTINGS.maxSizeBytes + 1, format: 'tar.zst' as const };
+    const info = {
+      checksum_algorithm: 'sha256' as const,
+      checksum: '2'.repeat(64),
+      size: SETTINGS.maxSizeBytes + 1,
+      format: 'tar.zst' as const,
+    };
     await expect(initiateSandboxUpload(f.ctx(chaen), info)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
@@ -73,7 +82,10 @@ describe('assignment', () => {
 
   it('removing a job unassigns its sandboxes', async () => {
     const pfn = await addSandbox(f, chaen);
-    const [row] = await f.t.database.db.insert(jobJdls).values({ jdl: '[]', originalJdl: '[]' }).returning({ id: jobJdls.jobId });
+    const [row] = await f.t.database.db
+      .insert(jobJdls)
+      .values({ jdl: '[]', originalJdl: '[]' })
+      .returning({ id: jobJdls.jobId });
     const jobId = row!.id;
     await f.t.database.db.insert(jobs).values({ jobId, vo: 'lhcb', owner: 'chaen', ownerGroup: 'lhcb_user' });
     await assign(jobId, pfn);
@@ -84,15 +96,22 @@ describe('assignment', () => {
 
 describe('input sandboxes at submission', () => {
   it('reads the SB: entries of InputSandbox and ignores local files and LFNs', () => {
-    const doc = parseJdl('[InputSandbox = {"SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst", "script.sh", "LFN:/lhcb/file", "SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst"};]');
+    const doc = parseJdl(
+      '[InputSandbox = {"SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst", "script.sh", "LFN:/lhcb/file", "SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst"};]',
+    );
     expect(inputSandboxPfns(doc)).toEqual(['SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst']);
     expect(inputSandboxPfns(parseJdl('[Executable = "echo";]'))).toEqual([]);
-    expect(inputSandboxPfns(parseJdl('[InputSandbox = "SB:SandboxSE|/S3/b/v/g/u/k";]'))).toEqual(['SB:SandboxSE|/S3/b/v/g/u/k']);
+    expect(inputSandboxPfns(parseJdl('[InputSandbox = "SB:SandboxSE|/S3/b/v/g/u/k";]'))).toEqual([
+      'SB:SandboxSE|/S3/b/v/g/u/k',
+    ]);
   });
 
   it('assigns the submitter own sandboxes as Input of every job listing them', async () => {
     const pfn = await addSandbox(f, chaen);
-    await assignInputs(chaen, [[10, [pfn, 'script.sh']], [11, [pfn]]]);
+    await assignInputs(chaen, [
+      [10, [pfn, 'script.sh']],
+      [11, [pfn]],
+    ]);
     expect(await readSandbox(f, pfn)).toMatchObject({ assigned: true, entities: ['Input:Job:10', 'Input:Job:11'] });
     expect(await getJobSandboxes(f.t.database, 10)).toEqual({ Input: [pfn.split('|')[1]!], Output: [null] });
   });
@@ -106,7 +125,10 @@ describe('input sandboxes at submission', () => {
   });
 
   it('does nothing for jobs without SB: entries', async () => {
-    await assignInputs(chaen, [[10, ['script.sh']], [11, []]]);
+    await assignInputs(chaen, [
+      [10, ['script.sh']],
+      [11, []],
+    ]);
     expect(await getJobSandboxes(f.t.database, 10)).toEqual({ Input: [null], Output: [null] });
   });
 });

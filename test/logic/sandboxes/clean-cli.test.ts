@@ -33,10 +33,20 @@ async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 }
 
 async function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, DIRACX_DATA_DIR: dataDir(), DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: storeDir() };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DIRACX_DATA_DIR: dataDir(),
+    DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: storeDir(),
+  };
   delete env.DATABASE_URL;
   delete env.DIRACX_SANDBOX_STORE_S3_CLIENT_KWARGS;
-  const proc = Bun.spawn({ cmd: [process.execPath, 'run', '--silent', 'sandbox-clean', ...args], cwd: REPO_ROOT, env, stdout: 'ignore', stderr: 'pipe' });
+  const proc = Bun.spawn({
+    cmd: [process.execPath, 'run', '--silent', 'sandbox-clean', ...args],
+    cwd: REPO_ROOT,
+    env,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
   return { code, stderr };
 }
@@ -48,10 +58,23 @@ beforeAll(async () => {
   await store.write(keyOf(USED), new Uint8Array([2]));
   await withDatabase(async (database) => {
     await migrateDatabase(database);
-    const [owner] = await database.db.insert(sandboxOwners).values({ owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb' }).returning({ id: sandboxOwners.ownerId });
+    const [owner] = await database.db
+      .insert(sandboxOwners)
+      .values({ owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb' })
+      .returning({ id: sandboxOwners.ownerId });
     const rows = await database.db
       .insert(sandboxes)
-      .values([STALE, USED].map((pfn) => ({ ownerId: owner!.id, seName: 'SandboxSE', sePfn: pfn, bytes: 1, registrationTime: OLD, lastAccessTime: OLD, assigned: pfn === USED })))
+      .values(
+        [STALE, USED].map((pfn) => ({
+          ownerId: owner!.id,
+          seName: 'SandboxSE',
+          sePfn: pfn,
+          bytes: 1,
+          registrationTime: OLD,
+          lastAccessTime: OLD,
+          assigned: pfn === USED,
+        })),
+      )
       .returning({ sbId: sandboxes.sbId, pfn: sandboxes.sePfn });
     const used = rows.find((r) => r.pfn === USED)!;
     await database.db.insert(sandboxEntityMapping).values({ sbId: used.sbId, entityId: 'Job:1', type: 'Input' });
@@ -73,6 +96,8 @@ describe('bun run sandbox-clean (embedded database, local store)', () => {
   it('exits 1 with one line naming a bad option', async () => {
     const { code, stderr } = await runCli(['--days', 'soon']);
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')[0]).toBe('diracx: sandbox-clean failed: --days expects a non-negative integer, got soon');
+    expect(stderr.trim().split('\n')[0]).toBe(
+      'diracx: sandbox-clean failed: --days expects a non-negative integer, got soon',
+    );
   });
 });

@@ -8,7 +8,17 @@ import { sandboxes } from '../../../src/db/schema/sandboxes.ts';
 import { assignOutputSandbox, unassignJobsSandboxes } from '../../../src/logic/sandboxes/assign.ts';
 import { cleanSandboxes, type CleanContext } from '../../../src/logic/sandboxes/clean.ts';
 import type { ObjectStore } from '../../../src/storage/object-store.ts';
-import { addSandbox, createSandboxFixture, DAY_MS, keyOf, readSandbox, SETTINGS, T0, userOf, type SandboxFixture } from './fixture.ts';
+import {
+  addSandbox,
+  createSandboxFixture,
+  DAY_MS,
+  keyOf,
+  readSandbox,
+  SETTINGS,
+  T0,
+  userOf,
+  type SandboxFixture,
+} from './fixture.ts';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -30,7 +40,8 @@ const storeMethods = (): ObjectStore => ({
   exists: (k) => f.store.exists(k),
   deleteMany: (keys) => f.store.deleteMany(keys),
 });
-const assign = (jobId: number, pfn: string) => assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
+const assign = (jobId: number, pfn: string) =>
+  assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
 
 describe('cleanSandboxes', () => {
   it('deletes an unassigned sandbox once it has not been accessed for the given days, object first', async () => {

@@ -19,13 +19,32 @@ import { LocalObjectStore } from '../../../src/storage/local-store.ts';
 import { toHex } from '../../../src/storage/object-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 
-export const SETTINGS: SandboxStoreSettings = { bucketName: 'sandboxes', seName: 'SandboxSE', urlValiditySeconds: 300, maxSizeBytes: 100 * 1024 * 1024 };
+export const SETTINGS: SandboxStoreSettings = {
+  bucketName: 'sandboxes',
+  seName: 'SandboxSE',
+  urlValiditySeconds: 300,
+  maxSizeBytes: 100 * 1024 * 1024,
+};
 export const T0 = new Date('2026-02-01T00:00:00Z');
 export const DAY_MS = 86_400_000;
 
 /** A user as the verified token gives it. */
-export function userOf(preferredUsername: string, diracGroup = 'lhcb_user', vo = 'lhcb', properties = ['NormalUser']): AuthedUser {
-  return { sub: `${vo}:${preferredUsername}`, preferredUsername, vo, diracGroup, properties, tokenId: crypto.randomUUID(), policies: {}, expiresAt: 0 };
+export function userOf(
+  preferredUsername: string,
+  diracGroup = 'lhcb_user',
+  vo = 'lhcb',
+  properties = ['NormalUser'],
+): AuthedUser {
+  return {
+    sub: `${vo}:${preferredUsername}`,
+    preferredUsername,
+    vo,
+    diracGroup,
+    properties,
+    tokenId: crypto.randomUUID(),
+    policies: {},
+    expiresAt: 0,
+  };
 }
 
 export interface SandboxFixture {
@@ -46,7 +65,12 @@ export async function createSandboxFixture(): Promise<SandboxFixture> {
   const root = await mkdtemp(join(tmpdir(), 'sandbox-logic-'));
   const directory = new FsBlobDirectory(root);
   let now = T0;
-  const store = new LocalObjectStore({ directory, signingKey: await importSigningSecret(await directory.signingSecret()), maxSizeBytes: SETTINGS.maxSizeBytes, now: () => now });
+  const store = new LocalObjectStore({
+    directory,
+    signingKey: await importSigningSecret(await directory.signingSecret()),
+    maxSizeBytes: SETTINGS.maxSizeBytes,
+    now: () => now,
+  });
   const log = createJsonLogger('error', () => {});
   return {
     t,
@@ -71,7 +95,12 @@ export async function createSandboxFixture(): Promise<SandboxFixture> {
 export async function addSandbox(f: SandboxFixture, user: AuthedUser, upload = true): Promise<string> {
   const data = crypto.getRandomValues(new Uint8Array(128));
   const checksum = toHex(await crypto.subtle.digest('SHA-256', data));
-  const res = await initiateSandboxUpload(f.ctx(user), { checksum_algorithm: 'sha256', checksum, size: data.length, format: 'tar.bz2' });
+  const res = await initiateSandboxUpload(f.ctx(user), {
+    checksum_algorithm: 'sha256',
+    checksum,
+    size: data.length,
+    format: 'tar.bz2',
+  });
   if (upload && res.url) await f.store.receiveUpload(res.fields, new Blob([data]));
   return res.pfn;
 }
@@ -88,8 +117,20 @@ export interface StoredSandbox {
 /** The row of a sandbox and its mappings, or undefined when it is gone. */
 export async function readSandbox(f: SandboxFixture, pfn: string): Promise<StoredSandbox | undefined> {
   const db = f.t.database.db;
-  const [row] = await db.select().from(sandboxes).where(eq(sandboxes.sePfn, shortPfn(pfn)));
+  const [row] = await db
+    .select()
+    .from(sandboxes)
+    .where(eq(sandboxes.sePfn, shortPfn(pfn)));
   if (!row) return undefined;
-  const maps = await db.select().from(sandboxEntityMapping).where(eq(sandboxEntityMapping.sbId, row.sbId)).orderBy(asc(sandboxEntityMapping.entityId));
-  return { pfn: row.sePfn, assigned: row.assigned, lastAccessTime: row.lastAccessTime, entities: maps.map((m) => `${m.type}:${m.entityId}`) };
+  const maps = await db
+    .select()
+    .from(sandboxEntityMapping)
+    .where(eq(sandboxEntityMapping.sbId, row.sbId))
+    .orderBy(asc(sandboxEntityMapping.entityId));
+  return {
+    pfn: row.sePfn,
+    assigned: row.assigned,
+    lastAccessTime: row.lastAccessTime,
+    entities: maps.map((m) => `${m.type}:${m.entityId}`),
+  };
 }

@@ -4,18 +4,32 @@
  * `(:?` typo kept.
  */
 import { describe, expect, it } from 'bun:test';
-import { fullPfn, pfnToKey, SANDBOX_PFN_REGEX, sandboxPfn, seNameOf, shortPfn, userPrefix } from '../../../src/logic/sandboxes/pfn.ts';
+import {
+  fullPfn,
+  pfnToKey,
+  SANDBOX_PFN_REGEX,
+  sandboxPfn,
+  seNameOf,
+  shortPfn,
+  userPrefix,
+} from '../../../src/logic/sandboxes/pfn.ts';
 
 const USER = { vo: 'vo', diracGroup: 'group1', preferredUsername: 'user1' };
 const CHECKSUM = '90e0ba6763c91a905bb9fd6e025aac1952ae742e6d756a31a0963aa7df7cd7b1';
 
 describe('sandbox PFNs', () => {
   it('names a sandbox by bucket, owner and checksum (DiracX test_get_pfn)', () => {
-    expect(sandboxPfn('bucket1', USER, { checksum_algorithm: 'sha256', checksum: CHECKSUM, format: 'tar.bz2' })).toBe(`/S3/bucket1/vo/group1/user1/sha256:${CHECKSUM}.tar.bz2`);
+    expect(sandboxPfn('bucket1', USER, { checksum_algorithm: 'sha256', checksum: CHECKSUM, format: 'tar.bz2' })).toBe(
+      `/S3/bucket1/vo/group1/user1/sha256:${CHECKSUM}.tar.bz2`,
+    );
   });
 
   it('lower-cases the checksum so the PFN matches DiracX regex (DiracX keeps the case) [deviation]', () => {
-    const pfn = sandboxPfn('bucket1', USER, { checksum_algorithm: 'sha256', checksum: CHECKSUM.toUpperCase(), format: 'tar.zst' });
+    const pfn = sandboxPfn('bucket1', USER, {
+      checksum_algorithm: 'sha256',
+      checksum: CHECKSUM.toUpperCase(),
+      format: 'tar.zst',
+    });
     expect(pfn).toContain(CHECKSUM);
     expect(SANDBOX_PFN_REGEX.test(pfn)).toBe(true);
   });

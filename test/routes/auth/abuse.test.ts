@@ -132,8 +132,14 @@ describe('secrecy', () => {
     const device = await startDevice(fx, 'vo:lhcb');
     await pollToken(fx, device.device_code);
     const tokens = await deviceLogin(fx, CHAEN_SUB);
-    await fx.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: DIRAC_CLIENT_ID }));
-    await fx.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: DIRAC_CLIENT_ID }));
+    await fx.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: DIRAC_CLIENT_ID }),
+    );
+    await fx.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: DIRAC_CLIENT_ID }),
+    );
     const logs = JSON.stringify(fx.app.logs);
     for (const secret of [device.device_code, device.user_code, tokens.access_token, tokens.refresh_token!]) {
       expect(logs).not.toContain(secret);

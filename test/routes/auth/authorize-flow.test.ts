@@ -57,7 +57,10 @@ async function authorize(options: AuthorizeOptions = {}): Promise<{ code: string
 }
 
 function redeem(fields: Record<string, string>): Promise<Response> {
-  return fx.app.fetch('/api/auth/token', form({ grant_type: 'authorization_code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, ...fields }));
+  return fx.app.fetch(
+    '/api/auth/token',
+    form({ grant_type: 'authorization_code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, ...fields }),
+  );
 }
 
 describe('authorization-code flow', () => {
@@ -131,7 +134,9 @@ describe('authorization-code flow', () => {
   });
 
   it('answers another response_type or challenge method with 422, as FastAPI literals do', async () => {
-    const plain = (await fx.app.fetch(authorizeUrl('c').replace('code_challenge_method=S256', 'code_challenge_method=plain')));
+    const plain = await fx.app.fetch(
+      authorizeUrl('c').replace('code_challenge_method=S256', 'code_challenge_method=plain'),
+    );
     expect(plain.status).toBe(422);
     const token = await fx.app.fetch(authorizeUrl('c').replace('response_type=code', 'response_type=token'));
     expect(token.status).toBe(422);
@@ -159,7 +164,9 @@ describe('authorization-code flow', () => {
   });
 
   it('refuses a device-flow state on the authorization callback', async () => {
-    const device = (await (await fx.app.fetch(`/api/auth/device?client_id=${DIRAC_CLIENT_ID}&scope=vo:lhcb`, { method: 'POST' })).json()) as {
+    const device = (await (
+      await fx.app.fetch(`/api/auth/device?client_id=${DIRAC_CLIENT_ID}&scope=vo:lhcb`, { method: 'POST' })
+    ).json()) as {
       verification_uri_complete: string;
     };
     const toIdp = await fx.app.fetch(device.verification_uri_complete);

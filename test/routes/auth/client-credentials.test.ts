@@ -9,7 +9,12 @@ import { ConfigStore, createConfigSnapshot } from '../../../src/config/store.ts'
 import { JWT_BEARER_ASSERTION } from '../../../src/logic/auth/client-credentials.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { TEST_ISSUER } from '../../harness/auth.ts';
-import { createServiceClientFixture, JWT_CLIENT, SECRET_CLIENT, type ServiceClientFixture } from '../../harness/service-clients.ts';
+import {
+  createServiceClientFixture,
+  JWT_CLIENT,
+  SECRET_CLIENT,
+  type ServiceClientFixture,
+} from '../../harness/service-clients.ts';
 
 /** Our token endpoint under the configured issuer: what assertions name (not the host the request came to). */
 const TOKEN_URL = `${TEST_ISSUER}/api/auth/token`;
@@ -22,7 +27,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.dispose());
 
-async function token(form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function token(
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await app.fetch('/api/auth/token', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -32,7 +40,9 @@ async function token(form: Record<string, string>, headers: Record<string, strin
 }
 
 const whoami = async (accessToken: string): Promise<Record<string, unknown>> =>
-  (await (await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${accessToken}` } })).json()) as Record<string, unknown>;
+  (await (
+    await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${accessToken}` } })
+  ).json()) as Record<string, unknown>;
 
 describe('client_credentials at the token endpoint', () => {
   it('issues a token for a client secret in the form, usable on the API as the client user', async () => {
@@ -40,7 +50,11 @@ describe('client_credentials at the token endpoint', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 600 });
     expect(res.body).not.toHaveProperty('refresh_token');
-    expect(await whoami(String(res.body.access_token))).toMatchObject({ preferred_username: 'chaen', vo: 'lhcb', dirac_group: 'lhcb_user' });
+    expect(await whoami(String(res.body.access_token))).toMatchObject({
+      preferred_username: 'chaen',
+      vo: 'lhcb',
+      dirac_group: 'lhcb_user',
+    });
   });
 
   it('accepts the secret in HTTP Basic', async () => {
@@ -53,14 +67,20 @@ describe('client_credentials at the token endpoint', () => {
     const assertion = await fixture.assertion(TOKEN_URL);
     const first = await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion });
     expect(first.status).toBe(200);
-    expect(await whoami(String(first.body.access_token))).toMatchObject({ preferred_username: 'albdr', properties: ['NormalUser'] });
+    expect(await whoami(String(first.body.access_token))).toMatchObject({
+      preferred_username: 'albdr',
+      properties: ['NormalUser'],
+    });
     const replay = await token({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: assertion });
     expect(replay.status).toBe(401);
     expect(replay.body).toMatchObject({ error: 'invalid_client' });
   });
 
   it('refuses a wrong secret and an unknown client with 401 invalid_client', async () => {
-    for (const form of [{ client_id: SECRET_CLIENT, client_secret: 'wrong' }, { client_id: 'nobody', client_secret: fixture.secret }]) {
+    for (const form of [
+      { client_id: SECRET_CLIENT, client_secret: 'wrong' },
+      { client_id: 'nobody', client_secret: fixture.secret },
+    ]) {
       const res = await token(form);
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ error: 'invalid_client' });
@@ -68,7 +88,11 @@ describe('client_credentials at the token endpoint', () => {
   });
 
   it('refuses properties beyond the group with 400 invalid_scope', async () => {
-    const res = await token({ client_id: SECRET_CLIENT, client_secret: fixture.secret, scope: 'property:JobAdministrator' });
+    const res = await token({
+      client_id: SECRET_CLIENT,
+      client_secret: fixture.secret,
+      scope: 'property:JobAdministrator',
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_scope' });
   });
@@ -84,7 +108,9 @@ describe('client_credentials at the token endpoint', () => {
   });
 
   it('is advertised in the OpenID configuration', async () => {
-    const doc = (await (await app.fetch('/.well-known/openid-configuration')).json()) as { grant_types_supported: string[] };
+    const doc = (await (await app.fetch('/.well-known/openid-configuration')).json()) as {
+      grant_types_supported: string[];
+    };
     expect(doc.grant_types_supported).toContain('client_credentials');
   });
 });

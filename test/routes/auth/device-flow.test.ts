@@ -153,7 +153,7 @@ describe('device flow', () => {
     expect(res.status).toBe(307);
   });
 
-  it('answers an unknown user code with DiracX\'s 400 detail', async () => {
+  it("answers an unknown user code with DiracX's 400 detail", async () => {
     const res = await fx.app.fetch('/api/auth/device?user_code=INVALID');
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ detail: 'No row was found when one was required' });

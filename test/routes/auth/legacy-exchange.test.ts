@@ -83,7 +83,10 @@ describe('GET /api/auth/legacy-exchange', () => {
 
   it('stops refreshing a legacy token once it is revoked (DiracX ignores the revocation)', async () => {
     const initial = (await (await exchange(enabled, CREDENTIALS)).json()) as TokenBody;
-    expect((await enabled.fetch('/api/auth/revoke', form({ token: initial.refresh_token!, client_id: DIRAC_CLIENT_ID }))).status).toBe(200);
+    expect(
+      (await enabled.fetch('/api/auth/revoke', form({ token: initial.refresh_token!, client_id: DIRAC_CLIENT_ID })))
+        .status,
+    ).toBe(200);
     const res = await enabled.fetch(
       '/api/auth/token',
       form({ grant_type: 'refresh_token', refresh_token: initial.refresh_token!, client_id: DIRAC_CLIENT_ID }),

@@ -53,7 +53,9 @@ function revoke(fields: Record<string, string>): Promise<Response> {
 
 describe('GET /api/auth/refresh-tokens', () => {
   it("lists the caller's own tokens in DiracX's shape", async () => {
-    expect(await list(chaen.access_token)).toEqual([{ JTI: jtiOf(chaen), Status: 1, Scope: 'vo:lhcb', Sub: `lhcb:${CHAEN_SUB}` }]);
+    expect(await list(chaen.access_token)).toEqual([
+      { JTI: jtiOf(chaen), Status: 1, Scope: 'vo:lhcb', Sub: `lhcb:${CHAEN_SUB}` },
+    ]);
   });
 
   it('lists every token, revoked ones included, to a holder of ProxyManagement', async () => {
@@ -103,7 +105,10 @@ describe('POST /api/auth/revoke', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toBe('Refresh token revoked');
     expect((await list(own.access_token)).map((e) => e.JTI)).not.toContain(jtiOf(own));
-    const again = await fx.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', refresh_token: own.refresh_token!, client_id: DIRAC_CLIENT_ID }));
+    const again = await fx.app.fetch(
+      '/api/auth/token',
+      form({ grant_type: 'refresh_token', refresh_token: own.refresh_token!, client_id: DIRAC_CLIENT_ID }),
+    );
     expect(again.status).toBe(401);
   });
 

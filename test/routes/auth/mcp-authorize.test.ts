@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { decodeJwt } from 'jose';
 import { pkceChallenge } from '../../../src/logic/auth/encoding.ts';
 import { voChoiceValue } from '../../../src/routes/auth/pages/vo-choice.ts';
-import { CHAEN_SUB, FIXTURE_TIMEOUT_MS, form, startLoginFixture, type LoginFixture, type TokenBody } from '../../harness/login.ts';
+import {
+  CHAEN_SUB,
+  FIXTURE_TIMEOUT_MS,
+  form,
+  startLoginFixture,
+  type LoginFixture,
+  type TokenBody,
+} from '../../harness/login.ts';
 
 const ORIGIN = 'http://test';
 const REDIRECT = 'http://127.0.0.1:33418/callback';
@@ -28,7 +35,14 @@ async function register(redirectUris = [REDIRECT]): Promise<string> {
   const res = await fx.app.fetch('/api/auth/register', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: 'Claude Code', redirect_uris: redirectUris, token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'openid profile email offline_access' }),
+    body: JSON.stringify({
+      client_name: 'Claude Code',
+      redirect_uris: redirectUris,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      scope: 'openid profile email offline_access',
+    }),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { client_id: string }).client_id;
@@ -45,7 +59,8 @@ function authorizeUrl(s: Started, extra: Record<string, string> = {}): string {
 }
 
 /** The hidden field `name` of a page. */
-const hidden = (page: string, name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
+const hidden = (page: string, name: string): string =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
 
 /** Walks the person through VO choice and IdP login; returns the consent page. */
 async function toConsent(s: Started, extra: Record<string, string> = {}): Promise<string> {
@@ -56,7 +71,9 @@ async function toConsent(s: Started, extra: Record<string, string> = {}): Promis
   const page = await voPage.text();
   expect(page).toContain('Claude Code');
   const flow = hidden(page, 'flow');
-  const chosen = await fx.app.fetch(`/api/auth/authorize/vo?${new URLSearchParams({ flow, vo_group: voChoiceValue('lhcb', 'lhcb_user') })}`);
+  const chosen = await fx.app.fetch(
+    `/api/auth/authorize/vo?${new URLSearchParams({ flow, vo_group: voChoiceValue('lhcb', 'lhcb_user') })}`,
+  );
   expect(chosen.status).toBe(303);
   const callback = await fx.idp.loginAs(CHAEN_SUB, chosen.headers.get('location')!);
   const consent = await fx.app.fetch(callback.toString());
@@ -65,13 +82,31 @@ async function toConsent(s: Started, extra: Record<string, string> = {}): Promis
   return consent.text();
 }
 
-function answer(page: string, decision: 'approve' | 'deny', headers: Record<string, string> = { origin: ORIGIN }): Promise<Response> {
+function answer(
+  page: string,
+  decision: 'approve' | 'deny',
+  headers: Record<string, string> = { origin: ORIGIN },
+): Promise<Response> {
   const init = form({ flow: hidden(page, 'flow'), csrf_token: hidden(page, 'csrf_token'), decision });
-  return fx.app.fetch('/api/auth/authorize/consent', { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
+  return fx.app.fetch('/api/auth/authorize/consent', {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), ...headers },
+  });
 }
 
 function redeem(s: Started, code: string, extra: Record<string, string> = {}): Promise<Response> {
-  return fx.app.fetch('/api/auth/token', form({ grant_type: 'authorization_code', client_id: s.clientId, redirect_uri: s.redirectUri, code, code_verifier: s.verifier, resource: mcpResource, ...extra }));
+  return fx.app.fetch(
+    '/api/auth/token',
+    form({
+      grant_type: 'authorization_code',
+      client_id: s.clientId,
+      redirect_uri: s.redirectUri,
+      code,
+      code_verifier: s.verifier,
+      resource: mcpResource,
+      ...extra,
+    }),
+  );
 }
 
 async function approvedCode(s: Started, inspect: (consentPage: string) => void = () => {}): Promise<string> {
@@ -85,25 +120,51 @@ async function approvedCode(s: Started, inspect: (consentPage: string) => void =
   return back.searchParams.get('code')!;
 }
 
-const started = async (redirectUri = REDIRECT): Promise<Started> => ({ clientId: await register(), verifier: crypto.randomUUID() + crypto.randomUUID(), redirectUri });
+const started = async (redirectUri = REDIRECT): Promise<Started> => ({
+  clientId: await register(),
+  verifier: crypto.randomUUID() + crypto.randomUUID(),
+  redirectUri,
+});
 
 describe('MCP host browser login', () => {
   it('registers, chooses a VO, logs in, consents, and gets a token for /mcp with a rotating refresh token', async () => {
     const s = await started();
     const code = await approvedCode(s, (page) => {
-      for (const shown of ['Claude Code', '127.0.0.1', 'chaen', 'lhcb', 'lhcb_user', 'kill_jobs']) expect(page).toContain(shown);
+      for (const shown of ['Claude Code', '127.0.0.1', 'chaen', 'lhcb', 'lhcb_user', 'kill_jobs'])
+        expect(page).toContain(shown);
     });
     const res = await redeem(s, code);
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as TokenBody;
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: mcpResource, preferred_username: 'chaen', vo: 'lhcb', dirac_group: 'lhcb_user' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      aud: mcpResource,
+      preferred_username: 'chaen',
+      vo: 'lhcb',
+      dirac_group: 'lhcb_user',
+    });
     expect(tokens.refresh_token).toBeString();
-    const refreshed = await fx.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', client_id: s.clientId, refresh_token: tokens.refresh_token!, resource: mcpResource }));
+    const refreshed = await fx.app.fetch(
+      '/api/auth/token',
+      form({
+        grant_type: 'refresh_token',
+        client_id: s.clientId,
+        refresh_token: tokens.refresh_token!,
+        resource: mcpResource,
+      }),
+    );
     expect(refreshed.status).toBe(200);
     const next = (await refreshed.json()) as TokenBody;
     expect(decodeJwt(next.access_token).aud).toBe(mcpResource);
     expect(next.refresh_token).not.toBe(tokens.refresh_token);
-    const reused = await fx.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', client_id: s.clientId, refresh_token: tokens.refresh_token!, resource: mcpResource }));
+    const reused = await fx.app.fetch(
+      '/api/auth/token',
+      form({
+        grant_type: 'refresh_token',
+        client_id: s.clientId,
+        refresh_token: tokens.refresh_token!,
+        resource: mcpResource,
+      }),
+    );
     expect(reused.status).toBeGreaterThanOrEqual(400);
   });
 
@@ -112,7 +173,11 @@ describe('MCP host browser login', () => {
     const denied = await answer(await toConsent(s), 'deny');
     expect(denied.status).toBe(303);
     const back = new URL(denied.headers.get('location')!);
-    expect([back.searchParams.get('error'), back.searchParams.get('state'), back.searchParams.get('code')]).toEqual(['access_denied', 'host-state', null]);
+    expect([back.searchParams.get('error'), back.searchParams.get('state'), back.searchParams.get('code')]).toEqual([
+      'access_denied',
+      'host-state',
+      null,
+    ]);
   });
 
   it('accepts a loopback redirect URI on another port (RFC 8252), and only that one at the token endpoint', async () => {
@@ -127,16 +192,29 @@ describe('MCP host browser login refusals', () => {
   it('refuses a wrong or missing PKCE verifier', async () => {
     const s = await started();
     const code = await approvedCode(s);
-    expect(await (await redeem(s, code, { code_verifier: 'x'.repeat(64) })).json()).toMatchObject({ detail: 'Invalid code_challenge' });
+    expect(await (await redeem(s, code, { code_verifier: 'x'.repeat(64) })).json()).toMatchObject({
+      detail: 'Invalid code_challenge',
+    });
     const s2 = await started();
     const code2 = await approvedCode(s2);
-    const missing = await fx.app.fetch('/api/auth/token', form({ grant_type: 'authorization_code', client_id: s2.clientId, redirect_uri: s2.redirectUri, code: code2, resource: mcpResource }));
+    const missing = await fx.app.fetch(
+      '/api/auth/token',
+      form({
+        grant_type: 'authorization_code',
+        client_id: s2.clientId,
+        redirect_uri: s2.redirectUri,
+        code: code2,
+        resource: mcpResource,
+      }),
+    );
     expect(missing.status).toBe(422);
   });
 
   it('refuses a redirect URI the host did not register, before any login, on our error page', async () => {
     const s = await started();
-    const res = await fx.app.fetch(authorizeUrl({ ...s, redirectUri: 'https://evil.example/cb' }, { challenge: await pkceChallenge(s.verifier) }));
+    const res = await fx.app.fetch(
+      authorizeUrl({ ...s, redirectUri: 'https://evil.example/cb' }, { challenge: await pkceChallenge(s.verifier) }),
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toStartWith('text/html');
     expect(await res.text()).toContain('Unrecognised redirect_uri');
@@ -151,7 +229,9 @@ describe('MCP host browser login refusals', () => {
 
   it('refuses a token for another resource, at /authorize (our error page, never a redirect to the host) and at the token endpoint', async () => {
     const s = await started();
-    const res = await fx.app.fetch(authorizeUrl(s, { challenge: await pkceChallenge(s.verifier), resource: 'https://other.example/mcp' }));
+    const res = await fx.app.fetch(
+      authorizeUrl(s, { challenge: await pkceChallenge(s.verifier), resource: 'https://other.example/mcp' }),
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toContain('invalid_target');
@@ -211,7 +291,9 @@ describe('MCP host identified by a client ID metadata document (served through a
 
   const start = async (clientId = DOC_URL): Promise<Response> => {
     const challenge = await pkceChallenge('v'.repeat(64));
-    return cimd.app.fetch(`/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' })}`);
+    return cimd.app.fetch(
+      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' })}`,
+    );
   };
 
   it('refuses a document on a loopback, private, link-local or localhost host without fetching anything (SSRF)', async () => {
@@ -248,7 +330,12 @@ describe('MCP host identified by a client ID metadata document (served through a
   });
 
   it('accepts a matching document and asks the person for a VO', async () => {
-    document = { client_id: DOC_URL, client_name: 'Documented host', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' };
+    document = {
+      client_id: DOC_URL,
+      client_name: 'Documented host',
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'none',
+    };
     const res = await start();
     expect(res.status).toBe(307);
     const page = await (await cimd.app.fetch(res.headers.get('location')!)).text();

@@ -28,7 +28,10 @@ beforeAll(async () => {
 afterAll(() => fx.dispose(), FIXTURE_TIMEOUT_MS);
 
 function refresh(token: string): Promise<Response> {
-  return fx.app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', refresh_token: token, client_id: DIRAC_CLIENT_ID }));
+  return fx.app.fetch(
+    '/api/auth/token',
+    form({ grant_type: 'refresh_token', refresh_token: token, client_id: DIRAC_CLIENT_ID }),
+  );
 }
 
 describe('refresh_token grant', () => {

@@ -31,7 +31,9 @@ const post = (app: TestApp, body: string | object, headers: Record<string, strin
 let app: TestApp;
 const clock = new TestClock();
 beforeAll(async () => {
-  app = await createTestApp({ flows: { now: clock.now, settings: { registrationRateLimitPerMinute: 1000, clientRegistrationTtlDays: 30 } } });
+  app = await createTestApp({
+    flows: { now: clock.now, settings: { registrationRateLimitPerMinute: 1000, clientRegistrationTtlDays: 30 } },
+  });
 }, FIXTURE_TIMEOUT_MS);
 afterAll(() => app.dispose(), FIXTURE_TIMEOUT_MS);
 
@@ -68,17 +70,32 @@ describe('POST /api/auth/register', () => {
   it('accepts a minimal registration (only redirect_uris), whatever the content type says', async () => {
     const res = await post(app, { redirect_uris: ['http://127.0.0.1:33418/'] }, { 'content-type': 'text/plain' });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] });
+    expect(await res.json()).toMatchObject({
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
   });
 
   it.each([
     ['a javascript: redirect', { redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
     ['http on a public host', { redirect_uris: ['http://mcp.example/callback'] }, 'invalid_redirect_uri'],
     ['a fragment', { redirect_uris: ['https://claude.ai/api/mcp/auth_callback#x'] }, 'invalid_redirect_uri'],
-    ['too many redirect URIs', { redirect_uris: Array.from({ length: 11 }, (_, i) => `http://127.0.0.1/${i}`) }, 'invalid_redirect_uri'],
+    [
+      'too many redirect URIs',
+      { redirect_uris: Array.from({ length: 11 }, (_, i) => `http://127.0.0.1/${i}`) },
+      'invalid_redirect_uri',
+    ],
     ['no redirect URIs', { client_name: 'x', scope: MCP_SCOPE }, 'invalid_redirect_uri'],
-    ['client_secret_basic', { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], token_endpoint_auth_method: 'client_secret_basic' }, 'invalid_client_metadata'],
-    ['the client_credentials grant', { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
+    [
+      'client_secret_basic',
+      { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], token_endpoint_auth_method: 'client_secret_basic' },
+      'invalid_client_metadata',
+    ],
+    [
+      'the client_credentials grant',
+      { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], grant_types: ['client_credentials'] },
+      'invalid_client_metadata',
+    ],
   ])('refuses %s with 400 %s', async (_, body, error) => {
     const res = await post(app, body);
     expect(res.status).toBe(400);
@@ -88,15 +105,24 @@ describe('POST /api/auth/register', () => {
   });
 
   it('refuses a body that is not JSON with 400 invalid_client_metadata', async () => {
-    const res = await post(app, 'redirect_uris=https://a.example/cb', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await post(app, 'redirect_uris=https://a.example/cb', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: 'invalid_client_metadata', error_description: 'The request body is not valid JSON' });
+    expect(await res.json()).toEqual({
+      error: 'invalid_client_metadata',
+      error_description: 'The request body is not valid JSON',
+    });
     const empty = await post(app, '');
     expect(empty.status).toBe(400);
   });
 
   it('refuses a body over 16 KiB with 413, declared or not', async () => {
-    const big = JSON.stringify({ redirect_uris: ['https://a.example/cb'], client_name: 'x', padding: 'y'.repeat(20_000) });
+    const big = JSON.stringify({
+      redirect_uris: ['https://a.example/cb'],
+      client_name: 'x',
+      padding: 'y'.repeat(20_000),
+    });
     const declared = await post(app, big);
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: 'invalid_client_metadata' });
@@ -119,7 +145,11 @@ describe('POST /api/auth/register', () => {
 
   it('makes a registration expire when unused; every use extends it; the clean-up deletes it (injected clock)', async () => {
     const register = async (name: string) =>
-      ((await (await post(app, { client_name: name, redirect_uris: ['http://127.0.0.1/cb'], scope: MCP_SCOPE })).json()) as { client_id: string }).client_id;
+      (
+        (await (
+          await post(app, { client_name: name, redirect_uris: ['http://127.0.0.1/cb'], scope: MCP_SCOPE })
+        ).json()) as { client_id: string }
+      ).client_id;
     const kept = await register('kept');
     const dropped = await register('dropped');
     clock.advance(25 * DAY_S);
@@ -128,7 +158,12 @@ describe('POST /api/auth/register', () => {
     expect(await resolveClient(flowContext(app.apiDeps), dropped)).toBeUndefined();
     expect(await resolveClient(flowContext(app.apiDeps), kept)).toMatchObject({ kind: 'registered' });
     const flows = app.apiDeps.auth.flows;
-    const result = await cleanupExpiredAuthData({ database: app.database, settings: flows.settings, now: flows.now, log: app.apiDeps.log });
+    const result = await cleanupExpiredAuthData({
+      database: app.database,
+      settings: flows.settings,
+      now: flows.now,
+      log: app.apiDeps.log,
+    });
     expect(result.registeredClients).toBeGreaterThanOrEqual(1);
     const names = (await app.database.db.query.oauthClients.findMany()).map((r) => r.clientName);
     expect(names).toContain('kept');
@@ -140,7 +175,9 @@ describe('registration rate limit', () => {
   let limited: TestApp;
   const limitedClock = new TestClock();
   beforeAll(async () => {
-    limited = await createTestApp({ flows: { now: limitedClock.now, settings: { registrationRateLimitPerMinute: 2 } } });
+    limited = await createTestApp({
+      flows: { now: limitedClock.now, settings: { registrationRateLimitPerMinute: 2 } },
+    });
   }, FIXTURE_TIMEOUT_MS);
   afterAll(() => limited.dispose(), FIXTURE_TIMEOUT_MS);
 
@@ -172,7 +209,17 @@ describe('GET /.well-known/oauth-authorization-server', () => {
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
     });
-    expect(doc.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
-    expect(doc.grant_types_supported).toEqual(['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'client_credentials']);
+    expect(doc.token_endpoint_auth_methods_supported).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+    ]);
+    expect(doc.grant_types_supported).toEqual([
+      'authorization_code',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      'refresh_token',
+      'client_credentials',
+    ]);
   });
 });

@@ -22,7 +22,9 @@ beforeAll(async () => {
 afterAll(() => fx.dispose(), FIXTURE_TIMEOUT_MS);
 
 async function initiate(scope: string): Promise<Response> {
-  return fx.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope })}`, { method: 'POST' });
+  return fx.app.fetch(`/api/auth/device?${new URLSearchParams({ client_id: DIRAC_CLIENT_ID, scope })}`, {
+    method: 'POST',
+  });
 }
 
 /** Logs `sub` in for `scope` and returns the token endpoint's answer. */
@@ -39,7 +41,7 @@ describe('scope checks when a flow starts', () => {
     ['vo:lhcb property:InvalidAndUnknownProperty', "{'InvalidAndUnknownProperty'} are not valid properties"],
     ['group:lhcb_user', "No vo scope requested, available values: 'vo:lhcb' 'vo:gridpp'"],
     ['vo:lhcb undefinedscope:x', "Unrecognised scopes: ['undefinedscope:x']"],
-  ])('refuses %s with 400 and DiracX\'s message', async (scope, detail) => {
+  ])("refuses %s with 400 and DiracX's message", async (scope, detail) => {
     const res = await initiate(scope);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ detail });
@@ -69,7 +71,7 @@ describe('scope checks when the token is issued', () => {
     expect(await res.json()).toEqual({ detail: 'User is not a member of the requested group (chaen, lhcb_admin)' });
   });
 
-  it('refuses a property none of the user\'s groups grants with 403', async () => {
+  it("refuses a property none of the user's groups grants with 403", async () => {
     const res = await tokenFor(CHAEN_SUB, 'vo:lhcb property:ProxyManagement property:NormalUser');
     expect(res.status).toBe(403);
     const body = (await res.json()) as { detail: string };

@@ -10,7 +10,9 @@ import { FIXTURE_TIMEOUT_MS, form } from '../../harness/login.ts';
 
 interface Operation {
   operationId?: string;
-  requestBody?: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }>; required?: string[] } }> };
+  requestBody?: {
+    content: Record<string, { schema: { properties: Record<string, { enum?: string[] }>; required?: string[] } }>;
+  };
 }
 
 let app: TestApp;
@@ -29,7 +31,7 @@ describe('POST /api/auth/token', () => {
     expect(body.detail[0]?.loc).toEqual(['body', 'grant_type']);
   });
 
-  it("answers a grant without its own required field with 422 naming it", async () => {
+  it('answers a grant without its own required field with 422 naming it', async () => {
     const res = await app.fetch('/api/auth/token', form({ grant_type: 'refresh_token', client_id: 'x' }));
     expect(res.status).toBe(422);
     const body = (await res.json()) as { detail: { loc: unknown[] }[] };

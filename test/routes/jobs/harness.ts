@@ -35,7 +35,11 @@ export async function call(app: TestApp, who: Person, method: string, path: stri
 }
 
 /** Submits one simple job as `who` and returns its id. */
-export async function submitJob(app: TestApp, who: Person, jdl = '[Executable = "echo"; Arguments = "hello";]'): Promise<number> {
+export async function submitJob(
+  app: TestApp,
+  who: Person,
+  jdl = '[Executable = "echo"; Arguments = "hello";]',
+): Promise<number> {
   const res = await call(app, who, 'POST', '/api/jobs/jdl', [jdl]);
   if (res.status !== 201) throw new Error(`submission as ${who} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body as { JobID: number }[])[0]!.JobID;

@@ -24,43 +24,112 @@ const ROUTES: { name: string; request: () => [string, string, unknown]; expected
   {
     name: 'POST /api/jobs/jdl',
     request: () => ['POST', '/api/jobs/jdl', ['[Executable = "x";]']],
-    expected: [['owner', 201], ['sameGroup', 201], ['ownerOtherGroup', 201], ['admin', 403], ['pilot', 403], ['otherVo', 201], ['otherVoAdmin', 403], ['anonymous', 401]],
+    expected: [
+      ['owner', 201],
+      ['sameGroup', 201],
+      ['ownerOtherGroup', 201],
+      ['admin', 403],
+      ['pilot', 403],
+      ['otherVo', 201],
+      ['otherVoAdmin', 403],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'PATCH /api/jobs/status',
     request: () => ['PATCH', '/api/jobs/status', { [job]: { [NOW]: { MinorStatus: 'checked', Source: 'Test' } } }],
-    expected: [['owner', 200], ['sameGroup', 403], ['ownerOtherGroup', 200], ['admin', 200], ['pilot', 200], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
+    expected: [
+      ['owner', 200],
+      ['sameGroup', 403],
+      ['ownerOtherGroup', 200],
+      ['admin', 200],
+      ['pilot', 200],
+      ['otherVo', 403],
+      ['otherVoAdmin', 403],
+      ['anonymous', 401],
+    ],
   },
   {
     // Forcing past the state machine is for job administrators only (DiracX's FORCE_STATUS).
     name: 'PATCH /api/jobs/status?force=true',
-    request: () => ['PATCH', '/api/jobs/status?force=true', { [job]: { [NOW]: { MinorStatus: 'forced', Source: 'Test' } } }],
-    expected: [['owner', 403], ['sameGroup', 403], ['ownerOtherGroup', 403], ['admin', 200], ['pilot', 403], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
+    request: () => [
+      'PATCH',
+      '/api/jobs/status?force=true',
+      { [job]: { [NOW]: { MinorStatus: 'forced', Source: 'Test' } } },
+    ],
+    expected: [
+      ['owner', 403],
+      ['sameGroup', 403],
+      ['ownerOtherGroup', 403],
+      ['admin', 200],
+      ['pilot', 403],
+      ['otherVo', 403],
+      ['otherVoAdmin', 403],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'PATCH /api/jobs/metadata',
     request: () => ['PATCH', '/api/jobs/metadata', { [job]: { Site: 'LCG.Policy.ch', HostName: 'wn1' } }],
-    expected: [['owner', 204], ['sameGroup', 403], ['admin', 204], ['pilot', 204], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
+    expected: [
+      ['owner', 204],
+      ['sameGroup', 403],
+      ['admin', 204],
+      ['pilot', 204],
+      ['otherVo', 403],
+      ['otherVoAdmin', 403],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'PATCH /api/jobs/heartbeat',
     request: () => ['PATCH', '/api/jobs/heartbeat', { [job]: { LoadAverage: 1.5 } }],
-    expected: [['owner', 200], ['sameGroup', 403], ['admin', 200], ['pilot', 200], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
+    expected: [
+      ['owner', 200],
+      ['sameGroup', 403],
+      ['admin', 200],
+      ['pilot', 200],
+      ['otherVo', 403],
+      ['otherVoAdmin', 403],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'POST /api/jobs/reschedule',
     request: () => ['POST', '/api/jobs/reschedule?reset_jobs=true', { job_ids: [job] }],
-    expected: [['owner', 200], ['sameGroup', 403], ['admin', 200], ['pilot', 200], ['otherVo', 403], ['otherVoAdmin', 403], ['anonymous', 401]],
+    expected: [
+      ['owner', 200],
+      ['sameGroup', 403],
+      ['admin', 200],
+      ['pilot', 200],
+      ['otherVo', 403],
+      ['otherVoAdmin', 403],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'POST /api/jobs/search',
     request: () => ['POST', '/api/jobs/search', {}],
-    expected: [['owner', 200], ['sameGroup', 200], ['admin', 200], ['pilot', 403], ['otherVo', 200], ['otherVoAdmin', 200], ['anonymous', 401]],
+    expected: [
+      ['owner', 200],
+      ['sameGroup', 200],
+      ['admin', 200],
+      ['pilot', 403],
+      ['otherVo', 200],
+      ['otherVoAdmin', 200],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'POST /api/jobs/summary',
     request: () => ['POST', '/api/jobs/summary', { grouping: ['VO'] }],
-    expected: [['owner', 200], ['admin', 200], ['pilot', 403], ['otherVo', 200], ['anonymous', 401]],
+    expected: [
+      ['owner', 200],
+      ['admin', 200],
+      ['pilot', 403],
+      ['otherVo', 200],
+      ['anonymous', 401],
+    ],
   },
 ];
 
@@ -76,7 +145,10 @@ describe('the WMS policy on the jobs routes', () => {
 
   it('refuses a mix of own and foreign job ids as a whole', async () => {
     const foreign = await submitJob(app, 'sameGroup');
-    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', { [job]: { [NOW]: { MinorStatus: 'x' } }, [foreign]: { [NOW]: { MinorStatus: 'x' } } });
+    const res = await call(app, 'owner', 'PATCH', '/api/jobs/status', {
+      [job]: { [NOW]: { MinorStatus: 'x' } },
+      [foreign]: { [NOW]: { MinorStatus: 'x' } },
+    });
     expect(res.status).toBe(403);
   });
 
@@ -101,7 +173,10 @@ describe('search and summary scope', () => {
   });
 
   it('counts only jobs of the caller VO in summaries, even when the filter names another VO', async () => {
-    const res = await call(app, 'otherVo', 'POST', '/api/jobs/summary', { grouping: ['VO'], search: [{ parameter: 'VO', operator: 'eq', value: 'lhcb' }] });
+    const res = await call(app, 'otherVo', 'POST', '/api/jobs/summary', {
+      grouping: ['VO'],
+      search: [{ parameter: 'VO', operator: 'eq', value: 'lhcb' }],
+    });
     expect(res.body).toEqual([]);
   });
 });

@@ -40,21 +40,39 @@ const SITES = ['LCG.CERN.cern', 'ANY', 'LCG.RAL.uk'];
 beforeAll(async () => {
   const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as { Operations: Record<string, unknown> };
   raw.Operations.gridpp = { Services: { JobMonitoring: { GlobalJobsInfo: false } } };
-  app = await createTestApp({ config: new ConfigStore(await createConfigSnapshot(raw, JSON.stringify(raw), new Date())) });
+  app = await createTestApp({
+    config: new ConfigStore(await createConfigSnapshot(raw, JSON.stringify(raw), new Date())),
+  });
   for (const who of [...CALLERS, 'sameGroup', 'otherVoPeer'] as const) {
     const [vo, group, user] = WHO[who];
     tokens.set(who, await app.tokens.tokenFor(vo, group, user));
   }
   expect(seesWholeVo('owner') && !seesWholeVo('otherVo')).toBe(true);
-  const seed: [Who, number][] = [['owner', 6], ['sameGroup', 4], ['otherVo', 4], ['otherVoPeer', 3]];
+  const seed: [Who, number][] = [
+    ['owner', 6],
+    ['sameGroup', 4],
+    ['otherVo', 4],
+    ['otherVoPeer', 3],
+  ];
   for (const [who, n] of seed) {
-    const jdls = Array.from({ length: n }, (_, i) => `[Executable = "x"; JobName = ${JSON.stringify(NAMES[i % NAMES.length])}; Site = "${SITES[i % SITES.length]}"; JobGroup = "g${i % 2}"; Priority = ${i};]`);
+    const jdls = Array.from(
+      { length: n },
+      (_, i) =>
+        `[Executable = "x"; JobName = ${JSON.stringify(NAMES[i % NAMES.length])}; Site = "${SITES[i % SITES.length]}"; JobGroup = "g${i % 2}"; Priority = ${i};]`,
+    );
     const res = await send(who, '/api/jobs/jdl', JSON.stringify(jdls));
     if (res.status !== 201) throw new Error(`seeding as ${who}: ${res.status} ${res.text}`);
   }
   const ctx = { database: app.database, config: app.config.current().config, now: () => new Date() };
-  for (const [stamp, vo] of [['p-lhcb-1', 'lhcb'], ['p-lhcb-2', 'lhcb'], ['p-gridpp-1', 'gridpp']] as const) {
-    await registerPilot(ctx, PilotRegistrationParams.parse({ pilot_stamp: stamp, vo, destination_site: `site-${stamp}` }));
+  for (const [stamp, vo] of [
+    ['p-lhcb-1', 'lhcb'],
+    ['p-lhcb-2', 'lhcb'],
+    ['p-gridpp-1', 'gridpp'],
+  ] as const) {
+    await registerPilot(
+      ctx,
+      PilotRegistrationParams.parse({ pilot_stamp: stamp, vo, destination_site: `site-${stamp}` }),
+    );
   }
   for (const token of [tokens.get('admin')!, tokens.get('otherVoAdmin')!]) {
     allJobs.push(...(await asJson(await app.fetch('/api/jobs/search?per_page=10000', post(token, '{}')))));
@@ -81,7 +99,11 @@ async function send(who: Who, path: string, body: string | undefined): Promise<{
 /** Whether `who` sees every job of their VO: a JobAdministrator, or any user where GlobalJobsInfo is on. */
 function seesWholeVo(who: Caller): boolean {
   const vo = WHO[who][0];
-  return who === 'admin' || who === 'otherVoAdmin' || app.config.current().config.Operations[vo]!.Services.JobMonitoring.GlobalJobsInfo;
+  return (
+    who === 'admin' ||
+    who === 'otherVoAdmin' ||
+    app.config.current().config.Operations[vo]!.Services.JobMonitoring.GlobalJobsInfo
+  );
 }
 
 /** The jobs `who` may see: their VO's, or only their own (DiracX's rule, plus our VO boundary). */
@@ -113,13 +135,45 @@ async function checkedCall(who: Caller, path: string, body: string | undefined):
 }
 
 /** Raw JSON spliced into a body after JSON.stringify: numbers JSON.stringify cannot write. */
-const RAW = fc.constantFrom('1e400', '-1e400', '123456789012345678901234567890', '2147483648', '-2147483649', '9007199254740993', '1.5', '-0', '1E2');
+const RAW = fc.constantFrom(
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '2147483648',
+  '-2147483649',
+  '9007199254740993',
+  '1.5',
+  '-0',
+  '1E2',
+);
 const rawMark = (raw: string): string => `__RAW:${raw}__`;
 const splice = (json: string): string => json.replace(/"__RAW:([^"]*)__"/g, '$1');
 
 const TRICKY_STRING = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom(...NAMES, ...SITES, "'", '"', '\\', '%', '_', '\u0000', 'a\u0000', "'; drop table \"Jobs\"; --", '[', '(', '(?i)', '*', '\\d+', '2024', '2024-13', '2024-01-01 12:30:00.123Z', 'True', 'Failed', ''),
+  fc.constantFrom(
+    ...NAMES,
+    ...SITES,
+    "'",
+    '"',
+    '\\',
+    '%',
+    '_',
+    '\u0000',
+    'a\u0000',
+    '\'; drop table "Jobs"; --',
+    '[',
+    '(',
+    '(?i)',
+    '*',
+    '\\d+',
+    '2024',
+    '2024-13',
+    '2024-01-01 12:30:00.123Z',
+    'True',
+    'Failed',
+    '',
+  ),
 );
 const ANY_VALUE: fc.Arbitrary<unknown> = fc.oneof(
   TRICKY_STRING,
@@ -143,7 +197,10 @@ const ANY_OPERATOR = fc.oneof(
 const WIRE_SCALAR = fc.oneof(
   { arbitrary: TRICKY_STRING, weight: 3 },
   { arbitrary: fc.integer(), weight: 1 },
-  { arbitrary: fc.constantFrom(0, -1, 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER), weight: 1 },
+  {
+    arbitrary: fc.constantFrom(0, -1, 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+    weight: 1,
+  },
   { arbitrary: fc.boolean(), weight: 1 },
 );
 
@@ -151,7 +208,20 @@ const WIRE_SCALAR = fc.oneof(
 function searchBodies(columns: readonly string[]): fc.Arbitrary<string | undefined> {
   const parameter = fc.oneof(
     { arbitrary: fc.constantFrom(...columns), weight: 6 },
-    { arbitrary: fc.constantFrom('LoggingInfo', 'PilotStamp', 'JobID', '__proto__', 'constructor', 'jobId', 'Jobs.JobID', '"JobID"', 'VO; --'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        'LoggingInfo',
+        'PilotStamp',
+        'JobID',
+        '__proto__',
+        'constructor',
+        'jobId',
+        'Jobs.JobID',
+        '"JobID"',
+        'VO; --',
+      ),
+      weight: 1,
+    },
     { arbitrary: fc.string({ maxLength: 8 }), weight: 1 },
   );
   const spec = fc.oneof(
@@ -160,18 +230,40 @@ function searchBodies(columns: readonly string[]): fc.Arbitrary<string | undefin
       arbitrary: fc.record({
         parameter,
         operator: VECTOR_OPERATOR,
-        values: fc.oneof(fc.array(TRICKY_STRING, { maxLength: 4 }), fc.array(fc.integer(), { maxLength: 4 }), fc.array(fc.boolean(), { maxLength: 2 })),
+        values: fc.oneof(
+          fc.array(TRICKY_STRING, { maxLength: 4 }),
+          fc.array(fc.integer(), { maxLength: 4 }),
+          fc.array(fc.boolean(), { maxLength: 2 }),
+        ),
       }),
       weight: 4,
     },
-    { arbitrary: fc.record({ parameter, operator: ANY_OPERATOR, value: ANY_VALUE, values: fc.oneof(fc.array(ANY_VALUE, { maxLength: 3 }), ANY_VALUE) }, { requiredKeys: [] }), weight: 1 },
+    {
+      arbitrary: fc.record(
+        {
+          parameter,
+          operator: ANY_OPERATOR,
+          value: ANY_VALUE,
+          values: fc.oneof(fc.array(ANY_VALUE, { maxLength: 3 }), ANY_VALUE),
+        },
+        { requiredKeys: [] },
+      ),
+      weight: 1,
+    },
     { arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), ANY_VALUE, { maxKeys: 3 }), weight: 1 },
   );
   const sort = fc.oneof(
     { arbitrary: fc.record({ parameter, direction: fc.constantFrom('asc', 'desc') }), weight: 4 },
-    { arbitrary: fc.record({ parameter, direction: fc.oneof(fc.string({ maxLength: 4 }), ANY_VALUE) }, { requiredKeys: ['parameter'] }), weight: 1 },
+    {
+      arbitrary: fc.record(
+        { parameter, direction: fc.oneof(fc.string({ maxLength: 4 }), ANY_VALUE) },
+        { requiredKeys: ['parameter'] },
+      ),
+      weight: 1,
+    },
   );
-  const sometimes = <T>(usual: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> => fc.oneof({ arbitrary: usual, weight: 8 }, { arbitrary: ANY_VALUE, weight: 1 });
+  const sometimes = <T>(usual: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> =>
+    fc.oneof({ arbitrary: usual, weight: 8 }, { arbitrary: ANY_VALUE, weight: 1 });
   const body = fc.record(
     {
       parameters: sometimes(fc.oneof(fc.constant(null), fc.array(parameter, { maxLength: 4 }))),
@@ -185,15 +277,52 @@ function searchBodies(columns: readonly string[]): fc.Arbitrary<string | undefin
   return fc.oneof(
     { arbitrary: body.map((b) => splice(JSON.stringify(b))), weight: 12 },
     { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), weight: 1 },
-    { arbitrary: fc.constantFrom(undefined, '', 'null', '{', '[]', '{"search": [{"parameter": "JobID", "operator": "eq", "value": 1e400}]}'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        undefined,
+        '',
+        'null',
+        '{',
+        '[]',
+        '{"search": [{"parameter": "JobID", "operator": "eq", "value": 1e400}]}',
+      ),
+      weight: 1,
+    },
   );
 }
 
-const ODD_PAGE = fc.oneof(fc.integer({ min: -3, max: 5 }), fc.constantFrom('0', '-1', '1e3', '1.5', 'abc', '', '99999999999999999999', '10001', '10000', ' 2', '0x10', 'NaN', 'Infinity'));
-const PAGE_VALUE = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 4 }), weight: 6 }, { arbitrary: ODD_PAGE, weight: 1 });
+const ODD_PAGE = fc.oneof(
+  fc.integer({ min: -3, max: 5 }),
+  fc.constantFrom(
+    '0',
+    '-1',
+    '1e3',
+    '1.5',
+    'abc',
+    '',
+    '99999999999999999999',
+    '10001',
+    '10000',
+    ' 2',
+    '0x10',
+    'NaN',
+    'Infinity',
+  ),
+);
+const PAGE_VALUE = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 6 },
+  { arbitrary: ODD_PAGE, weight: 1 },
+);
 /** `?page=&per_page=`: mostly absent or valid (so the body is what is tested), sometimes odd or repeated. */
 const QUERY = fc
-  .record({ page: PAGE_VALUE, per_page: PAGE_VALUE, repeat: fc.oneof({ arbitrary: fc.constant(false), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }) }, { requiredKeys: ['repeat'] })
+  .record(
+    {
+      page: PAGE_VALUE,
+      per_page: PAGE_VALUE,
+      repeat: fc.oneof({ arbitrary: fc.constant(false), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }),
+    },
+    { requiredKeys: ['repeat'] },
+  )
   .map(({ page, per_page: perPage, repeat }) => {
     const q = new URLSearchParams();
     if (page !== undefined) q.append('page', String(page));
@@ -203,8 +332,47 @@ const QUERY = fc
     return text ? `?${text}` : '';
   });
 
-const JOB_COLUMNS = ['JobID', 'JobType', 'JobGroup', 'Site', 'JobName', 'Owner', 'OwnerGroup', 'VO', 'SubmissionTime', 'RescheduleTime', 'LastUpdateTime', 'StartExecTime', 'HeartBeatTime', 'EndExecTime', 'Status', 'MinorStatus', 'ApplicationStatus', 'UserPriority', 'RescheduleCounter', 'VerifiedFlag', 'AccountedFlag'];
-const PILOT_COLUMNS = ['PilotID', 'InitialJobID', 'CurrentJobID', 'PilotJobReference', 'PilotStamp', 'DestinationSite', 'Queue', 'GridSite', 'VO', 'GridType', 'BenchMark', 'SubmissionTime', 'LastUpdateTime', 'Status', 'StatusReason', 'AccountingSent'];
+const JOB_COLUMNS = [
+  'JobID',
+  'JobType',
+  'JobGroup',
+  'Site',
+  'JobName',
+  'Owner',
+  'OwnerGroup',
+  'VO',
+  'SubmissionTime',
+  'RescheduleTime',
+  'LastUpdateTime',
+  'StartExecTime',
+  'HeartBeatTime',
+  'EndExecTime',
+  'Status',
+  'MinorStatus',
+  'ApplicationStatus',
+  'UserPriority',
+  'RescheduleCounter',
+  'VerifiedFlag',
+  'AccountedFlag',
+];
+const PILOT_COLUMNS = [
+  'PilotID',
+  'InitialJobID',
+  'CurrentJobID',
+  'PilotJobReference',
+  'PilotStamp',
+  'DestinationSite',
+  'Queue',
+  'GridSite',
+  'VO',
+  'GridType',
+  'BenchMark',
+  'SubmissionTime',
+  'LastUpdateTime',
+  'Status',
+  'StatusReason',
+  'AccountingSent',
+];
 
 /** Each row is the stored row of a visible item, restricted to the columns returned. */
 function expectVisibleRows(rows: Row[], visible: Row[], key: string, vo: string): void {
@@ -213,7 +381,8 @@ function expectVisibleRows(rows: Row[], visible: Row[], key: string, vo: string)
     if (!(key in row)) continue;
     const stored = visible.find((v) => v[key] === row[key]);
     expect(stored).toBeDefined();
-    for (const [column, value] of Object.entries(row)) if (column !== 'LoggingInfo') expect(value).toEqual(stored![column]);
+    for (const [column, value] of Object.entries(row))
+      if (column !== 'LoggingInfo') expect(value).toEqual(stored![column]);
   }
 }
 
@@ -221,7 +390,7 @@ function expectVisibleRows(rows: Row[], visible: Row[], key: string, vo: string)
 const RUNS = runs(120, 25_000);
 
 describe('POST /api/jobs/search on generated bodies', () => {
-  it('answers 200/206 or a 4xx, never a 5xx or database text, and only with the caller\'s visible jobs', async () => {
+  it("answers 200/206 or a 4xx, never a 5xx or database text, and only with the caller's visible jobs", async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...CALLERS), searchBodies(JOB_COLUMNS), QUERY, async (who, body, query) => {
         const rows = await checkedCall(who, `/api/jobs/search${query}`, body);
@@ -237,7 +406,7 @@ describe('POST /api/jobs/search on generated bodies', () => {
 });
 
 describe('POST /api/jobs/summary on generated bodies', () => {
-  it('answers 200 or a 4xx, never a 5xx or database text, and counts only the caller\'s visible jobs', async () => {
+  it("answers 200 or a 4xx, never a 5xx or database text, and counts only the caller's visible jobs", async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...CALLERS), searchBodies(JOB_COLUMNS), async (who, body) => {
         const rows = await checkedCall(who, '/api/jobs/summary', body);
@@ -257,7 +426,7 @@ describe('POST /api/jobs/summary on generated bodies', () => {
 });
 
 describe('POST /api/pilots/search on generated bodies', () => {
-  it('answers 200/206 or a 4xx, never a 5xx or database text, and only with pilots of the caller\'s VO', async () => {
+  it("answers 200/206 or a 4xx, never a 5xx or database text, and only with pilots of the caller's VO", async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...CALLERS), searchBodies(PILOT_COLUMNS), QUERY, async (who, body, query) => {
         const rows = await checkedCall(who, `/api/pilots/search${query}`, body);
@@ -270,7 +439,9 @@ describe('POST /api/pilots/search on generated bodies', () => {
 
 /* A model of the filters, to compare the rows returned with the rows that should match. */
 
-type Filter = { parameter: string; operator: 'eq' | 'neq' | 'like' | 'not like' | 'gt' | 'lt'; value: string | number } | { parameter: string; operator: 'in' | 'not in'; values: (string | number)[] };
+type Filter =
+  | { parameter: string; operator: 'eq' | 'neq' | 'like' | 'not like' | 'gt' | 'lt'; value: string | number }
+  | { parameter: string; operator: 'in' | 'not in'; values: (string | number)[] };
 
 /** PostgreSQL's LIKE with its default escape `\` (a trailing lone `\` is matched literally, as the engine does). */
 function likeToRegExp(pattern: string): RegExp {
@@ -314,28 +485,81 @@ const INT_COLUMNS = ['JobID', 'UserPriority', 'RescheduleCounter'];
 /** Well-formed filters whose values are mostly stored values (so that they select something). */
 const MODEL_FILTER: fc.Arbitrary<Filter> = fc.oneof(
   fc
-    .tuple(fc.constantFrom(...STRING_COLUMNS), fc.constantFrom<'eq' | 'neq' | 'like' | 'not like'>('eq', 'neq', 'like', 'not like'), fc.oneof(fc.constantFrom(...NAMES, ...SITES, 'chaen', 'alice', 'albdr', 'lhcb', 'gridpp', 'g0', 'Received', '%', '_', 'a%', '%a%', '_l%', 'LCG.%', '%\\%', '%\\_%', 'g_', '\\'), fc.string({ maxLength: 3 })))
+    .tuple(
+      fc.constantFrom(...STRING_COLUMNS),
+      fc.constantFrom<'eq' | 'neq' | 'like' | 'not like'>('eq', 'neq', 'like', 'not like'),
+      fc.oneof(
+        fc.constantFrom(
+          ...NAMES,
+          ...SITES,
+          'chaen',
+          'alice',
+          'albdr',
+          'lhcb',
+          'gridpp',
+          'g0',
+          'Received',
+          '%',
+          '_',
+          'a%',
+          '%a%',
+          '_l%',
+          'LCG.%',
+          '%\\%',
+          '%\\_%',
+          'g_',
+          '\\',
+        ),
+        fc.string({ maxLength: 3 }),
+      ),
+    )
     .map(([parameter, operator, value]): Filter => ({ parameter, operator, value })),
-  fc.tuple(fc.constantFrom(...STRING_COLUMNS), fc.constantFrom<'in' | 'not in'>('in', 'not in'), fc.array(fc.constantFrom(...NAMES, ...SITES, 'chaen', 'lhcb', 'g1', 'x'), { maxLength: 3 })).map(([parameter, operator, values]): Filter => ({ parameter, operator, values })),
-  fc.tuple(fc.constantFrom(...INT_COLUMNS), fc.constantFrom<'eq' | 'neq' | 'gt' | 'lt'>('eq', 'neq', 'gt', 'lt'), fc.integer({ min: -1, max: 20 })).map(([parameter, operator, value]): Filter => ({ parameter, operator, value })),
-  fc.tuple(fc.constantFrom(...INT_COLUMNS), fc.constantFrom<'in' | 'not in'>('in', 'not in'), fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 4 })).map(([parameter, operator, values]): Filter => ({ parameter, operator, values })),
+  fc
+    .tuple(
+      fc.constantFrom(...STRING_COLUMNS),
+      fc.constantFrom<'in' | 'not in'>('in', 'not in'),
+      fc.array(fc.constantFrom(...NAMES, ...SITES, 'chaen', 'lhcb', 'g1', 'x'), { maxLength: 3 }),
+    )
+    .map(([parameter, operator, values]): Filter => ({ parameter, operator, values })),
+  fc
+    .tuple(
+      fc.constantFrom(...INT_COLUMNS),
+      fc.constantFrom<'eq' | 'neq' | 'gt' | 'lt'>('eq', 'neq', 'gt', 'lt'),
+      fc.integer({ min: -1, max: 20 }),
+    )
+    .map(([parameter, operator, value]): Filter => ({ parameter, operator, value })),
+  fc
+    .tuple(
+      fc.constantFrom(...INT_COLUMNS),
+      fc.constantFrom<'in' | 'not in'>('in', 'not in'),
+      fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 4 }),
+    )
+    .map(([parameter, operator, values]): Filter => ({ parameter, operator, values })),
 );
 
 describe('search and summary filters against a model', () => {
   it('return exactly the visible jobs the filters select', async () => {
     let nonEmpty = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CALLERS), fc.array(MODEL_FILTER, { minLength: 1, maxLength: 2 }), async (who, search) => {
-        const expected = visibleJobs(who).filter((job) => search.every((f) => matches(job, f)));
-        if (expected.length > 0) nonEmpty++;
-        const rows = await checkedCall(who, '/api/jobs/search?per_page=10000', JSON.stringify({ search, sort: [{ parameter: 'JobID', direction: 'asc' }] }));
-        expect(rows).toEqual(expected);
-        const column = search[0]!.parameter;
-        const summary = await checkedCall(who, '/api/jobs/summary', JSON.stringify({ grouping: [column], search }));
-        const counts = new Map<unknown, number>();
-        for (const job of expected) counts.set(job[column], (counts.get(job[column]) ?? 0) + 1);
-        expect(new Map(summary!.map((row) => [row[column], row.count]))).toEqual(counts);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...CALLERS),
+        fc.array(MODEL_FILTER, { minLength: 1, maxLength: 2 }),
+        async (who, search) => {
+          const expected = visibleJobs(who).filter((job) => search.every((f) => matches(job, f)));
+          if (expected.length > 0) nonEmpty++;
+          const rows = await checkedCall(
+            who,
+            '/api/jobs/search?per_page=10000',
+            JSON.stringify({ search, sort: [{ parameter: 'JobID', direction: 'asc' }] }),
+          );
+          expect(rows).toEqual(expected);
+          const column = search[0]!.parameter;
+          const summary = await checkedCall(who, '/api/jobs/summary', JSON.stringify({ grouping: [column], search }));
+          const counts = new Map<unknown, number>();
+          for (const job of expected) counts.set(job[column], (counts.get(job[column]) ?? 0) + 1);
+          expect(new Map(summary!.map((row) => [row[column], row.count]))).toEqual(counts);
+        },
+      ),
       runs(100, 25_000),
     );
     // The filters select something often enough for the property to mean something.

@@ -22,11 +22,16 @@ beforeAll(async () => {
 afterAll(() => app.dispose());
 
 async function submit(body: string): Promise<{ status: number; text: string }> {
-  const res = await app.fetch('/api/jobs/jdl', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const res = await app.fetch('/api/jobs/jdl', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
-const serverFaults = (from: number): Record<string, unknown>[] => app.logs.slice(from).filter((l) => l.level === 'error');
+const serverFaults = (from: number): Record<string, unknown>[] =>
+  app.logs.slice(from).filter((l) => l.level === 'error');
 
 /** The wire contract of every answer: 201, or a 4xx with a JSON detail; nothing internal. */
 async function checkAnswer(body: string): Promise<number> {
@@ -48,9 +53,15 @@ const TEXT = fc.oneof(
   STRING_BODY,
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 90, maxLength: 300 }),
-  fc.tuple(fc.constantFrom('%j', '%s', '%n', 'é', 'a', '\u0000'), fc.integer({ min: 1, max: 300 })).map(([s, n]) => s.repeat(n)),
+  fc
+    .tuple(fc.constantFrom('%j', '%s', '%n', 'é', 'a', '\u0000'), fc.integer({ min: 1, max: 300 }))
+    .map(([s, n]) => s.repeat(n)),
 );
-const NUMBER_TEXT = fc.oneof(fc.integer().map(String), fc.double().map(String), fc.constantFrom('1e400', '-1e400', '99999999999999999999', '3000000000', '-0', '0.5'));
+const NUMBER_TEXT = fc.oneof(
+  fc.integer().map(String),
+  fc.double().map(String),
+  fc.constantFrom('1e400', '-1e400', '99999999999999999999', '3000000000', '-0', '0.5'),
+);
 const JDL_VALUE = fc.oneof(
   TEXT.map(quoteJdlString),
   NUMBER_TEXT,
@@ -62,9 +73,26 @@ const ATTRIBUTE = fc.oneof(
   { arbitrary: fc.constantFrom('JobName', 'Site', 'JobGroup', 'InputData'), weight: 3 },
   {
     arbitrary: fc.constantFrom(
-      'JobType', 'Priority', 'CPUTime', 'Arguments', 'InputSandbox', 'OutputSandbox', 'Platform', 'Tags', 'BannedSites',
-      'Parameters', 'Parameters.A', 'ParameterStart', 'ParameterStep', 'ParameterFactor', 'VirtualOrganization', 'Owner',
-      'JobID', 'NumberOfProcessors', 'LogLevel', 'Foo',
+      'JobType',
+      'Priority',
+      'CPUTime',
+      'Arguments',
+      'InputSandbox',
+      'OutputSandbox',
+      'Platform',
+      'Tags',
+      'BannedSites',
+      'Parameters',
+      'Parameters.A',
+      'ParameterStart',
+      'ParameterStep',
+      'ParameterFactor',
+      'VirtualOrganization',
+      'Owner',
+      'JobID',
+      'NumberOfProcessors',
+      'LogLevel',
+      'Foo',
     ),
     weight: 1,
   },
@@ -77,7 +105,12 @@ const SHAPED_JDL = fc
 const BODY = fc.oneof(
   { arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)), weight: 1 },
   { arbitrary: fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }).map((v) => JSON.stringify(v)), weight: 1 },
-  { arbitrary: fc.array(fc.oneof(TOKEN_SOUP, NEAR_CLASSAD, MUTATED_JDL), { minLength: 1, maxLength: 3 }).map((v) => JSON.stringify(v)), weight: 2 },
+  {
+    arbitrary: fc
+      .array(fc.oneof(TOKEN_SOUP, NEAR_CLASSAD, MUTATED_JDL), { minLength: 1, maxLength: 3 })
+      .map((v) => JSON.stringify(v)),
+    weight: 2,
+  },
   { arbitrary: fc.array(SHAPED_JDL, { minLength: 1, maxLength: 2 }).map((v) => JSON.stringify(v)), weight: 4 },
   { arbitrary: fc.constantFrom('', '[', '["x"', 'null', '{"a":1}', '[1, 2]', '["[A=1]", null]'), weight: 1 },
 );
@@ -101,14 +134,34 @@ describe('POST /api/jobs/jdl on generated bodies', () => {
 
 describe('regressions found by the properties', () => {
   it.each([
-    ['a JobName longer than its column', `[Executable = "x"; JobName = "${'n'.repeat(129)}";]`, 'JobName is too long: at most 128 characters, got 129'],
+    [
+      'a JobName longer than its column',
+      `[Executable = "x"; JobName = "${'n'.repeat(129)}";]`,
+      'JobName is too long: at most 128 characters, got 129',
+    ],
     ['a JobName holding NUL', '[Executable = "x"; JobName = "a\\u0000b";]', 'JobName must not contain NUL characters'],
     ['a Site longer than its column', `[Executable = "x"; Site = "${'s'.repeat(101)}";]`, 'Site is too long'],
-    ['a JobGroup longer than its column', `[Executable = "x"; JobGroup = "${'g'.repeat(33)}";]`, 'JobGroup is too long'],
-    ['an InputData LFN longer than its column', `[Executable = "x"; InputData = {"/lhcb/${'f'.repeat(300)}"};]`, 'InputData is too long'],
-    ['an InputData LFN holding NUL', '[Executable = "x"; InputData = {"/lhcb/a\\u0000"};]', 'InputData must not contain NUL characters'],
+    [
+      'a JobGroup longer than its column',
+      `[Executable = "x"; JobGroup = "${'g'.repeat(33)}";]`,
+      'JobGroup is too long',
+    ],
+    [
+      'an InputData LFN longer than its column',
+      `[Executable = "x"; InputData = {"/lhcb/${'f'.repeat(300)}"};]`,
+      'InputData is too long',
+    ],
+    [
+      'an InputData LFN holding NUL',
+      '[Executable = "x"; InputData = {"/lhcb/a\\u0000"};]',
+      'InputData must not contain NUL characters',
+    ],
     ['a JobName that %j makes too long', `[Executable = "x"; JobName = "${'%j'.repeat(100)}";]`, 'JobName is too long'],
-    ['a parameter that puts NUL into JobName', '[Executable = "x"; JobName = "j%s"; Parameters = {"a\\u0000", "b"};]', 'JobName must not contain NUL characters'],
+    [
+      'a parameter that puts NUL into JobName',
+      '[Executable = "x"; JobName = "j%s"; Parameters = {"a\\u0000", "b"};]',
+      'JobName must not contain NUL characters',
+    ],
     ['a raw NUL in an expression', '[Executable = a\u0000b;]', 'unexpected NUL character'],
   ])('answers 400 to %s (a 500 before)', async (_name, jdl, detail) => {
     const res = await submit(JSON.stringify([jdl]));

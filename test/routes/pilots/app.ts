@@ -66,7 +66,12 @@ export async function createPilotsTestApp(options: PilotsTestAppOptions = {}): P
       const options = properties ? { properties: [...properties] } : undefined;
       headers.authorization = `Bearer ${await test.tokens.tokenFor(vo, group, user, options)}`;
     }
-    const init: RequestInit = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' };
+    const init: RequestInit = {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    };
     const res = await api.request(new Request(new URL(path, 'http://test'), init));
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, headers: res.headers };

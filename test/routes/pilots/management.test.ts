@@ -17,7 +17,9 @@ afterAll(() => t.dispose());
 type Row = Record<string, unknown>;
 
 async function pilot(stamp: string): Promise<Row> {
-  const res = await t.call('admin', 'POST', '/api/pilots/search', { search: [{ parameter: 'PilotStamp', operator: 'eq', value: stamp }] });
+  const res = await t.call('admin', 'POST', '/api/pilots/search', {
+    search: [{ parameter: 'PilotStamp', operator: 'eq', value: stamp }],
+  });
   const rows = res.body as Row[];
   if (rows.length !== 1) throw new Error(`expected one pilot ${stamp}, got ${rows.length}`);
   return rows[0]!;
@@ -30,17 +32,39 @@ describe('POST /api/pilots/', () => {
     expect(res.body).toBeNull();
     const row = await pilot('reg-1');
     expect(row).toMatchObject({
-      PilotStamp: 'reg-1', VO: 'lhcb', GridType: 'DIRAC', GridSite: 'Unknown', DestinationSite: 'NotAssigned',
-      PilotJobReference: 'reg-1', Status: 'Submitted', BenchMark: 0, AccountingSent: false, CurrentJobID: 0,
+      PilotStamp: 'reg-1',
+      VO: 'lhcb',
+      GridType: 'DIRAC',
+      GridSite: 'Unknown',
+      DestinationSite: 'NotAssigned',
+      PilotJobReference: 'reg-1',
+      Status: 'Submitted',
+      BenchMark: 0,
+      AccountingSent: false,
+      CurrentJobID: 0,
     });
     expect(row.SubmissionTime).toBe(row.LastUpdateTime);
     expect(String(row.SubmissionTime)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$/);
   });
 
   it('stores an explicit reference, sites, grid type and status', async () => {
-    const body = { pilot_stamp: 'reg-2', vo: 'lhcb', pilot_reference: 'ce://ref-2', grid_type: 'ARC', grid_site: 'LCG.CERN.cern', destination_site: 'ce.cern.ch', pilot_status: 'Waiting' };
+    const body = {
+      pilot_stamp: 'reg-2',
+      vo: 'lhcb',
+      pilot_reference: 'ce://ref-2',
+      grid_type: 'ARC',
+      grid_site: 'LCG.CERN.cern',
+      destination_site: 'ce.cern.ch',
+      pilot_status: 'Waiting',
+    };
     expect((await t.call('admin', 'POST', '/api/pilots/', body)).status).toBe(201);
-    expect(await pilot('reg-2')).toMatchObject({ PilotJobReference: 'ce://ref-2', GridType: 'ARC', GridSite: 'LCG.CERN.cern', DestinationSite: 'ce.cern.ch', Status: 'Waiting' });
+    expect(await pilot('reg-2')).toMatchObject({
+      PilotJobReference: 'ce://ref-2',
+      GridType: 'ARC',
+      GridSite: 'LCG.CERN.cern',
+      DestinationSite: 'ce.cern.ch',
+      Status: 'Waiting',
+    });
   });
 
   it('refuses a stamp that exists with 409 and still registers a fresh one', async () => {
@@ -92,18 +116,37 @@ describe('PATCH /api/pilots/metadata', () => {
   it('applies a different subset of fields to each pilot and answers 204', async () => {
     const res = await t.call('admin', 'PATCH', '/api/pilots/metadata', {
       'meta-1': { BenchMark: 1.5 },
-      'meta-2': { Status: 'Running', StatusReason: 'started', Queue: 'long', AccountingSent: true, CurrentJobID: 42, GridSite: 'LCG.CERN.cern', GridType: 'ARC', DestinationSite: 'ce.cern.ch' },
+      'meta-2': {
+        Status: 'Running',
+        StatusReason: 'started',
+        Queue: 'long',
+        AccountingSent: true,
+        CurrentJobID: 42,
+        GridSite: 'LCG.CERN.cern',
+        GridType: 'ARC',
+        DestinationSite: 'ce.cern.ch',
+      },
     });
     expect(res.status).toBe(204);
     expect(await pilot('meta-1')).toMatchObject({ BenchMark: 1.5, Status: 'Submitted', Queue: 'Unknown' });
     expect(await pilot('meta-2')).toMatchObject({
-      BenchMark: 0, Status: 'Running', StatusReason: 'started', Queue: 'long', AccountingSent: true, CurrentJobID: 42, GridSite: 'LCG.CERN.cern', GridType: 'ARC', DestinationSite: 'ce.cern.ch',
+      BenchMark: 0,
+      Status: 'Running',
+      StatusReason: 'started',
+      Queue: 'long',
+      AccountingSent: true,
+      CurrentJobID: 42,
+      GridSite: 'LCG.CERN.cern',
+      GridType: 'ARC',
+      DestinationSite: 'ce.cern.ch',
     });
   });
 
   it('treats null as leaving the field untouched', async () => {
     await t.call('admin', 'PATCH', '/api/pilots/metadata', { 'meta-3': { Queue: 'short' } });
-    expect((await t.call('admin', 'PATCH', '/api/pilots/metadata', { 'meta-3': { Queue: null, BenchMark: 2 } })).status).toBe(204);
+    expect(
+      (await t.call('admin', 'PATCH', '/api/pilots/metadata', { 'meta-3': { Queue: null, BenchMark: 2 } })).status,
+    ).toBe(204);
     expect(await pilot('meta-3')).toMatchObject({ Queue: 'short', BenchMark: 2 });
   });
 
@@ -118,7 +161,10 @@ describe('PATCH /api/pilots/metadata', () => {
   });
 
   it('answers 404 to an unknown stamp and changes none of the others', async () => {
-    const res = await t.call('admin', 'PATCH', '/api/pilots/metadata', { 'meta-1': { Status: 'Done' }, nonexistent: { Status: 'Done' } });
+    const res = await t.call('admin', 'PATCH', '/api/pilots/metadata', {
+      'meta-1': { Status: 'Done' },
+      nonexistent: { Status: 'Done' },
+    });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ detail: 'At least one pilot does not exist.' });
     expect((await pilot('meta-1')).Status).toBe('Submitted');

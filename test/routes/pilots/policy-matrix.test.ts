@@ -26,27 +26,66 @@ const ROUTES: { name: string; request: () => [string, string, unknown]; expected
   {
     name: 'POST /api/pilots/ (into lhcb)',
     request: () => ['POST', '/api/pilots/', { pilot_stamp: `new-${++fresh}`, vo: 'lhcb' }],
-    expected: [['admin', 201], ['jobAdmin', 403], ['pilot', 201], ['user', 403], ['otherVo', 403], ['otherVoPilot', 403], ['otherVoAdmin', 201], ['anonymous', 401]],
+    expected: [
+      ['admin', 201],
+      ['jobAdmin', 403],
+      ['pilot', 201],
+      ['user', 403],
+      ['otherVo', 403],
+      ['otherVoPilot', 403],
+      ['otherVoAdmin', 201],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'PATCH /api/pilots/metadata (an lhcb pilot)',
     request: () => ['PATCH', '/api/pilots/metadata', { 'lhcb-2': { Status: 'Running' } }],
-    expected: [['admin', 204], ['jobAdmin', 403], ['pilot', 204], ['user', 403], ['otherVo', 403], ['otherVoPilot', 404], ['otherVoAdmin', 204], ['anonymous', 401]],
+    expected: [
+      ['admin', 204],
+      ['jobAdmin', 403],
+      ['pilot', 204],
+      ['user', 403],
+      ['otherVo', 403],
+      ['otherVoPilot', 404],
+      ['otherVoAdmin', 204],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'POST /api/pilots/search',
     request: () => ['POST', '/api/pilots/search', {}],
-    expected: [['admin', 200], ['jobAdmin', 200], ['pilot', 403], ['user', 200], ['otherVo', 200], ['otherVoPilot', 403], ['otherVoAdmin', 200], ['anonymous', 401]],
+    expected: [
+      ['admin', 200],
+      ['jobAdmin', 200],
+      ['pilot', 403],
+      ['user', 200],
+      ['otherVo', 200],
+      ['otherVoPilot', 403],
+      ['otherVoAdmin', 200],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'POST /api/pilots/summary',
     request: () => ['POST', '/api/pilots/summary', { grouping: ['VO'] }],
-    expected: [['admin', 200], ['jobAdmin', 200], ['pilot', 403], ['user', 200], ['otherVo', 200], ['otherVoPilot', 403], ['otherVoAdmin', 200], ['anonymous', 401]],
+    expected: [
+      ['admin', 200],
+      ['jobAdmin', 200],
+      ['pilot', 403],
+      ['user', 200],
+      ['otherVo', 200],
+      ['otherVoPilot', 403],
+      ['otherVoAdmin', 200],
+      ['anonymous', 401],
+    ],
   },
   {
     name: 'POST /api/pilots (redirect, before any token check)',
     request: () => ['POST', '/api/pilots', { pilot_stamp: 'never', vo: 'lhcb' }],
-    expected: [['anonymous', 307], ['user', 307]],
+    expected: [
+      ['anonymous', 307],
+      ['user', 307],
+    ],
   },
 ];
 
@@ -60,7 +99,9 @@ describe('the pilot policy on the pilot routes', () => {
   }
 
   it('declares every pilot route with the pilot policy, the redirect as public', () => {
-    const declared = t.catalogue.entries().map((e) => `${e.method} ${e.path} ${e.access.kind === 'policy' ? e.access.policy.id : e.access.kind}`);
+    const declared = t.catalogue
+      .entries()
+      .map((e) => `${e.method} ${e.path} ${e.access.kind === 'policy' ? e.access.policy.id : e.access.kind}`);
     expect(declared.sort()).toEqual([
       'PATCH /api/pilots/metadata pilot',
       'POST /api/pilots public',
@@ -71,9 +112,30 @@ describe('the pilot policy on the pilot routes', () => {
   });
 
   it.each([
-    ['a normal user registering', 'user', 'POST', '/api/pilots/', { pilot_stamp: 'deny-1', vo: 'lhcb' }, PILOT_POLICY_MESSAGES.manage],
-    ['a pilot registering into another VO', 'pilot', 'POST', '/api/pilots/', { pilot_stamp: 'deny-2', vo: 'gridpp' }, PILOT_POLICY_MESSAGES.otherVo],
-    ['a pilot updating two pilots', 'pilot', 'PATCH', '/api/pilots/metadata', { 'lhcb-2': {}, 'lhcb-3': {} }, PILOT_POLICY_MESSAGES.manyStamps],
+    [
+      'a normal user registering',
+      'user',
+      'POST',
+      '/api/pilots/',
+      { pilot_stamp: 'deny-1', vo: 'lhcb' },
+      PILOT_POLICY_MESSAGES.manage,
+    ],
+    [
+      'a pilot registering into another VO',
+      'pilot',
+      'POST',
+      '/api/pilots/',
+      { pilot_stamp: 'deny-2', vo: 'gridpp' },
+      PILOT_POLICY_MESSAGES.otherVo,
+    ],
+    [
+      'a pilot updating two pilots',
+      'pilot',
+      'PATCH',
+      '/api/pilots/metadata',
+      { 'lhcb-2': {}, 'lhcb-3': {} },
+      PILOT_POLICY_MESSAGES.manyStamps,
+    ],
     ['a pilot searching', 'pilot', 'POST', '/api/pilots/search', {}, PILOT_POLICY_MESSAGES.pilotReads],
   ] as const)('answers %s with 403 and DiracX detail', async (_name, who, method, path, body, detail) => {
     const res = await t.call(who, method, path, body);
@@ -82,7 +144,10 @@ describe('the pilot policy on the pilot routes', () => {
   });
 
   it('lets a ServiceAdministrator update several pilots of several VOs at once', async () => {
-    const res = await t.call('admin', 'PATCH', '/api/pilots/metadata', { 'lhcb-3': { Queue: 'q' }, 'gridpp-2': { Queue: 'q' } });
+    const res = await t.call('admin', 'PATCH', '/api/pilots/metadata', {
+      'lhcb-3': { Queue: 'q' },
+      'gridpp-2': { Queue: 'q' },
+    });
     expect(res.status).toBe(204);
   });
 
@@ -97,7 +162,9 @@ describe('the pilot policy on the pilot routes', () => {
 
 describe('VO scoping of search and summary', () => {
   const vos = async (who: Person, body: unknown): Promise<string[]> =>
-    [...new Set(((await t.call(who, 'POST', '/api/pilots/search', body)).body as Row[]).map((r) => String(r.VO)))].sort();
+    [
+      ...new Set(((await t.call(who, 'POST', '/api/pilots/search', body)).body as Row[]).map((r) => String(r.VO))),
+    ].sort();
 
   it('shows a normal user and a JobAdministrator only their own VO', async () => {
     expect(await vos('user', {})).toEqual(['lhcb']);
@@ -111,9 +178,13 @@ describe('VO scoping of search and summary', () => {
   });
 
   it('cannot be widened by a filter on another VO or a job of another VO', async () => {
-    const other = await t.call('user', 'POST', '/api/pilots/search', { search: [{ parameter: 'VO', operator: 'eq', value: 'gridpp' }] });
+    const other = await t.call('user', 'POST', '/api/pilots/search', {
+      search: [{ parameter: 'VO', operator: 'eq', value: 'gridpp' }],
+    });
     expect([other.status, other.body]).toEqual([200, []]);
-    const job = await t.call('user', 'POST', '/api/pilots/search', { search: [{ parameter: 'JobID', operator: 'in', values: [7, 8] }] });
+    const job = await t.call('user', 'POST', '/api/pilots/search', {
+      search: [{ parameter: 'JobID', operator: 'in', values: [7, 8] }],
+    });
     expect((job.body as Row[]).map((r) => r.PilotStamp)).toEqual(['lhcb-1']);
   });
 
@@ -123,8 +194,9 @@ describe('VO scoping of search and summary', () => {
     expect(res.headers.get('content-range')).toBe('pilots 0-0/2');
   });
 
-  it('counts only the caller\'s VO in a summary, every VO for a ServiceAdministrator', async () => {
-    const summary = async (who: Person) => (await t.call(who, 'POST', '/api/pilots/summary', { grouping: ['VO'] })).body;
+  it("counts only the caller's VO in a summary, every VO for a ServiceAdministrator", async () => {
+    const summary = async (who: Person) =>
+      (await t.call(who, 'POST', '/api/pilots/summary', { grouping: ['VO'] })).body;
     expect(await summary('otherVo')).toEqual([{ VO: 'gridpp', count: 2 }]);
     const all = (await summary('admin')) as Row[];
     expect(all.find((r) => r.VO === 'gridpp')).toEqual({ VO: 'gridpp', count: 2 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
   t = await createPilotsTestApp();
   await t.register('lhcb', STAMPS);
   const updates = Object.fromEntries(
-    STAMPS.map((stamp, i) => [stamp, { BenchMark: i, Status: PILOT_STATUSES[i % PILOT_STATUSES.length], Queue: `queue_${i}` }]),
+    STAMPS.map((stamp, i) => [
+      stamp,
+      { BenchMark: i, Status: PILOT_STATUSES[i % PILOT_STATUSES.length], Queue: `queue_${i}` },
+    ]),
   );
   expect((await t.call('admin', 'PATCH', '/api/pilots/metadata', updates)).status).toBe(204);
   await t.assign('stamp_1', [100]);
@@ -31,14 +34,28 @@ const search = (body: unknown, query = '') => t.call('user', 'POST', `/api/pilot
 const stampsOf = (body: unknown): string[] => (body as Row[]).map((r) => String(r.PilotStamp)).sort();
 
 describe('POST /api/pilots/search', () => {
-  it('returns every pilot of the caller\'s VO with all DiracX columns in order, without a body', async () => {
+  it("returns every pilot of the caller's VO with all DiracX columns in order, without a body", async () => {
     const res = await t.call('user', 'POST', '/api/pilots/search');
     expect(res.status).toBe(200);
     const rows = res.body as Row[];
     expect(rows).toHaveLength(N);
     expect(Object.keys(rows[0]!)).toEqual([
-      'PilotID', 'InitialJobID', 'CurrentJobID', 'PilotJobReference', 'PilotStamp', 'DestinationSite', 'Queue', 'GridSite',
-      'VO', 'GridType', 'BenchMark', 'SubmissionTime', 'LastUpdateTime', 'Status', 'StatusReason', 'AccountingSent',
+      'PilotID',
+      'InitialJobID',
+      'CurrentJobID',
+      'PilotJobReference',
+      'PilotStamp',
+      'DestinationSite',
+      'Queue',
+      'GridSite',
+      'VO',
+      'GridType',
+      'BenchMark',
+      'SubmissionTime',
+      'LastUpdateTime',
+      'Status',
+      'StatusReason',
+      'AccountingSent',
     ]);
   });
 
@@ -61,9 +78,16 @@ describe('POST /api/pilots/search', () => {
   });
 
   it('compares BenchMark numerically, with numbers or numeric strings', async () => {
-    const res = await search({ parameters: ['BenchMark'], search: [{ parameter: 'BenchMark', operator: 'gt', value: '16.5' }], sort: [{ parameter: 'BenchMark', direction: 'asc' }] });
+    const res = await search({
+      parameters: ['BenchMark'],
+      search: [{ parameter: 'BenchMark', operator: 'gt', value: '16.5' }],
+      sort: [{ parameter: 'BenchMark', direction: 'asc' }],
+    });
     expect(res.body).toEqual([{ BenchMark: 17 }, { BenchMark: 18 }, { BenchMark: 19 }]);
-    const inList = await search({ parameters: ['PilotStamp'], search: [{ parameter: 'BenchMark', operator: 'in', values: [0, 2] }] });
+    const inList = await search({
+      parameters: ['PilotStamp'],
+      search: [{ parameter: 'BenchMark', operator: 'in', values: [0, 2] }],
+    });
     expect(stampsOf(inList.body)).toEqual(['stamp_1', 'stamp_3']);
   });
 
@@ -71,7 +95,13 @@ describe('POST /api/pilots/search', () => {
     const res = await search({}, '?per_page=5&page=2');
     expect(res.status).toBe(206);
     expect(res.headers.get('content-range')).toBe(`pilots 5-9/${N}`);
-    expect((res.body as Row[]).map((r) => r.PilotStamp)).toEqual(['stamp_6', 'stamp_7', 'stamp_8', 'stamp_9', 'stamp_10']);
+    expect((res.body as Row[]).map((r) => r.PilotStamp)).toEqual([
+      'stamp_6',
+      'stamp_7',
+      'stamp_8',
+      'stamp_9',
+      'stamp_10',
+    ]);
   });
 
   it('answers 416 with the total past the last page', async () => {
@@ -88,8 +118,16 @@ describe('POST /api/pilots/search', () => {
   it.each([
     ['an unknown column', { search: [{ parameter: 'Owner', operator: 'eq', value: 'x' }] }, 'Unknown column Owner'],
     ['an unknown parameter', { parameters: ['Owner'] }, "Unrecognised parameters requested {'Owner'}"],
-    ['a pattern on BenchMark', { search: [{ parameter: 'BenchMark', operator: 'like', value: '1%' }] }, "Operator 'like' is not supported for parameter BenchMark"],
-    ['a non-number BenchMark', { search: [{ parameter: 'BenchMark', operator: 'eq', value: 'fast' }] }, "Invalid value for parameter BenchMark: expected a number, got 'fast'"],
+    [
+      'a pattern on BenchMark',
+      { search: [{ parameter: 'BenchMark', operator: 'like', value: '1%' }] },
+      "Operator 'like' is not supported for parameter BenchMark",
+    ],
+    [
+      'a non-number BenchMark',
+      { search: [{ parameter: 'BenchMark', operator: 'eq', value: 'fast' }] },
+      "Invalid value for parameter BenchMark: expected a number, got 'fast'",
+    ],
   ])('answers 400 to %s', async (_name, body, detail) => {
     const res = await search(body);
     expect(res.status).toBe(400);
@@ -99,18 +137,33 @@ describe('POST /api/pilots/search', () => {
 
 describe('the JobID pseudo-parameter', () => {
   it('finds the pilots that ran a job with eq', async () => {
-    const res = await search({ parameters: ['PilotStamp'], search: [{ parameter: 'JobID', operator: 'eq', value: 100 }] });
+    const res = await search({
+      parameters: ['PilotStamp'],
+      search: [{ parameter: 'JobID', operator: 'eq', value: 100 }],
+    });
     expect(res.status).toBe(200);
     expect(stampsOf(res.body)).toEqual(['stamp_1', 'stamp_2']);
   });
 
   it('finds the union of pilots with in, integer strings included', async () => {
-    const res = await search({ parameters: ['PilotStamp'], search: [{ parameter: 'JobID', operator: 'in', values: ['300', '301'] }] });
+    const res = await search({
+      parameters: ['PilotStamp'],
+      search: [{ parameter: 'JobID', operator: 'in', values: ['300', '301'] }],
+    });
     expect(stampsOf(res.body)).toEqual(['stamp_4', 'stamp_5']);
   });
 
   it('combines with the other filters and pages over the pilots found', async () => {
-    const res = await search({ parameters: ['PilotStamp'], search: [{ parameter: 'JobID', operator: 'in', values: [100, 200] }, { parameter: 'Status', operator: 'neq', value: 'Waiting' }] }, '?per_page=1');
+    const res = await search(
+      {
+        parameters: ['PilotStamp'],
+        search: [
+          { parameter: 'JobID', operator: 'in', values: [100, 200] },
+          { parameter: 'Status', operator: 'neq', value: 'Waiting' },
+        ],
+      },
+      '?per_page=1',
+    );
     expect(res.status).toBe(206);
     expect(res.headers.get('content-range')).toBe('pilots 0-0/2');
   });
@@ -123,9 +176,21 @@ describe('the JobID pseudo-parameter', () => {
   });
 
   it.each([
-    ['neq', { parameter: 'JobID', operator: 'neq', value: 1 }, "Operator 'neq' is not supported on the 'JobID' pseudo-parameter; use 'eq' or 'in'."],
-    ['a non-numeric value', { parameter: 'JobID', operator: 'eq', value: 'abc' }, "'JobID' pseudo-parameter values must be integers."],
-    ['a boolean value', { parameter: 'JobID', operator: 'eq', value: true }, "'JobID' pseudo-parameter values must be integers."],
+    [
+      'neq',
+      { parameter: 'JobID', operator: 'neq', value: 1 },
+      "Operator 'neq' is not supported on the 'JobID' pseudo-parameter; use 'eq' or 'in'.",
+    ],
+    [
+      'a non-numeric value',
+      { parameter: 'JobID', operator: 'eq', value: 'abc' },
+      "'JobID' pseudo-parameter values must be integers.",
+    ],
+    [
+      'a boolean value',
+      { parameter: 'JobID', operator: 'eq', value: true },
+      "'JobID' pseudo-parameter values must be integers.",
+    ],
   ])('answers 400 to %s', async (_name, filter, detail) => {
     const res = await search({ search: [filter] });
     expect(res.status).toBe(400);
@@ -133,13 +198,25 @@ describe('the JobID pseudo-parameter', () => {
   });
 
   it('refuses a JobID filter next to a PilotID one', async () => {
-    const res = await search({ search: [{ parameter: 'JobID', operator: 'eq', value: 100 }, { parameter: 'PilotID', operator: 'eq', value: 1 }] });
+    const res = await search({
+      search: [
+        { parameter: 'JobID', operator: 'eq', value: 100 },
+        { parameter: 'PilotID', operator: 'eq', value: 1 },
+      ],
+    });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ detail: "Cannot combine 'JobID' pseudo-parameter with a real 'PilotID' filter in the same request." });
+    expect(res.body).toEqual({
+      detail: "Cannot combine 'JobID' pseudo-parameter with a real 'PilotID' filter in the same request.",
+    });
   });
 
   it('still validates the rest of the request when no pilot ran the job (DiracX answers an empty 200)', async () => {
-    const res = await search({ search: [{ parameter: 'JobID', operator: 'eq', value: 999999 }, { parameter: 'Owner', operator: 'eq', value: 'x' }] });
+    const res = await search({
+      search: [
+        { parameter: 'JobID', operator: 'eq', value: 999999 },
+        { parameter: 'Owner', operator: 'eq', value: 'x' },
+      ],
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -149,16 +226,31 @@ describe('POST /api/pilots/summary', () => {
     const res = await t.call('user', 'POST', '/api/pilots/summary', { grouping: ['Status'] });
     expect(res.status).toBe(200);
     const counts = Object.fromEntries((res.body as Row[]).map((r) => [r.Status, r.count]));
-    expect(counts).toEqual({ Submitted: 3, Waiting: 3, Running: 3, Done: 3, Failed: 2, Deleted: 2, Aborted: 2, Unknown: 2 });
+    expect(counts).toEqual({
+      Submitted: 3,
+      Waiting: 3,
+      Running: 3,
+      Done: 3,
+      Failed: 2,
+      Deleted: 2,
+      Aborted: 2,
+      Unknown: 2,
+    });
   });
 
   it('applies the search filters', async () => {
-    const res = await t.call('user', 'POST', '/api/pilots/summary', { grouping: ['VO'], search: [{ parameter: 'BenchMark', operator: 'lt', value: 5 }] });
+    const res = await t.call('user', 'POST', '/api/pilots/summary', {
+      grouping: ['VO'],
+      search: [{ parameter: 'BenchMark', operator: 'lt', value: 5 }],
+    });
     expect(res.body).toEqual([{ VO: 'lhcb', count: 5 }]);
   });
 
   it('treats JobID as an unknown column, as DiracX does', async () => {
-    const res = await t.call('user', 'POST', '/api/pilots/summary', { grouping: ['VO'], search: [{ parameter: 'JobID', operator: 'eq', value: 100 }] });
+    const res = await t.call('user', 'POST', '/api/pilots/summary', {
+      grouping: ['VO'],
+      search: [{ parameter: 'JobID', operator: 'eq', value: 100 }],
+    });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ detail: 'Unknown column JobID' });
   });

@@ -23,9 +23,17 @@ import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { MOTO_CREDENTIALS, MOTO_REGION } from '../../harness/s3.ts';
 import { PEOPLE, type Person } from '../jobs/harness.ts';
 
-export const STORE_SETTINGS: SandboxStoreSettings = { bucketName: 'sandboxes', seName: 'SandboxSE', urlValiditySeconds: 300, maxSizeBytes: 100 * 1024 * 1024 };
+export const STORE_SETTINGS: SandboxStoreSettings = {
+  bucketName: 'sandboxes',
+  seName: 'SandboxSE',
+  urlValiditySeconds: 300,
+  maxSizeBytes: 100 * 1024 * 1024,
+};
 
-export type StoreChoice = { kind: 'local'; maxSizeBytes?: number } | { kind: 's3'; endpoint: string; bucket: string; requestTimeoutMs?: number } | { kind: 'none' };
+export type StoreChoice =
+  | { kind: 'local'; maxSizeBytes?: number }
+  | { kind: 's3'; endpoint: string; bucket: string; requestTimeoutMs?: number }
+  | { kind: 'none' };
 
 export interface Reply {
   status: number;
@@ -57,18 +65,32 @@ export async function makeSandbox(size = 512): Promise<Sandbox> {
 }
 
 /** DiracX's client upload (`diracx-api` `create_sandbox`): multipart POST of the fields, then the file. */
-export async function postUpload(url: string, fields: Record<string, string>, data: Uint8Array<ArrayBuffer>, signal?: AbortSignal): Promise<Response> {
+export async function postUpload(
+  url: string,
+  fields: Record<string, string>,
+  data: Uint8Array<ArrayBuffer>,
+  signal?: AbortSignal,
+): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([data]), 'file');
   return fetch(url, { method: 'POST', body: form, signal });
 }
 
-async function buildDeps(choice: StoreChoice, clock: { offsetMs: number }): Promise<{ deps: SandboxDeps | undefined; cleanup: () => Promise<void> }> {
+async function buildDeps(
+  choice: StoreChoice,
+  clock: { offsetMs: number },
+): Promise<{ deps: SandboxDeps | undefined; cleanup: () => Promise<void> }> {
   if (choice.kind === 'none') return { deps: undefined, cleanup: async () => {} };
   if (choice.kind === 's3') {
     const { endpoint, bucket, requestTimeoutMs } = choice;
-    const store = new S3ObjectStore({ endpoint, bucket, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, requestTimeoutMs });
+    const store = new S3ObjectStore({
+      endpoint,
+      bucket,
+      region: MOTO_REGION,
+      credentials: MOTO_CREDENTIALS,
+      requestTimeoutMs,
+    });
     await store.ensureBucket(true);
     return { deps: { store, settings: { ...STORE_SETTINGS, bucketName: bucket } }, cleanup: async () => {} };
   }
@@ -104,7 +126,11 @@ export async function startSandboxApp(choice: StoreChoice = { kind: 'local' }): 
         const [vo, group, user] = PEOPLE[who];
         headers.authorization = `Bearer ${await t.tokens.tokenFor(vo, group, user)}`;
       }
-      const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
     },

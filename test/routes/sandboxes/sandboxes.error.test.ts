@@ -40,7 +40,10 @@ describe('POST /api/jobs/sandbox errors', () => {
     const small = await startSandboxApp({ kind: 'local', maxSizeBytes: 1000 });
     try {
       const sb = await makeSandbox(1001);
-      expect(await small.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).toEqual({ status: 400, body: { detail: 'Sandbox too large, maximum allowed is 1000 bytes' } });
+      expect(await small.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).toEqual({
+        status: 400,
+        body: { detail: 'Sandbox too large, maximum allowed is 1000 bytes' },
+      });
     } finally {
       await small.stop();
     }
@@ -49,8 +52,16 @@ describe('POST /api/jobs/sandbox errors', () => {
 
 describe('GET /api/jobs/sandbox errors', () => {
   it('answers 422 to a PFN that does not match DiracX regex or is too long', async () => {
-    for (const pfn of ['/S3/sandboxes/lhcb/x.tar.zst', `/S3/SB/lhcb/g/u/sha256:${CHECKSUM}.tar.zst`, `SB:Sandbox1|/S3/sandboxes/a/b/c/sha256:${CHECKSUM}.tar.zst`, `/S3/sandboxes/${'a'.repeat(160)}/b/c/sha256:${CHECKSUM}.tar.zst`]) {
-      expect({ pfn, status: (await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).status }).toEqual({ pfn, status: 422 });
+    for (const pfn of [
+      '/S3/sandboxes/lhcb/x.tar.zst',
+      `/S3/SB/lhcb/g/u/sha256:${CHECKSUM}.tar.zst`,
+      `SB:Sandbox1|/S3/sandboxes/a/b/c/sha256:${CHECKSUM}.tar.zst`,
+      `/S3/sandboxes/${'a'.repeat(160)}/b/c/sha256:${CHECKSUM}.tar.zst`,
+    ]) {
+      expect({
+        pfn,
+        status: (await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).status,
+      }).toEqual({ pfn, status: 422 });
     }
   });
 
@@ -84,27 +95,41 @@ describe('job sandbox errors', () => {
 
   it('answers 422 to a job id that is not an integer in the database range', async () => {
     for (const id of ['abc', '1.5', '99999999999']) {
-      expect({ id, status: (await app.call('owner', 'GET', `/api/jobs/${id}/sandbox`)).status }).toEqual({ id, status: 422 });
+      expect({ id, status: (await app.call('owner', 'GET', `/api/jobs/${id}/sandbox`)).status }).toEqual({
+        id,
+        status: 422,
+      });
     }
-    expect((await app.call('owner', 'POST', '/api/jobs/sandbox/unassign', { job_ids: [99999999999] })).status).toBe(422);
+    expect((await app.call('owner', 'POST', '/api/jobs/sandbox/unassign', { job_ids: [99999999999] })).status).toBe(
+      422,
+    );
   });
 
   it('lists no sandboxes of a fresh job', async () => {
     const jobId = await submitJob(app.t, 'owner');
-    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({ status: 200, body: { Input: [null], Output: [null] } });
+    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({
+      status: 200,
+      body: { Input: [null], Output: [null] },
+    });
   });
 
   it('answers 400 "Sandbox not found" when assigning an unknown sandbox', async () => {
     const jobId = await submitJob(app.t, 'owner');
     const pfn = `/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:${CHECKSUM}.tar.bz2`;
-    expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({ status: 400, body: { detail: 'Sandbox not found' } });
+    expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({
+      status: 400,
+      body: { detail: 'Sandbox not found' },
+    });
   });
 
   it('answers 400 "Sandbox already assigned" when assigning the same sandbox twice', async () => {
     const pfn = await uploadSandbox(app, 'owner', await makeSandbox());
     const jobId = await submitJob(app.t, 'owner');
     expect((await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).status).toBe(200);
-    expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({ status: 400, body: { detail: 'Sandbox already assigned' } });
+    expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({
+      status: 400,
+      body: { detail: 'Sandbox already assigned' },
+    });
   });
 
   it('answers 422 to an assignment body that is not a PFN string', async () => {
@@ -117,7 +142,10 @@ describe('job sandbox errors', () => {
 describe('local store endpoints', () => {
   async function signed() {
     const sb = await makeSandbox();
-    const { url, fields } = (await app.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body as { url: string; fields: Record<string, string> };
+    const { url, fields } = (await app.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body as {
+      url: string;
+      fields: Record<string, string>;
+    };
     return { sb, url, fields };
   }
 
@@ -158,7 +186,9 @@ describe('local store endpoints', () => {
 
   it('refuses an expired or tampered download URL (403)', async () => {
     const pfn = await uploadSandbox(app, 'owner', await makeSandbox());
-    const { url } = (await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).body as { url: string };
+    const { url } = (await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).body as {
+      url: string;
+    };
     const tampered = new URL(url);
     tampered.searchParams.set('key', tampered.searchParams.get('key')!.replace('chaen', 'albdr'));
     expect((await fetch(tampered)).status).toBe(403);

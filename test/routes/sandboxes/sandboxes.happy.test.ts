@@ -41,14 +41,20 @@ describe('POST /api/jobs/sandbox and GET /api/jobs/sandbox', () => {
     const again = await app.call('owner', 'POST', '/api/jobs/sandbox', sb.info);
     expect(again).toEqual({ status: 200, body: { pfn, url: null, fields: {} } });
     // Upper-case hex names the same sandbox (DiracX would build an unusable PFN from it).
-    const upper = await app.call('owner', 'POST', '/api/jobs/sandbox', { ...sb.info, checksum: sb.info.checksum.toUpperCase() });
+    const upper = await app.call('owner', 'POST', '/api/jobs/sandbox', {
+      ...sb.info,
+      checksum: sb.info.checksum.toUpperCase(),
+    });
     expect(upper.body).toEqual({ pfn, url: null, fields: {} });
   });
 
   it('hands out a new upload URL while a registered sandbox has not been uploaded', async () => {
     const sb = await makeSandbox();
     const first = (await app.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body as { url: string | null };
-    const second = (await app.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body as { url: string | null; fields: Record<string, string> };
+    const second = (await app.call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body as {
+      url: string | null;
+      fields: Record<string, string>;
+    };
     expect(first.url).not.toBeNull();
     expect(second.url).not.toBeNull();
     expect((await postUpload(second.url!, second.fields, sb.data)).status).toBe(204);
@@ -69,12 +75,27 @@ describe('job sandboxes', () => {
     expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/input`)).toEqual({ status: 200, body: [null] });
     expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).toEqual({ status: 200, body: [null] });
 
-    expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({ status: 200, body: null });
-    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({ status: 200, body: { Input: [null], Output: [shortOf(pfn)] } });
-    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).toEqual({ status: 200, body: [shortOf(pfn)] });
+    expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({
+      status: 200,
+      body: null,
+    });
+    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({
+      status: 200,
+      body: { Input: [null], Output: [shortOf(pfn)] },
+    });
+    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).toEqual({
+      status: 200,
+      body: [shortOf(pfn)],
+    });
 
-    expect(await app.call('owner', 'POST', '/api/jobs/sandbox/unassign', { job_ids: [jobId] })).toEqual({ status: 204, body: null });
-    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({ Input: [null], Output: [null] });
+    expect(await app.call('owner', 'POST', '/api/jobs/sandbox/unassign', { job_ids: [jobId] })).toEqual({
+      status: 204,
+      body: null,
+    });
+    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({
+      Input: [null],
+      Output: [null],
+    });
   });
 
   it('unassigns one job with DELETE and answers null', async () => {
@@ -111,7 +132,10 @@ describe('job sandboxes', () => {
     const pfn = await uploadSandbox(app, 'owner', await makeSandbox());
     const jdl = `[Executable = "echo"; InputSandbox = {"${pfn}", "local-file.txt"};]`;
     const jobId = await submitJob(app.t, 'owner', jdl);
-    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({ status: 200, body: { Input: [shortOf(pfn)], Output: [null] } });
+    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({
+      status: 200,
+      body: { Input: [shortOf(pfn)], Output: [null] },
+    });
     expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/input`)).body).toEqual([shortOf(pfn)]);
   });
 });

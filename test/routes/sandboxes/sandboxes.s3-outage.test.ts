@@ -11,7 +11,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { S3ObjectStore } from '../../../src/storage/s3-store.ts';
-import { MOTO_CREDENTIALS, MOTO_INSTALL, MOTO_REGION, motoAvailability, S3_TESTS_REQUIRED, startMoto, uniqueBucketName, type MotoServer } from '../../harness/s3.ts';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_INSTALL,
+  MOTO_REGION,
+  motoAvailability,
+  S3_TESTS_REQUIRED,
+  startMoto,
+  uniqueBucketName,
+  type MotoServer,
+} from '../../harness/s3.ts';
 import { startTcpProxy, type Outage, type TcpProxy } from '../../harness/tcp-proxy.ts';
 import { makeSandbox, postUpload, startSandboxApp, type Reply, type Sandbox, type SandboxApp } from './app.ts';
 
@@ -57,10 +66,16 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
     };
 
     beforeAll(async () => {
-      if (!availability.available) throw new Error(`DIRACX_REQUIRE_S3_TESTS=1 but moto cannot run: ${availability.reason} (${MOTO_INSTALL})`);
+      if (!availability.available)
+        throw new Error(`DIRACX_REQUIRE_S3_TESTS=1 but moto cannot run: ${availability.reason} (${MOTO_INSTALL})`);
       moto = await startMoto(availability.python);
       proxy = startTcpProxy(Number(new URL(moto.endpoint).port));
-      app = await startSandboxApp({ kind: 's3', endpoint: `http://127.0.0.1:${proxy.port}`, bucket, requestTimeoutMs: STORE_TIMEOUT_MS });
+      app = await startSandboxApp({
+        kind: 's3',
+        endpoint: `http://127.0.0.1:${proxy.port}`,
+        bucket,
+        requestTimeoutMs: STORE_TIMEOUT_MS,
+      });
     });
     afterAll(async () => {
       await app?.stop();
@@ -77,15 +92,34 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       const upload = async (): Promise<Upload> => {
         const sandbox = await makeSandbox(256 + Math.floor(Math.random() * 2048));
         const reply = await a.call('owner', 'POST', '/api/jobs/sandbox', sandbox.info);
-        if (reply.status !== 200) return { sandbox, at: now(), outcome: { ok: false, failure: `register: HTTP ${reply.status} ${JSON.stringify(reply.body)}` } };
+        if (reply.status !== 200)
+          return {
+            sandbox,
+            at: now(),
+            outcome: { ok: false, failure: `register: HTTP ${reply.status} ${JSON.stringify(reply.body)}` },
+          };
         const { pfn, url, fields } = reply.body as { pfn: string; url: string | null; fields: Record<string, string> };
         const registered = { pfn, url };
-        if (url === null) return { sandbox, registered, at: now(), outcome: { ok: false, failure: 'a new sandbox was reported as stored' } };
+        if (url === null)
+          return {
+            sandbox,
+            registered,
+            at: now(),
+            outcome: { ok: false, failure: 'a new sandbox was reported as stored' },
+          };
         // The client gives up on a store that does not answer, as DiracX's client times out.
-        const res = await postUpload(url, fields, sandbox.data, AbortSignal.timeout(2 * STORE_TIMEOUT_MS)).catch((err: unknown) => err);
-        if (!(res instanceof Response)) return { sandbox, registered, at: now(), outcome: { ok: false, failure: `upload: ${String(res)}` } };
+        const res = await postUpload(url, fields, sandbox.data, AbortSignal.timeout(2 * STORE_TIMEOUT_MS)).catch(
+          (err: unknown) => err,
+        );
+        if (!(res instanceof Response))
+          return { sandbox, registered, at: now(), outcome: { ok: false, failure: `upload: ${String(res)}` } };
         await res.body?.cancel();
-        return { sandbox, registered, at: now(), outcome: res.status === 204 ? { ok: true } : { ok: false, failure: `upload: HTTP ${res.status}` } };
+        return {
+          sandbox,
+          registered,
+          at: now(),
+          outcome: res.status === 204 ? { ok: true } : { ok: false, failure: `upload: HTTP ${res.status}` },
+        };
       };
       const recheck = async (): Promise<void> => {
         const done = uploads.filter((u) => u.outcome.ok);
@@ -94,10 +128,18 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
         const started = performance.now();
         const res = await fetch(`${a.base}/api/jobs/sandbox`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${await a.t.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen')}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${await a.t.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen')}`,
+          },
           body: JSON.stringify(known.sandbox.info),
         });
-        rechecks.push({ at: now(), reply: { status: res.status, body: (await res.json()) as unknown }, retryAfter: res.headers.get('retry-after'), ms: performance.now() - started });
+        rechecks.push({
+          at: now(),
+          reply: { status: res.status, body: (await res.json()) as unknown },
+          retryAfter: res.headers.get('retry-after'),
+          ms: performance.now() - started,
+        });
       };
       const worker = async (w: number): Promise<void> => {
         for (let i = 0; !stopping; i++) {
@@ -123,24 +165,38 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
         await Promise.all(workers);
       }
       const failed = uploads.filter((u) => !u.outcome.ok);
-      console.info(`S3 outage: ${uploads.length} uploads, ${failed.length} failed; ${rechecks.length} re-registrations`, outages);
+      console.info(
+        `S3 outage: ${uploads.length} uploads, ${failed.length} failed; ${rechecks.length} re-registrations`,
+        outages,
+      );
       expect(uploads.length).toBeGreaterThan(10);
     }, 60_000);
 
     it('acknowledged uploads before, between and after the outages, and failed some during each', () => {
-      const inOutage = (at: number, mode: Outage): boolean => outages.some((o) => o.mode === mode && at >= o.from && at <= o.to + STORE_TIMEOUT_MS);
+      const inOutage = (at: number, mode: Outage): boolean =>
+        outages.some((o) => o.mode === mode && at >= o.from && at <= o.to + STORE_TIMEOUT_MS);
       expect(uploads.some((u) => u.outcome.ok && u.at < outages[0]!.from)).toBe(true);
       expect(uploads.some((u) => u.outcome.ok && u.at > outages[1]!.to)).toBe(true);
       for (const mode of ['refuse', 'hang'] as const) {
-        expect({ mode, failedUploads: uploads.some((u) => !u.outcome.ok && inOutage(u.at, mode)) }).toEqual({ mode, failedUploads: true });
-        expect({ mode, refusedRechecks: rechecks.some((r) => r.reply.status === 503 && inOutage(r.at, mode)) }).toEqual({ mode, refusedRechecks: true });
+        expect({ mode, failedUploads: uploads.some((u) => !u.outcome.ok && inOutage(u.at, mode)) }).toEqual({
+          mode,
+          failedUploads: true,
+        });
+        expect({ mode, refusedRechecks: rechecks.some((r) => r.reply.status === 503 && inOutage(r.at, mode)) }).toEqual(
+          { mode, refusedRechecks: true },
+        );
       }
     });
 
     it('answered every registration with 200 or 503 "Sandbox store unavailable" with Retry-After, within the store timeout', () => {
       const bad = rechecks.filter(
         (r) =>
-          !(r.reply.status === 200 || (r.reply.status === 503 && JSON.stringify(r.reply.body) === '{"detail":"Sandbox store unavailable"}' && r.retryAfter !== null)),
+          !(
+            r.reply.status === 200 ||
+            (r.reply.status === 503 &&
+              JSON.stringify(r.reply.body) === '{"detail":"Sandbox store unavailable"}' &&
+              r.retryAfter !== null)
+          ),
       );
       expect(bad).toEqual([]);
       // A hanging store costs a request the store timeout, not more (plus scheduling slack).
@@ -167,7 +223,12 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       const a = running();
       // The store itself, not through the proxy: what is really there. An upload whose answer
       // was lost when the connection was cut may have been stored all the same.
-      const truth = new S3ObjectStore({ endpoint: moto!.endpoint, bucket, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
+      const truth = new S3ObjectStore({
+        endpoint: moto!.endpoint,
+        bucket,
+        region: MOTO_REGION,
+        credentials: MOTO_CREDENTIALS,
+      });
       const failed = uploads.filter((u) => !u.outcome.ok);
       expect(failed.length).toBeGreaterThan(0);
       let retried = 0;

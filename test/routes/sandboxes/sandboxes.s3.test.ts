@@ -8,7 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { cleanSandboxes } from '../../../src/logic/sandboxes/clean.ts';
 import { submitJob } from '../jobs/harness.ts';
-import { MOTO_INSTALL, motoAvailability, S3_TESTS_REQUIRED, startMoto, uniqueBucketName, type MotoServer } from '../../harness/s3.ts';
+import {
+  MOTO_INSTALL,
+  motoAvailability,
+  S3_TESTS_REQUIRED,
+  startMoto,
+  uniqueBucketName,
+  type MotoServer,
+} from '../../harness/s3.ts';
 import { makeSandbox, postUpload, startSandboxApp, uploadSandbox, type SandboxApp } from './app.ts';
 
 const availability = motoAvailability();
@@ -28,7 +35,8 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
     const bucket = uniqueBucketName();
 
     beforeAll(async () => {
-      if (!availability.available) throw new Error(`DIRACX_REQUIRE_S3_TESTS=1 but moto cannot run: ${availability.reason} (${MOTO_INSTALL})`);
+      if (!availability.available)
+        throw new Error(`DIRACX_REQUIRE_S3_TESTS=1 but moto cannot run: ${availability.reason} (${MOTO_INSTALL})`);
       moto = await startMoto(availability.python);
       app = await startSandboxApp({ kind: 's3', endpoint: moto.endpoint, bucket });
     });
@@ -47,7 +55,11 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       expect(fields.key).toBe(`lhcb/lhcb_user/chaen/sha256:${sb.info.checksum}.tar.zst`);
       expect((await postUpload(url, fields, sb.data)).status).toBe(204);
 
-      expect((await running().call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body).toEqual({ pfn, url: null, fields: {} });
+      expect((await running().call('owner', 'POST', '/api/jobs/sandbox', sb.info)).body).toEqual({
+        pfn,
+        url: null,
+        fields: {},
+      });
 
       const download = await running().call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`);
       expect(download.status).toBe(200);
@@ -58,7 +70,9 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       expect(res.status).toBe(200);
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(sb.data);
 
-      expect((await running().call('sameGroup', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).status).toBe(403);
+      expect(
+        (await running().call('sameGroup', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`)).status,
+      ).toBe(403);
     });
 
     it('keeps an assigned sandbox in S3 at clean-up and deletes it once no job references it', async () => {
@@ -69,7 +83,11 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       expect((await a.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).status).toBe(200);
       const deps = a.deps!;
       const later = new Date(Date.now() + 30 * 86_400_000);
-      const clean = () => cleanSandboxes({ database: a.t.database, store: deps.store, seName: 'SandboxSE', now: () => later, log: a.t.apiDeps.log }, { unusedDays: 15 });
+      const clean = () =>
+        cleanSandboxes(
+          { database: a.t.database, store: deps.store, seName: 'SandboxSE', now: () => later, log: a.t.apiDeps.log },
+          { unusedDays: 15 },
+        );
       const key = pfn.split('|')[1]!.split('/').slice(3).join('/');
 
       await clean();

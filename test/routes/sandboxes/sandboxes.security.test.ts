@@ -16,11 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-const get = (who: Parameters<SandboxApp['call']>[0], pfn: string) => app.call(who, 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`);
+const get = (who: Parameters<SandboxApp['call']>[0], pfn: string) =>
+  app.call(who, 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`);
 
 describe('downloading a sandbox', () => {
   it('refuses another user with DiracX detail (403)', async () => {
-    expect(await get('sameGroup', chaens)).toEqual({ status: 403, body: { detail: 'Invalid PFN. PFN must start with /S3/sandboxes/lhcb/lhcb_user/albdr/' } });
+    expect(await get('sameGroup', chaens)).toEqual({
+      status: 403,
+      body: { detail: 'Invalid PFN. PFN must start with /S3/sandboxes/lhcb/lhcb_user/albdr/' },
+    });
   });
 
   it('refuses the owner acting in another group (403)', async () => {
@@ -35,7 +39,10 @@ describe('downloading a sandbox', () => {
   it('lets an administrator of the VO read it; to one of another VO it does not exist (400, as a missing one)', async () => {
     expect((await get('admin', chaens)).status).toBe(200);
     const short = chaens.split('|')[1]!;
-    expect(await get('otherVoAdmin', chaens)).toEqual({ status: 400, body: { detail: `Sandbox with ${short} and SandboxSE not found` } });
+    expect(await get('otherVoAdmin', chaens)).toEqual({
+      status: 400,
+      body: { detail: `Sandbox with ${short} and SandboxSE not found` },
+    });
   });
 
   it('refuses a pilot a user sandbox it did not upload', async () => {

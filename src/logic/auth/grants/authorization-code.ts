@@ -31,7 +31,8 @@ export const authorizationCodeGrant = defineGrant({
     const notBefore = new Date(ctx.now().getTime() - ctx.settings.authorizationFlowExpirationSeconds * 1000);
     return ctx.database.transaction(async (tx) => {
       const flow = await getAuthorizationFlowByCodeForUpdate(tx, codeHash, notBefore);
-      if (!flow) throw new OAuthError('INVALID_INPUT', 'invalid_grant', 'Invalid or expired code', { echoDetail: true });
+      if (!flow)
+        throw new OAuthError('INVALID_INPUT', 'invalid_grant', 'Invalid or expired code', { echoDetail: true });
       if (flow.status === 'DONE') throw new InvalidInputError('Code was already used');
       if (flow.status !== 'READY') throw new InvalidInputError('Bad state in authorization flow');
       await updateAuthorizationFlowStatus(tx, flow.uuid, 'DONE');
@@ -47,7 +48,13 @@ export const authorizationCodeGrant = defineGrant({
         throw new OAuthError('INVALID_INPUT', 'invalid_target', 'The resource differs from the one authorized');
       }
       const audience = flow.resource ?? request.resource;
-      return exchangeToken(ctx, tx, { scope: flow.scope, idpSub: sub, refresh: { kind: 'new', legacyExchange: false }, audience, clientId: flow.clientId });
+      return exchangeToken(ctx, tx, {
+        scope: flow.scope,
+        idpSub: sub,
+        refresh: { kind: 'new', legacyExchange: false },
+        audience,
+        clientId: flow.clientId,
+      });
     });
   },
 });

@@ -37,11 +37,20 @@ export const clientCredentialsGrant = defineGrant({
   },
   async issue(ctx, form, request) {
     const basic = basicCredentials(request.authorization);
-    if (basic && (form.client_secret !== undefined || (form.client_id !== undefined && form.client_id !== basic.clientId))) {
+    if (
+      basic &&
+      (form.client_secret !== undefined || (form.client_id !== undefined && form.client_id !== basic.clientId))
+    ) {
       throw new OAuthError('INVALID_INPUT', 'invalid_request', 'Use one client authentication method');
     }
     return grantClientCredentials(
-      { config: ctx.config, keystore: ctx.keyRing.keystore(), issuer: ctx.issuer, database: ctx.database, now: ctx.now() },
+      {
+        config: ctx.config,
+        keystore: ctx.keyRing.keystore(),
+        issuer: ctx.issuer,
+        database: ctx.database,
+        now: ctx.now(),
+      },
       {
         clientId: basic?.clientId ?? form.client_id,
         clientSecret: basic?.clientSecret ?? form.client_secret,

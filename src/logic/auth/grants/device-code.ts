@@ -31,7 +31,10 @@ export const deviceCodeGrant = defineGrant({
         throw new OAuthError('UNAUTHENTICATED', 'expired_token', 'Device code expired', { echoDetail: true });
       }
       if (flow.status === 'PENDING') {
-        throw new OAuthError('INVALID_INPUT', ctx.devicePolls.pollIsTooFast(hash, now) ? 'slow_down' : 'authorization_pending');
+        throw new OAuthError(
+          'INVALID_INPUT',
+          ctx.devicePolls.pollIsTooFast(hash, now) ? 'slow_down' : 'authorization_pending',
+        );
       }
       if (flow.status === 'DONE') throw new InvalidInputError('Code was already used');
       if (flow.status !== 'READY') throw new InvalidInputError('Bad state in device flow');

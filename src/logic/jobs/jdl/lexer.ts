@@ -133,7 +133,7 @@ export class JdlLexer {
     let i = start + 1;
     for (;;) {
       const c = src[i];
-      if (c === undefined) throw this.errorAt(start, 'unterminated string (missing closing \'"\')');
+      if (c === undefined) throw this.errorAt(start, "unterminated string (missing closing '\"')");
       if (c === '"') break;
       if (c !== '\\') {
         value += c;
@@ -141,7 +141,7 @@ export class JdlLexer {
         continue;
       }
       const e = src[i + 1];
-      if (e === undefined) throw this.errorAt(start, 'unterminated string (missing closing \'"\')');
+      if (e === undefined) throw this.errorAt(start, "unterminated string (missing closing '\"')");
       if (e === 'u') {
         const hex = /^[0-9A-Fa-f]{0,4}/.exec(src.slice(i + 2, i + 6))?.[0] ?? '';
         if (hex.length < 4) throw this.errorAt(i, `invalid escape "\\u${hex}" (expected 4 hexadecimal digits)`);

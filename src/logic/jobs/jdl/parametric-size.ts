@@ -149,7 +149,9 @@ interface TemplateCensus {
 }
 
 function census(template: JdlDocument, placeholders: readonly string[]): TemplateCensus {
-  const occurrences = placeholders.map((): Occurrences => ({ text: [0, 0], whole: new Map(), item: new Map(), total: 0 }));
+  const occurrences = placeholders.map(
+    (): Occurrences => ({ text: [0, 0], whole: new Map(), item: new Map(), total: 0 }),
+  );
   const result: TemplateCensus = { occurrences, loose: 0, depth: 1 };
   const bump = (map: Map<number, number>, depth: number): void => void map.set(depth, (map.get(depth) ?? 0) + 1);
   const text = (value: string, inList: boolean): void => {
@@ -203,7 +205,11 @@ function census(template: JdlDocument, placeholders: readonly string[]): Templat
  * An upper bound of the printed size, in UTF-8 bytes, of each of the `count` jobs that
  * substituting `sequences` (in order) into `template` gives; `Infinity` where it overflows.
  */
-export function expandedJobSizes(template: JdlDocument, sequences: readonly PlaceholderSequence[], count: number): Float64Array {
+export function expandedJobSizes(
+  template: JdlDocument,
+  sequences: readonly PlaceholderSequence[],
+  count: number,
+): Float64Array {
   const placeholders = sequences.map((s) => s.placeholder);
   const { occurrences, loose, depth: templateDepth } = census(template, placeholders);
   // Values nest inside values only through substitution: the deepest line any can land on.
@@ -224,11 +230,13 @@ export function expandedJobSizes(template: JdlDocument, sequences: readonly Plac
       for (const [d, n] of o.whole) bytes += n * (blockAt(s, d) - p);
       for (const [d, n] of o.item) {
         const line = d * UNIT + p;
-        bytes += n * (s.isList ? (s.items === 0 ? -line : s.splice0 + s.spliceLines * d * UNIT - line) : blockAt(s, d) - p);
+        bytes +=
+          n * (s.isList ? (s.items === 0 ? -line : s.splice0 + s.spliceLines * d * UNIT - line) : blockAt(s, d) - p);
       }
       const created = extra[k]! + (k > 0 ? loose : 0);
       bytes += created * Math.max(0, widest(s, deepest) - p);
-      if (s.percents > 0) for (let j = k + 1; j < sequences.length; j++) extra[j] = (extra[j] ?? 0) + (o.total + created) * s.percents;
+      if (s.percents > 0)
+        for (let j = k + 1; j < sequences.length; j++) extra[j] = (extra[j] ?? 0) + (o.total + created) * s.percents;
       const marker = seq.markerIsValue || s.isList ? blockAt(s, 1) : s.textPlain + 2;
       bytes += UNIT + seq.marker.length + 4 + marker + 1;
     }

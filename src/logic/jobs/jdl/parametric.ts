@@ -94,7 +94,10 @@ export function generateParametricJobs(doc: JdlDocument, options: GenerateParame
   }
   const template: JdlDocument = { attributes: doc.attributes.filter((a) => !DEFINITION_NAME.test(a.name)) };
   const width = String(count - 1).length;
-  checkJobSizes(expandedJobSizes(template, placeholderSequences(sequences, width), count), options.limits ?? DEFAULT_SUBMISSION_LIMITS);
+  checkJobSizes(
+    expandedJobSizes(template, placeholderSequences(sequences, width), count),
+    options.limits ?? DEFAULT_SUBMISSION_LIMITS,
+  );
   return Array.from({ length: count }, (_, index) => expandOne(template, sequences, index, width));
 }
 
@@ -131,12 +134,21 @@ function placeholderSequences(sequences: Map<string, JdlValue[]>, width: number)
   ];
   for (const [id, values] of sequences) {
     const unnamed = id === UNNAMED;
-    out.push({ placeholder: unnamed ? '%s' : `%(${id})s`, valueAt: (i) => parameterAt(values, i), marker: unnamed ? 'Parameter' : `Parameter.${id}`, markerIsValue: false });
+    out.push({
+      placeholder: unnamed ? '%s' : `%(${id})s`,
+      valueAt: (i) => parameterAt(values, i),
+      marker: unnamed ? 'Parameter' : `Parameter.${id}`,
+      markerIsValue: false,
+    });
   }
   return out;
 }
 
-const indexValue = (index: number, width: number): JdlValue => ({ kind: 'number', value: index, raw: String(index).padStart(width, '0') });
+const indexValue = (index: number, width: number): JdlValue => ({
+  kind: 'number',
+  value: index,
+  raw: String(index).padStart(width, '0'),
+});
 
 /** Job `index`: placeholders replaced (`%n` first, then each sequence in order), then the markers. */
 function expandOne(

@@ -73,7 +73,8 @@ export interface CsrfIssueOptions {
 export async function issueCsrfToken(key: CryptoKey, flowId: string, options: CsrfIssueOptions = {}): Promise<string> {
   if (flowId === '') throw new TypeError('issueCsrfToken: empty flow id');
   const maxAge = options.maxAgeSeconds ?? CSRF_MAX_AGE_SECONDS;
-  if (!Number.isInteger(maxAge) || maxAge <= 0) throw new TypeError('issueCsrfToken: maxAgeSeconds must be a positive integer');
+  if (!Number.isInteger(maxAge) || maxAge <= 0)
+    throw new TypeError('issueCsrfToken: maxAgeSeconds must be a positive integer');
   const expiry = String(Math.floor((options.now ?? new Date()).getTime() / 1000) + maxAge);
   return `${expiry}.${encodeBase64Url(await mac(key, expiry, flowId))}`;
 }

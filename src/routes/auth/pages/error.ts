@@ -22,7 +22,10 @@ export function renderErrorPage({ title, message, nonce }: ErrorPageOptions): st
 }
 
 /** An error page response with its own nonce and the page security headers (status 400 by default). */
-export function errorPageResponse(options: { readonly title: string; readonly message: string }, status = 400): Response {
+export function errorPageResponse(
+  options: { readonly title: string; readonly message: string },
+  status = 400,
+): Response {
   const nonce = newNonce();
   return htmlResponse(renderErrorPage({ ...options, nonce }), nonce, status);
 }

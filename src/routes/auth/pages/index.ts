@@ -10,7 +10,14 @@ export { CSRF_MAX_AGE_SECONDS, importCsrfKey, issueCsrfToken, sameOrigin, verify
 export type { CsrfIssueOptions } from './csrf.ts';
 export { errorPageResponse, renderErrorPage } from './error.ts';
 export type { ErrorPageOptions } from './error.ts';
-export { contentSecurityPolicy, formActionSource, htmlResponse, newNonce, NONCE_BYTES, securityHeaders } from './headers.ts';
+export {
+  contentSecurityPolicy,
+  formActionSource,
+  htmlResponse,
+  newNonce,
+  NONCE_BYTES,
+  securityHeaders,
+} from './headers.ts';
 export { escapeHtml, html, page, raw } from './html.ts';
 export type { HtmlValue, PageOptions, SafeHtml } from './html.ts';
 export { parseVoChoice, renderVoChoicePage, VO_CHOICE_FIELD, voChoiceValue } from './vo-choice.ts';

@@ -79,7 +79,10 @@ export function renderVoChoicePage(options: VoChoicePageOptions): string {
     const radios = choices.map((group, g) => {
       const id = `choice-${v}-${g}`;
       const isDefault = group === undefined || group === vo.defaultGroup;
-      const label = group === undefined ? html`Default group` : html`${group}${isDefault && html` <span class="muted">(default group)</span>`}`;
+      const label =
+        group === undefined
+          ? html`Default group`
+          : html`${group}${isDefault && html` <span class="muted">(default group)</span>`}`;
       return html`<div class="choice"><input type="radio" id="${id}" name="${VO_CHOICE_FIELD}" value="${voChoiceValue(vo.name, group)}"${v === 0 && g === 0 && html` checked required`}><label for="${id}">${label}</label></div>\n`;
     });
     return html`<fieldset aria-describedby="choice-help">\n<legend>VO <code>${vo.name}</code></legend>\n${radios}</fieldset>\n`;

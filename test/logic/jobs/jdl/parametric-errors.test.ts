@@ -48,13 +48,21 @@ describe('generateParametricJobs errors', () => {
       '[Parameters = "abc"; Parameters.A = {1, 2}]',
       'Inconsistent parametric job description: Parameters="abc"',
     ],
-    ['a start that is not a number', '[Parameters = 3; ParameterStart = abc]', 'Illegal value for ParameterStart JDL field: abc'],
+    [
+      'a start that is not a number',
+      '[Parameters = 3; ParameterStart = abc]',
+      'Illegal value for ParameterStart JDL field: abc',
+    ],
     [
       'a named step that is not a number',
       '[Parameters = 2; ParameterStep.A = x1; Parameters.A = {1, 2}]',
       'Illegal value for ParameterStep.A JDL field: x1',
     ],
-    ['an infinite factor', '[Parameters = 2; ParameterFactor = inf]', 'Illegal value for ParameterFactor JDL field: inf'],
+    [
+      'an infinite factor',
+      '[Parameters = 2; ParameterFactor = inf]',
+      'Illegal value for ParameterFactor JDL field: inf',
+    ],
     [
       'a bad start before too many jobs, in the order DiracX checks them',
       '[Parameters = 100; ParameterStart = abc]',

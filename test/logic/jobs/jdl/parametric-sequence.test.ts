@@ -6,11 +6,7 @@
 import { describe, expect, it } from 'bun:test';
 import { getString } from '../../../../src/logic/jobs/jdl/attributes.ts';
 import { generateParametricJobs } from '../../../../src/logic/jobs/jdl/parametric.ts';
-import {
-  formatPythonFloat,
-  readPyInt,
-  readPyNumber,
-} from '../../../../src/logic/jobs/jdl/parametric-sequence.ts';
+import { formatPythonFloat, readPyInt, readPyNumber } from '../../../../src/logic/jobs/jdl/parametric-sequence.ts';
 import { parseJdl, parseJdlValue } from '../../../../src/logic/jobs/jdl/parse.ts';
 
 /** The `%s` values of `Parameters = <count>` with the given extra definitions. */
@@ -48,7 +44,12 @@ describe('parameter sequences', () => {
       'ParameterStart = 0.00001; ParameterFactor = 0.1',
       ['1e-05', '1.0000000000000002e-06', '1.0000000000000002e-07'],
     ],
-    ['a float overflowing to inf, as Python does', 2, 'ParameterStart = 1e308; ParameterFactor = 10', ['1e+308', 'inf']],
+    [
+      'a float overflowing to inf, as Python does',
+      2,
+      'ParameterStart = 1e308; ParameterFactor = 10',
+      ['1e+308', 'inf'],
+    ],
   ])('computes %s', (_, count, definitions, expected) => {
     expect(sequence(count, definitions)).toEqual(expected);
   });
@@ -61,7 +62,9 @@ describe('parameter sequences', () => {
 
   it('prefers a list over start/step/factor for the same sequence', () => {
     expect(
-      generateParametricJobs(parseJdl('[A = "%s"; Parameters = {x, y}; ParameterStart = 5]')).map((j) => getString(j, 'A')),
+      generateParametricJobs(parseJdl('[A = "%s"; Parameters = {x, y}; ParameterStart = 5]')).map((j) =>
+        getString(j, 'A'),
+      ),
     ).toEqual(['x', 'y']);
   });
 });

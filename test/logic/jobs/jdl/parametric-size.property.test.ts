@@ -15,7 +15,9 @@ import { printJdl, quoteJdlString } from '../../../../src/logic/jobs/jdl/print.t
 const PLACEHOLDER = fc.constantFrom('%s', '%n', '%(A)s', '%(B)s', '%j', '%', '%%', '%(', 'A)s', 's');
 const CHARS = fc.constantFrom('x', ' ', 'é', '"', '\\', '\n', '\t', '\u0001', '😀', '/lhcb/data/f.dst');
 const TEXT = fc.array(fc.oneof(PLACEHOLDER, CHARS), { maxLength: 6 }).map((parts) => parts.join(''));
-const WORDISH = fc.array(fc.oneof(PLACEHOLDER, fc.constantFrom('x', '_1', 'std.err', '.5')), { minLength: 1, maxLength: 3 }).map((p) => p.join(''));
+const WORDISH = fc
+  .array(fc.oneof(PLACEHOLDER, fc.constantFrom('x', '_1', 'std.err', '.5')), { minLength: 1, maxLength: 3 })
+  .map((p) => p.join(''));
 
 /** Template values, as JDL source. */
 const { value: VALUE } = fc.letrec<{ value: string }>((tie) => ({
@@ -36,7 +38,9 @@ const PARAM = fc.oneof(
   TEXT.map(quoteJdlString),
   WORDISH,
   fc.integer({ min: -5, max: 1000 }).map(String),
-  fc.array(fc.oneof(TEXT.map(quoteJdlString), fc.constantFrom('a', 'b1')), { maxLength: 3 }).map((items) => `{${items.join(', ')}}`),
+  fc
+    .array(fc.oneof(TEXT.map(quoteJdlString), fc.constantFrom('a', 'b1')), { maxLength: 3 })
+    .map((items) => `{${items.join(', ')}}`),
 );
 
 const JDL = fc
@@ -75,7 +79,9 @@ describe('the size of a parametric expansion, computed before expanding', () => 
       fc.property(JDL, (text) => {
         let sizes: number[];
         try {
-          sizes = generateParametricJobs(parseJdl(text), { maxJobs: 100, limits: LIFTED }).map((job) => bytes(printJdl(job)));
+          sizes = generateParametricJobs(parseJdl(text), { maxJobs: 100, limits: LIFTED }).map((job) =>
+            bytes(printJdl(job)),
+          );
         } catch (err) {
           if (err instanceof DiracxError && err.code === 'INVALID_INPUT') return; // refused for its definition: nothing to size
           throw err;
@@ -92,7 +98,8 @@ describe('the size of a parametric expansion, computed before expanding', () => 
   });
 
   it('is exact, up to a few bytes per placeholder, for ordinary JDLs', () => {
-    const text = '[Executable = "run.sh"; Arguments = "-n %n -f %s"; InputData = %s; Parameters = {{"/lhcb/a.dst", "/lhcb/b.dst"}, {"/lhcb/c.dst"}}]';
+    const text =
+      '[Executable = "run.sh"; Arguments = "-n %n -f %s"; InputData = %s; Parameters = {{"/lhcb/a.dst", "/lhcb/b.dst"}, {"/lhcb/c.dst"}}]';
     const sizes = generateParametricJobs(parseJdl(text), { limits: LIFTED }).map((job) => bytes(printJdl(job)));
     const largest = Math.max(...sizes);
     expect(refusedForSize(text, { ...LIFTED, maxJobBytes: largest - 1 })).toBe(true);

@@ -118,18 +118,29 @@ describe('generateParametricJobs placeholders', () => {
   });
 
   it('splices a list parameter into a list, makes a bare placeholder the list, and writes it as {a,b} in text', () => {
-    const [job] = expand('[Files = {%s, "z"}; Quoted = {"%s"}; E = %s; Arguments = "%s"; Parameters = {{a, b}, {c, d}}]');
+    const [job] = expand(
+      '[Files = {%s, "z"}; Quoted = {"%s"}; E = %s; Arguments = "%s"; Parameters = {{a, b}, {c, d}}]',
+    );
     const a: JdlValue = { kind: 'expression', raw: 'a' };
     const b: JdlValue = { kind: 'expression', raw: 'b' };
-    expect(getAttribute(job as JdlDocument, 'Files')).toEqual({ kind: 'list', items: [a, b, { kind: 'string', value: 'z' }] });
-    expect(getAttribute(job as JdlDocument, 'Quoted')).toEqual({ kind: 'list', items: [{ kind: 'string', value: 'a,b' }] });
+    expect(getAttribute(job as JdlDocument, 'Files')).toEqual({
+      kind: 'list',
+      items: [a, b, { kind: 'string', value: 'z' }],
+    });
+    expect(getAttribute(job as JdlDocument, 'Quoted')).toEqual({
+      kind: 'list',
+      items: [{ kind: 'string', value: 'a,b' }],
+    });
     expect(getAttribute(job as JdlDocument, 'E')).toEqual({ kind: 'list', items: [a, b] });
     expect(getString(job as JdlDocument, 'Arguments')).toBe('{a,b}');
     expect(getAttribute(job as JdlDocument, 'Parameter')).toEqual({ kind: 'list', items: [a, b] });
   });
 
   it('keeps the spaces of list parameters (DIRAC drops them)', () => {
-    expect(strings(expand('[Arguments = "%s"; Parameters = {"hello world", "x"}]'), 'Arguments')).toEqual(['hello world', 'x']);
+    expect(strings(expand('[Arguments = "%s"; Parameters = {"hello world", "x"}]'), 'Arguments')).toEqual([
+      'hello world',
+      'x',
+    ]);
   });
 
   it('substitutes inside expressions and nested ClassAds, reading the result again', () => {

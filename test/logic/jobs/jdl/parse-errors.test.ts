@@ -52,12 +52,8 @@ describe('parseJdl errors', () => {
       '[A = f(b = 1)]',
       'line 1, column 10: unexpected "=" in an expression (comparisons use "==")',
     ],
-    [
-      'an unterminated string',
-      '[\n  A = "abc;\n]',
-      'line 2, column 7: unterminated string (missing closing \'"\')',
-    ],
-    ['a backslash at the very end', '[A = "abc\\', 'line 1, column 6: unterminated string (missing closing \'"\')'],
+    ['an unterminated string', '[\n  A = "abc;\n]', "line 2, column 7: unterminated string (missing closing '\"')"],
+    ['a backslash at the very end', '[A = "abc\\', "line 1, column 6: unterminated string (missing closing '\"')"],
     ['a short \\u escape', '[A = "\\u12"]', 'line 1, column 7: invalid escape "\\u12" (expected 4 hexadecimal digits)'],
     ['an unterminated comment', '[A = 1 /* never closed ]', 'line 1, column 8: unterminated comment (missing "*/")'],
     [
@@ -99,7 +95,9 @@ describe('parseJdl errors', () => {
   });
 
   it('shortens a long token in the message', () => {
-    expect(failure(`[A = 1 ${'x'.repeat(60)} = 2]`).reason).toBe(`expected ";" or "]" but found "${'x'.repeat(37)}..."`);
+    expect(failure(`[A = 1 ${'x'.repeat(60)} = 2]`).reason).toBe(
+      `expected ";" or "]" but found "${'x'.repeat(37)}..."`,
+    );
   });
 
   it("refuses DiracX's TEST_MALFORMED_JDL (a single-quoted attribute)", () => {

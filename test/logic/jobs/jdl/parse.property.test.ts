@@ -55,10 +55,17 @@ function checkValue(text: string): void {
 describe('parseJdl on generated input', () => {
   it('parses or refuses with a located JdlSyntaxError any string', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', ';', '=', 'a', ' ', '/', '*') })), (text) => {
-        checkDocument(text);
-        checkValue(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: 'grapheme' }),
+          fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', ';', '=', 'a', ' ', '/', '*') }),
+        ),
+        (text) => {
+          checkDocument(text);
+          checkValue(text);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -99,12 +106,34 @@ describe('parseJdl on generated input', () => {
   });
 
   it('finishes on large pathological input', () => {
-    const chunks = ['(', '[', '{', '[A = ', '{1, ', '"\\u', '/*', '//', '"', 'a ', '= ', '; ', '\\', 'x == (', ' ', '\n'];
+    const chunks = [
+      '(',
+      '[',
+      '{',
+      '[A = ',
+      '{1, ',
+      '"\\u',
+      '/*',
+      '//',
+      '"',
+      'a ',
+      '= ',
+      '; ',
+      '\\',
+      'x == (',
+      ' ',
+      '\n',
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...chunks), fc.constantFrom(...chunks), fc.integer({ min: 1_000, max: 50_000 }), (a, b, n) => {
-        checkDocument(`[X = ${a.repeat(n)}${b.repeat(n)}`);
-        checkDocument(a.repeat(n) + b);
-      }),
+      fc.property(
+        fc.constantFrom(...chunks),
+        fc.constantFrom(...chunks),
+        fc.integer({ min: 1_000, max: 50_000 }),
+        (a, b, n) => {
+          checkDocument(`[X = ${a.repeat(n)}${b.repeat(n)}`);
+          checkDocument(a.repeat(n) + b);
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -160,8 +160,17 @@ describe('parseJdl: DiracX test JDLs', () => {
   it('reads TEST_JDL', () => {
     const doc = parseJdl(TEST_JDL);
     expect(doc.attributes.map((a) => a.name)).toEqual([
-      'Arguments', 'Executable', 'JobGroup', 'JobName', 'JobType', 'LogLevel',
-      'OutputSandbox', 'Priority', 'Site', 'StdError', 'StdOutput',
+      'Arguments',
+      'Executable',
+      'JobGroup',
+      'JobName',
+      'JobType',
+      'LogLevel',
+      'OutputSandbox',
+      'Priority',
+      'Site',
+      'StdError',
+      'StdOutput',
     ]);
     expect(doc.attributes[2]?.value).toEqual(expr('jobGroup'));
     expect(doc.attributes[6]?.value).toEqual(list(expr('Script1_CodeOutput.log'), expr('std.err'), expr('std.out')));

@@ -83,7 +83,28 @@ describe('printValue', () => {
 const NAME = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,10}$/);
 const TRICKY_TEXT = fc
   .array(
-    fc.constantFrom('"', '\\', '\n', '\r', '\t', ';', ']', '[', '{', '}', ',', '=', '/*', '//', '%s', 'é', '😀', '\u0000', ' ', 'a'),
+    fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      ';',
+      ']',
+      '[',
+      '{',
+      '}',
+      ',',
+      '=',
+      '/*',
+      '//',
+      '%s',
+      'é',
+      '😀',
+      '\u0000',
+      ' ',
+      'a',
+    ),
   )
   .map((parts) => parts.join(''));
 const EXPRESSIONS = [

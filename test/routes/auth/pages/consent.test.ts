@@ -64,7 +64,9 @@ describe('renderConsentPage', () => {
   it('says when the browser stays on this computer', async () => {
     const loopback = await parse(renderConsentPage(options({ redirectUri: 'http://127.0.0.1:33418/callback' })));
     expect(loopback.text).toContain('127.0.0.1:33418 (a program running on this computer)');
-    const custom = await parse(renderConsentPage(options({ redirectUri: 'cursor://anysphere.cursor-retrieval/oauth/cb' })));
+    const custom = await parse(
+      renderConsentPage(options({ redirectUri: 'cursor://anysphere.cursor-retrieval/oauth/cb' })),
+    );
     expect(custom.text).toContain('cursor://anysphere.cursor-retrieval (an application on this computer)');
   });
 
@@ -76,7 +78,9 @@ describe('renderConsentPage', () => {
     expect(parsed.text).toContain('Act on your jobs in ways that cannot be undone:');
     expect(parsed.text).toContain('Kill jobs kill_jobs');
     expect(parsed.text).toContain('Delete jobs delete_jobs');
-    const custom = await parse(renderConsentPage(options({ destructiveSummary: 'It can kill, delete and reschedule your jobs:' })));
+    const custom = await parse(
+      renderConsentPage(options({ destructiveSummary: 'It can kill, delete and reschedule your jobs:' })),
+    );
     expect(custom.text).toContain('It can kill, delete and reschedule your jobs:');
     const none = await parse(renderConsentPage(options({ tools: [] })));
     expect(none.text).toContain('It will use no tools.');
@@ -85,7 +89,9 @@ describe('renderConsentPage', () => {
 
   it('is one POST form to the action with the hidden fields, the CSRF token and approve/deny', async () => {
     const parsed = await parse(renderConsentPage(options()));
-    expect(byTag(parsed, 'form').map((f) => f.attrs)).toEqual([{ method: 'post', action: '/api/auth/authorize/consent' }]);
+    expect(byTag(parsed, 'form').map((f) => f.attrs)).toEqual([
+      { method: 'post', action: '/api/auth/authorize/consent' },
+    ]);
     expect(byTag(parsed, 'input').map((i) => i.attrs)).toEqual([
       { type: 'hidden', name: 'flow', value: 'f-1' },
       { type: 'hidden', name: CSRF_FIELD, value: '1893456600.abc_DEF-123' },
@@ -157,7 +163,8 @@ describe('readConsentDecision', () => {
   it('reads approve and deny, nothing else', () => {
     expect(readConsentDecision('approve')).toBe('approve');
     expect(readConsentDecision('deny')).toBe('deny');
-    for (const other of [undefined, null, '', 'Approve', 'yes', ['approve']]) expect(readConsentDecision(other)).toBeUndefined();
+    for (const other of [undefined, null, '', 'Approve', 'yes', ['approve']])
+      expect(readConsentDecision(other)).toBeUndefined();
   });
 });
 

@@ -56,18 +56,35 @@ describe('CSRF tokens', () => {
   });
 
   it('refuse missing and malformed tokens', async () => {
-    for (const bad of [undefined, null, '', 'x', '1.abc', `0.${'A'.repeat(43)}`, `1e9.${'A'.repeat(43)}`, `99.${'A'.repeat(44)}`]) {
+    for (const bad of [
+      undefined,
+      null,
+      '',
+      'x',
+      '1.abc',
+      `0.${'A'.repeat(43)}`,
+      `1e9.${'A'.repeat(43)}`,
+      `99.${'A'.repeat(44)}`,
+    ]) {
       expect(await verifyCsrfToken(key, bad, 'flow-1', { now: T0 })).toBe(false);
     }
   });
 
   it('accept a CryptoKey imported for HMAC SHA-256 and refuse other keys', async () => {
-    const hmac = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(1), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    const hmac = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(32).fill(1),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     const token = await issueCsrfToken(hmac, 'f', { now: T0 });
     expect(await verifyCsrfToken(hmac, token, 'f', { now: T0 })).toBe(true);
     const aes = await crypto.subtle.importKey('raw', new Uint8Array(32), 'AES-GCM', false, ['encrypt']);
     await expect(issueCsrfToken(aes, 'f')).rejects.toThrow(TypeError);
-    const sha1 = await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+    const sha1 = await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-1' }, false, [
+      'sign',
+    ]);
     await expect(issueCsrfToken(sha1, 'f')).rejects.toThrow(TypeError);
   });
 
@@ -94,7 +111,9 @@ describe('sameOrigin', () => {
   });
 
   it('does not let a matching Referer rescue a foreign Origin', () => {
-    expect(sameOrigin(post({ origin: 'https://evil.example', referer: `${OURS}/api/auth/authorize` }), OURS)).toBe(false);
+    expect(sameOrigin(post({ origin: 'https://evil.example', referer: `${OURS}/api/auth/authorize` }), OURS)).toBe(
+      false,
+    );
   });
 
   it('falls back to the Referer when the Origin is missing or null', () => {

@@ -52,7 +52,15 @@ describe('contentSecurityPolicy', () => {
 
 describe('formActionSource', () => {
   it('refuses schemes no form may reach and non-URLs', () => {
-    for (const bad of ['javascript:alert(1)', 'JavaScript:', 'data:text/html,x', 'blob:https://a.example/x', 'file:///etc', 'not a url', '']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JavaScript:',
+      'data:text/html,x',
+      'blob:https://a.example/x',
+      'file:///etc',
+      'not a url',
+      '',
+    ]) {
       expect(() => formActionSource(bad)).toThrow(TypeError);
     }
   });

@@ -26,7 +26,10 @@ export async function parse(document: string): Promise<Parsed> {
   await new HTMLRewriter()
     .on('*', {
       element(el) {
-        elements.push({ tag: el.tagName, attrs: Object.fromEntries([...el.attributes].map(([k, v]) => [k, decode(v)])) });
+        elements.push({
+          tag: el.tagName,
+          attrs: Object.fromEntries([...el.attributes].map(([k, v]) => [k, decode(v)])),
+        });
       },
       text(chunk) {
         text += chunk.text;
@@ -53,7 +56,9 @@ export function unlabelledControls(parsed: Parsed): string[] {
 /** Every `aria-describedby` reference that names no element id. */
 export function danglingDescriptions(parsed: Parsed): string[] {
   const ids = new Set(parsed.elements.map((e) => e.attrs.id).filter((id) => id !== undefined));
-  return parsed.elements.flatMap((e) => (e.attrs['aria-describedby'] ?? '').split(/\s+/).filter((r) => r !== '' && !ids.has(r)));
+  return parsed.elements.flatMap((e) =>
+    (e.attrs['aria-describedby'] ?? '').split(/\s+/).filter((r) => r !== '' && !ids.has(r)),
+  );
 }
 
 /** Attacker-shaped client names and values. */

@@ -58,7 +58,11 @@ describe('renderVoChoicePage', () => {
       expect(byTag(parsed, 'script')).toEqual([]);
       expect(parsed.elements.filter((e) => Object.keys(e.attrs).some((a) => a.startsWith('on')))).toEqual([]);
       expect(parsed.text).toContain(`“${evil}”`);
-      expect(byTag(parsed, 'input').find((i) => i.attrs.type === 'hidden')?.attrs).toEqual({ type: 'hidden', name: evil, value: evil });
+      expect(byTag(parsed, 'input').find((i) => i.attrs.type === 'hidden')?.attrs).toEqual({
+        type: 'hidden',
+        name: evil,
+        value: evil,
+      });
     }
   });
 
@@ -96,10 +100,19 @@ describe('renderVoChoicePage', () => {
   });
 
   it('refuses unsafe or query-carrying actions, reserved hidden names and an empty VO list', () => {
-    for (const action of ['javascript:alert(1)', '//evil.example/x', '/\\evil.example', 'relative', '/a?b=1', 'https://x.example/a#f']) {
+    for (const action of [
+      'javascript:alert(1)',
+      '//evil.example/x',
+      '/\\evil.example',
+      'relative',
+      '/a?b=1',
+      'https://x.example/a#f',
+    ]) {
       expect(() => renderVoChoicePage(options({ action }))).toThrow(TypeError);
     }
-    expect(() => renderVoChoicePage(options({ action: 'https://diracx.example.org/api/auth/authorize' }))).not.toThrow();
+    expect(() =>
+      renderVoChoicePage(options({ action: 'https://diracx.example.org/api/auth/authorize' })),
+    ).not.toThrow();
     expect(() => renderVoChoicePage(options({ hidden: { [VO_CHOICE_FIELD]: 'x' } }))).toThrow(TypeError);
     expect(() => renderVoChoicePage(options({ vos: [] }))).toThrow(TypeError);
   });
@@ -108,7 +121,9 @@ describe('renderVoChoicePage', () => {
 describe('parseVoChoice', () => {
   it('reads back every value the page offers', async () => {
     const parsed = await parse(renderVoChoicePage(options()));
-    const values = byTag(parsed, 'input').filter((i) => i.attrs.type === 'radio').map((r) => r.attrs.value);
+    const values = byTag(parsed, 'input')
+      .filter((i) => i.attrs.type === 'radio')
+      .map((r) => r.attrs.value);
     expect(values.map((v) => parseVoChoice(v, VOS))).toEqual([
       { vo: 'lhcb', group: 'lhcb_user' },
       { vo: 'lhcb', group: 'lhcb_prmgr' },

@@ -10,13 +10,23 @@ import { readdirSync } from 'node:fs';
 
 const DIR = new URL('../../../../src/routes/auth/pages/', import.meta.url).pathname;
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const MODULES = readdirSync(DIR).filter((f) => f.endsWith('.ts')).map((f) => `${DIR}${f}`);
+const MODULES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `${DIR}${f}`);
 
 describe('the page modules', () => {
   it('are all covered', () => {
-    expect(MODULES.map((m) => m.slice(DIR.length)).sort()).toEqual(
-      ['client.ts', 'consent.ts', 'csrf.ts', 'error.ts', 'form.ts', 'headers.ts', 'html.ts', 'index.ts', 'vo-choice.ts'],
-    );
+    expect(MODULES.map((m) => m.slice(DIR.length)).sort()).toEqual([
+      'client.ts',
+      'consent.ts',
+      'csrf.ts',
+      'error.ts',
+      'form.ts',
+      'headers.ts',
+      'html.ts',
+      'index.ts',
+      'vo-choice.ts',
+    ]);
   });
 
   it('import nothing but Web-standard modules and never use the Bun global', async () => {
