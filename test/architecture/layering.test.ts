@@ -24,8 +24,8 @@ type Layer = keyof typeof RANK;
 const LAYER_OF: Record<string, Layer> = {
   // Entry points: processes, the Workers-style runtime, CLIs and what only they use.
   'src/server.ts': 'entry',
-  'src/worker.ts': 'entry',
-  'src/worker/': 'entry',
+  'src/workers-entry.ts': 'entry',
+  'src/workers-entry/': 'entry',
   'src/process/': 'entry',
   'src/settings.ts': 'entry',
   'src/auth-flow-settings.ts': 'entry',

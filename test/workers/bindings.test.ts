@@ -9,14 +9,14 @@ import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import { generateKeystore } from '../../src/logic/auth/keystore.ts';
 import type { LogFields, Logger } from '../../src/core/logger.ts';
 import { parseSettings } from '../../src/settings.ts';
-import { createWorker } from '../../src/worker/app.ts';
+import { createWorker } from '../../src/workers-entry/app.ts';
 import {
   configFromBindings,
   databaseUrlFromBindings,
   keystoreFromBindings,
   settingsFromBindings,
   WorkerBindingError,
-} from '../../src/worker/bindings.ts';
+} from '../../src/workers-entry/bindings.ts';
 
 const rawConfig: unknown = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text());
 const configText = JSON.stringify(rawConfig);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { requestScopedDatabase, type RequestScopedDatabase } from '../../src/worker/database.ts';
+import { requestScopedDatabase, type RequestScopedDatabase } from '../../src/workers-entry/database.ts';
 import {
   createWorkerTestDatabase,
   postgresAvailability,

@@ -1,5 +1,5 @@
 /**
- * Running `src/worker.ts` in workerd from a test: the bundle (built the way a deployment builds
+ * Running `src/workers-entry.ts` in workerd from a test: the bundle (built the way a deployment builds
  * it), whether workerd starts on this machine, and a fresh migrated PostgreSQL database the
  * worker reaches over TCP (from DATABASE_URL's server, else a private throw-away cluster).
  */
@@ -15,7 +15,7 @@ import {
   WORKER_BUNDLE_OPTIONS,
   WORKER_COMPATIBILITY_DATE,
   WORKER_COMPATIBILITY_FLAGS,
-} from '../../src/worker/runtime.ts';
+} from '../../src/workers-entry/runtime.ts';
 import { urlForDatabase } from '../harness/database.ts';
 import { postgresServerAvailability, startPrivatePostgres, type PrivatePostgres } from '../harness/postgres-cluster.ts';
 
@@ -68,12 +68,12 @@ export interface WorkerBundle {
   ownFiles: string[];
 }
 
-/** Bundles `src/worker.ts` into `outdir` as a deployment does (see `src/worker/runtime.ts`). */
+/** Bundles `src/workers-entry.ts` into `outdir` as a deployment does (see `src/workers-entry/runtime.ts`). */
 export async function buildWorkerBundle(outdir: string): Promise<WorkerBundle> {
   const runtimeImports: WorkerBundle['runtimeImports'] = [];
   const ownFiles = new Set<string>();
   const result = await Bun.build({
-    entrypoints: [`${ROOT}src/worker.ts`],
+    entrypoints: [`${ROOT}src/workers-entry.ts`],
     outdir,
     target: WORKER_BUNDLE_OPTIONS.target,
     format: WORKER_BUNDLE_OPTIONS.format,

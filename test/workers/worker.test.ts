@@ -1,5 +1,5 @@
 /**
- * The same handler in a Workers-style runtime: `src/worker.ts` (the build manifest's extensions
+ * The same handler in a Workers-style runtime: `src/workers-entry.ts` (the build manifest's extensions
  * included) bundled as a deployment bundles it and run in workerd through miniflare, with its
  * configuration, keystore and settings as bindings and a real PostgreSQL reached over TCP
  * (postgres.js over `cloudflare:sockets`, one connection scope per request). It answers the
@@ -21,7 +21,7 @@ import { parseConfig } from '../../src/config/parse.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
 import { encodeBase64Url } from '../../src/logic/auth/encoding.ts';
 import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
-import { WORKER_COMPATIBILITY_DATE, WORKER_COMPATIBILITY_FLAGS } from '../../src/worker/runtime.ts';
+import { WORKER_COMPATIBILITY_DATE, WORKER_COMPATIBILITY_FLAGS } from '../../src/workers-entry/runtime.ts';
 import { mintTokenFor } from '../harness/auth.ts';
 import {
   buildWorkerBundle,
@@ -40,7 +40,7 @@ const MCP_URL = `${ORIGIN}/mcp`;
 const workerd = await workerdAvailability();
 const pg = postgresAvailability();
 const unavailable = [workerd, pg].flatMap((a) => (a.available ? [] : [a.reason]));
-const NAME = 'src/worker.ts in workerd (miniflare), database over TCP (postgres.js over cloudflare:sockets)';
+const NAME = 'src/workers-entry.ts in workerd (miniflare), database over TCP (postgres.js over cloudflare:sockets)';
 
 if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
   describe.skip(`${NAME} (skipped: ${unavailable.join('; ')}; set DIRACX_REQUIRE_WORKERS_TESTS=1 to fail instead)`, () => {
@@ -134,7 +134,7 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
           bundle.runtimeImports.map((i) => i.importer.replace(/^.*node_modules\/postgres\/.*$/, 'postgres.js')),
         ),
       ].sort();
-      expect(importers).toEqual(['postgres.js', 'src/worker/database.ts']);
+      expect(importers).toEqual(['postgres.js', 'src/workers-entry/database.ts']);
     });
 
     it('is built from the manifest’s extension and the handler, without the process’s file, env or Bun modules', async () => {

@@ -1,5 +1,5 @@
 /**
- * @module worker/bindings
+ * @module workers-entry/bindings
  * What a Workers-style deployment hands the server instead of environment variables and files:
  * its bindings. Settings are the same variables as the process's (`src/settings.ts`), as text
  * bindings (`[vars]`, secrets); the DiracX configuration is one binding holding the document; the
@@ -46,7 +46,7 @@ export function settingsFromBindings(env: WorkerEnv): Settings {
   for (const name of PROCESS_ONLY_SETTINGS) {
     if (text[name])
       throw new WorkerBindingError(
-        `${name} names a file, which a worker cannot read; bind the content instead (see src/worker/bindings.ts)`,
+        `${name} names a file, which a worker cannot read; bind the content instead (see src/workers-entry/bindings.ts)`,
       );
   }
   try {

@@ -1,6 +1,6 @@
 /**
- * @module worker/runtime
- * How `src/worker.ts` is bundled and which runtime settings it needs, in one place for the
+ * @module workers-entry/runtime
+ * How `src/workers-entry.ts` is bundled and which runtime settings it needs, in one place for the
  * tests and deployment configuration (`wrangler.toml`: `compatibility_date`,
  * `compatibility_flags`, and a custom build running the same `bun build`).
  */
@@ -17,7 +17,7 @@ export const WORKER_COMPATIBILITY_FLAGS: readonly string[] = ['nodejs_compat'];
 /**
  * The bundle: ESM for a browser-like platform, resolving packages' `workerd` export condition
  * (postgres.js over `cloudflare:sockets`), leaving runtime modules to workerd. The command line:
- * `bun build src/worker.ts --target=browser --conditions=workerd --external 'node:*' --external 'cloudflare:*' --outdir <dir>`.
+ * `bun build src/workers-entry.ts --target=browser --conditions=workerd --external 'node:*' --external 'cloudflare:*' --outdir <dir>`.
  */
 export const WORKER_BUNDLE_OPTIONS = {
   target: 'browser',

@@ -1,5 +1,5 @@
 /**
- * @module worker/database
+ * @module workers-entry/database
  * PostgreSQL for a worker: postgres.js, whose `workerd` build talks over `cloudflare:sockets`
  * (and needs the `nodejs_compat` flag for `node:buffer`, `node:stream` and `node:events`).
  *

@@ -1,5 +1,5 @@
 /**
- * @module worker/app
+ * @module workers-entry/app
  * The server as a Workers-style module (`export default { fetch(request, env, ctx) }`): on the
  * first request of an isolate it builds the handler's dependencies from the bindings (see
  * `bindings.ts`) and `createHandler`; every request then goes to that handler. Web-standard
@@ -109,7 +109,7 @@ export async function buildWorkerHandler(
   return { handler, database };
 }
 
-/** The Workers module serving `extensions` (the build manifest's in `src/worker.ts`). */
+/** The Workers module serving `extensions` (the build manifest's in `src/workers-entry.ts`). */
 export function createWorker(extensions: readonly Extension[], log: Logger = createJsonLogger()): WorkerModule {
   let built: Promise<WorkerHandler> | undefined;
   return {
