@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../src/config/file-source.ts';
 import { subFromPreferredUsername } from '../src/config/schema.ts';
-import { generateKeystore, type Keystore } from '../src/logic/auth/keystore.ts';
-import { issueAccessToken } from '../src/logic/auth/tokens.ts';
+import { generateKeystore, type Keystore } from '../src/logic/auth/tokens/keystore.ts';
+import { issueAccessToken } from '../src/logic/auth/tokens/tokens.ts';
 import { writeKeystoreFile } from '../src/process/keystore-source.ts';
 import { spawnListening } from './process.ts';
 

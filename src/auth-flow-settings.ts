@@ -4,7 +4,7 @@
  * for every entry point (the server process and the Workers entry), free of I/O so both can
  * bundle it.
  */
-import type { AuthFlowSettings } from './logic/auth/flow-context.ts';
+import type { AuthFlowSettings } from './logic/auth/flows/flow-context.ts';
 import type { Settings } from './settings.ts';
 
 export function authFlowSettings(settings: Settings): AuthFlowSettings {

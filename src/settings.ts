@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
-import { DEFAULT_AUTH_FLOW_SETTINGS as FLOWS } from './logic/auth/flow-context.ts';
+import { DEFAULT_AUTH_FLOW_SETTINGS as FLOWS } from './logic/auth/flows/flow-context.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
 import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';

@@ -5,7 +5,7 @@
  */
 import type { ConfigSource } from '../config/store.ts';
 import type { Database } from '../db/database.ts';
-import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
+import type { AccessTokenVerifier } from '../logic/auth/tokens/verify.ts';
 import type { Logger } from '../core/logger.ts';
 import type { PolicyRegistry } from '../policies/registry.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';

@@ -6,11 +6,11 @@
  */
 import { sha256Hex } from '../logic/sha256.ts';
 import { authFlowSettings } from '../auth-flow-settings.ts';
-import { createAuthFlowServices, type AuthFlowServices } from '../logic/auth/flow-context.ts';
-import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/key-ring.ts';
-import { importStateKey, stateKeyBytes } from '../logic/auth/state.ts';
+import { createAuthFlowServices, type AuthFlowServices } from '../logic/auth/flows/flow-context.ts';
+import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/tokens/key-ring.ts';
+import { importStateKey, stateKeyBytes } from '../logic/auth/flows/state.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
-import { createAccessTokenVerifier } from '../logic/auth/verify.ts';
+import { createAccessTokenVerifier } from '../logic/auth/tokens/verify.ts';
 import { errorFields, type Logger } from '../core/logger.ts';
 import type { AuthDeps } from '../routes/deps.ts';
 import type { Settings } from '../settings.ts';

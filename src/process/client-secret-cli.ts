@@ -4,7 +4,7 @@
  * the hash to put in `Registry.<vo>.ServiceClients.<client_id>.ClientSecretHash`. The secret is
  * shown once; only the hash is stored.
  */
-import { generateClientSecret, hashClientSecret } from '../logic/auth/client-secret.ts';
+import { generateClientSecret, hashClientSecret } from '../logic/auth/clients/client-secret.ts';
 
 const secret = generateClientSecret();
 console.log(`client secret (give to the client, store nowhere else): ${secret}`);

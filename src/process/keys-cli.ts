@@ -22,7 +22,7 @@ import {
   stageKey,
   type KeyAlgorithm,
   type Keystore,
-} from '../logic/auth/keystore.ts';
+} from '../logic/auth/tokens/keystore.ts';
 import { describeError } from '../core/logger.ts';
 import { parseSettings } from '../settings.ts';
 import { IN_MEMORY } from '../db/open.ts';

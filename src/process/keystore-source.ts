@@ -8,7 +8,7 @@
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeystore, KeystoreError, parseKeystore, type Keystore } from '../logic/auth/keystore.ts';
+import { generateKeystore, KeystoreError, parseKeystore, type Keystore } from '../logic/auth/tokens/keystore.ts';
 
 export interface KeystoreLocation {
   /** The file holding the keystore; undefined for inline JSON or an in-memory keystore. */

@@ -14,7 +14,7 @@
  * Bun-specific (`Bun.dns`, `tls.serverName`), hence in the process layer, not on the request
  * path. IP-literal hosts are checked too, although the logic already refuses them.
  */
-import type { FetchLike } from '../logic/auth/idp-client.ts';
+import type { FetchLike } from '../logic/auth/flows/idp-client.ts';
 import { findSpecialRange, isIpLiteralHost, NonPublicAddressError } from '../logic/net/public-address.ts';
 
 /** Every address of a host name. */

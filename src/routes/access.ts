@@ -13,7 +13,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AccessPolicy } from '../policies/base.ts';
 import { InvalidTokenError } from '../core/errors.ts';
-import { INVALID_JWT } from '../logic/auth/verify.ts';
+import { INVALID_JWT } from '../logic/auth/tokens/verify.ts';
 import { bearerToken } from '../wire/auth-header.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';

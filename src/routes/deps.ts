@@ -5,9 +5,9 @@
 import type { z } from 'zod';
 import type { ConfigSource } from '../config/store.ts';
 import type { Database } from '../db/database.ts';
-import type { AuthFlowServices } from '../logic/auth/flow-context.ts';
-import type { KeyRing } from '../logic/auth/key-ring.ts';
-import type { AccessTokenVerifier } from '../logic/auth/verify.ts';
+import type { AuthFlowServices } from '../logic/auth/flows/flow-context.ts';
+import type { KeyRing } from '../logic/auth/tokens/key-ring.ts';
+import type { AccessTokenVerifier } from '../logic/auth/tokens/verify.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';

@@ -10,7 +10,7 @@
  */
 import { createConfigSnapshot, type ConfigSnapshot } from '../config/store.ts';
 import type { ConfigDocumentSchema } from '../config/schema.ts';
-import { parseKeystore, type Keystore } from '../logic/auth/keystore.ts';
+import { parseKeystore, type Keystore } from '../logic/auth/tokens/keystore.ts';
 import { describeError } from '../core/logger.ts';
 import { parseSettings, type Settings } from '../settings.ts';
 

@@ -9,14 +9,14 @@ import {
   createAuthFlowServices,
   DEFAULT_AUTH_FLOW_SETTINGS,
   type AuthFlowSettings,
-} from '../../src/logic/auth/flow-context.ts';
-import type { FetchLike } from '../../src/logic/auth/idp-client.ts';
-import { LocalKeyRing } from '../../src/logic/auth/key-ring.ts';
-import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
-import { generateStateKey } from '../../src/logic/auth/state.ts';
+} from '../../src/logic/auth/flows/flow-context.ts';
+import type { FetchLike } from '../../src/logic/auth/flows/idp-client.ts';
+import { LocalKeyRing } from '../../src/logic/auth/tokens/key-ring.ts';
+import { generateKeystore, type Keystore } from '../../src/logic/auth/tokens/keystore.ts';
+import { generateStateKey } from '../../src/logic/auth/flows/state.ts';
 import { importCsrfKey } from '../../src/routes/auth/pages/csrf.ts';
-import { issueAccessToken, signToken } from '../../src/logic/auth/tokens.ts';
-import { createAccessTokenVerifier } from '../../src/logic/auth/verify.ts';
+import { issueAccessToken, signToken } from '../../src/logic/auth/tokens/tokens.ts';
+import { createAccessTokenVerifier } from '../../src/logic/auth/tokens/verify.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { AuthDeps } from '../../src/routes/deps.ts';
 

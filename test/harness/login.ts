@@ -7,8 +7,8 @@
  */
 import { createConfigSnapshot, ConfigStore } from '../../src/config/store.ts';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
-import type { AuthFlowSettings } from '../../src/logic/auth/flow-context.ts';
-import type { FetchLike } from '../../src/logic/auth/idp-client.ts';
+import type { AuthFlowSettings } from '../../src/logic/auth/flows/flow-context.ts';
+import type { FetchLike } from '../../src/logic/auth/flows/idp-client.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import { startTestIdp, type TestIdp } from './oidc-provider.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../src/config/file-source.ts';
-import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
+import { generateKeystore, type Keystore } from '../../src/logic/auth/tokens/keystore.ts';
 import { writeKeystoreFile } from '../../src/process/keystore-source.ts';
 import { SettingsSchema } from '../../src/settings.ts';
 import { mintTokenFor, type TokenSubject } from './auth.ts';

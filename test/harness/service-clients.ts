@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import { parseConfig } from '../../src/config/parse.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { generateClientSecret, hashClientSecret } from '../../src/logic/auth/client-secret.ts';
+import { generateClientSecret, hashClientSecret } from '../../src/logic/auth/clients/client-secret.ts';
 
 export const SECRET_CLIENT = 'lhcb-monitor';
 export const JWT_CLIENT = 'lhcb-jwt-agent';

@@ -5,7 +5,7 @@
  * checked, with the original name as `Host` and TLS server name (a local TLS server here).
  */
 import { afterAll, afterEach, describe, expect, it } from 'bun:test';
-import { ClientMetadataResolver } from '../../src/logic/auth/client-metadata-document.ts';
+import { ClientMetadataResolver } from '../../src/logic/auth/clients/client-metadata-document.ts';
 import { createJsonLogger, type LogFields, type Logger } from '../../src/core/logger.ts';
 import { NonPublicAddressError } from '../../src/logic/net/public-address.ts';
 import { createPublicOnlyFetch } from '../../src/process/public-fetch.ts';

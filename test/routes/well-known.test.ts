@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { stageKey } from '../../src/logic/auth/keystore.ts';
+import { stageKey } from '../../src/logic/auth/tokens/keystore.ts';
 import { TEST_ISSUER } from '../harness/auth.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 

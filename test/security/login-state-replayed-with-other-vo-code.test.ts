@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { decodeJwt } from 'jose';
 import { pkceChallenge } from '../../src/logic/auth/encoding.ts';
-import { decryptState, encryptState } from '../../src/logic/auth/state.ts';
+import { decryptState, encryptState } from '../../src/logic/auth/flows/state.ts';
 import { DEVICE_GRANT, form, type DeviceAuthorizationBody, type TokenBody } from '../harness/login.ts';
 import {
   answerVoChoice,

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { ConfigStore, createConfigSnapshot } from '../../src/config/store.ts';
-import { JWT_BEARER_ASSERTION } from '../../src/logic/auth/client-credentials.ts';
+import { JWT_BEARER_ASSERTION } from '../../src/logic/auth/clients/client-credentials.ts';
 import { TEST_ISSUER } from '../harness/auth.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import {

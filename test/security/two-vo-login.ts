@@ -16,7 +16,7 @@ import {
   type DeviceFlowRow,
 } from '../../src/db/schema/auth.ts';
 import { pkceChallenge, randomToken } from '../../src/logic/auth/encoding.ts';
-import type { FetchLike } from '../../src/logic/auth/idp-client.ts';
+import type { FetchLike } from '../../src/logic/auth/flows/idp-client.ts';
 import { voChoiceValue } from '../../src/routes/auth/pages/vo-choice.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { CHAEN_SUB, DIRAC_CLIENT_ID, form, TestClock, WEB_REDIRECT } from '../harness/login.ts';

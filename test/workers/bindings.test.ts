@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'bun:test';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
-import { generateKeystore } from '../../src/logic/auth/keystore.ts';
+import { generateKeystore } from '../../src/logic/auth/tokens/keystore.ts';
 import type { LogFields, Logger } from '../../src/core/logger.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { createWorker } from '../../src/workers-entry/app.ts';

@@ -20,7 +20,7 @@ import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import { parseConfig } from '../../src/config/parse.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
 import { encodeBase64Url } from '../../src/logic/auth/encoding.ts';
-import { generateKeystore, type Keystore } from '../../src/logic/auth/keystore.ts';
+import { generateKeystore, type Keystore } from '../../src/logic/auth/tokens/keystore.ts';
 import { WORKER_COMPATIBILITY_DATE, WORKER_COMPATIBILITY_FLAGS } from '../../src/workers-entry/runtime.ts';
 import { mintTokenFor } from '../harness/auth.ts';
 import {

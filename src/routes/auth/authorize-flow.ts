@@ -29,7 +29,7 @@ import {
   initiateAuthorizationFlow,
   personAwaitingConsent,
   type LoginOutcome,
-} from '../../logic/auth/authorize-flow.ts';
+} from '../../logic/auth/flows/authorize-flow.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';

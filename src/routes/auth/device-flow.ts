@@ -8,7 +8,7 @@
  * authorizations and user-code lookups are rate limited per client and caller address.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { finishDeviceFlow, initiateDeviceFlow, startDeviceLogin } from '../../logic/auth/device-flow.ts';
+import { finishDeviceFlow, initiateDeviceFlow, startDeviceLogin } from '../../logic/auth/flows/device-flow.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import { SECURITY_PROPERTIES } from '../../config/properties.ts';
-import type { AuthFlowContext } from '../../logic/auth/flow-context.ts';
+import type { AuthFlowContext } from '../../logic/auth/flows/flow-context.ts';
 import type { CallerLimiter } from '../../logic/auth/rate-limit.ts';
 import { clientAddress } from '../client-address.ts';
 import type { ApiDeps } from '../deps.ts';

@@ -6,7 +6,7 @@
  * it from its OpenAPI document; we list it, because every route we serve is documented.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { performLegacyExchange } from '../../logic/auth/legacy-exchange.ts';
+import { performLegacyExchange } from '../../logic/auth/flows/legacy-exchange.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';

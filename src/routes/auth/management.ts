@@ -12,7 +12,7 @@ import {
   REFRESH_TOKEN_REVOKED,
   revokeRefreshTokenById,
   revokeRefreshTokenByToken,
-} from '../../logic/auth/management.ts';
+} from '../../logic/auth/tokens/management.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';

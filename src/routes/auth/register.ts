@@ -12,7 +12,7 @@ import {
   MAX_CLIENT_NAME_LENGTH,
   MAX_REGISTERED_REDIRECT_URIS,
   registerClient,
-} from '../../logic/auth/client-registration.ts';
+} from '../../logic/auth/clients/client-registration.ts';
 import { OAuthError } from '../../core/errors.ts';
 import { readLimitedText } from '../../logic/limited-body.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';

@@ -5,11 +5,11 @@
  * every grant's fields; each grant's own fields are validated before it runs (FastAPI-style
  * 422). Successful answers are DiracX's `TokenResponse` with `Cache-Control: no-store`
  * (RFC 6749 §5.1). Attempts are rate limited per `client_id` and caller address. A `resource`
- * (RFC 8707) must be ours, whatever the grant (`logic/auth/resource.ts`), before it runs.
+ * (RFC 8707) must be ours, whatever the grant (`logic/auth/tokens/resource.ts`), before it runs.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TOKEN_GRANTS } from '../../logic/auth/grants/registry.ts';
-import { checkRequestedResource } from '../../logic/auth/resource.ts';
+import { checkRequestedResource } from '../../logic/auth/tokens/resource.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';

@@ -4,7 +4,7 @@
  * tampered state (400), and no code or token in the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import type { FetchLike } from '../../../src/logic/auth/idp-client.ts';
+import type { FetchLike } from '../../../src/logic/auth/flows/idp-client.ts';
 import {
   CHAEN_SUB,
   deviceLogin,

@@ -4,8 +4,8 @@
  * or not refresh tokens come with DiracX's joserfc-style details.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { generateKeystore } from '../../../src/logic/auth/keystore.ts';
-import { signToken } from '../../../src/logic/auth/tokens.ts';
+import { generateKeystore } from '../../../src/logic/auth/tokens/keystore.ts';
+import { signToken } from '../../../src/logic/auth/tokens/tokens.ts';
 import {
   bearer,
   CHAEN_SUB,

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { cleanupExpiredAuthData } from '../../../src/logic/auth/cleanup.ts';
-import { resolveClient } from '../../../src/logic/auth/clients.ts';
+import { resolveClient } from '../../../src/logic/auth/clients/clients.ts';
 import { flowContext } from '../../../src/routes/auth/flow-support.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { TEST_ISSUER } from '../../harness/auth.ts';

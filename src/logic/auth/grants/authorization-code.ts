@@ -14,8 +14,8 @@ import { z } from 'zod';
 import { getAuthorizationFlowByCodeForUpdate, updateAuthorizationFlowStatus } from '../../../db/auth.ts';
 import { InvalidInputError, OAuthError } from '../../../core/errors.ts';
 import { constantTimeEqual, pkceChallenge, sha256Hex } from '../encoding.ts';
-import { AUTHORIZATION_CODE_GRANT } from '../idp-login.ts';
-import { exchangeToken } from '../token-issue.ts';
+import { AUTHORIZATION_CODE_GRANT } from '../flows/idp-login.ts';
+import { exchangeToken } from '../tokens/token-issue.ts';
 import { defineGrant } from './define.ts';
 
 export const authorizationCodeGrant = defineGrant({

@@ -3,11 +3,11 @@
  * `grant_type=client_credentials` (RFC 6749 §4.4) for service clients (agents without a person),
  * our addition beside DiracX's grants. The client authenticates with its secret in the form
  * (`client_secret_post`) or in HTTP Basic (`client_secret_basic`, RFC 6749 §2.3.1), or with a
- * `private_key_jwt` assertion (RFC 7523). See `client-credentials.ts` for the rules.
+ * `private_key_jwt` assertion (RFC 7523). See `../clients/client-credentials.ts` for the rules.
  */
 import { z } from 'zod';
 import { OAuthError } from '../../../core/errors.ts';
-import { grantClientCredentials } from '../client-credentials.ts';
+import { grantClientCredentials } from '../clients/client-credentials.ts';
 import { defineGrant } from './define.ts';
 
 /** `client_id` and `client_secret` from an HTTP Basic header, form-urlencoded as RFC 6749 says. */

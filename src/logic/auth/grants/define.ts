@@ -6,8 +6,8 @@
  * tokens. A grant is one module under `grants/`, listed once in `grants/registry.ts`.
  */
 import { z } from 'zod';
-import type { AuthFlowContext } from '../flow-context.ts';
-import type { TokenResponse } from '../token-issue.ts';
+import type { AuthFlowContext } from '../flows/flow-context.ts';
+import type { TokenResponse } from '../tokens/token-issue.ts';
 
 /**
  * What a grant may need to know about the HTTP request it serves. Never the URL the request

@@ -14,8 +14,8 @@ import { z } from 'zod';
 import { getDeviceFlowByDeviceCodeForUpdate, updateDeviceFlowStatus } from '../../../db/auth.ts';
 import { InvalidInputError, OAuthError } from '../../../core/errors.ts';
 import { sha256Hex } from '../encoding.ts';
-import { DEVICE_CODE_GRANT } from '../idp-login.ts';
-import { exchangeToken } from '../token-issue.ts';
+import { DEVICE_CODE_GRANT } from '../flows/idp-login.ts';
+import { exchangeToken } from '../tokens/token-issue.ts';
 import { defineGrant } from './define.ts';
 
 export const deviceCodeGrant = defineGrant({

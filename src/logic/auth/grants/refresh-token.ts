@@ -18,9 +18,9 @@
 import { z } from 'zod';
 import { getRefreshTokenForUpdate, revokeRefreshToken, revokeUserRefreshTokens } from '../../../db/auth.ts';
 import { InvalidInputError, OAuthError, UnauthenticatedError } from '../../../core/errors.ts';
-import { verifyRefreshToken } from '../refresh-token.ts';
-import { refreshedAudience } from '../resource.ts';
-import { exchangeToken, type TokenResponse } from '../token-issue.ts';
+import { verifyRefreshToken } from '../tokens/refresh-token.ts';
+import { refreshedAudience } from '../tokens/resource.ts';
+import { exchangeToken, type TokenResponse } from '../tokens/token-issue.ts';
 import { defineGrant } from './define.ts';
 
 /** DiracX's detail when a rotated-out refresh token comes back. */
