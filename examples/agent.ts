@@ -61,7 +61,8 @@ async function main(): Promise<void> {
       arguments: 'hello from an agent',
       job_name: 'agent-example',
     });
-    const jobId = (submitted.job_ids as number[])[0]!;
+    const [jobId] = submitted.job_ids as number[];
+    if (jobId === undefined) throw new Error('submit_job returned no job id');
     const job = await call(client, 'get_job', { job_id: jobId });
     const history = await call(client, 'get_job_status_history', { job_id: jobId });
     console.log(

@@ -87,12 +87,14 @@ function startProxy(ctx: BenchContext, fresh: boolean): Promise<Spawned> {
 
 async function compareWithProxy(ctx: BenchContext): Promise<ProxyVsCoDeployed> {
   const started: Spawned[] = [];
+  const track = <T extends Spawned>(p: T): T => {
+    started.push(p);
+    return p;
+  };
   try {
-    const kept = await startProxy(ctx, false).then((p) => (started.push(p), p));
-    const fresh = await startProxy(ctx, true).then((p) => (started.push(p), p));
-    const peer = await startPythonPeer(ctx.pythonPeer, ctx.server.url, ctx.tokens.rest, ctx.dir).then(
-      (p) => (started.push(p), p),
-    );
+    const kept = await startProxy(ctx, false).then(track);
+    const fresh = await startProxy(ctx, true).then(track);
+    const peer = await startPythonPeer(ctx.pythonPeer, ctx.server.url, ctx.tokens.rest, ctx.dir).then(track);
     const coDeployedReq = mcpSearch(`${ctx.server.url}/mcp`, ctx.tokens.mcp, 10);
     // The standalone servers do not check tokens: the TS proxy forwards the caller's REST
     // token, the Python peer uses the one in its credentials file (as dirac-agentic does).

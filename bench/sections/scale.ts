@@ -13,7 +13,7 @@ import { measureGroup } from '../measure.ts';
 import { MEASURED_HEADERS, measuredRow, table, type Measured } from '../report.ts';
 import { check, restSearch, restSummary, SEARCH_FILTER } from '../requests.ts';
 import type { WrkRequest } from '../wrk.ts';
-import type { BenchContext, SectionOutput } from './context.ts';
+import type { BenchContext } from './context.ts';
 
 const USER = 'chaen';
 

@@ -10,7 +10,7 @@ import { errorFields, type Logger } from '../core/logger.ts';
 import { ConfigValidationError } from './parse.ts';
 import { watchFileContent } from '../process/watch-file.ts';
 import type { ConfigDocumentSchema } from './schema.ts';
-import { ConfigStore, createConfigSnapshot, type ConfigSnapshot } from './store.ts';
+import { type ConfigStore, createConfigSnapshot, type ConfigSnapshot } from './store.ts';
 
 /** The development configuration that ships with the project (used when none is named). */
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yml', import.meta.url));

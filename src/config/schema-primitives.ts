@@ -108,6 +108,7 @@ export function normaliseEmail(input: string): string | undefined {
   const tld = labels[labels.length - 1] ?? '';
   if (local.length > 64 || !LOCAL_PART.test(local)) return undefined;
   if (labels.length < 2 || domain.length > 253 || !labels.every((l) => DOMAIN_LABEL.test(l))) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: non-ASCII means outside \x00-\x7f, NUL included
   if (!/[a-z]$/.test(tld) && !/[^\x00-\x7f]/.test(tld)) return undefined;
   if (SPECIAL_USE_DOMAINS.some((s) => domain === s || domain.endsWith(`.${s}`))) return undefined;
   return `${local}@${domain}`;

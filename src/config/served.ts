@@ -22,11 +22,13 @@ export type ServedConfig = Omit<Config, 'Registry'> & {
 /** `vo`'s view of `config`: its own Registry and Operations sections only, without server-side additions. */
 export function servedConfig(config: Config, vo: string): ServedConfig {
   const registry: ServedConfig['Registry'] = {};
-  if (Object.hasOwn(config.Registry, vo)) {
-    const { ServiceClients: _clients, ...rest } = config.Registry[vo]!;
+  const own = Object.hasOwn(config.Registry, vo) ? config.Registry[vo] : undefined;
+  if (own) {
+    const { ServiceClients: _clients, ...rest } = own;
     registry[vo] = rest;
   }
-  const operations: Config['Operations'] = Object.hasOwn(config.Operations, vo) ? { [vo]: config.Operations[vo]! } : {};
+  const ownOperations = Object.hasOwn(config.Operations, vo) ? config.Operations[vo] : undefined;
+  const operations: Config['Operations'] = ownOperations ? { [vo]: ownOperations } : {};
   return { ...config, Registry: registry, Operations: operations };
 }
 
@@ -43,7 +45,10 @@ const VIEWS = new WeakMap<ConfigSnapshot, Map<string, Promise<ServedView>>>();
 /** `vo`'s view of the snapshot, built once per snapshot and VO. */
 export function servedView(snapshot: ConfigSnapshot, vo: string): Promise<ServedView> {
   let byVo = VIEWS.get(snapshot);
-  if (!byVo) VIEWS.set(snapshot, (byVo = new Map()));
+  if (!byVo) {
+    byVo = new Map();
+    VIEWS.set(snapshot, byVo);
+  }
   let view = byVo.get(vo);
   if (!view) {
     const document = servedConfig(snapshot.config, vo);

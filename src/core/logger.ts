@@ -31,7 +31,7 @@ export function describeError(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
     const text = e instanceof Error ? e.message || (e as { code?: string }).code || e.name : String(e);
-    const line = text.split('\n')[0]!.trim();
+    const line = (text.split('\n')[0] ?? '').trim();
     if (line && !parts.includes(line)) parts.push(line);
     e = e instanceof Error ? e.cause : undefined;
   }

@@ -130,7 +130,7 @@ export async function checkConfirmation(
   now: Date,
 ): Promise<TokenCheck> {
   const match = TOKEN_PATTERN.exec(token);
-  const mac = match ? decodeBase64Url(match[4]!) : undefined;
+  const mac = match?.[4] === undefined ? undefined : decodeBase64Url(match[4]);
   // Only the canonical encoding: base64url's last character carries spare bits, so other
   // spellings of the same MAC would otherwise pass as the same token.
   if (!match || !mac || mac.length !== 32 || encodeBase64Url(mac) !== match[4])
@@ -165,7 +165,10 @@ export class UsedConfirmations {
     }
     if (this.#used.has(nonce)) return false;
     this.#used.set(nonce, expiresAtMs);
-    while (this.#used.size > this.max) this.#used.delete(this.#used.keys().next().value!);
+    for (const oldest of this.#used.keys()) {
+      if (this.#used.size <= this.max) break;
+      this.#used.delete(oldest);
+    }
     return true;
   }
 }

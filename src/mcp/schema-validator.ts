@@ -17,7 +17,7 @@ export function createCachingSchemaValidator(): Provider {
   const cache = new Map<string, ReturnType<Provider['getValidator']>>();
   // Validators are generic only in what they claim to return; the cache holds them untyped.
   const provider = Object.create(inner) as Provider;
-  provider.getValidator = (<T>(schema: SchemaArg) => {
+  provider.getValidator = ((schema: SchemaArg) => {
     const key = JSON.stringify(schema);
     let validator = cache.get(key);
     if (!validator) {

@@ -23,8 +23,8 @@ const PackageJsonSchema = z.object({
 export function enabledExtensions(packageJson: unknown): string[] {
   const parsed = PackageJsonSchema.safeParse(packageJson);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`package.json diracx.${issue.path.slice(1).join('.')}: ${issue.message}`);
+    const issue = parsed.error.issues[0];
+    throw new Error(`package.json diracx.${issue?.path.slice(1).join('.')}: ${issue?.message}`);
   }
   const names = parsed.data.diracx.extensions;
   const repeated = names.find((name, i) => names.indexOf(name) !== i);

@@ -17,6 +17,7 @@ export function clientAddress(
     .split(',')
     .map((h) => h.trim())
     .filter(Boolean);
-  for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!;
+  const untrusted = hops.findLast((hop) => !trustedProxies.includes(hop));
+  if (untrusted !== undefined) return untrusted;
   return hops[0] ?? peer;
 }

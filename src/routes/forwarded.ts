@@ -42,8 +42,7 @@ const PREFIX_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 /** The value our peer set: the last of a comma-separated list, trimmed; undefined when empty. */
 function lastValue(header: string | null): string | undefined {
   if (header === null) return undefined;
-  const values = header.split(',');
-  const last = values[values.length - 1]!.trim();
+  const last = (header.split(',').at(-1) ?? '').trim();
   return last === '' ? undefined : last;
 }
 

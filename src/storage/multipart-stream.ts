@@ -31,10 +31,11 @@ export function multipartBoundary(contentType: string | undefined): string | und
 /** Index of `needle` in `hay` at or after `from`, or -1. */
 function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0];
+  if (first === undefined) return -1; // never: the needle is a multipart delimiter
   for (
-    let at = hay.indexOf(first!, from);
+    let at = hay.indexOf(first, from);
     at >= 0 && at + needle.length <= hay.length;
-    at = hay.indexOf(first!, at + 1)
+    at = hay.indexOf(first, at + 1)
   ) {
     let i = 1;
     while (i < needle.length && hay[at + i] === needle[i]) i++;

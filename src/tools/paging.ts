@@ -72,9 +72,9 @@ function toSpec(c: FlatCondition, where: string): SearchSpec {
   const hasValue = c.value !== null && c.value !== undefined;
   const hasValues = c.values !== null && c.values !== undefined;
   if (VECTOR.includes(operator)) {
-    if (!hasValues || hasValue)
+    if (!c.values || hasValue)
       throw new InvalidInputError(`Invalid ${where}: operator "${operator}" takes "values" (a list), not "value".`);
-    return { parameter, operator: operator as VectorSearchSpec['operator'], values: c.values!.map(String) };
+    return { parameter, operator: operator as VectorSearchSpec['operator'], values: c.values.map(String) };
   }
   if (!(SCALAR_OPERATORS as readonly string[]).includes(operator)) {
     throw new InvalidInputError(
@@ -110,8 +110,9 @@ export function toSearchSpecs(primary: FlatCondition | undefined, extra: string 
   const specs: SearchSpec[] = [];
   const given = primary && (primary.parameter || primary.operator || primary.value != null || primary.values != null);
   if (given) specs.push(toSpec(primary, 'primary condition'));
-  if (extra && extra.trim() !== '')
-    parseExtra(extra).forEach((c, i) => specs.push(toSpec(c, `extra_conditions[${i}]`)));
+  if (extra && extra.trim() !== '') {
+    for (const [i, c] of parseExtra(extra).entries()) specs.push(toSpec(c, `extra_conditions[${i}]`));
+  }
   return specs;
 }
 

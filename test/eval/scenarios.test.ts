@@ -71,7 +71,7 @@ describe('the scenario files', () => {
     const base =
       'id: 99-x\ntitle: t\ncategory: find\nuser: lhcb/lhcb_user/chaen\nrequest: Kill job {{nope}}\nchecks: {}\n';
     expect(() => parseScenario(base, '99-x.yaml')).toThrow('unknown refs nope');
-    expect(() => parseScenario(base.replace('{{nope}}', '1') + 'extra: 1\n', '99-x.yaml')).toThrow();
+    expect(() => parseScenario(`${base.replace('{{nope}}', '1')}extra: 1\n`, '99-x.yaml')).toThrow();
     expect(() => parseScenario(base.replace('{{nope}}', '1'), '98-y.yaml')).toThrow('does not match the file name');
     expect(() => parseScenario(base.replace('lhcb/lhcb_user/chaen', 'lhcb/lhcb_user/nobody'), '99-x.yaml')).toThrow();
   });

@@ -4,7 +4,7 @@
  * RS256 ID tokens carrying `sub` and `preferred_username`, and a small HTML login + consent
  * interaction that `loginAs`/`denyAs` drive over plain HTTP like a browser would.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, {

@@ -127,8 +127,7 @@ async function readLines(
   };
   for await (const chunk of stream) {
     pending += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) >= 0) {
+    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
       emit(pending.slice(0, newline));
       pending = pending.slice(newline + 1);
     }

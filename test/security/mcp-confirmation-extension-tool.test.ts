@@ -35,7 +35,7 @@ afterAll(async () => {
 const call = async (name: string, args: Record<string, unknown>): Promise<ToolOutcome> =>
   (await client.callTool({ name, arguments: args })) as ToolOutcome;
 const names = async (): Promise<string[]> =>
-  ((await call('list_gubbins_owners', {})).structuredContent?.owners as { Name: string }[]).map((o) => o.Name);
+  ((await call('list_gubbins_owners', {})).structuredContent!.owners as { Name: string }[]).map((o) => o.Name);
 
 describe('remove_gubbins_owner under confirmation', () => {
   it('changes nothing on the first call, refuses a token of another owner, and removes with its own token once', async () => {

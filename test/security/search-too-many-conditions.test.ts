@@ -88,6 +88,6 @@ describe('a search with more conditions than DIRACX_SEARCH_MAX_CONDITIONS', () =
       extra_conditions: JSON.stringify(filters(10)),
     });
     expect(outcome.isError).toBe(false);
-    expect((outcome.structured?.data as unknown[]).length).toBe(world.jobIds.length);
+    expect((outcome.structured!.data as unknown[]).length).toBe(world.jobIds.length);
   });
 });

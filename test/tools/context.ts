@@ -87,7 +87,10 @@ export async function createToolHarness(): Promise<ToolHarness> {
   const users = new Map<Person, AuthedUser>();
   let clock = Date.now();
   // The real clock, strictly increasing: REST calls in the same test use the real clock too.
-  const tick = (): Date => new Date((clock = Math.max(clock + 1, Date.now())));
+  const tick = (): Date => {
+    clock = Math.max(clock + 1, Date.now());
+    return new Date(clock);
+  };
 
   const user = async (who: Person): Promise<AuthedUser> => {
     const known = users.get(who);

@@ -116,7 +116,11 @@ export interface WorkerTestDatabase {
  */
 export async function createWorkerTestDatabase(extensions: readonly Extension[]): Promise<WorkerTestDatabase> {
   let cluster: PrivatePostgres | undefined;
-  const baseUrl = Bun.env.DATABASE_URL ?? (cluster = await startPrivatePostgres()).url;
+  let baseUrl = Bun.env.DATABASE_URL;
+  if (baseUrl === undefined) {
+    cluster = await startPrivatePostgres();
+    baseUrl = cluster.url;
+  }
   const dbName = `w_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   try {

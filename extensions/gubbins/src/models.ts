@@ -12,6 +12,7 @@ export const OwnerName = z
   .string()
   .min(1)
   .max(255)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refuses NUL (PostgreSQL text cannot hold it)
   .regex(/^[^\u0000]*$/, 'Input should not contain NUL characters');
 /** An owner id (`OwnerID` is a PostgreSQL integer). */
 export const OwnerId = z

@@ -9,7 +9,6 @@
  */
 import { shareWebAssemblyMemory } from './shared-memory.ts';
 import {
-  CANCELLED,
   CANCELLING,
   IDLE,
   type StartRequest,

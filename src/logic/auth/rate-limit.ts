@@ -65,6 +65,7 @@ export class SlidingWindowLimiter {
     if (recent.length + cost <= this.limit) return undefined;
     if (cost > this.limit) return Math.ceil(this.windowMs / 1000);
     // The oldest entries that must leave before `cost` more fit.
+    // biome-ignore lint/style/noNonNullAssertion: in range, as recent.length + cost > limit >= cost
     const freeing = recent[recent.length + cost - this.limit - 1]!;
     return Math.max(1, Math.ceil((freeing + this.windowMs - nowMs) / 1000));
   }
@@ -76,7 +77,10 @@ export class SlidingWindowLimiter {
     for (let i = 0; i < cost; i++) recent.push(nowMs);
     this.#hits.delete(key); // re-insert: Map order is then least recently used first
     this.#hits.set(key, recent.slice(-this.limit));
-    while (this.#hits.size > MAX_KEYS) this.#hits.delete(this.#hits.keys().next().value!);
+    for (const oldest of this.#hits.keys()) {
+      if (this.#hits.size <= MAX_KEYS) break;
+      this.#hits.delete(oldest);
+    }
   }
 
   /** Keys currently remembered (for tests and metrics). */
@@ -163,7 +167,10 @@ export class DevicePollTracker {
     const last = this.#lastPoll.get(key);
     this.#lastPoll.delete(key);
     this.#lastPoll.set(key, nowMs);
-    while (this.#lastPoll.size > MAX_KEYS) this.#lastPoll.delete(this.#lastPoll.keys().next().value!);
+    for (const oldest of this.#lastPoll.keys()) {
+      if (this.#lastPoll.size <= MAX_KEYS) break;
+      this.#lastPoll.delete(oldest);
+    }
     return last !== undefined && nowMs - last < this.minIntervalMs;
   }
 }

@@ -31,8 +31,8 @@ export function newUuid7(now: Date, random: (n: number) => Uint8Array = cryptoRa
   // 48-bit big-endian millisecond timestamp; arithmetic because bit operators are 32-bit.
   for (let i = 5, t = ms; i >= 0; i--, t = Math.floor(t / 256)) bytes[i] = t % 256;
   bytes.set(rand.subarray(0, 10), 6);
-  bytes[6] = 0x70 | (bytes[6]! & 0x0f); // version 7
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f); // variant 10 (RFC 9562)
+  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f); // version 7
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f); // variant 10 (RFC 9562)
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -26,7 +26,8 @@ const UNIX_TIME = /^[+-]?\d+(?:\.\d+)?$/;
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 /** Python's datetime range, 0001-01-01 to 9999-12-31 (µs since the epoch); pydantic refuses unix times outside it. */
 const MIN_DATETIME_US = -62_135_596_800_000_000;
-const MAX_DATETIME_US = 253_402_300_799_999_999;
+// 9999-12-31T23:59:59.999999 is 253_402_300_799_999_999 µs, which a double rounds to this value.
+const MAX_DATETIME_US = 253_402_300_800_000_000;
 
 function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
@@ -120,6 +121,7 @@ export const jobIdKey = z
  * value is a 422 here rather than a failed query (500). No DIRAC client sends one. The pattern
  * is in the OpenAPI document, so clients see the rule.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse NUL
 export const storedText = z.string().regex(/^[^\u0000]*$/, 'Input should not contain NUL characters');
 
 /** True when `value` (any JSON) has a NUL character in a string or an object key. */

@@ -21,7 +21,9 @@ function sortKey(version: string): string[] {
 
 function compareKeys(a: string[], b: string[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    const x = a[i] ?? '';
+    const y = b[i] ?? ''; // both in range: i < the shorter length
+    if (x !== y) return x < y ? -1 : 1;
   }
   return a.length - b.length;
 }

@@ -40,8 +40,8 @@ function prepareAgain(
       { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo },
       config,
     );
-    const sites = getList(prepared.jdl, 'Site') ?? [];
-    const site = sites.length === 0 ? 'ANY' : sites.length > 1 ? 'Multiple' : sites[0]!;
+    const [only, ...others] = getList(prepared.jdl, 'Site') ?? [];
+    const site = only === undefined ? 'ANY' : others.length > 0 ? 'Multiple' : only;
     return { jdl: printJdl(prepared.jdl), site, userPriority: prepared.attributes.userPriority };
   } catch (err) {
     if (err instanceof DiracxError) return err.message;
@@ -112,8 +112,8 @@ export async function rescheduleJobs(
     await updateJobJdls(tx, jdls);
     for (const [id, entry] of Object.entries(applied.success)) {
       const jobId = Number(id);
-      if (!jdls.has(jobId)) continue;
-      const extra = attributes[jobId]!;
+      const extra = attributes[jobId];
+      if (!jdls.has(jobId) || !extra) continue; // every rescheduled job has its attributes
       result.success[id] = {
         InputData: jdls.get(jobId),
         Site: extra.Site,

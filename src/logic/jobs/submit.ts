@@ -68,8 +68,9 @@ function expand(
   const tooMany = (): InvalidInputError =>
     new InvalidInputError(`Normal user cannot submit more than ${limit} jobs at once`);
   if (docs.length === 0) throw new InvalidInputError('No JDL given');
-  if (docs.length === 1 && isParametric(docs[0]!)) {
-    return { descriptions: generateParametricJobs(docs[0]!, { maxJobs: limit, limits }), parametric: true };
+  const [first] = docs;
+  if (docs.length === 1 && first && isParametric(first)) {
+    return { descriptions: generateParametricJobs(first, { maxJobs: limit, limits }), parametric: true };
   }
   if (docs.some(isParametric)) throw new InvalidInputError('You cannot submit parametric jobs in a bulk fashion');
   if (docs.length > limit) throw tooMany();
@@ -77,6 +78,7 @@ function expand(
 }
 
 const encoder = new TextEncoder();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: all of ASCII, NUL included, is one UTF-8 byte per character
 const utf8Length = (text: string): number => (/^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).length);
 
 /** Submits the JDLs as the context's user; returns the jobs created, in order. */
@@ -102,9 +104,11 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
   return ctx.database.transaction(async (tx) => {
     const ids = await allocateJobIds(tx, checked.length);
     const submitted: SubmittedJob[] = checked.map((doc, i) => {
+      // biome-ignore lint/style/noNonNullAssertion: allocateJobIds gives one id per checked description
       const jobId = ids[i]!;
       const prepared = prepareJob(doc, jobId, who, config);
       return {
+        // biome-ignore lint/style/noNonNullAssertion: originals and checked are both mapped from descriptions
         jdl: { jobId, jdl: printJdl(prepared.jdl), jobRequirements: '', originalJdl: originals[i]! },
         job: {
           jobId,
@@ -130,6 +134,7 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
       };
     });
     await insertSubmittedJobs(tx, submitted);
+    // biome-ignore lint/style/noNonNullAssertion: one id per description (allocateJobIds(checked.length))
     await assignInputSandboxes(tx, user, new Map(ids.map((id, i) => [id, inputSandboxPfns(descriptions[i]!)])));
     return ids.map((JobID) => ({ JobID, Status: status, MinorStatus: minorStatus, TimeStamp: now }));
   });

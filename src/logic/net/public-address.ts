@@ -61,14 +61,14 @@ export function parseIpv6(text: string): bigint | undefined {
     if (v4 === undefined) return undefined;
     s = `${s.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
   }
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
+  const [before = '', after, ...more] = s.split('::');
+  if (more.length > 0) return undefined;
   const groupsOf = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const head = groupsOf(halves[0]!);
-  const rest = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  const head = groupsOf(before);
+  const rest = after === undefined ? [] : groupsOf(after);
   const missing = 8 - head.length - rest.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest];
+  if (after === undefined ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(after === undefined ? 0 : missing).fill('0'), ...rest];
   let value = 0n;
   for (const g of groups) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
@@ -77,14 +77,19 @@ export function parseIpv6(text: string): bigint | undefined {
   return value;
 }
 
+// Only ever called on the constant tables below: a typo there fails at startup.
 const ipv4Range = (cidr: string, name: string): Ipv4Range => {
-  const [base, bits] = cidr.split('/');
-  return { base: parseIpv4(base!)!, bits: Number(bits), name: `${name} ${cidr}` };
+  const [address = '', bits] = cidr.split('/');
+  const base = parseIpv4(address);
+  if (base === undefined) throw new TypeError(`Not an IPv4 range: ${cidr}`);
+  return { base, bits: Number(bits), name: `${name} ${cidr}` };
 };
 
 const ipv6Range = (cidr: string, name: string): Ipv6Range => {
-  const [base, bits] = cidr.split('/');
-  return { base: parseIpv6(base!)!, bits: Number(bits), name: `${name} ${cidr}` };
+  const [address = '', bits] = cidr.split('/');
+  const base = parseIpv6(address);
+  if (base === undefined) throw new TypeError(`Not an IPv6 range: ${cidr}`);
+  return { base, bits: Number(bits), name: `${name} ${cidr}` };
 };
 
 /** IANA IPv4 Special-Purpose Address Registry, multicast and reserved; first match names it. */

@@ -63,14 +63,15 @@ export async function cleanSandboxes(ctx: CleanContext, options: CleanOptions): 
         afterSbId,
         limit: batchSize,
       });
-      if (candidates.length === 0) return undefined;
+      const last = candidates.at(-1);
+      if (last === undefined) return undefined;
       const { failed } = await ctx.store.deleteMany(candidates.map((c) => pfnToKey(c.pfn)));
       const kept = new Set(failed);
       const removable = candidates.filter((c) => !kept.has(pfnToKey(c.pfn))).map((c) => c.sbId);
       const deleted = await deleteUnreferenced(tx, removable, ctx.seName, staleBefore);
       return {
         candidates: candidates.length,
-        lastSbId: candidates[candidates.length - 1]!.sbId,
+        lastSbId: last.sbId,
         deleted,
         failed: candidates.length - removable.length,
       };

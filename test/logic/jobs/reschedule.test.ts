@@ -28,7 +28,10 @@ const USER: AuthedUser = {
 let db: TestDatabase;
 let config: Config;
 let clock = Date.parse('2026-11-26T10:00:00Z');
-const now = (): Date => new Date((clock += 1000));
+const now = (): Date => {
+  clock += 1000;
+  return new Date(clock);
+};
 beforeAll(async () => {
   [db, { config }] = await Promise.all([createTestDatabase(), loadConfigFile(DEFAULT_CONFIG_PATH)]);
 });

@@ -52,7 +52,7 @@ async function runAll(force: boolean): Promise<{ cases: Case[]; result: SetJobSt
   const all: Case[] = [];
   for (const from of JOB_STATUSES) {
     const ids = await seedJobs(f, JOB_STATUSES.length, { status: from, minorStatus: 'seeded' });
-    JOB_STATUSES.forEach((to, i) => all.push({ from, to, jobId: ids[i]! }));
+    for (const [i, to] of JOB_STATUSES.entries()) all.push({ from, to, jobId: ids[i]! });
   }
   const changes: JobStatusChanges = Object.fromEntries(
     all.map((c) => [c.jobId, { [at()]: { Status: c.to, Source: 'Test' } }]),

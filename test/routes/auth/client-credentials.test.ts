@@ -9,12 +9,7 @@ import { ConfigStore, createConfigSnapshot } from '../../../src/config/store.ts'
 import { JWT_BEARER_ASSERTION } from '../../../src/logic/auth/clients/client-credentials.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { TEST_ISSUER } from '../../harness/auth.ts';
-import {
-  createServiceClientFixture,
-  JWT_CLIENT,
-  SECRET_CLIENT,
-  type ServiceClientFixture,
-} from '../../harness/service-clients.ts';
+import { createServiceClientFixture, SECRET_CLIENT, type ServiceClientFixture } from '../../harness/service-clients.ts';
 
 /** Our token endpoint under the configured issuer: what assertions name (not the host the request came to). */
 const TOKEN_URL = `${TEST_ISSUER}/api/auth/token`;

@@ -32,7 +32,7 @@ let app: TestApp;
 const tokens = new Map<Who, string>();
 /** Every job as stored, by VO (read by each VO's administrator). */
 let allJobs: Row[] = [];
-let allPilots: Row[] = [];
+const allPilots: Row[] = [];
 
 const NAMES = ['alpha', 'beta', 'o\'q"%_\\', 'é😀', '100%', 'a_b'];
 const SITES = ['LCG.CERN.cern', 'ANY', 'LCG.RAL.uk'];

@@ -7,7 +7,7 @@
  * gets a short-lived access token for its user, VO and group; never a refresh
  * token, never more properties than its group grants. Failures are OAuth errors (RFC 6749 §5.2).
  */
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type { Config } from '../../../config/schema.ts';
 import type { ServiceClientConfig } from '../../../config/schema-service-clients.ts';
 import { recordClientAssertion } from '../../../db/client-assertions.ts';
@@ -60,8 +60,8 @@ const invalidClient = (description: string): OAuthError =>
 
 function findClient(config: Config, clientId: string): RegisteredClient | undefined {
   for (const [vo, registry] of Object.entries(config.Registry)) {
-    if (Object.hasOwn(registry.ServiceClients, clientId))
-      return { clientId, vo, client: registry.ServiceClients[clientId]! };
+    const client = Object.hasOwn(registry.ServiceClients, clientId) ? registry.ServiceClients[clientId] : undefined;
+    if (client) return { clientId, vo, client };
   }
   return undefined;
 }
@@ -124,7 +124,7 @@ async function verifyAssertion(
 ): Promise<void> {
   const jwks = registered.client.JWKS;
   if (!jwks) throw invalidClient('Client authentication failed');
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks as JSONWebKeySet), {
       issuer: registered.clientId,
@@ -138,7 +138,9 @@ async function verifyAssertion(
   } catch {
     throw invalidClient('Client authentication failed');
   }
-  const exp = payload.exp!;
+  const exp = payload.exp;
+  // requiredClaims already refused an assertion without exp; this only tells the compiler.
+  if (exp === undefined) throw invalidClient('Client authentication failed');
   if (exp - ctx.now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_SECONDS)
     throw invalidClient('Client assertion lives too long');
   const outcome = await ctx.database.transaction((tx) =>

@@ -27,7 +27,7 @@
  * `invalid_client` error whose description says what was wrong.
  */
 import { OAuthError } from '../../../core/errors.ts';
-import { readLimitedText } from '../../limited-body.ts';
+import { type LimitedText, readLimitedText } from '../../limited-body.ts';
 import type { Logger, LogFields } from '../../../core/logger.ts';
 import { findSpecialRange, isIpLiteralHost, NonPublicAddressError } from '../../net/public-address.ts';
 import {
@@ -90,6 +90,7 @@ function hostProblem(hostname: string): string | undefined {
 export function clientIdUrlProblem(url: string): string | undefined {
   if (url.length > MAX_CLIENT_ID_URL_LENGTH) return `the URL is longer than ${MAX_CLIENT_ID_URL_LENGTH} characters`;
   if (!url.startsWith('https://')) return 'the URL must use https';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
   if (/[\s\u0000-\u001f\u007f\\]/.test(url)) return 'the URL contains whitespace, control characters or backslashes';
   if (url.includes('#')) return 'the URL has a fragment';
   if (!URL.canParse(url)) return 'the URL cannot be parsed';
@@ -100,7 +101,7 @@ export function clientIdUrlProblem(url: string): string | undefined {
   // The path as written: URL parsing would already have removed dot segments.
   const afterScheme = url.slice('https://'.length);
   const authorityEnd = afterScheme.search(/[/?]/);
-  const path = authorityEnd === -1 ? '' : afterScheme.slice(authorityEnd).split('?')[0]!;
+  const path = authorityEnd === -1 ? '' : (afterScheme.slice(authorityEnd).split('?')[0] ?? '');
   if (path === '' || path === '/') return 'the URL must have a path';
   const isDotSegment = (segment: string) => /^(\.|%2e){1,2}$/i.test(segment);
   if (path.split('/').some(isDotSegment)) return 'the URL has . or .. path segments';
@@ -234,7 +235,7 @@ export class ClientMetadataResolver {
         discard();
         throw refuse(`it answered HTTP ${response.status}`);
       }
-      const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const type = ((response.headers.get('content-type') ?? '').split(';')[0] ?? '').trim().toLowerCase();
       if (type !== 'application/json') {
         discard();
         throw refuse(`its content type is ${type || 'missing'}, not application/json`);
@@ -244,7 +245,7 @@ export class ClientMetadataResolver {
         discard();
         throw refuse(`it is larger than ${maxBytes} bytes`);
       }
-      let read;
+      let read: LimitedText;
       try {
         read = await readLimitedText(response.body, maxBytes, controller.signal);
       } catch {
@@ -272,6 +273,9 @@ export class ClientMetadataResolver {
   #remember(url: string, document: ClientMetadataDocument, expiresAt: number): void {
     this.#cache.delete(url);
     this.#cache.set(url, { document, expiresAt });
-    while (this.#cache.size > this.#options.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= this.#options.maxEntries) break;
+      this.#cache.delete(oldest);
+    }
   }
 }

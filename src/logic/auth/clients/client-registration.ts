@@ -80,6 +80,7 @@ export function checkClientName(
   if (typeof value !== 'string') return { ok: false, problem: 'client_name must be a string' };
   if (value.length > MAX_CLIENT_NAME_LENGTH)
     return { ok: false, problem: `client_name is longer than ${MAX_CLIENT_NAME_LENGTH} characters` };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
   if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, problem: 'client_name contains control characters' };
   return { ok: true, name: value };
 }

@@ -74,6 +74,7 @@ export function redirectUriProblem(uri: unknown): string | undefined {
   if (uri.length > MAX_REDIRECT_URI_LENGTH)
     return `a redirect URI is longer than ${MAX_REDIRECT_URI_LENGTH} characters`;
   // URL parsing silently drops tabs and newlines; refuse them (and any whitespace) up front.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
   if (/[\s\u0000-\u001f\u007f]/.test(uri)) return `${uri} contains whitespace or control characters`;
   // Browsers read a backslash as a slash in http(s) URIs; no legitimate callback has one.
   if (uri.includes('\\')) return `${uri} contains a backslash`;

@@ -31,7 +31,10 @@ export async function beginIdpLogin(
   redirectUri: string,
   flowState: FlowState,
 ): Promise<string> {
-  const idp = ctx.config.Registry[vo]!.IdP;
+  const registry = Object.hasOwn(ctx.config.Registry, vo) ? ctx.config.Registry[vo] : undefined;
+  // The callers take `vo` from a validated scope, which names a known VO.
+  if (!registry) throw new InvalidInputError(`VO ${vo} is not known to this installation`);
+  const idp = registry.IdP;
   const codeVerifier = randomToken();
   const state = await encryptState(ctx.stateKey, {
     ...flowState,
@@ -68,15 +71,11 @@ export async function completeIdpLogin(
   const state = await decryptState(ctx.stateKey, callback.state);
   const vo = state.vo;
   const codeVerifier = state.code_verifier;
-  if (
-    state.grant_type !== grantType ||
-    vo === undefined ||
-    codeVerifier === undefined ||
-    !Object.hasOwn(ctx.config.Registry, vo)
-  ) {
+  const registry = vo !== undefined && Object.hasOwn(ctx.config.Registry, vo) ? ctx.config.Registry[vo] : undefined;
+  if (state.grant_type !== grantType || vo === undefined || codeVerifier === undefined || registry === undefined) {
     throw new InvalidInputError(INVALID_STATE);
   }
-  const idp = ctx.config.Registry[vo]!.IdP;
+  const idp = registry.IdP;
   // The VO's IdP was replaced (configuration reload) since the browser left: its codes and subs are not the login's.
   if (state.idp_url !== idp.URL || state.idp_client_id !== idp.ClientID) throw new InvalidInputError(INVALID_STATE);
   const idToken = await ctx.idp.exchangeCode(

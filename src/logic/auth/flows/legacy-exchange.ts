@@ -42,14 +42,15 @@ export async function performLegacyExchange(
   const expected = ctx.settings.legacyExchangeHashedApiKey;
   if (!expected) throw new UnavailableError('Legacy exchange is not enabled');
   const match = LEGACY_HEADER.exec(request.authorization);
-  const key = match ? decodeBase64Url(match[1]!) : undefined;
+  const key = match?.[1] === undefined ? undefined : decodeBase64Url(match[1]);
   if (!key) throw new InvalidInputError('Invalid authorization header');
   if (!constantTimeEqual(await sha256HexOfBytes(key), expected)) throw new UnauthenticatedError('Invalid credentials');
 
   let idpSub: string | undefined;
   try {
     const scope = parseAndValidateScope(request.scope, ctx.config, ctx.availableProperties);
-    idpSub = subFromPreferredUsername(ctx.config.Registry[scope.vo]!, request.preferredUsername);
+    const registry = ctx.config.Registry[scope.vo];
+    if (registry) idpSub = subFromPreferredUsername(registry, request.preferredUsername);
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;
   }

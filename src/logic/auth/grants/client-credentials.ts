@@ -22,8 +22,8 @@ function basicCredentials(header: string | undefined): { clientId: string; clien
   }
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new OAuthError('UNAUTHENTICATED', 'invalid_client', 'Malformed Basic credentials');
-  const unescape = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
-  return { clientId: unescape(decoded.slice(0, colon)), clientSecret: unescape(decoded.slice(colon + 1)) };
+  const decodeForm = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
+  return { clientId: decodeForm(decoded.slice(0, colon)), clientSecret: decodeForm(decoded.slice(colon + 1)) };
 }
 
 export const clientCredentialsGrant = defineGrant({

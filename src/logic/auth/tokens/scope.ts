@@ -46,16 +46,12 @@ export function parseAndValidateScope(
   }
   if (unrecognised.length > 0) throw new InvalidInputError(`Unrecognised scopes: ${pyList(unrecognised)}`);
 
-  const vo = onlyVo(vos, config);
-  const registry = config.Registry[vo]!;
-  let group: string;
-  if (groups.length === 0) {
-    group = registry.DefaultGroup;
-  } else if (groups.length > 1) {
-    throw new InvalidInputError(`Only one DIRAC group allowed but got ${pyList(groups)}`);
-  } else {
-    group = groups[0]!;
-    if (!Object.hasOwn(registry.Groups, group)) throw new InvalidInputError(`${group} not in ${vo} groups`);
+  const { vo, registry } = onlyVo(vos, config);
+  const [requestedGroup, ...otherGroups] = groups;
+  if (otherGroups.length > 0) throw new InvalidInputError(`Only one DIRAC group allowed but got ${pyList(groups)}`);
+  const group = requestedGroup ?? registry.DefaultGroup;
+  if (requestedGroup !== undefined && !Object.hasOwn(registry.Groups, group)) {
+    throw new InvalidInputError(`${group} not in ${vo} groups`);
   }
   const groupConfig = Object.hasOwn(registry.Groups, group) ? registry.Groups[group] : undefined;
   // Only reachable through a DefaultGroup that names no group: a configuration fault, which
@@ -68,15 +64,16 @@ export function parseAndValidateScope(
   return { vo, group, properties: [...properties].sort(compareCodePoints) };
 }
 
-function onlyVo(vos: readonly string[], config: Config): string {
-  if (vos.length === 0) {
-    const available = Object.keys(config.Registry).map((vo) => pyRepr(`vo:${vo}`));
+function onlyVo(vos: readonly string[], config: Config): { vo: string; registry: Config['Registry'][string] } {
+  const [vo, ...others] = vos;
+  if (vo === undefined) {
+    const available = Object.keys(config.Registry).map((known) => pyRepr(`vo:${known}`));
     throw new InvalidInputError(`No vo scope requested, available values: ${available.join(' ')}`);
   }
-  if (vos.length > 1) throw new InvalidInputError(`Only one vo is allowed but got ${pyList(vos)}`);
-  const vo = vos[0]!;
-  if (!Object.hasOwn(config.Registry, vo)) throw new InvalidInputError(`VO ${vo} is not known to this installation`);
-  return vo;
+  if (others.length > 0) throw new InvalidInputError(`Only one vo is allowed but got ${pyList(vos)}`);
+  const registry = Object.hasOwn(config.Registry, vo) ? config.Registry[vo] : undefined;
+  if (registry === undefined) throw new InvalidInputError(`VO ${vo} is not known to this installation`);
+  return { vo, registry };
 }
 
 /**
@@ -85,7 +82,7 @@ function onlyVo(vos: readonly string[], config: Config): string {
  */
 export function scopeVo(scope: string): string | undefined {
   const vos = [...new Set(scope.split(' '))].filter((item) => item.startsWith('vo:'));
-  return vos.length === 1 ? vos[0]!.slice('vo:'.length) : undefined;
+  return vos.length === 1 ? vos[0]?.slice('vo:'.length) : undefined;
 }
 
 /**
@@ -94,8 +91,9 @@ export function scopeVo(scope: string): string | undefined {
  */
 export function allowedUserProperties(config: Config, vo: string, sub: string): Set<string> {
   const allowed = new Set<string>();
-  if (!Object.hasOwn(config.Registry, vo)) return allowed;
-  for (const group of Object.values(config.Registry[vo]!.Groups)) {
+  const registry = Object.hasOwn(config.Registry, vo) ? config.Registry[vo] : undefined;
+  if (!registry) return allowed;
+  for (const group of Object.values(registry.Groups)) {
     if (group.Users.includes(sub)) for (const p of group.Properties) allowed.add(p);
   }
   return allowed;
@@ -135,7 +133,7 @@ function pyRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
   for (const ch of s) {
-    const code = ch.codePointAt(0)!;
+    const code = ch.codePointAt(0) ?? 0; // never undefined: `ch` is one code point
     if (ch === '\\' || ch === quote) out += `\\${ch}`;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';

@@ -24,6 +24,7 @@ export interface Token {
 
 const PUNCTUATION = new Set(['[', ']', '{', '}', '(', ')', ';', ',']);
 // Characters that end a word: punctuation, quotes, the starts of operators, and NUL (refused).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL ends a word so that the parser can refuse it
 const WORD_BREAK = /[\s[\]{}();,"=!<>\u0000]/;
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',

@@ -19,6 +19,7 @@ import { printJdl, printValue, quoteJdlString } from './print.ts';
 
 /** One placeholder in substitution order, with the value it takes in job `index`. */
 export interface PlaceholderSequence {
+  /** The placeholder counted. */
   placeholder: string;
   valueAt(index: number): JdlValue;
   /** The marker attribute that records the value (`Parameter`, `ParameterNumber`, ...). */
@@ -30,10 +31,13 @@ export interface PlaceholderSequence {
 /** Bytes of one indentation level (`printJdl`'s four spaces). */
 const UNIT = 4;
 const encoder = new TextEncoder();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: all of ASCII, NUL included, is one UTF-8 byte per character
 const utf8 = (text: string): number => (/^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).length);
 
 /** Where a placeholder stands in the template, counted per kind of place. */
 interface Occurrences {
+  /** The placeholder counted. */
+  placeholder: string;
   /** In strings and inside expressions, of a plain attribute / of a list attribute. */
   text: [number, number];
   /** A value that is only the placeholder, by the depth of the line it starts on. */
@@ -150,17 +154,17 @@ interface TemplateCensus {
 
 function census(template: JdlDocument, placeholders: readonly string[]): TemplateCensus {
   const occurrences = placeholders.map(
-    (): Occurrences => ({ text: [0, 0], whole: new Map(), item: new Map(), total: 0 }),
+    (placeholder): Occurrences => ({ placeholder, text: [0, 0], whole: new Map(), item: new Map(), total: 0 }),
   );
   const result: TemplateCensus = { occurrences, loose: 0, depth: 1 };
   const bump = (map: Map<number, number>, depth: number): void => void map.set(depth, (map.get(depth) ?? 0) + 1);
   const text = (value: string, inList: boolean): void => {
     if (!value.includes('%')) return;
-    placeholders.forEach((p, k) => {
-      const n = count(value, p);
-      occurrences[k]!.text[inList ? 1 : 0] += n;
-      occurrences[k]!.total += n;
-    });
+    for (const o of occurrences) {
+      const n = count(value, o.placeholder);
+      o.text[inList ? 1 : 0] += n;
+      o.total += n;
+    }
     for (let at = value.indexOf('%'); at >= 0; at = value.indexOf('%', at + 1)) {
       if (placeholders.some((p) => value.startsWith(p, at))) continue;
       const next = value[at + 1];
@@ -171,21 +175,26 @@ function census(template: JdlDocument, placeholders: readonly string[]): Templat
     result.depth = Math.max(result.depth, depth);
     switch (value.kind) {
       case 'string':
-        return text(value.value, inList);
+        text(value.value, inList);
+        return;
       case 'expression': {
-        const k = placeholders.indexOf(value.raw);
-        if (k < 0) return text(value.raw, inList);
-        bump(occurrences[k]!.whole, depth);
-        occurrences[k]!.total++;
+        // indexOf's -1 (not a placeholder) reads as undefined.
+        const o = occurrences[placeholders.indexOf(value.raw)];
+        if (!o) {
+          text(value.raw, inList);
+          return;
+        }
+        bump(o.whole, depth);
+        o.total++;
         return;
       }
       case 'list':
         for (const item of value.items) {
-          const k = item.kind === 'expression' ? placeholders.indexOf(item.raw) : -1;
-          if (k < 0) visit(item, inList, depth + 1);
+          const o = item.kind === 'expression' ? occurrences[placeholders.indexOf(item.raw)] : undefined;
+          if (!o) visit(item, inList, depth + 1);
           else {
-            bump(occurrences[k]!.item, depth + 1);
-            occurrences[k]!.total++;
+            bump(o.item, depth + 1);
+            o.total++;
           }
         }
         return;
@@ -221,10 +230,11 @@ export function expandedJobSizes(
   for (let i = 0; i < count; i++) {
     let bytes = base;
     const extra = new Float64Array(sequences.length);
-    for (let k = 0; k < sequences.length; k++) {
-      const seq = sequences[k]!;
+    for (const [k, seq] of sequences.entries()) {
       const p = seq.placeholder.length;
+      // biome-ignore lint/style/noNonNullAssertion: sizes has one row per sequence, of one entry per job (i < count)
       const s = sizes[k]![i]!;
+      // biome-ignore lint/style/noNonNullAssertion: census gives one entry per placeholder, so per sequence
       const o = occurrences[k]!;
       bytes += o.text[0] * (s.textPlain - p) + o.text[1] * (s.textInList - p);
       for (const [d, n] of o.whole) bytes += n * (blockAt(s, d) - p);
@@ -233,7 +243,7 @@ export function expandedJobSizes(
         bytes +=
           n * (s.isList ? (s.items === 0 ? -line : s.splice0 + s.spliceLines * d * UNIT - line) : blockAt(s, d) - p);
       }
-      const created = extra[k]! + (k > 0 ? loose : 0);
+      const created = (extra[k] ?? 0) + (k > 0 ? loose : 0);
       bytes += created * Math.max(0, widest(s, deepest) - p);
       if (s.percents > 0)
         for (let j = k + 1; j < sequences.length; j++) extra[j] = (extra[j] ?? 0) + (o.total + created) * s.percents;

@@ -90,7 +90,7 @@ describe('parseAndValidateScope', () => {
 
   it('rejects a group property the installation does not know', () => {
     const custom = structuredClone(config);
-    custom.Registry['lhcb']!.Groups['lhcb_user']!.Properties.push('GubbinsAdmin');
+    custom.Registry.lhcb!.Groups.lhcb_user!.Properties.push('GubbinsAdmin');
     const err = thrown(() => parseAndValidateScope('vo:lhcb', custom, AVAILABLE));
     expect(err).toMatchObject({ code: 'INVALID_INPUT' });
     expect(err).toMatchObject({ message: "{'GubbinsAdmin'} are not valid properties" });

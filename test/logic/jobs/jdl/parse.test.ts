@@ -14,13 +14,13 @@ const expr = (raw: string): JdlValue => ({ kind: 'expression', raw });
 const list = (...items: JdlValue[]): JdlValue => ({ kind: 'list', items });
 
 /** The value of the only attribute of `[A = <text>]`. */
-function valueOf(text: string): JdlValue | undefined {
+function attributeValue(text: string): JdlValue | undefined {
   return parseJdl(`[A = ${text}]`).attributes[0]?.value;
 }
 
 describe('parseJdl: values', () => {
   it('reads a double-quoted string', () => {
-    expect(valueOf('"dirac-jobexec"')).toEqual(str('dirac-jobexec'));
+    expect(attributeValue('"dirac-jobexec"')).toEqual(str('dirac-jobexec'));
   });
 
   it.each([
@@ -35,22 +35,22 @@ describe('parseJdl: values', () => {
     ["\\'", "'"],
     ['\\u00e9', 'é'],
     ['\\d', '\\d'],
-  ])('decodes the escape %s', (escape, decoded) => {
-    expect(valueOf(`"a${escape}b"`)).toEqual(str(`a${decoded}b`));
+  ])('decodes the escape %s', (sequence, decoded) => {
+    expect(attributeValue(`"a${sequence}b"`)).toEqual(str(`a${decoded}b`));
   });
 
   it('keeps ";", "]", "=" and raw line breaks inside a string', () => {
-    expect(valueOf('"a;b]c = d\ne"')).toEqual(str('a;b]c = d\ne'));
+    expect(attributeValue('"a;b]c = d\ne"')).toEqual(str('a;b]c = d\ne'));
   });
 
   it('keeps unicode as it is', () => {
-    expect(valueOf('"Ωmega ✓ 😀"')).toEqual(str('Ωmega ✓ 😀'));
+    expect(attributeValue('"Ωmega ✓ 😀"')).toEqual(str('Ωmega ✓ 😀'));
   });
 
   it.each(['0', '5', '-3', '+2', '2.5', '-0.25', '.5', '1e3', '1.5E-7', '007'])(
     'reads the number %s, keeping its text',
     (raw) => {
-      expect(valueOf(raw)).toEqual(num(raw));
+      expect(attributeValue(raw)).toEqual(num(raw));
     },
   );
 
@@ -60,36 +60,36 @@ describe('parseJdl: values', () => {
     ['TRUE', true],
     ['False', false],
   ])('reads the boolean %s in any case', (raw, value) => {
-    expect(valueOf(raw)).toEqual({ kind: 'boolean', value });
+    expect(attributeValue(raw)).toEqual({ kind: 'boolean', value });
   });
 
   it('reads a list of mixed items', () => {
-    expect(valueOf('{ "a", 1, true, std.err }')).toEqual(
+    expect(attributeValue('{ "a", 1, true, std.err }')).toEqual(
       list(str('a'), num('1'), { kind: 'boolean', value: true }, expr('std.err')),
     );
   });
 
   it('reads nested and empty lists and a trailing comma', () => {
-    expect(valueOf('{ {"a", "b"}, {}, "c", }')).toEqual(list(list(str('a'), str('b')), list(), str('c')));
+    expect(attributeValue('{ {"a", "b"}, {}, "c", }')).toEqual(list(list(str('a'), str('b')), list(), str('c')));
   });
 
   it('keeps bare words, paths and placeholders as expressions', () => {
-    expect(valueOf('ANY')).toEqual(expr('ANY'));
-    expect(valueOf('/lhcb/data/data1')).toEqual(expr('/lhcb/data/data1'));
-    expect(valueOf('%(InputData)s')).toEqual(expr('%(InputData)s'));
-    expect(valueOf("'quoted'")).toEqual(expr("'quoted'"));
+    expect(attributeValue('ANY')).toEqual(expr('ANY'));
+    expect(attributeValue('/lhcb/data/data1')).toEqual(expr('/lhcb/data/data1'));
+    expect(attributeValue('%(InputData)s')).toEqual(expr('%(InputData)s'));
+    expect(attributeValue("'quoted'")).toEqual(expr("'quoted'"));
   });
 
   it('keeps a ClassAd expression as its text, each run of blanks made one space', () => {
-    expect(valueOf('other.Site  ==\n  "LCG.CERN.cern" && (Memory >= 2048 || !isUndefined(x))')).toEqual(
+    expect(attributeValue('other.Site  ==\n  "LCG.CERN.cern" && (Memory >= 2048 || !isUndefined(x))')).toEqual(
       expr('other.Site == "LCG.CERN.cern" && (Memory >= 2048 || !isUndefined(x))'),
     );
-    expect(valueOf('member("x", {"a", "b"})')).toEqual(expr('member("x", {"a", "b"})'));
-    expect(valueOf('a =?= b')).toEqual(expr('a =?= b'));
+    expect(attributeValue('member("x", {"a", "b"})')).toEqual(expr('member("x", {"a", "b"})'));
+    expect(attributeValue('a =?= b')).toEqual(expr('a =?= b'));
   });
 
   it('reads a nested ClassAd', () => {
-    expect(valueOf('[ CPUTime = 100; Owner = "u" ]')).toEqual({
+    expect(attributeValue('[ CPUTime = 100; Owner = "u" ]')).toEqual({
       kind: 'classad',
       attributes: [
         { name: 'CPUTime', value: num('100') },
@@ -132,11 +132,11 @@ describe('parseJdl: documents', () => {
   });
 
   it('keeps "//" inside a word, so URLs and paths survive', () => {
-    expect(valueOf('https://host/a//b')).toEqual(expr('https://host/a//b'));
+    expect(attributeValue('https://host/a//b')).toEqual(expr('https://host/a//b'));
   });
 
   it('treats "#" as an ordinary character, not a comment', () => {
-    expect(valueOf('#5')).toEqual(expr('#5'));
+    expect(attributeValue('#5')).toEqual(expr('#5'));
   });
 
   it('preserves the case of names and treats differently-cased names as different, as DIRAC', () => {

@@ -66,6 +66,7 @@ export const HOSTILE = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   "'><svg onload=alert(1)>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-literal injection, meant as plain text
   '`${alert(1)}`',
   '</style><script>alert(1)</script>',
   '&lt;script&gt;',
