@@ -1,6 +1,6 @@
 /**
- * Layering: every import under `src/` points down the table of `docs/architecture.md` (entry
- * points → handler → routes | mcp/tools → wire → policies → logic → db → core). A module may
+ * Layering: every import under `src/` points down the table of `docs/architecture.md` (testing
+ * kit → entry points → handler → routes | mcp/tools → wire → policies → logic → db → core). A module may
  * import its own layer or a lower one; the two faces (REST `routes/`, MCP `mcp/` + `tools/`) are
  * peers that share only `wire/`, and neither reaches `db/` at run time (they go through logic).
  * An exception must be listed with its reason, and one that no longer occurs fails, so the list
@@ -14,7 +14,18 @@ import { readImports } from './imports.ts';
 const ROOT = resolve(import.meta.dir, '../..');
 
 /** Layers from the bottom up; a module may import its own layer or any lower one. */
-const RANK = { core: 0, db: 1, logic: 2, policies: 3, wire: 4, rest: 5, mcp: 5, handler: 6, entry: 7 } as const;
+const RANK = {
+  core: 0,
+  db: 1,
+  logic: 2,
+  policies: 3,
+  wire: 4,
+  rest: 5,
+  mcp: 5,
+  handler: 6,
+  entry: 7,
+  testing: 8,
+} as const;
 type Layer = keyof typeof RANK;
 
 /**
@@ -22,6 +33,8 @@ type Layer = keyof typeof RANK;
  * under `src/` has a row; files that sit apart from their directory's layer are named.
  */
 const LAYER_OF: Record<string, Layer> = {
+  // The extension testing kit (`@diracx-ts/sdk/testing`): builds test servers from everything below; nothing imports it.
+  'src/testing/': 'testing',
   // Entry points: processes, the Workers-style runtime, CLIs and what only they use.
   'src/server.ts': 'entry',
   'src/workers-entry.ts': 'entry',
@@ -157,6 +170,8 @@ describe('the layer rule', () => {
     expect(breach('src/routes/jobs/query.ts', 'src/wire/http-errors.ts', false)).toBeUndefined();
     expect(breach('src/mcp/register-tools.ts', 'src/tools/define.ts', false)).toBeUndefined();
     expect(breach('src/db/jobs.ts', 'src/core/errors.ts', false)).toBeUndefined();
+    expect(breach('src/server.ts', 'src/testing/app.ts', false)).toBe('entry may not import testing');
+    expect(breach('src/testing/app.ts', 'src/config/file-source.ts', false)).toBeUndefined();
     expect(breach('src/nowhere/x.ts', 'src/core/errors.ts', false)).toBe('src/nowhere/x.ts has no layer');
   });
 

@@ -1,5 +1,6 @@
 /**
- * The gubbins extension end to end, on the core's test harness: its MCP tools over real HTTP
+ * The gubbins extension end to end, on the extension testing kit (`@diracx-ts/sdk/testing`, as an
+ * extension outside this repository would test itself): its MCP tools over real HTTP
  * with the SDK client, its REST routes through the in-process handler, its policy (refusals
  * change nothing), VO isolation, its tightening of the core `wms` policy, and its configuration
  * field (served when set, a wrong type refused by the composed schema, the field itself refused
@@ -8,18 +9,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { fileURLToPath } from 'node:url';
-import { ConfigValidationError } from '../../../src/config/parse.ts';
-import { ConfigStore, createConfigSnapshot } from '../../../src/config/store.ts';
-import { composeExtensions } from '../../../src/extensions/compose.ts';
-import { createTestApp, type TestApp } from '../../../test/harness/app.ts';
-import { startMcpTestServer, type McpTestServer } from '../../../test/mcp/server.ts';
-import { call, PEOPLE, submitJob, type JsonCall } from '../../../test/routes/jobs/harness.ts';
+import {
+  buildTestConfig,
+  configUser,
+  ConfigValidationError,
+  startExtensionTestServer,
+  type DefaultTestUserName,
+  type ExtensionTestServer,
+  type JsonCall,
+  type TestConfigDocument,
+} from '@diracx-ts/sdk/testing';
 import gubbins from '../src/index.ts';
 import { GUBBINS_SENSEI } from '../src/properties.ts';
 
 type Json = Record<string, unknown>;
-type Who = keyof typeof PEOPLE;
+type Who = DefaultTestUserName;
 interface Owner {
   OwnerID: number;
   VO: string;
@@ -28,29 +32,27 @@ interface Owner {
   CreationTime: string;
 }
 
-const CHAEN_SUB = 'b824d4dc-1f9d-4ee8-8df5-c0ae55d46041';
-const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../src/config/default.yml', import.meta.url));
-
-/** The shipped development configuration, with `GubbinsSpecificInfo` set on chaen. */
-async function configWithInfo(info: unknown): Promise<{ raw: Json; text: string }> {
-  const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as {
-    Registry: Record<string, { Users: Record<string, Json> }>;
+/** Sets `GubbinsSpecificInfo` on chaen in the test configuration. */
+const withInfo =
+  (info: unknown) =>
+  (doc: TestConfigDocument): void => {
+    configUser(doc, 'lhcb', 'chaen').GubbinsSpecificInfo = info;
   };
-  raw.Registry.lhcb!.Users[CHAEN_SUB]!.GubbinsSpecificInfo = info;
-  return { raw, text: JSON.stringify(raw) };
+
+/** Submits one simple job as `who` and returns its id. */
+async function submitJob(server: ExtensionTestServer, who: Who): Promise<number> {
+  const res = await server.call(who, 'POST', '/api/jobs/jdl', ['[Executable = "echo"; Arguments = "hello";]']);
+  if (res.status !== 201) throw new Error(`submission as ${who} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { JobID: number }[])[0]!.JobID;
 }
 
 describe('gubbins over MCP', () => {
-  let server: McpTestServer;
+  let server: ExtensionTestServer;
   const clients: Client[] = [];
 
   /** An MCP client as `who`, with the group's properties unless `properties` are given. */
   async function connect(who: Who, properties?: string[]): Promise<Client> {
-    const [vo, group, user] = PEOPLE[who];
-    const token = await server.app.tokens.tokenFor(vo, group, user, {
-      audience: server.mcpUrl.href,
-      ...(properties ? { properties } : {}),
-    });
+    const token = await server.tokenFor(who, { mcp: true, ...(properties ? { properties } : {}) });
     const client = new Client({ name: `gubbins-${who}`, version: '1.0.0' });
     await client.connect(
       new StreamableHTTPClientTransport(server.mcpUrl, {
@@ -79,11 +81,11 @@ describe('gubbins over MCP', () => {
     ((await ok(client, 'list_gubbins_owners')).owners as Owner[]).map((o) => o.Name);
 
   beforeAll(async () => {
-    server = await startMcpTestServer({ extensions: [gubbins] });
+    server = await startExtensionTestServer({ extensions: [gubbins], listen: true });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await server.stop();
+    await server.close();
   });
 
   it('lists the gubbins tools with input and output schemas and honest annotations', async () => {
@@ -144,7 +146,7 @@ describe('gubbins over MCP', () => {
   });
 
   it('tightens kill_jobs for a JobAdministrator without GubbinsSensei (dry run)', async () => {
-    const job = await submitJob(server.app, 'owner');
+    const job = await submitJob(server, 'owner');
     expect(await errorCode(await connect('admin'), 'kill_jobs', { job_ids: [job], dry_run: true })).toBe('FORBIDDEN');
     const sensei = await connect('admin', ['JobAdministrator', GUBBINS_SENSEI]);
     expect((await ok(sensei, 'kill_jobs', { job_ids: [job], dry_run: true })).dry_run).toBe(true);
@@ -153,27 +155,18 @@ describe('gubbins over MCP', () => {
 });
 
 describe('gubbins over REST', () => {
-  let app: TestApp;
+  let app: ExtensionTestServer;
 
   beforeAll(async () => {
-    const { raw, text } = await configWithInfo('hello');
-    const snapshot = await createConfigSnapshot(raw, text, new Date(), composeExtensions([gubbins]).configSchema);
-    app = await createTestApp({ extensions: [gubbins], config: new ConfigStore(snapshot) });
+    app = await startExtensionTestServer({ extensions: [gubbins], edit: withInfo('hello') });
   });
   afterAll(async () => {
-    await app.dispose();
+    await app.close();
   });
 
   /** Calls the app as `who`, with the group's properties unless `properties` are given. */
-  async function as(who: Who, method: string, path: string, body?: unknown, properties?: string[]): Promise<JsonCall> {
-    if (!properties) return call(app, who, method, path, body);
-    const [vo, group, user] = PEOPLE[who];
-    const token = await app.tokens.tokenFor(vo, group, user, { properties });
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const res = await app.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, headers: res.headers };
-  }
+  const as = (who: Who, method: string, path: string, body?: unknown, properties?: string[]): Promise<JsonCall> =>
+    app.call(who, method, path, body, properties ? { properties } : undefined);
 
   const ownerNames = async (who: Who): Promise<string[]> => {
     const res = await as(who, 'GET', '/api/gubbins/owners');
@@ -206,7 +199,7 @@ describe('gubbins over REST', () => {
     expect((await as('owner', 'DELETE', `/api/gubbins/owners/${eve.OwnerID}`)).status).toBe(403);
     // A pilot holds neither NormalUser nor JobAdministrator: it may not even read.
     expect((await as('pilot', 'GET', '/api/gubbins/owners')).status).toBe(403);
-    expect((await call(app, 'anonymous', 'GET', '/api/gubbins/owners')).status).toBe(401);
+    expect((await app.call('anonymous', 'GET', '/api/gubbins/owners')).status).toBe(401);
     const names = await ownerNames('owner');
     expect(names).toContain('Eve');
     expect(names).not.toContain('Frank');
@@ -302,20 +295,15 @@ describe('gubbins over REST', () => {
       });
       // Open access: any valid token, whatever its properties.
       expect((await as('pilot', 'GET', '/api/gubbins/info')).status).toBe(200);
-      expect((await call(app, 'anonymous', 'GET', '/api/gubbins/info')).status).toBe(401);
+      expect((await app.call('anonymous', 'GET', '/api/gubbins/info')).status).toBe(401);
     });
 
     it('is typed by the composed schema and unknown to the core one', async () => {
-      const { raw, text } = await configWithInfo(42);
-      const composed = composeExtensions([gubbins]).configSchema;
-      await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(ConfigValidationError);
-      await expect(createConfigSnapshot(raw, text, new Date(), composed)).rejects.toThrow(
-        /GubbinsSpecificInfo: Invalid input: expected string/,
-      );
-      const good = await configWithInfo('hello');
-      await expect(createConfigSnapshot(good.raw, good.text, new Date())).rejects.toThrow(
-        /GubbinsSpecificInfo: Unknown key/,
-      );
+      const wrongType = { extensions: [gubbins], edit: withInfo(42) };
+      await expect(buildTestConfig(wrongType)).rejects.toThrow(ConfigValidationError);
+      await expect(buildTestConfig(wrongType)).rejects.toThrow(/GubbinsSpecificInfo: Invalid input: expected string/);
+      // The core schema alone (no extensions) does not know the field.
+      await expect(buildTestConfig({ edit: withInfo('hello') })).rejects.toThrow(/GubbinsSpecificInfo: Unknown key/);
     });
   });
 });

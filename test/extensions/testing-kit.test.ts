@@ -1,0 +1,185 @@
+/**
+ * The extension testing kit (`@diracx-ts/sdk/testing`) with a tiny inline extension, not gubbins:
+ * its migration has run, its route answers an authorized test user and refuses another, its tool
+ * answers over MCP with a `/mcp` token and refuses without the property, and what the kit is given
+ * (users, configuration) is what the server runs with. Imported the way an outside extension does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import {
+  defineExtension,
+  defineTool,
+  EXTENSION_CONTRACT_VERSION,
+  READ_ONLY,
+  requireAnyProperty,
+  type AccessPolicy,
+  type Db,
+} from '@diracx-ts/sdk';
+import {
+  buildTestConfig,
+  configUser,
+  ConfigValidationError,
+  startExtensionTestServer,
+  type ExtensionTestServer,
+  type TestConfigDocument,
+} from '@diracx-ts/sdk/testing';
+// Not the kit: reading raw rows portably (PGlite and postgres.js shape them differently).
+import { resultRows } from '../../src/db/database.ts';
+
+const WIDGET_MAKER = 'WidgetMaker';
+const widgetsPolicy: AccessPolicy<Record<string, never>> = {
+  id: 'widgets',
+  async check(ctx) {
+    requireAnyProperty(ctx.user, [WIDGET_MAKER]);
+  },
+};
+const ACCESS = { kind: 'policy', policy: widgetsPolicy } as const;
+
+/** The rows the migration seeds: reading them back proves it ran. */
+async function countWidgets(db: Db): Promise<number> {
+  return Number(resultRows<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM "WidgetsThings"`))[0]?.n);
+}
+
+const widgets = defineExtension({
+  name: 'widgets',
+  contractVersion: EXTENSION_CONTRACT_VERSION,
+  description: 'A tiny extension for the testing kit test.',
+  properties: [WIDGET_MAKER],
+  policies: [widgetsPolicy],
+  migrations: [
+    {
+      name: '0000_things',
+      sql: 'CREATE TABLE "WidgetsThings" (id int);\n--> statement-breakpoint\nINSERT INTO "WidgetsThings" VALUES (1), (2);',
+    },
+  ],
+  routes(router) {
+    const route = router.define(ACCESS, {
+      method: 'get',
+      path: '/api/widgets/count',
+      operationId: 'widgets_count',
+      responses: {
+        200: { description: 'How many', content: { 'application/json': { schema: z.object({ count: z.number() }) } } },
+      },
+    });
+    router.app.openapi(route, async (c) => {
+      await c.get('access').check(widgetsPolicy, {});
+      return c.json({ count: await countWidgets(router.deps.database.db) }, 200);
+    });
+  },
+  tools: [
+    defineTool({
+      name: 'count_widgets',
+      title: 'Count widgets',
+      description: 'How many widgets there are. Example: count_widgets()',
+      input: z.object({}),
+      output: z.object({ count: z.number() }),
+      annotations: { ...READ_ONLY, openWorldHint: false },
+      access: ACCESS,
+      async run(ctx) {
+        await ctx.access.check(widgetsPolicy, {});
+        return { count: await countWidgets(ctx.database.db) };
+      },
+    }),
+  ],
+});
+
+const USERS = { maker: { vo: 'lhcb', group: 'lhcb_widget_makers', properties: ['NormalUser', WIDGET_MAKER] } };
+
+describe('startExtensionTestServer', () => {
+  let server: ExtensionTestServer<keyof typeof USERS>;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    server = await startExtensionTestServer({ extensions: [widgets], users: USERS, listen: true });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  });
+
+  async function mcpAs(who: 'maker' | 'owner'): Promise<Client> {
+    const token = await server.tokenFor(who, { mcp: true });
+    const client = new Client({ name: `kit-${who}`, version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(server.mcpUrl, {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    clients.push(client);
+    return client;
+  }
+
+  it("has applied and recorded the extension's migration", async () => {
+    expect(await countWidgets(server.database.db)).toBe(2);
+    const recorded = resultRows<{ k: string }>(
+      await server.database.db.execute(sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations"`),
+    );
+    expect(recorded.map((r) => r.k)).toEqual(['widgets/0000_things']);
+  });
+
+  it('answers the route for a user holding the property, and refuses one without it', async () => {
+    expect(await server.call('maker', 'GET', '/api/widgets/count')).toMatchObject({ status: 200, body: { count: 2 } });
+    expect((await server.call('owner', 'GET', '/api/widgets/count')).status).toBe(403);
+    expect((await server.call('anonymous', 'GET', '/api/widgets/count')).status).toBe(401);
+    // A token's properties can be chosen per call: the same person with the property passes.
+    expect(
+      (await server.call('owner', 'GET', '/api/widgets/count', undefined, { properties: [WIDGET_MAKER] })).status,
+    ).toBe(200);
+  });
+
+  it('mints REST tokens that /mcp refuses, and /mcp tokens it accepts', async () => {
+    const post = async (token: string) =>
+      fetch(server.mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+    expect((await post(await server.tokenFor('maker'))).status).toBe(401);
+    expect(server.url).toBe(server.mcpUrl.origin);
+    const maker = await mcpAs('maker');
+    expect((await maker.callTool({ name: 'count_widgets', arguments: {} })).structuredContent).toEqual({ count: 2 });
+    const owner = await mcpAs('owner');
+    const refused = await owner.callTool({ name: 'count_widgets', arguments: {} });
+    expect(refused.isError).toBe(true);
+    expect((refused.content as { text: string }[])[0]?.text).toStartWith('FORBIDDEN:');
+  });
+
+  it('serves the configuration it was given, with the added users', async () => {
+    const res = await server.call('maker', 'GET', '/api/config/');
+    expect(res.status).toBe(200);
+    const registry = (res.body as { Registry: Record<string, { Groups: Record<string, { Properties: string[] }> }> })
+      .Registry;
+    expect(registry.lhcb?.Groups.lhcb_widget_makers?.Properties).toEqual(['NormalUser', WIDGET_MAKER]);
+    expect(server.users.maker).toEqual({ vo: 'lhcb', group: 'lhcb_widget_makers', preferredUsername: 'maker' });
+  });
+});
+
+describe('buildTestConfig', () => {
+  const colourChaen = (value: unknown) => (doc: TestConfigDocument) => {
+    configUser(doc, 'lhcb', 'chaen').WidgetColour = value;
+  };
+
+  it('validates the edited document with the schema the extensions compose', async () => {
+    const error = await buildTestConfig({ edit: colourChaen('blue') }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect(String(error)).toContain('WidgetColour');
+    const coloured = defineExtension({ ...widgets, config: { userFields: { WidgetColour: z.string().optional() } } });
+    const { config } = await buildTestConfig({ extensions: [coloured], edit: colourChaen('blue') });
+    const chaen = Object.values(config.Registry.lhcb?.Users ?? {}).find((u) => u.PreferedUsername === 'chaen');
+    expect(chaen).toMatchObject({ WidgetColour: 'blue' });
+  });
+
+  it('refuses a new group without properties', async () => {
+    const error = await buildTestConfig({ users: { nobody: { vo: 'lhcb', group: 'lhcb_new' } } }).catch(
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toContain('group lhcb_new is new to lhcb');
+  });
+});
