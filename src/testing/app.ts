@@ -18,7 +18,7 @@ import { migrateExtensions } from '../extensions/migrate.ts';
 import type { ApiDeps } from '../routes/deps.ts';
 import type { McpOptions } from '../mcp/options.ts';
 import { createTestAuth, type TestAuth, type TestFlowOptions } from './auth.ts';
-import { createMigratedTestDatabase, type TestDatabaseFactory } from './database.ts';
+import { createMigratedTestDatabase, type TestDatabase, type TestDatabaseFactory } from './database.ts';
 
 /** A handler built for tests, with what it was built from. */
 export interface TestApp {
@@ -76,8 +76,13 @@ export interface TestAppOverrides {
  * migrations of `overrides.extensions`. `dispose` drops the database it created.
  */
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
-  const owned = overrides.database ? undefined : await (overrides.createDatabase ?? createMigratedTestDatabase)();
-  const database = overrides.database ?? owned!.database;
+  let owned: TestDatabase | undefined;
+  let database: Database;
+  if (overrides.database) database = overrides.database;
+  else {
+    owned = await (overrides.createDatabase ?? createMigratedTestDatabase)();
+    database = owned.database;
+  }
   const defaults = await loadConfigFile(DEFAULT_CONFIG_PATH);
   const config = overrides.config ?? new ConfigStore(defaults);
   const logs: Record<string, unknown>[] = [];

@@ -32,6 +32,9 @@ interface Owner {
   CreationTime: string;
 }
 
+/** How long starting a test server may take (it migrates a fresh database). */
+const START_TIMEOUT_MS = 60_000;
+
 /** Sets `GubbinsSpecificInfo` on chaen in the test configuration. */
 const withInfo =
   (info: unknown) =>
@@ -80,9 +83,10 @@ describe('gubbins over MCP', () => {
   const names = async (client: Client): Promise<string[]> =>
     ((await ok(client, 'list_gubbins_owners')).owners as Owner[]).map((o) => o.Name);
 
+  // Starting migrates a fresh database: seconds, past Bun's default 5 s outside this repository.
   beforeAll(async () => {
     server = await startExtensionTestServer({ extensions: [gubbins], listen: true });
-  });
+  }, START_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await server.close();
@@ -159,7 +163,7 @@ describe('gubbins over REST', () => {
 
   beforeAll(async () => {
     app = await startExtensionTestServer({ extensions: [gubbins], edit: withInfo('hello') });
-  });
+  }, START_TIMEOUT_MS);
   afterAll(async () => {
     await app.close();
   });
