@@ -2,7 +2,8 @@
  * The extension testing kit (`@diracx-ts/sdk/testing`) with a tiny inline extension, not gubbins:
  * its migration has run, its route answers an authorized test user and refuses another, its tool
  * answers over MCP with a `/mcp` token and refuses without the property, and what the kit is given
- * (users, configuration) is what the server runs with. Imported the way an outside extension does.
+ * (users, configuration) is what the server runs with, and the build manifest plays no part.
+ * The kit is imported the way an outside extension does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -26,6 +27,8 @@ import {
   type ExtensionTestServer,
   type TestConfigDocument,
 } from '@diracx-ts/sdk/testing';
+import { dirname, resolve } from 'node:path';
+import { readImports } from '../architecture/imports.ts';
 // Not the kit: reading raw rows portably (PGlite and postgres.js shape them differently).
 import { resultRows } from '../../src/db/database.ts';
 
@@ -157,6 +160,38 @@ describe('startExtensionTestServer', () => {
       .Registry;
     expect(registry.lhcb?.Groups.lhcb_widget_makers?.Properties).toEqual(['NormalUser', WIDGET_MAKER]);
     expect(server.users.maker).toEqual({ vo: 'lhcb', group: 'lhcb_widget_makers', preferredUsername: 'maker' });
+  });
+});
+
+describe('the extensions in force', () => {
+  /** Every module of ours the kit reaches (relative imports, type-only ones included), from its entry. */
+  async function reachedFromKit(): Promise<Set<string>> {
+    const seen = new Set<string>();
+    const pending = [resolve(import.meta.dir, '../../src/testing/index.ts')];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const { specifier } of readImports(await Bun.file(file).text())) {
+        if (specifier.startsWith('.')) pending.push(resolve(dirname(file), specifier));
+      }
+    }
+    return seen;
+  }
+
+  it('are the ones given: the kit never reaches the build manifest', async () => {
+    const reached = await reachedFromKit();
+    expect(reached).toContain(resolve(import.meta.dir, '../../src/extensions/compose.ts'));
+    expect([...reached].filter((f) => f.includes('manifest.gen'))).toEqual([]);
+  });
+
+  it('leave out an extension the build manifest may list', async () => {
+    const core = await startExtensionTestServer({ extensions: [] });
+    try {
+      expect((await core.call('owner', 'GET', '/api/gubbins/owners')).status).toBe(404);
+      expect(core.app.extensions.names).toEqual([]);
+    } finally {
+      await core.close();
+    }
   });
 });
 
