@@ -3,21 +3,12 @@
  * What the MCP endpoint needs from the process: the same database, configuration, token
  * verifier and policies as REST, handed in by `createHandler`.
  */
-import type { ConfigSource } from '../config/store.ts';
-import type { Database } from '../db/database.ts';
 import type { AccessTokenVerifier } from '../logic/auth/tokens/verify.ts';
-import type { Logger } from '../core/logger.ts';
-import type { PolicyRegistry } from '../policies/registry.ts';
-import type { SandboxDeps } from '../logic/sandboxes/models.ts';
-import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
-import type { SearchLimits } from '../logic/jobs/search-limits.ts';
+import type { CallServices } from '../wire/call-context.ts';
 
-export interface McpDeps {
-  database: Database;
-  config: ConfigSource;
-  log: Logger;
+/** The call services (`wire/call-context`), and what only the MCP endpoint needs. */
+export interface McpDeps extends CallServices {
   verifier: AccessTokenVerifier;
-  policies: PolicyRegistry;
   devCrashOnMissedPolicy: boolean;
   /** The public URL of `/mcp`: tokens must be issued for it (audience, RFC 8707). */
   resourceUrl: string;
@@ -33,14 +24,4 @@ export interface McpDeps {
   confirmationSecret?: CryptoKey;
   /** Requests per minute per token subject and client at `/mcp`; 0: no limit. */
   rateLimitPerMinute: number;
-  /** The sandbox store (download URLs in get_job_sandboxes). */
-  sandboxes?: SandboxDeps;
-  /** Size limits of a job submission (submit_job, validate_jdl); the defaults when absent. */
-  submissionLimits?: SubmissionLimits | undefined;
-  /** Bounds on one search or summary (search_jobs, summarize_jobs, the pilot tools); the defaults when absent. */
-  searchLimits?: SearchLimits | undefined;
-  /** The clock of the tools (`createHandler` gives the system clock unless told otherwise). */
-  now: () => Date;
-  /** How far ahead of `now` a job status update may be stamped; the default when absent. */
-  jobStatusMaxFutureSeconds?: number;
 }

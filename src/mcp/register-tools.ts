@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { sha256HexSync } from '../logic/sha256.ts';
 import type { AuthedUser } from '../core/user.ts';
 import type { ConfirmFn, ToolContext, ToolDef } from '../tools/define.ts';
+import { createCallContext } from '../wire/call-context.ts';
 import { toToolResult } from '../wire/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
 import type { McpDeps } from './deps.ts';
@@ -51,48 +52,19 @@ function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJS
   return validate ? def.output : listedOnly(def.output);
 }
 
-/** The context of one call for `scope.user`; `onPolicy` hears each policy check. */
-export function toolContext(
-  deps: McpDeps,
-  scope: CallScope,
-  call: ToolCall,
-  onPolicy: () => void = () => {},
-): ToolContext {
-  const { now } = deps;
-  const ctx: ToolContext = {
-    user: scope.user,
-    config: deps.config.current().config,
-    database: deps.database,
-    log: deps.log,
-    now,
-    statusMaxFutureSeconds: deps.jobStatusMaxFutureSeconds,
-    confirm: scope.confirmFor(call.tool, call.args, now),
+/** The context of one call for `scope.user` (`wire/call-context`, plus its confirmation). */
+export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall): ToolContext {
+  return {
+    ...createCallContext(deps, scope.user, new URL(deps.resourceUrl).origin),
+    confirm: scope.confirmFor(call.tool, call.args, deps.now),
     confirmThreshold: deps.confirmThreshold,
-    sandboxes: deps.sandboxes,
-    submissionLimits: deps.submissionLimits,
-    searchLimits: deps.searchLimits,
-    origin: new URL(deps.resourceUrl).origin,
-    access: {
-      async check(policy, policyArgs) {
-        onPolicy();
-        const effective = deps.policies.resolve(policy);
-        await effective.check(
-          { user: scope.user, config: ctx.config, database: deps.database, policies: deps.policies },
-          policyArgs,
-        );
-      },
-    },
   };
-  return ctx;
 }
 
 /** Runs one tool call for `scope.user`; never throws. */
 async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unknown): Promise<ToolResult> {
   const started = performance.now();
-  let policyCalled = false;
-  const ctx = toolContext(deps, scope, { tool: def.name, args }, () => {
-    policyCalled = true;
-  });
+  const ctx = toolContext(deps, scope, { tool: def.name, args });
   const audit = (outcome: Record<string, unknown>): void => {
     const duration_ms = Math.round(performance.now() - started);
     deps.log.info('tool call', {
@@ -106,7 +78,7 @@ async function runTool(def: ToolDef, deps: McpDeps, scope: CallScope, args: unkn
   };
   try {
     const output = (await def.run(ctx, args as never)) as Record<string, unknown>;
-    if (def.access.kind === 'policy' && !policyCalled) {
+    if (def.access.kind === 'policy' && !ctx.access.called) {
       deps.log.error('tool answered without calling its access policy', {
         tool: def.name,
         policy: def.access.policy.id,

@@ -17,17 +17,14 @@ import { INVALID_JWT } from '../logic/auth/tokens/verify.ts';
 import { bearerToken } from '../wire/auth-header.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
+import { publicBaseUrl } from './forwarded.ts';
+import { createCallContext } from '../wire/call-context.ts';
 import { detailResponse } from '../wire/http-errors.ts';
 
 export type RouteAccess =
   | { readonly kind: 'public' }
   | { readonly kind: 'open' }
   | { readonly kind: 'policy'; readonly policy: AccessPolicy<never> };
-
-/** What a handler uses to run its policy; records that it did. */
-export interface AccessGuard {
-  check<Args>(policy: AccessPolicy<Args>, args: Args): Promise<void>;
-}
 
 export interface CatalogueEntry {
   method: string;
@@ -80,20 +77,12 @@ function accessMiddleware(deps: ApiDeps, access: RouteAccess): MiddlewareHandler
       deps.log.warn('access token refused', { reason: 'audience' });
       throw new InvalidTokenError(INVALID_JWT, 'The token was not issued for this API');
     }
+    const ctx = createCallContext(deps, user, publicBaseUrl(c));
+    c.set('ctx', ctx);
     c.set('user', user);
-    let called = false;
-    c.set('access', {
-      async check(policy, args) {
-        called = true;
-        const effective = deps.policies.resolve(policy);
-        await effective.check(
-          { user, config: deps.config.current().config, database: deps.database, policies: deps.policies },
-          args,
-        );
-      },
-    });
+    c.set('access', ctx.access);
     await next();
-    if (access.kind === 'policy' && !called && c.res.status < 400) {
+    if (access.kind === 'policy' && !ctx.access.called && c.res.status < 400) {
       deps.log.error('route answered without calling its access policy', {
         method: c.req.method,
         path: c.req.routePath,

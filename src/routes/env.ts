@@ -3,7 +3,8 @@
  * Variables the REST middleware puts on a request's context.
  */
 import type { AuthedUser } from '../core/user.ts';
-import type { AccessGuard } from './access.ts';
+import type { AccessGuard } from '../policies/guard.ts';
+import type { CallContext } from '../wire/call-context.ts';
 
 /** What the server knows about the connection, handed to `createHandler`'s fetch (optional). */
 export interface ConnectionInfo {
@@ -27,9 +28,11 @@ export type ApiEnv = {
   Bindings: RequestBindings;
   Variables: {
     requestId: string;
-    /** The verified caller; set on every route that is not public. */
+    /** The call's context (`wire/call-context`): what logic reads, and the policy guard. Set on every route that is not public. */
+    ctx: CallContext;
+    /** The verified caller (`ctx.user`); set on every route that is not public. */
     user: AuthedUser;
-    /** Runs the route's access policy; set on every route that is not public. */
+    /** Runs the route's access policy (`ctx.access`); set on every route that is not public. */
     access: AccessGuard;
   };
 };

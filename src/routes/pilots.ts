@@ -8,7 +8,7 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { PaginationQuery, SearchParams, SummaryParams } from '../logic/jobs/search-params.ts';
-import { registerPilot, updatePilotsMetadata, type PilotsContext } from '../logic/pilots/management.ts';
+import { registerPilot, updatePilotsMetadata } from '../logic/pilots/management.ts';
 import { PilotMetadataUpdates, PilotRegistrationParams } from '../logic/pilots/models.ts';
 import { searchVisiblePilots, summariseVisiblePilots } from '../logic/pilots/query.ts';
 import { pilotPolicy } from '../policies/pilots.ts';
@@ -25,11 +25,6 @@ const TAGS = ['pilots'];
 /** Registers the pilot routes (operationIds `pilots_<DiracX function name>`). */
 export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: pilotPolicy } as const;
-  const pilotsCtx = (): PilotsContext => ({
-    database: deps.database,
-    config: deps.config.current().config,
-    now: deps.now,
-  });
 
   const register = defineRoute(catalogue, deps, access, {
     method: 'post',
@@ -49,7 +44,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
   app.openapi(register, async (c) => {
     const body = c.req.valid('json');
     await c.get('access').check(pilotPolicy, { action: 'manage_pilots', targetVo: body.vo, allowLegacyPilots: true });
-    await registerPilot(pilotsCtx(), body);
+    await registerPilot(c.get('ctx'), body);
     return c.json(null, 201);
   });
   // FastAPI redirects the slash-less path to the canonical one (307 keeps method and body).
@@ -77,7 +72,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     await c
       .get('access')
       .check(pilotPolicy, { action: 'manage_pilots', pilotStamps: Object.keys(body), allowLegacyPilots: true });
-    await updatePilotsMetadata(pilotsCtx(), body);
+    await updatePilotsMetadata(c.get('ctx'), body);
     return c.body(null, 204);
   });
 
@@ -104,12 +99,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     const { page, per_page: perPage } = c.req.valid('query');
     // No body, or null, means every default (the validator hands over `{}` without one).
     const body = SearchParams.parse(c.req.valid('json') ?? {});
-    const result = await searchVisiblePilots(
-      { database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits },
-      body,
-      page,
-      perPage,
-    );
+    const result = await searchVisiblePilots(c.get('ctx'), body, page, perPage);
     const { status, headers } = pageStatus('pilots', page, perPage, result.rows.length, result.total);
     return c.json(wireDates(result.rows) as Record<string, unknown>[], status as 200, headers);
   });
@@ -129,10 +119,7 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
   });
   app.openapi(summary, async (c) => {
     await c.get('access').check(pilotPolicy, { action: 'read_pilot_metadata' });
-    const counted = await summariseVisiblePilots(
-      { database: deps.database, user: c.get('user'), searchLimits: deps.searchLimits },
-      c.req.valid('json'),
-    );
+    const counted = await summariseVisiblePilots(c.get('ctx'), c.req.valid('json'));
     return c.json(wireDates(counted) as Record<string, unknown>[], 200);
   });
 }

@@ -6,19 +6,8 @@
  * which checks its policy through `ctx.access` and calls the logic layer. No HTTP, no MCP types.
  */
 import type { z } from 'zod';
-import type { Config } from '../config/schema.ts';
-import type { Database } from '../db/database.ts';
-import type { AuthedUser } from '../core/user.ts';
-import type { SandboxDeps } from '../logic/sandboxes/models.ts';
-import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
-import type { SearchLimits } from '../logic/jobs/search-limits.ts';
-import type { Logger } from '../core/logger.ts';
 import type { AccessPolicy } from '../policies/base.ts';
-
-/** Runs a policy on behalf of the tool and records that it did (as routes do). */
-export interface ToolAccess {
-  check<Args>(policy: AccessPolicy<Args>, args: Args): Promise<void>;
-}
+import type { CallContext } from '../wire/call-context.ts';
 
 /** What a destructive call asks to have confirmed. */
 export interface ConfirmationRequest {
@@ -53,26 +42,11 @@ export type ConfirmFn = (request: ConfirmationRequest) => Promise<ConfirmationOu
 /** The argument of destructive tools that carries a two-step confirmation token. */
 export const CONFIRMATION_TOKEN_ARGUMENT = 'confirmation_token';
 
-export interface ToolContext {
-  readonly user: AuthedUser;
-  readonly config: Config;
-  readonly database: Database;
-  readonly log: Logger;
-  readonly now: () => Date;
-  /** How far ahead of `now` a job status update may be stamped; the default when absent. */
-  readonly statusMaxFutureSeconds?: number;
-  readonly access: ToolAccess;
+/** One tool call's context: the call context both faces share, and the confirmation of this call. */
+export interface ToolContext extends CallContext {
   readonly confirm: ConfirmFn;
   /** How many jobs a destructive call may touch before the person is asked to confirm. */
   readonly confirmThreshold: number;
-  /** The sandbox store, for tools that hand out download URLs. */
-  readonly sandboxes?: SandboxDeps;
-  /** Size limits of a job submission; the defaults when absent. */
-  readonly submissionLimits?: SubmissionLimits | undefined;
-  /** Bounds on one search or summary; the defaults when absent. */
-  readonly searchLimits?: SearchLimits | undefined;
-  /** The public origin of this server (stores that sign URLs on it). */
-  readonly origin?: string;
 }
 
 export interface ToolAnnotations {

@@ -13,6 +13,7 @@ import { DiracxError, NotFoundError } from '../core/errors.ts';
 import { searchUserJobs, summariseUserJobs } from '../logic/jobs/query.ts';
 import { jobJdl, jobStatusHistory } from '../logic/jobs/read.ts';
 import { getJobSandboxes } from '../logic/sandboxes/assign.ts';
+import { sandboxContext } from '../logic/sandboxes/models.ts';
 import { shortPfn } from '../logic/sandboxes/pfn.ts';
 import { getSandboxDownload } from '../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../policies/sandbox.ts';
@@ -228,10 +229,7 @@ export const jobJdlTool = defineTool({
   },
 });
 
-/**
- * What `get_job_sandboxes` needs to sign download URLs. `ToolContext` does not carry it yet;
- * until it does, the tool lists the PFNs with an error instead of a URL.
- */
+/** One sandbox of `get_job_sandboxes`: its PFN, and a download URL or why there is none. */
 const SandboxEntry = z.object({
   pfn: z.string(),
   url: z.string().optional(),
@@ -242,15 +240,12 @@ type SandboxEntry = z.infer<typeof SandboxEntry>;
 
 /** A presigned URL for `pfn`, checked by the sandbox policy as `GET /api/jobs/sandbox` does. */
 async function downloadEntry(ctx: ToolContext, pfn: string): Promise<SandboxEntry> {
-  const { sandboxes, origin } = ctx;
+  const { sandboxes } = ctx;
   if (!sandboxes) return { pfn, error: 'No download URL: the sandbox store is not available to this MCP server.' };
   const store = { bucketName: sandboxes.settings.bucketName, seName: sandboxes.settings.seName };
   try {
     await ctx.access.check(sandboxPolicy, { action: 'read', pfns: [shortPfn(pfn)], store });
-    const found = await getSandboxDownload(
-      { ...sandboxes, database: ctx.database, user: ctx.user, now: ctx.now, origin: origin ?? '' },
-      pfn,
-    );
+    const found = await getSandboxDownload(sandboxContext(ctx), pfn);
     return { pfn, url: found.url, expires_in: found.expires_in };
   } catch (err) {
     if (!(err instanceof DiracxError)) throw err;

@@ -15,6 +15,7 @@ import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { toHex } from '../../src/storage/object-store.ts';
 import type { ConfirmationOutcome, ConfirmationRequest, ToolContext, ToolDef } from '../../src/tools/define.ts';
+import { createCallContext } from '../../src/wire/call-context.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 
 /** The people of the shipped configuration, by their relation to chaen's jobs. */
@@ -105,14 +106,14 @@ export async function createToolHarness(): Promise<ToolHarness> {
     const calls: PolicyCall[] = [];
     const confirmations: string[] = [];
     const confirmationRequests: ConfirmationRequest[] = [];
-    const u = await user(who);
-    const config = app.config.current().config;
+    // The context the MCP endpoint builds (`wire/call-context`), on this test's clock and store.
+    const call = createCallContext(
+      { ...app.apiDeps, now: options.now ?? tick, sandboxes },
+      await user(who),
+      'http://test',
+    );
     return {
-      user: u,
-      config,
-      database: app.database,
-      log: app.apiDeps.log,
-      now: options.now ?? tick,
+      ...call,
       confirmThreshold: options.confirmThreshold ?? 10,
       confirm: async (request): Promise<ConfirmationOutcome> => {
         confirmations.push(request.message);
@@ -125,13 +126,12 @@ export async function createToolHarness(): Promise<ToolHarness> {
       access: {
         async check(policy, args) {
           calls.push({ policy: policy.id, args });
-          await app.apiDeps.policies
-            .resolve(policy)
-            .check({ user: u, config, database: app.database, policies: app.apiDeps.policies }, args);
+          await call.access.check(policy, args);
+        },
+        get called() {
+          return call.access.called;
         },
       },
-      sandboxes,
-      origin: 'http://test',
       calls,
       confirmations,
       confirmationRequests,

@@ -8,22 +8,16 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { JOB_ADMINISTRATOR } from '../../config/properties.ts';
-import type { Database } from '../../db/database.ts';
 import { jobIdsOfPilotStamps } from '../../db/pilots.ts';
 import { searchJobs, summariseJobs, type JobSearchRow, type JobSearchScope } from '../../db/jobs-search.ts';
 import type { SearchRow } from '../../db/search/types.ts';
 import { hasProperty, type AuthedUser } from '../../core/user.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { SearchParams, SummaryParams } from './search-params.ts';
-import { checkSearchLimits, type SearchLimits } from './search-limits.ts';
+import { checkSearchLimits } from './search-limits.ts';
+import type { LogicContext } from '../call-context.ts';
 
-export interface QueryContext {
-  database: Database;
-  config: Config;
-  user: AuthedUser;
-  /** Bounds on what one request may ask (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
-  searchLimits?: SearchLimits | undefined;
-}
+export type QueryContext = Pick<LogicContext, 'database' | 'config' | 'user' | 'searchLimits'>;
 
 /** The part of the jobs table the user may query. */
 export function jobQueryScope(user: AuthedUser, config: Config): JobSearchScope {

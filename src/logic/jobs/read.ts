@@ -1,17 +1,9 @@
-/**
- * @module logic/jobs/read
- * Reads of jobs the MCP tools show beyond a search: one job's status history and JDL, and the
- * state a destructive tool plans and binds its confirmation to (each job's status, reschedule
- * count and latest status record). The caller has checked the WMS policy.
- */
-import type { Database } from '../../db/database.ts';
 import { historyPositions } from '../../db/job-logging.ts';
 import { getJobJdls, getJobsForReschedule, type JobForReschedule } from '../../db/jobs.ts';
 import { getJobLoggingRecords, type JobLoggingRecord } from '../../db/jobs-search.ts';
+import type { LogicContext } from '../call-context.ts';
 
-export interface JobReadContext {
-  readonly database: Database;
-}
+export type JobReadContext = Pick<LogicContext, 'database'>;
 
 /** The status history of `jobId`, oldest first; empty for a job without records. */
 export async function jobStatusHistory(ctx: JobReadContext, jobId: number): Promise<JobLoggingRecord[]> {

@@ -7,7 +7,6 @@
  * call is refused and nothing at all is written (DiracX's 400 rolls its transaction back).
  */
 import type { Config } from '../../config/schema.ts';
-import type { Database } from '../../db/database.ts';
 import { getJobsForReschedule, updateJobJdls, type JobForReschedule } from '../../db/jobs.ts';
 import { DiracxError, InvalidInputError } from '../../core/errors.ts';
 import { parseJdl } from './jdl/parse.ts';
@@ -16,12 +15,9 @@ import { getList } from './jdl/attributes.ts';
 import { formatUtc, type JobStatusChanges } from './models.ts';
 import { prepareJob } from './prepare.ts';
 import { applyJobStatuses, type AdditionalAttributes } from './set-status.ts';
+import type { LogicContext } from '../call-context.ts';
 
-export interface RescheduleContext {
-  database: Database;
-  config: Config;
-  now: () => Date;
-}
+export type RescheduleContext = Pick<LogicContext, 'database' | 'config' | 'now'>;
 
 export interface RescheduleResult {
   success: Record<string, Record<string, unknown>>;

@@ -9,7 +9,7 @@
  * set is a `NotFoundError`, a naive timestamp an `InvalidInputError`, one too far in the future
  * an `UnprocessableInputError` (`status-times.ts`).
  */
-import type { Database, Tx } from '../../db/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { insertLoggingRecords, latestRecordTimes, type LoggingRecord } from '../../db/job-logging.ts';
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
 import {
@@ -30,14 +30,10 @@ import {
   type SetJobStatusSuccess,
 } from './models.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS, refuseFutureStatusUpdates } from './status-times.ts';
+import type { LogicContext } from '../call-context.ts';
 
 /** What the job status operations need from a request context. */
-export interface JobsContext {
-  readonly database: Database;
-  readonly now: () => Date;
-  /** How far ahead of `now()` an update may be stamped; `DEFAULT_STATUS_MAX_FUTURE_SECONDS` when absent. */
-  readonly statusMaxFutureSeconds?: number;
-}
+export type JobsContext = Pick<LogicContext, 'database' | 'now' | 'statusMaxFutureSeconds'>;
 
 /** Extra `Jobs` columns written with a job's new status (reschedule sets Site, RescheduleTime, ...). */
 export type AdditionalAttributes = Readonly<Record<number, JobAttributeUpdate>>;

@@ -1,15 +1,4 @@
-/**
- * @module logic/jobs/submit
- * Job submission (`POST /api/jobs/jdl`, DiracX's `submit_jdl_jobs`): one JDL may be parametric
- * and expand into several jobs (initial status `Submitting`); a list of JDLs (none parametric)
- * gives one job each (`Received`). Every description is checked before anything is written, then
- * all jobs are written in one transaction with batched inserts: all accepted or none. The size
- * of each job's JDL and of all of them is bounded (`submission-limits.ts`): submitted JDLs before
- * they are parsed, parametric expansions before they are built, and the printed JDLs again.
- */
-import type { Config } from '../../config/schema.ts';
 import { PRODUCTION_MANAGEMENT } from '../../config/properties.ts';
-import type { Database } from '../../db/database.ts';
 import { allocateJobIds, insertSubmittedJobs, type SubmittedJob } from '../../db/job-submission.ts';
 import type { AuthedUser } from '../../core/user.ts';
 import { hasProperty } from '../../core/user.ts';
@@ -22,20 +11,14 @@ import { assignInputSandboxes, inputSandboxPfns } from '../sandboxes/input.ts';
 import { checkManifest } from './manifest.ts';
 import { prepareJob } from './prepare.ts';
 import { checkJobSizes, DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from './submission-limits.ts';
+import type { LogicContext } from '../call-context.ts';
 
 /** DiracX's limit for one request (`MAX_PARAMETRIC_JOBS`). */
 export const MAX_JOBS_PER_SUBMISSION = 20;
 /** Our limit for production managers, who submit in bulk (DiracX has none for anyone). */
 export const MAX_JOBS_PER_BULK_SUBMISSION = 10_000;
 
-export interface SubmitContext {
-  database: Database;
-  config: Config;
-  user: AuthedUser;
-  now: () => Date;
-  /** Size limits of a submission; `DEFAULT_SUBMISSION_LIMITS` when absent. */
-  submissionLimits?: SubmissionLimits | undefined;
-}
+export type SubmitContext = Pick<LogicContext, 'database' | 'config' | 'user' | 'now' | 'submissionLimits'>;
 
 /** One created job as DiracX returns it. */
 export interface InsertedJob {

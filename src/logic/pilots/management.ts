@@ -1,12 +1,3 @@
-/**
- * @module logic/pilots/management
- * Pilot registration and metadata updates (DiracX's `logic/pilots/management.py`, spec §2.8):
- * register one pilot into a VO of the Registry (409 on a taken stamp, 400 on an unknown VO),
- * apply per-stamp metadata bumping `LastUpdateTime`, and record which jobs a pilot ran.
- * Who may call these is the pilot policy's business; this module trusts its caller.
- */
-import type { Config } from '../../config/schema.ts';
-import type { Database } from '../../db/database.ts';
 import {
   getPilotsByStamp,
   insertJobsOfPilot,
@@ -23,12 +14,9 @@ import {
   type PilotMetadataUpdates,
   type PilotRegistrationParams,
 } from './models.ts';
+import type { LogicContext } from '../call-context.ts';
 
-export interface PilotsContext {
-  database: Database;
-  config: Config;
-  now: () => Date;
-}
+export type PilotsContext = Pick<LogicContext, 'database' | 'config' | 'now'>;
 
 /** `PilotMetadata` alias → `PilotAgents` column key. */
 const COLUMN_OF: Readonly<Record<PilotMetadataField, keyof PilotColumnValues>> = {

@@ -8,26 +8,21 @@
  * search limits (`../jobs/search-limits.ts`) are refused before anything reaches the database.
  */
 import { SERVICE_ADMINISTRATOR } from '../../config/properties.ts';
-import type { Database } from '../../db/database.ts';
 import { searchPilots, summarisePilots, type PilotSearchScope } from '../../db/pilots-search.ts';
 import type { SearchPage } from '../../db/search/run.ts';
 import type { SearchFilter, SearchRow, WireScalar } from '../../db/search/types.ts';
 import { hasProperty, type AuthedUser } from '../../core/user.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { SearchParams, SummaryParams } from '../jobs/search-params.ts';
-import { checkSearchLimits, type SearchLimits } from '../jobs/search-limits.ts';
+import { checkSearchLimits } from '../jobs/search-limits.ts';
+import type { LogicContext } from '../call-context.ts';
 
 /** The search pseudo-parameter resolved through `JobToPilotMapping`. */
 export const JOB_ID_PSEUDO_PARAM = 'JobID';
 /** The real column a `JobID` filter may not be combined with (DiracX refuses the mix). */
 export const PILOT_ID_PARAM = 'PilotID';
 
-export interface PilotQueryContext {
-  database: Database;
-  user: AuthedUser;
-  /** Bounds on what one request may ask (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
-  searchLimits?: SearchLimits | undefined;
-}
+export type PilotQueryContext = Pick<LogicContext, 'database' | 'user' | 'searchLimits'>;
 
 /** The VO the caller is confined to, or none for a `ServiceAdministrator`. */
 export function pilotQueryScope(user: AuthedUser): PilotSearchScope {

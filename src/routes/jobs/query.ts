@@ -40,13 +40,7 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
     // The body is optional (DiracX: null or absent means every default); without one the
     // validator hands over `{}`, so the defaults are applied here.
     const body = SearchParams.parse(c.req.valid('json') ?? {});
-    const ctx = {
-      database: deps.database,
-      config: deps.config.current().config,
-      user: c.get('user'),
-      searchLimits: deps.searchLimits,
-    };
-    const result = await searchUserJobs(ctx, body, page, perPage);
+    const result = await searchUserJobs(c.get('ctx'), body, page, perPage);
     const { status, headers } = pageStatus('jobs', page, perPage, result.rows.length, result.total);
     return c.json(wireDates(result.rows) as Record<string, unknown>[], status as 200, headers);
   });
@@ -65,12 +59,7 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
   });
   app.openapi(summary, async (c) => {
     await c.get('access').check(wmsPolicy, { action: 'query' });
-    const ctx = {
-      database: deps.database,
-      config: deps.config.current().config,
-      user: c.get('user'),
-      searchLimits: deps.searchLimits,
-    };
-    return c.json(wireDates(await summariseUserJobs(ctx, c.req.valid('json'))) as Record<string, unknown>[], 200);
+    const rows = await summariseUserJobs(c.get('ctx'), c.req.valid('json'));
+    return c.json(wireDates(rows) as Record<string, unknown>[], 200);
   });
 }

@@ -21,8 +21,8 @@ import {
   SandboxPfnSchema,
   SandboxTypeSchema,
   SandboxUploadResponseSchema,
-  type SandboxContext,
   type SandboxDeps,
+  sandboxContext,
 } from '../../logic/sandboxes/models.ts';
 import { shortPfn } from '../../logic/sandboxes/pfn.ts';
 import { getSandboxDownload, initiateSandboxUpload } from '../../logic/sandboxes/upload.ts';
@@ -33,7 +33,6 @@ import { multipartBoundary, readFieldsThenFile } from '../../storage/multipart-s
 import { defineRoute, type RouteAccess, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
-import { publicBaseUrl, type RequestPlace } from '../forwarded.ts';
 
 /** OpenAPI 3.0 named examples (`{name: {value}}`), as FastAPI's `openapi_examples` writes them. */
 type Examples = Record<string, { value: unknown }>;
@@ -77,13 +76,6 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     if (!deps.sandboxes) throw new UnavailableError('Sandbox store is not configured');
     return deps.sandboxes;
   };
-  const context = (c: { get(key: 'user'): SandboxContext['user'] } & RequestPlace): SandboxContext => ({
-    ...store(),
-    database: deps.database,
-    user: c.get('user'),
-    now: deps.now,
-    origin: publicBaseUrl(c),
-  });
   const storeIds = () => ({ bucketName: store().settings.bucketName, seName: store().settings.seName });
 
   const upload = route(sandbox, {
@@ -101,7 +93,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
   });
   app.openapi(upload, async (c) => {
     await c.get('access').check(sandboxPolicy, { action: 'create' });
-    return c.json(await initiateSandboxUpload(context(c), c.req.valid('json')), 200);
+    return c.json(await initiateSandboxUpload(sandboxContext(c.get('ctx')), c.req.valid('json')), 200);
   });
 
   const download = route(sandbox, {
@@ -120,7 +112,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
   app.openapi(download, async (c) => {
     const { pfn } = c.req.valid('query');
     await c.get('access').check(sandboxPolicy, { action: 'read', pfns: [shortPfn(pfn)], store: storeIds() });
-    return c.json(await getSandboxDownload(context(c), pfn), 200);
+    return c.json(await getSandboxDownload(sandboxContext(c.get('ctx')), pfn), 200);
   });
 
   const ofJob = route(wms, {

@@ -96,8 +96,6 @@ const METADATA_EXAMPLES: Examples = {
 
 export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const access = { kind: 'policy', policy: wmsPolicy } as const;
-  const { now } = deps;
-  const jobsCtx = { database: deps.database, now, statusMaxFutureSeconds: deps.jobStatusMaxFutureSeconds };
 
   const status = defineRoute(catalogue, deps, access, {
     method: 'patch',
@@ -124,7 +122,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     const { force } = c.req.valid('query');
     // DiracX 0.7.0: `ActionType.FORCE_STATUS` when forcing (JobAdministrator), `MANAGE` otherwise.
     await c.get('access').check(wmsPolicy, { action: force ? 'force_status' : 'manage', jobIds: ids(body) });
-    return c.json(await setJobStatuses(jobsCtx, body, force), 200);
+    return c.json(await setJobStatuses(c.get('ctx'), body, force), 200);
   });
 
   const reschedule = defineRoute(catalogue, deps, access, {
@@ -153,11 +151,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
   app.openapi(reschedule, async (c) => {
     const { job_ids: jobIds } = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'manage', jobIds });
-    const result = await rescheduleJobs(
-      { database: deps.database, config: deps.config.current().config, now },
-      jobIds,
-      c.req.valid('query').reset_jobs,
-    );
+    const result = await rescheduleJobs(c.get('ctx'), jobIds, c.req.valid('query').reset_jobs);
     return c.json(result, 200);
   });
 
@@ -177,7 +171,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
   app.openapi(heartbeat, async (c) => {
     const body = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'pilot', jobIds: ids(body) });
-    return c.json(await addHeartbeat(jobsCtx, body), 200);
+    return c.json(await addHeartbeat(c.get('ctx'), body), 200);
   });
 
   const metadata = defineRoute(catalogue, deps, access, {
@@ -198,7 +192,7 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
   app.openapi(metadata, async (c) => {
     const body = c.req.valid('json');
     await c.get('access').check(wmsPolicy, { action: 'manage', jobIds: ids(body) });
-    await setJobMetadata(jobsCtx, body);
+    await setJobMetadata(c.get('ctx'), body);
     return c.body(null, 204);
   });
 }

@@ -78,16 +78,7 @@ export function registerJobSubmissionRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
   );
   app.openapi(route, async (c) => {
     await c.get('access').check(wmsPolicy, { action: 'create' });
-    const inserted = await submitJdlJobs(
-      {
-        database: deps.database,
-        config: deps.config.current().config,
-        user: c.get('user'),
-        now: deps.now,
-        submissionLimits: deps.submissionLimits,
-      },
-      c.req.valid('json'),
-    );
+    const inserted = await submitJdlJobs(c.get('ctx'), c.req.valid('json'));
     return c.json(wireDates(inserted) as z.infer<typeof InsertedJob>[], 201);
   });
 }
