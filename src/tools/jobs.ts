@@ -13,7 +13,7 @@ import { DiracxError, NotFoundError } from '../core/errors.ts';
 import { searchUserJobs, summariseUserJobs } from '../logic/jobs/query.ts';
 import { jobJdl, jobStatusHistory } from '../logic/jobs/read.ts';
 import { getJobSandboxes } from '../logic/sandboxes/assign.ts';
-import { sandboxContext } from '../logic/sandboxes/models.ts';
+import { sandboxContext } from '../logic/sandboxes/context.ts';
 import { shortPfn } from '../logic/sandboxes/pfn.ts';
 import { getSandboxDownload } from '../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../policies/sandbox.ts';

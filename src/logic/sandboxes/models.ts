@@ -5,9 +5,7 @@
  * Routes validate with these schemas and hand the output to the logic unchanged. No I/O here.
  */
 import { z } from 'zod';
-import { UnavailableError } from '../../core/errors.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
-import type { LogicContext } from '../call-context.ts';
 import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX } from './pfn.ts';
 
 /** DiracX's hard-coded `MAX_SANDBOX_SIZE_BYTES` (100 MiB), our default for the setting. */
@@ -65,17 +63,4 @@ export interface SandboxStoreSettings {
 export interface SandboxDeps {
   store: ObjectStore;
   settings: SandboxStoreSettings;
-}
-
-/**
- * One call's sandbox context: the store, and `origin`, the base URL the client reached us at
- * (scheme, host, path prefix behind a proxy), for stores that hand out URLs on this server.
- */
-export type SandboxContext = Pick<LogicContext, 'database' | 'user' | 'now'> &
-  SandboxDeps & { readonly origin: string };
-
-/** The sandbox context of a call; `UnavailableError` (503) when no sandbox store is configured. */
-export function sandboxContext(ctx: LogicContext): SandboxContext {
-  if (!ctx.sandboxes) throw new UnavailableError('Sandbox store is not configured');
-  return { ...ctx.sandboxes, database: ctx.database, user: ctx.user, now: ctx.now, origin: ctx.origin ?? '' };
 }

@@ -9,7 +9,8 @@
  */
 import { ensureOwnerId, getSandbox, insertSandbox, touchSandbox } from '../../db/sandboxes.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import type { SandboxContext, SandboxDownloadResponse, SandboxInfo, SandboxUploadResponse } from './models.ts';
+import type { SandboxContext } from './context.ts';
+import type { SandboxDownloadResponse, SandboxInfo, SandboxUploadResponse } from './models.ts';
 import { fullPfn, pfnToKey, sandboxPfn, shortPfn } from './pfn.ts';
 
 /** DiracX's `SandboxNotFoundError` (a `DiracError`, hence 400). */

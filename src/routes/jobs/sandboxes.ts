@@ -22,8 +22,8 @@ import {
   SandboxTypeSchema,
   SandboxUploadResponseSchema,
   type SandboxDeps,
-  sandboxContext,
 } from '../../logic/sandboxes/models.ts';
+import { sandboxContext } from '../../logic/sandboxes/context.ts';
 import { shortPfn } from '../../logic/sandboxes/pfn.ts';
 import { getSandboxDownload, initiateSandboxUpload } from '../../logic/sandboxes/upload.ts';
 import { sandboxPolicy } from '../../policies/sandbox.ts';
