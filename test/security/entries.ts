@@ -220,6 +220,15 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /api/openapi.json': { access: 'public' },
 };
 
+/** The request the matrix sends to `route` for `cell`: the entry's, or the route's path with every parameter `1`. */
+export async function requestFor(route: string, cell: Cell): Promise<RouteRequest> {
+  const entry = ROUTES[route];
+  if (!entry) throw new Error(`${route} is not in the matrix`);
+  if (entry.request) return entry.request(cell);
+  const [, path = ''] = route.split(' ');
+  return { path: path.replace(/\{\w+\}/g, '1') };
+}
+
 /**
  * An MCP tool: its arguments, its policy checks, and whether it answers "not found" for a job
  * outside the caller's query scope (the tools built on the job search).

@@ -18,7 +18,8 @@ import { CORE_POLICIES } from '../../src/policies/core.ts';
 import { wmsPolicy } from '../../src/policies/wms.ts';
 import { createApiApp } from '../../src/routes/api-app.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
-import { ROUTES, TOOLS, type RouteRequest } from './entries.ts';
+import { requestFor, ROUTES, TOOLS, type RouteRequest } from './entries.ts';
+import { send as sendAs, type Reply } from './send.ts';
 import { CALLERS, createWorld, isPerson, newCell, type Caller, type Cell, type Person, type World } from './fixture.ts';
 
 let world: World;
@@ -29,28 +30,9 @@ afterAll(() => world.dispose());
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const openApiPath = (honoPath: string): string => honoPath.replace(/:(\w+)/g, '{$1}');
-const concrete = (path: string): string => path.replace(/\{\w+\}/g, '1');
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-async function send(caller: Caller, method: string, path: string, body: unknown, forMcp: boolean): Promise<Reply> {
-  const token = await world.token(caller, forMcp);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-  };
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await world.app.fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
+const send = (caller: Caller, method: string, path: string, body: unknown, forMcp: boolean): Promise<Reply> =>
+  sendAs(world, caller, method, path, body, forMcp);
 
 const wms = (args: unknown): [AccessPolicy<never>, unknown] => [wmsPolicy as AccessPolicy<never>, args];
 
@@ -113,10 +95,9 @@ describe('the matrix covers', () => {
 
 describe('REST routes', () => {
   for (const [route, entry] of Object.entries(ROUTES)) {
-    const [method, path] = route.split(' ') as [string, string];
+    const [method] = route.split(' ') as [string];
     it(`${route}: as the policies say, for everyone`, async () => {
-      const request = async (cell: Cell): Promise<RouteRequest> =>
-        entry.request ? entry.request(cell) : { path: concrete(path) };
+      const request = (cell: Cell): Promise<RouteRequest> => requestFor(route, cell);
       const baseline =
         entry.access === 'public'
           ? await send(
