@@ -1,12 +1,14 @@
 /**
- * Test databases: a fresh, migrated database per call, on embedded PGlite by default and on
- * PostgreSQL when DATABASE_URL is set (a new database created next to the one the URL names,
- * dropped again by `dispose`). Tests never skip for lack of PostgreSQL: PGlite is always there.
+ * Test databases: a migrated database per call, as fresh as a new one, on embedded PGlite by
+ * default and on PostgreSQL when DATABASE_URL is set (a new database created next to the one the
+ * URL names, dropped again by `dispose`). Tests never skip for lack of PostgreSQL: PGlite is
+ * always there.
  *
  * The core migrations run once, into a template, and every call clones it (extensions' migrations
  * stay with the caller, as before: `createTestApp` applies those it is given). On PGlite the
  * template is a dump of a migrated in-memory database, loaded by each new inline database (faster
- * than migrating, and than creating an empty one); a worker database (statement timeout or
+ * than migrating, and than creating an empty one), and a disposed inline database is emptied and
+ * given to the next call (`./pglite-pool.ts`: faster still); a worker database (statement timeout or
  * `thread: 'worker'`) still migrates its own. On PostgreSQL the template is a database named
  * after a hash of the migration files, built once under an advisory lock and shared by every run
  * and process that sees the same migrations; each call is `CREATE DATABASE ... TEMPLATE`. Nothing
@@ -23,10 +25,14 @@ import { wrapDatabase, type Database } from '../../src/db/database.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase, openMigratedDatabase } from '../../src/db/open.ts';
 import { schema } from '../../src/db/schema/index.ts';
+import { PglitePool } from './pglite-pool.ts';
 
 export interface TestDatabase {
   database: Database;
-  /** Closes the connection and drops the per-test database. */
+  /**
+   * Gives the database up: the handle stops working. PostgreSQL: closes the connections and drops
+   * the database; inline PGlite: empties it for the next call (or closes it, see `pglite-pool.ts`).
+   */
   dispose(): Promise<void>;
 }
 
@@ -110,11 +116,17 @@ function migratedPgliteDump(): Promise<Blob> {
   return pgliteDump;
 }
 
-async function cloneInlinePglite(): Promise<TestDatabase> {
+/** Inline clones, reused from test to test once emptied (`./pglite-pool.ts`). */
+const inlinePglites = new PglitePool(async () => {
   const client = new PGlite({ loadDataDir: await migratedPgliteDump() });
   await client.waitReady;
-  const database = wrapDatabase('pglite', drizzle({ client, schema }), () => client.close());
-  return { database, dispose: () => database.close() };
+  return client;
+});
+
+async function cloneInlinePglite(): Promise<TestDatabase> {
+  const lease = await inlinePglites.acquire();
+  const database = wrapDatabase('pglite', drizzle({ client: lease.handle, schema }), () => lease.handle.close());
+  return { database, dispose: () => lease.release() };
 }
 
 // ---- PostgreSQL: one template database per set of migration files, shared across runs ----
