@@ -4,7 +4,8 @@
  */
 import type { AccessPolicy } from './base.ts';
 import { pilotPolicy } from './pilots.ts';
+import { rssPolicy } from './rss.ts';
 import { sandboxPolicy } from './sandbox.ts';
 import { wmsPolicy } from './wms.ts';
 
-export const CORE_POLICIES: readonly AccessPolicy<never>[] = [wmsPolicy, sandboxPolicy, pilotPolicy];
+export const CORE_POLICIES: readonly AccessPolicy<never>[] = [wmsPolicy, sandboxPolicy, pilotPolicy, rssPolicy];

@@ -25,6 +25,7 @@ import { registerSandboxRoutes } from './jobs/sandboxes.ts';
 import { registerJobStatusRoutes } from './jobs/status.ts';
 import { registerJobSubmissionRoutes } from './jobs/submission.ts';
 import { registerPilotRoutes } from './pilots.ts';
+import { registerRssRoutes } from './rss.ts';
 import { validationHook } from './validation.ts';
 import { registerWellKnownRoutes } from './well-known.ts';
 
@@ -59,6 +60,7 @@ export function createApiApp(deps: ApiDeps, registerExtensionRoutes?: RegisterEx
   registerJobStatusRoutes(app, deps, catalogue);
   registerSandboxRoutes(app, deps, catalogue);
   registerPilotRoutes(app, deps, catalogue);
+  registerRssRoutes(app, deps, catalogue);
   registerExtensionRoutes?.(app, deps, catalogue);
   registerDocsRoutes(app, catalogue);
   app.openAPIRegistry.registerComponent('securitySchemes', 'OAuth2AuthorizationCodeBearer', {

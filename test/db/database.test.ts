@@ -27,7 +27,7 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
     expect(t.database.driver).toBe(TEST_DRIVER);
   });
 
-  it('creates the JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB and AuthDB tables with DiracX names, the registered OAuth clients and the extension migrations record', async () => {
+  it('creates the JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB, ResourceStatusDB and AuthDB tables with DiracX names, the registered OAuth clients and the extension migrations record', async () => {
     const rows = await t.database.query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
@@ -50,6 +50,12 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
       'PilotAgents',
       'PilotOutput',
       'RefreshTokens',
+      'ResourceHistory',
+      'ResourceLog',
+      'ResourceStatus',
+      'SiteHistory',
+      'SiteLog',
+      'SiteStatus',
       'sb_EntityMapping',
       'sb_Owners',
       'sb_SandBoxes',
@@ -63,7 +69,7 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
     const rows = await t.database.query<{ n: number }>(
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
     );
-    expect(rows).toEqual([{ n: 10 }]);
+    expect(rows).toEqual([{ n: 11 }]);
   });
 
   it('commits a transaction whose callback returns', async () => {

@@ -8,6 +8,7 @@ import gubbinsExtension from '@diracx-ts/gubbins';
 import { shortPfn } from '../../src/logic/sandboxes/pfn.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
 import { pilotPolicy } from '../../src/policies/pilots.ts';
+import { rssPolicy } from '../../src/policies/rss.ts';
 import { sandboxPolicy } from '../../src/policies/sandbox.ts';
 import { wmsPolicy } from '../../src/policies/wms.ts';
 import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
@@ -24,6 +25,7 @@ const sandbox = (action: string, pfn?: string): Check => [
   pfn ? { action, pfns: [shortPfn(pfn)], store: STORE } : { action },
 ];
 const pilots = (args: Record<string, unknown>): Check => [pilotPolicy as AccessPolicy<never>, args];
+const rss = (kind: string): Check => [rssPolicy as AccessPolicy<never>, { kind }];
 
 /** The gubbins extension's own policy, as it registers it. */
 const gubbinsPolicy = (gubbinsExtension.policies ?? []).find((p) => p.id === 'gubbins')!;
@@ -197,6 +199,26 @@ export const ROUTES: Record<string, RouteEntry> = {
     access: 'policy',
     request: async () => ({ path: '/api/pilots/summary', body: { grouping: ['VO'] } }),
     checks: async () => [pilots({ action: 'read_pilot_metadata' })],
+  },
+  'GET /api/rss/storage': {
+    access: 'policy',
+    request: async () => ({ path: '/api/rss/storage' }),
+    checks: async () => [rss('storage')],
+  },
+  'GET /api/rss/compute': {
+    access: 'policy',
+    request: async () => ({ path: '/api/rss/compute' }),
+    checks: async () => [rss('compute')],
+  },
+  'GET /api/rss/site': {
+    access: 'policy',
+    request: async () => ({ path: '/api/rss/site' }),
+    checks: async () => [rss('site')],
+  },
+  'GET /api/rss/fts': {
+    access: 'policy',
+    request: async () => ({ path: '/api/rss/fts' }),
+    checks: async () => [rss('fts')],
   },
   'GET /api/gubbins/owners': {
     access: 'policy',

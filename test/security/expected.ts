@@ -4,8 +4,8 @@
  * shipped configuration gets for the request the matrix sends. The matrix itself derives its
  * expectations by running the policies in force, so a wrong policy agrees with itself there;
  * this table does not run anything. It was written from the rules, before running it: DiracX
- * 0.7.0's `WMSAccessPolicy`, `SandboxAccessPolicy` and `PilotManagementAccessPolicy`
- * (`routers/jobs/access_policies.py`, `routers/pilots/access_policies.py`), this project's
+ * 0.7.0's `WMSAccessPolicy`, `SandboxAccessPolicy`, `PilotManagementAccessPolicy` and
+ * `RSSAccessPolicy` (`routers/{jobs,pilots,rss}/access_policies.py`), this project's
  * deviations from them as their `@module` docs state (`src/policies/*.ts`: jobs kept to one's VO,
  * pilots and sandboxes hidden across VOs, pilots may upload sandboxes), the gubbins extension
  * in force in the matrix world (`extensions/gubbins/src/wms-policy.ts`: a JobAdministrator
@@ -114,6 +114,11 @@ export const EXPECTED_ROUTES: Readonly<Record<string, Row<RestOutcome>>> = {
   // pilot `read_pilot_metadata`: everyone but a GenericPilot.
   'POST /api/pilots/search': { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: 403 },
   'POST /api/pilots/summary': { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: 403 },
+  // rss: DiracX's RSSAccessPolicy lets every authenticated caller read (the logic shows each VO its view).
+  'GET /api/rss/storage': everyone('ok'),
+  'GET /api/rss/compute': everyone('ok'),
+  'GET /api/rss/site': everyone('ok'),
+  'GET /api/rss/fts': everyone('ok'),
   // gubbins: `read` NormalUser or JobAdministrator, `create` NormalUser, `manage` GubbinsSensei.
   'GET /api/gubbins/owners': { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: 403 },
   'POST /api/gubbins/owners': { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 403, pilot: 403 },

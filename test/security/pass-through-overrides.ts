@@ -1,5 +1,5 @@
 /**
- * An extension that overrides every core policy gubbins leaves alone (`sandbox`, `pilot`) with
+ * An extension that overrides every core policy gubbins leaves alone (`sandbox`, `pilot`, `rss`) with
  * one that only delegates to the core's. It changes no decision; it makes the implementation in
  * force differ from the core object for every core policy id (gubbins already replaces `wms`),
  * so a test can tell a check that went through the policy registry from one that called the
@@ -8,6 +8,7 @@
 import { EXTENSION_CONTRACT_VERSION, type Extension } from '../../src/extensions/contract.ts';
 import type { AccessPolicy } from '../../src/policies/base.ts';
 import { pilotPolicy } from '../../src/policies/pilots.ts';
+import { rssPolicy } from '../../src/policies/rss.ts';
 import { sandboxPolicy } from '../../src/policies/sandbox.ts';
 
 const passThrough = <Args>(core: AccessPolicy<Args>): AccessPolicy<never> =>
@@ -15,7 +16,7 @@ const passThrough = <Args>(core: AccessPolicy<Args>): AccessPolicy<never> =>
 
 export const PASS_THROUGH_OVERRIDES: Extension = {
   name: 'pass-through',
-  description: 'Test only: pass-through overrides of the sandbox and pilot policies.',
+  description: 'Test only: pass-through overrides of the sandbox, pilot and rss policies.',
   contractVersion: EXTENSION_CONTRACT_VERSION,
-  policyOverrides: [passThrough(sandboxPolicy), passThrough(pilotPolicy)],
+  policyOverrides: [passThrough(sandboxPolicy), passThrough(pilotPolicy), passThrough(rssPolicy)],
 };

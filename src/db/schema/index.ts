@@ -11,6 +11,7 @@ import { jobParameters } from './job-parameters.ts';
 import { oauthClients } from './oauth-clients.ts';
 import { taskQueueJobs, taskQueues } from './task-queue.ts';
 import { jobToPilotMapping, pilotAgents, pilotOutput } from './pilots.ts';
+import { resourceHistory, resourceLog, resourceStatus, siteHistory, siteLog, siteStatus } from './rss.ts';
 import { sandboxEntityMapping, sandboxes, sandboxOwners } from './sandboxes.ts';
 
 export const schema = {
@@ -34,6 +35,12 @@ export const schema = {
   pilotAgents,
   jobToPilotMapping,
   pilotOutput,
+  siteStatus,
+  resourceStatus,
+  siteLog,
+  siteHistory,
+  resourceLog,
+  resourceHistory,
   extensionMigrations,
 };
 export type Schema = typeof schema;
