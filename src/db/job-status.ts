@@ -64,10 +64,11 @@ export interface LockedJob {
 /**
  * Reads the jobs' status columns and locks their rows until the transaction ends (in JobID
  * order, so that concurrent writers cannot deadlock), so no concurrent update works from a
- * stale status. Missing ids are absent from the result.
+ * stale status. Missing ids, and with `vo` the jobs of other VOs, are absent from the result.
  */
-export async function lockJobs(db: Handle, jobIds: readonly number[]): Promise<LockedJob[]> {
+export async function lockJobs(db: Handle, jobIds: readonly number[], vo?: string): Promise<LockedJob[]> {
   if (jobIds.length === 0) return [];
+  const ids = inArray(jobs.jobId, unique(jobIds));
   return db
     .select({
       jobId: jobs.jobId,
@@ -77,7 +78,7 @@ export async function lockJobs(db: Handle, jobIds: readonly number[]): Promise<L
       vo: jobs.vo,
     })
     .from(jobs)
-    .where(inArray(jobs.jobId, unique(jobIds)))
+    .where(vo === undefined ? ids : and(ids, eq(jobs.vo, vo)))
     .orderBy(asc(jobs.jobId))
     .for('update');
 }

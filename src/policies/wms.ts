@@ -12,7 +12,13 @@
  *   their own VO (DiracX: on any job).
  * - Everyone else needs `NormalUser`; `query` is then allowed (the logic scopes the query to the
  *   caller's VO, and to the caller's jobs unless the VO's `GlobalJobsInfo` allows more);
- * - `read`/`manage` need every job id to exist and belong to the caller (same owner and VO).
+ * - `read`/`manage` need every job id to exist and belong to the caller (same owner and VO), or,
+ *   for a privileged caller (JobAdministrator; GenericPilot managing), to exist in their VO.
+ * - `unknownJobs: 'not_found'` (the status update, DiracX's 404 `{success, failed}`): a privileged
+ *   caller is let through whatever the ids, and the logic, which looks jobs up in the caller's VO
+ *   only, reports the ids that are not jobs of that VO as not found. A job of another VO and an id
+ *   that names no job are then answered alike; a NormalUser still gets 403 for either (as in
+ *   DiracX, whose ownership check fails on a missing job). See docs/compatibility.md.
  * A denial is always 403 without saying which job failed, so it leaks neither existence nor
  * ownership.
  */
@@ -29,6 +35,12 @@ export interface WmsAccessArgs {
   action: WmsAction;
   /** The jobs acted on; required for read/manage/pilot/force_status, absent for create/query. */
   jobIds?: readonly number[];
+  /**
+   * What a privileged caller's ids that are not jobs of their VO get: `forbidden` (default) is
+   * 403; `not_found` lets the call through for the logic, scoped to the caller's VO, to report
+   * them as not found. NormalUsers get 403 either way.
+   */
+  unknownJobs?: 'forbidden' | 'not_found';
 }
 
 const DENIED = 'Forbidden';
@@ -57,6 +69,7 @@ export const wmsPolicy: AccessPolicy<WmsAccessArgs> = {
     if (!privileged && !hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
     if (action === 'query') return;
     if (!args.jobIds) throw new TypeError(`wms policy: ${action} needs job ids`);
+    if (privileged && args.unknownJobs === 'not_found') return;
     if (!(await jobsBelong(ctx, args.jobIds, privileged ? undefined : user.preferredUsername)))
       throw new ForbiddenError(DENIED);
   },

@@ -117,7 +117,10 @@ export const ROUTES: Record<string, RouteEntry> = {
       path: '/api/jobs/status',
       body: { [await cell.job()]: { [NOW()]: { MinorStatus: 'matrix', Source: 'Test' } } },
     }),
-    checks: async (cell) => [wms('manage', [await cell.job()])],
+    // Ids outside the caller's VO are not found for privileged callers (404), 403 for the others.
+    checks: async (cell) => [
+      [wmsPolicy as AccessPolicy<never>, { action: 'manage', jobIds: [await cell.job()], unknownJobs: 'not_found' }],
+    ],
   },
   'POST /api/jobs/reschedule': {
     access: 'policy',

@@ -202,6 +202,7 @@ export async function removeFromTaskQueues(tx: Tx, jobIds: readonly number[]): P
  * `set_job_statuses` inside the caller's transaction (heartbeat and reschedule reuse it). Throws
  * `InvalidInputError` for a naive timestamp before any write, and `NotFoundError` with detail
  * `{success: {}, failed}` when none of the jobs exists; missing jobs are otherwise in `failed`.
+ * With `vo`, a job of another VO is missing like one that does not exist.
  */
 export async function applyJobStatuses(
   tx: Tx,
@@ -209,9 +210,10 @@ export async function applyJobStatuses(
   changes: JobStatusChanges,
   force: boolean,
   additionalAttributes: AdditionalAttributes = {},
+  vo?: string,
 ): Promise<SetJobStatusReturn> {
   const byJob = parseChanges(changes);
-  const found = await lockJobs(tx, [...byJob.keys()]);
+  const found = await lockJobs(tx, [...byJob.keys()], vo);
   const foundIds = new Set(found.map((j) => j.jobId));
   const failed: SetJobStatusReturn['failed'] = {};
   for (const id of byJob.keys()) if (!foundIds.has(id)) failed[String(id)] = { detail: 'Not found' };
@@ -259,7 +261,8 @@ export async function applyJobStatuses(
  * Sets job statuses from `{jobId: {isoTimestamp: update}}` (the `PATCH /api/jobs/status` body),
  * all in one transaction: an error leaves jobs and history unchanged. `force` bypasses the state
  * machine (who may ask for it is the WMS policy's `force_status`). An update stamped too far in
- * the future is an `UnprocessableInputError` before anything is read. Returns DiracX's
+ * the future is an `UnprocessableInputError` before anything is read. With `vo`, only that VO's
+ * jobs are looked up: another VO's job is reported as not found. Returns DiracX's
  * `SetJobStatusReturn`.
  */
 export async function setJobStatuses(
@@ -267,8 +270,9 @@ export async function setJobStatuses(
   changes: JobStatusChanges,
   force = false,
   additionalAttributes: AdditionalAttributes = {},
+  vo?: string,
 ): Promise<SetJobStatusReturn> {
   const now = ctx.now();
   refuseFutureStatusUpdates(changes, now, ctx.statusMaxFutureSeconds ?? DEFAULT_STATUS_MAX_FUTURE_SECONDS);
-  return ctx.database.transaction((tx) => applyJobStatuses(tx, now, changes, force, additionalAttributes));
+  return ctx.database.transaction((tx) => applyJobStatuses(tx, now, changes, force, additionalAttributes, vo));
 }

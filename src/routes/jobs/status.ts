@@ -121,8 +121,15 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     const body = c.req.valid('json');
     const { force } = c.req.valid('query');
     // DiracX 0.7.0: `ActionType.FORCE_STATUS` when forcing (JobAdministrator), `MANAGE` otherwise.
-    await c.get('access').check(wmsPolicy, { action: force ? 'force_status' : 'manage', jobIds: ids(body) });
-    return c.json(await setJobStatuses(c.get('ctx'), body, force), 200);
+    // Ids that are not jobs of the caller's VO: 403 for a NormalUser, not found (404 when none is
+    // found, `failed` otherwise) for a privileged caller, alike for a missing job and another VO's.
+    const ctx = c.get('ctx');
+    await ctx.access.check(wmsPolicy, {
+      action: force ? 'force_status' : 'manage',
+      jobIds: ids(body),
+      unknownJobs: 'not_found',
+    });
+    return c.json(await setJobStatuses(ctx, body, force, {}, ctx.user.vo), 200);
   });
 
   const reschedule = defineRoute(catalogue, deps, access, {
