@@ -129,16 +129,18 @@ export async function assignSandboxes(
   return added;
 }
 
-/** The first PFN (lowest SBId) mapped to the entity with that type, or null (DiracX returns one). */
-export async function firstSandboxOf(db: Handle, entityId: string, type: SandboxType): Promise<string | null> {
+/**
+ * The PFNs mapped to the entity with that type, by SBId; empty when there is none (DiracX 0.7.0's
+ * `get_sandbox_assigned_to_job`).
+ */
+export async function sandboxesOf(db: Handle, entityId: string, type: SandboxType): Promise<string[]> {
   const rows = await db
     .select({ pfn: sandboxes.sePfn })
     .from(mapping)
     .innerJoin(sandboxes, eq(sandboxes.sbId, mapping.sbId))
     .where(and(eq(mapping.entityId, entityId), eq(mapping.type, type)))
-    .orderBy(asc(sandboxes.sbId))
-    .limit(1);
-  return rows[0]?.pfn ?? null;
+    .orderBy(asc(sandboxes.sbId));
+  return rows.map((r) => r.pfn);
 }
 
 /**

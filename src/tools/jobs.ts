@@ -269,8 +269,7 @@ export const jobSandboxesTool = defineTool({
   async run(ctx, args) {
     await ctx.access.check(wmsPolicy, { action: 'read', jobIds: [args.job_id] });
     const { Input, Output } = await getJobSandboxes(ctx.database, args.job_id);
-    const entries = (pfns: (string | null)[]) =>
-      Promise.all(pfns.filter((p): p is string => p !== null).map((pfn) => downloadEntry(ctx, pfn)));
+    const entries = (pfns: readonly string[]) => Promise.all(pfns.map((pfn) => downloadEntry(ctx, pfn)));
     return {
       success: true as const,
       job_id: args.job_id,

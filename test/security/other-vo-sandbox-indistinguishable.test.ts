@@ -63,7 +63,7 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
       expect(missing.status).toBeGreaterThanOrEqual(400);
       expect(await assign(theirs)).toEqual(missing);
       expect(await theirState()).toEqual(before);
-      expect((await world.rest('alice', 'GET', `/api/jobs/${aliceJob}/sandbox/output`, undefined)).body).toBe('[null]');
+      expect((await world.rest('alice', 'GET', `/api/jobs/${aliceJob}/sandbox/output`, undefined)).body).toBe('[]');
     });
 
     it(`the routes of the job it is assigned to, as ${who}`, async () => {

@@ -208,6 +208,25 @@ describe('get_job_sandboxes', () => {
     }
   });
 
+  it('answers empty lists, as the REST route does, for a job with no sandbox', async () => {
+    const [bare] = (await h.submit('owner', ['[Executable = "run.sh";]'])) as [number];
+    const out = await runTool(jobSandboxesTool, await h.context('owner'), { job_id: bare });
+    expect(out.sandboxes).toEqual({ input: [], output: [] });
+    expect((await h.rest('owner', 'GET', `/api/jobs/${bare}/sandbox`)).body).toEqual({ Input: [], Output: [] });
+  });
+
+  it('lists every output sandbox of a job, as the REST route does', async () => {
+    const [job] = (await h.submit('owner', ['[Executable = "run.sh";]'])) as [number];
+    const pfns = [await h.uploadSandbox('owner'), await h.uploadSandbox('owner')];
+    for (const pfn of pfns)
+      await assignOutputSandbox({ database: h.app.database, settings: STORE, vo: 'lhcb' }, job, pfn);
+    const out = await runTool(jobSandboxesTool, await h.context('owner'), { job_id: job });
+    expect(out.sandboxes.output.map((s) => s.pfn).sort()).toEqual(pfns.map(shortPfn).sort());
+    expect(out.sandboxes.output.map((s) => s.pfn)).toEqual(
+      ((await h.rest('owner', 'GET', `/api/jobs/${job}/sandbox`)).body as { Output: string[] }).Output,
+    );
+  });
+
   it('is FORBIDDEN to another user of the VO and to another VO', async () => {
     for (const who of ['sameVo', 'otherVo'] as const)
       expect(await rejectionOf(runTool(jobSandboxesTool, await h.context(who), { job_id: jobId }))).toMatchObject({

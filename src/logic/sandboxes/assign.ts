@@ -9,9 +9,9 @@
 import type { Database, Tx } from '../../db/database.ts';
 import {
   assignSandboxes,
-  firstSandboxOf,
   jobEntityId,
   lockSandboxes,
+  sandboxesOf,
   unassignEntities,
   type SandboxType,
 } from '../../db/sandboxes.ts';
@@ -44,26 +44,22 @@ export async function assignOutputSandbox(ctx: AssignContext, jobId: number, pfn
 }
 
 /**
- * The job's input and output sandbox. Like DiracX, only the first of each type, in a list of
- * one (`[null]` when there is none).
+ * The job's input and output sandboxes: every PFN of each type, by SBId, `[]` when there is none
+ * (DiracX 0.7.0; earlier DiracX answered the first one only, `[null]` when there was none).
  */
 export async function getJobSandboxes(database: Database, jobId: number): Promise<JobSandboxes> {
   const entity = jobEntityId(jobId);
   const [input, output] = await Promise.all([
-    firstSandboxOf(database.db, entity, 'Input'),
-    firstSandboxOf(database.db, entity, 'Output'),
+    sandboxesOf(database.db, entity, 'Input'),
+    sandboxesOf(database.db, entity, 'Output'),
   ]);
-  return { Input: [input], Output: [output] };
+  return { Input: input, Output: output };
 }
 
-/** The job's first sandbox of one type, as `[pfn]` or `[null]` (DiracX's shape). */
-export async function getJobSandbox(
-  database: Database,
-  jobId: number,
-  type: 'input' | 'output',
-): Promise<(string | null)[]> {
+/** The job's sandboxes of one type, by SBId; `[]` when there is none (DiracX's shape). */
+export async function getJobSandbox(database: Database, jobId: number, type: 'input' | 'output'): Promise<string[]> {
   const sbType: SandboxType = type === 'input' ? 'Input' : 'Output';
-  return [await firstSandboxOf(database.db, jobEntityId(jobId), sbType)];
+  return sandboxesOf(database.db, jobEntityId(jobId), sbType);
 }
 
 /** Removes every sandbox mapping of the jobs (their own transaction). */

@@ -43,10 +43,10 @@ export const SandboxPfnSchema = z
 /** `GET /api/jobs/{job_id}/sandbox/{sandbox_type}`: pydantic's message for a bad literal. */
 export const SandboxTypeSchema = z.enum(['input', 'output'], { error: "Input should be 'input' or 'output'" });
 
-/** `{"Input": [pfn | null], "Output": [pfn | null]}`. */
+/** `{"Input": [pfn, ...], "Output": [pfn, ...]}`, each `[]` when the job has none. */
 export const JobSandboxesSchema = z.object({
-  Input: z.array(z.string().nullable()),
-  Output: z.array(z.string().nullable()),
+  Input: z.array(z.string()),
+  Output: z.array(z.string()),
 });
 export type JobSandboxes = z.infer<typeof JobSandboxesSchema>;
 

@@ -120,7 +120,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     path: '/api/jobs/{job_id}/sandbox',
     operationId: 'jobs_get_job_sandboxes',
     summary: 'Get job sandboxes',
-    description: 'Get input and output sandboxes of given job (the first of each, as DiracX).',
+    description: 'Get input and output sandboxes of given job (every PFN of each type, `[]` when none).',
     request: { params: JobIdParams },
     responses: { 200: { description: 'Input and output sandbox PFNs', ...json(JobSandboxesSchema) } },
   });
@@ -137,7 +137,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     summary: 'Get job sandbox',
     description: 'Get input or output sandbox of given job.',
     request: { params: JobIdParams.extend({ sandbox_type: SandboxTypeSchema.openapi({ example: 'output' }) }) },
-    responses: { 200: { description: '`[pfn]` or `[null]`', ...json(z.array(z.string().nullable())) } },
+    responses: { 200: { description: 'The PFNs, `[]` when none', ...json(z.array(z.string())) } },
   });
   app.openapi(ofJobByType, async (c) => {
     const { job_id: jobId, sandbox_type: type } = c.req.valid('param');

@@ -113,7 +113,7 @@ describe('input sandboxes at submission', () => {
       [11, [pfn]],
     ]);
     expect(await readSandbox(f, pfn)).toMatchObject({ assigned: true, entities: ['Input:Job:10', 'Input:Job:11'] });
-    expect(await getJobSandboxes(f.t.database, 10)).toEqual({ Input: [pfn.split('|')[1]!], Output: [null] });
+    expect(await getJobSandboxes(f.t.database, 10)).toEqual({ Input: [pfn.split('|')[1]!], Output: [] });
   });
 
   it('refuses a sandbox of another user, and an unknown one, with the same message', async () => {
@@ -129,6 +129,6 @@ describe('input sandboxes at submission', () => {
       [10, ['script.sh']],
       [11, []],
     ]);
-    expect(await getJobSandboxes(f.t.database, 10)).toEqual({ Input: [null], Output: [null] });
+    expect(await getJobSandboxes(f.t.database, 10)).toEqual({ Input: [], Output: [] });
   });
 });

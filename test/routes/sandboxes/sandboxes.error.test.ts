@@ -109,7 +109,7 @@ describe('job sandbox errors', () => {
     const jobId = await submitJob(app.t, 'owner');
     expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({
       status: 200,
-      body: { Input: [null], Output: [null] },
+      body: { Input: [], Output: [] },
     });
   });
 

@@ -72,8 +72,8 @@ describe('job sandboxes', () => {
   it('assigns an output sandbox, lists it by type and whole, and unassigns it', async () => {
     const pfn = await uploadSandbox(app, 'owner', await makeSandbox());
     const jobId = await submitJob(app.t, 'owner');
-    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/input`)).toEqual({ status: 200, body: [null] });
-    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).toEqual({ status: 200, body: [null] });
+    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/input`)).toEqual({ status: 200, body: [] });
+    expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).toEqual({ status: 200, body: [] });
 
     expect(await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).toEqual({
       status: 200,
@@ -81,7 +81,7 @@ describe('job sandboxes', () => {
     });
     expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({
       status: 200,
-      body: { Input: [null], Output: [shortOf(pfn)] },
+      body: { Input: [], Output: [shortOf(pfn)] },
     });
     expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).toEqual({
       status: 200,
@@ -92,10 +92,7 @@ describe('job sandboxes', () => {
       status: 204,
       body: null,
     });
-    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({
-      Input: [null],
-      Output: [null],
-    });
+    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({ Input: [], Output: [] });
   });
 
   it('unassigns one job with DELETE and answers null', async () => {
@@ -103,16 +100,18 @@ describe('job sandboxes', () => {
     const jobId = await submitJob(app.t, 'owner');
     await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn);
     expect(await app.call('owner', 'DELETE', `/api/jobs/${jobId}/sandbox`)).toEqual({ status: 200, body: null });
-    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([null]);
+    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([]);
   });
 
-  it('returns only the first of several output sandboxes, as DiracX does [QUIRK]', async () => {
+  it('lists every output sandbox of a job, in registration order, as DiracX 0.7.0 does', async () => {
     const first = await uploadSandbox(app, 'owner', await makeSandbox());
     const second = await uploadSandbox(app, 'owner', await makeSandbox());
     const jobId = await submitJob(app.t, 'owner');
-    await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, first);
     await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, second);
-    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([shortOf(first)]);
+    await app.call('owner', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, first);
+    const both = [shortOf(first), shortOf(second)];
+    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual(both);
+    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({ Input: [], Output: both });
   });
 
   it('lets a pilot upload and assign the output sandbox of a job, which the job owner then downloads', async () => {
@@ -134,7 +133,7 @@ describe('job sandboxes', () => {
     const jobId = await submitJob(app.t, 'owner', jdl);
     expect(await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).toEqual({
       status: 200,
-      body: { Input: [shortOf(pfn)], Output: [null] },
+      body: { Input: [shortOf(pfn)], Output: [] },
     });
     expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/input`)).body).toEqual([shortOf(pfn)]);
   });

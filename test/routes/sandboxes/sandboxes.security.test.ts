@@ -82,7 +82,7 @@ describe('job sandboxes', () => {
   it('refuses to assign another user sandbox to one own job (403), so it cannot be read through the job', async () => {
     const jobId = await submitJob(app.t, 'sameGroup');
     expect((await app.call('sameGroup', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, chaens)).status).toBe(403);
-    expect((await app.call('sameGroup', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([null]);
+    expect((await app.call('sameGroup', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([]);
     expect((await get('sameGroup', chaens)).status).toBe(403);
   });
 
