@@ -2,7 +2,7 @@
  * @module tools/core
  * The core MCP tools, in the fixed order clients list them: dirac-agentic's seven first, in
  * dirac-agentic's order, so prompts and evaluation scenarios written for it see the same
- * surface; then ours, read-only before destructive, jobs before pilots. Extensions append
+ * surface; then ours, read-only before destructive, jobs before pilots before resource statuses. Extensions append
  * theirs after these (`src/extensions/compose.ts`); a name collision is a startup error.
  * `checkToolDefs` holds every list to the rules models rely on, and runs on this one at load.
  */
@@ -20,6 +20,7 @@ import {
 } from './jobs.ts';
 import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from './jobs-destructive.ts';
 import { pilotSummaryTool, searchPilotsTool } from './pilots.ts';
+import { resourceStatusTool, siteStatusTool } from './rss.ts';
 
 /** dirac-agentic's tools (aldbr/dirac-agentic, `dirac-mcp/src/dirac_mcp/tools/jobs.py`), in its order. */
 export const DIRAC_AGENTIC_TOOL_NAMES = [
@@ -78,6 +79,8 @@ export const CORE_TOOLS: readonly ToolDef[] = [
   deleteJobsTool,
   searchPilotsTool,
   pilotSummaryTool,
+  siteStatusTool,
+  resourceStatusTool,
   configSummaryTool,
 ];
 

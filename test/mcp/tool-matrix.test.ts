@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { setRssStatus } from '../../src/logic/rss/admin.ts';
 import { call, PEOPLE, submitJob, type Person } from '../routes/jobs/harness.ts';
 import { startMcpTestServer, type McpTestServer } from './server.ts';
 
@@ -28,6 +29,12 @@ beforeAll(async () => {
   await submitJob(server.app, 'otherVo');
   const pilot = await call(server.app, 'pilot', 'POST', '/api/pilots/', { pilot_stamp: 'matrix-pilot', vo: 'lhcb' });
   if (pilot.status !== 201) throw new Error(`pilot registration failed: ${pilot.status}`);
+  // Statuses for every VO and for one VO only, as `bun run rss set` writes them.
+  const rss = { database: server.app.database, now: () => new Date() };
+  await setRssStatus(rss, { kind: 'site', name: 'LCG.CERN.cern', status: 'Banned', reason: 'matrix downtime' });
+  await setRssStatus(rss, { kind: 'site', name: 'LCG.RAL.uk', vo: 'gridpp', status: 'Degraded' });
+  await setRssStatus(rss, { kind: 'storage', name: 'CERN-DST', status: 'Active' });
+  await setRssStatus(rss, { kind: 'storage', name: 'CERN-DST', vo: 'lhcb', accesses: ['write'], status: 'Banned' });
   for (const who of WHO) {
     const [vo, group, user] = PEOPLE[who];
     const client = new Client({ name: `matrix-${who}`, version: '1.0.0' });
@@ -73,6 +80,16 @@ const byJob = (parameters: string[] | null) => ({
 });
 const sortedIds = (rows: Rows, key = 'JobID'): unknown[] => rows.map((r) => r[key]).sort();
 const sortedRows = (rows: Rows): Rows => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+/** `[name, allowed, reason]` of each element of a REST RSS answer (a storage element: every access allowed). */
+const rssRows = (body: unknown): unknown[] =>
+  Object.entries(body as Record<string, Record<string, { allowed: boolean; reason?: string }>>).map(([name, e]) => {
+    const statuses = Object.values(e);
+    const banned = statuses.find((st) => !st.allowed);
+    return [name, !banned, e.all ? (e.all.reason ?? null) : banned ? 'banned' : null];
+  });
+/** The same of a tool's entries (a storage element's reason only says whether there is one). */
+const toolRows = (entries: Rows, storage = false): unknown[] =>
+  entries.map((e) => [e.name, e.allowed, storage && e.reason !== null ? 'banned' : e.reason]);
 const statusCounts = (rows: Rows): Json => Object.fromEntries(rows.map((r) => [r.Status, r.count]));
 /** The destructive tools' dry run vs a harmless change under the same WMS `manage` policy. */
 const manage = (who: Named) =>
@@ -258,6 +275,14 @@ const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Name
       rest(who, 'POST', '/api/pilots/summary', { grouping: ['Status'], search: [] }, (b) => sortedRows(b as Rows)),
     mcp: (who) => mcp(who, 'get_pilot_summary', {}, (d) => sortedRows(d.groups as Rows)),
   },
+  get_site_status: {
+    rest: (who) => rest(who, 'GET', '/api/rss/site', undefined, rssRows),
+    mcp: (who) => mcp(who, 'get_site_status', {}, (d) => toolRows(d.sites as Rows)),
+  },
+  get_resource_status: {
+    rest: (who) => rest(who, 'GET', '/api/rss/storage', undefined, rssRows),
+    mcp: (who) => mcp(who, 'get_resource_status', { kind: 'storage' }, (d) => toolRows(d.resources as Rows, true)),
+  },
 };
 const TOOLS = Object.keys(MATRIX);
 
@@ -282,6 +307,8 @@ describe('every MCP tool answers each person as REST does', () => {
     expect(await MATRIX.search_pilots!.mcp('owner')).toEqual(['matrix-pilot']);
     expect(await MATRIX.search_pilots!.mcp('otherVo')).toEqual([]);
     expect(await MATRIX.submit_job!.mcp('admin')).toBe('FORBIDDEN');
+    expect(await MATRIX.get_site_status!.mcp('owner')).toEqual([['LCG.CERN.cern', false, 'matrix downtime']]);
+    expect(await MATRIX.get_resource_status!.mcp('otherVo')).toEqual([['CERN-DST', true, null]]);
   });
 
   it('leaves the job as it was after all the dry runs', async () => {

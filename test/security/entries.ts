@@ -296,6 +296,8 @@ export const TOOLS: Record<string, ToolEntry> = {
   reschedule_jobs: { args: onJobs, checks: manageJob },
   search_pilots: { args: async () => ({}), checks: async () => [pilots({ action: 'read_pilot_metadata' })] },
   get_pilot_summary: { args: async () => ({}), checks: async () => [pilots({ action: 'read_pilot_metadata' })] },
+  get_site_status: { args: async () => ({}), checks: async () => [rss('site')] },
+  get_resource_status: { args: async () => ({ kind: 'storage' }), checks: async () => [rss('storage')] },
   list_gubbins_owners: { args: async () => ({}), checks: async () => [gubbins('read')] },
   add_gubbins_owner: {
     args: async (cell) => ({ name: `tool-${cell.marker.slice(-12)}` }),

@@ -160,6 +160,9 @@ export const EXPECTED_TOOLS: Readonly<Record<string, Row<ToolOutcome>>> = {
   // pilot `read_pilot_metadata`: everyone but a GenericPilot.
   search_pilots: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: F },
   get_pilot_summary: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: F },
+  // rss: every authenticated caller, as on REST.
+  get_site_status: everyone('ok'),
+  get_resource_status: everyone('ok'),
   // gubbins, as on REST.
   list_gubbins_owners: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: F },
   add_gubbins_owner: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: F, pilot: F },

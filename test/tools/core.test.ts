@@ -29,6 +29,8 @@ describe('CORE_TOOLS', () => {
       'delete_jobs',
       'search_pilots',
       'get_pilot_summary',
+      'get_site_status',
+      'get_resource_status',
       'get_config_summary',
     ]);
   });
@@ -152,6 +154,7 @@ describe('policy checks', () => {
     delete_jobs: { job_ids: [0], dry_run: true },
     reschedule_jobs: { job_ids: [0], dry_run: true },
     validate_jdl: { jdl_content: '[Executable = "echo";]' },
+    get_resource_status: { kind: 'storage' },
   };
   const argsFor = (name: string): Record<string, unknown> => {
     const args = SAMPLE_ARGS[name] ?? {};
@@ -195,6 +198,8 @@ describe('policy checks', () => {
       delete_jobs: OWNER_OR_ADMIN,
       search_pilots: EVERYONE,
       get_pilot_summary: EVERYONE,
+      get_site_status: EVERYONE,
+      get_resource_status: EVERYONE,
       get_config_summary: EVERYONE,
     };
     for (const t of CORE_TOOLS) {
