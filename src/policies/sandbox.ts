@@ -3,8 +3,11 @@
  * The sandbox access policy (DiracX's `SandboxAccessPolicy`, `routers/jobs/access_policies.py`),
  * with pilots added, administrators kept to their VO, and existence hidden across VOs:
  *
- * - `create` (upload): needs `NormalUser` or, for the output sandboxes of the jobs it runs,
- *   `GenericPilot` (DiracX: `NormalUser` only; its pilots act through the WMS policy).
+ * - `create` (upload): needs `NormalUser`, as in DiracX (a pilot is refused with 403).
+ * - A `GenericPilot` may `manage` (assign as a job's output sandbox, DiracX's job-wrapper flow)
+ *   any sandbox of its VO; the job must be one it may manage (the WMS policy, checked first by
+ *   the route). DiracX lets it assign any sandbox, the WMS check being the only one; here a
+ *   sandbox of another VO is missing to it like any other caller (400 "Sandbox not found").
  * - A sandbox of another VO does not exist for the caller: it is treated as missing here, and
  *   the logic, which looks sandboxes up in the caller's VO only, answers as for a missing one,
  *   so no refusal tells that it exists (DiracX lets a JobAdministrator read any sandbox).
@@ -16,9 +19,9 @@
  *   of the sandbox"), both DiracX's rules and messages. (To `manage` an unregistered PFN of
  *   one's own namespace is left to the logic, which answers DiracX's "Sandbox not found".)
  * - Added: a `NormalUser` may `read` a sandbox of another owner when it is assigned to one of
- *   the caller's jobs (same owner and VO), e.g. the output sandbox a pilot uploaded for it.
- *   Only a sandbox's owner (or an administrator of its VO) can assign it, so this grants no
- *   access the sandbox's owner did not give.
+ *   the caller's jobs (same owner and VO), e.g. the output sandbox a pilot assigned to it.
+ *   Only a sandbox's owner, an administrator of its VO or a pilot of its VO (trusted with every
+ *   job of that VO) can assign it, so this grants no access beyond what those gave.
  * - A sandbox assigned to jobs is job data: whoever acts on it without owning it (an
  *   administrator, or a user through their job) also needs the WMS policy *in force*
  *   (`ctx.policies`, so an extension's override of `wms` counts) to allow `read` of those
@@ -91,11 +94,13 @@ export const sandboxPolicy: AccessPolicy<SandboxAccessArgs> = {
   id: 'sandbox',
   async check(ctx, args) {
     const { user } = ctx;
-    const actsAsUser = hasProperty(user, NORMAL_USER) || hasProperty(user, GENERIC_PILOT);
     if (args.action === 'create') {
-      if (!actsAsUser) throw new ForbiddenError(DENIED);
+      if (!hasProperty(user, NORMAL_USER)) throw new ForbiddenError(DENIED);
       return;
     }
+    // Sandboxes are looked up in the caller's VO only, by this policy and by the logic alike.
+    if (args.action === 'manage' && hasProperty(user, GENERIC_PILOT)) return;
+    const actsAsUser = hasProperty(user, NORMAL_USER) || hasProperty(user, GENERIC_PILOT);
     const admin = hasProperty(user, JOB_ADMINISTRATOR);
     if (!admin && !actsAsUser) throw new ForbiddenError(DENIED);
     if (!args.pfns || args.pfns.length === 0) return;

@@ -7,7 +7,7 @@
  * 0.7.0's `WMSAccessPolicy`, `SandboxAccessPolicy`, `PilotManagementAccessPolicy` and
  * `RSSAccessPolicy` (`routers/{jobs,pilots,rss}/access_policies.py`), this project's
  * deviations from them as their `@module` docs state (`src/policies/*.ts`: jobs kept to one's VO,
- * pilots and sandboxes hidden across VOs, pilots may upload sandboxes), the gubbins extension
+ * pilots and sandboxes hidden across VOs, pilots may assign sandboxes of their VO), the gubbins extension
  * in force in the matrix world (`extensions/gubbins/src/wms-policy.ts`: a JobAdministrator
  * without GubbinsSensei may read or manage only their own jobs; `policy.ts`: gubbins owners),
  * the groups of `src/config/default.yml` (nobody here holds ServiceAdministrator or
@@ -78,8 +78,8 @@ export const EXPECTED_ROUTES: Readonly<Record<string, Row<RestOutcome>>> = {
   'POST /api/jobs/reschedule': { owner: 'ok', sameVo: 403, otherVo: 403, jobAdministrator: 403, pilot: 'ok' },
   'PATCH /api/jobs/heartbeat': { owner: 'ok', sameVo: 403, otherVo: 403, jobAdministrator: 403, pilot: 'ok' },
   'PATCH /api/jobs/metadata': { owner: 'ok', sameVo: 403, otherVo: 403, jobAdministrator: 403, pilot: 'ok' },
-  // sandbox `create`: NormalUser or GenericPilot (not a pure JobAdministrator).
-  'POST /api/jobs/sandbox': { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 403, pilot: 'ok' },
+  // sandbox `create`: NormalUser only, as in DiracX (not a pure JobAdministrator, not a pilot).
+  'POST /api/jobs/sandbox': { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 403, pilot: 403 },
   // sandbox `read` of chaen's unassigned sandbox: its owner; a JobAdministrator of its VO (no
   // job to check with the wms policy); the others fail the PFN prefix (a pilot has no
   // NormalUser for reading through a job; another VO's sandbox is missing to alice, same 403).
@@ -93,14 +93,14 @@ export const EXPECTED_ROUTES: Readonly<Record<string, Row<RestOutcome>>> = {
     jobAdministrator: 403,
     pilot: 403,
   },
-  // wms `manage` of the job, then sandbox `manage` of chaen's sandbox: the pilot passes the
-  // first and fails the second (not its PFN prefix).
+  // wms `manage` of the job, then sandbox `manage` of chaen's sandbox: the pilot passes both
+  // (a pilot may assign any sandbox of its VO as a job's output, DiracX's job-wrapper flow).
   'PATCH /api/jobs/{job_id}/sandbox/output': {
     owner: 'ok',
     sameVo: 403,
     otherVo: 403,
     jobAdministrator: 403,
-    pilot: 403,
+    pilot: 'ok',
   },
   'DELETE /api/jobs/{job_id}/sandbox': { owner: 'ok', sameVo: 403, otherVo: 403, jobAdministrator: 403, pilot: 'ok' },
   'POST /api/jobs/sandbox/unassign': { owner: 'ok', sameVo: 403, otherVo: 403, jobAdministrator: 403, pilot: 'ok' },

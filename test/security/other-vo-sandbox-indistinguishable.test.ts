@@ -115,34 +115,51 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
       }
       expect(await theirState()).toEqual(before);
     });
-
-    it(`registering an upload with its checksum, as ${who}`, async () => {
-      const before = await theirState();
-      const checksum = /sha256:([0-9a-f]{64})/.exec(theirs)![1]!;
-      const register = async (sum: string) => {
-        const answer = await world.rest(
-          who,
-          'POST',
-          '/api/jobs/sandbox',
-          { checksum_algorithm: 'sha256', checksum: sum, size: 256, format: 'tar.zst' },
-          [sum],
-        );
-        const body = JSON.parse(answer.body) as { pfn: string; url: string | null; fields: Record<string, string> };
-        // The upload URL is signed for the caller's own key: only its shape can be compared.
-        return {
-          status: answer.status,
-          pfn: body.pfn,
-          url: body.url === null ? null : new URL(body.url).pathname,
-          fields: Object.keys(body.fields).sort(),
-        };
-      };
-      const fresh = await register(/sha256:([0-9a-f]{64})/.exec(missingPfn())![1]!);
-      expect(fresh.status).toBe(200);
-      expect(fresh.url).not.toBeNull();
-      expect(await register(checksum)).toEqual(fresh);
-      expect(await theirState()).toEqual(before);
-    });
   }
+
+  it('registering an upload with its checksum, as alice', async () => {
+    const before = await theirState();
+    const checksum = /sha256:([0-9a-f]{64})/.exec(theirs)![1]!;
+    const register = async (sum: string) => {
+      const answer = await world.rest(
+        'alice',
+        'POST',
+        '/api/jobs/sandbox',
+        { checksum_algorithm: 'sha256', checksum: sum, size: 256, format: 'tar.zst' },
+        [sum],
+      );
+      const body = JSON.parse(answer.body) as { pfn: string; url: string | null; fields: Record<string, string> };
+      // The upload URL is signed for the caller's own key: only its shape can be compared.
+      return {
+        status: answer.status,
+        pfn: body.pfn,
+        url: body.url === null ? null : new URL(body.url).pathname,
+        fields: Object.keys(body.fields).sort(),
+      };
+    };
+    const fresh = await register(/sha256:([0-9a-f]{64})/.exec(missingPfn())![1]!);
+    expect(fresh.status).toBe(200);
+    expect(fresh.url).not.toBeNull();
+    expect(await register(checksum)).toEqual(fresh);
+    expect(await theirState()).toEqual(before);
+  });
+
+  it('registering an upload with its checksum, as gridpppilot: the 403 any registration by a pilot gets', async () => {
+    const before = await theirState();
+    const checksum = /sha256:([0-9a-f]{64})/.exec(theirs)![1]!;
+    const register = (sum: string) =>
+      world.rest(
+        'gridpppilot',
+        'POST',
+        '/api/jobs/sandbox',
+        { checksum_algorithm: 'sha256', checksum: sum, size: 256, format: 'tar.zst' },
+        [sum],
+      );
+    const fresh = await register(/sha256:([0-9a-f]{64})/.exec(missingPfn())![1]!);
+    expect(fresh.status).toBe(403);
+    expect(await register(checksum)).toEqual(fresh);
+    expect(await theirState()).toEqual(before);
+  });
 
   it('the local store download route, without a valid signature', async () => {
     for (const who of CALLERS) {

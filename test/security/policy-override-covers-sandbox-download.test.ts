@@ -27,15 +27,10 @@ describe('with gubbins, a JobAdministrator without GubbinsSensei', () => {
     input = await world.upload('chaen');
     unassigned = await world.upload('chaen');
     job = await world.submit('chaen', [input]);
-    // The output sandbox, uploaded and assigned by the VO's pilot as a pilot does.
+    // The output sandbox: uploaded by the job's owner, assigned by the VO's pilot (DiracX's
+    // job-wrapper flow; a pilot may not register uploads).
+    output = await world.upload('chaen');
     const pilot = await world.app.tokens.tokenFor('lhcb', 'lhcb_pilot', 'lhcbpilot');
-    const info = { checksum_algorithm: 'sha256', checksum: 'ab'.repeat(32), size: 256, format: 'tar.zst' };
-    const registered = await world.app.fetch('/api/jobs/sandbox', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${pilot}`, 'content-type': 'application/json' },
-      body: JSON.stringify(info),
-    });
-    output = ((await registered.json()) as { pfn: string }).pfn;
     const assigned = await world.app.fetch(`/api/jobs/${job}/sandbox/output`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${pilot}`, 'content-type': 'application/json' },

@@ -114,11 +114,10 @@ describe('job sandboxes', () => {
     expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({ Input: [], Output: both });
   });
 
-  it('lets a pilot upload and assign the output sandbox of a job, which the job owner then downloads', async () => {
+  it('lets a pilot assign a sandbox of its VO as the output sandbox of a job, which the job owner then downloads', async () => {
     const sb = await makeSandbox();
     const jobId = await submitJob(app.t, 'owner');
-    const pfn = await uploadSandbox(app, 'pilot', sb);
-    expect(pfn).toContain('/lhcb/lhcb_pilot/lhcbpilot/');
+    const pfn = await uploadSandbox(app, 'sameGroup', sb);
     expect((await app.call('pilot', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).status).toBe(200);
     expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([shortOf(pfn)]);
     const download = await app.call('owner', 'GET', `/api/jobs/sandbox?pfn=${encodeURIComponent(pfn)}`);

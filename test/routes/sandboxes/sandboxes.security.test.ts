@@ -2,7 +2,8 @@
  * Who may do what with sandboxes, through the routes with the real policies: owners only (the
  * PFN prefix and sb_Owners rules of DiracX's SandboxAccessPolicy, with its messages), job
  * owners for their jobs' sandboxes, administrators within their VO (another VO's sandbox does
- * not exist for them), pilots for the sandboxes they upload, nobody without a token.
+ * not exist for them), pilots assigning (never uploading) sandboxes of their VO, nobody without
+ * a token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { submitJob } from '../jobs/harness.ts';
@@ -55,9 +56,22 @@ describe('downloading a sandbox', () => {
 });
 
 describe('uploading a sandbox', () => {
-  it('refuses a caller with neither NormalUser nor GenericPilot (403)', async () => {
+  it('refuses a caller without NormalUser (403)', async () => {
     const sb = await makeSandbox();
     expect((await app.call('admin', 'POST', '/api/jobs/sandbox', sb.info)).status).toBe(403);
+  });
+
+  it('refuses a pilot with DiracX 403 "Forbidden", whether or not the bytes are already stored', async () => {
+    const sb = await makeSandbox();
+    expect(await app.call('pilot', 'POST', '/api/jobs/sandbox', sb.info)).toEqual({
+      status: 403,
+      body: { detail: 'Forbidden' },
+    });
+    await uploadSandbox(app, 'owner', sb);
+    expect(await app.call('pilot', 'POST', '/api/jobs/sandbox', sb.info)).toEqual({
+      status: 403,
+      body: { detail: 'Forbidden' },
+    });
   });
 
   it('keeps two users uploading the same bytes apart (each gets a PFN of their own)', async () => {
@@ -87,12 +101,12 @@ describe('job sandboxes', () => {
   });
 
   it('does not let a user read a sandbox assigned to someone else job', async () => {
-    const sb = await makeSandbox();
     const jobId = await submitJob(app.t, 'owner');
-    const pilots = await uploadSandbox(app, 'pilot', sb);
-    await app.call('pilot', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pilots);
-    expect((await get('owner', pilots)).status).toBe(200);
-    expect((await get('sameGroup', pilots)).status).toBe(403);
+    // A sandbox of chaen's other group, which a pilot assigns to chaen's job of lhcb_user.
+    const output = await uploadSandbox(app, 'ownerOtherGroup', await makeSandbox());
+    expect((await app.call('pilot', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, output)).status).toBe(200);
+    expect((await get('owner', output)).status).toBe(200);
+    expect((await get('sameGroup', output)).status).toBe(403);
   });
 
   it('lets an administrator of the VO manage sandboxes of any job of the VO', async () => {
@@ -104,8 +118,19 @@ describe('job sandboxes', () => {
 
   it('refuses a pilot assigning a sandbox to a job of another VO (403)', async () => {
     const jobId = await submitJob(app.t, 'otherVo');
-    const pfn = await uploadSandbox(app, 'pilot', await makeSandbox());
+    const pfn = await uploadSandbox(app, 'otherVo', await makeSandbox());
     expect((await app.call('pilot', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn)).status).toBe(403);
+    expect((await app.call('otherVo', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([]);
+  });
+
+  it('answers a pilot assigning another VO sandbox as for one that does not exist (400), and assigns nothing', async () => {
+    const jobId = await submitJob(app.t, 'owner');
+    const alices = await uploadSandbox(app, 'otherVo', await makeSandbox());
+    const missing = `/S3/sandboxes/gridpp/gridpp_user/alice/sha256:${'0'.repeat(64)}.tar.zst`;
+    const assign = (pfn: string) => app.call('pilot', 'PATCH', `/api/jobs/${jobId}/sandbox/output`, pfn);
+    expect(await assign(alices)).toEqual({ status: 400, body: { detail: 'Sandbox not found' } });
+    expect(await assign(missing)).toEqual({ status: 400, body: { detail: 'Sandbox not found' } });
+    expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([]);
   });
 
   it('refuses callers without a token (401)', async () => {
