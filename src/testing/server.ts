@@ -98,7 +98,7 @@ export async function startExtensionTestServer<U extends string = never>(
     return app.tokens.tokenFor(who.vo, who.group, who.preferredUsername, {
       ...(token.mcp ? { audience: mcpUrl.href } : {}),
       ...(token.properties ? { properties: token.properties } : {}),
-      ...(token.lifetimeSeconds ? { lifetimeSeconds: token.lifetimeSeconds } : {}),
+      ...(token.lifetimeSeconds !== undefined ? { lifetimeSeconds: token.lifetimeSeconds } : {}),
     });
   };
 

@@ -126,6 +126,10 @@ describe('startExtensionTestServer', () => {
     expect(await server.call('maker', 'GET', '/api/widgets/count')).toMatchObject({ status: 200, body: { count: 2 } });
     expect((await server.call('owner', 'GET', '/api/widgets/count')).status).toBe(403);
     expect((await server.call('anonymous', 'GET', '/api/widgets/count')).status).toBe(401);
+    // A token that expired a minute ago (past the verifier's clock tolerance) is refused.
+    expect((await server.call('maker', 'GET', '/api/widgets/count', undefined, { lifetimeSeconds: -60 })).status).toBe(
+      401,
+    );
     // A token's properties can be chosen per call: the same person with the property passes.
     expect(
       (await server.call('owner', 'GET', '/api/widgets/count', undefined, { properties: [WIDGET_MAKER] })).status,
