@@ -2,7 +2,8 @@
  * The README's settings tables are generated from `src/process/settings-doc.ts`: this test fails
  * when README.md is stale, when a setting has no row (or a row names no setting), when a shown
  * default disagrees with the schema's, and when code under `src/` reads a `DIRACX_` variable the
- * schema does not hold.
+ * schema does not hold (except Workers bindings, and build-time variables, which the commands
+ * table documents).
  */
 import { describe, expect, it } from 'bun:test';
 import { Glob } from 'bun';
@@ -14,10 +15,17 @@ const ROOT = new URL('..', import.meta.url).pathname;
 /** Workers bindings that are not settings: the configuration snapshot the deployment binds. */
 const WORKERS_BINDINGS = new Set(['DIRACX_CONFIG_DOCUMENT', 'DIRACX_CONFIG_MODIFIED']);
 
+/**
+ * Build-time variables, not settings: read by `bun run extensions` (and `bun run build`), never
+ * by the server, and documented in the README's commands table instead (checked below).
+ */
+const BUILD_VARIABLES = new Set(['DIRACX_BUILD_EXTENSIONS']);
+
 /** Defaults the README abbreviates on purpose (the schema holds the full value). */
 const ABBREVIATED_DEFAULTS = new Set(['DIRACX_CORS_ORIGINS']);
 
 const schemaKeys = Object.keys(SettingsSchema.shape).sort();
+const isSetting = (name: string): boolean => schemaKeys.includes(name);
 
 describe('README settings tables', () => {
   it('are the ones generated from the settings documentation', async () => {
@@ -56,9 +64,19 @@ describe('README settings tables', () => {
       const text = await Bun.file(`${ROOT}${path}`).text();
       // A name ending in `_` is a family in a comment (`DIRACX_SEARCH_MAX_*`), not a variable.
       for (const [name] of text.matchAll(/\bDIRACX_[A-Z0-9_]*[A-Z0-9]\b/g)) {
-        if (!schema.has(name) && !WORKERS_BINDINGS.has(name)) unknown.add(`${name} (${path})`);
+        if (!schema.has(name) && !WORKERS_BINDINGS.has(name) && !BUILD_VARIABLES.has(name))
+          unknown.add(`${name} (${path})`);
       }
     }
     expect([...unknown]).toEqual([]);
+  });
+
+  it('leave the build-time variables to the README commands table', async () => {
+    const readme = await Bun.file(`${ROOT}README.md`).text();
+    const commands = readme.slice(readme.indexOf('## Commands'));
+    for (const name of BUILD_VARIABLES) {
+      expect(isSetting(name)).toBe(false);
+      expect(commands).toContain(`| \`${name}=`);
+    }
   });
 });

@@ -1,13 +1,28 @@
 /**
  * `bun run extensions [--check]`: writes `extensions/manifest.gen.ts` from `package.json`'s
- * `diracx.extensions`; with `--check`, only says whether the committed file is up to date (exit 1
+ * `diracx.extensions`, then the package names in `DIRACX_BUILD_EXTENSIONS` (unset: none, the
+ * default build); with `--check`, only says whether the file is what it would write (exit 1
  * when stale).
  */
 import { fileURLToPath } from 'node:url';
-import { enabledExtensions, MANIFEST_PATH, renderManifest } from './extensions-manifest.ts';
+import {
+  BUILD_EXTENSIONS_VARIABLE,
+  buildExtensionsFromEnvironment,
+  enabledExtensions,
+  MANIFEST_PATH,
+  renderManifest,
+} from './extensions-manifest.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const expected = renderManifest(enabledExtensions(await Bun.file(`${root}package.json`).json()));
+let packages: string[];
+try {
+  const extra = buildExtensionsFromEnvironment(Bun.env[BUILD_EXTENSIONS_VARIABLE]);
+  packages = enabledExtensions(await Bun.file(`${root}package.json`).json(), extra);
+} catch (err) {
+  console.error(`bun run extensions: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+const expected = renderManifest(packages);
 const target = Bun.file(`${root}${MANIFEST_PATH}`);
 const current = (await target.exists()) ? await target.text() : '';
 if (Bun.argv.includes('--check')) {
@@ -17,5 +32,5 @@ if (Bun.argv.includes('--check')) {
   }
 } else if (current !== expected) {
   await Bun.write(target, expected);
-  console.log(`wrote ${MANIFEST_PATH}`);
+  console.log(`wrote ${MANIFEST_PATH}${packages.length > 0 ? ` (${packages.join(', ')})` : ' (no extension)'}`);
 }

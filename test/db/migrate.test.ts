@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'bun:test';
 import { readdirSync } from 'node:fs';
 import postgres from 'postgres';
-import { EXTENSIONS } from '../../extensions/manifest.gen.ts';
+import gubbins from '@diracx-ts/gubbins';
 import type { Database } from '../../src/db/database.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
@@ -22,7 +22,8 @@ import { TEST_DRIVER, urlForDatabase } from '../harness/database.ts';
 import { sql } from 'drizzle-orm';
 
 const RUNS = 4;
-const extensionMigrations = composeExtensions(EXTENSIONS).migrations;
+// The example extension, enabled here (the default build has none), for a migration to race over.
+const extensionMigrations = composeExtensions([gubbins]).migrations;
 
 /** `RUNS` handles on one new, empty database (one connection each on PostgreSQL), and how to drop it. */
 async function emptyDatabase(): Promise<{ handles: Database[]; dispose(): Promise<void> }> {

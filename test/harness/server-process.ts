@@ -73,6 +73,11 @@ export interface StartServerOptions {
   /** What Bun runs instead of `run src/server.ts` (e.g. a built bundle), and where. */
   command?: readonly string[];
   cwd?: string;
+  /**
+   * Extensions (package names, e.g. `@diracx-ts/gubbins`) the server runs with instead of the
+   * build manifest's (none by default): `serve()` of src/server.ts given them, in a fresh process.
+   */
+  extensions?: readonly string[];
 }
 
 export interface FailedStart {
@@ -136,11 +141,23 @@ async function readLines(
   if (pending !== '') emit(pending);
 }
 
+/** Bun's arguments for a server serving `extensions` (package names) rather than the manifest's. */
+function serveWithExtensions(extensions: readonly string[]): string[] {
+  const script = [
+    `import { serve } from '${REPO_ROOT}${SERVER_ENTRY}';`,
+    ...extensions.map((name, i) => `import extension${i} from '${name}';`),
+    `await serve([${extensions.map((_, i) => `extension${i}`).join(', ')}]);`,
+  ].join('\n');
+  return ['-e', script];
+}
+
 /** Starts the server (or `opts.command`) with the shared test keystore and issuer unless `env` names others. */
 async function spawnServer(env: Record<string, string>, opts: StartServerOptions): Promise<Child> {
+  if (opts.command && opts.extensions) throw new TypeError('startServer: give command or extensions, not both');
   const { path } = await serverKeystore();
+  const command = opts.command ?? (opts.extensions ? serveWithExtensions(opts.extensions) : ['run', SERVER_ENTRY]);
   const proc = Bun.spawn({
-    cmd: [process.execPath, ...(opts.command ?? ['run', SERVER_ENTRY])],
+    cmd: [process.execPath, ...command],
     cwd: opts.cwd ?? REPO_ROOT,
     env: serverEnvironment({
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: path,

@@ -1,6 +1,7 @@
 /**
- * Fuzzing of the REST API with schemathesis (PyPI) against the real server process: every
- * operation of `/api/openapi.json`, called with a valid token of an ordinary user and of a
+ * Fuzzing of the REST API with schemathesis (PyPI) against the real server process, run with
+ * the example extension gubbins enabled explicitly: every operation of `/api/openapi.json`
+ * (the core's and the extension's), called with a valid token of an ordinary user and of a
  * JobAdministrator, must never answer 5xx and must answer what the document describes.
  * Skipped, with the reason in its name, when schemathesis 4 is not installed, unless
  * DIRACX_REQUIRE_SCHEMATHESIS_TESTS=1 makes that a failure (CI).
@@ -184,13 +185,18 @@ if (!availability.available && !REQUIRED) {
       workDir = await mkdtemp(join(tmpdir(), 'diracx-schemathesis-'));
       const hashedKey = new Bun.CryptoHasher('sha256').update(LEGACY_API_KEY).digest('hex');
       idp = await startTestIdp({ users: [], clients: [] });
-      server = await startServer({
-        DIRACX_CONFIG: await writeConfigWithIdp(workDir, idp.issuer),
-        // Enabled so the route is fuzzed past its "not enabled" 503 (documented, as in DiracX).
-        DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: hashedKey,
-        // The per-minute registration limit would answer most calls with 429 and leave the route untested.
-        DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: '1000000',
-      });
+      server = await startServer(
+        {
+          DIRACX_CONFIG: await writeConfigWithIdp(workDir, idp.issuer),
+          // Enabled so the route is fuzzed past its "not enabled" 503 (documented, as in DiracX).
+          DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY: hashedKey,
+          // The per-minute registration limit would answer most calls with 429 and leave the route untested.
+          DIRACX_SERVICE_AUTH_REGISTRATION_RATE_LIMIT_PER_MINUTE: '1000000',
+        },
+        // With the example extension (the default build has none): the core operations plus
+        // its routes, which go through the same machinery and have had a 500 of their own.
+        { extensions: ['@diracx-ts/gubbins'] },
+      );
     });
     afterAll(async () => {
       await server?.stop().catch(() => undefined);

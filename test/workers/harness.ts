@@ -11,6 +11,7 @@ import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
 import type { Extension } from '../../src/extensions/contract.ts';
 import { migrateExtensions } from '../../src/extensions/migrate.ts';
+import { MANIFEST_PATH, renderManifest } from '../../src/process/extensions-manifest.ts';
 import {
   WORKER_BUNDLE_OPTIONS,
   WORKER_COMPATIBILITY_DATE,
@@ -68,8 +69,17 @@ export interface WorkerBundle {
   ownFiles: string[];
 }
 
+export interface WorkerBundleOptions {
+  /**
+   * The extensions (package names) of the build manifest the bundle is built with, as
+   * `DIRACX_BUILD_EXTENSIONS` would have generated it; default: the committed manifest's.
+   */
+  extensions?: readonly string[];
+}
+
 /** Bundles `src/workers-entry.ts` into `outdir` as a deployment does (see `src/workers-entry/runtime.ts`). */
-export async function buildWorkerBundle(outdir: string): Promise<WorkerBundle> {
+export async function buildWorkerBundle(outdir: string, options: WorkerBundleOptions = {}): Promise<WorkerBundle> {
+  const manifest = `${ROOT}${MANIFEST_PATH}`;
   const runtimeImports: WorkerBundle['runtimeImports'] = [];
   const ownFiles = new Set<string>();
   const result = await Bun.build({
@@ -90,6 +100,8 @@ export async function buildWorkerBundle(outdir: string): Promise<WorkerBundle> {
           });
           build.onLoad({ filter: /\.ts$/ }, async (args) => {
             if (!args.path.includes('/node_modules/')) ownFiles.add(relative(ROOT, args.path));
+            if (args.path === manifest && options.extensions)
+              return { contents: renderManifest(options.extensions), loader: 'ts' };
             return { contents: await Bun.file(args.path).text(), loader: 'ts' };
           });
         },

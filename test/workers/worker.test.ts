@@ -1,7 +1,9 @@
 /**
- * The same handler in a Workers-style runtime: `src/workers-entry.ts` (the build manifest's extensions
- * included) bundled as a deployment bundles it and run in workerd through miniflare, with its
- * configuration, keystore and settings as bindings and a real PostgreSQL reached over TCP
+ * The same handler in a Workers-style runtime: `src/workers-entry.ts` bundled as a deployment
+ * bundles it, with a build manifest enabling the example extension gubbins (as
+ * `DIRACX_BUILD_EXTENSIONS=@diracx-ts/gubbins` generates it; the default build has none), and
+ * run in workerd through miniflare, with its configuration, keystore and settings as bindings
+ * and a real PostgreSQL reached over TCP
  * (postgres.js over `cloudflare:sockets`, one connection scope per request). It answers the
  * liveness and readiness probes, OIDC discovery and the JWKS, and `/mcp`: a 401 challenge
  * without a token, `tools/list` (core and extension tools) and a tool that reads the database
@@ -15,7 +17,7 @@ import postgres from 'postgres';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXTENSIONS } from '../../extensions/manifest.gen.ts';
+import gubbins from '@diracx-ts/gubbins';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import { parseConfig } from '../../src/config/parse.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
@@ -40,6 +42,8 @@ const MCP_URL = `${ORIGIN}/mcp`;
 const workerd = await workerdAvailability();
 const pg = postgresAvailability();
 const unavailable = [workerd, pg].flatMap((a) => (a.available ? [] : [a.reason]));
+/** The build manifest's extensions here: the example extension, enabled explicitly. */
+const EXTENSIONS = [gubbins];
 const NAME = 'src/workers-entry.ts in workerd (miniflare), database over TCP (postgres.js over cloudflare:sockets)';
 
 if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
@@ -84,7 +88,10 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       if (unavailable.length > 0)
         throw new Error(`DIRACX_REQUIRE_WORKERS_TESTS=1 but the workers test cannot run: ${unavailable.join('; ')}`);
       dir = await mkdtemp(join(tmpdir(), 'diracx-worker-'));
-      [bundle, db] = await Promise.all([buildWorkerBundle(dir), createWorkerTestDatabase(EXTENSIONS)]);
+      [bundle, db] = await Promise.all([
+        buildWorkerBundle(dir, { extensions: ['@diracx-ts/gubbins'] }),
+        createWorkerTestDatabase(EXTENSIONS),
+      ]);
       // A row written by this process must come back through the worker's own connection.
       const seed = postgres(db.url, { max: 1, onnotice: () => {} });
       await seed`INSERT INTO "GubbinsOwners" ("VO", "Name", "CreatedBy") VALUES ('lhcb', 'Seeded', 'test')`;
