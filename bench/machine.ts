@@ -39,7 +39,9 @@ export async function describeMachine(): Promise<Machine> {
     kernel: release(),
     bun: Bun.version,
     wrk: wrkVersion,
-    commit: `${git(['rev-parse', '--short', 'HEAD']) || 'unknown'}${git(['status', '--porcelain', '--untracked-files=no']) ? ' + uncommitted changes' : ''}`,
+    commit:
+      (git(['rev-parse', '--short', 'HEAD']) || 'unknown') +
+      (git(['status', '--porcelain', '--untracked-files=no']) ? ' + uncommitted changes' : ''),
     othersBusyAtStartPercent: Math.round(await othersBusyPercent(2000)),
   };
 }

@@ -102,7 +102,8 @@ for (const perPage of [10, 100]) {
     mBytes = b.bytes;
   }
   console.log(
-    `per_page ${perPage}: REST ${median(r).toFixed(3)} ms (${rBytes} B), MCP ${median(m).toFixed(3)} ms (${mBytes} B), MCP/REST ${(median(m) / median(r)).toFixed(2)}x`,
+    `per_page ${perPage}: REST ${median(r).toFixed(3)} ms (${rBytes} B), MCP ${median(m).toFixed(3)} ms (${mBytes} ` +
+      `B), MCP/REST ${(median(m) / median(r)).toFixed(2)}x`,
   );
 }
 await app.dispose();

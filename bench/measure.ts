@@ -109,7 +109,9 @@ export async function measureGroup(
     };
     const errors = single.errors + single.non2xx + loaded.errors + loaded.non2xx;
     console.log(
-      `  ${probe.name}: 1 conn p50 ${ms(single.p50Ms)} ms p95 ${ms(single.p95Ms)} ms; loaded p50 ${ms(loaded.p50Ms)} ms p95 ${ms(loaded.p95Ms)} ms, ${rps(loaded.rps)} req/s, ${m.cpuUsPerRequest.toFixed(0)} µs CPU/req; other processes ${m.otherCpuPercent.toFixed(0)} % CPU${errors ? `; ${errors} ERRORS` : ''}`,
+      `  ${probe.name}: 1 conn p50 ${ms(single.p50Ms)} ms p95 ${ms(single.p95Ms)} ms; loaded p50 ${ms(loaded.p50Ms)} ` +
+        `ms p95 ${ms(loaded.p95Ms)} ms, ${rps(loaded.rps)} req/s, ${m.cpuUsPerRequest.toFixed(0)} µs CPU/req; other ` +
+        `processes ${m.otherCpuPercent.toFixed(0)} % CPU${errors ? `; ${errors} ERRORS` : ''}`,
     );
     return m;
   });

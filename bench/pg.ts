@@ -103,8 +103,11 @@ async function seedJobs(sql: postgres.Sql, n: number): Promise<void> {
   await sql.begin(async (tx) => {
     await tx.unsafe(
       `INSERT INTO "JobJDLs" ("JobID", "JDL", "OriginalJDL")
-       SELECT g, j, j FROM (SELECT g, '[Executable = "lb-prod-run"; Arguments = "prodConf_' || g || '.json"; JobName = "bench_' || (g % 1000) || '"; OutputSandbox = {"std.out", "std.err"}; CPUTime = 86400;]' AS j
-                            FROM generate_series($1::int, $2::int) g) s`,
+       SELECT g, j, j FROM (
+         SELECT g, '[Executable = "lb-prod-run"; Arguments = "prodConf_' || g || '.json"; '
+                   || 'JobName = "bench_' || (g % 1000) || '"; OutputSandbox = {"std.out", "std.err"}; '
+                   || 'CPUTime = 86400;]' AS j
+         FROM generate_series($1::int, $2::int) g) s`,
       [first, last],
     );
     await tx.unsafe(`SELECT setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), $1::int)`, [last]);
@@ -116,35 +119,42 @@ async function seedJobs(sql: postgres.Sql, n: number): Promise<void> {
        ), who AS (
          SELECT *,
            CASE WHEN ro < 0.60 THEN 'lbprods' WHEN ro < 0.70 THEN 'chaen' WHEN ro < 0.75 THEN 'albdr'
-                WHEN ro < 0.85 THEN 'lhcbuser' || floor(ru * 200)::int WHEN ro < 0.90 THEN 'alice' WHEN ro < 0.95 THEN 'bob'
+                WHEN ro < 0.85 THEN 'lhcbuser' || floor(ru * 200)::int
+                WHEN ro < 0.90 THEN 'alice' WHEN ro < 0.95 THEN 'bob'
                 ELSE 'gridppuser' || floor(ru * 50)::int END AS owner,
-           CASE WHEN rs < 0.45 THEN 'Done' WHEN rs < 0.60 THEN 'Waiting' WHEN rs < 0.72 THEN 'Running' WHEN rs < 0.82 THEN 'Failed'
-                WHEN rs < 0.87 THEN 'Killed' WHEN rs < 0.90 THEN 'Stalled' WHEN rs < 0.93 THEN 'Deleted' WHEN rs < 0.95 THEN 'Completed'
+           CASE WHEN rs < 0.45 THEN 'Done' WHEN rs < 0.60 THEN 'Waiting' WHEN rs < 0.72 THEN 'Running'
+                WHEN rs < 0.82 THEN 'Failed' WHEN rs < 0.87 THEN 'Killed' WHEN rs < 0.90 THEN 'Stalled'
+                WHEN rs < 0.93 THEN 'Deleted' WHEN rs < 0.95 THEN 'Completed'
                 WHEN rs < 0.97 THEN 'Received' WHEN rs < 0.99 THEN 'Checking' ELSE 'Matched' END AS status
          FROM draw
        )
-       INSERT INTO "Jobs" ("JobID", "JobType", "JobGroup", "Site", "JobName", "Owner", "OwnerGroup", "VO", "SubmissionTime", "LastUpdateTime",
-                           "StartExecTime", "EndExecTime", "HeartBeatTime", "Status", "MinorStatus", "ApplicationStatus", "UserPriority")
+       INSERT INTO "Jobs" ("JobID", "JobType", "JobGroup", "Site", "JobName", "Owner", "OwnerGroup", "VO",
+                           "SubmissionTime", "LastUpdateTime", "StartExecTime", "EndExecTime", "HeartBeatTime",
+                           "Status", "MinorStatus", "ApplicationStatus", "UserPriority")
        SELECT g,
          CASE WHEN owner = 'lbprods' THEN 'MCSimulation' ELSE 'User' END,
          CASE WHEN owner = 'lbprods' THEN lpad((100000 + g / 5000)::text, 8, '0') ELSE '00000000' END,
-         CASE WHEN status IN ('Waiting', 'Received', 'Checking') THEN 'ANY' ELSE (${sqlList(SITES)})[1 + floor(20 * rsite * rsite)::int] END,
+         CASE WHEN status IN ('Waiting', 'Received', 'Checking') THEN 'ANY'
+              ELSE (${sqlList(SITES)})[1 + floor(20 * rsite * rsite)::int] END,
          'bench_' || (g % 1000),
          owner,
          CASE WHEN owner = 'lbprods' THEN 'lhcb_prmgr' WHEN ro < 0.85 THEN 'lhcb_user' ELSE 'gridpp_user' END,
          CASE WHEN ro < 0.85 THEN 'lhcb' ELSE 'gridpp' END,
          submitted,
          submitted + rt * INTERVAL '1 day',
-         CASE WHEN status IN ('Done', 'Running', 'Failed', 'Stalled', 'Completed') THEN submitted + rt * INTERVAL '1 hour' END,
+         CASE WHEN status IN ('Done', 'Running', 'Failed', 'Stalled', 'Completed')
+              THEN submitted + rt * INTERVAL '1 hour' END,
          CASE WHEN status IN ('Done', 'Failed', 'Completed') THEN submitted + rt * INTERVAL '1 day' END,
          CASE WHEN status IN ('Running', 'Stalled') THEN submitted + rt * INTERVAL '1 day' END,
          status,
-         CASE status WHEN 'Done' THEN 'Execution Complete' WHEN 'Waiting' THEN 'Pilot Agent Submission' WHEN 'Running' THEN 'Application'
+         CASE status WHEN 'Done' THEN 'Execution Complete' WHEN 'Waiting' THEN 'Pilot Agent Submission'
+                     WHEN 'Running' THEN 'Application'
                      WHEN 'Failed' THEN 'Application Finished With Errors' WHEN 'Killed' THEN 'Marked for termination'
                      WHEN 'Stalled' THEN 'Job stalled: pilot not running' WHEN 'Deleted' THEN 'Marked for deletion'
                      WHEN 'Completed' THEN 'Uploading Output Sandbox' WHEN 'Received' THEN 'Job accepted'
                      WHEN 'Checking' THEN 'JobSanity' ELSE 'Assigned' END,
-         CASE WHEN status IN ('Done', 'Completed') THEN 'Success' WHEN status = 'Failed' THEN 'Error 137' ELSE 'Unknown' END,
+         CASE WHEN status IN ('Done', 'Completed') THEN 'Success' WHEN status = 'Failed' THEN 'Error 137'
+              ELSE 'Unknown' END,
          CASE WHEN owner = 'lbprods' THEN 1 ELSE 0 END
        FROM who`,
       [first, last],

@@ -57,7 +57,10 @@ export function measuredRow(m: Measured): Cell[] {
   ];
 }
 
-/** How many times slower `slow` is than `fast`: p50 and p95 on one connection, throughput and CPU per request under load. */
+/**
+ * How many times slower `slow` is than `fast`: p50 and p95 on one connection, throughput and CPU
+ * per request under load.
+ */
 export interface Ratios {
   p50: number;
   p95: number;

@@ -13,8 +13,9 @@
  * jobs, one submission (under 2 minutes; a smoke test, too short for the ratios; the full run
  * takes about 8).
  *
- * Exits 2 when wrk or the peer's Python packages (bench/requirements.txt) are missing, non-zero on any failure; the targets' verdicts do not change
- * the exit code. Ctrl-C stops the processes and drops the database.
+ * Exits 2 when wrk or the peer's Python packages (bench/requirements.txt) are missing, non-zero on
+ * any failure; the targets' verdicts do not change the exit code. Ctrl-C stops the processes and
+ * drops the database.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ const SUBMIT = { count: 10_000, runs: QUICK ? 1 : 3 };
 
 if (!findWrk()) {
   console.error(
-    'bench: wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS), then run `bun run bench` again.',
+    'bench: wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` ' +
+      '(macOS), then run `bun run bench` again.',
   );
   process.exit(2);
 }
@@ -48,7 +50,8 @@ if (!findWrk()) {
 const pythonPeer = findPeerPython();
 if (!pythonPeer) {
   console.error(
-    `bench: no python with FastMCP and the DiracX client (the dirac-agentic-style peer). Install them with \`${PEER_INSTALL}\` (or point BENCH_PYTHON at a python that has them), then run \`bun run bench\` again.`,
+    `bench: no python with FastMCP and the DiracX client (the dirac-agentic-style peer). Install them with ` +
+      `\`${PEER_INSTALL}\` (or point BENCH_PYTHON at a python that has them), then run \`bun run bench\` again.`,
   );
   process.exit(2);
 }
@@ -56,15 +59,20 @@ if (!pythonPeer) {
 const load = loadSettings(QUICK);
 const machine = await describeMachine();
 console.log(
-  `bench${QUICK ? ' --quick' : ''}: ${machine.date}, ${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} GiB, Linux ${machine.kernel}, Bun ${machine.bun}, ${machine.wrk}, commit ${machine.commit}`,
+  `bench${QUICK ? ' --quick' : ''}: ${machine.date}, ${machine.cores} cores (${machine.cpu}), ${machine.ramGiB} ` +
+    `GiB, Linux ${machine.kernel}, Bun ${machine.bun}, ${machine.wrk}, commit ${machine.commit}`,
 );
 if (machine.othersBusyAtStartPercent > 5) {
   console.log(
-    `warning: other processes use ${machine.othersBusyAtStartPercent} % of the machine before the run: they will skew the numbers (each scenario reports the CPU others used meanwhile)`,
+    `warning: other processes use ${machine.othersBusyAtStartPercent} % of the machine before the run: they will ` +
+      `skew the numbers (each scenario reports the CPU others used meanwhile)`,
   );
 }
 console.log(
-  `load: ${load.single.threads} thread/${load.single.connections} connection and ${load.loaded.threads} threads/${load.loaded.connections} connections, ${load.loaded.seconds} s each per request in ${load.rounds} interleaved rounds, after ${load.warmSeconds} s of warm-up; sizes ${SIZES.join(', ')}; submission ${SUBMIT.count} x ${SUBMIT.runs}`,
+  `load: ${load.single.threads} thread/${load.single.connections} connection and ` +
+    `${load.loaded.threads} threads/${load.loaded.connections} connections, ${load.loaded.seconds} ` +
+    `s each per request in ${load.rounds} interleaved rounds, after ${load.warmSeconds} s of ` +
+    `warm-up; sizes ${SIZES.join(', ')}; submission ${SUBMIT.count} x ${SUBMIT.runs}`,
 );
 
 const dir = await mkdtemp(join(tmpdir(), 'diracx-bench-run-'));
@@ -136,11 +144,15 @@ try {
         ['commit', machine.commit],
         [
           'load',
-          `wrk ${load.single.threads} thread/${load.single.connections} connection ("1 conn") and ${load.loaded.threads} threads/${load.loaded.connections} connections ("loaded"), ${load.loaded.seconds} s each per request, in ${load.rounds} rounds interleaved with the requests it is compared with (percentiles: median over the rounds), after ${load.warmSeconds} s of warm-up`,
+          `wrk ${load.single.threads} thread/${load.single.connections} connection ("1 conn") and ` +
+            `${load.loaded.threads} threads/${load.loaded.connections} connections ("loaded"), ` +
+            `${load.loaded.seconds} s each per request, in ${load.rounds} rounds interleaved with the requests ` +
+            `it is compared with (percentiles: median over the rounds), after ${load.warmSeconds} s of warm-up`,
         ],
         [
           'other work',
-          `${machine.othersBusyAtStartPercent} % of the machine busy with other processes just before the run; "other CPU %" in each table is the same during each scenario (PostgreSQL not counted)`,
+          `${machine.othersBusyAtStartPercent} % of the machine busy with other processes just before the run; ` +
+            `"other CPU %" in each table is the same during each scenario (PostgreSQL not counted)`,
         ],
       ],
     ),

@@ -83,7 +83,8 @@ try {
     });
     const p50 = percentile(samples, 50);
     console.log(
-      `${name}: p50 ${p50.toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms, ratio to baseline ${(p50 / base).toFixed(1)}`,
+      `${name}: p50 ${p50.toFixed(1)} ms, p95 ` +
+        `${percentile(samples, 95).toFixed(1)} ms, ratio to baseline ${(p50 / base).toFixed(1)}`,
     );
   }
 } finally {

@@ -155,7 +155,8 @@ function client(server: BenchServer, tally: Tally, tokens: () => Tokens, deadlin
 
 const machine = await describeMachine();
 console.log(
-  `soak: ${MINUTES} min, ${CLIENTS} clients; ${machine.date}, ${machine.cores} cores, Bun ${machine.bun}, commit ${machine.commit}`,
+  `soak: ${MINUTES} min, ${CLIENTS} clients; ${machine.date}, ` +
+    `${machine.cores} cores, Bun ${machine.bun}, commit ${machine.commit}`,
 );
 const db = await createBenchDatabase();
 const server = await startBenchServer({ databaseUrl: db.url, accessLog: true }).catch(async (err: unknown) => {
@@ -179,7 +180,8 @@ try {
   const progress = setInterval(
     () =>
       console.log(
-        `  ${Math.round((Date.now() - started) / 1000)} s: RSS ${memoryOf(server.pid).rssMiB.toFixed(0)} MiB, errors ${tally.errorCount}`,
+        `  ${Math.round((Date.now() - started) / 1000)} s: RSS ` +
+          `${memoryOf(server.pid).rssMiB.toFixed(0)} MiB, errors ${tally.errorCount}`,
       ),
     60_000,
   );
@@ -211,7 +213,8 @@ try {
   const met = tally.errorCount === 0 && growth < 0.1;
   const output = [
     table(
-      `Soak: ${MINUTES} min, ${CLIENTS} clients, ${calls} calls (${(calls / (durationMs / 1000)).toFixed(0)}/s), ${tally.errorCount} errors`,
+      `Soak: ${MINUTES} min, ${CLIENTS} clients, ${calls} calls ` +
+        `(${(calls / (durationMs / 1000)).toFixed(0)}/s), ${tally.errorCount} errors`,
       ['call', 'calls', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
       rows,
     ),

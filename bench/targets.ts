@@ -1,10 +1,10 @@
 /**
- * The issue's targets, judged on a run's numbers: MCP search within 1.15× of REST search (p50
- * on one connection and throughput under load, at both page sizes); co-deployed `/mcp` at least
- * 3× faster per call than a standalone server of the dirac-agentic kind (p50 on one connection and
- * throughput; judged against the FastMCP + DiracX client peer, with the best-case TS proxy beside); search p95 under 50 ms
- * at the largest size (one connection, the per-call latency; under load shown beside); 10 000
- * JDLs submitted in under 5 s (median request).
+ * The issue's targets, judged on a run's numbers: MCP search within 1.15× of REST search (p50 on
+ * one connection and throughput under load, at both page sizes); co-deployed `/mcp` at least 3×
+ * faster per call than a standalone server of the dirac-agentic kind (p50 on one connection and
+ * throughput; judged against the FastMCP + DiracX client peer, with the best-case TS proxy beside);
+ * search p95 under 50 ms at the largest size (one connection, the per-call latency; under load
+ * shown beside); 10 000 JDLs submitted in under 5 s (median request).
  */
 import { ms, ratio, table, type Ratios } from './report.ts';
 import type { McpResults } from './sections/mcp.ts';
@@ -25,7 +25,8 @@ export function targetTable(r: TargetInput, largest: number): string {
     const worst = Math.max(m.ratio.p50, m.ratio.throughput);
     rows.push([
       `MCP search within 1.15× of REST (per_page ${m.perPage})`,
-      `p50 ${ratio(m.ratio.p50)}, p95 ${ratio(m.ratio.p95)}, throughput ${ratio(m.ratio.throughput)}, server CPU/req ${ratio(m.ratio.cpu)}`,
+      `p50 ${ratio(m.ratio.p50)}, p95 ${ratio(m.ratio.p95)}, throughput ` +
+        `${ratio(m.ratio.throughput)}, server CPU/req ${ratio(m.ratio.cpu)}`,
       verdict(worst <= 1.15),
     ]);
   }

@@ -2,8 +2,9 @@
  * `bun run bench/worst-case-memory.ts [scenario ...]`: how much memory the largest requests the
  * limits allow add to a server process (issue 16, item 4). Each scenario runs in a fresh Bun
  * process (RSS only grows within a process) against the product's handler in process, on the
- * embedded database (PostgreSQL with `DATABASE_URL`) with the default limits, and reports the peak RSS and JS heap added over
- * the idle process (sampled every 2 ms while the request runs, and after it). Scenarios:
+ * embedded database (PostgreSQL with `DATABASE_URL`) with the default limits, and reports the peak
+ * RSS and JS heap added over the idle process (sampled every 2 ms while the request runs, and after
+ * it). Scenarios:
  *
  * - `search`: the largest allowed job search: 100 conditions (one `in` with 10 000 ids, 99
  *   `like` patterns of 256 characters), every column, `per_page=10000`, over 10 000 jobs;

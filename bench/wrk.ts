@@ -56,9 +56,11 @@ function script(req: WrkRequest): string {
   lines.push(
     'done = function(summary, latency, requests)',
     '  local e = summary.errors',
-    `  io.write(string.format('${JSON_MARK}{"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%.0f,"p90":%.0f,"p95":%.0f,"p99":%.0f,"mean":%.1f,"max":%.0f}\\n',`,
+    `  io.write(string.format('${JSON_MARK}{"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,` +
+      `"status":%d,"timeout":%d,"p50":%.0f,"p90":%.0f,"p95":%.0f,"p99":%.0f,"mean":%.1f,"max":%.0f}\\n',`,
     '    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,',
-    '    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99), latency.mean, latency.max))',
+    '    latency:percentile(50), latency:percentile(90), ' +
+      'latency:percentile(95), latency:percentile(99), latency.mean, latency.max))',
     'end',
   );
   return `${lines.join('\n')}\n`;

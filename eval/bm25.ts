@@ -8,9 +8,9 @@
 
 const STOP_WORDS = new Set(
   (
-    'a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its me my of on or our please ' +
-    'so some than that the their them then there these they this those to us was we were what when where which who will with would you your ' +
-    'e g eg one all any just about also only out up'
+    'a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its ' +
+    'me my of on or our please so some than that the their them then there these they this those to us was we were ' +
+    'what when where which who will with would you your e g eg one all any just about also only out up'
   ).split(' '),
 );
 

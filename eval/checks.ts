@@ -16,7 +16,10 @@ import { matches, normalizeArgs } from './match.ts';
 import type { Checks, JobExpectation, Mention, Scenario, ToolChoice } from './scenario.ts';
 import type { JobState } from './state.ts';
 
-/** The core tools that change existing jobs, all of which take `job_ids` (see the test that holds this to the tool list). */
+/**
+ * The core tools that change existing jobs, all of which take `job_ids` (see the test that holds
+ * this to the tool list).
+ */
 export const JOB_CHANGING_TOOLS: readonly string[] = [
   'set_job_statuses',
   'reschedule_jobs',
@@ -25,8 +28,14 @@ export const JOB_CHANGING_TOOLS: readonly string[] = [
 ];
 
 /** Wordings that say "not allowed" or "no such job". */
-export const REFUSAL =
-  /not allowed|not permitted|forbidden|permission|not authori[sz]ed|cannot|can't|can not|unable|no such job|not found|does not exist|doesn't exist|do not exist|don't exist|no matching|no jobs? (?:found|matched|match)|not visible|only your own|isn't yours|is not yours|not yours|not your/i;
+export const REFUSAL = new RegExp(
+  [
+    "not allowed|not permitted|forbidden|permission|not authori[sz]ed|cannot|can't|can not|unable",
+    "no such job|not found|does not exist|doesn't exist|do not exist|don't exist|no matching",
+    "no jobs? (?:found|matched|match)|not visible|only your own|isn't yours|is not yours|not yours|not your",
+  ].join('|'),
+  'i',
+);
 
 export interface Outcome {
   ids: ReadonlyMap<string, number>;

@@ -88,7 +88,8 @@ export function renderMarkdown(report: RunReport): string {
     '',
     '| Task success | Correct tool choice | Argument accuracy | Forbidden actions | Tool calls |',
     '| --- | --- | --- | --- | --- |',
-    `| ${pct(t.task_success)} | ${pct(t.tool_choice)} | ${pct(t.argument_accuracy)} | ${t.forbidden_actions} | ${t.tool_calls} |`,
+    `| ${pct(t.task_success)} | ${pct(t.tool_choice)} | ` +
+      `${pct(t.argument_accuracy)} | ${t.forbidden_actions} | ${t.tool_calls} |`,
     '',
     '| Category | Task success |',
     '| --- | --- |',
@@ -98,7 +99,9 @@ export function renderMarkdown(report: RunReport): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.scenarios.map(
       (r) =>
-        `| ${r.id} | ${r.category} | ${yes(r.success)} | ${yes(r.tool_choice)} | ${r.arguments.met}/${r.arguments.total} | ${r.forbidden_actions} | ${r.tool_calls} | ${r.calls.join(', ') || '-'} |`,
+        `| ${r.id} | ${r.category} | ${yes(r.success)} | ` +
+        `${yes(r.tool_choice)} | ${r.arguments.met}/${r.arguments.total} | ` +
+        `${r.forbidden_actions} | ${r.tool_calls} | ${r.calls.join(', ') || '-'} |`,
     ),
   ];
   const failed = report.scenarios.filter((r) => r.failed_checks.length > 0);

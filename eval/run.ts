@@ -70,8 +70,9 @@ async function main(): Promise<number> {
   const report = await runScenarios(agent, scenarios, printRun);
   const t = report.totals;
   console.log(
-    `\n${report.agent}: task success ${t.task_success.count}/${t.scenarios}, tool choice ${t.tool_choice.count}/${t.scenarios}, ` +
-      `arguments ${t.argument_accuracy.count}/${t.argument_accuracy.of}, forbidden actions ${t.forbidden_actions}, tool calls ${t.tool_calls}`,
+    `\n${report.agent}: task success ${t.task_success.count}/${t.scenarios}, tool choice ` +
+      `${t.tool_choice.count}/${t.scenarios}, arguments ${t.argument_accuracy.count}/${t.argument_accuracy.of}, ` +
+      `forbidden actions ${t.forbidden_actions}, tool calls ${t.tool_calls}`,
   );
   const full = scenarios.length === all.length;
   const written = await writeResults(report, full ? options.agent : `${options.agent}.partial`);

@@ -103,7 +103,10 @@ const SOURCE: Record<string, string> = {
   Deleted: 'JobManager',
 };
 
-/** The statuses after `Received` a job goes through: its own history, or the default path with its last step's statuses overridden. */
+/**
+ * The statuses after `Received` a job goes through: its own history, or the default path with its
+ * last step's statuses overridden.
+ */
 export function seedPath(job: SeedJob): Step[] {
   if (job.history) return job.history;
   const path = PATHS[job.status].map((s) => ({ ...s }));

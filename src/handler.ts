@@ -1,10 +1,11 @@
 /**
  * @module handler
- * The product's one Web-standard fetch handler: `/api/*` and `/.well-known/*` are the DiracX
- * REST API, `/mcp` the MCP server over the same logic; everything else is a JSON 404. It only routes and applies cross-cutting concerns (the public URL
- * behind a trusted reverse proxy, request id, access log, CORS, client version check, error
- * mapping). No business rules; no `node:` imports or Bun APIs on anything reachable from here,
- * so it runs under Bun.serve, in tests, and in a Workers-style runtime alike.
+ * The product's one Web-standard fetch handler: `/api/*` and `/.well-known/*` are the DiracX REST
+ * API, `/mcp` the MCP server over the same logic; everything else is a JSON 404. It only routes and
+ * applies cross-cutting concerns (the public URL behind a trusted reverse proxy, request id, access
+ * log, CORS, client version check, error mapping). No business rules; no `node:` imports or Bun
+ * APIs on anything reachable from here, so it runs under Bun.serve, in tests, and in a
+ * Workers-style runtime alike.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';

@@ -92,7 +92,8 @@ const s3ClientKwargs = z
       },
       {
         error:
-          'expected a JSON object with aws_access_key_id, aws_secret_access_key, and optionally endpoint_url, region_name',
+          'expected a JSON object with aws_access_key_id, ' +
+          'aws_secret_access_key, and optionally endpoint_url, region_name',
       },
     ),
   );

@@ -5,13 +5,14 @@
  * worker's bindings (`src/workers-entry/bindings.ts` lists them: the configuration document, the
  * keystore secret, the settings, `DATABASE_URL` or a Hyperdrive binding).
  *
- * Bundle: `bun build src/workers-entry.ts --target=browser --conditions=workerd --external 'node:*' --external 'cloudflare:*'`
+ * Bundle:
+ * `bun build src/workers-entry.ts --target=browser --conditions=workerd --external 'node:*' --external 'cloudflare:*'`
  * (`src/workers-entry/runtime.ts`); run with the `nodejs_compat` flag.
  *
  * Unlike the process, a worker does not migrate the database (a server process over the same
- * database does at start, the extensions' tables included), reload its configuration (a new one is a new deployment), delete expired login
- * flows (a server process over the same database does), nor serve sandboxes (no store is bound:
- * those routes answer 503).
+ * database does at start, the extensions' tables included), reload its configuration (a new one is
+ * a new deployment), delete expired login flows (a server process over the same database does), nor
+ * serve sandboxes (no store is bound: those routes answer 503).
  */
 import { EXTENSIONS } from '../extensions/manifest.gen.ts';
 import { createWorker } from './workers-entry/app.ts';

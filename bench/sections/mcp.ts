@@ -156,7 +156,8 @@ export async function mcpSection(ctx: BenchContext): Promise<SectionOutput<McpRe
       mcpVsRest.map((r) => [`per_page ${r.perPage}`, ...ratioRow(r.ratio)]),
     ),
     table(
-      'Standalone MCP servers (dirac-agentic kind) vs co-deployed `/mcp`, `search_jobs` per_page 10 (CPU/req: server, plus the proxy for its rows)',
+      'Standalone MCP servers (dirac-agentic kind) vs co-deployed `/mcp`, ' +
+        '`search_jobs` per_page 10 (CPU/req: server, plus the proxy for its rows)',
       ['MCP server', ...MEASURED_HEADERS],
       [
         ['co-deployed `/mcp`', ...measuredRow(proxy.coDeployed)],

@@ -26,7 +26,9 @@ interface Query {
 }
 
 const q = (s: string): string => `'${s}'`;
-const SEARCH_WHERE = `("Jobs"."VO" = 'lhcb' and "Jobs"."Status" = ${q(SEARCH_FILTER.status)} and "Jobs"."Site" = ${q(SEARCH_FILTER.site)}`;
+const SEARCH_WHERE =
+  `("Jobs"."VO" = 'lhcb' and "Jobs"."Status" = ` +
+  `${q(SEARCH_FILTER.status)} and "Jobs"."Site" = ${q(SEARCH_FILTER.site)}`;
 /** The selected columns in the search table's order, as `chooseColumns` puts them. */
 const COLUMNS = Object.keys(JOBS_SEARCH_TABLE.columns)
   .filter((c) => DEFAULT_JOB_FIELDS.includes(c))
@@ -37,7 +39,8 @@ const searchStatements = (where: string): Record<string, string> => ({
   page: `select ${COLUMNS} from "Jobs" where ${where} order by "Jobs"."JobID" desc limit 100`,
 });
 const summaryStatement = (where: string): string =>
-  `select "Site", "Status", count("JobID") from "Jobs" where ${where} group by "Jobs"."Site", "Jobs"."Status" order by "Jobs"."Site" asc, "Jobs"."Status" asc`;
+  `select "Site", "Status", count("JobID") from "Jobs" where ${where} group by "Jobs"."Site", "Jobs"."Status" order ` +
+  `by "Jobs"."Site" asc, "Jobs"."Status" asc`;
 
 export const QUERIES: readonly Query[] = [
   {
@@ -139,7 +142,8 @@ export function scaleTables(points: readonly ScalePoint[], plans: Record<string,
   );
   return [
     table(
-      `Search (Status = ${SEARCH_FILTER.status}, Site = ${SEARCH_FILTER.site}, first 100 by JobID desc) and summary (by Status, Site) on PostgreSQL, as ${USER} (lhcb_user)`,
+      `Search (Status = ${SEARCH_FILTER.status}, Site = ${SEARCH_FILTER.site}, first 100 by JobID desc) and summary ` +
+        `(by Status, Site) on PostgreSQL, as ${USER} (lhcb_user)`,
       ['jobs in table', 'request', 'rows matched / counted', ...MEASURED_HEADERS],
       rows,
     ),

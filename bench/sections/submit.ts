@@ -20,7 +20,8 @@ function jdls(n: number, run: number): string[] {
   return Array.from(
     { length: n },
     (_, i) =>
-      `[Executable = "lb-prod-run"; Arguments = "prodConf_${run}_${i}.json"; JobName = "bench_submit_${run}_${i}"; JobGroup = "00099${run}"; OutputSandbox = {"std.out", "std.err"}; CPUTime = 86400; Priority = 1;]`,
+      `[Executable = "lb-prod-run"; Arguments = "prodConf_${run}_${i}.json"; JobName = "bench_submit_${run}_${i}"; ` +
+      `JobGroup = "00099${run}"; OutputSandbox = {"std.out", "std.err"}; CPUTime = 86400; Priority = 1;]`,
   );
 }
 

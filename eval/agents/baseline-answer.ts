@@ -79,8 +79,11 @@ function describeResult(r: Record<string, unknown>): string {
       .map(([s, n]) => `${s} ${n}`)
       .join(', ')} (total ${text(r.total_jobs)}).`;
   const groups = Groups.safeParse(r);
-  if (groups.success)
-    return `Counts by ${groups.data.grouping.join(', ')}: ${groups.data.groups.map((g) => `${groups.data.grouping.map((k) => text(g[k])).join('/')} ${text(g.count)}`).join('; ')}.`;
+  if (groups.success) {
+    const { grouping } = groups.data;
+    const counts = groups.data.groups.map((g) => `${grouping.map((k) => text(g[k])).join('/')} ${text(g.count)}`);
+    return `Counts by ${grouping.join(', ')}: ${counts.join('; ')}.`;
+  }
   const history = History.safeParse(r);
   if (history.success) {
     const steps = history.data.history.map(
@@ -93,11 +96,17 @@ function describeResult(r: Record<string, unknown>): string {
     return `Job ${history.data.job_id} history: ${steps.join(' -> ')}.`;
   }
   const changes = Changes.safeParse(r);
-  if (changes.success)
-    return `${changes.data.dry_run ? 'Dry run, nothing changed: ' : ''}${changes.data.changes.map((c) => `job ${c.job_id} ${c.current_status} -> ${c.resulting_status}`).join('; ')}.`;
+  if (changes.success) {
+    const each = changes.data.changes.map((c) => `job ${c.job_id} ${c.current_status} -> ${c.resulting_status}`);
+    return `${changes.data.dry_run ? 'Dry run, nothing changed: ' : ''}${each.join('; ')}.`;
+  }
   const plan = Plan.safeParse(r);
-  if (plan.success)
-    return `Dry run, nothing changed: ${plan.data.plan.map((p) => `job ${p.job_id} ${p.outcome} (${p.current_status} -> ${p.resulting_status})`).join('; ')}.`;
+  if (plan.success) {
+    const each = plan.data.plan.map(
+      (p) => `job ${p.job_id} ${p.outcome} (${p.current_status} -> ${p.resulting_status})`,
+    );
+    return `Dry run, nothing changed: ${each.join('; ')}.`;
+  }
   const reschedule = Reschedule.safeParse(r);
   if (reschedule.success) {
     const done = Object.entries(reschedule.data.data.success).map(
@@ -113,11 +122,17 @@ function describeResult(r: Record<string, unknown>): string {
   const sandboxes = Sandboxes.safeParse(r);
   if (sandboxes.success) {
     const list = (entries: { pfn: string }[]) => entries.map((e) => e.pfn).join(', ') || 'none';
-    return `Job ${sandboxes.data.job_id} sandboxes: input ${list(sandboxes.data.sandboxes.input)}; output ${list(sandboxes.data.sandboxes.output)}.`;
+    return (
+      `Job ${sandboxes.data.job_id} sandboxes: input ${list(sandboxes.data.sandboxes.input)}; output ` +
+      `${list(sandboxes.data.sandboxes.output)}.`
+    );
   }
   const whoami = Whoami.safeParse(r);
   if (whoami.success)
-    return `You are ${whoami.data.preferred_username} in group ${whoami.data.group} of VO ${whoami.data.vo}, with properties ${whoami.data.properties.join(', ')}.`;
+    return (
+      `You are ${whoami.data.preferred_username} in group ${whoami.data.group} of VO ${whoami.data.vo}, with ` +
+      `properties ${whoami.data.properties.join(', ')}.`
+    );
   const validation = Validation.safeParse(r);
   if (validation.success)
     return validation.data.valid

@@ -33,10 +33,10 @@ export function openAiConfigFromEnv(env: Record<string, string | undefined>): Op
 }
 
 export const SYSTEM_PROMPT =
-  'You help a user of the DIRAC grid manage their jobs through the tools you are given. ' +
-  'Use the tools to look things up and to act; do exactly what the user asks, on exactly the jobs they mean, and nothing more. ' +
-  'If a request is not allowed, or names a job that does not exist, do not work around it: say so plainly. ' +
-  'Finish with a short answer for the user that gives the job ids and facts you found.';
+  'You help a user of the DIRAC grid manage their jobs through the tools you are given. Use the tools to look things ' +
+  'up and to act; do exactly what the user asks, on exactly the jobs they mean, and nothing more. If a request is ' +
+  'not allowed, or names a job that does not exist, do not work around it: say so plainly. Finish with a short ' +
+  'answer for the user that gives the job ids and facts you found.';
 
 const WireToolCall = z.object({
   id: z.string().optional(),

@@ -24,7 +24,9 @@ export const DATABASE_UNAVAILABLE = 'Database unavailable';
 export const STATEMENT_TIMEOUT_SETTING = 'DIRACX_DB_STATEMENT_TIMEOUT_MS';
 
 /** Detail clients see when a statement ran out of time. */
-export const STATEMENT_TIMED_OUT = `Database statement timed out: the query ran longer than the statement timeout (${STATEMENT_TIMEOUT_SETTING}); narrow it or retry later`;
+export const STATEMENT_TIMED_OUT =
+  `Database statement timed out: the query ran longer than the statement timeout ` +
+  `(${STATEMENT_TIMEOUT_SETTING}); narrow it or retry later`;
 
 /** PostgreSQL's `query_canceled`: the statement timeout fired (or someone cancelled the statement). */
 export const QUERY_CANCELED = '57014';

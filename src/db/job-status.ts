@@ -131,7 +131,9 @@ export async function insertJobCommands(db: Handle, commands: readonly JobComman
     const k = rank.get(c.jobId) ?? 0;
     rank.set(c.jobId, k + 1);
     const latest = sql`(select max(c."ReceptionTime") from "JobCommands" c where c."JobID" = ${c.jobId}::integer)`;
-    const receptionTime = sql`greatest(${now.toISOString()}::timestamptz, coalesce(${latest}, '-infinity'::timestamptz) + interval '1 microsecond') + ${k}::integer * interval '1 microsecond'`;
+    const afterLatest = sql`coalesce(${latest}, '-infinity'::timestamptz) + interval '1 microsecond'`;
+    const offset = sql`${k}::integer * interval '1 microsecond'`;
+    const receptionTime = sql`greatest(${now.toISOString()}::timestamptz, ${afterLatest}) + ${offset}`;
     return { jobId: c.jobId, command: c.command, arguments: c.arguments, receptionTime };
   });
   for (const batch of batches(rows)) await db.insert(jobCommands).values(batch);
@@ -181,7 +183,10 @@ export async function insertHeartbeatSamples(db: Handle, samples: readonly Heart
   }
 }
 
-/** Deletes the jobs' `JobJDLs` rows, which cascades to `Jobs` and every table hanging off it; returns the ids deleted. */
+/**
+ * Deletes the jobs' `JobJDLs` rows, which cascades to `Jobs` and every table hanging off it;
+ * returns the ids deleted.
+ */
 export async function deleteJobs(db: Handle, jobIds: readonly number[]): Promise<number[]> {
   if (jobIds.length === 0) return [];
   const gone = await db

@@ -80,8 +80,9 @@ function caseByStamp(name: MutableColumn, updates: ReadonlyMap<string, PilotColu
     if (value === undefined) continue;
     // The explicit cast types the bound value whatever the driver sends (postgres.js and
     // PGlite leave most parameters untyped).
+    const param = sql.param(value, column);
     branches.push(
-      sql`when ${pilotAgents.pilotStamp} = ${stamp} then cast(${sql.param(value, column)} as ${sql.raw(column.getSQLType())})`,
+      sql`when ${pilotAgents.pilotStamp} = ${stamp} then cast(${param} as ${sql.raw(column.getSQLType())})`,
     );
   }
   if (branches.length === 0) return undefined;

@@ -168,7 +168,8 @@ export async function unassignEntities(db: Handle, entityIds: readonly string[])
 
 /** The existing jobs the sandbox is mapped to, in id order; with `of`, only those of that owner in that VO. */
 export async function jobsOfSandbox(db: Handle, sbId: number, of?: { owner: string; vo: string }): Promise<number[]> {
-  const jobIdOfEntity = sql`case when ${mapping.entityId} ~ '^Job:[0-9]{1,9}$' then substr(${mapping.entityId}, 5)::integer end`;
+  const entity = mapping.entityId;
+  const jobIdOfEntity = sql`case when ${entity} ~ '^Job:[0-9]{1,9}$' then substr(${entity}, 5)::integer end`;
   const rows = await db
     .selectDistinct({ jobId: jobs.jobId })
     .from(mapping)

@@ -45,7 +45,10 @@ export interface ComposedExtensions {
   readonly properties: ReadonlySet<string>;
   readonly migrations: readonly OwnedMigration[];
   readonly configSchema: ConfigDocumentSchema;
-  /** The configuration as `GET /api/config/` serves it (extension user fields included), for its OpenAPI description. */
+  /**
+   * The configuration as `GET /api/config/` serves it (extension user fields included), for its
+   * OpenAPI description.
+   */
   readonly configObjectSchema: z.ZodType;
   /** Registers every extension's routes on the REST app. */
   readonly registerRoutes: RegisterExtensionRoutes;
@@ -59,7 +62,8 @@ function checkHeader(extension: Extension, seen: Set<string>): void {
   if (seen.has(name)) throw new ExtensionError(`extension ${name} is listed twice`);
   if (!SUPPORTED_CONTRACT_VERSIONS.includes(extension.contractVersion)) {
     throw new ExtensionError(
-      `extension ${name} declares contract version ${extension.contractVersion}; this server supports ${SUPPORTED_CONTRACT_VERSIONS.join(', ')}`,
+      `extension ${name} declares contract version ${extension.contractVersion}; this server supports ` +
+        `${SUPPORTED_CONTRACT_VERSIONS.join(', ')}`,
     );
   }
   seen.add(name);

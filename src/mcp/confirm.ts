@@ -74,7 +74,8 @@ interface RequestContext {
 const REFUSED = {
   malformed: 'The confirmation is not one this server issued',
   mismatch:
-    'The confirmation was not given for this call (another user, tool or arguments, or the jobs changed since it was given)',
+    'The confirmation was not given for this call (another ' +
+    'user, tool or arguments, or the jobs changed since it was given)',
   expired: 'The confirmation has expired',
   used: 'The confirmation was already used',
   unasked: 'An answer to a confirmation this server did not ask for this call',
@@ -82,7 +83,8 @@ const REFUSED = {
 
 const refusal = (why: keyof typeof REFUSED): InvalidInputError =>
   new InvalidInputError(
-    `${REFUSED[why]}: nothing was changed. Call again without a confirmation to see what would change and be asked afresh.`,
+    `${REFUSED[why]}: nothing was changed. Call again without ` +
+      `a confirmation to see what would change and be asked afresh.`,
   );
 
 /** The arguments a confirmation is bound to: all but the confirmation itself. */

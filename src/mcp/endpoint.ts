@@ -45,7 +45,9 @@ export function protectedResourceMetadataUrl(resourceUrl: string): string {
 }
 
 function challenge(deps: McpDeps, error: string, description: string, status: 401 | 403): Response {
-  const header = `Bearer error="${error}", error_description="${description}", resource_metadata="${protectedResourceMetadataUrl(deps.resourceUrl)}"`;
+  const header =
+    `Bearer error="${error}", error_description="${description}", ` +
+    `resource_metadata="${protectedResourceMetadataUrl(deps.resourceUrl)}"`;
   return new Response(JSON.stringify({ error, error_description: description }), {
     status,
     headers: { 'content-type': 'application/json', 'www-authenticate': header },

@@ -18,9 +18,10 @@ export function registerPrompts(server: McpServer): void {
     },
     ({ job_id }) =>
       user(
-        `Debug DIRAC job ${job_id}. 1) get_job(job_id=${job_id}) for its status and site. 2) get_job_status_history(job_id=${job_id}) ` +
-          `to see where it went wrong. 3) get_job_jdl(job_id=${job_id}) to check the description. 4) get_job_sandboxes(job_id=${job_id}) ` +
-          'for the output logs. Explain the likely cause; if it looks transient, propose reschedule_jobs(job_ids=[...], dry_run=true) first.',
+        `Debug DIRAC job ${job_id}. 1) get_job(job_id=${job_id}) for its status and site. 2) ` +
+          `get_job_status_history(job_id=${job_id}) to see where it went wrong. 3) get_job_jdl(job_id=${job_id}) to ` +
+          `check the description. 4) get_job_sandboxes(job_id=${job_id}) for the output logs. Explain the likely ` +
+          `cause; if it looks transient, propose reschedule_jobs(job_ids=[...], dry_run=true) first.`,
       ),
   );
   server.registerPrompt(
@@ -32,8 +33,9 @@ export function registerPrompts(server: McpServer): void {
     },
     ({ goal }) =>
       user(
-        `Help me run this on the grid: ${goal}. Build the job with submit_job's fields (executable, arguments, site, ...) or a JDL; ` +
-          'call validate_jdl first when writing JDL yourself, then submit_job, then report the job ids and how to follow them with get_job.',
+        `Help me run this on the grid: ${goal}. Build the job with submit_job's fields (executable, arguments, site, ` +
+          `...) or a JDL; call validate_jdl first when writing JDL yourself, then submit_job, then report the job ` +
+          `ids and how to follow them with get_job.`,
       ),
   );
   server.registerPrompt(
@@ -41,8 +43,9 @@ export function registerPrompts(server: McpServer): void {
     { title: 'Clean up stalled jobs', description: 'Find my stalled jobs and decide what to do with them.' },
     () =>
       user(
-        'Find my stalled jobs with search_jobs(parameter="Status", operator="eq", value="Stalled"). Show them, then propose ' +
-          'kill_jobs or reschedule_jobs for them with dry_run=true and show what would change. Only run the real call after I agree.',
+        'Find my stalled jobs with search_jobs(parameter="Status", operator="eq", ' +
+          'value="Stalled"). Show them, then propose kill_jobs or reschedule_jobs for ' +
+          'them with dry_run=true and show what would change. Only run the real call after I agree.',
       ),
   );
 }

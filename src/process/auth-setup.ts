@@ -30,7 +30,8 @@ async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServ
   const configured = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
   if (!configured) {
     log.warn(
-      'generated a development auth state key; set DIRACX_SERVICE_AUTH_STATE_KEY so that logins survive restarts and work across processes',
+      'generated a development auth state key; set DIRACX_SERVICE_AUTH_STATE_KEY ' +
+        'so that logins survive restarts and work across processes',
     );
   }
   const secret = configured ? stateKeyBytes(configured) : crypto.getRandomValues(new Uint8Array(32));

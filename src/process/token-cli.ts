@@ -34,7 +34,8 @@ async function main(): Promise<string> {
   const { vo, group, user } = values;
   if (!vo || !group || !user)
     throw new Error(
-      'usage: bun run token -- --vo VO --group GROUP --user NAME [--audience URL] [--lifetime SECONDS] [--property P]...',
+      'usage: bun run token -- --vo VO --group GROUP --user ' +
+        'NAME [--audience URL] [--lifetime SECONDS] [--property P]...',
     );
   const settings = parseSettings(Bun.env);
   const lifetime =
@@ -65,7 +66,8 @@ async function main(): Promise<string> {
     : settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE;
   if (keystoreText === undefined)
     throw new Error(
-      `no keystore at ${path ?? 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE'} (start the server once, or: bun run keys generate)`,
+      `no keystore at ${path ?? 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE'} ` +
+        `(start the server once, or: bun run keys generate)`,
     );
   const keystore = keystoreFromText(keystoreText, path ?? 'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE');
   const { token } = await issueAccessToken(

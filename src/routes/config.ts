@@ -27,7 +27,9 @@ const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
       tags: ['config'],
       summary: 'Serve Config',
       description:
-        "Get the latest view of the config: the caller's VO only (other VOs' Registry and Operations sections and every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or If-Modified-Since is newer than the latest change, answer 304.",
+        "Get the latest view of the config: the caller's VO only (other VOs' Registry and Operations sections and " +
+        'every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or ' +
+        'If-Modified-Since is newer than the latest change, answer 304.',
       request: {
         headers: z.object({
           'if-none-match': z.string().optional(),

@@ -31,7 +31,10 @@ export interface ApiDeps extends CallServices {
   mcpResourceUrl?: string;
   /** Every security property (the core's and the extensions'); the core's when absent. */
   properties?: ReadonlySet<string>;
-  /** The served configuration's schema with the extensions' fields (OpenAPI of `GET /api/config/`); the core's when absent. */
+  /**
+   * The served configuration's schema with the extensions' fields (OpenAPI of `GET /api/config/`);
+   * the core's when absent.
+   */
   configDocumentSchema?: z.ZodType;
   /** The MCP tools, as the consent page names them to the person. */
   consentTools?: readonly ConsentTool[];

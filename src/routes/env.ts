@@ -28,7 +28,10 @@ export type ApiEnv = {
   Bindings: RequestBindings;
   Variables: {
     requestId: string;
-    /** The call's context (`wire/call-context`): what logic reads, and the policy guard. Set on every route that is not public. */
+    /**
+     * The call's context (`wire/call-context`): what logic reads, and the policy guard. Set on
+     * every route that is not public.
+     */
     ctx: CallContext;
     /** The verified caller (`ctx.user`); set on every route that is not public. */
     user: AuthedUser;

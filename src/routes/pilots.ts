@@ -33,7 +33,8 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     tags: TAGS,
     summary: 'Register Pilot',
     description:
-      'Register a pilot with its reference. A stamp that already exists is refused (409); so is a VO that is not in the registry (400).',
+      'Register a pilot with its reference. A stamp that already ' +
+      'exists is refused (409); so is a VO that is not in the registry (400).',
     request: { body: json(PilotRegistrationParams) },
     responses: {
       201: { description: 'Registered', content: { 'application/json': { schema: z.null() } } },
@@ -60,7 +61,8 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     tags: TAGS,
     summary: 'Update Pilot Metadata',
     description:
-      'Update pilot metadata (status, benchmark, ...): `{stamp: {Field: value}}`, each stamp with its own fields. `LastUpdateTime` is refreshed on every listed pilot.',
+      'Update pilot metadata (status, benchmark, ...): `{stamp: {Field: value}}`, each stamp with its own fields. ' +
+      '`LastUpdateTime` is refreshed on every listed pilot.',
     request: { body: json(PilotMetadataUpdates) },
     responses: {
       204: { description: 'Updated' },
@@ -83,7 +85,9 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     tags: TAGS,
     summary: 'Search',
     description:
-      "Retrieve information about pilots: the caller's VO only, unless ServiceAdministrator. The `JobID` pseudo-parameter (`eq`/`in`, integers) finds the pilots that ran those jobs. 206 with Content-Range (`pilots`) when partial.",
+      "Retrieve information about pilots: the caller's VO only, unless " +
+      'ServiceAdministrator. The `JobID` pseudo-parameter (`eq`/`in`, integers) ' +
+      'finds the pilots that ran those jobs. 206 with Content-Range (`pilots`) when partial.',
     request: {
       query: PaginationQuery,
       body: { content: { 'application/json': { schema: SearchParams.nullable() } }, required: false },
@@ -111,7 +115,8 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     tags: TAGS,
     summary: 'Summary',
     description:
-      "Count pilots grouped by the `grouping` columns, after the `search` filters: the caller's VO only, unless ServiceAdministrator.",
+      'Count pilots grouped by the `grouping` columns, after the ' +
+      "`search` filters: the caller's VO only, unless ServiceAdministrator.",
     request: { body: json(SummaryParams) },
     responses: {
       200: { description: 'One row per group with its count', content: { 'application/json': { schema: rows } } },

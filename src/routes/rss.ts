@@ -82,7 +82,9 @@ export function registerRssRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catal
         operationId: `rss_${fn}`,
         tags: ['rss'],
         summary,
-        description: `Return ${what} visible to the caller's VO.\n\nSupports conditional requests with \`If-None-Match\` and \`If-Modified-Since\`, and returns 304 when the cached copy is current.`,
+        description:
+          `Return ${what} visible to the caller's VO.\n\nSupports conditional requests with ` +
+          `\`If-None-Match\` and \`If-Modified-Since\`, and returns 304 when the cached copy is current.`,
         request: {
           headers: z.object({
             'if-none-match': z.string().optional(),

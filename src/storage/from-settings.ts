@@ -29,7 +29,10 @@ export function sandboxStoreSettings(settings: Settings): SandboxStoreSettings {
   };
 }
 
-/** The local store: on disk under the data directory (or the configured one), in memory with an in-memory data directory. */
+/**
+ * The local store: on disk under the data directory (or the configured one), in memory with an
+ * in-memory data directory.
+ */
 async function createLocalStore(
   settings: Settings,
   storeSettings: SandboxStoreSettings,

@@ -134,7 +134,8 @@ export class S3ObjectStore implements ObjectStore {
     const body =
       this.#opts.region === 'us-east-1'
         ? undefined
-        : `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${this.#opts.region}</LocationConstraint></CreateBucketConfiguration>`;
+        : `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
+          `<LocationConstraint>${this.#opts.region}</LocationConstraint></CreateBucketConfiguration>`;
     const created = await this.#send('PUT', this.#url(), body);
     if (!created.ok) throw new Error(`Failed to create bucket ${this.#opts.bucket}: HTTP ${created.status}`);
   }

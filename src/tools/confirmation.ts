@@ -17,7 +17,9 @@ export const ConfirmationTokenArgument = z
   .max(256)
   .optional()
   .describe(
-    'Only for a call that answered a preview with a confirmation_token: the same call again with that token runs it, once, within 5 minutes, if the jobs have not changed meanwhile. Never make one up; ask the user before sending it.',
+    'Only for a call that answered a preview with a confirmation_token: the ' +
+      'same call again with that token runs it, once, within 5 minutes, if the ' +
+      'jobs have not changed meanwhile. Never make one up; ask the user before sending it.',
   );
 
 /** The output fields of a preview (a call that needs a confirmation the client cannot ask for). */
@@ -26,7 +28,8 @@ export const ConfirmationPreviewFields = {
     .string()
     .optional()
     .describe(
-      'Present when nothing was changed because the call needs the user to confirm: call again with the same arguments and this confirmation_token once the user agrees.',
+      'Present when nothing was changed because the call needs the user to confirm: call again with the same ' +
+        'arguments and this confirmation_token once the user agrees.',
     ),
   confirmation_expires_at: z.string().optional().describe('When confirmation_token stops being accepted (ISO 8601).'),
 };
@@ -63,5 +66,10 @@ export async function confirmAboveThreshold(
 
 /** The note of a preview: nothing changed, and how to go on (`items`: what the call touches, plural). */
 export function previewNote(count: number, threshold: number, preview: ConfirmationPreview, items = 'jobs'): string {
-  return `Nothing was changed: this call touches ${count} ${items}, more than the ${threshold} that may change without the user's confirmation. Show the user what would change (listed here) and, only if they agree, call again with the same arguments plus confirmation_token="${preview.confirmation_token}" (valid once, until ${preview.confirmation_expires_at}, and only while these ${items} stay as listed).`;
+  return (
+    `Nothing was changed: this call touches ${count} ${items}, more than the ${threshold} that may change ` +
+    `without the user's confirmation. Show the user what would change (listed here) and, only if they agree, ` +
+    `call again with the same arguments plus confirmation_token="${preview.confirmation_token}" (valid once, ` +
+    `until ${preview.confirmation_expires_at}, and only while these ${items} stay as listed).`
+  );
 }

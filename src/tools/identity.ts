@@ -18,7 +18,9 @@ export const whoamiTool = defineTool({
   name: 'whoami',
   title: 'Who am I',
   description:
-    'Who you are acting as on the grid: user name, VO, group, security properties (e.g. NormalUser lets you submit, JobAdministrator lets you manage every job of the VO), the OAuth client, and when the access token expires. Example: whoami()',
+    'Who you are acting as on the grid: user name, VO, group, security properties ' +
+    '(e.g. NormalUser lets you submit, JobAdministrator lets you manage every job ' +
+    'of the VO), the OAuth client, and when the access token expires. Example: whoami()',
   input: z.object({}),
   output: z.object({
     success: z.literal(true),
@@ -86,7 +88,9 @@ export const configSummaryTool = defineTool({
   name: 'get_config_summary',
   title: 'My VO configuration',
   description:
-    "What the installation's configuration says about your VO: its groups and their properties, the groups you belong to, the default group, the job limits used at submission (CPU time in seconds, input files, job types, maximum reschedulings) and the platforms known for the Platform requirement. Example: get_config_summary()",
+    "What the installation's configuration says about your VO: its groups and their properties, the groups you " +
+    'belong to, the default group, the job limits used at submission (CPU time in seconds, input files, job types, ' +
+    'maximum reschedulings) and the platforms known for the Platform requirement. Example: get_config_summary()',
   input: z.object({}),
   output: z.object({
     success: z.literal(true),

@@ -27,10 +27,11 @@ import { defineTool, READ_ONLY } from './define.ts';
 
 /** How to turn local files into an input sandbox (the REST flow DiracX's clients use). */
 export const UPLOAD_GUIDANCE =
-  'This server cannot read files on your machine. Upload them first: pack them into one tar.bz2 (or tar.zst) archive; ' +
-  'POST /api/jobs/sandbox with {"checksum_algorithm": "sha256", "checksum": "<sha256 hex of the archive>", "size": <bytes>, "format": "tar.bz2"}; ' +
-  'if the answer\'s "url" is not null, POST its "fields" and then the archive as "file" (multipart/form-data) to that url. ' +
-  'Then pass the answer\'s "pfn" (SB:<SE>|/S3/...) in input_sandbox. Grid files can be given as "LFN:/<vo>/...".';
+  'This server cannot read files on your machine. Upload them first: pack them into one tar.bz2 (or tar.zst) ' +
+  'archive; POST /api/jobs/sandbox with {"checksum_algorithm": "sha256", "checksum": "<sha256 hex of the archive>", ' +
+  '"size": <bytes>, "format": "tar.bz2"}; if the answer\'s "url" is not null, POST its "fields" and then the archive ' +
+  'as "file" (multipart/form-data) to that url. Then pass the answer\'s "pfn" (SB:<SE>|/S3/...) in input_sandbox. ' +
+  'Grid files can be given as "LFN:/<vo>/...".';
 
 /** Why an input sandbox entry cannot be used, or undefined when it can. */
 function sandboxEntryProblem(entry: string): string | undefined {
@@ -38,7 +39,10 @@ function sandboxEntryProblem(entry: string): string | undefined {
   if (text.startsWith('LFN:')) return undefined;
   if (seNameOf(text) !== undefined) {
     if (text.length <= MAX_PFN_LENGTH && SANDBOX_PFN_REGEX.test(text)) return undefined;
-    return `input sandbox entry "${entry}" is not a valid sandbox PFN (expected SB:<SE>|/S3/<bucket>/<vo>/<group>/<user>/sha256:<checksum>.<format>).`;
+    return (
+      `input sandbox entry "${entry}" is not a valid sandbox PFN (expected ` +
+      `SB:<SE>|/S3/<bucket>/<vo>/<group>/<user>/sha256:<checksum>.<format>).`
+    );
   }
   return `input sandbox entry "${entry}" is a local file name. ${UPLOAD_GUIDANCE}`;
 }
@@ -159,7 +163,12 @@ export const submitJobTool = defineTool({
   name: 'submit_job',
   title: 'Submit a job',
   description:
-    'Submit a grid job. Either give executable (plus optional arguments, job_name, site, input_sandbox, output_sandbox, memory in MB, max_cpu_time in seconds) and the JDL is built for you, or give a complete jdl_content (then the other fields are ignored). input_sandbox entries must be PFNs of sandboxes you already uploaded ("SB:SandboxSE|/S3/...") or grid files ("LFN:/..."); local file names are refused with upload instructions. Returns the new job ids and the JDL submitted. Example: submit_job(executable="echo", arguments="hello world", job_name="hello")',
+    'Submit a grid job. Either give executable (plus optional arguments, job_name, site, input_sandbox, ' +
+    'output_sandbox, memory in MB, max_cpu_time in seconds) and the JDL is built for you, or give a complete ' +
+    'jdl_content (then the other fields are ignored). input_sandbox entries must be PFNs of sandboxes you ' +
+    'already uploaded ("SB:SandboxSE|/S3/...") or grid files ("LFN:/..."); local file names are refused with ' +
+    'upload instructions. Returns the new job ids and the JDL submitted. Example: ' +
+    'submit_job(executable="echo", arguments="hello world", job_name="hello")',
   input: z.object({
     jdl_content: z.string().nullish().describe('A complete JDL; when given, every other field is ignored.'),
     executable: text.nullish().describe('The program or script to run on the worker node.'),
@@ -195,7 +204,10 @@ export const validateJdlTool = defineTool({
   name: 'validate_jdl',
   title: 'Validate a JDL',
   description:
-    'Check a JDL exactly as submission would (syntax, VO limits, parametric expansion, preparation) without submitting anything. Returns valid, the errors with line and column where known, warnings, and how many jobs it would create. Example: validate_jdl(jdl_content="[Executable = \\"echo\\"; Parameters = {1, 2, 3}; Arguments = \\"%s\\";]")',
+    'Check a JDL exactly as submission would (syntax, VO limits, parametric expansion, ' +
+    'preparation) without submitting anything. Returns valid, the errors with line and column ' +
+    'where known, warnings, and how many jobs it would create. Example: ' +
+    'validate_jdl(jdl_content="[Executable = \\"echo\\"; Parameters = {1, 2, 3}; Arguments = \\"%s\\";]")',
   input: z.object({ jdl_content: text.describe('The JDL to check.') }),
   output: z.object({
     success: z.literal(true),

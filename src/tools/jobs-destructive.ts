@@ -84,7 +84,9 @@ function confirmOrStop(
   lines: readonly string[],
 ) {
   const message = `${action} ${jobIds.length} jobs?\n${lines.join('\n')}`;
-  const declined = `The user declined to ${action.toLowerCase()} jobs ${jobIds.join(', ')}: nothing was changed. Do not retry unless the user asks again.`;
+  const declined =
+    `The user declined to ${action.toLowerCase()} jobs ${jobIds.join(', ')}: ` +
+    `nothing was changed. Do not retry unless the user asks again.`;
   return confirmAboveThreshold(ctx, jobIds.length, { message, state: confirmationState(jobs) }, declined);
 }
 
@@ -151,7 +153,11 @@ export const setJobStatusesTool = defineTool({
   name: 'set_job_statuses',
   title: 'Kill or delete jobs',
   description:
-    'Set jobs to Killed (stop them) or Deleted (remove them from the user\'s view), through DIRAC\'s state machine: a job that cannot make the transition keeps its status, and changes lists each job\'s status before and after. Use dry_run=true to see what would happen first. A call on many jobs needs the user\'s confirmation: they are asked, or the call changes nothing and answers a confirmation_token to send in a second, identical call once they agree. Example: set_job_statuses(job_ids=[1234, 1235], status="Killed", minor_status="Wrong input")',
+    "Set jobs to Killed (stop them) or Deleted (remove them from the user's view), through DIRAC's state machine: " +
+    "a job that cannot make the transition keeps its status, and changes lists each job's status before and after. " +
+    "Use dry_run=true to see what would happen first. A call on many jobs needs the user's confirmation: they are " +
+    'asked, or the call changes nothing and answers a confirmation_token to send in a second, identical call once ' +
+    'they agree. Example: set_job_statuses(job_ids=[1234, 1235], status="Killed", minor_status="Wrong input")',
   input: z.object({
     job_ids: JobIds,
     status: z.enum(['Killed', 'Deleted']).describe('Killed or Deleted.'),
@@ -169,7 +175,9 @@ export const killJobsTool = defineTool({
   name: 'kill_jobs',
   title: 'Kill jobs',
   description:
-    'Kill jobs (status Killed): running ones are stopped by their pilot, waiting ones never start; jobs already finished keep their status. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: kill_jobs(job_ids=[1234, 1235])',
+    'Kill jobs (status Killed): running ones are stopped by their pilot, waiting ones never start; jobs already ' +
+    'finished keep their status. Use dry_run=true to see what would happen first; a call on many jobs needs ' +
+    'confirmation by the user (see confirmation_token). Example: kill_jobs(job_ids=[1234, 1235])',
   input: z.object({
     job_ids: JobIds,
     minor_status: MinorStatus,
@@ -186,7 +194,9 @@ export const deleteJobsTool = defineTool({
   name: 'delete_jobs',
   title: 'Delete jobs',
   description:
-    'Delete jobs (status Deleted): they disappear from normal views and are cleaned up later; only jobs whose state allows it change. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation by the user (see confirmation_token). Example: delete_jobs(job_ids=[1234], dry_run=true)',
+    'Delete jobs (status Deleted): they disappear from normal views and are cleaned up later; only jobs whose state ' +
+    'allows it change. Use dry_run=true to see what would happen first; a call on many jobs needs confirmation ' +
+    'by the user (see confirmation_token). Example: delete_jobs(job_ids=[1234], dry_run=true)',
   input: z.object({
     job_ids: JobIds,
     minor_status: MinorStatus,
@@ -261,7 +271,11 @@ export const rescheduleJobsTool = defineTool({
   name: 'reschedule_jobs',
   title: 'Reschedule jobs',
   description:
-    "Send jobs back to run again (status Received, through DIRAC's state machine: as in DiracX, a Done or Failed job keeps its status but its counter still goes up), raising their reschedule counter, or resetting it with reset_counter=true; a job past the VO limit is set to Failed instead. Use dry_run=true to see, per job, the status and counter before and after; a call on many jobs needs confirmation by the user (see confirmation_token). Example: reschedule_jobs(job_ids=[1234], reset_counter=false)",
+    "Send jobs back to run again (status Received, through DIRAC's state machine: as in DiracX, a Done or Failed " +
+    'job keeps its status but its counter still goes up), raising their reschedule counter, or resetting it ' +
+    'with reset_counter=true; a job past the VO limit is set to Failed instead. Use dry_run=true to see, per ' +
+    'job, the status and counter before and after; a call on many jobs needs confirmation by the user (see ' +
+    'confirmation_token). Example: reschedule_jobs(job_ids=[1234], reset_counter=false)',
   input: z.object({
     job_ids: JobIds,
     reset_counter: z.boolean().default(false).describe('Reset the reschedule counter to 0.'),
@@ -302,7 +316,8 @@ export const rescheduleJobsTool = defineTool({
       'Reschedule',
       plan.map(
         (s) =>
-          `job ${s.job_id}: ${s.outcome} (${s.current_status} → ${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`,
+          `job ${s.job_id}: ${s.outcome} (${s.current_status} → ` +
+          `${s.resulting_status}, counter ${s.current_counter} → ${s.resulting_counter})`,
       ),
     );
     if (preview)

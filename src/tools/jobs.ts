@@ -71,7 +71,10 @@ export const searchJobsTool = defineTool({
   name: 'search_jobs',
   title: 'Search jobs',
   description:
-    'Search the grid jobs you may see with one condition (parameter, operator, value or values) and optionally more in extra_conditions (a JSON array string). Returns a small page (10 rows by default, at most 100) of result_fields, the total in pagination, and next_page_hint saying how to get the next page. Example: search_jobs(parameter="Status", operator="eq", value="Failed")',
+    'Search the grid jobs you may see with one condition (parameter, operator, value or values) and optionally more ' +
+    'in extra_conditions (a JSON array string). Returns a small page (10 rows by default, at most 100) of ' +
+    'result_fields, the total in pagination, and next_page_hint saying how to get the next page. Example: ' +
+    'search_jobs(parameter="Status", operator="eq", value="Failed")',
   input: z.object({
     ...CONDITION_FIELDS,
     result_fields: z
@@ -108,7 +111,8 @@ export const getJobTool = defineTool({
   name: 'get_job',
   title: 'Get a job',
   description:
-    'All attributes of one job you may see (status, minor status, site, owner, times, ...). Example: get_job(job_id=1234)',
+    'All attributes of one job you may see (status, minor ' +
+    'status, site, owner, times, ...). Example: get_job(job_id=1234)',
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({ success: z.literal(true), data: Row }),
   annotations: READ_ONLY,
@@ -147,7 +151,10 @@ export const summarizeJobsTool = defineTool({
   name: 'summarize_jobs',
   title: 'Count jobs by any attributes',
   description:
-    'Count the jobs you may see grouped by one or more attributes (e.g. Site and Status, or Owner for how many jobs each user has), optionally filtered by a condition in the same style as search_jobs. Returns at most 100 groups, largest first. Example: summarize_jobs(grouping=["Site", "Status"], parameter="Status", operator="in", values=["Failed", "Stalled"])',
+    'Count the jobs you may see grouped by one or more attributes (e.g. Site and Status, or Owner for how many jobs ' +
+    'each user has), optionally filtered by a condition in the same style as search_jobs. Returns at most 100 ' +
+    'groups, largest first. Example: summarize_jobs(grouping=["Site", "Status"], parameter="Status", ' +
+    'operator="in", values=["Failed", "Stalled"])',
   input: z.object({
     grouping: z
       .array(z.string().min(1))
@@ -185,7 +192,10 @@ const LoggingRecord = z.object({
 export const jobStatusHistoryTool = defineTool({
   name: 'get_job_status_history',
   title: 'Job status history',
-  description: `The status history of one job you may see, oldest first (the latest ${MAX_ROWS} records when there are more): each status, minor status, application status, time and source. Use it to find out why a job failed or stalled. Example: get_job_status_history(job_id=1234)`,
+  description:
+    `The status history of one job you may see, oldest first (the latest ${MAX_ROWS} records when there ` +
+    `are more): each status, minor status, application status, time and source. Use it to find out why a job ` +
+    `failed or stalled. Example: get_job_status_history(job_id=1234)`,
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({
     success: z.literal(true),
@@ -215,7 +225,8 @@ export const jobJdlTool = defineTool({
   name: 'get_job_jdl',
   title: 'Job JDL',
   description:
-    'The JDL of one of your jobs: as stored after preparation (jdl) and as submitted (original_jdl). Only the owner or a job administrator of the VO may read it. Example: get_job_jdl(job_id=1234)',
+    'The JDL of one of your jobs: as stored after preparation (jdl) and as submitted (original_jdl). Only the owner ' +
+    'or a job administrator of the VO may read it. Example: get_job_jdl(job_id=1234)',
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({ success: z.literal(true), job_id: z.number().int(), jdl: z.string(), original_jdl: z.string() }),
   annotations: READ_ONLY,
@@ -257,7 +268,8 @@ export const jobSandboxesTool = defineTool({
   name: 'get_job_sandboxes',
   title: 'Job sandboxes',
   description:
-    "The input and output sandboxes of one of your jobs: each sandbox's PFN and a short-lived presigned download URL (a tar archive; fetch it without credentials). Example: get_job_sandboxes(job_id=1234)",
+    "The input and output sandboxes of one of your jobs: each sandbox's PFN and a short-lived presigned download " +
+    'URL (a tar archive; fetch it without credentials). Example: get_job_sandboxes(job_id=1234)',
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({
     success: z.literal(true),

@@ -43,7 +43,8 @@ export const CONDITION_FIELDS = {
     .string()
     .nullish()
     .describe(
-      'More conditions, all AND-ed, as a JSON array string, e.g. \'[{"parameter": "Site", "operator": "eq", "value": "LCG.CERN.cern"}]\'.',
+      'More conditions, all AND-ed, as a JSON array string, e.g. ' +
+        '\'[{"parameter": "Site", "operator": "eq", "value": "LCG.CERN.cern"}]\'.',
     ),
 };
 
@@ -99,7 +100,8 @@ function parseExtra(text: string): FlatCondition[] {
   const list = Array.isArray(parsed) ? parsed : [parsed];
   if (!list.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
     throw new InvalidInputError(
-      'Invalid extra_conditions: each condition must be an object with "parameter", "operator" and "value" or "values".',
+      'Invalid extra_conditions: each condition must be an ' +
+        'object with "parameter", "operator" and "value" or "values".',
     );
   }
   return list as FlatCondition[];
@@ -176,7 +178,8 @@ export function describePage(
   const pages = Math.ceil(total / perPage);
   if (count === 0 && total > 0) {
     throw new InvalidInputError(
-      `Page ${page} is past the end: ${total} ${unit} match, ${pages} page(s) of ${perPage}. Use page between 1 and ${pages}.`,
+      `Page ${page} is past the end: ${total} ${unit} match, ` +
+        `${pages} page(s) of ${perPage}. Use page between 1 and ${pages}.`,
     );
   }
   const start = perPage * (page - 1);
@@ -186,7 +189,8 @@ export function describePage(
     total === 0
       ? `No ${unit} match.`
       : hasMore
-        ? `Showing ${unit} ${start + 1}-${end + 1} of ${total}. For the next page call ${tool} again with the same arguments and page=${page + 1} (page ${page} of ${pages}).`
+        ? `Showing ${unit} ${start + 1}-${end + 1} of ${total}. For the next page call ${tool} again with the same ` +
+          `arguments and page=${page + 1} (page ${page} of ${pages}).`
         : `This is the last page: ${unit} ${start + 1}-${end + 1} of ${total}.`;
   const capped =
     requestedPerPage > perPage ? ` per_page is at most ${MAX_ROWS}; narrow the search or page through it.` : '';

@@ -42,7 +42,8 @@ const OPTIONAL_CONDITION = {
   parameter: CONDITION_FIELDS.parameter
     .optional()
     .describe(
-      'Pilot attribute to filter on, e.g. Status, GridSite, DestinationSite, PilotStamp, or JobID (pilots that ran that job; eq or in only).',
+      'Pilot attribute to filter on, e.g. Status, GridSite, DestinationSite, ' +
+        'PilotStamp, or JobID (pilots that ran that job; eq or in only).',
     ),
   operator: CONDITION_FIELDS.operator.optional(),
   value: CONDITION_FIELDS.value,
@@ -54,7 +55,11 @@ export const searchPilotsTool = defineTool({
   name: 'search_pilots',
   title: 'Search pilots',
   description:
-    'Search the pilot agents of your VO (the processes DIRAC sends to computing elements to fetch and run work, not your own submissions): optionally one condition (parameter, operator, value or values) and more in extra_conditions (a JSON array string). JobID finds the pilots that ran a job, useful when a job failed at a site. Returns a small page (10 rows by default, at most 100) and next_page_hint for the next page. Example: search_pilots(parameter="JobID", operator="eq", value=1234)',
+    'Search the pilot agents of your VO (the processes DIRAC sends to computing elements to fetch and run work, not ' +
+    'your own submissions): optionally one condition (parameter, operator, value or values) and more in ' +
+    'extra_conditions (a JSON array string). JobID finds the pilots that ran a job, useful when a job failed ' +
+    'at a site. Returns a small page (10 rows by default, at most 100) and next_page_hint for the next page. ' +
+    'Example: search_pilots(parameter="JobID", operator="eq", value=1234)',
   input: z.object({
     ...OPTIONAL_CONDITION,
     result_fields: z
@@ -86,7 +91,9 @@ export const pilotSummaryTool = defineTool({
   name: 'get_pilot_summary',
   title: 'Pilot counts',
   description:
-    'Count the pilots of your VO grouped by one or more attributes (Status by default; e.g. GridSite and Status to spot a broken site), optionally filtered by a condition as in search_pilots. Returns at most 100 groups, largest first. Example: get_pilot_summary(grouping=["GridSite", "Status"])',
+    'Count the pilots of your VO grouped by one or more attributes (Status by default; e.g. GridSite and Status to ' +
+    'spot a broken site), optionally filtered by a condition as in search_pilots. Returns at most 100 groups, ' +
+    'largest first. Example: get_pilot_summary(grouping=["GridSite", "Status"])',
   input: z.object({
     grouping: z
       .array(z.string().min(1))

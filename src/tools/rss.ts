@@ -92,7 +92,10 @@ export const siteStatusTool = defineTool({
   name: 'get_site_status',
   title: 'Site status',
   description:
-    'Whether grid sites may run jobs, as the Resource Status System says for your VO: each site is allowed (Active, or Degraded with warnings) or not (Banned, Probing, Error, Unknown, with the reason). Use it when jobs wait or fail at a site. Optionally one site by its DIRAC name, or only the banned ones; at most 100 entries. Example: get_site_status(site="LCG.CERN.cern")',
+    'Whether grid sites may run jobs, as the Resource Status System says for your VO: each site is allowed (Active, ' +
+    'or Degraded with warnings) or not (Banned, Probing, Error, Unknown, with the reason). Use it when jobs ' +
+    'wait or fail at a site. Optionally one site by its DIRAC name, or only the banned ones; at most 100 ' +
+    'entries. Example: get_site_status(site="LCG.CERN.cern")',
   input: z.object({
     site: z.string().min(1).optional().describe('A DIRAC site name, e.g. LCG.CERN.cern; all sites when absent.'),
     ...FILTERS,
@@ -110,7 +113,11 @@ export const resourceStatusTool = defineTool({
   name: 'get_resource_status',
   title: 'Resource status',
   description:
-    'Whether computing elements (kind "compute"), storage elements ("storage": read, write, check and remove access each) or FTS transfer servers ("fts") may be used, as the Resource Status System says for your VO, with the reason when not. Use it when jobs cannot reach a queue or cannot read or write data. Optionally one element by name, or only the banned ones; at most 100 entries. Example: get_resource_status(kind="storage", banned_only=true)',
+    'Whether computing elements (kind "compute"), storage elements ("storage": read, write, check and remove access ' +
+    'each) or FTS transfer servers ("fts") may be used, as the Resource Status System says for your VO, with ' +
+    'the reason when not. Use it when jobs cannot reach a queue or cannot read or write data. Optionally one ' +
+    'element by name, or only the banned ones; at most 100 entries. Example: ' +
+    'get_resource_status(kind="storage", banned_only=true)',
   input: z.object({
     kind: z.enum(['compute', 'storage', 'fts']).describe('Which resources: compute, storage or fts.'),
     name: z.string().min(1).optional().describe('One element, e.g. ce1.cern.ch or CERN-DST-EOS; all when absent.'),

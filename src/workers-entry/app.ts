@@ -63,7 +63,8 @@ export async function buildWorkerHandler(
   const stateKeySetting = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
   if (!stateKeySetting) {
     throw new WorkerBindingError(
-      'DIRACX_SERVICE_AUTH_STATE_KEY is not set: requests of one login land on different isolates, which must share the key',
+      'DIRACX_SERVICE_AUTH_STATE_KEY is not set: requests of ' +
+        'one login land on different isolates, which must share the key',
     );
   }
   let keyRing: KeyRing;

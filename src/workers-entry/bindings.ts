@@ -46,7 +46,8 @@ export function settingsFromBindings(env: WorkerEnv): Settings {
   for (const name of PROCESS_ONLY_SETTINGS) {
     if (text[name])
       throw new WorkerBindingError(
-        `${name} names a file, which a worker cannot read; bind the content instead (see src/workers-entry/bindings.ts)`,
+        `${name} names a file, which a worker cannot read; ` +
+          `bind the content instead (see src/workers-entry/bindings.ts)`,
       );
   }
   try {
@@ -67,7 +68,8 @@ export async function configFromBindings(env: WorkerEnv, schema?: ConfigDocument
       raw = JSON.parse(binding);
     } catch (err) {
       throw new WorkerBindingError(
-        `DIRACX_CONFIG_DOCUMENT is not JSON (${describeError(err)}); a YAML configuration must be converted to JSON when deploying`,
+        `DIRACX_CONFIG_DOCUMENT is not JSON (${describeError(err)}); ` +
+          `a YAML configuration must be converted to JSON when deploying`,
       );
     }
   } else if (binding !== null && typeof binding === 'object') {
@@ -103,7 +105,8 @@ export function keystoreFromBindings(settings: Settings): Keystore {
   const text = settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE;
   if (text === undefined) {
     throw new WorkerBindingError(
-      'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE is not set: bind the keystore JSON as a secret (`bun run keys` makes one), or set DIRACX_SERVICE_AUTH_JWKS_URL to only verify tokens',
+      'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE is not set: bind the keystore JSON as a secret (`bun run keys` makes ' +
+        'one), or set DIRACX_SERVICE_AUTH_JWKS_URL to only verify tokens',
     );
   }
   if (!text.trimStart().startsWith('{')) {
@@ -130,6 +133,7 @@ export function databaseUrlFromBindings(env: WorkerEnv, settings: Settings): str
   const hyperdrive = env.HYPERDRIVE as { connectionString?: unknown } | undefined;
   if (hyperdrive && typeof hyperdrive.connectionString === 'string') return hyperdrive.connectionString;
   throw new WorkerBindingError(
-    'DATABASE_URL is not set and there is no HYPERDRIVE binding: a worker needs PostgreSQL (the embedded database cannot run here)',
+    'DATABASE_URL is not set and there is no HYPERDRIVE binding: ' +
+      'a worker needs PostgreSQL (the embedded database cannot run here)',
   );
 }

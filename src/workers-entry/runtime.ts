@@ -17,7 +17,9 @@ export const WORKER_COMPATIBILITY_FLAGS: readonly string[] = ['nodejs_compat'];
 /**
  * The bundle: ESM for a browser-like platform, resolving packages' `workerd` export condition
  * (postgres.js over `cloudflare:sockets`), leaving runtime modules to workerd. The command line:
- * `bun build src/workers-entry.ts --target=browser --conditions=workerd --external 'node:*' --external 'cloudflare:*' --outdir <dir>`.
+ *
+ *     bun build src/workers-entry.ts --target=browser --conditions=workerd \
+ *       --external 'node:*' --external 'cloudflare:*' --outdir <dir>
  */
 export const WORKER_BUNDLE_OPTIONS = {
   target: 'browser',

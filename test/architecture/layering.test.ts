@@ -33,7 +33,8 @@ type Layer = keyof typeof RANK;
  * under `src/` has a row; files that sit apart from their directory's layer are named.
  */
 const LAYER_OF: Record<string, Layer> = {
-  // The extension testing kit (`@diracx-ts/sdk/testing`): builds test servers from everything below; nothing imports it.
+  // The extension testing kit (`@diracx-ts/sdk/testing`): builds test servers from everything
+  // below; nothing imports it.
   'src/testing/': 'testing',
   // Entry points: processes, the Workers-style runtime, CLIs and what only they use.
   'src/server.ts': 'entry',

@@ -27,7 +27,9 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
     expect(t.database.driver).toBe(TEST_DRIVER);
   });
 
-  it('creates the JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB, ResourceStatusDB and AuthDB tables with DiracX names, the registered OAuth clients and the extension migrations record', async () => {
+  // The JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB, ResourceStatusDB and AuthDB
+  // tables, with DiracX names.
+  it('creates the DiracX tables, the registered OAuth clients and the extension migrations record', async () => {
     const rows = await t.database.query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );

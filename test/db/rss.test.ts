@@ -58,7 +58,8 @@ describe('ResourceStatusDB schema', () => {
       expect(columns.every((c) => c.is_nullable === 'NO')).toBe(true);
       const key = await t.database.query<{ column_name: string }>(
         sql`select k.column_name from information_schema.table_constraints c
-            join information_schema.key_column_usage k on k.constraint_name = c.constraint_name and k.table_name = c.table_name
+            join information_schema.key_column_usage k
+              on k.constraint_name = c.constraint_name and k.table_name = c.table_name
             where c.table_name = ${table} and c.constraint_type = 'PRIMARY KEY' order by k.ordinal_position`,
       );
       expect(key.map((k) => k.column_name)).toEqual(['Name', 'StatusType', 'VO']);

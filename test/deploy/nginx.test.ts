@@ -56,7 +56,10 @@ async function availability(): Promise<string | undefined> {
 }
 const unavailable = await availability();
 
-/** Replaces `from` in `text`, which must occur exactly `times` times (the deploy file and the test must not drift apart). */
+/**
+ * Replaces `from` in `text`, which must occur exactly `times` times (the deploy file and the test
+ * must not drift apart).
+ */
 function substitute(text: string, from: string, to: string, times = 1): string {
   const found = text.split(from).length - 1;
   if (found !== times)
@@ -83,7 +86,11 @@ interface Submission {
 }
 
 if (unavailable && !REQUIRED) {
-  describe.skip(`nginx in front of two instances (skipped: ${unavailable}; set DIRACX_REQUIRE_NGINX_TESTS=1 to fail instead)`, () => {
+  const skippedTitle = [
+    `nginx in front of two instances (skipped: ${unavailable};`,
+    `set DIRACX_REQUIRE_NGINX_TESTS=1 to fail instead)`,
+  ].join(' ');
+  describe.skip(skippedTitle, () => {
     it('serves discovery, MCP and submissions through nginx across a restart', () => {});
   });
 } else {
@@ -437,7 +444,8 @@ if (unavailable && !REQUIRED) {
       const retried = nginxLog.filter((l) => /upstream=\S+, /.test(l));
       const answered5xx = nginxLog.filter((l) => /" 5\d\d /.test(l));
       console.info(
-        `nginx restart test: ${acknowledged.length} acknowledged, ${failed.length} failed, ${retried.length} retried on the other instance`,
+        `nginx restart test: ${acknowledged.length} acknowledged, ` +
+          `${failed.length} failed, ${retried.length} retried on the other instance`,
         { failed: failed.slice(0, 3), retried: retried.slice(0, 2), answered5xx: answered5xx.slice(0, 3) },
       );
       expect(acknowledged.length).toBeGreaterThan(20);

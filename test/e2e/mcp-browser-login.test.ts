@@ -27,7 +27,10 @@ const BROWSER_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_BROWSER_TESTS === '1';
 const haveChromium = await Bun.file(CHROMIUM).exists();
 if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
   describe('MCP host browser login in Chromium', () => {
-    it.skip(`runs in a real browser (skipped: no ${CHROMIUM}, apt-get install chromium; set DIRACX_REQUIRE_BROWSER_TESTS=1 to fail instead)`, () => {});
+    const skippedTitle =
+      `runs in a real browser (skipped: no ${CHROMIUM}, apt-get install chromium; ` +
+      `set DIRACX_REQUIRE_BROWSER_TESTS=1 to fail instead)`;
+    it.skip(skippedTitle, () => {});
   });
 } else {
   let idp: TestIdp;

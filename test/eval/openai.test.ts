@@ -51,7 +51,8 @@ const fake = Bun.serve({
 afterAll(() => fake.stop(true));
 
 describe('the openai agent', () => {
-  it('bridges tool calls to MCP and passes a scenario when the model does the right thing (the model is a scripted fake chat-completions server: no model runs here)', async () => {
+  // The model is a scripted fake chat-completions server: no model runs here.
+  it('bridges tool calls to MCP and passes a scenario when the model does the right thing', async () => {
     const config = openAiConfigFromEnv({
       EVAL_MODEL_URL: `http://127.0.0.1:${fake.port}/v1/`,
       EVAL_MODEL: 'scripted',

@@ -19,7 +19,10 @@ const python = pythonClientAvailability();
 
 if (!python.available && !PYTHON_CLIENT_TESTS_REQUIRED) {
   describe('examples/python/agent.py', () => {
-    it.skip(`runs against a live server (skipped: ${python.reason}; set DIRACX_REQUIRE_PYTHON_CLIENT_TESTS=1 to fail instead)`, () => {});
+    const skippedTitle =
+      `runs against a live server (skipped: ${python.reason}; ` +
+      `set DIRACX_REQUIRE_PYTHON_CLIENT_TESTS=1 to fail instead)`;
+    it.skip(skippedTitle, () => {});
   });
 } else {
   let server: McpTestServer;

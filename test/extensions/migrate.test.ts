@@ -29,7 +29,9 @@ const recorded = async (): Promise<string[]> =>
 const first: OwnedMigration = {
   extension: 'alpha',
   name: '0000_things',
-  sql: 'CREATE TABLE "AlphaThings" (id int);\n--> statement-breakpoint\nCREATE INDEX "AlphaThings_id" ON "AlphaThings" (id);',
+  sql:
+    'CREATE TABLE "AlphaThings" (id int);\n--> ' +
+    'statement-breakpoint\nCREATE INDEX "AlphaThings_id" ON "AlphaThings" (id);',
 };
 const second: OwnedMigration = { extension: 'alpha', name: '0001_more', sql: 'CREATE TABLE "AlphaMore" (id int);' };
 

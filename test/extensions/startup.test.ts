@@ -37,7 +37,8 @@ describe('server start with bad extensions', () => {
   it('refuses a route outside the extension prefix', async () => {
     const route = `{ method: 'get', path: '/api/jobs/mine', responses: { 200: { description: 'ok' } } }`;
     const failed = await serveWith(
-      `[{ name: 'stray', contractVersion: 1, description: 'x', routes: (r) => { r.define({ kind: 'open' }, ${route}); } }]`,
+      `[{ name: 'stray', contractVersion: 1, description: ` +
+        `'x', routes: (r) => { r.define({ kind: 'open' }, ${route}); } }]`,
     );
     expect(failed.code).toBe(1);
     expect(failed.stderr.filter((l) => l.trim())).toEqual([

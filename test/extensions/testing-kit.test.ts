@@ -55,7 +55,9 @@ const widgets = defineExtension({
   migrations: [
     {
       name: '0000_things',
-      sql: 'CREATE TABLE "WidgetsThings" (id int);\n--> statement-breakpoint\nINSERT INTO "WidgetsThings" VALUES (1), (2);',
+      sql:
+        'CREATE TABLE "WidgetsThings" (id int);\n--> statement-breakpoint\n' +
+        'INSERT INTO "WidgetsThings" VALUES (1), (2);',
     },
   ],
   routes(router) {

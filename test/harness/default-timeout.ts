@@ -15,7 +15,10 @@ import { plugin } from 'bun';
 export const TEST_TIMEOUT_MS = 60_000;
 
 /** Written in front of the file's first line, on that line, so that its line numbers stay. */
-const PROLOGUE = `import { setDefaultTimeout as __setDefaultTimeout } from 'bun:test'; __setDefaultTimeout(${TEST_TIMEOUT_MS});`;
+const PROLOGUE = [
+  "import { setDefaultTimeout as __setDefaultTimeout } from 'bun:test';",
+  `__setDefaultTimeout(${TEST_TIMEOUT_MS});`,
+].join(' ');
 
 /** This repository's test files; dependencies' files are left alone. */
 const TEST_FILE = /^(?!.*\/node_modules\/).*\.test\.ts$/;

@@ -41,7 +41,10 @@ export interface TestIdp {
    * `sub`, an unregistered redirect URI, an unknown client).
    */
   loginAs(sub: string, authorizationUrl: string): Promise<URL>;
-  /** Like `loginAs`, but the person logs in and then refuses consent: the callback URL carries `error=access_denied`. */
+  /**
+   * Like `loginAs`, but the person logs in and then refuses consent: the callback URL carries
+   * `error=access_denied`.
+   */
   denyAs(sub: string, authorizationUrl: string): Promise<URL>;
   stop(): Promise<void>;
 }
@@ -388,7 +391,8 @@ async function browse(issuer: string, authorizationUrl: string, sub: string, dec
       const error = /data-error="([^"]*)"[^>]*>([^<]*)/.exec(body);
       const what = error ? unescapeHtml(error[2] ?? error[1] ?? '') : body.slice(0, 300);
       throw new IdpInteractionError(
-        `IdP refused ${init.method} ${url.pathname} while logging in as ${JSON.stringify(sub)}: ${response.status} ${what}`,
+        `IdP refused ${init.method} ${url.pathname} while ` +
+          `logging in as ${JSON.stringify(sub)}: ${response.status} ${what}`,
         response.status,
         body,
       );

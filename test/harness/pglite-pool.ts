@@ -64,9 +64,13 @@ const CATALOGS = [
   'pg_user_mapping',
 ];
 
+const CATALOG_STATES = CATALOGS.map(
+  (catalog) => `  (SELECT count(*) || ' ' || coalesce(max(xmin::text::bigint), 0) FROM ${catalog}),`,
+).join('\n');
+
 /** Everything a test could change besides table rows and sequence positions, as one text. */
 const STATE_QUERY = `SELECT concat_ws(E'\\n',
-${CATALOGS.map((catalog) => `  (SELECT count(*) || ' ' || coalesce(max(xmin::text::bigint), 0) FROM ${catalog}),`).join('\n')}
+${CATALOG_STATES}
   -- The session: settings changed with SET, temporary tables (in pg_class above), prepared
   -- statements, cursors, advisory locks, LISTEN channels.
   (SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings),
@@ -92,7 +96,8 @@ SELECT concat_ws(E'\\n',
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'drizzle')
       AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'),
-  (SELECT 'SELECT ' || string_agg(format('setval(%L, %s, false)', format('%I.%I', n.nspname, c.relname), s.seqstart), ', ' ORDER BY n.nspname, c.relname) || ';'
+  (SELECT 'SELECT ' || string_agg(format('setval(%L, %s, false)', format('%I.%I', n.nspname, c.relname), s.seqstart),
+                                    ', ' ORDER BY n.nspname, c.relname) || ';'
      FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'drizzle') AND n.nspname NOT LIKE 'pg_temp%'),
   'COMMIT;'

@@ -212,7 +212,10 @@ function listeningUrl(line: string): string | undefined {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function describeOutput(child: Pick<Child, 'stdout' | 'stderr'>): string {
-  return `stderr:\n${child.stderr.join('\n') || '(empty)'}\nstdout (last 20 lines):\n${child.stdout.slice(-20).join('\n') || '(empty)'}`;
+  return (
+    `stderr:\n${child.stderr.join('\n') || '(empty)'}\nstdout (last 20 ` +
+    `lines):\n${child.stdout.slice(-20).join('\n') || '(empty)'}`
+  );
 }
 
 /**

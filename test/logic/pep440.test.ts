@@ -56,7 +56,7 @@ describe('compareVersions', () => {
     }
   });
 
-  it('treats trailing zeros and spelling variants as equal, and ignores local labels (packaging sorts them after)', () => {
+  it('treats trailing zeros and spelling variants as equal, ignoring local labels (packaging sorts them after)', () => {
     expect(cmp('1.0', '1.0.0')).toBe(0);
     expect(cmp('1.0alpha1', '1.0a1')).toBe(0);
     expect(cmp('1.0+abc', '1.0')).toBe(0);

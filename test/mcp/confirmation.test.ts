@@ -90,7 +90,8 @@ describe('confirmation of destructive MCP calls (2026-07-28 elicitation)', () =>
 });
 
 describe('destructive MCP calls from a 2025-era client that declares elicitation', () => {
-  it('answers a confirmation token at once, pushing no question a stateless JSON answer cannot carry, and runs only with the token', async () => {
+  it('answers a confirmation token at once, pushing no question a stateless JSON answer cannot carry, and runs only ' +
+    'with the token', async () => {
     const ids = [await submitJob(server.app, 'owner'), await submitJob(server.app, 'owner')];
     const client = new LegacyClient({ name: 'v1-person', version: '1.0.0' }, { capabilities: { elicitation: {} } });
     let pushed = 0;

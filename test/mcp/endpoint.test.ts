@@ -138,7 +138,7 @@ describe('MCP clients of both protocol eras', () => {
     await client.close();
   });
 
-  it('lets an agent log in with client credentials through the SDK provider and act as its service account', async () => {
+  it('lets an agent log in with client credentials via the SDK provider, acting as its service account', async () => {
     const provider = new ClientCredentialsProvider({ clientId: SECRET_CLIENT, clientSecret: fixture.secret });
     const client = new Client({ name: 'agent', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(server.mcpUrl, { authProvider: provider }));

@@ -65,7 +65,8 @@ async function inspector(args: string[]): Promise<CliRun> {
 }
 
 const describeRun = (run: CliRun): string =>
-  `exit ${run.exitCode} (signal ${run.signal})\nstdout:\n${run.stdout || '(empty)'}\nstderr:\n${run.stderr || '(empty)'}`;
+  `exit ${run.exitCode} (signal ` +
+  `${run.signal})\nstdout:\n${run.stdout || '(empty)'}\nstderr:\n${run.stderr || '(empty)'}`;
 
 /** The CLI's single JSON document on stdout; fails with the whole run when it is not one. */
 function resultOf(run: CliRun): Record<string, unknown> {

@@ -351,7 +351,10 @@ function invalidArgumentsFor(tool: Tool): fc.Arbitrary<unknown> {
   return fc.oneof(...mutations);
 }
 
-/** Valid-looking arguments with extra keys, oversized strings or arrays: anything may happen, but within the contract. */
+/**
+ * Valid-looking arguments with extra keys, oversized strings or arrays: anything may happen, but
+ * within the contract.
+ */
 function stretchedArgumentsFor(tool: Tool): fc.Arbitrary<unknown> {
   return fc
     .tuple(
@@ -460,7 +463,7 @@ function describeLeg(leg: Leg): void {
       );
     });
 
-    it('changes none of more throwaway jobs than the confirmation threshold without a confirmation: asks, or answers a preview', async () => {
+    it('changes none of more jobs than the confirmation threshold unconfirmed: asks or answers a preview', async () => {
       const writers = fx.tools.filter(
         (t) => t.annotations?.readOnlyHint !== true && t.inputSchema.properties?.job_ids !== undefined,
       );

@@ -98,7 +98,7 @@ describe('createPublicOnlyFetch', () => {
     expect(calls).toEqual([]);
   });
 
-  it('connects to the checked address with the original name as Host and TLS server name, trying the next address on failure', async () => {
+  it('connects to the checked address, the name as Host and TLS server name, trying the next on failure', async () => {
     const hosts: string[] = [];
     const server = Bun.serve({
       hostname: '127.0.0.1',

@@ -82,7 +82,7 @@ describe('routes that need a token', () => {
     }
   });
 
-  it('accept DiracX tokens (no audience) and tokens for our issuer, and refuse tokens for /mcp or another audience', async () => {
+  it('accept DiracX tokens (no audience) and ours, and refuse ones for /mcp or another audience', async () => {
     const asUser = async (options: { audience?: string }): Promise<number> => {
       const token = await app.tokens.tokenFor('lhcb', 'lhcb_user', 'chaen', options);
       return (await app.fetch('/api/auth/userinfo', { headers: { authorization: `Bearer ${token}` } })).status;

@@ -91,7 +91,7 @@ describe('GET /api/config/', () => {
     expect(res.status).toBe(200);
   });
 
-  it('answers 304 when If-None-Match is stale but If-Modified-Since is newer, as DiracX falls through to the date', async () => {
+  it('answers 304 when If-None-Match is stale but If-Modified-Since newer, as DiracX falls through to it', async () => {
     // DiracX checks If-None-Match first, then falls through to If-Modified-Since.
     const res = await getConfig({ 'if-none-match': 'stale', 'if-modified-since': 'Sat, 21 Nov 2026 10:00:00 GMT' });
     expect(res.status).toBe(304);

@@ -43,7 +43,8 @@ describe('parseForwardedHost', () => {
     expect(parseForwardedHost('[2001:db8::1]:443')).toBe('[2001:db8::1]:443');
     expect(parseForwardedHost('[::1]')).toBe('[::1]');
     expect(parseForwardedHost('evil.example, diracx.example.org')).toBe('diracx.example.org');
-    expect(parseForwardedHost(`${'abcdefghi.'.repeat(25)}org:65535`)).toBe(`${'abcdefghi.'.repeat(25)}org:65535`); // 253 characters
+    // 253 characters
+    expect(parseForwardedHost(`${'abcdefghi.'.repeat(25)}org:65535`)).toBe(`${'abcdefghi.'.repeat(25)}org:65535`);
   });
   it('refuses user info, paths, bad ports, bad labels and bad IPv6', () => {
     for (const bad of [
@@ -207,7 +208,7 @@ describe('the handler behind a proxy', () => {
     );
   const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
 
-  it('names public URLs in the authorization-server metadata and the OpenID configuration from a trusted proxy', async () => {
+  it('names public URLs in authorization-server metadata and OpenID configuration from a trusted proxy', async () => {
     const oauth = await json(await viaProxy('/.well-known/oauth-authorization-server', '127.0.0.1'));
     expect(oauth).toMatchObject({
       issuer: TEST_ISSUER,
@@ -225,7 +226,7 @@ describe('the handler behind a proxy', () => {
     });
   });
 
-  it('names the configured issuer, not the instance URL, when the same headers come from a peer that is not trusted', async () => {
+  it('names the configured issuer, not the instance URL, when the headers come from an untrusted peer', async () => {
     const oauth = await json(await viaProxy('/.well-known/oauth-authorization-server', '192.0.2.9'));
     expect(oauth.token_endpoint).toBe(`${TEST_ISSUER}/api/auth/token`);
     const oidc = await json(await viaProxy('/.well-known/openid-configuration', '192.0.2.9'));

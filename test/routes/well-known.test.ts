@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => app.dispose());
 
 describe('GET /.well-known/openid-configuration', () => {
-  it('describes our issuer and endpoints with absolute URLs under the issuer, whatever host the request names', async () => {
+  it('describes our issuer and endpoints with absolute URLs under it, whatever host a request names', async () => {
     const res = await app.handler(new Request('https://diracx.example:8443/.well-known/openid-configuration'));
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;

@@ -58,11 +58,20 @@ describe('the resource of /api/auth/authorize', () => {
     }
   });
 
-  it('refuses anything but ours for DiracX’s client with an invalid_target redirect to its configured URI', async () => {
+  it('refuses anything but ours for DiracX’s client: an invalid_target redirect to its configured URI', async () => {
     const challenge = await pkceChallenge('u'.repeat(43));
     for (const resource of FOREIGN) {
       const res = await world.app.fetch(
-        `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', scope: 'vo:lhcb', state: 's', resource })}`,
+        `/api/auth/authorize?${new URLSearchParams({
+          response_type: 'code',
+          client_id: DIRAC_CLIENT_ID,
+          redirect_uri: WEB_REDIRECT,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          scope: 'vo:lhcb',
+          state: 's',
+          resource,
+        })}`,
       );
       expect(res.status).toBe(307);
       const back = new URL(res.headers.get('location')!);
@@ -73,7 +82,16 @@ describe('the resource of /api/auth/authorize', () => {
     }
     for (const resource of [MCP_URL, ORIGIN]) {
       const res = await world.app.fetch(
-        `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', scope: 'vo:lhcb', state: 's', resource })}`,
+        `/api/auth/authorize?${new URLSearchParams({
+          response_type: 'code',
+          client_id: DIRAC_CLIENT_ID,
+          redirect_uri: WEB_REDIRECT,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          scope: 'vo:lhcb',
+          state: 's',
+          resource,
+        })}`,
       );
       expect(res.headers.get('location')).toStartWith(world.lhcbIdp.issuer);
     }

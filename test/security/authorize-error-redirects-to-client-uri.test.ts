@@ -42,7 +42,10 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => world.dispose(), 30_000);
 
-/** Each error class: the parameters that cause it (an empty value leaves the parameter out) and the error the page names. */
+/**
+ * Each error class: the parameters that cause it (an empty value leaves the parameter out) and the
+ * error the page names.
+ */
 const ERROR_CLASSES: readonly { name: string; params: Record<string, string>; error: string }[] = [
   { name: 'a group of another VO', params: { scope: 'vo:lhcb group:gridpp_user' }, error: 'invalid_scope' },
   { name: 'an unknown VO', params: { scope: 'vo:atlas' }, error: 'invalid_scope' },
@@ -95,7 +98,16 @@ for (const [kind, client] of [
 describe('DiracX’s client, whose redirect URIs an administrator configured', () => {
   const request = async (extra: Record<string, string>): Promise<Response> =>
     world.app.fetch(
-      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code_challenge: await pkceChallenge('w'.repeat(43)), code_challenge_method: 'S256', scope: 'vo:lhcb', state: 'web-state', ...extra })}`,
+      `/api/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: DIRAC_CLIENT_ID,
+        redirect_uri: WEB_REDIRECT,
+        code_challenge: await pkceChallenge('w'.repeat(43)),
+        code_challenge_method: 'S256',
+        scope: 'vo:lhcb',
+        state: 'web-state',
+        ...extra,
+      })}`,
     );
 
   it('gets an RFC 6749 §4.1.2.1 error redirect to its configured URI, with its state', async () => {

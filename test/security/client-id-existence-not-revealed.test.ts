@@ -66,7 +66,7 @@ async function refusalOf(form: Record<string, string>, basic?: [string, string])
 }
 
 describe('client authentication at the token endpoint', () => {
-  it('refuses an unknown client id with the same answer and the same PBKDF2 work as a known one with a wrong secret', async () => {
+  it('refuses an unknown client id with the answer and PBKDF2 work of a known one with a wrong secret', async () => {
     const known = await refusalOf({ client_id: SECRET_CLIENT, client_secret: 'wrong-secret' });
     expect(known.status).toBe(401);
     expect(JSON.parse(known.body)).toMatchObject({ error: 'invalid_client' });

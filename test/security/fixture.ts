@@ -45,7 +45,10 @@ export interface World {
   token(caller: Caller, forMcp: boolean): Promise<string | undefined>;
   /** The verified user behind a person's token. */
   user(person: Person): Promise<AuthedUser>;
-  /** What the policy in force says to `person` for each check, in order: undefined (allowed) or the first refusal's HTTP status and error code. */
+  /**
+   * What the policy in force says to `person` for each check, in order: undefined (allowed) or the
+   * first refusal's HTTP status and error code.
+   */
   refusal(person: Person, checks: readonly Check[]): Promise<{ status: number; code: string } | undefined>;
   dispose(): Promise<void>;
 }

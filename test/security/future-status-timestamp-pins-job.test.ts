@@ -55,7 +55,7 @@ describe('status updates stamped in the future', () => {
     expect(await state(app, id)).toEqual(before);
   });
 
-  it('refuses year 9999 for the owner, a pilot and an administrator forcing, and the job still follows later updates', async () => {
+  it('refuses year 9999 for the owner, a pilot and a forcing administrator; the job takes later updates', async () => {
     const id = await submitJob(app, 'owner');
     const before = await state(app, id);
     const pin = { [id]: { '9999-12-31T23:59:59Z': { Status: 'Done', MinorStatus: 'Pinned', Source: 'Attack' } } };

@@ -73,7 +73,9 @@ export function formParts(fields: Record<string, string>): { head: Uint8Array; t
   const parts = Object.entries(fields).map(
     ([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
   );
-  const head = `${parts.join('')}--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const head =
+    `${parts.join('')}--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; ` +
+    `filename="file"\r\nContent-Type: application/octet-stream\r\n\r\n`;
   return {
     head: encoder.encode(head),
     tail: encoder.encode(`\r\n--${BOUNDARY}--\r\n`),
@@ -133,7 +135,10 @@ export function recordedBody(chunks: readonly Uint8Array[]): RecordedBody {
   };
 }
 
-/** The upload as chunks: the form head (fields and the file part's headers), the file in `chunkSize` pieces, the tail. */
+/**
+ * The upload as chunks: the form head (fields and the file part's headers), the file in `chunkSize`
+ * pieces, the tail.
+ */
 export function uploadChunks(
   fields: Record<string, string>,
   data: Uint8Array,

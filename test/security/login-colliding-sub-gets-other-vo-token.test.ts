@@ -73,7 +73,15 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
 
   it('gets nothing from an lhcb login of DiracX’s client by logging in at gridpp’s IdP', async () => {
     const start = await world.app.fetch(
-      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: 'http://web.test.invalid/callback', code_challenge: 'y'.repeat(43), code_challenge_method: 'S256', scope: 'vo:lhcb', state: 'web-state' })}`,
+      `/api/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: DIRAC_CLIENT_ID,
+        redirect_uri: 'http://web.test.invalid/callback',
+        code_challenge: 'y'.repeat(43),
+        code_challenge_method: 'S256',
+        scope: 'vo:lhcb',
+        state: 'web-state',
+      })}`,
     );
     expect(start.status).toBe(307);
     const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, start.headers.get('location')!));

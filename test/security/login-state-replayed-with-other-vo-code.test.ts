@@ -86,7 +86,15 @@ describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
 
   it('is refused on DiracX’s client flow, which is not sent back to the client', async () => {
     const start = await world.app.fetch(
-      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code_challenge: 'z'.repeat(43), code_challenge_method: 'S256', scope: 'vo:lhcb', state: 'web-state' })}`,
+      `/api/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: DIRAC_CLIENT_ID,
+        redirect_uri: WEB_REDIRECT,
+        code_challenge: 'z'.repeat(43),
+        code_challenge_method: 'S256',
+        scope: 'vo:lhcb',
+        state: 'web-state',
+      })}`,
     );
     const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, start.headers.get('location')!));
     const res = await world.app.fetch(callback.toString());
@@ -139,7 +147,15 @@ describe('a state from before the VO’s identity provider was replaced', () => 
   it('is refused: the login completes only at the IdP (issuer and client) it started at', async () => {
     const verifier = 'v'.repeat(43);
     const start = await world.app.fetch(
-      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: DIRAC_CLIENT_ID, redirect_uri: WEB_REDIRECT, code_challenge: await pkceChallenge(verifier), code_challenge_method: 'S256', scope: 'vo:lhcb', state: 'web-state' })}`,
+      `/api/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: DIRAC_CLIENT_ID,
+        redirect_uri: WEB_REDIRECT,
+        code_challenge: await pkceChallenge(verifier),
+        code_challenge_method: 'S256',
+        scope: 'vo:lhcb',
+        state: 'web-state',
+      })}`,
     );
     expect(start.status).toBe(307);
     // lhcb moves to gridpp's IdP while the login is under way; mallory logs in there.

@@ -91,7 +91,15 @@ describe('the VO choice of a login', () => {
     // Such a flow is sent to the IdP at once; its id is only inside the sealed state, but an
     // id is no secret to rely on.
     const start = await world.app.fetch(
-      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: host.clientId, redirect_uri: host.redirectUri, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', scope: 'vo:lhcb', resource: MCP_URL })}`,
+      `/api/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: host.clientId,
+        redirect_uri: host.redirectUri,
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+        scope: 'vo:lhcb',
+        resource: MCP_URL,
+      })}`,
     );
     expect(start.status).toBe(307);
     expect(start.headers.get('location')).toStartWith(world.lhcbIdp.issuer);

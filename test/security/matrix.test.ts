@@ -213,7 +213,7 @@ describe('policy overrides are in force on every path', () => {
   const coreIds = (checks: readonly (readonly [{ id: string }, unknown])[]): string[] =>
     [...new Set(checks.map(([p]) => p.id).filter((id) => inForce.has(id)))].sort();
 
-  it('every REST route declaring a core policy calls its override, for each check it makes (as the owner)', async () => {
+  it('every REST route declaring a core policy calls its override for each check it makes (as the owner)', async () => {
     const { catalogue } = createApiApp(world.app.apiDeps, world.app.extensions.registerRoutes);
     const routes = catalogue
       .entries()
@@ -234,7 +234,10 @@ describe('policy overrides are in force on every path', () => {
       clearCalls();
       await send('owner', method, req.path, req.body, false);
       const expected = [...new Set([declared, ...coreIds(checks)])].sort();
-      expect({ route, reached: reached().filter((id) => expected.includes(id)) }).toEqual({ route, reached: expected });
+      expect({ route, reached: reached().filter((id) => expected.includes(id)) }).toEqual({
+        route,
+        reached: expected,
+      });
     }
   });
 

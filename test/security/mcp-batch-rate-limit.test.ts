@@ -109,13 +109,14 @@ describe('JSON-RPC batches at /mcp', () => {
     expect(toolCalls(before)).toBe(2);
   });
 
-  it('gives one person at most a few clients worth of calls, however many OAuth clients their tokens name', async () => {
+  it('gives one person at most a few clients worth of calls however many OAuth clients their tokens name', async () => {
     let served = 0;
     for (let i = 0; i < GROUP_BUDGET_FACTOR * 2; i++) {
       const token = await tokenOf('chaen', `made-up-client-${i}`);
       for (let j = 0; j < LIMIT; j++) if ((await post(token, callOf(j, 'whoami', {}))).status === 200) served++;
     }
-    // chaen's own client already spent nothing (its batch was refused); every other client gets LIMIT until the budget is gone.
+    // chaen's own client already spent nothing (its batch was refused); every other client gets
+    // LIMIT until the budget is gone.
     expect(served).toBe(LIMIT * GROUP_BUDGET_FACTOR);
   });
 });

@@ -38,8 +38,10 @@ const names = async (): Promise<string[]> =>
   ((await call('list_gubbins_owners', {})).structuredContent!.owners as { Name: string }[]).map((o) => o.Name);
 
 describe('remove_gubbins_owner under confirmation', () => {
-  it('changes nothing on the first call, refuses a token of another owner, and removes with its own token once', async () => {
-    const alice = (await call('add_gubbins_owner', { name: 'Alice' })).structuredContent?.owner as { OwnerID: number };
+  it('changes nothing at first, refuses a token of another owner, and removes with its own token once', async () => {
+    const alice = (await call('add_gubbins_owner', { name: 'Alice' })).structuredContent?.owner as {
+      OwnerID: number;
+    };
     const bob = (await call('add_gubbins_owner', { name: 'Bob' })).structuredContent?.owner as { OwnerID: number };
     const first = await call('remove_gubbins_owner', { owner_id: alice.OwnerID });
     expect(first.isError).toBeFalsy();

@@ -22,7 +22,7 @@ describe('the two-step confirmation of a 2025-era client', () => {
     ['set_job_statuses', { status: 'Killed' }, 'Killed'],
     ['reschedule_jobs', {}, 'Received'],
   ] as const) {
-    it(`${tool}: the first call changes nothing and answers a token; the second, carrying it, runs as planned`, async () => {
+    it(`${tool}: the first call changes nothing and answers a token; the second, with it, runs the plan`, async () => {
       const [ids, bystander] = [await world.jobs(3), await world.jobs(1)];
       const before = await world.snapshot([...ids, ...bystander]);
       const client = await world.legacyClient('owner');

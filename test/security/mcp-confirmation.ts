@@ -33,7 +33,10 @@ export interface ConfirmationWorld {
   legacyClient(who: Caller): Promise<LegacyClient>;
   /** A connected v2 client of `who` pinned to 2026-07-28, declaring elicitation, answering with `answer()`. */
   modernClient(who: Caller, answer: () => 'accept' | 'decline'): Promise<{ client: Client; asked: string[] }>;
-  /** A raw 2026-07-28 `tools/call` of `who` declaring elicitation, with `extra` params (inputResponses, requestState). */
+  /**
+   * A raw 2026-07-28 `tools/call` of `who` declaring elicitation, with `extra` params
+   * (inputResponses, requestState).
+   */
   rawModernCall(
     who: Caller,
     tool: string,

@@ -82,7 +82,7 @@ describe('a pilot stamp of another VO', () => {
     expect(await pilotRow(LHCB_STAMP)).toEqual(before);
   });
 
-  it("is answered like a taken stamp of the caller's own VO by registration, naming no VO, and stays unchanged", async () => {
+  it("is answered like a taken stamp of the caller's own VO by registration, naming no VO, and unchanged", async () => {
     const before = await pilotRow(LHCB_STAMP);
     const register = (stamp: string) =>
       call(GRIDPP_PILOT, 'POST', '/api/pilots/', { pilot_stamp: stamp, vo: 'gridpp', pilot_reference: 'probe' }, [

@@ -168,7 +168,8 @@ describe('a sandbox of another VO is answered like one that does not exist', () 
         return world.rest(
           who,
           'GET',
-          `/api/jobs/sandbox/local-store/download?key=${encodeURIComponent(key)}&expires=${Math.floor(Date.now() / 1000) + 60}&signature=${'A'.repeat(43)}`,
+          `/api/jobs/sandbox/local-store/download?key=${encodeURIComponent(key)}` +
+            `&expires=${Math.floor(Date.now() / 1000) + 60}&signature=${'A'.repeat(43)}`,
           undefined,
           [encodeURIComponent(key), key],
         );

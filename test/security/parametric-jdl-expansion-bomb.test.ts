@@ -36,13 +36,19 @@ async function jobIds(who: Person): Promise<number[]> {
   return (res.body as { JobID: number }[]).map((j) => j.JobID);
 }
 
-const PER_JOB =
-  /^Job \d+ of \d+ would have a JDL of \d+ bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/;
-const TOTAL =
-  /^The \d+ jobs would have JDLs of \d+ bytes or more together, more than the 67108864 allowed per submission \(DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES\)$/;
+const PER_JOB = new RegExp(
+  String.raw`^Job \d+ of \d+ would have a JDL of \d+ bytes, more than the 262144 allowed per job ` +
+    String.raw`\(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$`,
+);
+const TOTAL = new RegExp(
+  String.raw`^The \d+ jobs would have JDLs of \d+ bytes or more together, more than the 67108864 allowed per ` +
+    String.raw`submission \(DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES\)$`,
+);
 
 /** 20 values of 100 KB, each pasted three times: 2 MB of text becomes 20 jobs of 300 KB. */
-const LONG_VALUES = `[Executable = "x"; Arguments = "%s %s %s"; Parameters = {${Array.from({ length: 20 }, (_, i) => `"${String(i).padEnd(100_000, 'v')}"`).join(', ')}}]`;
+const LONG_VALUES =
+  `[Executable = "x"; Arguments = "%s %s %s"; Parameters = ` +
+  `{${Array.from({ length: 20 }, (_, i) => `"${String(i).padEnd(100_000, 'v')}"`).join(', ')}}]`;
 /** 200 KB once, Parameters = 10000: a 200 KB request standing for 2 GB of jobs. */
 const REPEATED = `[Executable = "x"; Arguments = "%n ${'y'.repeat(200_000)}"; Parameters = 10000]`;
 
@@ -55,7 +61,7 @@ describe('a parametric JDL expanding beyond the size limits', () => {
     expect(await jobIds('owner')).toEqual(before);
   });
 
-  it('is refused when 10 000 copies of a long string would exceed the submission limit, and creates nothing', async () => {
+  it('is refused when 10 000 copies of a long string would exceed the submission limit, creating nothing', async () => {
     const before = await jobIds('ownerOtherGroup');
     const res = await call(server.app, 'ownerOtherGroup', 'POST', '/api/jobs/jdl', [REPEATED]);
     expect(res.status).toBe(400);
@@ -65,12 +71,17 @@ describe('a parametric JDL expanding beyond the size limits', () => {
 
   it('is refused when parameters name later parameters, multiplying the text at each step', async () => {
     const chain = (to: string): string => `"${`%(${to})s`.repeat(100)}"`;
-    const text = `[Executable = "x"; Arguments = "%(A)s"; Parameters.A = {${chain('B')}}; Parameters.B = {${chain('C')}}; Parameters.C = {"${'z'.repeat(100)}"}]`;
+    const text =
+      `[Executable = "x"; Arguments = "%(A)s"; Parameters.A = {${chain('B')}}; Parameters.B = ` +
+      `{${chain('C')}}; Parameters.C = {"${'z'.repeat(100)}"}]`;
     const before = await jobIds('owner');
     const res = await call(server.app, 'owner', 'POST', '/api/jobs/jdl', [text]);
     expect(res.status).toBe(400);
     expect((res.body as { detail: string }).detail).toMatch(
-      /^The job would have a JDL of \d+ bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/,
+      new RegExp(
+        String.raw`^The job would have a JDL of \d+ bytes, more than the 262144 allowed per job ` +
+          String.raw`\(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$`,
+      ),
     );
     expect(await jobIds('owner')).toEqual(before);
   });
@@ -89,8 +100,11 @@ describe('a parametric JDL expanding beyond the size limits', () => {
     expect(await jobIds('owner')).toEqual(before);
   });
 
-  it('still accepts 20 jobs just under the per-job limit (each value is written twice: in Arguments and in Parameter)', async () => {
-    const text = `[Executable = "x"; Arguments = "%s"; Parameters = {${Array.from({ length: 20 }, (_, i) => `"${String(i).padEnd(125_000, 'w')}"`).join(', ')}}]`;
+  // Each value is written twice: in Arguments and in Parameter.
+  it('still accepts 20 jobs just under the per-job limit', async () => {
+    const text =
+      `[Executable = "x"; Arguments = "%s"; Parameters = ` +
+      `{${Array.from({ length: 20 }, (_, i) => `"${String(i).padEnd(125_000, 'w')}"`).join(', ')}}]`;
     const before = await jobIds('owner');
     const res = await call(server.app, 'owner', 'POST', '/api/jobs/jdl', [text]);
     expect(res.status).toBe(201);

@@ -69,7 +69,7 @@ describe('a refresh token issued for /mcp', () => {
     expect(claimsOf(third.access_token).aud).toBe(mcp);
   });
 
-  it('is refused with invalid_target for our issuer (the REST API) or a foreign resource, and stays usable', async () => {
+  it('is refused with invalid_target for our issuer (the REST API) or a foreign resource; stays usable', async () => {
     const host = await mcpHostLogin(fx, mcp);
     for (const resource of [TEST_ISSUER, 'https://elsewhere.example/mcp', `${mcp}/`]) {
       await expectInvalidTarget(await refreshAs(fx, host.clientId, host.refresh_token!, { resource }));

@@ -77,7 +77,7 @@ describe("an MCP host redeeming a DiracX client's refresh token", () => {
     expect((await fx.app.fetch('/api/auth/userinfo', bearer(next.access_token))).status).toBe(200);
   });
 
-  it('is refused for a DiracX-style refresh token that names no client, which DiracX clients still redeem', async () => {
+  it('is refused for a DiracX-style refresh token naming no client, which DiracX clients still redeem', async () => {
     const cli = await deviceLogin(fx, CHAEN_SUB);
     // DiracX's refresh token claims only: jti, exp, legacy_exchange, dirac_policies.
     const { jti, exp, legacy_exchange, dirac_policies } = claimsOf(cli.refresh_token!);

@@ -40,7 +40,8 @@ export interface SandboxWorld {
 export function missingPfn(owner: Person = 'chaen'): string {
   const [vo, group, user] = PEOPLE[owner];
   const checksum = toHex(crypto.getRandomValues(new Uint8Array(32)).buffer);
-  return `SB:${STORE_SETTINGS.seName}|/S3/${STORE_SETTINGS.bucketName}/${vo}/${group}/${user}/sha256:${checksum}.tar.zst`;
+  const key = `${vo}/${group}/${user}/sha256:${checksum}.tar.zst`;
+  return `SB:${STORE_SETTINGS.seName}|/S3/${STORE_SETTINGS.bucketName}/${key}`;
 }
 
 export async function createSandboxWorld(extensions: readonly Extension[] = []): Promise<SandboxWorld> {

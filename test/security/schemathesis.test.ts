@@ -155,7 +155,10 @@ function expectClean(run: FuzzRun, who: string): void {
 const availability = schemathesisAvailability();
 
 if (!availability.available && !REQUIRED) {
-  describe.skip(`schemathesis fuzzing of /api (skipped: ${availability.reason}; set DIRACX_REQUIRE_SCHEMATHESIS_TESTS=1 to fail instead)`, () => {
+  const skippedTitle =
+    `schemathesis fuzzing of /api (skipped: ${availability.reason}; ` +
+    `set DIRACX_REQUIRE_SCHEMATHESIS_TESTS=1 to fail instead)`;
+  describe.skip(skippedTitle, () => {
     it('finds no server error and no response outside the documented schema', () => {});
   });
 } else {

@@ -26,7 +26,9 @@ describe('a pattern longer than DIRACX_SEARCH_MAX_PATTERN_LENGTH', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
-        detail: `Pattern too long for parameter JobName: ${LIMIT + 1} characters, more than the ${LIMIT} allowed (DIRACX_SEARCH_MAX_PATTERN_LENGTH)`,
+        detail:
+          `Pattern too long for parameter JobName: ${LIMIT + 1} characters, ` +
+          `more than the ${LIMIT} allowed (DIRACX_SEARCH_MAX_PATTERN_LENGTH)`,
       });
       expect(world.databaseUses()).toBe(before);
     });

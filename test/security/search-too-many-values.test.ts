@@ -30,7 +30,9 @@ describe('in/not in filters with more values than DIRACX_SEARCH_MAX_VALUES', () 
     });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
-      detail: `Too many values: ${LIMIT + world.jobIds.length} in 'in'/'not in' filters, more than the ${LIMIT} allowed per request (DIRACX_SEARCH_MAX_VALUES)`,
+      detail:
+        `Too many values: ${LIMIT + world.jobIds.length} in 'in'/'not in' filters, more than the ${LIMIT} ` +
+        `allowed per request (DIRACX_SEARCH_MAX_VALUES)`,
     });
     expect(world.databaseUses()).toBe(before);
   });

@@ -129,9 +129,9 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
         await owned.database.query(
           sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`,
         );
-        await owned.database.query(
-          sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from generate_series(${from}::int, ${to}::int) g`,
-        );
+        const ids = sql`generate_series(${from}::int, ${to}::int) g`;
+        const rows = sql`select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from ${ids}`;
+        await owned.database.query(sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") ${rows}`);
       }
     },
     async dispose() {

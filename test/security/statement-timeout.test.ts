@@ -32,7 +32,7 @@ const count = async (): Promise<number> => {
 };
 
 describe(`a statement past DIRACX_DB_STATEMENT_TIMEOUT_MS (${TEST_DRIVER})`, () => {
-  it('is cancelled and answered 503 with Retry-After naming the setting; the database then answers as before', async () => {
+  it('is cancelled and answered 503 with Retry-After naming the setting; the database answers as before', async () => {
     const before = await count();
     expect(before).toBe(EXPENSIVE_ROWS + 2);
     const res = await world.rest('owner', '/api/jobs/search', EXPENSIVE_SEARCH);

@@ -75,7 +75,9 @@ const ENDPOINTS: { name: string; limit: number; attempt: Attempt }[] = [
     attempt: (clientId, address) =>
       from(
         address,
-        `/api/auth/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&scope=vo:lhcb&state=s&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+        `/api/auth/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}` +
+          `&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&scope=vo:lhcb&state=s&code_challenge=${'a'.repeat(43)}` +
+          '&code_challenge_method=S256',
       ),
   },
 ];

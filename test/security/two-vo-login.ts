@@ -236,7 +236,10 @@ export async function allAuthorizationFlows(world: TwoVoWorld): Promise<Authoriz
   return world.app.database.db.select().from(authorizationFlows);
 }
 
-/** Our authorization URL at lhcb's IdP, pointed at gridpp's IdP and client instead (same state, challenge, callback). */
+/**
+ * Our authorization URL at lhcb's IdP, pointed at gridpp's IdP and client instead (same state,
+ * challenge, callback).
+ */
 export function toGridppIdp(world: TwoVoWorld, lhcbIdpUrl: string): string {
   const url = new URL(lhcbIdpUrl);
   url.host = new URL(world.gridppIdp.issuer).host;

@@ -24,7 +24,11 @@ const INSTANCES = 4;
 const baseUrl = Bun.env.DATABASE_URL;
 
 if (!baseUrl) {
-  describe.skip('Concurrent start (skipped: PostgreSQL only, set DATABASE_URL; one process owns the embedded database)', () => {
+  const skippedTitle = [
+    'Concurrent start (skipped: PostgreSQL only, set DATABASE_URL;',
+    'one process owns the embedded database)',
+  ].join(' ');
+  describe.skip(skippedTitle, () => {
     it('starts several instances at once on one empty database', () => {});
   });
 } else {

@@ -28,7 +28,11 @@ async function stillRunning(server: RunningServer): Promise<boolean> {
 }
 
 if (!availability.available && !required) {
-  describe.skip(`PostgreSQL outage (skipped: ${availability.reason}; set DIRACX_REQUIRE_POSTGRES_TESTS=1 to fail instead)`, () => {
+  const skippedTitle = [
+    `PostgreSQL outage (skipped: ${availability.reason};`,
+    `set DIRACX_REQUIRE_POSTGRES_TESTS=1 to fail instead)`,
+  ].join(' ');
+  describe.skip(skippedTitle, () => {
     it('turns readiness to 503 and back to 200 without a restart', () => {});
   });
 } else {

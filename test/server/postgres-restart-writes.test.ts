@@ -40,7 +40,10 @@ interface ErrorBody {
 }
 
 if (!availability.available && !required) {
-  describe.skip(`Writes while PostgreSQL restarts (skipped: ${availability.reason}; set DIRACX_REQUIRE_POSTGRES_TESTS=1 to fail instead)`, () => {
+  const skippedTitle =
+    `Writes while PostgreSQL restarts (skipped: ${availability.reason}; ` +
+    `set DIRACX_REQUIRE_POSTGRES_TESTS=1 to fail instead)`;
+  describe.skip(skippedTitle, () => {
     it('keeps every acknowledged write', () => {});
   });
 } else {
@@ -206,7 +209,8 @@ if (!availability.available && !required) {
       }
       const failed = calls.filter((c) => !c.outcome.ok);
       console.info(
-        `postgres restart: ${calls.length} writes, ${calls.length - failed.length} acknowledged, ${failed.length} refused; phases (ms)`,
+        `postgres restart: ${calls.length} writes, ${calls.length - failed.length} ` +
+          `acknowledged, ${failed.length} refused; phases (ms)`,
         phases,
         failed.slice(0, 2),
       );
@@ -229,7 +233,7 @@ if (!availability.available && !required) {
       expect(new Set(refusedDuring.map((c) => c.via))).toEqual(new Set<Via>(['rest', 'mcp']));
     });
 
-    it('refused every failed write as "unavailable": REST 503 with a detail and Retry-After, MCP an UNAVAILABLE tool error', () => {
+    it('refused every failed write as "unavailable": REST 503 + detail + Retry-After, MCP an UNAVAILABLE error', () => {
       const unexpected = calls.filter(
         (c) =>
           !c.outcome.ok &&

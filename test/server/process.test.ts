@@ -192,7 +192,8 @@ describe('server process startup failures', () => {
       path,
       [
         'DIRAC: {}',
-        'Registry: {lhcb: {IdP: {URL: https://x, ClientID: y}, DefaultGroup: g, Users: {}, Groups: {g: {Properties: [NormalUser], Users: [], Bogus: 1}}}}',
+        'Registry: {lhcb: {IdP: {URL: https://x, ClientID: y}, DefaultGroup: g, Users: {}, ' +
+          'Groups: {g: {Properties: [NormalUser], Users: [], Bogus: 1}}}}',
         '',
       ].join('\n'),
     );

@@ -21,7 +21,8 @@ import {
 const availability = motoAvailability();
 
 if (!availability.available && !S3_TESTS_REQUIRED) {
-  describe.skip(`S3ObjectStore (skipped: ${availability.reason}; set DIRACX_REQUIRE_S3_TESTS=1 to fail instead)`, () => {
+  const skippedTitle = `S3ObjectStore (skipped: ${availability.reason}; set DIRACX_REQUIRE_S3_TESTS=1 to fail instead)`;
+  describe.skip(skippedTitle, () => {
     it('uploads, downloads and deletes through a real S3 server', () => {});
   });
 } else {

@@ -24,14 +24,21 @@ const KEY = `lhcb/lhcb_user/chaen/sha256:${'ab'.repeat(32)}.tar.zst`;
 
 /** botocore 1.43: `generate_presigned_url('get_object', ..., ExpiresIn=300)`. */
 const BOTOCORE_GET =
-  'http://127.0.0.1:9000/sandboxes/lhcb/lhcb_user/chaen/sha256%3Aabababababababababababababababababababababababababababababababab.tar.zst' +
+  'http://127.0.0.1:9000/sandboxes/lhcb/lhcb_user/chaen/' +
+  'sha256%3Aabababababababababababababababababababababababababababababababab.tar.zst' +
   '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260102%2Fus-east-1%2Fs3%2Faws4_request' +
   '&X-Amz-Date=20260102T030405Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host' +
   '&X-Amz-Signature=11e251a6ad4362beb3360e6243de2480aeff026e1451cf9c6406ed19f46b8510';
 
 /** botocore 1.43: `generate_presigned_post` policy (base64) and its `x-amz-signature`. */
 const BOTOCORE_POLICY =
-  'eyJleHBpcmF0aW9uIjogIjIwMjYtMTEtMjZUMDE6NDc6MDhaIiwgImNvbmRpdGlvbnMiOiBbWyJjb250ZW50LWxlbmd0aC1yYW5nZSIsIDUxMiwgNTEyXSwgeyJ4LWFtei1jaGVja3N1bS1hbGdvcml0aG0iOiAic2hhMjU2In0sIHsieC1hbXotY2hlY2tzdW0tc2hhMjU2IjogInE2dXJxNnVycTZ1cnE2dXJxNnVycTZ1cnE2dXJxNnVycTZ1cnE2dXJxNnM9In0sIHsiYnVja2V0IjogInNhbmRib3hlcyJ9LCB7ImtleSI6ICJsaGNiL2xoY2JfdXNlci9jaGFlbi9zaGEyNTY6YWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYi50YXIuenN0In0sIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwgeyJ4LWFtei1jcmVkZW50aWFsIjogIkFLSUFJT1NGT0ROTjdFWEFNUExFLzIwMjYwMTAyL3VzLWVhc3QtMS9zMy9hd3M0X3JlcXVlc3QifSwgeyJ4LWFtei1kYXRlIjogIjIwMjYwMTAyVDAzMDQwNVoifV19';
+  'eyJleHBpcmF0aW9uIjogIjIwMjYtMTEtMjZUMDE6NDc6MDhaIiwgImNvbmRpdGlvbnMiOiBbWyJjb250ZW50LWxlbmd0aC1yYW5n' +
+  'ZSIsIDUxMiwgNTEyXSwgeyJ4LWFtei1jaGVja3N1bS1hbGdvcml0aG0iOiAic2hhMjU2In0sIHsieC1hbXotY2hlY2tzdW0tc2hh' +
+  'MjU2IjogInE2dXJxNnVycTZ1cnE2dXJxNnVycTZ1cnE2dXJxNnVycTZ1cnE2dXJxNnM9In0sIHsiYnVja2V0IjogInNhbmRib3hl' +
+  'cyJ9LCB7ImtleSI6ICJsaGNiL2xoY2JfdXNlci9jaGFlbi9zaGEyNTY6YWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJh' +
+  'YmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYi50YXIuenN0In0sIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1T' +
+  'SEEyNTYifSwgeyJ4LWFtei1jcmVkZW50aWFsIjogIkFLSUFJT1NGT0ROTjdFWEFNUExFLzIwMjYwMTAyL3VzLWVhc3QtMS9zMy9h' +
+  'd3M0X3JlcXVlc3QifSwgeyJ4LWFtei1kYXRlIjogIjIwMjYwMTAyVDAzMDQwNVoifV19';
 const BOTOCORE_POLICY_SIGNATURE = 'b43397a56b767f0006052fd2ca5f83a3f6686546133b3fd1196f19382c48579b';
 
 describe('signingKey', () => {

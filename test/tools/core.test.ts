@@ -174,7 +174,7 @@ describe('policy checks', () => {
     }
   });
 
-  it('answers the owner, another user of the VO, the VO administrator and another VO as the REST policies do', async () => {
+  it('answers the owner, another user of the VO, the VO administrator and another VO as REST policies do', async () => {
     const people = ['owner', 'sameVo', 'admin', 'otherVo'] as const;
     // What each person gets for chaen's job (dry runs for the tools that write): ok or an error code.
     const OWNER_OR_ADMIN = ['ok', 'FORBIDDEN', 'ok', 'FORBIDDEN'];

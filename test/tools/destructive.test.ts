@@ -180,7 +180,7 @@ describe('confirmation above the threshold', () => {
     expect(await snapshot(ids)).toEqual(before);
   });
 
-  it('binds the confirmation to the state of the jobs, which every change moves on, even one keeping the status', async () => {
+  it("binds the confirmation to the jobs' state, which any change moves on, even one keeping the status", async () => {
     const ids = await jobsIn(['Killed', 'Killed']);
     const stateOf = async () => {
       const ctx = await ctxOf('owner', { confirm: 'accepted', confirmThreshold: 1 });
@@ -189,7 +189,8 @@ describe('confirmation above the threshold', () => {
     };
     const first = await stateOf();
     const second = await stateOf();
-    // Killed stays Killed, but the kill added a history record: a confirmation of the first call does not hold for the second.
+    // Killed stays Killed, but the kill added a history record: a confirmation of the first call
+    // does not hold for the second.
     expect(await statusesOf(ids)).toEqual(['Killed', 'Killed']);
     expect(second).not.toEqual(first);
     expect(JSON.stringify(first)).toContain('"Killed"');

@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => h.dispose());
 
 describe('get_site_status', () => {
-  it("lists the sites the caller's VO sees, with why a banned one is banned, after checking the rss policy", async () => {
+  it("lists the sites the caller's VO sees, with why a banned one is banned, checking the rss policy", async () => {
     const ctx = await h.context('owner');
     expect(await runTool(siteStatusTool, ctx, {})).toEqual({
       success: true,

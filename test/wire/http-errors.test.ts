@@ -89,7 +89,7 @@ describe('toHttpResponse for OAuth and rate-limit errors', () => {
     expect(await res.json()).toEqual({ detail: 'Too many requests' });
   });
 
-  it('answers a lost database connection from outside a transaction with 503 and Retry-After, naming no driver detail', async () => {
+  it('answers a lost connection outside a transaction with 503 + Retry-After, naming no driver detail', async () => {
     // What drizzle throws when a read on its handle meets a closed postgres.js connection.
     const driver = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
     const res = toHttpResponse(new Error('Failed query: select "JobID" from "Jobs"', { cause: driver }), capture().log);

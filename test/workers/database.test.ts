@@ -35,7 +35,10 @@ async function eventually(check: () => Promise<boolean>): Promise<boolean> {
 }
 
 if (!pg.available && !WORKERS_TESTS_REQUIRED) {
-  describe.skip(`the worker's request-scoped database (skipped: ${pg.reason}; set DIRACX_REQUIRE_WORKERS_TESTS=1 to fail instead)`, () => {
+  const skippedTitle =
+    `the worker's request-scoped database (skipped: ${pg.reason}; ` +
+    `set DIRACX_REQUIRE_WORKERS_TESTS=1 to fail instead)`;
+  describe.skip(skippedTitle, () => {
     it('gives each request its own connections', () => {});
   });
 } else {

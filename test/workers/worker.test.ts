@@ -47,7 +47,11 @@ const EXTENSIONS = [gubbins];
 const NAME = 'src/workers-entry.ts in workerd (miniflare), database over TCP (postgres.js over cloudflare:sockets)';
 
 if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
-  describe.skip(`${NAME} (skipped: ${unavailable.join('; ')}; set DIRACX_REQUIRE_WORKERS_TESTS=1 to fail instead)`, () => {
+  const skippedTitle = [
+    `${NAME} (skipped: ${unavailable.join('; ')};`,
+    `set DIRACX_REQUIRE_WORKERS_TESTS=1 to fail instead)`,
+  ].join(' ');
+  describe.skip(skippedTitle, () => {
     it('answers health, OIDC discovery and MCP tools/list', () => {});
   });
 } else {
@@ -126,7 +130,7 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('is bundled with the manifest and imports only the runtime modules postgres.js and the database scope need', () => {
+    it('is bundled with the manifest, importing only runtime modules postgres.js and the database scope need', () => {
       const specifiers = [...new Set(bundle.runtimeImports.map((i) => i.specifier))].sort();
       expect(specifiers).toEqual([
         'cloudflare:sockets',
@@ -144,7 +148,7 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       expect(importers).toEqual(['postgres.js', 'src/workers-entry/database.ts']);
     });
 
-    it('is built from the manifest’s extension and the handler, without the process’s file, env or Bun modules', async () => {
+    it('is built from the manifest’s extension and the handler, without the process’s file/env/Bun code', async () => {
       const { ownFiles } = bundle;
       expect(ownFiles).toContain('extensions/manifest.gen.ts');
       expect(ownFiles).toContain('extensions/gubbins/src/index.ts');
@@ -232,7 +236,7 @@ if (unavailable.length > 0 && !WORKERS_TESTS_REQUIRED) {
       expect(body.result?.structuredContent?.owners.map((o) => o.Name)).toEqual(['Seeded']);
     });
 
-    it('serves the official v2 SDK client pinned to 2026-07-28 over real HTTP: tools/list and a database-backed tool call', async () => {
+    it('serves the v2 SDK client pinned to 2026-07-28 over HTTP: tools/list and a database tool call', async () => {
       const client = new Client(
         { name: 'workers-test', version: '1.0.0' },
         { versionNegotiation: { mode: { pin: '2026-07-28' } } },

@@ -20,7 +20,8 @@ export default defineExtension({
   name: 'gubbins',
   contractVersion: EXTENSION_CONTRACT_VERSION,
   description:
-    'The example extension: gubbins owners (table, policy, REST routes, MCP tools), a user configuration field, and a tightened core wms policy.',
+    'The example extension: gubbins owners (table, policy, REST routes, ' +
+    'MCP tools), a user configuration field, and a tightened core wms policy.',
   properties: [GUBBINS_SENSEI],
   policies: [gubbinsPolicy],
   policyOverrides: [gubbinsWmsPolicy],

@@ -109,7 +109,8 @@ export function registerGubbinsRoutes(router: ExtensionRouter): void {
       tags: TAGS,
       summary: 'Get Info',
       description:
-        "The caller's VO, preferred username and GubbinsSpecificInfo (a field gubbins adds to the configuration's users). Any valid token.",
+        "The caller's VO, preferred username and GubbinsSpecificInfo " +
+        "(a field gubbins adds to the configuration's users). Any valid token.",
       responses: { 200: { description: "The caller's gubbins information", ...json(GubbinsInfo) } },
     },
   );

@@ -59,7 +59,8 @@ export const addGubbinsOwnerTool = defineTool({
   name: 'add_gubbins_owner',
   title: 'Add a gubbins owner',
   description:
-    'Add a gubbins owner to your VO, recorded as added by you. Names are unique within a VO: an existing name is refused (CONFLICT). Example: add_gubbins_owner(name="Alice")',
+    'Add a gubbins owner to your VO, recorded as added by you. Names are unique within a VO: an existing name is ' +
+    'refused (CONFLICT). Example: add_gubbins_owner(name="Alice")',
   input: z.object({ name: OwnerName.describe('The name of the new owner.') }),
   output: z.object({ success: z.literal(true), owner: GubbinsOwner }),
   annotations: ADDS,
@@ -79,7 +80,8 @@ export const removeGubbinsOwnerTool = defineTool({
   name: 'remove_gubbins_owner',
   title: 'Remove a gubbins owner',
   description:
-    'Remove a gubbins owner of your VO by id (see list_gubbins_owners) and return what was removed. Needs the GubbinsSensei property. Example: remove_gubbins_owner(owner_id=3)',
+    'Remove a gubbins owner of your VO by id (see list_gubbins_owners) and return what was removed. Needs the ' +
+    'GubbinsSensei property. Example: remove_gubbins_owner(owner_id=3)',
   input: z.object({
     owner_id: OwnerId.describe('The owner id (OwnerID).'),
     confirmation_token: ConfirmationTokenArgument,

@@ -260,7 +260,7 @@ describe('gubbins over REST', () => {
       ).toBe(200);
     });
 
-    it('holds forcing a status to the same rule: a JobAdministrator needs GubbinsSensei on jobs they do not own', async () => {
+    it('holds forcing a status to that rule: a JobAdministrator needs GubbinsSensei on jobs of others', async () => {
       const job = await submitJob(app, 'owner');
       expect((await as('admin', 'PATCH', '/api/jobs/status?force=true', kill(job))).status).toBe(403);
       // The core's rule stays: only a JobAdministrator may force, owner or not.

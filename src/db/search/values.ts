@@ -1,10 +1,10 @@
 /**
  * @module db/search/values
- * Type-checks wire values against the kind of the column they are compared with, before any
- * SQL is built: a value that cannot be a member of the column's type is a 400 naming the
- * parameter, never a database error (500). Integer columns take integers and integer strings
- * (DiracX's CLI sends every scalar as a string, and MySQL compares them numerically), float
- * columns any finite number or decimal text; flag columns take booleans and the spellings `True`/`False`/`1`/`0` in any case.
+ * Type-checks wire values against the kind of the column they are compared with, before any SQL is
+ * built: a value that cannot be a member of the column's type is a 400 naming the parameter, never
+ * a database error (500). Integer columns take integers and integer strings (DiracX's CLI sends
+ * every scalar as a string, and MySQL compares them numerically), float columns any finite number
+ * or decimal text; flag columns take booleans and the spellings `True`/`False`/`1`/`0` in any case.
  */
 import { invalidValue } from './messages.ts';
 import type { SearchColumn, WireScalar } from './types.ts';

@@ -30,7 +30,10 @@ type AttributeAlias = keyof typeof JobAttributesShape;
 const isMutable = (attribute: AttributeAlias): attribute is AttributeAlias & JobAttributeName =>
   MUTABLE_JOB_ATTRIBUTES.has(attribute);
 
-/** Each job attribute under its alias and under DiracX's field name (`populate_by_name`: `owner_group` is `OwnerGroup`). */
+/**
+ * Each job attribute under its alias and under DiracX's field name (`populate_by_name`:
+ * `owner_group` is `OwnerGroup`).
+ */
 const ATTRIBUTE_BY_KEY: ReadonlyMap<string, AttributeAlias> = new Map(
   (Object.keys(JobAttributesShape) as AttributeAlias[]).flatMap((alias) => [
     [alias, alias],
@@ -48,7 +51,10 @@ interface SplitMetadata {
   parameters: Record<string, unknown>;
 }
 
-/** A mutable attribute's value as its column stores it; text longer than the column is refused (400, not a database error). */
+/**
+ * A mutable attribute's value as its column stores it; text longer than the column is refused (400,
+ * not a database error).
+ */
 function toColumnValue(jobId: number, name: JobAttributeName, value: unknown): string {
   // `Site` by its field name skips the model's validation (it is an extra key there).
   if (typeof value !== 'string') throw new InvalidInputError(`Invalid value for ${name} of job ${jobId}`);

@@ -20,8 +20,11 @@ export interface Timestamp {
   readonly pythonStr: string;
 }
 
-const ISO_DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+// Date, then optionally a time with seconds and fraction, then optionally Z or an offset.
+const ISO_DATETIME = new RegExp(
+  String.raw`^(\d{4})-(\d{2})-(\d{2})` +
+    String.raw`(?:[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$`,
+);
 const UNIX_TIME = /^[+-]?\d+(?:\.\d+)?$/;
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 /** Python's datetime range, 0001-01-01 to 9999-12-31 (µs since the epoch); pydantic refuses unix times outside it. */
@@ -38,7 +41,8 @@ function formatOffset(minutes: number): string {
 function pythonTimedelta(minutes: number): string {
   const days = Math.floor(minutes / 1440);
   const rest = minutes - days * 1440;
-  return `${days ? `${days} day${Math.abs(days) === 1 ? '' : 's'}, ` : ''}${Math.floor(rest / 60)}:${pad(rest % 60)}:00`;
+  const dayPart = days ? `${days} day${Math.abs(days) === 1 ? '' : 's'}, ` : '';
+  return `${dayPart}${Math.floor(rest / 60)}:${pad(rest % 60)}:00`;
 }
 
 /** Python's `str()` of the wall-clock time `us` (µs as if UTC). */
@@ -164,7 +168,10 @@ export const JobStatusUpdateSchema = z.object({
 });
 export type JobStatusUpdate = z.infer<typeof JobStatusUpdateSchema>;
 
-/** Body of `PATCH /api/jobs/status`: `{job_id: {datetime: JobStatusUpdate}}`; timezone awareness is checked by the logic (400). */
+/**
+ * Body of `PATCH /api/jobs/status`: `{job_id: {datetime: JobStatusUpdate}}`; timezone awareness is
+ * checked by the logic (400).
+ */
 export const JobStatusChangesSchema = z.record(jobIdKey, z.record(datetimeKey, JobStatusUpdateSchema));
 export type JobStatusChanges = z.infer<typeof JobStatusChangesSchema>;
 

@@ -63,7 +63,8 @@ export function checkSearchLimits(query: BoundedQuery, limits: SearchLimits = DE
     query.search.length + (query.sort?.length ?? 0) + (query.parameters?.length ?? 0) + (query.grouping?.length ?? 0);
   if (conditions > limits.maxConditions) {
     throw new InvalidInputError(
-      `Too many conditions: ${conditions} filters, sort keys and columns, more than the ${limits.maxConditions} allowed per request (${MAX_CONDITIONS_SETTING})`,
+      `Too many conditions: ${conditions} filters, sort keys and columns, more than the ${limits.maxConditions} ` +
+        `allowed per request (${MAX_CONDITIONS_SETTING})`,
     );
   }
   let values = 0;
@@ -73,7 +74,8 @@ export function checkSearchLimits(query: BoundedQuery, limits: SearchLimits = DE
     const pattern = String(filter.value);
     if (pattern.length > limits.maxPatternLength) {
       throw new InvalidInputError(
-        `Pattern too long for parameter ${filter.parameter}: ${pattern.length} characters, more than the ${limits.maxPatternLength} allowed (${MAX_PATTERN_LENGTH_SETTING})`,
+        `Pattern too long for parameter ${filter.parameter}: ${pattern.length} characters, more than the ` +
+          `${limits.maxPatternLength} allowed (${MAX_PATTERN_LENGTH_SETTING})`,
       );
     }
     const hazard = filter.operator === 'regex' ? regexHazard(pattern) : undefined;
@@ -83,7 +85,8 @@ export function checkSearchLimits(query: BoundedQuery, limits: SearchLimits = DE
   }
   if (values > limits.maxValues) {
     throw new InvalidInputError(
-      `Too many values: ${values} in 'in'/'not in' filters, more than the ${limits.maxValues} allowed per request (${MAX_VALUES_SETTING})`,
+      `Too many values: ${values} in 'in'/'not in' filters, more ` +
+        `than the ${limits.maxValues} allowed per request (${MAX_VALUES_SETTING})`,
     );
   }
 }

@@ -24,7 +24,8 @@ export function refuseFutureStatusUpdates(changes: JobStatusChanges, now: Date, 
       const at = parseTimestamp(text);
       if (!at || at.offsetMinutes === null || at.us <= latestUs) continue;
       throw new UnprocessableInputError(
-        `Timestamp ${at.pythonStr} of job ${jobId} is more than ${maxFutureSeconds} seconds in the future (server time ${now.toISOString()})`,
+        `Timestamp ${at.pythonStr} of job ${jobId} is more than ` +
+          `${maxFutureSeconds} seconds in the future (server time ${now.toISOString()})`,
         [jobId, text],
         text,
       );

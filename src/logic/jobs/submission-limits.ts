@@ -28,14 +28,16 @@ export const MAX_TOTAL_BYTES_SETTING = 'DIRACX_JOB_SUBMISSION_MAX_TOTAL_BYTES';
 export function jobTooLarge(index: number, count: number, bytes: number, limits: SubmissionLimits): InvalidInputError {
   const which = count > 1 ? `Job ${index + 1} of ${count}` : 'The job';
   return new InvalidInputError(
-    `${which} would have a JDL of ${formatBytes(bytes)} bytes, more than the ${limits.maxJobBytes} allowed per job (${MAX_JOB_BYTES_SETTING})`,
+    `${which} would have a JDL of ${formatBytes(bytes)} bytes, more ` +
+      `than the ${limits.maxJobBytes} allowed per job (${MAX_JOB_BYTES_SETTING})`,
   );
 }
 
 /** The jobs of one submission would be `bytes` long together (at least: counting stops there). */
 export function submissionTooLarge(count: number, bytes: number, limits: SubmissionLimits): InvalidInputError {
   return new InvalidInputError(
-    `The ${count} jobs would have JDLs of ${formatBytes(bytes)} bytes or more together, more than the ${limits.maxTotalBytes} allowed per submission (${MAX_TOTAL_BYTES_SETTING})`,
+    `The ${count} jobs would have JDLs of ${formatBytes(bytes)} bytes or more together, more than the ` +
+      `${limits.maxTotalBytes} allowed per submission (${MAX_TOTAL_BYTES_SETTING})`,
   );
 }
 

@@ -61,7 +61,8 @@ export function splitJobIdFilters(search: readonly SearchFilter[]): SplitJobIdFi
   if (matches.length === 0) return { search: [...search] };
   if (search.some((f) => f.parameter === PILOT_ID_PARAM)) {
     throw new InvalidInputError(
-      `Cannot combine '${JOB_ID_PSEUDO_PARAM}' pseudo-parameter with a real '${PILOT_ID_PARAM}' filter in the same request.`,
+      `Cannot combine '${JOB_ID_PSEUDO_PARAM}' pseudo-parameter ` +
+        `with a real '${PILOT_ID_PARAM}' filter in the same request.`,
     );
   }
   const ids: number[] = [];
@@ -70,7 +71,8 @@ export function splitJobIdFilters(search: readonly SearchFilter[]): SplitJobIdFi
     else if (filter.operator === 'in') ids.push(...filter.values.map(toJobId));
     else {
       throw new InvalidInputError(
-        `Operator '${filter.operator}' is not supported on the '${JOB_ID_PSEUDO_PARAM}' pseudo-parameter; use 'eq' or 'in'.`,
+        `Operator '${filter.operator}' is not supported on the ` +
+          `'${JOB_ID_PSEUDO_PARAM}' pseudo-parameter; use 'eq' or 'in'.`,
       );
     }
   }

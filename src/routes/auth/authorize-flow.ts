@@ -123,7 +123,8 @@ export function registerAuthorizeFlowRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         responses: {
           307: {
             description:
-              "Redirect to the identity provider, to the VO choice, or (DiracX's client) back to the client with an error",
+              'Redirect to the identity provider, to the VO ' +
+              "choice, or (DiracX's client) back to the client with an error",
           },
           400: {
             description: "The request is refused (clients other than DiracX's own: our error page)",

@@ -1,10 +1,10 @@
 /**
  * @module routes/auth/device-flow
  * DiracX's device flow routes (`routers/auth/device_flow.py`), public: `POST /api/auth/device`
- * (query `client_id`, `scope`, and RFC 8707 `resource`, which must be ours) starts a flow; `GET /api/auth/device?user_code=` sends the
- * person to the VO's identity provider (307); the IdP calls back at `GET
- * /api/auth/device/complete` (307 to the finished page); `GET
- * /api/auth/device/complete/finished` tells the person to close the window (HTML). Device
+ * (query `client_id`, `scope`, and RFC 8707 `resource`, which must be ours) starts a flow;
+ * `GET /api/auth/device?user_code=` sends the person to the VO's identity provider (307); the IdP
+ * calls back at `GET /api/auth/device/complete` (307 to the finished page);
+ * `GET /api/auth/device/complete/finished` tells the person to close the window (HTML). Device
  * authorizations and user-code lookups are rate limited per client and caller address.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';

@@ -57,7 +57,10 @@ const registrationRequestDoc = {
   },
 };
 
-/** Request example: what an MCP host on loopback registers (must pass our validation: test/routes/openapi-examples.test.ts). */
+/**
+ * Request example: what an MCP host on loopback registers (must pass our validation:
+ * test/routes/openapi-examples.test.ts).
+ */
 const REGISTRATION_EXAMPLES = {
   Default: {
     value: {

@@ -23,7 +23,8 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
     tags: ['jobs'],
     summary: 'Search jobs',
     description:
-      "Retrieve information about jobs. `parameters` selects columns (`LoggingInfo` adds each job's status history); `search` filters, `sort` orders, `page`/`per_page` page (206 with Content-Range when partial).",
+      "Retrieve information about jobs. `parameters` selects columns (`LoggingInfo` adds each job's status " +
+      'history); `search` filters, `sort` orders, `page`/`per_page` page (206 with Content-Range when partial).',
     request: {
       query: PaginationQuery,
       body: { content: { 'application/json': { schema: SearchParams.nullable() } }, required: false },

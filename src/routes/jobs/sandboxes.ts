@@ -84,7 +84,8 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_initiate_sandbox_upload',
     summary: 'Initiate sandbox upload',
     description:
-      'Get the PFN for the given sandbox, initiate an upload as required. If the sandbox is already stored, `url` is null; otherwise POST `fields` and the file (`multipart/form-data`, file last) to `url`.',
+      'Get the PFN for the given sandbox, initiate an upload as required. If the sandbox is already stored, `url` ' +
+      'is null; otherwise POST `fields` and the file (`multipart/form-data`, file last) to `url`.',
     request: { body: { ...json(SandboxInfoSchema, SANDBOX_INFO_EXAMPLES), required: true } },
     responses: {
       200: { description: 'The PFN, and where to upload', ...json(SandboxUploadResponseSchema) },
@@ -102,7 +103,8 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_get_sandbox_file',
     summary: 'Get sandbox file',
     description:
-      'Get a presigned URL to download a sandbox file. Never a redirect: a client would follow it with its bearer token.',
+      'Get a presigned URL to download a sandbox file. Never ' +
+      'a redirect: a client would follow it with its bearer token.',
     request: { query: z.object({ pfn: SandboxPfnSchema.openapi({ example: EXAMPLE_PFN }) }) },
     responses: {
       200: { description: 'Download URL', ...json(SandboxDownloadResponseSchema) },
@@ -219,7 +221,9 @@ function registerLocalStoreRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, route
     operationId: 'jobs_upload_to_local_store',
     summary: 'Upload to the local sandbox store',
     description:
-      'Where `POST /api/jobs/sandbox` sends uploads when no S3 store is configured: `multipart/form-data` with the returned `fields`, then `file`. The signed fields are the credential; the file must have the signed size and SHA-256.',
+      'Where `POST /api/jobs/sandbox` sends uploads when no S3 store is ' +
+      'configured: `multipart/form-data` with the returned `fields`, then `file`. ' +
+      'The signed fields are the credential; the file must have the signed size and SHA-256.',
     responses: {
       204: { description: 'Stored' },
       400: { description: 'Wrong size or checksum' },

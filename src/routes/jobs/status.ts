@@ -104,7 +104,10 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Set job statuses',
     description:
-      'Apply timestamped status updates (`{job_id: {iso_datetime: {Status, MinorStatus, ApplicationStatus, Source}}}`) through the job state machine unless `force`, which only job administrators may set (403 otherwise). Kill = Status "Killed", delete = Status "Deleted". Updates stamped more than a few minutes (`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`) ahead of the server\'s clock are refused with 422.',
+      'Apply timestamped status updates (`{job_id: {iso_datetime: {Status, MinorStatus, ApplicationStatus, ' +
+      'Source}}}`) through the job state machine unless `force`, which only job administrators may set (403 ' +
+      'otherwise). Kill = Status "Killed", delete = Status "Deleted". Updates stamped more than a few minutes ' +
+      "(`DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS`) ahead of the server's clock are refused with 422.",
     request: { query: z.object({ force: queryFlag }), body: json(JobStatusChangesSchema, STATUS_EXAMPLES) },
     responses: {
       200: {
@@ -169,7 +172,8 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Add heartbeat',
     description:
-      'Record a heartbeat of running jobs (pilots); returns the commands waiting for them (e.g. Kill), each delivered once.',
+      'Record a heartbeat of running jobs (pilots); returns ' +
+      'the commands waiting for them (e.g. Kill), each delivered once.',
     request: { body: json(HeartbeatBodySchema, HEARTBEAT_EXAMPLES) },
     responses: {
       200: { description: 'Pending commands', content: { 'application/json': { schema: z.array(JobCommandSchema) } } },
@@ -188,7 +192,10 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     tags: ['jobs'],
     summary: 'Patch metadata',
     description:
-      'Update job parameters and the `Site` attribute (`{job_id: {Name: value}}`), as DiracX 0.7.0. Any other job attribute (`Owner`, `VO`, `Status`, `UserPriority`, `JobType`, ...) is refused with 400 and nothing is written, for any job of the request; statuses change through `PATCH /api/jobs/status`. Keys that are not job attributes are stored as job parameters.',
+      'Update job parameters and the `Site` attribute (`{job_id: {Name: value}}`), as DiracX 0.7.0. Any other job ' +
+      'attribute (`Owner`, `VO`, `Status`, `UserPriority`, `JobType`, ...) is refused with 400 and nothing is ' +
+      'written, for any job of the request; statuses change through `PATCH /api/jobs/status`. Keys that are ' +
+      'not job attributes are stored as job parameters.',
     request: { body: json(JobMetaDataBodySchema, METADATA_EXAMPLES) },
     responses: {
       204: { description: 'Updated' },

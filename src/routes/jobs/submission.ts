@@ -60,7 +60,8 @@ export function registerJobSubmissionRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
       tags: ['jobs'],
       summary: 'Submit JDL jobs',
       description:
-        'Submit a list of jobs in JDL format; a single parametric JDL expands into several jobs. All are accepted or none.',
+        'Submit a list of jobs in JDL format; a single parametric ' +
+        'JDL expands into several jobs. All are accepted or none.',
       request: {
         body: {
           content: { 'application/json': { schema: z.array(z.string()), examples: JDL_EXAMPLES } },

@@ -141,7 +141,8 @@ describe(`job search on datetime columns (${TEST_DRIVER})`, () => {
   it('refuses a vector mixing resolutions with DiracX message', async () => {
     await expectInvalid(
       which('in', ['2023', '2024-02'], 'values'),
-      "Cannot mix different time resolutions in query={'parameter': 'SubmissionTime', 'operator': <VectorSearchOperator.IN: 'in'>, 'values': ['2023', '2024-02']}",
+      "Cannot mix different time resolutions in query={'parameter': 'SubmissionTime', 'operator': " +
+        "<VectorSearchOperator.IN: 'in'>, 'values': ['2023', '2024-02']}",
     );
   });
 

@@ -58,7 +58,7 @@ describe('setJobMetadata', () => {
     });
   });
 
-  it('refuses every other attribute, by alias or field name, with INVALID_INPUT naming it, and writes nothing for any job', async () => {
+  it('refuses any other attribute (alias or field name) with INVALID_INPUT naming it, writing nothing', async () => {
     const attempts: [Record<string, unknown>, string][] = [
       [{ Owner: 'alice' }, 'Owner'],
       [{ OwnerGroup: 'gridpp_user' }, 'OwnerGroup'],

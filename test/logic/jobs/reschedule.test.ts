@@ -58,7 +58,7 @@ describe('rescheduleJobs', () => {
     expect(await row(id)).toMatchObject({ status: 'Received', minorStatus: 'Job Rescheduled', rescheduleCounter: 1 });
   });
 
-  it('fails a job rescheduled more than MaxRescheduling times, and refuses the call when nothing else succeeds', async () => {
+  it('fails a job rescheduled more than MaxRescheduling times; refuses the call if nothing else succeeds', async () => {
     const id = await submit();
     for (let i = 1; i <= 3; i++)
       expect((await rescheduleJobs(ctx(), [id], false)).success[id]).toMatchObject({ RescheduleCounter: i });

@@ -90,7 +90,7 @@ describe('setJobStatuses over time', () => {
     expect(await readJob(f, id!)).toMatchObject({ status: 'Failed', startExecTime: ms(1000), endExecTime: ms(4000) });
   });
 
-  it('takes StartExecTime from the requested status even when the state machine refuses it (DiracX QUIRK)', async () => {
+  it('takes StartExecTime from the requested status even if the state machine refuses it (DiracX QUIRK)', async () => {
     const [id] = await seedJobs(f, 1);
     const result = await set({ [id!]: { [at()]: { Status: 'Running' } } });
     expect(result.success[String(id)]).toMatchObject({ Status: 'Received', StartExecTime: '2025-06-01T12:00:00Z' });

@@ -125,7 +125,8 @@ describe('submitJdlJobs', () => {
     [
       'a JDL over the per-job size, before parsing it',
       [`[Executable = ;${'x'.repeat(300_000)}`],
-      'The job would have a JDL of 300015 bytes, more than the 262144 allowed per job (DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES)',
+      'The job would have a JDL of 300015 bytes, more than ' +
+        'the 262144 allowed per job (DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES)',
     ],
     [
       'a batch JDL over the per-job size, by number',

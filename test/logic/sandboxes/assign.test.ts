@@ -97,7 +97,8 @@ describe('assignment', () => {
 describe('input sandboxes at submission', () => {
   it('reads the SB: entries of InputSandbox and ignores local files and LFNs', () => {
     const doc = parseJdl(
-      '[InputSandbox = {"SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst", "script.sh", "LFN:/lhcb/file", "SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst"};]',
+      '[InputSandbox = {"SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst", "script.sh", "LFN:/lhcb/file", ' +
+        '"SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst"};]',
     );
     expect(inputSandboxPfns(doc)).toEqual(['SB:SandboxSE|/S3/b/v/g/u/sha256:x.tar.zst']);
     expect(inputSandboxPfns(parseJdl('[Executable = "echo";]'))).toEqual([]);

@@ -24,7 +24,7 @@ describe('rate limits', () => {
   }, FIXTURE_TIMEOUT_MS);
   afterAll(() => fx.dispose(), FIXTURE_TIMEOUT_MS);
 
-  it('answers the token endpoint with 429 and Retry-After past the per-client limit, and again after the window', async () => {
+  it('limits token requests per client: 429 + Retry-After past the limit, served again after the window', async () => {
     for (let i = 0; i < 3; i++) expect((await pollToken(fx, `unknown-${i}`, 'limited-client')).status).toBe(400);
     const limited = await pollToken(fx, 'unknown-4', 'limited-client');
     expect(limited.status).toBe(429);

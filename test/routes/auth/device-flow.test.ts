@@ -87,7 +87,7 @@ describe('device flow', () => {
     expect(await res.json()).toEqual({ error: 'authorization_pending' });
   });
 
-  it('answers RFC 8628 slow_down to a poll sooner than the advertised interval, and pending again after it', async () => {
+  it('answers RFC 8628 slow_down to a poll sooner than the advertised interval, then pending after it', async () => {
     const device = await startDevice(fx, 'vo:lhcb');
     expect((await pollToken(fx, device.device_code)).status).toBe(400);
     const tooSoon = await pollToken(fx, device.device_code);
@@ -99,7 +99,7 @@ describe('device flow', () => {
     expect(await onTime.json()).toEqual({ error: 'authorization_pending' });
   });
 
-  it('keeps DiracX\'s 401 "Device code expired" for an expired device code and adds RFC 8628 error expired_token', async () => {
+  it('keeps DiracX\'s 401 "Device code expired" for an expired device code, with RFC 8628 expired_token', async () => {
     const device = await startDevice(fx, 'vo:lhcb');
     fx.clock.advance(601);
     try {

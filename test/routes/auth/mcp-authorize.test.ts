@@ -55,7 +55,17 @@ interface Started {
 }
 
 function authorizeUrl(s: Started, extra: Record<string, string> = {}): string {
-  return `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: s.redirectUri, code_challenge: extra.challenge ?? '', code_challenge_method: 'S256', state: 'host-state', resource: mcpResource, scope: 'openid profile email offline_access', ...extra })}`;
+  return `/api/auth/authorize?${new URLSearchParams({
+    response_type: 'code',
+    client_id: s.clientId,
+    redirect_uri: s.redirectUri,
+    code_challenge: extra.challenge ?? '',
+    code_challenge_method: 'S256',
+    state: 'host-state',
+    resource: mcpResource,
+    scope: 'openid profile email offline_access',
+    ...extra,
+  })}`;
 }
 
 /** The hidden field `name` of a page. */
@@ -127,7 +137,7 @@ const started = async (redirectUri = REDIRECT): Promise<Started> => ({
 });
 
 describe('MCP host browser login', () => {
-  it('registers, chooses a VO, logs in, consents, and gets a token for /mcp with a rotating refresh token', async () => {
+  it('registers, chooses a VO, logs in, consents and gets a token for /mcp with a rotating refresh token', async () => {
     const s = await started();
     const code = await approvedCode(s, (page) => {
       for (const shown of ['Claude Code', '127.0.0.1', 'chaen', 'lhcb', 'lhcb_user', 'kill_jobs'])
@@ -180,7 +190,7 @@ describe('MCP host browser login', () => {
     ]);
   });
 
-  it('accepts a loopback redirect URI on another port (RFC 8252), and only that one at the token endpoint', async () => {
+  it('accepts a loopback redirect URI on another port (RFC 8252) and only that one at the token endpoint', async () => {
     const s = await started();
     const onOtherPort = { ...s, redirectUri: 'http://127.0.0.1:40411/callback' };
     const code = await approvedCode(onOtherPort);
@@ -227,7 +237,8 @@ describe('MCP host browser login refusals', () => {
     expect(await (await redeem(s, code)).json()).toMatchObject({ detail: 'Code was already used' });
   });
 
-  it('refuses a token for another resource, at /authorize (our error page, never a redirect to the host) and at the token endpoint', async () => {
+  // At /authorize with our error page, never a redirect to the host.
+  it('refuses a token for another resource, at /authorize and at the token endpoint', async () => {
     const s = await started();
     const res = await fx.app.fetch(
       authorizeUrl(s, { challenge: await pkceChallenge(s.verifier), resource: 'https://other.example/mcp' }),
@@ -292,11 +303,18 @@ describe('MCP host identified by a client ID metadata document (served through a
   const start = async (clientId = DOC_URL): Promise<Response> => {
     const challenge = await pkceChallenge('v'.repeat(64));
     return cimd.app.fetch(
-      `/api/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's' })}`,
+      `/api/auth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: REDIRECT,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: 's',
+      })}`,
     );
   };
 
-  it('refuses a document on a loopback, private, link-local or localhost host without fetching anything (SSRF)', async () => {
+  it('refuses a document on a loopback, private, link-local or localhost host, fetching nothing (SSRF)', async () => {
     for (const clientId of [
       'https://127.0.0.1/client.json',
       'https://2130706433/client.json',

@@ -100,7 +100,7 @@ describe('refresh_token grant', () => {
     expect(res.status).toBe(401);
   });
 
-  it('answers a validly signed refresh token we have no record of with DiracX\'s 400 "Token <jti> not found"', async () => {
+  it('answers a validly signed refresh token we do not know with DiracX\'s 400 "Token <jti> not found"', async () => {
     const tokens = await deviceLogin(fx, CHAEN_SUB);
     const claims = { ...claimsOf(tokens.refresh_token!), jti: '0190a9b4-0000-7000-8000-000000000000' };
     const res = await refresh(await fx.app.tokens.sign(claims));

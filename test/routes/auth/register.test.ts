@@ -143,7 +143,7 @@ describe('POST /api/auth/register', () => {
     expect(streamed.status).toBe(413);
   });
 
-  it('makes a registration expire when unused; every use extends it; the clean-up deletes it (injected clock)', async () => {
+  it('makes a registration expire unused; a use extends it; the clean-up deletes it (injected clock)', async () => {
     const register = async (name: string) =>
       (
         (await (

@@ -58,7 +58,8 @@ beforeAll(async () => {
     const jdls = Array.from(
       { length: n },
       (_, i) =>
-        `[Executable = "x"; JobName = ${JSON.stringify(NAMES[i % NAMES.length])}; Site = "${SITES[i % SITES.length]}"; JobGroup = "g${i % 2}"; Priority = ${i};]`,
+        `[Executable = "x"; JobName = ${JSON.stringify(NAMES[i % NAMES.length])}; Site = ` +
+        `"${SITES[i % SITES.length]}"; JobGroup = "g${i % 2}"; Priority = ${i};]`,
     );
     const res = await send(who, '/api/jobs/jdl', JSON.stringify(jdls));
     if (res.status !== 201) throw new Error(`seeding as ${who}: ${res.status} ${res.text}`);

@@ -114,7 +114,7 @@ describe('job sandboxes', () => {
     expect((await app.call('owner', 'GET', `/api/jobs/${jobId}/sandbox`)).body).toEqual({ Input: [], Output: both });
   });
 
-  it('lets a pilot assign a sandbox of its VO as the output sandbox of a job, which the job owner then downloads', async () => {
+  it('lets a pilot assign a sandbox of its VO as output sandbox of a job, which its owner then downloads', async () => {
     const sb = await makeSandbox();
     const jobId = await submitJob(app.t, 'owner');
     const pfn = await uploadSandbox(app, 'sameGroup', sb);

@@ -47,7 +47,10 @@ interface Recheck {
 }
 
 if (!availability.available && !S3_TESTS_REQUIRED) {
-  describe.skip(`sandbox uploads while S3 fails (skipped: ${availability.reason}; set DIRACX_REQUIRE_S3_TESTS=1 to fail instead)`, () => {
+  const skippedTitle =
+    `sandbox uploads while S3 fails (skipped: ${availability.reason}; ` +
+    `set DIRACX_REQUIRE_S3_TESTS=1 to fail instead)`;
+  describe.skip(skippedTitle, () => {
     it('fails uploads cleanly and registers nothing as stored', () => {});
   });
 } else {
@@ -188,7 +191,7 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       }
     });
 
-    it('answered every registration with 200 or 503 "Sandbox store unavailable" with Retry-After, within the store timeout', () => {
+    it('answered each registration with 200 or 503 "Sandbox store unavailable" + Retry-After in time', () => {
       const bad = rechecks.filter(
         (r) =>
           !(
@@ -219,7 +222,8 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
       }
     });
 
-    it('reports a failed upload as stored only when the store has it, and takes the others again once the store is back', async () => {
+    it('reports a failed upload as stored only when the store has it, and takes the others again once the store is ' +
+      'back', async () => {
       const a = running();
       // The store itself, not through the proxy: what is really there. An upload whose answer
       // was lost when the connection was cut may have been stored all the same.

@@ -21,7 +21,11 @@ import { makeSandbox, postUpload, startSandboxApp, uploadSandbox, type SandboxAp
 const availability = motoAvailability();
 
 if (!availability.available && !S3_TESTS_REQUIRED) {
-  describe.skip(`sandbox routes on S3 (skipped: ${availability.reason}; set DIRACX_REQUIRE_S3_TESTS=1 to fail instead)`, () => {
+  const skippedTitle = [
+    `sandbox routes on S3 (skipped: ${availability.reason};`,
+    `set DIRACX_REQUIRE_S3_TESTS=1 to fail instead)`,
+  ].join(' ');
+  describe.skip(skippedTitle, () => {
     it('uploads to and downloads from S3 through presigned URLs', () => {});
   });
 } else {

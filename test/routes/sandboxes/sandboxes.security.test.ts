@@ -37,7 +37,7 @@ describe('downloading a sandbox', () => {
     expect(await get('owner', pfn)).toEqual({ status: 403, body: { detail: 'chaen is not the owner of the sandbox' } });
   });
 
-  it('lets an administrator of the VO read it; to one of another VO it does not exist (400, as a missing one)', async () => {
+  it('lets an administrator of the VO read it; to one of another VO it does not exist (400, as missing)', async () => {
     expect((await get('admin', chaens)).status).toBe(200);
     const short = chaens.split('|')[1]!;
     expect(await get('otherVoAdmin', chaens)).toEqual({
@@ -123,7 +123,7 @@ describe('job sandboxes', () => {
     expect((await app.call('otherVo', 'GET', `/api/jobs/${jobId}/sandbox/output`)).body).toEqual([]);
   });
 
-  it('answers a pilot assigning another VO sandbox as for one that does not exist (400), and assigns nothing', async () => {
+  it('answers a pilot assigning another VO sandbox as for a missing one (400), and assigns nothing', async () => {
     const jobId = await submitJob(app.t, 'owner');
     const alices = await uploadSandbox(app, 'otherVo', await makeSandbox());
     const missing = `/S3/sandboxes/gridpp/gridpp_user/alice/sha256:${'0'.repeat(64)}.tar.zst`;

@@ -31,7 +31,8 @@ export function generateClientSecret(): string {
 /** The storable hash of `secret`. */
 export async function hashClientSecret(secret: string, iterations = DEFAULT_ITERATIONS): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  return `${ALGORITHM}$${iterations}$${encodeBase64Url(salt)}$${encodeBase64Url(await derive(secret, salt, iterations))}`;
+  const hash = await derive(secret, salt, iterations);
+  return `${ALGORITHM}$${iterations}$${encodeBase64Url(salt)}$${encodeBase64Url(hash)}`;
 }
 
 /** The iteration count of a stored hash, or undefined when it is not one of ours. */
@@ -52,7 +53,8 @@ export function decoyClientSecretHash(stored: Iterable<string | undefined>): str
   for (const hash of stored) iterations = Math.max(iterations, (hash && hashIterations(hash)) || 0);
   // All-zero salt and hash: the hash is as long as a real one (same comparison), and PBKDF2
   // yielding 32 zero bytes is as likely as guessing a 256-bit key.
-  return `${ALGORITHM}$${iterations || DEFAULT_ITERATIONS}$${encodeBase64Url(new Uint8Array(16))}$${encodeBase64Url(new Uint8Array(HASH_BYTES))}`;
+  const zeros = (n: number): string => encodeBase64Url(new Uint8Array(n));
+  return `${ALGORITHM}$${iterations || DEFAULT_ITERATIONS}$${zeros(16)}$${zeros(HASH_BYTES)}`;
 }
 
 /** True when `secret` matches `stored`; false for a malformed hash. Constant time in the hash. */

@@ -63,7 +63,8 @@ export const FLOW_GONE = 'This sign-in request has expired or was already answer
 
 /** Detail of a second answer to the VO choice. */
 export const VO_ALREADY_CHOSEN =
-  'The VO of this sign-in was already chosen and cannot be changed; to sign in with another VO, start again from your application.';
+  'The VO of this sign-in was already chosen and cannot be ' +
+  'changed; to sign in with another VO, start again from your application.';
 
 /** Where the browser goes after an authorization request. */
 export type AuthorizeOutcome =

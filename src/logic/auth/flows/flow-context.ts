@@ -1,9 +1,10 @@
 /**
  * @module logic/auth/flows/flow-context
- * What the login flows and the token endpoint need: their settings (DiracX's `AuthSettings`),
- * the long-lived services of a process (state key, IdP client with its caches, rate limiters,
- * device poll tracker, client metadata document cache, clock) and, per request, the database, the current configuration and
- * the token keys. Built once per process by `createAuthFlowServices`; no HTTP here.
+ * What the login flows and the token endpoint need: their settings (DiracX's `AuthSettings`), the
+ * long-lived services of a process (state key, IdP client with its caches, rate limiters, device
+ * poll tracker, client metadata document cache, clock) and, per request, the database, the current
+ * configuration and the token keys. Built once per process by `createAuthFlowServices`; no HTTP
+ * here.
  */
 import type { Config } from '../../../config/schema.ts';
 import type { Database } from '../../../db/database.ts';
@@ -96,7 +97,10 @@ export interface AuthFlowServicesOptions {
   log: Logger;
   /** Defaults to the system clock. */
   now?: () => Date;
-  /** HTTP towards identity providers (and client metadata documents, unless given below); defaults to the global `fetch`. */
+  /**
+   * HTTP towards identity providers (and client metadata documents, unless given below); defaults
+   * to the global `fetch`.
+   */
   fetch?: FetchLike;
   /**
    * HTTP towards client ID metadata documents, URLs any caller may name; defaults to `fetch`.

@@ -43,7 +43,8 @@ export const authorizationCodeGrant = defineGrant({
       }
       const sub = flow.idToken?.sub;
       if (typeof sub !== 'string') throw new Error('READY authorization flow without an ID token subject');
-      // The resource named when the flow started (MCP hosts) binds the token; naming another now is refused (RFC 8707 §2.2).
+      // The resource named when the flow started (MCP hosts) binds the token; naming another now is
+      // refused (RFC 8707 §2.2).
       if (flow.resource && request.resource !== undefined && request.resource !== flow.resource) {
         throw new OAuthError('INVALID_INPUT', 'invalid_target', 'The resource differs from the one authorized');
       }

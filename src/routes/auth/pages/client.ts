@@ -13,9 +13,15 @@ export function clientLabel(clientName: string, unverified: boolean): SafeHtml {
   return html`<strong>${name}</strong>${unverified && html` <span class="tag">name not verified</span>`}`;
 }
 
+/** The sentence of `unverifiedNote` (in parts only to keep the source lines short). */
+const UNVERIFIED_NOTE = html`${[
+  html`<p class="muted">The application chose this name itself; nobody has checked it. `,
+  html`Judge it by where your browser will be sent.</p>\n`,
+]}`;
+
 /** A sentence on the unverified name, when it is. */
 export function unverifiedNote(unverified: boolean): SafeHtml {
-  return html`${unverified && html`<p class="muted">The application chose this name itself; nobody has checked it. Judge it by where your browser will be sent.</p>\n`}`;
+  return html`${unverified && UNVERIFIED_NOTE}`;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;

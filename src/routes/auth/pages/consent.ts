@@ -67,13 +67,20 @@ function toolSections(tools: readonly ConsentTool[], destructiveSummary: string 
   const readOnly = tools.filter((t) => !t.destructive && (t.readOnly ?? true));
   const changes = tools.filter((t) => !t.destructive && !(t.readOnly ?? true));
   const item = (t: ConsentTool) => html`<li>${t.title} <code>${t.name}</code></li>\n`;
-  return html`${readOnly.length > 0 && html`<p><strong>Read</strong> your jobs and the grid's state: ${readOnly.map((t, i) => html`${i > 0 && ', '}${t.title}`)}.</p>\n`}${
+  const readTitles = readOnly.map((t, i) => html`${i > 0 && ', '}${t.title}`);
+  const summary = destructiveSummary ?? 'Act on your jobs in ways that cannot be undone:';
+  const readSection =
+    readOnly.length > 0 && html`<p><strong>Read</strong> your jobs and the grid's state: ${readTitles}.</p>\n`;
+  return html`${readSection}${
     changes.length > 0 && html`<p><strong>Make changes</strong> as you:</p>\n<ul>\n${changes.map(item)}</ul>\n`
   }${
     destructive.length > 0 &&
-    html`<div class="warn">\n<p><strong>${destructiveSummary ?? 'Act on your jobs in ways that cannot be undone:'}</strong></p>\n<ul>\n${destructive.map(item)}</ul>\n</div>\n`
+    html`<div class="warn">\n<p><strong>${summary}</strong></p>\n<ul>\n${destructive.map(item)}</ul>\n</div>\n`
   }${tools.length === 0 && html`<p>It will use no tools.</p>\n`}`;
 }
+
+/** The approve button's other attributes (apart only to keep the template's lines short). */
+const APPROVE_ATTRIBUTES = html`value="approve" class="primary" aria-describedby="destination"`;
 
 /** The consent page. */
 export function renderConsentPage(options: ConsentPageOptions): string {
@@ -81,11 +88,15 @@ export function renderConsentPage(options: ConsentPageOptions): string {
   const action = checkFormAction(options.action, 'post');
   const kind = destinationKind(redirectUri);
   const name = clientLabel(clientName, unverifiedClient);
+  const host = redirectHost(redirectUri);
+  const kindNote = kind !== '' && html` <span class="muted">(${kind})</span>`;
+  const asker = clientLabel(clientName, false);
+  const hidden = hiddenInputs(options.hidden, [CSRF_FIELD, DECISION_FIELD]);
   const body = html`<h1>Allow ${name} to use the grid as you?</h1>
 ${unverifiedNote(unverifiedClient)}<h2>Where your browser goes next</h2>
-<p id="destination"><span class="host">${redirectHost(redirectUri)}</span>${kind !== '' && html` <span class="muted">(${kind})</span>`}</p>
+<p id="destination"><span class="host">${host}</span>${kindNote}</p>
 <p class="muted">Full address: <code>${redirectUri}</code></p>
-<p>Only approve if you recognise this address and you have just asked ${clientLabel(clientName, false)} to connect. Otherwise, deny.</p>
+<p>Only approve if you recognise this address and you have just asked ${asker} to connect. Otherwise, deny.</p>
 <h2>As whom</h2>
 <dl>
 <dt>User</dt><dd>${username}</dd>
@@ -95,10 +106,10 @@ ${unverifiedNote(unverifiedClient)}<h2>Where your browser goes next</h2>
 </dl>
 <h2>What it will be able to do</h2>
 ${toolSections(options.tools, options.destructiveSummary)}<form method="post" action="${action}">
-${hiddenInputs(options.hidden, [CSRF_FIELD, DECISION_FIELD])}<input type="hidden" name="${CSRF_FIELD}" value="${options.csrfToken}">
+${hidden}<input type="hidden" name="${CSRF_FIELD}" value="${options.csrfToken}">
 <div class="actions">
 <button type="submit" name="${DECISION_FIELD}" value="deny" class="secondary">Deny</button>
-<button type="submit" name="${DECISION_FIELD}" value="approve" class="primary" aria-describedby="destination">Approve</button>
+<button type="submit" name="${DECISION_FIELD}" ${APPROVE_ATTRIBUTES}>Approve</button>
 </div>
 </form>`;
   return page({ title: 'Allow access?', body, nonce });

@@ -27,5 +27,8 @@ export function checkFormAction(action: string, method: 'get' | 'post'): string 
 export function hiddenInputs(hidden: Readonly<Record<string, string>>, reserved: readonly string[]): SafeHtml {
   const clash = Object.keys(hidden).find((name) => reserved.includes(name));
   if (clash !== undefined) throw new TypeError(`pages: hidden field ${JSON.stringify(clash)} is reserved by the form`);
-  return html`${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`)}`;
+  const inputs = Object.entries(hidden).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`,
+  );
+  return html`${inputs}`;
 }

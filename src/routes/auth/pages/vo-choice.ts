@@ -67,6 +67,13 @@ export function parseVoChoice(
   return undefined;
 }
 
+/** What the choice is for (in parts only to keep the source lines short). */
+const CHOICE_HELP = html`${[
+  html`<p id="choice-help">Choose the virtual organisation (VO) and group to sign in with. `,
+  html`You will log in at that VO's identity provider next, then see what the application asks for `,
+  html`before you approve anything.</p>`,
+]}`;
+
 /** The VO and group choice page. */
 export function renderVoChoicePage(options: VoChoicePageOptions): string {
   const { clientName, clientHost, vos, nonce } = options;
@@ -83,14 +90,23 @@ export function renderVoChoicePage(options: VoChoicePageOptions): string {
         group === undefined
           ? html`Default group`
           : html`${group}${isDefault && html` <span class="muted">(default group)</span>`}`;
-      return html`<div class="choice"><input type="radio" id="${id}" name="${VO_CHOICE_FIELD}" value="${voChoiceValue(vo.name, group)}"${v === 0 && g === 0 && html` checked required`}><label for="${id}">${label}</label></div>\n`;
+      const value = voChoiceValue(vo.name, group);
+      const checked = v === 0 && g === 0 && html` checked required`;
+      const input = html`<input type="radio" id="${id}" name="${VO_CHOICE_FIELD}" value="${value}"${checked}>`;
+      return html`<div class="choice">${input}<label for="${id}">${label}</label></div>\n`;
     });
-    return html`<fieldset aria-describedby="choice-help">\n<legend>VO <code>${vo.name}</code></legend>\n${radios}</fieldset>\n`;
+    const legend = html`<legend>VO <code>${vo.name}</code></legend>\n`;
+    return html`<fieldset aria-describedby="choice-help">\n${legend}${radios}</fieldset>\n`;
   });
+  const intro = html`${[
+    html`<p>${clientLabel(clientName, false)} asked to use the grid as you. `,
+    html`At the end, your browser will be sent back to <span class="host">${clientHost}</span>.</p>`,
+  ]}`;
+  const error = options.error !== undefined && html`<p class="error" role="alert">${options.error}</p>\n`;
   const body = html`<h1>Sign in for ${clientLabel(clientName, unverified)}</h1>
-${unverifiedNote(unverified)}<p>${clientLabel(clientName, false)} asked to use the grid as you. At the end, your browser will be sent back to <span class="host">${clientHost}</span>.</p>
-${options.error !== undefined && html`<p class="error" role="alert">${options.error}</p>\n`}<form method="get" action="${action}">
-${hiddenInputs(options.hidden, [VO_CHOICE_FIELD])}<p id="choice-help">Choose the virtual organisation (VO) and group to sign in with. You will log in at that VO's identity provider next, then see what the application asks for before you approve anything.</p>
+${unverifiedNote(unverified)}${intro}
+${error}<form method="get" action="${action}">
+${hiddenInputs(options.hidden, [VO_CHOICE_FIELD])}${CHOICE_HELP}
 ${fieldsets}<div class="actions"><button type="submit" class="primary">Continue to log in</button></div>
 </form>`;
   return page({ title: 'Choose your VO and group', body, nonce });

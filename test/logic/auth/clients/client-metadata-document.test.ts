@@ -62,7 +62,7 @@ async function refusalOf(promise: Promise<unknown>): Promise<OAuthError> {
 }
 
 describe('client metadata documents (injected fetch, no TLS)', () => {
-  it('injected fetch: resolves a valid document with a GET that follows no redirect, then serves it from the cache', async () => {
+  it('injected fetch: resolves a valid document with a GET following no redirect, then serves it cached', async () => {
     const { fetch, calls } = injectedFetch((url) => json(documentFor(url)));
     const r = resolver(fetch);
     const doc = await r.resolve(URL_A);

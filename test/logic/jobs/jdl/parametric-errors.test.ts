@@ -91,7 +91,10 @@ describe('generateParametricJobs limits', () => {
   it('refuses parameters that chain into an ever longer text before substituting anything', () => {
     // 200 x 200 x 200 x 100 bytes: the size computed from the values alone stops it.
     expect(() => generateParametricJobs(parseJdl(CHAIN))).toThrow(
-      /^The job would have a JDL of \d{9} bytes, more than the 262144 allowed per job \(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$/,
+      new RegExp(
+        String.raw`^The job would have a JDL of \d{9} bytes, more than the 262144 allowed per job ` +
+          String.raw`\(DIRACX_JOB_SUBMISSION_MAX_JDL_BYTES\)$`,
+      ),
     );
   });
 

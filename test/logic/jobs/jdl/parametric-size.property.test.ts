@@ -83,7 +83,8 @@ describe('the size of a parametric expansion, computed before expanding', () => 
             bytes(printJdl(job)),
           );
         } catch (err) {
-          if (err instanceof DiracxError && err.code === 'INVALID_INPUT') return; // refused for its definition: nothing to size
+          // refused for its definition: nothing to size
+          if (err instanceof DiracxError && err.code === 'INVALID_INPUT') return;
           throw err;
         }
         checked++;
@@ -99,7 +100,8 @@ describe('the size of a parametric expansion, computed before expanding', () => 
 
   it('is exact, up to a few bytes per placeholder, for ordinary JDLs', () => {
     const text =
-      '[Executable = "run.sh"; Arguments = "-n %n -f %s"; InputData = %s; Parameters = {{"/lhcb/a.dst", "/lhcb/b.dst"}, {"/lhcb/c.dst"}}]';
+      '[Executable = "run.sh"; Arguments = "-n %n -f %s"; InputData ' +
+      '= %s; Parameters = {{"/lhcb/a.dst", "/lhcb/b.dst"}, {"/lhcb/c.dst"}}]';
     const sizes = generateParametricJobs(parseJdl(text), { limits: LIFTED }).map((job) => bytes(printJdl(job)));
     const largest = Math.max(...sizes);
     expect(refusedForSize(text, { ...LIFTED, maxJobBytes: largest - 1 })).toBe(true);

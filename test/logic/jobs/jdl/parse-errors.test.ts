@@ -59,7 +59,8 @@ describe('parseJdl errors', () => {
     [
       'an unclosed "["',
       '[\n  A = 1;\n',
-      'line 3, column 1: expected an attribute name or "]" but found end of input (the "[" at line 1, column 1 is not closed)',
+      'line 3, column 1: expected an attribute name or "]" but ' +
+        'found end of input (the "[" at line 1, column 1 is not closed)',
     ],
     [
       'an unclosed "{"',
@@ -84,7 +85,8 @@ describe('parseJdl errors', () => {
     [
       'an unclosed nested ClassAd',
       '[R = [C = 1;',
-      'line 1, column 13: expected an attribute name or "]" but found end of input (the "[" at line 1, column 6 is not closed)',
+      'line 1, column 13: expected an attribute name or "]" ' +
+        'but found end of input (the "[" at line 1, column 6 is not closed)',
     ],
   ])('reports %s', (_, text, message) => {
     expect(failure(text).message).toBe(message);

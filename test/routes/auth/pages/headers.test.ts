@@ -26,7 +26,8 @@ describe('newNonce', () => {
 describe('contentSecurityPolicy', () => {
   it('is strict, with the nonce on styles only', () => {
     expect(contentSecurityPolicy(NONCE)).toBe(
-      `default-src 'none'; style-src 'nonce-${NONCE}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      `default-src 'none'; style-src 'nonce-${NONCE}'; img-src 'self' ` +
+        `data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     );
   });
 
@@ -75,7 +76,9 @@ describe('securityHeaders', () => {
   it('is exactly the page header set', () => {
     expect(securityHeaders(NONCE, ['https://idp.example.org/authorize'])).toEqual({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${NONCE}'; img-src 'self' data:; form-action 'self' https://idp.example.org; frame-ancestors 'none'; base-uri 'none'`,
+      'Content-Security-Policy':
+        `default-src 'none'; style-src 'nonce-${NONCE}'; img-src 'self' data:; ` +
+        "form-action 'self' https://idp.example.org; frame-ancestors 'none'; base-uri 'none'",
       'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'same-origin',
