@@ -123,6 +123,20 @@ export async function writeStatus(tx: Tx, table: StatusTable, write: StatusWrite
   await tx.insert(log).values(row);
 }
 
+/** The status types one resource has rows of, for one VO and element type. */
+export async function resourceStatusTypes(
+  db: Handle,
+  name: string,
+  vo: string,
+  elementType: string,
+): Promise<string[]> {
+  const rows = await db
+    .select({ statusType: resourceStatus.statusType })
+    .from(resourceStatus)
+    .where(and(eq(resourceStatus.name, name), eq(resourceStatus.vo, vo), eq(resourceStatus.elementType, elementType)));
+  return rows.map((r) => r.statusType);
+}
+
 /** Deletes one current-status row; returns whether there was one. */
 export async function deleteStatus(tx: Tx, table: StatusTable, key: StatusKey): Promise<boolean> {
   const t = TABLES[table].current;

@@ -34,6 +34,7 @@ beforeAll(async () => {
   await setRssStatus(rss, { kind: 'site', name: 'LCG.CERN.cern', status: 'Banned', reason: 'matrix downtime' });
   await setRssStatus(rss, { kind: 'site', name: 'LCG.RAL.uk', vo: 'gridpp', status: 'Degraded' });
   await setRssStatus(rss, { kind: 'storage', name: 'CERN-DST', status: 'Active' });
+  await setRssStatus(rss, { kind: 'storage', name: 'CERN-DST', vo: 'lhcb', status: 'Active' });
   await setRssStatus(rss, { kind: 'storage', name: 'CERN-DST', vo: 'lhcb', accesses: ['write'], status: 'Banned' });
   for (const who of WHO) {
     const [vo, group, user] = PEOPLE[who];

@@ -4,10 +4,13 @@
  * legacy DIRAC's Resource Status System fills; without DIRAC, this is how rows get there. A
  * status is written as DIRAC writes it: the current row (replaced, `DateEffective` and
  * `LastCheckTime` now, so the read routes' ETag changes) and a log row, in one transaction.
- * Inputs are checked against DIRAC's statuses and the column sizes before anything is written.
+ * Inputs are checked against DIRAC's statuses and the column sizes before anything is written,
+ * and a change that would leave a storage element with some of its four accesses for a VO is
+ * refused (rolled back): DiracX leaves such an element out of that VO's view, silently.
  * Not reachable over REST or MCP: the process entry point is the only caller.
  */
-import { deleteStatus, listStatuses, writeStatus, type StatusTable } from '../../db/rss.ts';
+import type { Tx } from '../../db/database.ts';
+import { deleteStatus, listStatuses, resourceStatusTypes, writeStatus, type StatusTable } from '../../db/rss.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { LogicContext } from '../call-context.ts';
 import {
@@ -79,6 +82,21 @@ function resolveTarget(target: RssTarget): { name: string; vo: string; statusTyp
   return { name: target.name, vo, statusTypes: [...new Set(accesses)].map((a) => STORAGE_ACCESSES[a]) };
 }
 
+/**
+ * Throws unless the storage element has all four accesses or none for the VO (DiracX skips one
+ * with some missing, so a partial set would silently not apply).
+ */
+async function checkStorageComplete(tx: Tx, name: string, vo: string): Promise<void> {
+  const present = new Set(await resourceStatusTypes(tx, name, vo, ELEMENT_TYPE.storage));
+  const missing = Object.entries(STORAGE_ACCESSES).filter(([, type]) => !present.has(type));
+  if (present.size > 0 && missing.length > 0) {
+    throw new InvalidInputError(
+      `storage element ${name} would have no ${missing.map(([a]) => a).join(', ')} status for VO ${vo}, ` +
+        'and DiracX ignores a storage element without all four: set every access for that VO first (omit --access)',
+    );
+  }
+}
+
 /** Sets the status of every row the target names; returns their status types. */
 export async function setRssStatus(ctx: RssAdminContext, input: SetRssStatusInput): Promise<string[]> {
   const { name, vo, statusTypes } = resolveTarget(input);
@@ -101,6 +119,7 @@ export async function setRssStatus(ctx: RssAdminContext, input: SetRssStatusInpu
         tokenOwner: TOKEN_OWNER,
       });
     }
+    if (input.kind === 'storage') await checkStorageComplete(tx, name, vo);
   });
   return statusTypes;
 }
@@ -113,6 +132,7 @@ export async function deleteRssStatus(ctx: RssAdminContext, target: RssTarget): 
     for (const statusType of statusTypes) {
       if (await deleteStatus(tx, tableOf(target.kind), { name, statusType, vo })) deleted.push(statusType);
     }
+    if (target.kind === 'storage') await checkStorageComplete(tx, name, vo);
     return deleted;
   });
 }

@@ -43,13 +43,20 @@ describe('RSS routes with statuses', () => {
     await world.set({ kind: 'fts', name: 'fts3.cern.ch', status: 'Error' }, AT);
     await world.set({ kind: 'storage', name: 'CERN-DST', status: 'Active' }, AT);
     await world.set({ kind: 'storage', name: 'CERN-DST', accesses: ['write'], status: 'Banned', reason: 'full' }, AT);
-    await world.set({ kind: 'storage', name: 'RAL-DST', accesses: ['read'], status: 'Active' }, AT);
     // A status DIRAC may hold that DiracX does not know, written as legacy DIRAC would.
     await world.app.database.db.insert(resourceStatus).values({
       name: 'ce2.cern.ch',
       status: 'Retired',
       reason: '',
       elementType: 'ComputeElement',
+      dateEffective: AT,
+    });
+    // A storage element with one access of four (which `bun run rss` refuses to leave behind).
+    await world.app.database.db.insert(resourceStatus).values({
+      name: 'RAL-DST',
+      statusType: 'ReadAccess',
+      status: 'Active',
+      elementType: 'StorageElement',
       dateEffective: AT,
     });
   });
