@@ -20,6 +20,7 @@ import { registerDocsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerOAuthMetadataRoutes } from './oauth-metadata.ts';
+import { registerOpenApiModels } from './openapi-models.ts';
 import { registerJobQueryRoutes } from './jobs/query.ts';
 import { registerSandboxRoutes } from './jobs/sandboxes.ts';
 import { registerJobStatusRoutes } from './jobs/status.ts';
@@ -44,6 +45,7 @@ export interface ApiApp {
 export function createApiApp(deps: ApiDeps, registerExtensionRoutes?: RegisterExtensionRoutes): ApiApp {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const catalogue = new RouteCatalogue();
+  registerOpenApiModels(app);
   registerHealthRoutes(app, deps, catalogue);
   registerConfigRoutes(app, deps, catalogue);
   registerWellKnownRoutes(app, deps, catalogue);

@@ -42,8 +42,8 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
         {
           method: 'get',
           path: `/.well-known/oauth-protected-resource${suffix}`,
-          operationId: `well-known_${name}`,
-          tags: ['well-known'],
+          operationId: `.well-known_${name}`,
+          tags: ['.well-known'],
           summary: 'OAuth protected-resource metadata of the MCP endpoint (RFC 9728)',
           responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
         },
@@ -59,8 +59,8 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
     {
       method: 'get',
       path: '/.well-known/oauth-authorization-server',
-      operationId: 'well-known_get_authorization_server_metadata',
-      tags: ['well-known'],
+      operationId: '.well-known_get_authorization_server_metadata',
+      tags: ['.well-known'],
       summary: 'OAuth authorization-server metadata (RFC 8414)',
       responses: { 200: { description: 'Metadata', content: { 'application/json': { schema: json } } } },
     },

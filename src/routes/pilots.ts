@@ -16,7 +16,7 @@ import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 import { publicBaseUrl } from './forwarded.ts';
-import { pageStatus, wireDates } from './jobs/wire.ts';
+import { contentRangeHeader, pageStatus, wireDates } from './jobs/wire.ts';
 
 const rows = z.array(z.record(z.string(), z.unknown()));
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
@@ -94,8 +94,12 @@ export function registerPilotRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, cat
     },
     responses: {
       200: { description: 'All matching pilots', content: { 'application/json': { schema: rows } } },
-      206: { description: 'A page of the matching pilots', content: { 'application/json': { schema: rows } } },
-      416: { description: 'The page is past the end' },
+      206: {
+        description: 'A page of the matching pilots',
+        headers: contentRangeHeader('pilots'),
+        content: { 'application/json': { schema: rows } },
+      },
+      416: { description: 'The page is past the end', headers: contentRangeHeader('pilots') },
     },
   });
   app.openapi(search, async (c) => {

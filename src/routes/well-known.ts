@@ -5,6 +5,8 @@
  * `url_for` does behind a proxy, otherwise under the configured issuer: never the Host header
  * of a direct caller, who could otherwise get a poisoned document cached for everyone),
  * the JWKS of the keys that verify our tokens, the installation metadata, and security.txt.
+ * Tags and operation ids are DiracX's (`.well-known`, `.well-known_get_jwks`), and so are the
+ * names of the documented models (`OpenIDConfiguration`, `Metadata`).
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { SECURITY_PROPERTIES } from '../config/properties.ts';
@@ -14,9 +16,49 @@ import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 import { trustedBaseUrl } from './forwarded.ts';
 
-const json = (description: string) => ({
-  200: { description, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
-});
+const strings = z.array(z.string());
+/** DiracX's `OpenIDConfiguration`, with the fields we add (registration, MCP hosts' needs). */
+const OpenIdConfigurationSchema = z
+  .object({
+    issuer: z.string(),
+    token_endpoint: z.string(),
+    userinfo_endpoint: z.string(),
+    authorization_endpoint: z.string(),
+    device_authorization_endpoint: z.string(),
+    revocation_endpoint: z.string(),
+    jwks_uri: z.string(),
+    registration_endpoint: z.string(),
+    grant_types_supported: strings,
+    scopes_supported: strings,
+    response_types_supported: strings,
+    token_endpoint_auth_signing_alg_values_supported: strings,
+    token_endpoint_auth_methods_supported: strings,
+    code_challenge_methods_supported: strings,
+    client_id_metadata_document_supported: z.boolean(),
+    authorization_response_iss_parameter_supported: z.boolean(),
+  })
+  .openapi('OpenIDConfiguration');
+
+/** DiracX's `Metadata` (`/.well-known/dirac-metadata`) and the models it is made of. */
+const InstallationMetadataSchema = z
+  .object({
+    virtual_organizations: z.record(
+      z.string(),
+      z
+        .object({
+          groups: z.record(z.string(), z.object({ properties: strings }).openapi('GroupInfo')),
+          support: z
+            .object({ message: z.string(), webpage: z.string().nullable(), email: z.string().nullable() })
+            .openapi('SupportInfo'),
+          default_group: z.string(),
+        })
+        .openapi('VOInfo'),
+    ),
+  })
+  .openapi('Metadata');
+
+const json = <T extends z.ZodType>(description: string, schema: T) =>
+  ({ 200: { description, content: { 'application/json': { schema } } } }) as const;
 
 const SECURITY_TXT = `Contact: https://github.com/DIRACGrid/diracx/security/advisories/new
 Expires: 2027-07-02T23:59:59.000Z
@@ -24,7 +66,7 @@ Preferred-Languages: en
 `;
 
 export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  const route = (path: string, name: string, description: string) =>
+  const route = <T extends z.ZodType>(path: string, name: string, description: string, schema: T) =>
     defineRoute(
       catalogue,
       deps,
@@ -32,15 +74,20 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
       {
         method: 'get',
         path,
-        operationId: `well-known_${name}`,
-        tags: ['well-known'],
+        operationId: `.well-known_${name}`,
+        tags: ['.well-known'],
         summary: description,
-        responses: json(description),
+        responses: json(description, schema),
       },
     );
 
   app.openapi(
-    route('/.well-known/openid-configuration', 'get_openid_configuration', 'OpenID Connect discovery'),
+    route(
+      '/.well-known/openid-configuration',
+      'get_openid_configuration',
+      'OpenID Connect discovery',
+      OpenIdConfigurationSchema,
+    ),
     (c) => {
       const document = openIdConfiguration(
         deps.config.current().config,
@@ -49,20 +96,30 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
         deps.auth.algorithms,
         deps.properties ? [...deps.properties] : SECURITY_PROPERTIES,
       );
-      return c.json(document as unknown as Record<string, unknown>, 200);
+      return c.json(document, 200);
     },
   );
 
-  app.openapi(route('/.well-known/jwks.json', 'get_jwks', 'The public keys that verify our tokens'), async (c) =>
+  const jwks = route(
+    '/.well-known/jwks.json',
+    'get_jwks',
+    'The public keys that verify our tokens',
+    z.record(z.string(), z.unknown()),
+  );
+  app.openapi(jwks, async (c) =>
     c.json((await deps.auth.keyRing.publishedJwks()) as unknown as Record<string, unknown>, 200, {
       // Short cache: verifiers pick up a staged key quickly (jose refetches on unknown kid anyway).
       'cache-control': 'public, max-age=60',
     }),
   );
 
-  app.openapi(route('/.well-known/dirac-metadata', 'get_installation_metadata', 'Installation metadata'), (c) =>
-    c.json(installationMetadata(deps.config.current().config) as unknown as Record<string, unknown>, 200),
+  const metadata = route(
+    '/.well-known/dirac-metadata',
+    'get_installation_metadata',
+    'Installation metadata',
+    InstallationMetadataSchema,
   );
+  app.openapi(metadata, (c) => c.json(installationMetadata(deps.config.current().config), 200));
 
   app.openapi(
     defineRoute(
@@ -72,8 +129,8 @@ export function registerWellKnownRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
       {
         method: 'get',
         path: '/.well-known/security.txt',
-        operationId: 'well-known_get_security_txt',
-        tags: ['well-known'],
+        operationId: '.well-known_get_security_txt',
+        tags: ['.well-known'],
         summary: 'security.txt',
         responses: { 200: { description: 'security.txt', content: { 'application/json': { schema: z.string() } } } },
       },

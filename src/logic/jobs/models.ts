@@ -3,10 +3,11 @@
  * Wire models of the job status, heartbeat and metadata operations (DiracX's
  * `core/models/job.py`), with DiracX's JSON names and pydantic's coercions, and the datetime
  * handling they need (pydantic's ISO/unix parsing, its `Z` serialisation, Python's `str(dt)`).
- * Routes validate bodies with these schemas and hand the output to the logic unchanged.
- * No I/O here.
+ * Routes validate bodies with these schemas and hand the output to the logic unchanged. The
+ * schemas DiracX names carry its model names (`.openapi('JobStatus')`): the OpenAPI document
+ * lists them as components. No I/O here.
  */
-import { z } from 'zod';
+import { z } from '../../core/openapi-zod.ts';
 import { pyBool, pyFloat, pyInt } from '../../config/schema-primitives.ts';
 import { JOB_STATUSES } from './job-status.ts';
 
@@ -157,15 +158,17 @@ export const utcDatetime = z.union([z.string(), z.number()]).transform((value, c
   return formatUtc(parsed.us);
 });
 
-export const JobStatusSchema = z.enum(JOB_STATUSES);
+export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
 
 /** One status change (`JobStatusUpdate`); unknown keys are ignored, as pydantic's default. */
-export const JobStatusUpdateSchema = z.object({
-  Status: JobStatusSchema.nullish(),
-  MinorStatus: storedText.nullish(),
-  ApplicationStatus: storedText.nullish(),
-  Source: storedText.default('Unknown'),
-});
+export const JobStatusUpdateSchema = z
+  .object({
+    Status: JobStatusSchema.nullish(),
+    MinorStatus: storedText.nullish(),
+    ApplicationStatus: storedText.nullish(),
+    Source: storedText.default('Unknown'),
+  })
+  .openapi('JobStatusUpdate');
 export type JobStatusUpdate = z.infer<typeof JobStatusUpdateSchema>;
 
 /**
@@ -177,21 +180,25 @@ export type JobStatusChanges = z.infer<typeof JobStatusChangesSchema>;
 
 const nullableUtc = z.string().nullable();
 /** `SetJobStatusReturnSuccess`: every field present, null when unchanged. */
-export const SetJobStatusSuccessSchema = z.object({
-  Status: z.string().nullable(),
-  MinorStatus: z.string().nullable(),
-  ApplicationStatus: z.string().nullable(),
-  HeartBeatTime: nullableUtc,
-  StartExecTime: nullableUtc,
-  EndExecTime: nullableUtc,
-  LastUpdateTime: nullableUtc,
-});
+export const SetJobStatusSuccessSchema = z
+  .object({
+    Status: z.string().nullable(),
+    MinorStatus: z.string().nullable(),
+    ApplicationStatus: z.string().nullable(),
+    HeartBeatTime: nullableUtc,
+    StartExecTime: nullableUtc,
+    EndExecTime: nullableUtc,
+    LastUpdateTime: nullableUtc,
+  })
+  .openapi('SetJobStatusReturnSuccess');
 export type SetJobStatusSuccess = z.infer<typeof SetJobStatusSuccessSchema>;
 
-export const SetJobStatusReturnSchema = z.object({
-  success: z.record(z.string(), SetJobStatusSuccessSchema),
-  failed: z.record(z.string(), z.object({ detail: z.string() })),
-});
+export const SetJobStatusReturnSchema = z
+  .object({
+    success: z.record(z.string(), SetJobStatusSuccessSchema),
+    failed: z.record(z.string(), z.object({ detail: z.string() })),
+  })
+  .openapi('SetJobStatusReturn');
 export type SetJobStatusReturn = z.infer<typeof SetJobStatusReturnSchema>;
 
 /** Numeric heartbeat fields, stored in `HeartBeatLoggingInfo` (DiracX's `JobDB.heartbeat_fields`). */
@@ -205,26 +212,30 @@ export const HEARTBEAT_FIELDS = [
 ] as const;
 
 /** `HeartbeatData` (extra=forbid): unknown keys are a validation error. */
-export const HeartbeatDataSchema = z.strictObject({
-  LoadAverage: pyFloat.nullish(),
-  MemoryUsed: pyFloat.nullish(),
-  Vsize: pyFloat.nullish(),
-  AvailableDiskSpace: pyFloat.nullish(),
-  CPUConsumed: pyFloat.nullish(),
-  WallClockTime: pyFloat.nullish(),
-  StandardOutput: storedText.nullish(),
-});
+export const HeartbeatDataSchema = z
+  .strictObject({
+    LoadAverage: pyFloat.nullish(),
+    MemoryUsed: pyFloat.nullish(),
+    Vsize: pyFloat.nullish(),
+    AvailableDiskSpace: pyFloat.nullish(),
+    CPUConsumed: pyFloat.nullish(),
+    WallClockTime: pyFloat.nullish(),
+    StandardOutput: storedText.nullish(),
+  })
+  .openapi('HeartbeatData');
 export type HeartbeatData = z.infer<typeof HeartbeatDataSchema>;
 
 export const HeartbeatBodySchema = z.record(jobIdKey, HeartbeatDataSchema);
 export type HeartbeatBody = z.infer<typeof HeartbeatBodySchema>;
 
 /** A command for a job's pilot, delivered once (`JobCommand`, snake_case on the wire). */
-export const JobCommandSchema = z.object({
-  job_id: z.number().int(),
-  command: z.string(),
-  arguments: z.string().nullable(),
-});
+export const JobCommandSchema = z
+  .object({
+    job_id: z.number().int(),
+    command: z.string(),
+    arguments: z.string().nullable(),
+  })
+  .openapi('JobCommand');
 export type JobCommand = z.infer<typeof JobCommandSchema>;
 
 const FLOAT_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
@@ -303,7 +314,8 @@ export const JobMetaDataSchema = z
   .object({ ...JobAttributesShape, ...JobParametersShape, timestamp: datetime })
   .catchall(z.unknown().refine((v) => !hasNul(v), 'Input should not contain NUL characters'))
   // Extra keys become jsonb keys, which cannot hold NUL either.
-  .refine((v) => !Object.keys(v).some((k) => k.includes('\u0000')), 'Keys should not contain NUL characters');
+  .refine((v) => !Object.keys(v).some((k) => k.includes('\u0000')), 'Keys should not contain NUL characters')
+  .openapi('JobMetaData');
 export type JobMetaData = z.infer<typeof JobMetaDataSchema>;
 
 /** Body of `PATCH /api/jobs/metadata`. */

@@ -1,8 +1,8 @@
 /**
  * @module logic/sandboxes/context
- * A call's sandbox context, from its `LogicContext`. Kept apart from `models.ts` on purpose: that
- * module's zod schemas need `@hono/zod-openapi` to have extended zod first, and the MCP tools,
- * which import this, are loaded before the routes that guarantee it.
+ * A call's sandbox context, from its `LogicContext`. Kept apart from `models.ts`, the wire
+ * models (whose zod comes extended for OpenAPI from `core/openapi-zod.ts`, whoever loads them
+ * first), so that the MCP tools, which import this, take only the context.
  */
 import { UnavailableError } from '../../core/errors.ts';
 import type { LogicContext } from '../call-context.ts';

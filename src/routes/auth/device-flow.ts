@@ -14,15 +14,17 @@ import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
 import { flowContext, limitCaller, urlWithoutQuery } from './flow-support.ts';
 
-const DeviceAuthorizationSchema = z.object({
-  user_code: z.string(),
-  device_code: z.string(),
-  verification_uri_complete: z.string(),
-  verification_uri: z.string(),
-  expires_in: z.number().int(),
-  /** RFC 8628 §3.2; not in DiracX's model, which its client ignores. */
-  interval: z.number().int(),
-});
+const DeviceAuthorizationSchema = z
+  .object({
+    user_code: z.string(),
+    device_code: z.string(),
+    verification_uri_complete: z.string(),
+    verification_uri: z.string(),
+    expires_in: z.number().int(),
+    /** RFC 8628 §3.2; not in DiracX's model, which its client ignores. */
+    interval: z.number().int(),
+  })
+  .openapi('InitiateDeviceFlowResponse');
 
 const redirect = { 307: { description: 'Redirect' } } as const;
 const route = <R extends Parameters<typeof defineRoute>[3]>(catalogue: RouteCatalogue, deps: ApiDeps, config: R): R =>

@@ -92,11 +92,14 @@ export function registerTokenManagementRoutes(
             required: true,
             content: {
               'application/x-www-form-urlencoded': {
-                schema: z.object({
-                  token: z.string().openapi({ description: 'The refresh token to revoke' }),
-                  token_type_hint: z.string().optional(),
-                  client_id: z.string().optional(),
-                }),
+                // Named as FastAPI names DiracX's form (`Body_<operationId>`).
+                schema: z
+                  .object({
+                    token: z.string().openapi({ description: 'The refresh token to revoke' }),
+                    token_type_hint: z.string().optional(),
+                    client_id: z.string().optional(),
+                  })
+                  .openapi('Body_auth_revoke_refresh_token_by_refresh_token'),
               },
             },
           },

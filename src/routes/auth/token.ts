@@ -16,27 +16,34 @@ import type { ApiEnv } from '../env.ts';
 import { toValidationDetail } from '../../wire/validation-detail.ts';
 import { flowContext, limitCaller } from './flow-support.ts';
 
-export const TokenResponseSchema = z.object({
-  access_token: z.string(),
-  expires_in: z.number().int(),
-  token_type: z.string(),
-  refresh_token: z.string().optional(),
-});
+export const TokenResponseSchema = z
+  .object({
+    access_token: z.string(),
+    expires_in: z.number().int(),
+    token_type: z.string(),
+    refresh_token: z.string().optional(),
+  })
+  .openapi('TokenResponse');
 
-/** The form: `grant_type` (one of the registered grants) plus every grant's fields, optional. */
+/**
+ * The form: `grant_type` (one of the registered grants) plus every grant's fields, optional;
+ * named as FastAPI names DiracX's form (`Body_<operationId>`).
+ */
 function tokenFormSchema(): z.ZodObject {
   const grantTypes = [...TOKEN_GRANTS.keys()] as [string, ...string[]];
   const fields: Record<string, z.ZodOptional> = {};
   for (const grant of TOKEN_GRANTS.values()) {
     for (const [name, field] of Object.entries(grant.fields)) fields[name] ??= z.optional(field);
   }
-  return z.object({
-    grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }),
-    ...fields,
-    resource: z.string().optional().openapi({
-      description: 'The resource the token is for (RFC 8707): the MCP endpoint, or our issuer (the REST API)',
-    }),
-  });
+  return z
+    .object({
+      grant_type: z.enum(grantTypes).openapi({ description: 'OAuth2 Grant type' }),
+      ...fields,
+      resource: z.string().optional().openapi({
+        description: 'The resource the token is for (RFC 8707): the MCP endpoint, or our issuer (the REST API)',
+      }),
+    })
+    .openapi('Body_auth_get_oidc_token');
 }
 
 const ErrorBodySchema = z.record(z.string(), z.unknown());

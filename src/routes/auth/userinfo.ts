@@ -7,14 +7,16 @@ import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
 
-const UserInfoSchema = z.object({
-  sub: z.string(),
-  vo: z.string(),
-  dirac_group: z.string(),
-  policies: z.record(z.string(), z.unknown()),
-  properties: z.array(z.string()),
-  preferred_username: z.string(),
-});
+const UserInfoSchema = z
+  .object({
+    sub: z.string(),
+    vo: z.string(),
+    dirac_group: z.string(),
+    policies: z.record(z.string(), z.unknown()),
+    properties: z.array(z.string()),
+    preferred_username: z.string(),
+  })
+  .openapi('UserInfoResponse');
 
 export function registerUserinfoRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const route = defineRoute(

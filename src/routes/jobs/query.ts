@@ -10,7 +10,7 @@ import { wmsPolicy } from '../../policies/wms.ts';
 import { defineRoute, type RouteCatalogue } from '../access.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiEnv } from '../env.ts';
-import { pageStatus, wireDates } from './wire.ts';
+import { contentRangeHeader, pageStatus, wireDates } from './wire.ts';
 
 const rows = z.array(z.record(z.string(), z.unknown()));
 
@@ -31,8 +31,12 @@ export function registerJobQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, 
     },
     responses: {
       200: { description: 'All matching jobs', content: { 'application/json': { schema: rows } } },
-      206: { description: 'A page of the matching jobs', content: { 'application/json': { schema: rows } } },
-      416: { description: 'The page is past the end' },
+      206: {
+        description: 'A page of the matching jobs',
+        headers: contentRangeHeader('jobs'),
+        content: { 'application/json': { schema: rows } },
+      },
+      416: { description: 'The page is past the end', headers: contentRangeHeader('jobs') },
     },
   });
   app.openapi(search, async (c) => {

@@ -191,7 +191,16 @@ export function registerSandboxRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, c
     operationId: 'jobs_unassign_bulk_jobs_sandboxes',
     summary: 'Unassign bulk jobs sandboxes',
     description: 'Delete bulk jobs sandbox mapping.',
-    request: { body: { ...json(z.object({ job_ids: z.array(jobId) }), UNASSIGN_EXAMPLES), required: true } },
+    // Named as FastAPI names DiracX's embedded body (`Body_<operationId>`).
+    request: {
+      body: {
+        ...json(
+          z.object({ job_ids: z.array(jobId) }).openapi('Body_jobs_unassign_bulk_jobs_sandboxes'),
+          UNASSIGN_EXAMPLES,
+        ),
+        required: true,
+      },
+    },
     responses: { 204: { description: 'Unassigned' } },
   });
   app.openapi(unassignBulk, async (c) => {

@@ -144,7 +144,8 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     description: 'Send jobs back to Received to run again; `reset_jobs` resets their reschedule counter.',
     request: {
       query: z.object({ reset_jobs: queryFlag }),
-      body: json(z.object({ job_ids: z.array(jobIdNumber) }), RESCHEDULE_EXAMPLES),
+      // Named as FastAPI names DiracX's embedded body (`Body_<operationId>`).
+      body: json(z.object({ job_ids: z.array(jobIdNumber) }).openapi('Body_jobs_reschedule_jobs'), RESCHEDULE_EXAMPLES),
     },
     responses: {
       200: {

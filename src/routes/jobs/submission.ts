@@ -41,12 +41,14 @@ const JDL_EXAMPLES = {
   'Minimal JDL': { value: ['[Executable = "echo"; Arguments = "hello";]'] },
 };
 
-const InsertedJob = z.object({
-  JobID: z.number().int(),
-  Status: z.string(),
-  MinorStatus: z.string(),
-  TimeStamp: z.string(),
-});
+const InsertedJob = z
+  .object({
+    JobID: z.number().int(),
+    Status: z.string(),
+    MinorStatus: z.string(),
+    TimeStamp: z.string(),
+  })
+  .openapi('InsertedJob');
 
 export function registerJobSubmissionRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const route = defineRoute(

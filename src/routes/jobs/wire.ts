@@ -1,7 +1,8 @@
 /**
  * @module routes/jobs/wire
  * How job data goes on the wire: datetimes as pydantic writes UTC (`2026-01-02T03:04:05Z`,
- * fraction only when non-zero), DiracX's `Content-Range` paging, and the query-string flags.
+ * fraction only when non-zero), DiracX's `Content-Range` paging (and its documented header), and
+ * the query-string flags.
  */
 import { z } from '@hono/zod-openapi';
 import { formatUtc } from '../../logic/jobs/models.ts';
@@ -32,8 +33,31 @@ export function pageStatus(
   return { status: 200, headers: {} };
 }
 
-/** FastAPI's bool query parameter: true/false, 1/0, yes/no, on/off. */
+/**
+ * FastAPI's bool query parameter (pydantic's bool parsing): `1`/`on`/`t`/`true`/`y`/`yes` and
+ * `0`/`f`/`false`/`n`/`no`/`off`, in any case; absent is false. Documented as DiracX documents it,
+ * `type: boolean`, so that a generated client passes a boolean.
+ */
 export const queryFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'True', 'False'])
-  .optional()
-  .transform((v) => v !== undefined && ['true', '1', 'yes', 'on', 'True'].includes(v));
+  .stringbool({
+    truthy: ['1', 'on', 't', 'true', 'y', 'yes'],
+    falsy: ['0', 'f', 'false', 'n', 'no', 'off'],
+    case: 'insensitive',
+  })
+  .default(false)
+  .openapi({ type: 'boolean', default: false });
+
+/**
+ * The documented `Content-Range` of a search's 206 (and 416) answer, as DiracX documents it;
+ * `unit` is `jobs` or `pilots`.
+ */
+export function contentRangeHeader(unit: string): {
+  'Content-Range': { description: string; schema: { type: 'string'; example: string } };
+} {
+  return {
+    'Content-Range': {
+      description: `The range of ${unit} returned in this response`,
+      schema: { type: 'string', example: `${unit} 0-1/4` },
+    },
+  };
+}

@@ -8,18 +8,27 @@ import { TOKEN_GRANTS } from '../../../src/logic/auth/grants/registry.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { FIXTURE_TIMEOUT_MS, form } from '../../harness/login.ts';
 
+interface FormSchema {
+  $ref?: string;
+  properties: Record<string, { enum?: string[] }>;
+  required?: string[];
+}
 interface Operation {
   operationId?: string;
-  requestBody?: {
-    content: Record<string, { schema: { properties: Record<string, { enum?: string[] }>; required?: string[] } }>;
-  };
+  requestBody?: { content: Record<string, { schema: FormSchema }> };
 }
 
 let app: TestApp;
 let paths: Record<string, Record<string, Operation>>;
+let schemas: Record<string, FormSchema>;
 beforeAll(async () => {
   app = await createTestApp();
-  paths = ((await (await app.fetch('/api/openapi.json')).json()) as { paths: typeof paths }).paths;
+  const doc = (await (await app.fetch('/api/openapi.json')).json()) as {
+    paths: typeof paths;
+    components: { schemas: typeof schemas };
+  };
+  paths = doc.paths;
+  schemas = doc.components.schemas;
 }, FIXTURE_TIMEOUT_MS);
 afterAll(() => app.dispose(), FIXTURE_TIMEOUT_MS);
 
@@ -39,7 +48,10 @@ describe('POST /api/auth/token', () => {
   });
 
   it("documents a form whose grant_type lists the registry's grants, DiracX's first, with every grant's fields", () => {
-    const schema = paths['/api/auth/token']?.post?.requestBody?.content['application/x-www-form-urlencoded']?.schema;
+    const body = paths['/api/auth/token']?.post?.requestBody?.content['application/x-www-form-urlencoded']?.schema;
+    // The form is a named component, as DiracX names it.
+    expect(body?.$ref).toBe('#/components/schemas/Body_auth_get_oidc_token');
+    const schema = schemas.Body_auth_get_oidc_token;
     expect(schema?.properties.grant_type?.enum).toEqual([...TOKEN_GRANTS.keys()]);
     expect([...TOKEN_GRANTS.keys()].slice(0, 3)).toEqual([
       'authorization_code',
