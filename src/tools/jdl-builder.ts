@@ -1,25 +1,23 @@
 /**
  * @module tools/jdl-builder
  * The JDL tools: dirac-agentic's `submit_job` (a JDL built here from flat fields, every value
- * escaped with `quoteJdlString`, or the caller's own `jdl_content`) and `validate_jdl` (parse,
- * manifest checks and preparation as submission runs them, without writing). Input sandboxes
+ * written as DIRAC reads it and one DiracX's JDL cannot carry refused, or the caller's own
+ * `jdl_content`) and `validate_jdl` (parse, manifest checks and preparation as submission runs them, without writing). Input sandboxes
  * must be sandboxes already uploaded (`SB:` PFNs) or grid files (`LFN:`): this server cannot
  * read the model's local files, so a local file name is refused with the upload steps instead
  * of being written into a JDL that could never run.
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { PRODUCTION_MANAGEMENT } from '../config/properties.ts';
-import { hasProperty, type AuthedUser } from '../core/user.ts';
+import type { AuthedUser } from '../core/user.ts';
 import { DiracxError, InvalidInputError } from '../core/errors.ts';
 import { JdlSyntaxError, type JdlDocument } from '../logic/jobs/jdl/ast.ts';
 import { getAttribute, getList } from '../logic/jobs/jdl/attributes.ts';
-import { generateParametricJobs, getParameterVectorLength, isParametric } from '../logic/jobs/jdl/parametric.ts';
+import { getParameterVectorLength, isParametric } from '../logic/jobs/jdl/parametric.ts';
 import { parseJdl } from '../logic/jobs/jdl/parse.ts';
-import { quoteJdlString } from '../logic/jobs/jdl/print.ts';
-import { checkManifest } from '../logic/jobs/manifest.ts';
-import { prepareJob } from '../logic/jobs/prepare.ts';
-import { MAX_JOBS_PER_BULK_SUBMISSION, MAX_JOBS_PER_SUBMISSION, submitJdlJobs } from '../logic/jobs/submit.ts';
+import { checkAndAddOwner } from '../logic/jobs/manifest.ts';
+import { prepareSubmittedJob } from '../logic/jobs/prepare.ts';
+import { expandJdls, submitJdlJobs } from '../logic/jobs/submit.ts';
 import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX, seNameOf } from '../logic/sandboxes/pfn.ts';
 import { wmsPolicy } from '../policies/wms.ts';
@@ -63,23 +61,56 @@ export interface JobFields {
   max_cpu_time?: number | null | undefined;
 }
 
-const list = (items: readonly string[]): string => `{${items.map(quoteJdlString).join(', ')}}`;
+/**
+ * Characters a value cannot carry through DiracX's JDL pipeline: DIRAC's JDL has no escapes, so
+ * a `"` ends the string (DiracX refuses the JDL), `;` `[` `]` and line breaks are cut or deleted by
+ * its ClassAd reader, and a backslash would reach the job doubled if escaped (or start an escape
+ * for our parser if not). Other control characters have no place in a job's fields either.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const UNCARRIABLE = /["\\;[\]\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** `value` as a JDL string, written as DIRAC reads it (between quotes, no escapes). */
+function jdlText(field: string, value: string): string {
+  const bad = UNCARRIABLE.exec(value)?.[0];
+  if (bad !== undefined) {
+    throw new InvalidInputError(
+      `${field} cannot hold ${JSON.stringify(bad)}: DiracX's JDL has no escapes, it would refuse or mangle the value`,
+    );
+  }
+  return `"${value}"`;
+}
+
+const list = (field: string, items: readonly string[]): string =>
+  `{${items.map((item) => jdlText(field, item)).join(', ')}}`;
 
 /**
- * dirac-agentic's `create_basic_jdl`, with every string escaped. `max_cpu_time` is written as
+ * dirac-agentic's `create_basic_jdl`, every string written as DIRAC reads it. `max_cpu_time` is written as
  * `CPUTime`, the attribute DIRAC checks and matches on (dirac-agentic wrote `MaxCPUTime`, which
  * nothing reads); StdOut and StdErr are always in the output sandbox.
- * @throws InvalidInputError for an input sandbox entry that is not an uploaded sandbox or an LFN.
+ * @throws InvalidInputError for an input sandbox entry that is not an uploaded sandbox or an LFN,
+ * or a value DiracX's JDL cannot carry (`UNCARRIABLE`).
  */
 export function buildJdl(fields: JobFields): string {
   const problem = sandboxProblems(fields.input_sandbox ?? [])[0];
   if (problem) throw new InvalidInputError(problem);
-  const lines = [`JobName = ${quoteJdlString(fields.job_name)};`, `Executable = ${quoteJdlString(fields.executable)};`];
-  if (fields.arguments) lines.push(`Arguments = ${quoteJdlString(fields.arguments)};`);
+  const lines = [
+    `JobName = ${jdlText('job_name', fields.job_name)};`,
+    `Executable = ${jdlText('executable', fields.executable)};`,
+  ];
+  if (fields.arguments) lines.push(`Arguments = ${jdlText('arguments', fields.arguments)};`);
   lines.push('StdOutput = "StdOut";', 'StdError = "StdErr";');
-  if (fields.input_sandbox?.length) lines.push(`InputSandbox = ${list(fields.input_sandbox.map((e) => e.trim()))};`);
-  lines.push(`OutputSandbox = ${list([...new Set(['StdOut', 'StdErr', ...(fields.output_sandbox ?? [])])])};`);
-  if (fields.site) lines.push(`Site = ${quoteJdlString(fields.site)};`);
+  if (fields.input_sandbox?.length)
+    lines.push(
+      `InputSandbox = ${list(
+        'input_sandbox',
+        fields.input_sandbox.map((e) => e.trim()),
+      )};`,
+    );
+  lines.push(
+    `OutputSandbox = ${list('output_sandbox', [...new Set(['StdOut', 'StdErr', ...(fields.output_sandbox ?? [])])])};`,
+  );
+  if (fields.site) lines.push(`Site = ${jdlText('site', fields.site)};`);
   if (fields.memory) lines.push(`Memory = ${fields.memory};`);
   if (fields.max_cpu_time) lines.push(`CPUTime = ${fields.max_cpu_time};`);
   return `[\n${lines.map((l) => `    ${l}`).join('\n')}\n]`;
@@ -97,12 +128,6 @@ export type JdlReport = {
   job_count: number;
   parametric: boolean;
 };
-
-/** The job descriptions `doc` expands to, with submission's limits for `user`. */
-function expand(doc: JdlDocument, user: AuthedUser, limits: SubmissionLimits | undefined): JdlDocument[] {
-  const maxJobs = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
-  return generateParametricJobs(doc, { maxJobs, limits });
-}
 
 /** The declared number of parametric jobs, when it can be read at all. */
 function declaredLength(doc: JdlDocument): number {
@@ -133,10 +158,10 @@ export function analyseJdl(text: string, user: AuthedUser, config: Config, sizeL
   for (const problem of sandboxProblems(getList(doc, 'InputSandbox') ?? [])) fail(new InvalidInputError(problem));
   if (getAttribute(doc, 'Executable') === undefined)
     report.warnings.push('No Executable: the job would have nothing to run.');
-  let descriptions: JdlDocument[] = [];
+  let texts: string[] = [];
   try {
-    descriptions = expand(doc, user, sizeLimits);
-    report.job_count = descriptions.length;
+    texts = expandJdls([text], [doc], user, sizeLimits).texts;
+    report.job_count = texts.length;
   } catch (err) {
     report.job_count = declaredLength(doc);
     fail(err);
@@ -144,10 +169,10 @@ export function analyseJdl(text: string, user: AuthedUser, config: Config, sizeL
   const limits = config.Operations[user.vo]?.JobDescription;
   if (!limits) fail(new InvalidInputError(`VO ${user.vo} is not known to this installation`));
   const who = { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo };
-  for (const description of descriptions) {
+  for (const description of texts) {
     if (!limits) break;
     try {
-      prepareJob(checkManifest(description, who.owner, who.ownerGroup, limits), 0, who, config);
+      prepareSubmittedJob(checkAndAddOwner(description, who.owner, who.ownerGroup, limits), 0, who, config);
     } catch (err) {
       fail(err);
     }

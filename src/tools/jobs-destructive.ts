@@ -13,11 +13,10 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { DiracxError, InvalidInputError } from '../core/errors.ts';
-import { parseJdl } from '../logic/jobs/jdl/parse.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { transitionRule } from '../logic/jobs/job-status.ts';
 import { SetJobStatusReturnSchema, type JobStatusChanges } from '../logic/jobs/models.ts';
-import { prepareJob } from '../logic/jobs/prepare.ts';
+import { prepareAgain } from '../logic/jobs/reschedule.ts';
 import { jobStates, type JobState } from '../logic/jobs/read.ts';
 import { rescheduleJobs } from '../logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../logic/jobs/set-status.ts';
@@ -229,18 +228,8 @@ function rescheduleFailure(
   const max = config.Operations[job.vo]?.Services.JobScheduling.MaxRescheduling ?? 3;
   if (counter > max)
     return { reason: `max reached (${max} reschedulings), the job would be set to Failed`, setsFailed: true };
-  try {
-    prepareJob(
-      parseJdl(job.originalJdl),
-      job.jobId,
-      { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo },
-      config,
-    );
-  } catch (err) {
-    if (err instanceof DiracxError) return { reason: err.message, setsFailed: false };
-    throw err;
-  }
-  return undefined;
+  const prepared = prepareAgain(job, config);
+  return typeof prepared === 'string' ? { reason: prepared, setsFailed: false } : undefined;
 }
 
 /** What `rescheduleJobs` would do to each job; when none can be rescheduled it writes nothing at all. */

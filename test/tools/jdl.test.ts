@@ -30,29 +30,44 @@ const originalJdl = async (jobId: number) =>
   parseJdl((await getJobJdls(h.app.database.db, [jobId])).get(jobId)!.originalJdl);
 
 describe('submit_job', () => {
-  it('escapes every value so that it reads back unchanged from the stored JDL', async () => {
-    const tricky = 'say "hi" \\ C:\\path\nnext line\ttab ; ] } ünïcødé';
-    const injection = 'x"; Site = "EVIL.site"; JobType = "Evil';
+  it('writes every value DiracX can carry so that it reads back unchanged from the stored JDL', async () => {
+    // DIRAC's JDL has no escapes (issue 18, item 3): values are written between quotes as they are.
+    const tricky = "say 'hi' C:/path\ttab } = , ünïcødé";
+    const injection = "x' Site = 'EVIL.site' JobType = 'Evil";
     const out = await runTool(submitJobTool, await h.context('owner'), {
-      executable: 'my "exe"\\',
+      executable: "my 'exe'",
       arguments: tricky,
       job_name: injection,
-      output_sandbox: ['out "1".txt'],
+      output_sandbox: ["out '1'.txt"],
     });
     expect(out.job_ids).toHaveLength(1);
     const stored = await originalJdl(out.job_ids[0]!);
     expect(getString(stored, 'Arguments')).toBe(tricky);
-    expect(getString(stored, 'Executable')).toBe('my "exe"\\');
+    expect(getString(stored, 'Executable')).toBe("my 'exe'");
     expect(getString(stored, 'JobName')).toBe(injection);
     expect(getString(stored, 'Site')).toBeUndefined();
-    expect(getList(stored, 'OutputSandbox')).toEqual(['StdOut', 'StdErr', 'out "1".txt']);
+    expect(getList(stored, 'OutputSandbox')).toEqual(['StdOut', 'StdErr', "out '1'.txt"]);
     expect(getString(parseJdl(out.jdl), 'Arguments')).toBe(tricky);
+  });
+
+  it.each([
+    ['arguments', { arguments: 'say "hi"' }, '"'],
+    ['job_name', { job_name: 'x"; Site = "EVIL.site' }, '"'],
+    ['arguments', { arguments: 'a; b' }, ';'],
+    ['arguments', { arguments: 'line\nbreak' }, '\n'],
+    ['executable', { executable: 'C:\\bin' }, '\\'],
+    ['output_sandbox', { output_sandbox: ['a[1]'] }, '['],
+  ])('refuses a %s value DiracX cannot carry, and writes nothing', async (field, fields, bad) => {
+    const err = await rejectionOf(runTool(submitJobTool, await h.context('owner'), { executable: 'echo', ...fields }));
+    expect(err.code).toBe('INVALID_INPUT');
+    expect(err.message).toContain(`${field} cannot hold ${JSON.stringify(bad)}`);
+    expect(await countJobs()).toBe(jobsBefore);
   });
 
   it('stores what POST /api/jobs/jdl stores for the same JDL and user', async () => {
     const out = await runTool(submitJobTool, await h.context('otherVo'), {
       executable: 'echo',
-      arguments: 'a "b"',
+      arguments: "a 'b'",
       site: 'LCG.RAL.uk',
     });
     const rest = await h.rest('otherVo', 'POST', '/api/jobs/jdl', [out.jdl]);

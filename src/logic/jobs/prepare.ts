@@ -1,15 +1,20 @@
 /**
  * @module logic/jobs/prepare
- * Turning a checked job description into the job DiracX stores (DIRAC's `checkAndPrepareJob`
- * and `createJDLWithInitialStatus`): the job id and `%j`, owner/group/VO from the token (a JDL
- * naming another VO is refused), the VO's input-data and software-distribution modules, the
- * `JobRequirements` the matcher uses, and the job attributes taken from the JDL.
+ * Turning a checked job description into the job DiracX 0.7.0 stores, with DIRAC's own text
+ * pipeline (emulated in `jdl/dirac-*.ts`): at submission the manifest is written out as JDL
+ * (`dumpCFGAsJDL`), `%j` becomes the job id, and the text is read as a ClassAd; at rescheduling
+ * the original JDL is read as a ClassAd directly. Then DIRAC's `checkAndPrepareJob` (owner,
+ * group and VO from the token, a JDL naming another owner or VO refused; the VO's input-data and
+ * software-distribution modules when absent; the `JobRequirements` the matcher uses) and
+ * `createJDLWithInitialStatus` (the Jobs columns taken from the JDL, the final sorted text).
  */
 import type { Config } from '../../config/schema.ts';
 import { STORED_TEXT_WIDTHS } from '../../db/job-submission.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { getAttribute, getList, getNumber, getString, setAttribute } from './jdl/attributes.ts';
-import { jdlNumber, jdlString, type JdlAttribute, type JdlDocument, type JdlValue } from './jdl/ast.ts';
+import type { DiracCfg } from './jdl/dirac-cfg.ts';
+import { dumpCfgAsJdl } from './jdl/dirac-cfg.ts';
+import { DiracClassAd } from './jdl/dirac-classad.ts';
+import { pyStrip } from './jdl/python-text.ts';
 import { compatiblePlatforms } from './platforms.ts';
 
 export interface JobOwner {
@@ -29,10 +34,18 @@ export interface JobAttributesFromJdl {
 
 export interface PreparedJob {
   /** The description as stored: with JobID, owner, modules and `JobRequirements`. */
-  jdl: JdlDocument;
+  jdl: string;
   attributes: JobAttributesFromJdl;
   inputData: string[];
 }
+
+export interface RescheduledJob {
+  jdl: string;
+  site: string;
+  userPriority: number;
+}
+
+const INT32 = 2n ** 31n;
 
 /**
  * Refuses text a job column cannot hold: longer than the column (PostgreSQL counts code points)
@@ -47,80 +60,94 @@ function checkStoredText(name: keyof typeof STORED_TEXT_WIDTHS, value: string): 
   }
 }
 
-/** Replaces DIRAC's `%j` placeholder with the job id in every string of a value. */
-function substituteJobId(value: JdlValue, jobId: string): JdlValue {
-  switch (value.kind) {
-    case 'string':
-      return { kind: 'string', value: value.value.replaceAll('%j', jobId) };
-    case 'expression':
-      return { kind: 'expression', raw: value.raw.replaceAll('%j', jobId) };
-    case 'list':
-      return { kind: 'list', items: value.items.map((item) => substituteJobId(item, jobId)) };
-    case 'classad':
-      return {
-        kind: 'classad',
-        attributes: value.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, jobId) })),
-      };
-    default:
-      return value;
+/** The job's `Priority` as DIRAC reads it (0 when absent or not an integer), within the column. */
+function userPriority(job: DiracClassAd): number {
+  const priority = job.getInt('Priority') ?? 0n;
+  // The UserPriority column is a 32-bit integer: DiracX's insert would fail with a 500.
+  if (priority < -INT32 || priority >= INT32) throw new InvalidInputError('Priority must be a 32-bit integer');
+  return Number(priority);
+}
+
+/** DIRAC's `checkAndPrepareJob`: the credentials, the VO's modules, and the requirements in `req`. */
+function checkAndPrepareJob(job: DiracClassAd, req: DiracClassAd, who: JobOwner, config: Config): void {
+  const operations = config.Operations[who.vo];
+  if (!operations) throw new InvalidInputError(`VO ${who.vo} has no Operations section`);
+  const [jdlOwner, jdlGroup, jdlVo] = ['Owner', 'OwnerGroup', 'VirtualOrganization'].map((n) => job.getString(n));
+  if (jdlOwner && jdlOwner !== who.owner) throw new InvalidInputError('Wrong Owner in JDL');
+  if (jdlGroup && jdlGroup !== who.ownerGroup) throw new InvalidInputError('Wrong Owner Group in JDL');
+  if (jdlVo && jdlVo !== who.vo) throw new InvalidInputError('Wrong Virtual Organization in JDL');
+  for (const ad of [job, req]) {
+    ad.setString('Owner', who.owner);
+    ad.setString('OwnerGroup', who.ownerGroup);
+    ad.setString('VirtualOrganization', who.vo);
+  }
+  const inputDataModule = operations.InputDataPolicy.InputDataModule;
+  if (inputDataModule && !job.has('InputDataModule')) job.setString('InputDataModule', inputDataModule);
+  if (operations.SoftwareDistModule && !job.has('SoftwareDistModule'))
+    job.setString('SoftwareDistModule', operations.SoftwareDistModule);
+  req.setExpression('UserPriority', String(userPriority(job)));
+  req.setExpression('CPUTime', String(job.getInt('CPUTime') ?? operations.JobDescription.DefaultCPUTime));
+  const platforms = job.getList('Platform');
+  if (platforms.length > 0) {
+    req.setStrings('Platforms', compatiblePlatforms(platforms, config.Resources.Computing.OSCompatibility));
   }
 }
 
-/** Prepares job `jobId` of `owner` from its checked description (see `checkManifest`). */
-export function prepareJob(checked: JdlDocument, jobId: number, who: JobOwner, config: Config): PreparedJob {
-  const declaredVo = getString(checked, 'VirtualOrganization');
-  if (declaredVo && declaredVo !== who.vo) throw new InvalidInputError('Wrong Virtual Organization in JDL');
-  const operations = config.Operations[who.vo];
-  if (!operations) throw new InvalidInputError(`VO ${who.vo} has no Operations section`);
-
-  let jdl: JdlDocument = {
-    attributes: checked.attributes.map((a) => ({ name: a.name, value: substituteJobId(a.value, String(jobId)) })),
-  };
-  jdl = setAttribute(jdl, 'JobID', jdlNumber(jobId));
-  jdl = setAttribute(
-    setAttribute(setAttribute(jdl, 'Owner', jdlString(who.owner)), 'OwnerGroup', jdlString(who.ownerGroup)),
-    'VirtualOrganization',
-    jdlString(who.vo),
-  );
-  if (getAttribute(jdl, 'InputDataModule') === undefined)
-    jdl = setAttribute(jdl, 'InputDataModule', jdlString(operations.InputDataPolicy.InputDataModule));
-  if (getAttribute(jdl, 'SoftwareDistModule') === undefined)
-    jdl = setAttribute(jdl, 'SoftwareDistModule', jdlString(operations.SoftwareDistModule));
-
-  const priority = Math.trunc(getNumber(jdl, 'Priority') ?? 0);
-  const requirements: JdlAttribute[] = [
-    { name: 'Owner', value: jdlString(who.owner) },
-    { name: 'OwnerGroup', value: jdlString(who.ownerGroup) },
-    { name: 'VirtualOrganization', value: jdlString(who.vo) },
-    { name: 'UserPriority', value: jdlNumber(priority) },
-    {
-      name: 'CPUTime',
-      value: jdlNumber(Math.trunc(getNumber(jdl, 'CPUTime') ?? operations.JobDescription.DefaultCPUTime)),
-    },
-  ];
-  const platforms = getList(jdl, 'Platform') ?? [];
-  if (platforms.length > 0) {
-    const compatible = compatiblePlatforms(platforms, config.Resources.Computing.OSCompatibility);
-    requirements.push({ name: 'Platforms', value: { kind: 'list', items: compatible.map(jdlString) } });
-  }
-  jdl = setAttribute(jdl, 'JobRequirements', { kind: 'classad', attributes: requirements });
-
-  const attributes: JobAttributesFromJdl = { userPriority: priority };
-  const text = (name: string): string | undefined => getString(jdl, name) || undefined;
-  const [jobName, jobType, jobGroup, site] = [text('JobName'), text('JobType'), text('JobGroup'), text('Site')];
+/** `createJDLWithInitialStatus`'s Jobs columns: JobName, JobType, JobGroup, Site, UserPriority. */
+function jobAttributes(job: DiracClassAd): JobAttributesFromJdl {
+  const attributes: JobAttributesFromJdl = { userPriority: userPriority(job) };
+  const [jobName, jobType, jobGroup, site] = ['JobName', 'JobType', 'JobGroup', 'Site'].map((n) => job.getString(n));
   if (jobName) attributes.jobName = jobName;
   if (jobType) attributes.jobType = jobType;
   if (jobGroup) attributes.jobGroup = jobGroup;
   if (site) attributes.site = site.includes(',') ? 'Multiple' : site;
-  const inputData = (getList(jdl, 'InputData') ?? []).filter(Boolean);
   for (const [name, value] of [
-    ['JobName', jobName],
-    ['JobType', jobType],
-    ['JobGroup', jobGroup],
+    ['JobName', attributes.jobName],
+    ['JobType', attributes.jobType],
+    ['JobGroup', attributes.jobGroup],
     ['Site', attributes.site],
   ] as const) {
     if (value !== undefined) checkStoredText(name, value);
   }
+  return attributes;
+}
+
+/** The requirements inserted as `JobRequirements` and the final text (`asJDL`, sorted). */
+function finalJdl(job: DiracClassAd, req: DiracClassAd): string {
+  job.setExpression('JobRequirements', req.asJdl());
+  return job.asJdl();
+}
+
+/**
+ * Job `jobId` as DiracX's `create_jdl_jobs` stores it, from its checked manifest (see
+ * `checkAndAddOwner`). The manifest gets `JobID` set.
+ */
+export function prepareSubmittedJob(manifest: DiracCfg, jobId: number, who: JobOwner, config: Config): PreparedJob {
+  manifest.setOption('JobID', String(jobId));
+  const job = new DiracClassAd(dumpCfgAsJdl(manifest).replaceAll('%j', String(jobId)));
+  if (!job.isOK()) throw new InvalidInputError('Error in JDL syntax'); // an empty value empties DIRAC's ClassAd
+  job.setExpression('JobID', String(jobId));
+  const req = new DiracClassAd('[]');
+  checkAndPrepareJob(job, req, who, config);
+  const attributes = jobAttributes(job);
+  const inputData = job.has('InputData') ? job.getList('InputData').filter(Boolean) : [];
   for (const lfn of inputData) checkStoredText('InputData', lfn);
-  return { jdl, attributes, inputData };
+  return { jdl: finalJdl(job, req), attributes, inputData };
+}
+
+/** Job `jobId` prepared again from its original JDL, as DiracX's `reschedule_jobs` does. */
+export function prepareRescheduledJob(
+  originalJdl: string,
+  jobId: number,
+  who: JobOwner,
+  config: Config,
+): RescheduledJob {
+  const text = pyStrip(originalJdl).startsWith('[') ? originalJdl : `[${originalJdl}]`;
+  const job = new DiracClassAd(text);
+  job.setExpression('JobID', String(jobId));
+  const req = new DiracClassAd('[]');
+  checkAndPrepareJob(job, req, who, config);
+  const sites = job.getList('Site');
+  const site = sites.length === 0 ? 'ANY' : sites.length > 1 ? 'Multiple' : (sites[0] ?? 'ANY');
+  return { jdl: finalJdl(job, req).replaceAll('%j', String(jobId)), site, userPriority: userPriority(job) };
 }

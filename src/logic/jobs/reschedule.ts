@@ -1,7 +1,7 @@
 /**
  * @module logic/jobs/reschedule
  * `POST /api/jobs/reschedule` (DiracX's `reschedule_jobs`): each job is prepared again from its
- * original JDL and sent back to `Received` / "Job Rescheduled" through the state machine, its
+ * original JDL (as DiracX does: read as DIRAC's ClassAd, no manifest defaults) and sent back to `Received` / "Job Rescheduled" through the state machine, its
  * reschedule counter raised (or reset). A job past the VO's `MaxRescheduling` is failed instead
  * ("Maximum of reschedulings reached"). Answers `{success, failed}`; when nothing succeeds the
  * call is refused and nothing at all is written (DiracX's 400 rolls its transaction back).
@@ -9,11 +9,8 @@
 import type { Config } from '../../config/schema.ts';
 import { getJobsForReschedule, updateJobJdls, type JobForReschedule } from '../../db/jobs.ts';
 import { DiracxError, InvalidInputError } from '../../core/errors.ts';
-import { parseJdl } from './jdl/parse.ts';
-import { printJdl } from './jdl/print.ts';
-import { getList } from './jdl/attributes.ts';
 import { formatUtc, type JobStatusChanges } from './models.ts';
-import { prepareJob } from './prepare.ts';
+import { prepareRescheduledJob, type RescheduledJob } from './prepare.ts';
 import { applyJobStatuses, type AdditionalAttributes } from './set-status.ts';
 import type { LogicContext } from '../call-context.ts';
 
@@ -25,20 +22,14 @@ export interface RescheduleResult {
 }
 
 /** The job's prepared JDL, site and priority, or the reason it cannot be prepared again. */
-function prepareAgain(
-  job: JobForReschedule,
-  config: Config,
-): { jdl: string; site: string; userPriority: number } | string {
+export function prepareAgain(job: JobForReschedule, config: Config): RescheduledJob | string {
   try {
-    const prepared = prepareJob(
-      parseJdl(job.originalJdl),
+    return prepareRescheduledJob(
+      job.originalJdl,
       job.jobId,
       { owner: job.owner, ownerGroup: job.ownerGroup, vo: job.vo },
       config,
     );
-    const [only, ...others] = getList(prepared.jdl, 'Site') ?? [];
-    const site = only === undefined ? 'ANY' : others.length > 0 ? 'Multiple' : only;
-    return { jdl: printJdl(prepared.jdl), site, userPriority: prepared.attributes.userPriority };
   } catch (err) {
     if (err instanceof DiracxError) return err.message;
     throw err;

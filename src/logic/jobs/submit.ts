@@ -6,10 +6,12 @@ import { DiracxError, InvalidInputError } from '../../core/errors.ts';
 import type { JdlDocument } from './jdl/ast.ts';
 import { generateParametricJobs, isParametric } from './jdl/parametric.ts';
 import { parseJdl } from './jdl/parse.ts';
-import { printJdl } from './jdl/print.ts';
+import { DiracClassAd } from './jdl/dirac-classad.ts';
+import { checkTemplateStrings, generateParametricJdls } from './jdl/dirac-parametric.ts';
+import { pyStrip } from './jdl/python-text.ts';
 import { assignInputSandboxes, inputSandboxPfns } from '../sandboxes/input.ts';
-import { checkManifest } from './manifest.ts';
-import { prepareJob } from './prepare.ts';
+import { checkAndAddOwner } from './manifest.ts';
+import { prepareSubmittedJob } from './prepare.ts';
 import { checkJobSizes, DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from './submission-limits.ts';
 import type { LogicContext } from '../call-context.ts';
 
@@ -41,23 +43,37 @@ function parseAll(jdls: readonly string[]): JdlDocument[] {
   });
 }
 
-/** The job descriptions a request stands for, and whether they come from a parametric one. */
-function expand(
+/** DiracX's first step: the text stripped, and wrapped in `[ ]` unless it already is. */
+export function wrapJdl(text: string): string {
+  const stripped = pyStrip(text);
+  return stripped.startsWith('[') && stripped.endsWith(']') ? stripped : `[${stripped}]`;
+}
+
+/** The jobs a request stands for: each one's description, its text as DiracX stores it, and whether parametric. */
+export function expandJdls(
+  jdls: readonly string[],
   docs: JdlDocument[],
   user: AuthedUser,
-  limits: SubmissionLimits,
-): { descriptions: JdlDocument[]; parametric: boolean } {
+  limits: SubmissionLimits | undefined,
+): { descriptions: JdlDocument[]; texts: string[]; parametric: boolean } {
   const limit = hasProperty(user, PRODUCTION_MANAGEMENT) ? MAX_JOBS_PER_BULK_SUBMISSION : MAX_JOBS_PER_SUBMISSION;
   const tooMany = (): InvalidInputError =>
     new InvalidInputError(`Normal user cannot submit more than ${limit} jobs at once`);
   if (docs.length === 0) throw new InvalidInputError('No JDL given');
   const [first] = docs;
+  const texts = jdls.map(wrapJdl);
+  // DiracX reads each text as a ClassAd first (to find parametric ones): where that reader fails
+  // or never finishes, the submission stops there.
+  for (const text of texts) new DiracClassAd(text);
   if (docs.length === 1 && first && isParametric(first)) {
-    return { descriptions: generateParametricJobs(first, { maxJobs: limit, limits }), parametric: true };
+    const descriptions = generateParametricJobs(first, { maxJobs: limit, limits });
+    checkTemplateStrings(first);
+    const generated = generateParametricJdls(texts[0] ?? '', descriptions.length);
+    return { descriptions, texts: generated, parametric: true };
   }
   if (docs.some(isParametric)) throw new InvalidInputError('You cannot submit parametric jobs in a bulk fashion');
   if (docs.length > limit) throw tooMany();
-  return { descriptions: docs, parametric: false };
+  return { descriptions: docs, texts, parametric: false };
 }
 
 const encoder = new TextEncoder();
@@ -74,10 +90,9 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
   // single JDL naming `Parameters` can be one), which holds the values of every job: its
   // expansion is sized instead.
   if (jdls.length > 1 || !jdls[0]?.includes('Parameters')) checkJobSizes(jdls.map(utf8Length), sizeLimits);
-  const { descriptions, parametric } = expand(parseAll(jdls), user, sizeLimits);
-  const originals = descriptions.map((doc) => printJdl(doc));
-  checkJobSizes(originals.map(utf8Length), sizeLimits); // as stored, whatever the expansion's estimate said
-  const checked = descriptions.map((doc) => checkManifest(doc, user.preferredUsername, user.diracGroup, limits));
+  const { descriptions, texts, parametric } = expandJdls(jdls, parseAll(jdls), user, sizeLimits);
+  checkJobSizes(texts.map(utf8Length), sizeLimits); // as stored, whatever the expansion's estimate said
+  const manifests = texts.map((text) => checkAndAddOwner(text, user.preferredUsername, user.diracGroup, limits));
   const [status, minorStatus] = parametric
     ? ['Submitting', 'Bulk transaction confirmation']
     : ['Received', 'Job accepted'];
@@ -85,14 +100,19 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
   const who = { owner: user.preferredUsername, ownerGroup: user.diracGroup, vo: user.vo };
 
   return ctx.database.transaction(async (tx) => {
-    const ids = await allocateJobIds(tx, checked.length);
-    const submitted: SubmittedJob[] = checked.map((doc, i) => {
-      // biome-ignore lint/style/noNonNullAssertion: allocateJobIds gives one id per checked description
+    const ids = await allocateJobIds(tx, manifests.length);
+    const submitted: SubmittedJob[] = manifests.map((manifest, i) => {
+      // biome-ignore lint/style/noNonNullAssertion: allocateJobIds gives one id per manifest
       const jobId = ids[i]!;
-      const prepared = prepareJob(doc, jobId, who, config);
+      const prepared = prepareSubmittedJob(manifest, jobId, who, config);
+      // biome-ignore lint/style/noNonNullAssertion: manifests are mapped from texts
+      const originalJdl = texts[i]!;
+      // After the column checks, which name the attribute: PostgreSQL text cannot hold NUL (a
+      // raw one inside a string; DIRAC's JDL has no escapes, so `\u0000` is six characters).
+      if (prepared.jdl.includes('\u0000') || originalJdl.includes('\u0000'))
+        throw new InvalidInputError('A JDL must not contain NUL characters');
       return {
-        // biome-ignore lint/style/noNonNullAssertion: originals and checked are both mapped from descriptions
-        jdl: { jobId, jdl: printJdl(prepared.jdl), jobRequirements: '', originalJdl: originals[i]! },
+        jdl: { jobId, jdl: prepared.jdl, jobRequirements: '', originalJdl },
         job: {
           jobId,
           ...prepared.attributes,
@@ -117,7 +137,7 @@ export async function submitJdlJobs(ctx: SubmitContext, jdls: readonly string[])
       };
     });
     await insertSubmittedJobs(tx, submitted);
-    // biome-ignore lint/style/noNonNullAssertion: one id per description (allocateJobIds(checked.length))
+    // biome-ignore lint/style/noNonNullAssertion: one id per description (texts and descriptions match)
     await assignInputSandboxes(tx, user, new Map(ids.map((id, i) => [id, inputSandboxPfns(descriptions[i]!)])));
     return ids.map((JobID) => ({ JobID, Status: status, MinorStatus: minorStatus, TimeStamp: now }));
   });

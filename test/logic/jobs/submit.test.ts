@@ -57,7 +57,8 @@ describe('submitJdlJobs', () => {
       jobName: 'greeting',
       jobType: 'User',
       site: 'Multiple',
-      userPriority: 10,
+      // DiracX keeps a Priority given in the JDL as written (its limits apply only to defaults).
+      userPriority: 99,
       verifiedFlag: true,
       status: 'Received',
     });

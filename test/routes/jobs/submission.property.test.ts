@@ -139,7 +139,9 @@ describe('regressions found by the properties', () => {
       `[Executable = "x"; JobName = "${'n'.repeat(129)}";]`,
       'JobName is too long: at most 128 characters, got 129',
     ],
-    ['a JobName holding NUL', '[Executable = "x"; JobName = "a\\u0000b";]', 'JobName must not contain NUL characters'],
+    // A raw NUL: DIRAC's JDL has no escapes, so "\\u0000" is six characters there (issue 18, item 3).
+    ['a JobName holding NUL', '[Executable = "x"; JobName = "a\u0000b";]', 'JobName must not contain NUL characters'],
+    ['an Arguments holding NUL', '[Executable = "x"; Arguments = "a\u0000b";]', 'must not contain NUL characters'],
     ['a Site longer than its column', `[Executable = "x"; Site = "${'s'.repeat(101)}";]`, 'Site is too long'],
     [
       'a JobGroup longer than its column',
@@ -153,13 +155,13 @@ describe('regressions found by the properties', () => {
     ],
     [
       'an InputData LFN holding NUL',
-      '[Executable = "x"; InputData = {"/lhcb/a\\u0000"};]',
+      '[Executable = "x"; InputData = {"/lhcb/a\u0000"};]',
       'InputData must not contain NUL characters',
     ],
     ['a JobName that %j makes too long', `[Executable = "x"; JobName = "${'%j'.repeat(100)}";]`, 'JobName is too long'],
     [
       'a parameter that puts NUL into JobName',
-      '[Executable = "x"; JobName = "j%s"; Parameters = {"a\\u0000", "b"};]',
+      '[Executable = "x"; JobName = "j%s"; Parameters = {"a\u0000", "b"};]',
       'JobName must not contain NUL characters',
     ],
     ['a raw NUL in an expression', '[Executable = a\u0000b;]', 'unexpected NUL character'],

@@ -1,9 +1,10 @@
 /**
  * @module logic/jobs/jdl/ast
  * The vocabulary shared by the JDL modules: the typed tree of a JDL (ClassAd-style job
- * description), the attribute-name rule, and the two ways a description is refused: it does
- * not parse (`JdlSyntaxError`, with the 1-based line and column of the offending character) or
- * its parametric definition is inconsistent (`JdlParametricError`, with DIRAC's message). Both
+ * description), the attribute-name rule, and the three ways a description is refused: it does
+ * not parse (`JdlSyntaxError`, with the 1-based line and column of the offending character), DIRAC's
+ * own pipeline refuses it (`DiracJdlError`), or its parametric definition is inconsistent
+ * (`JdlParametricError`, with DIRAC's message). All
  * are client faults (`INVALID_INPUT`, 400 on the wire, as DiracX answers a bad JDL). No logic.
  */
 import { InvalidInputError } from '../../../core/errors.ts';
@@ -73,6 +74,17 @@ export class JdlSyntaxError extends InvalidInputError {
     this.line = line;
     this.column = column;
     this.reason = reason;
+  }
+}
+
+/**
+ * A job description DiracX's own JDL pipeline (DIRACCommon's `ClassAd`, `loadJDLAsCFG`,
+ * `JobManifest.check`) refuses, or would store mangled or never finish reading; the message is
+ * DIRAC's where DIRAC has one.
+ */
+export class DiracJdlError extends InvalidInputError {
+  constructor(message: string) {
+    super(message);
   }
 }
 
