@@ -219,10 +219,38 @@ async def pilots(user: AsyncDiracClient, pilot: AsyncDiracClient, vo: str) -> No
 
 
 async def rss(user: AsyncDiracClient) -> None:
-    await step("rss.get_site_status", user.rss.get_site_status)
-    await step("rss.get_compute_status", user.rss.get_compute_status)
-    await step("rss.get_storage_status", user.rss.get_storage_status)
-    await step("rss.get_fts_status", user.rss.get_fts_status)
+    # The generated models turn each status (a union of AllowedStatus and BannedStatus) into an
+    # empty model, so the body as sent is recorded beside what the client deserialized.
+    def both(pipeline_response: Any, deserialized: Any, _headers: Any) -> Any:
+        return {"deserialized": plain(deserialized), "json": pipeline_response.http_response.json()}
+
+    for kind in ("site", "compute", "storage", "fts"):
+        operation = getattr(user.rss, f"get_{kind}_status")
+        await step(f"rss.get_{kind}_status", lambda: operation(cls=both))
+
+    # ETag then If-None-Match, as for the configuration.
+    seen: dict[str, str] = {}
+
+    async def with_etag() -> Any:
+        def keep(pipeline_response: Any, deserialized: Any, _headers: Any) -> Any:
+            seen["etag"] = pipeline_response.http_response.headers.get("ETag", "")
+            return deserialized
+
+        await user.rss.get_site_status(cls=keep)
+        return {"etag": seen["etag"]}
+
+    await step("rss.get_site_status_etag", with_etag)
+
+    async def not_modified() -> Any:
+        try:
+            await user.rss.get_site_status(
+                etag=seen.get("etag", ""), match_condition=MatchConditions.IfModified
+            )
+        except Exception as exc:  # the generated client maps 304 to ResourceNotModifiedError
+            return {"raised": type(exc).__name__, "status": exc.response.status_code}  # type: ignore[attr-defined]
+        return {"raised": None}
+
+    await step("rss.get_site_status_if_none_match", not_modified)
 
 
 async def main() -> None:

@@ -1,6 +1,7 @@
 /**
- * A live server of ours for DiracX's own client: `bun run server` as a child process (in-memory
- * database and sandbox store) on a fixed free port, its issuer that URL, lhcb's identity
+ * A live server of ours for DiracX's own client: `bun run server` as a child process (embedded
+ * database and local sandbox store in a scratch directory, resource statuses set beforehand
+ * with `bun run rss`'s commands) on a fixed free port, its issuer that URL, lhcb's identity
  * provider a real `oidc-provider` instance that the test plays the person at. Also the person's
  * side of a device login and DiracX's credentials file format.
  */
@@ -8,6 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
+import { openMigratedDatabase } from '../../src/db/open.ts';
+import { runRssCommand } from '../../src/process/rss-command.ts';
 import { ALBDR_SUB, CHAEN_SUB, DEVICE_GRANT, DIRAC_CLIENT_ID, IDP_CLIENT_ID, LHCBADMIN_SUB } from '../harness/login.ts';
 import { startTestIdp, type TestIdp } from '../harness/oidc-provider.ts';
 import { findFreePort, type RunningServer, startServer } from '../harness/server-process.ts';
@@ -25,7 +29,34 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
-export async function startLiveServer(): Promise<LiveServer> {
+export interface LiveServerOptions {
+  /**
+   * `bun run rss` commands (e.g. `['set', 'site', 'LCG.CERN.cern', 'Banned']`) run on the
+   * server's embedded database before it starts (that database admits one process at a time).
+   */
+  rss?: readonly (readonly string[])[];
+}
+
+/** Migrates the embedded database in `dataDir` and runs the `bun run rss` commands on it. */
+async function seedResourceStatus(dataDir: string, commands: readonly (readonly string[])[]): Promise<void> {
+  const database = await openMigratedDatabase({ dataDir, thread: 'inline' }, (db) => migrateDatabase(db));
+  try {
+    const errors: string[] = [];
+    for (const command of commands) {
+      const code = await runRssCommand([...command], {
+        database,
+        now: () => new Date(),
+        out: () => {},
+        err: (line) => errors.push(line),
+      });
+      if (code !== 0) throw new Error(`bun run rss ${command.join(' ')}: exit ${code}: ${errors.join('; ')}`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+export async function startLiveServer(options: LiveServerOptions = {}): Promise<LiveServer> {
   const port = findFreePort();
   const base = `http://127.0.0.1:${port}`;
   const dir = await mkdtemp(join(tmpdir(), 'diracx-interop-'));
@@ -46,7 +77,10 @@ export async function startLiveServer(): Promise<LiveServer> {
     raw.Registry.lhcb.IdP.URL = idp.issuer;
     const configPath = join(dir, 'config.json');
     await writeFile(configPath, JSON.stringify(raw));
+    const dataDir = join(dir, 'data');
+    await seedResourceStatus(dataDir, options.rss ?? []);
     const server = await startServer({
+      DIRACX_DATA_DIR: dataDir,
       PORT: String(port),
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: base,
       DIRACX_CONFIG: configPath,
