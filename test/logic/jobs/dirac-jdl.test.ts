@@ -16,36 +16,7 @@ import { rescheduleJobs } from '../../../src/logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { submitJdlJobs } from '../../../src/logic/jobs/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
-import spec from '../../fixtures/diracx-jdl/cases.json' with { type: 'json' };
-import expected from '../../fixtures/diracx-jdl/expected.json' with { type: 'json' };
-
-interface ExpectedJob {
-  original_jdl: string;
-  jdl: string;
-  attributes: { JobName?: string; JobType?: string; JobGroup?: string; Site?: string; UserPriority: number };
-  input_data: string[];
-  reschedule: { jdl: string; site: string; user_priority: number } | { error: string };
-}
-interface ExpectedCase {
-  name: string;
-  error?: string;
-  jobs?: ExpectedJob[];
-}
-
-/** Cases DiracX stores (or answers with a 500) that we refuse with a 400, and why. */
-const REFUSED_ON_PURPOSE: Record<string, string> = {
-  'semicolon in a string': 'DiracX cuts the value at the ";" and stores the rest as a broken attribute',
-  'line break in a string': "DiracX's ClassAd reader deletes the line break",
-  comment: 'DiracX reads the comment into the next attribute name, losing that attribute',
-  'text after a closing quote': 'DiracX drops the text after the closing quote',
-  'nested ClassAd last, no semicolon': "DiracX's ClassAd reader fails (IndexError, a 500)",
-};
-
-/** Cases where we create other jobs than DiracX on purpose (docs/compatibility.md): how many. */
-const EXPANDED_ON_PURPOSE: Record<string, number> = {
-  // DiracX submits the template as one job, `%(JOB_ID)s` unexpanded; we expand it.
-  'parametric with named sequences only': 3,
-};
+import { EXPANDED_ON_PURPOSE, type ExpectedCase, expected, REFUSED_ON_PURPOSE, spec } from './dirac-jdl-fixture.ts';
 
 const USER: AuthedUser = {
   sub: 'lhcb:x',
@@ -101,7 +72,7 @@ describe('the configuration the fixture was generated with', () => {
 
 describe('submitting and rescheduling as DiracX 0.7.0', () => {
   for (const [index, testCase] of spec.cases.entries()) {
-    const want = (expected as ExpectedCase[])[index];
+    const want: ExpectedCase | undefined = expected[index];
     it(`${testCase.name}`, async () => {
       expect(want?.name).toBe(testCase.name);
       await nextJobId(testCase.job_id);
