@@ -61,12 +61,25 @@ export const pyInt = z.preprocess((v) => {
   return v;
 }, z.number().int());
 
-/** pydantic `float`: finite numbers, booleans, and numeric strings. */
-export const pyFloat = z.preprocess((v) => {
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' && FLOAT_STRING.test(v)) return Number(v.replaceAll('_', '').trim());
-  return v;
-}, z.number());
+/**
+ * pydantic `float`: finite numbers, booleans, and numeric strings. A refusal carries pydantic's
+ * message, which tells the REST layer's 422 (`wire/validation-detail.ts`) it was a float.
+ */
+export const pyFloat = z.preprocess(
+  (v) => {
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v === 'string' && FLOAT_STRING.test(v)) return Number(v.replaceAll('_', '').trim());
+    return v;
+  },
+  z.number({
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : typeof issue.input === 'string'
+          ? 'Input should be a valid number, unable to parse string as a number'
+          : 'Input should be a valid number',
+  }),
+);
 
 /** pydantic `str`: strings only (numbers are NOT coerced, as upstream). */
 export const pyStr = z.string();

@@ -16,6 +16,7 @@ import { InvalidTokenError } from '../core/errors.ts';
 import { INVALID_JWT } from '../logic/auth/tokens/verify.ts';
 import { bearerToken } from '../wire/auth-header.ts';
 import type { ApiDeps } from './deps.ts';
+import { jsonBodyGuard } from './middleware/json-body.ts';
 import type { ApiEnv } from './env.ts';
 import { publicBaseUrl } from './forwarded.ts';
 import { createCallContext } from '../wire/call-context.ts';
@@ -105,5 +106,11 @@ export function defineRoute<R extends RouteConfig>(
 ): R {
   catalogue.declare(config.method, honoPath(config.path), access);
   const security = access.kind === 'public' ? {} : { security: [{ OAuth2AuthorizationCodeBearer: [] }] };
-  return createRoute({ ...security, ...config, middleware: [accessMiddleware(deps, access)] }) as R;
+  // Only a body that zod validates (a documented-only one is its handler's to read).
+  const body = config.request?.body;
+  const media: unknown = body?.content?.['application/json'];
+  const schema = (media as { schema?: unknown } | undefined)?.schema;
+  const takesJson = typeof (schema as { safeParseAsync?: unknown } | undefined)?.safeParseAsync === 'function';
+  const middleware = [accessMiddleware(deps, access), ...(takesJson ? [jsonBodyGuard(body?.required === true)] : [])];
+  return createRoute({ ...security, ...config, middleware }) as R;
 }

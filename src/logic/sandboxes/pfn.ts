@@ -7,11 +7,14 @@
  */
 
 /**
- * DiracX's `SANDBOX_PFN_REGEX`, kept byte for byte: `(:?` is an upstream typo for `(?:` (an
- * optional literal colon, so `:SB:...` also matches) and routes validate with it as it is.
+ * DiracX's `SANDBOX_PFN_REGEX`, kept byte for byte (its Python source is the pattern a 422
+ * names): `(:?` is an upstream typo for `(?:` (an optional literal colon, so `:SB:...` also
+ * matches) and routes validate with it as it is.
  */
-export const SANDBOX_PFN_REGEX =
-  /^(:?SB:[A-Za-z]+\|)?\/S3\/[a-z0-9.-]{3,63}(?:\/[^/]+){3}\/[a-z0-9]{3,10}:[0-9a-f]{64}\.[a-z0-9.]+$/;
+export const SANDBOX_PFN_REGEX = new RegExp(
+  String.raw`^(:?SB:[A-Za-z]+\|)?/S3/[a-z0-9\.\-]{3,63}` +
+    String.raw`(?:/[^/]+){3}/[a-z0-9]{3,10}:[0-9a-f]{64}\.[a-z0-9\.]+$`,
+);
 /** DiracX's limit on a PFN in a query or body. */
 export const MAX_PFN_LENGTH = 256;
 

@@ -6,6 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { formatUtc } from '../../logic/jobs/models.ts';
+import { PYDANTIC_MESSAGES } from '../../wire/pydantic-errors.ts';
 
 /** A copy of `value` with every `Date` replaced by its wire text. */
 export function wireDates(value: unknown): unknown {
@@ -35,7 +36,8 @@ export function pageStatus(
 
 /**
  * FastAPI's bool query parameter (pydantic's bool parsing): `1`/`on`/`t`/`true`/`y`/`yes` and
- * `0`/`f`/`false`/`n`/`no`/`off`, in any case; absent is false. Documented as DiracX documents it,
+ * `0`/`f`/`false`/`n`/`no`/`off`, in any case; absent is false; anything else is pydantic's
+ * `bool_parsing`. Documented as DiracX documents it,
  * `type: boolean`, so that a generated client passes a boolean.
  */
 export const queryFlag = z
@@ -43,6 +45,7 @@ export const queryFlag = z
     truthy: ['1', 'on', 't', 'true', 'y', 'yes'],
     falsy: ['0', 'f', 'false', 'n', 'no', 'off'],
     case: 'insensitive',
+    error: PYDANTIC_MESSAGES.bool_parsing,
   })
   .default(false)
   .openapi({ type: 'boolean', default: false });
