@@ -134,7 +134,7 @@ async function cloneInlinePglite(): Promise<TestDatabase> {
 let postgresTemplateName: Promise<string> | undefined;
 
 /** A hash of the migration files (SQL and journal): a template serves only identical migrations. */
-function migrationsHash(): string {
+export function migrationsHash(): string {
   const hash = createHash('sha256');
   const files = [
     ...readdirSync(DEFAULT_MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')),

@@ -1,7 +1,7 @@
 /**
  * The real server as a child process (`bun run src/server.ts`) for end-to-end tests: started on
- * a free port with the in-memory database unless told otherwise, its output collected line by
- * line, stopped with a signal. Also a polling helper and a free-port finder.
+ * a free port with a copy of an already-migrated embedded database (`./server-data-dir.ts`)
+ * unless told otherwise, its output collected line by line, stopped with a signal. Also a polling helper and a free-port finder.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { generateKeystore, type Keystore } from '../../src/logic/auth/tokens/key
 import { writeKeystoreFile } from '../../src/process/keystore-source.ts';
 import { SettingsSchema } from '../../src/settings.ts';
 import { mintTokenFor, type TokenSubject } from './auth.ts';
+import { migratedDataDirCopy } from './server-data-dir.ts';
 
 /** The repository root: the server's working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -151,10 +152,16 @@ function serveWithExtensions(extensions: readonly string[]): string[] {
   return ['-e', script];
 }
 
-/** Starts the server (or `opts.command`) with the shared test keystore and issuer unless `env` names others. */
+/**
+ * Starts the server (or `opts.command`) with the shared test keystore and issuer unless `env`
+ * names others. Unless `env` names a database (`DATABASE_URL` or `DIRACX_DATA_DIR`), the server
+ * gets its own copy of a migrated embedded database, removed once it has exited.
+ */
 async function spawnServer(env: Record<string, string>, opts: StartServerOptions): Promise<Child> {
   if (opts.command && opts.extensions) throw new TypeError('startServer: give command or extensions, not both');
   const { path } = await serverKeystore();
+  const ownsDatabase = env.DATABASE_URL === undefined && env.DIRACX_DATA_DIR === undefined;
+  const dataDir = ownsDatabase ? await migratedDataDirCopy() : undefined;
   const command = opts.command ?? (opts.extensions ? serveWithExtensions(opts.extensions) : ['run', SERVER_ENTRY]);
   const proc = Bun.spawn({
     cmd: [process.execPath, ...command],
@@ -162,6 +169,7 @@ async function spawnServer(env: Record<string, string>, opts: StartServerOptions
     env: serverEnvironment({
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: path,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
+      ...(dataDir ? { DIRACX_DATA_DIR: dataDir.path } : {}),
       ...env,
     }),
     stdin: 'ignore',
@@ -175,7 +183,10 @@ async function spawnServer(env: Record<string, string>, opts: StartServerOptions
     for (const watch of watchers) watch(line);
   });
   const stderrDone = readLines(proc.stderr, stderr, () => {});
-  const exited = Promise.all([proc.exited, stdoutDone, stderrDone]).then(([code]) => code);
+  const exited = Promise.all([proc.exited, stdoutDone, stderrDone]).then(([code]) => {
+    dataDir?.remove();
+    return code;
+  });
   const onStdoutLine = (match: (line: string) => boolean): Promise<string> => {
     const seen = stdout.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
