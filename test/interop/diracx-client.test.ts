@@ -73,7 +73,8 @@ if (!diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED) {
       live = await startLiveServer({ rss: RESOURCE_STATUSES });
       userCredentials = join(live.dir, 'chaen.json');
     }, SLOW_MS);
-    afterAll(() => live?.stop());
+    // The server drains for up to its grace period on SIGTERM: more than a hook's default 5 s.
+    afterAll(() => live?.stop(), 60_000);
 
     /** Environment of a CLI call as chaen (after the login). */
     const asUser = (): Record<string, string> => ({ DIRACX_URL: live.base, DIRACX_CREDENTIALS_PATH: userCredentials });

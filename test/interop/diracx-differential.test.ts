@@ -114,7 +114,7 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
     afterAll(async () => {
       await Promise.allSettled([theirs?.stop(), ours?.stop(), s3?.stop()]);
       if (dir) await rm(dir, { recursive: true, force: true });
-    });
+    }, 60_000);
 
     interface Request {
       method?: string;
