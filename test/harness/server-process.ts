@@ -1,7 +1,8 @@
 /**
  * The real server as a child process (`bun run src/server.ts`) for end-to-end tests: started on
  * a free port with a copy of an already-migrated embedded database (`./server-data-dir.ts`)
- * unless told otherwise, its output collected line by line, stopped with a signal. Also a polling helper and a free-port finder.
+ * unless told otherwise, its output collected line by line, stopped with a signal. Also a
+ * polling helper and a free-port finder.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
