@@ -195,7 +195,10 @@ describe('bodies', () => {
         ctx: { max_length: 256 },
       }),
     );
-    const pattern = String.raw`^(:?SB:[A-Za-z]+\|)?/S3/[a-z0-9\.\-]{3,63}(?:/[^/]+){3}/[a-z0-9]{3,10}:[0-9a-f]{64}\.[a-z0-9\.]+$`;
+    // DiracX's SANDBOX_PFN_REGEX, as its Python source reads.
+    const pattern =
+      String.raw`^(:?SB:[A-Za-z]+\|)?/S3/[a-z0-9\.\-]{3,63}` +
+      String.raw`(?:/[^/]+){3}/[a-z0-9]{3,10}:[0-9a-f]{64}\.[a-z0-9\.]+$`;
     expect(await send('PATCH', '/api/jobs/1/sandbox/output', '"x"')).toEqual(
       invalid({
         type: 'string_pattern_mismatch',

@@ -66,7 +66,7 @@ describe('PATCH /api/jobs/status?force=true', () => {
     });
   }
 
-  it('answers the otherVoAdmin 404 as for a job that does not exist, and changes neither the job nor its history', async () => {
+  it('answers the otherVoAdmin 404 as for a missing job, and changes neither the job nor its history', async () => {
     const id = await doneJob();
     const before = await state(id);
     const res = await call(app, 'otherVoAdmin', 'PATCH', '/api/jobs/status?force=true', {
