@@ -2,10 +2,10 @@
  * @module tools/jdl-builder
  * The JDL tools: dirac-agentic's `submit_job` (a JDL built here from flat fields, every value
  * written as DIRAC reads it and one DiracX's JDL cannot carry refused, or the caller's own
- * `jdl_content`) and `validate_jdl` (parse, manifest checks and preparation as submission runs them, without writing). Input sandboxes
- * must be sandboxes already uploaded (`SB:` PFNs) or grid files (`LFN:`): this server cannot
- * read the model's local files, so a local file name is refused with the upload steps instead
- * of being written into a JDL that could never run.
+ * `jdl_content`) and `validate_jdl` (parse, manifest checks and preparation as submission runs
+ * them, without writing). Input sandboxes must be sandboxes already uploaded (`SB:` PFNs) or
+ * grid files (`LFN:`): this server cannot read the model's local files, so a local file name is
+ * refused with the upload steps instead of being written into a JDL that could never run.
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';

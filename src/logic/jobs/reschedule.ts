@@ -1,8 +1,9 @@
 /**
  * @module logic/jobs/reschedule
  * `POST /api/jobs/reschedule` (DiracX's `reschedule_jobs`): each job is prepared again from its
- * original JDL (as DiracX does: read as DIRAC's ClassAd, no manifest defaults) and sent back to `Received` / "Job Rescheduled" through the state machine, its
- * reschedule counter raised (or reset). A job past the VO's `MaxRescheduling` is failed instead
+ * original JDL (as DiracX does: read as DIRAC's ClassAd, no manifest defaults) and sent back to
+ * `Received` / "Job Rescheduled" through the state machine, its reschedule counter raised (or
+ * reset). A job past the VO's `MaxRescheduling` is failed instead
  * ("Maximum of reschedulings reached"). Answers `{success, failed}`; when nothing succeeds the
  * call is refused and nothing at all is written (DiracX's 400 rolls its transaction back).
  */

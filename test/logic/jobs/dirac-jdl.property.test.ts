@@ -118,7 +118,8 @@ describe('the DIRAC pipeline emulation', () => {
   const run = PYTHON ? it : it.skip;
   const name = PYTHON
     ? 'prepares random JDLs as DIRACCommon does'
-    : 'prepares random JDLs as DIRACCommon does (skipped: set DIRACX_DIRACCOMMON_PYTHON to a python with DIRACCommon 9.1)';
+    : 'prepares random JDLs as DIRACCommon does ' +
+      '(skipped: set DIRACX_DIRACCOMMON_PYTHON to a python with DIRACCommon 9.1)';
   run(
     name,
     async () => {

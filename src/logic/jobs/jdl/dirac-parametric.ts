@@ -53,7 +53,8 @@ export function checkTemplateStrings(doc: JdlDocument): void {
     else if (value.kind === 'classad') for (const a of value.attributes) visit(a.value);
     else if (value.kind === 'string' && /[;[\]\n]/.test(value.value)) {
       throw new DiracJdlError(
-        `a string holding ";", "[", "]" or a line break would be stored mangled by DiracX: ${JSON.stringify(value.value)}`,
+        'a string holding ";", "[", "]" or a line break would be stored mangled by DiracX: ' +
+          JSON.stringify(value.value),
       );
     }
   };

@@ -62,7 +62,23 @@ describe('DiracClassAd', () => {
 
   it('prints sorted, with empty lists and nested ClassAds as asJDL does', () => {
     expect(new DiracClassAd('[B = {}; A = "x"; S = [C = 2; D = {1}];]').asJdl()).toBe(
-      '[ \n    A = "x";\n    B = \n        {\n            \n        };\n    S = \n        [ \n            C = 2;\n            D = \n                {\n                    1\n                };\n        ];\n]',
+      [
+        '[ ',
+        '    A = "x";',
+        '    B = ',
+        '        {',
+        '            ',
+        '        };',
+        '    S = ',
+        '        [ ',
+        '            C = 2;',
+        '            D = ',
+        '                {',
+        '                    1',
+        '                };',
+        '        ];',
+        ']',
+      ].join('\n'),
     );
   });
 
