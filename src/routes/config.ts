@@ -5,14 +5,14 @@
  * needs a valid token but no policy (`@open_access`). Unlike DiracX, each caller gets their own
  * VO's part only, under that document's own ETag (`config/served.ts`).
  */
-import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { ConfigObjectSchema } from '../config/schema.ts';
 import { servedView } from '../config/served.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
 import { publicBaseUrl } from './forwarded.ts';
-import { evaluateConditional } from './http-cache.ts';
+import { ConditionalRequestHeaders, evaluateConditional } from './http-cache.ts';
 
 const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
   // DiracX: a valid token, no policy (`@open_access`).
@@ -31,10 +31,7 @@ const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
         'every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or ' +
         'If-Modified-Since is newer than the latest change, answer 304.',
       request: {
-        headers: z.object({
-          'if-none-match': z.string().optional(),
-          'if-modified-since': z.string().optional(),
-        }),
+        headers: ConditionalRequestHeaders,
       },
       responses: {
         200: {

@@ -5,6 +5,13 @@
  * current ETag, or when `If-Modified-Since` is strictly newer than `Last-Modified` (so a
  * client that saw a newer replica does not flip back to an older one).
  */
+import { z } from '@hono/zod-openapi';
+
+/** The request headers of a route that answers conditional requests (its OpenAPI `headers`). */
+export const ConditionalRequestHeaders = z.object({
+  'if-none-match': z.string().optional(),
+  'if-modified-since': z.string().optional(),
+});
 
 export interface CacheValidators {
   etag: string;

@@ -13,7 +13,7 @@ import { rssPolicy } from '../policies/rss.ts';
 import { defineRoute, type RouteCatalogue } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import type { ApiEnv } from './env.ts';
-import { evaluateConditional } from './http-cache.ts';
+import { ConditionalRequestHeaders, evaluateConditional } from './http-cache.ts';
 
 // DiracX's models (`core/models/rss.py`), under their names in its OpenAPI document.
 const AllowedStatus = z
@@ -86,10 +86,7 @@ export function registerRssRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catal
           `Return ${what} visible to the caller's VO.\n\nSupports conditional requests with ` +
           `\`If-None-Match\` and \`If-Modified-Since\`, and returns 304 when the cached copy is current.`,
         request: {
-          headers: z.object({
-            'if-none-match': z.string().optional(),
-            'if-modified-since': z.string().optional(),
-          }),
+          headers: ConditionalRequestHeaders,
         },
         responses: {
           200: {
