@@ -4,8 +4,13 @@
  * it. One mapping for every entry point (the server process and the Workers entry), free of I/O
  * so both can bundle it; the login flows' part is `auth-flow-settings.ts`.
  */
+import type { Logger } from './core/logger.ts';
 import type { HandlerOptions } from './handler.ts';
+import type { AuthFlowServices } from './logic/auth/flows/flow-context.ts';
+import { createRemoteKeyRing, type KeyRing } from './logic/auth/tokens/key-ring.ts';
+import { createAccessTokenVerifier } from './logic/auth/tokens/verify.ts';
 import { mcpOptions, type McpOptions } from './mcp/options.ts';
+import type { AuthDeps } from './routes/deps.ts';
 import type { Settings } from './settings.ts';
 
 /** The handler's options from the settings; `Required` makes a new option need a line here. */
@@ -44,4 +49,33 @@ export function handlerMcpOptions(settings: Settings, issuer: string, port: numb
     confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
     rateLimitPerMinute: settings.DIRACX_MCP_RATE_LIMIT_PER_MINUTE,
   });
+}
+
+/** The key ring of a server that verifies tokens signed elsewhere (`DIRACX_SERVICE_AUTH_JWKS_URL`), if set. */
+export function remoteKeyRingFromSettings(settings: Settings): KeyRing | undefined {
+  const url = settings.DIRACX_SERVICE_AUTH_JWKS_URL;
+  if (!url) return undefined;
+  return createRemoteKeyRing(new URL(url), {
+    cacheMaxAgeMs: settings.DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS * 1000,
+    cooldownMs: settings.DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+  });
+}
+
+/** What the handler needs to issue and verify tokens, from the settings and what the entry point built. */
+export function handlerAuth(
+  settings: Settings,
+  issuer: string,
+  keyRing: KeyRing,
+  flows: AuthFlowServices,
+  log: Logger,
+): AuthDeps {
+  const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
+  const verifier = createAccessTokenVerifier({
+    issuer,
+    algorithms,
+    keys: keyRing.getKey,
+    clockToleranceSeconds: settings.DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS,
+    log,
+  });
+  return { issuer, verifier, keyRing, algorithms, flows };
 }

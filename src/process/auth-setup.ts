@@ -7,12 +7,12 @@
 import { sha256Hex } from '../logic/sha256.ts';
 import { authFlowSettings } from '../auth-flow-settings.ts';
 import { createAuthFlowServices, type AuthFlowServices } from '../logic/auth/flows/flow-context.ts';
-import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/tokens/key-ring.ts';
+import { LocalKeyRing, type KeyRing } from '../logic/auth/tokens/key-ring.ts';
 import { importStateKey, stateKeyBytes } from '../logic/auth/flows/state.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
-import { createAccessTokenVerifier } from '../logic/auth/tokens/verify.ts';
 import { errorFields, type Logger } from '../core/logger.ts';
 import type { AuthDeps } from '../routes/deps.ts';
+import { handlerAuth, remoteKeyRingFromSettings } from '../handler-settings.ts';
 import type { Settings } from '../settings.ts';
 import { loadKeystore, keystoreFromText } from './keystore-source.ts';
 import { createPublicOnlyFetch } from './public-fetch.ts';
@@ -50,11 +50,9 @@ export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logg
   const issuer = settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER ?? defaultIssuer(settings);
   let keyRing: KeyRing;
   let watcher: FileWatcher | undefined;
-  if (settings.DIRACX_SERVICE_AUTH_JWKS_URL) {
-    keyRing = createRemoteKeyRing(new URL(settings.DIRACX_SERVICE_AUTH_JWKS_URL), {
-      cacheMaxAgeMs: settings.DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS * 1000,
-      cooldownMs: settings.DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS * 1000,
-    });
+  const remote = remoteKeyRingFromSettings(settings);
+  if (remote) {
+    keyRing = remote;
   } else {
     const location = await loadKeystore(
       settings.DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE,
@@ -79,16 +77,8 @@ export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logg
       });
     }
   }
-  const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
-  const verifier = createAccessTokenVerifier({
-    issuer,
-    algorithms,
-    keys: keyRing.getKey,
-    clockToleranceSeconds: settings.DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS,
-    log,
-  });
   return {
-    auth: { issuer, verifier, keyRing, algorithms, flows: await setUpFlows(settings, log) },
+    auth: handlerAuth(settings, issuer, keyRing, await setUpFlows(settings, log), log),
     reload: async () => {
       await watcher?.check();
     },

@@ -10,11 +10,10 @@ import { ConfigStore } from '../config/store.ts';
 import { composeExtensions } from '../extensions/compose.ts';
 import type { Extension } from '../extensions/contract.ts';
 import { createHandler, type FetchHandler } from '../handler.ts';
-import { handlerMcpOptions, handlerOptions } from '../handler-settings.ts';
+import { handlerAuth, handlerMcpOptions, handlerOptions, remoteKeyRingFromSettings } from '../handler-settings.ts';
 import { createAuthFlowServices } from '../logic/auth/flows/flow-context.ts';
-import { createRemoteKeyRing, LocalKeyRing, type KeyRing } from '../logic/auth/tokens/key-ring.ts';
+import { LocalKeyRing } from '../logic/auth/tokens/key-ring.ts';
 import { importStateKey, stateKeyBytes } from '../logic/auth/flows/state.ts';
-import { createAccessTokenVerifier } from '../logic/auth/tokens/verify.ts';
 import { createJsonLogger, describeError, type Logger } from '../core/logger.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
 import { detailResponse } from '../wire/http-errors.ts';
@@ -67,15 +66,7 @@ export async function buildWorkerHandler(
         'one login land on different isolates, which must share the key',
     );
   }
-  let keyRing: KeyRing;
-  if (settings.DIRACX_SERVICE_AUTH_JWKS_URL) {
-    keyRing = createRemoteKeyRing(new URL(settings.DIRACX_SERVICE_AUTH_JWKS_URL), {
-      cacheMaxAgeMs: settings.DIRACX_SERVICE_AUTH_JWKS_CACHE_SECONDS * 1000,
-      cooldownMs: settings.DIRACX_SERVICE_AUTH_JWKS_COOLDOWN_SECONDS * 1000,
-    });
-  } else {
-    keyRing = new LocalKeyRing(keystoreFromBindings(settings));
-  }
+  const keyRing = remoteKeyRingFromSettings(settings) ?? new LocalKeyRing(keystoreFromBindings(settings));
   const database = requestScopedDatabase(
     databaseUrlFromBindings(env, settings),
     settings.DIRACX_DB_POOL_SIZE,
@@ -83,25 +74,17 @@ export async function buildWorkerHandler(
   );
   const secret = stateKeyBytes(stateKeySetting);
   const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
-  const algorithms = settings.DIRACX_SERVICE_AUTH_TOKEN_ALLOWED_ALGORITHMS;
-  const verifier = createAccessTokenVerifier({
-    issuer,
-    algorithms,
-    keys: keyRing.getKey,
-    clockToleranceSeconds: settings.DIRACX_SERVICE_AUTH_CLOCK_TOLERANCE_SECONDS,
-    log,
-  });
   const handler = createHandler({
     database: database.database,
     config,
     log,
-    auth: {
+    auth: handlerAuth(
+      settings,
       issuer,
-      verifier,
       keyRing,
-      algorithms,
-      flows: createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log }),
-    },
+      createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log }),
+      log,
+    ),
     extensions: composed,
     // No port: a worker listens on none, so `/mcp` accepts only its public host.
     mcp: handlerMcpOptions(settings, issuer, 0),
