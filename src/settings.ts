@@ -11,6 +11,7 @@ import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts'
 import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';
 import { parseVersion } from './logic/pep440.ts';
+import { DEFAULT_MAX_SANDBOX_SIZE_BYTES } from './logic/sandboxes/models.ts';
 import { DEFAULT_MCP_CONFIRM_THRESHOLD, DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './routes/middleware/body-limit.ts';
 import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './storage/local-store.ts';
@@ -211,7 +212,7 @@ const SETTINGS_SHAPE = {
     .string()
     .regex(/^[A-Za-z]+$/, { error: 'expected letters only' })
     .default('SandboxSE'),
-  DIRACX_SANDBOX_STORE_MAX_SIZE_BYTES: integerFromEnv(1, 5 * 1024 ** 3).default(100 * 1024 * 1024),
+  DIRACX_SANDBOX_STORE_MAX_SIZE_BYTES: integerFromEnv(1, 5 * 1024 ** 3).default(DEFAULT_MAX_SANDBOX_SIZE_BYTES),
   DIRACX_SANDBOX_STORE_LOCAL_DIRECTORY: z.string().min(1).optional(),
   DIRACX_SANDBOX_STORE_LOCAL_SECRET: stateKey.optional(),
   DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL: httpUrl.optional(),
