@@ -24,13 +24,7 @@ export interface StatusRow {
 }
 
 /** One status as an administrator sets it (the current row and its log entry). */
-export interface StatusWrite {
-  name: string;
-  statusType: string;
-  vo: string;
-  status: string;
-  reason: string;
-  elementType: string;
+export interface StatusWrite extends Omit<StatusRow, 'dateEffective'> {
   /** When it takes effect, also its `LastCheckTime`. */
   at: Date;
   tokenOwner: string;

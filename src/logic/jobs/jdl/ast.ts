@@ -35,12 +35,6 @@ export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 /** A number as JDL writes one (`5`, `-3`, `+2.5`, `.5`, `1e3`); anything else is an expression. */
 export const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** A string value. */
-export const jdlString = (value: string): JdlValue => ({ kind: 'string', value });
-
-/** A number value, written as JavaScript prints it. */
-export const jdlNumber = (value: number): JdlValue => ({ kind: 'number', value, raw: String(value) });
-
 /**
  * The scalar text of a value as DIRAC's `getAttributeString` sees it: a string's contents, a
  * number's or expression's source text, `true`/`false`. Lists and nested ClassAds have none.

@@ -58,15 +58,6 @@ export function quoteJdlString(text: string): string {
   return `${out}"`;
 }
 
-/**
- * `value` as `printJdl` writes it on a line indented `depth` levels (an attribute of the
- * document is at depth 1): lists and ClassAds span lines, anything else as `printValue`.
- */
-export function printValueAt(value: JdlValue, depth: number, options: PrintJdlOptions = {}): string {
-  const unit = options.indent ?? '    ';
-  return printBlock(value, unit, unit.repeat(depth));
-}
-
 function printClassAd(attributes: JdlAttribute[], unit: string, outer: string): string {
   if (attributes.length === 0) return '[]';
   const inner = outer + unit;
