@@ -6,7 +6,7 @@
  * tool, digest of the parsed arguments, outcome, duration). Duplicate names are refused at
  * startup, as the SDK does.
  */
-import { inputRequired, type McpServer, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import { inputRequired, type McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { sha256HexSync } from '../logic/sha256.ts';
 import type { AuthedUser } from '../core/user.ts';
@@ -15,6 +15,7 @@ import { createCallContext } from '../wire/call-context.ts';
 import { toToolResult } from '../wire/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
 import type { McpDeps } from './deps.ts';
+import { advertisedOutputSchema } from './output-schema.ts';
 import { listedOnly } from './tool-arguments.ts';
 
 /** What a tool call's context is built from. */
@@ -33,7 +34,7 @@ export interface ToolCall {
 type ToolResult = {
   [key: string]: unknown;
   content: { type: 'text'; text: string }[];
-  structuredContent?: Record<string, unknown>;
+  structuredContent?: { [key: string]: unknown };
   isError?: boolean;
 };
 
@@ -41,16 +42,6 @@ type ToolResult = {
 const ConfirmationSchema = z.object({ confirm: z.boolean().describe('Go ahead') });
 
 const argsDigest = (args: unknown): string => sha256HexSync(JSON.stringify(args ?? {})).slice(0, 16);
-
-/**
- * The output schema handed to the SDK. In development (the switch that also crashes on a missed
- * policy) it is the tool's zod schema, so the SDK checks every result against it; in production
- * it advertises the same JSON Schema but skips that check: `run`'s return type already is the
- * schema's type, and validating every row of every result cost more than the rest of the call.
- */
-function advertisedOutput(def: ToolDef, validate: boolean): StandardSchemaWithJSON {
-  return validate ? def.output : listedOnly(def.output);
-}
 
 /** The context of one call for `scope.user` (`wire/call-context`, plus its confirmation). */
 export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall): ToolContext {
@@ -124,7 +115,7 @@ export function registerTools(
         title: def.title,
         description: def.description,
         inputSchema: listedOnly(def.input),
-        outputSchema: advertisedOutput(def, deps.devCrashOnMissedPolicy),
+        outputSchema: advertisedOutputSchema(def.output, deps.devCrashOnMissedPolicy),
         annotations: { title: def.title, ...def.annotations },
       },
       (args: unknown, mcpCtx: unknown) => runTool(def, deps, scopeOf(mcpCtx), args),

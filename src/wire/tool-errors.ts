@@ -4,7 +4,10 @@
  * `{isError: true}` with `CODE: message` the model can act on (database driver errors that are
  * not server faults are first translated by `db/driver-errors`); anything else is logged in full
  * and answered with a generic message (no stack, no internals, no detail of an auth check).
+ * Every error result also carries `structuredContent` `{success: false, error, code}`, the
+ * envelope dirac-agentic's clients read (`error` is the text without its `CODE: ` prefix).
  */
+import { z } from 'zod';
 import type { ErrorCode } from '../core/errors.ts';
 import { DiracxError } from '../core/errors.ts';
 import { errorFields, type Logger } from '../core/logger.ts';
@@ -14,6 +17,7 @@ export interface ToolErrorResult {
   [key: string]: unknown;
   isError: true;
   content: { type: 'text'; text: string }[];
+  structuredContent: ToolErrorEnvelope;
 }
 
 /** What the model is told, per code, beyond the message. */
@@ -31,8 +35,23 @@ const HINT: Record<ErrorCode, string> = {
   INTERNAL: 'The server failed; retrying will not help.',
 };
 
+const ERROR_CODES = Object.keys(HINT) as [ErrorCode, ...ErrorCode[]];
+
+/** The structured part of every tool error result. */
+export const ToolErrorEnvelopeSchema = z.object({
+  success: z.literal(false),
+  error: z.string().describe('What went wrong and what to do about it.'),
+  code: z.enum(ERROR_CODES).describe('The kind of failure.'),
+});
+export type ToolErrorEnvelope = z.infer<typeof ToolErrorEnvelopeSchema>;
+
 function text(code: ErrorCode, message: string): ToolErrorResult {
-  return { isError: true, content: [{ type: 'text', text: `${code}: ${message} ${HINT[code]}` }] };
+  const error = `${message} ${HINT[code]}`;
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${code}: ${error}` }],
+    structuredContent: { success: false, error, code },
+  };
 }
 
 export function toToolResult(thrown: unknown, log: Logger): ToolErrorResult {

@@ -59,7 +59,9 @@ describe('tool output schemas', () => {
     const [dev, prod] = await Promise.all([clientWith(true), clientWith(false)]);
     const [devTools, prodTools] = await Promise.all([dev.listTools(), prod.listTools()]);
     expect(prodTools.tools[0]?.outputSchema).toEqual(devTools.tools[0]!.outputSchema!);
-    expect(devTools.tools[0]?.outputSchema?.properties).toHaveProperty('count');
+    const [result, envelope] = (devTools.tools[0]?.outputSchema?.anyOf ?? []) as { properties: object }[];
+    expect(result?.properties).toHaveProperty('count');
+    expect(envelope?.properties).toHaveProperty('success');
   });
 
   it('make a result that breaks them a tool error in development', async () => {

@@ -20,6 +20,11 @@ describe('toToolResult', () => {
     const result = toToolResult(new InvalidInputError('JDL is not valid'), capture().log);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toStartWith('INVALID_INPUT: JDL is not valid ');
+    expect(result.structuredContent).toEqual({
+      success: false,
+      error: textOf(result).slice('INVALID_INPUT: '.length),
+      code: 'INVALID_INPUT',
+    });
   });
 
   it('answers a lost database connection thrown outside a transaction as UNAVAILABLE, without driver detail', () => {
@@ -37,6 +42,8 @@ describe('toToolResult', () => {
     const result = toToolResult(new TypeError('secret internals'), log);
     expect(textOf(result)).toStartWith('INTERNAL: Internal server error.');
     expect(textOf(result)).not.toContain('secret');
+    expect(JSON.stringify(result.structuredContent)).not.toContain('secret');
+    expect(result.structuredContent.code).toBe('INTERNAL');
     expect(lines.some((l) => l.level === 'error' && JSON.stringify(l).includes('secret internals'))).toBe(true);
   });
 });
