@@ -66,6 +66,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       DIRACX_ACCESS_LOG: accessLog,
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: keystorePath,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: ISSUER,
+      // The shipped configuration's development identity provider runs on loopback issuers only.
+      DIRACX_DEV_IDP: 'false',
       DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
       // Load from one user would hit the per-caller limit of /mcp at once.
       DIRACX_MCP_RATE_LIMIT_PER_MINUTE: '0',

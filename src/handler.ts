@@ -17,9 +17,11 @@ import type { Logger } from './core/logger.ts';
 import type { SandboxDeps } from './logic/sandboxes/models.ts';
 import type { SearchLimits } from './logic/jobs/search-limits.ts';
 import type { SubmissionLimits } from './logic/jobs/submission-limits.ts';
+import type { DevIdentityProvider } from './logic/auth/dev-idp/provider.ts';
 import { createMcpEndpoint } from './mcp/endpoint.ts';
 import { DEFAULT_MCP_CONFIRM_THRESHOLD, mcpOptions, type McpOptions } from './mcp/options.ts';
 import { createApiApp } from './routes/api-app.ts';
+import { createDevIdpRoutes } from './routes/dev-idp.ts';
 import type { AuthDeps } from './routes/deps.ts';
 import type { ConnectionInfo, RequestBindings } from './routes/env.ts';
 import { publicRequest } from './routes/forwarded.ts';
@@ -70,6 +72,8 @@ export interface HandlerDeps {
   mcp?: McpOptions;
   /** The clock of the job operations, REST and MCP alike; the system clock by default (tests freeze it). */
   now?: () => Date;
+  /** The development identity provider, served at `/dev-idp/<vo>` when given (the process decides). */
+  devIdp?: DevIdentityProvider;
 }
 
 /** The handler; `connection` (the peer address) is optional: only the rate limits use it. */
@@ -132,6 +136,19 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
     extensions.tools,
   );
   app.all('/mcp', async (c) => unbufferedEventStream(await mcpEndpoint(c.req.raw)));
+  if (deps.devIdp) {
+    const { flows } = deps.auth;
+    app.route(
+      '/',
+      createDevIdpRoutes({
+        provider: deps.devIdp,
+        config: deps.config,
+        csrfKey: flows.csrfKey,
+        trustedProxies: options.trustedProxies ?? flows.settings.trustedProxies,
+        now: flows.now,
+      }),
+    );
+  }
   app.route('/', api.app);
   app.notFound(() => detailResponse(404, 'Not Found'));
   app.onError((err) => toHttpResponse(err, log));

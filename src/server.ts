@@ -20,7 +20,8 @@ import { createHandler, type FetchHandler } from './handler.ts';
 import { handlerMcpOptions, handlerOptions } from './handler-settings.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './core/logger.ts';
-import { setUpAuth } from './process/auth-setup.ts';
+import { issuerOf, setUpAuth } from './process/auth-setup.ts';
+import { decideDevIdp, devIdpFetch, startDevIdp } from './process/dev-idp-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
 import { createSandboxDeps } from './storage/from-settings.ts';
 
@@ -83,6 +84,8 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
     fail(describeError(err)),
   );
   const config = new ConfigStore(initialConfig);
+  const devIdpDecision = decideDevIdp(settings.DIRACX_DEV_IDP, settings.DIRACX_CONFIG, issuerOf(settings));
+  if ('refused' in devIdpDecision) fail(devIdpDecision.refused);
 
   // Migrations run free of the statement timeout; the served requests run under it.
   const database = await openMigratedDatabase(
@@ -101,8 +104,22 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
     },
   ).catch((err: unknown) => fail(`database: ${describeError(err)}`));
 
-  const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log).catch((err: unknown) =>
-    fail(`token keys: ${describeError(err)}`),
+  const devIdp = devIdpDecision.on
+    ? await startDevIdp(devIdpDecision, issuerOf(settings), initialConfig.config, log)
+    : undefined;
+  // The login flows reach the development identity provider through this process's own handler.
+  let served: FetchHandler | undefined;
+  const idpFetch = devIdp
+    ? devIdpFetch(
+        () => (req) => {
+          if (!served) throw new Error('the handler is not ready');
+          return served(req);
+        },
+        (input, init) => fetch(input, init),
+      )
+    : undefined;
+  const authSetup = await setUpAuth(settings, settings.DIRACX_DATA_DIR === IN_MEMORY, log, idpFetch).catch(
+    (err: unknown) => fail(`token keys: ${describeError(err)}`),
   );
   const sandboxes = await createSandboxDeps(settings, log).catch((err: unknown) =>
     fail(`sandbox store: ${describeError(err)}`),
@@ -118,8 +135,10 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
       extensions: composed,
       mcp: handlerMcpOptions(settings, authSetup.auth.issuer, settings.PORT),
       options: handlerOptions(settings),
+      devIdp,
     }),
   );
+  served = handler;
   // Set on SIGTERM/SIGINT for DIRACX_SHUTDOWN_LAME_DUCK_SECONDS: every response closes its
   // connection, so a proxy's keep-alive pool holds none to this process when it stops listening.
   let lameDuck = false;

@@ -20,6 +20,11 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** `auto`, or a boolean as `booleanFromEnv` reads one. */
+const autoOrBooleanFromEnv = z
+  .enum(['auto', 'true', 'false', '1', '0', 'yes', 'no'], { error: 'expected auto, true or false' })
+  .transform((v) => (v === 'auto' ? ('auto' as const) : v === 'true' || v === '1' || v === 'yes'));
+
 const integerFromEnv = (min: number, max: number) =>
   z
     .string()
@@ -119,6 +124,7 @@ const SETTINGS_SHAPE = {
   DIRACX_DATA_DIR: z.string().min(1).default('./.data'),
   DIRACX_CONFIG: z.string().min(1).optional(),
   DIRACX_CONFIG_RELOAD_SECONDS: integerFromEnv(0, 86400).default(5),
+  DIRACX_DEV_IDP: autoOrBooleanFromEnv.default('auto'),
   DIRACX_MIN_CLIENT_VERSION: z
     .string()
     .refine((v) => parseVersion(v) !== undefined, { error: 'expected a PEP 440 version such as 0.0.1a1' })

@@ -7,6 +7,7 @@
 import { sha256Hex } from '../logic/sha256.ts';
 import { authFlowSettings } from '../auth-flow-settings.ts';
 import { createAuthFlowServices, type AuthFlowServices } from '../logic/auth/flows/flow-context.ts';
+import type { FetchLike } from '../logic/auth/flows/idp-client.ts';
 import { LocalKeyRing, type KeyRing } from '../logic/auth/tokens/key-ring.ts';
 import { importStateKey, stateKeyBytes } from '../logic/auth/flows/state.ts';
 import { importCsrfKey } from '../routes/auth/pages/csrf.ts';
@@ -26,7 +27,7 @@ export interface AuthSetup {
 }
 
 /** The flow services; without a configured state key, a random one (flows then stay on this process). */
-async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServices> {
+async function setUpFlows(settings: Settings, log: Logger, idpFetch?: FetchLike): Promise<AuthFlowServices> {
   const configured = settings.DIRACX_SERVICE_AUTH_STATE_KEY;
   if (!configured) {
     log.warn(
@@ -38,7 +39,14 @@ async function setUpFlows(settings: Settings, log: Logger): Promise<AuthFlowServ
   const [stateKey, csrfKey] = await Promise.all([importStateKey(secret), importCsrfKey(secret)]);
   // Metadata documents are fetched from URLs any caller names: public addresses only (SSRF).
   const clientMetadataFetch = createPublicOnlyFetch();
-  return createAuthFlowServices({ settings: authFlowSettings(settings), stateKey, csrfKey, log, clientMetadataFetch });
+  return createAuthFlowServices({
+    settings: authFlowSettings(settings),
+    stateKey,
+    csrfKey,
+    log,
+    clientMetadataFetch,
+    fetch: idpFetch,
+  });
 }
 
 /** The issuer when none is configured: this server on localhost (development). */
@@ -46,8 +54,19 @@ export function defaultIssuer(settings: Settings): string {
   return `http://localhost:${settings.PORT}`;
 }
 
-export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logger): Promise<AuthSetup> {
-  const issuer = settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER ?? defaultIssuer(settings);
+/** Our issuer: the configured one, or the default. */
+export function issuerOf(settings: Settings): string {
+  return settings.DIRACX_SERVICE_AUTH_TOKEN_ISSUER ?? defaultIssuer(settings);
+}
+
+/** `idpFetch`: how the login flows reach identity providers (the global fetch by default). */
+export async function setUpAuth(
+  settings: Settings,
+  inMemory: boolean,
+  log: Logger,
+  idpFetch?: FetchLike,
+): Promise<AuthSetup> {
+  const issuer = issuerOf(settings);
   let keyRing: KeyRing;
   let watcher: FileWatcher | undefined;
   const remote = remoteKeyRingFromSettings(settings);
@@ -78,7 +97,7 @@ export async function setUpAuth(settings: Settings, inMemory: boolean, log: Logg
     }
   }
   return {
-    auth: handlerAuth(settings, issuer, keyRing, await setUpFlows(settings, log), log),
+    auth: handlerAuth(settings, issuer, keyRing, await setUpFlows(settings, log, idpFetch), log),
     reload: async () => {
       await watcher?.check();
     },

@@ -228,6 +228,16 @@ export const SETTINGS_DOC = {
       'A dynamically registered client (an MCP client such as Claude or Cursor) unused for this many days ' +
       'is forgotten; every use extends it, and the clean-up deletes expired registrations.',
   },
+  DIRACX_DEV_IDP: {
+    group: 'login',
+    defaultText: '`auto`',
+    meaning:
+      "The development identity provider at `/dev-idp/<vo>` (a login page listing the VO's users, no " +
+      'password; see "Try it"). `auto`: on with the shipped development configuration only; `true`: on with ' +
+      'any configuration (it serves the VOs whose `IdP.URL` is `http://localhost:<port>/dev-idp/<vo>`); ' +
+      '`false`: off. When on, the issuer must be a loopback URL (`localhost`, `127.0.0.1`, `[::1]`) or the ' +
+      'server refuses to start, and its login answers callers on this computer only.',
+  },
   DIRACX_SERVICE_AUTH_TOKEN_RATE_LIMIT_PER_MINUTE: {
     group: 'rateLimits',
     defaultText: '`300`',

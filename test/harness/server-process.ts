@@ -154,8 +154,8 @@ function serveWithExtensions(extensions: readonly string[]): string[] {
 }
 
 /**
- * Starts the server (or `opts.command`) with the shared test keystore and issuer unless `env`
- * names others. Unless `env` names a database (`DATABASE_URL` or `DIRACX_DATA_DIR`), the server
+ * Starts the server (or `opts.command`) with the shared test keystore and issuer, and without the
+ * development identity provider, unless `env` names others. Unless `env` names a database (`DATABASE_URL` or `DIRACX_DATA_DIR`), the server
  * gets its own copy of a migrated embedded database, removed once it has exited.
  */
 async function spawnServer(env: Record<string, string>, opts: StartServerOptions): Promise<Child> {
@@ -170,6 +170,8 @@ async function spawnServer(env: Record<string, string>, opts: StartServerOptions
     env: serverEnvironment({
       DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: path,
       DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
+      // The development identity provider refuses SERVER_ISSUER (not loopback); tests of it turn it on.
+      DIRACX_DEV_IDP: 'false',
       ...(dataDir ? { DIRACX_DATA_DIR: dataDir.path } : {}),
       ...env,
     }),

@@ -20,7 +20,6 @@
 import { z, type Hook, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Config } from '../../config/schema.ts';
-import { DiracxError } from '../../core/errors.ts';
 import {
   answerConsent,
   chooseVo,
@@ -37,7 +36,7 @@ import { validationHook } from '../validation.ts';
 import { flowContext, limitCaller, urlWithoutQuery } from './flow-support.ts';
 import { CSRF_FIELD, DECISION_FIELD, readConsentDecision, renderConsentPage } from './pages/consent.ts';
 import { issueCsrfToken, sameOrigin, verifyCsrfToken } from './pages/csrf.ts';
-import { errorPageResponse } from './pages/error.ts';
+import { CANNOT_CONTINUE, errorPageResponse, orErrorPage } from './pages/error.ts';
 import { htmlResponse, newNonce } from './pages/headers.ts';
 import { parseVoChoice, renderVoChoicePage, VO_CHOICE_FIELD, type VoOption } from './pages/vo-choice.ts';
 
@@ -53,7 +52,6 @@ const AuthorizeQuerySchema = z.object({
 });
 
 const html = { 'text/html': { schema: z.string() } };
-const CANNOT_CONTINUE = 'Sign-in cannot continue';
 
 /** The VOs a person may pick, and the IdPs the choice may send the browser to. */
 function voOptions(config: Config): { vos: VoOption[]; idps: string[] } {
@@ -66,17 +64,6 @@ function voOptions(config: Config): { vos: VoOption[]; idps: string[] } {
     })),
     idps: entries.map(([, registry]) => new URL(registry.IdP.URL).origin),
   };
-}
-
-/** A problem the person must read (the flow is gone, a choice is invalid) as a page; the rest is rethrown. */
-async function orErrorPage(run: () => Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof DiracxError && err.code === 'INVALID_INPUT')
-      return errorPageResponse({ title: CANNOT_CONTINUE, message: err.message }, 400);
-    throw err;
-  }
 }
 
 /** Our page for an authorization request refused with an RFC 6749 §4.1.2.1 `error`. */

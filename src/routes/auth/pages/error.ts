@@ -4,6 +4,7 @@
  * client (unknown client, unregistered redirect URI, expired or forged form): a title and a
  * message, both plain text, answered 400 unless told otherwise.
  */
+import { DiracxError } from '../../../core/errors.ts';
 import { htmlResponse, newNonce } from './headers.ts';
 import { html, page } from './html.ts';
 
@@ -28,4 +29,22 @@ export function errorPageResponse(
 ): Response {
   const nonce = newNonce();
   return htmlResponse(renderErrorPage({ ...options, nonce }), nonce, status);
+}
+
+/** The title of a sign-in that cannot continue. */
+export const CANNOT_CONTINUE = 'Sign-in cannot continue';
+
+/**
+ * A problem the person must read (the flow is gone, a choice is invalid: an `INVALID_INPUT`
+ * error) as a 400 page titled `title`; anything else is rethrown.
+ */
+export async function orErrorPage(run: () => Promise<Response>, title = CANNOT_CONTINUE): Promise<Response> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof DiracxError && err.code === 'INVALID_INPUT') {
+      return errorPageResponse({ title, message: err.message }, 400);
+    }
+    throw err;
+  }
 }

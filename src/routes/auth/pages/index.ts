@@ -8,7 +8,9 @@ export { CSRF_FIELD, DECISION_FIELD, readConsentDecision, renderConsentPage } fr
 export type { ConsentDecision, ConsentPageOptions, ConsentTool } from './consent.ts';
 export { CSRF_MAX_AGE_SECONDS, importCsrfKey, issueCsrfToken, sameOrigin, verifyCsrfToken } from './csrf.ts';
 export type { CsrfIssueOptions } from './csrf.ts';
-export { errorPageResponse, renderErrorPage } from './error.ts';
+export { DEV_LOGIN_USER_FIELD, readDevLoginChoice, renderDevLoginPage } from './dev-login.ts';
+export type { DevLoginPageOptions, DevLoginUser } from './dev-login.ts';
+export { CANNOT_CONTINUE, errorPageResponse, orErrorPage, renderErrorPage } from './error.ts';
 export type { ErrorPageOptions } from './error.ts';
 export {
   contentSecurityPolicy,
