@@ -10,6 +10,7 @@ import { ConfigStore } from '../config/store.ts';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../handler.ts';
+import type { DevIdentityProvider } from '../logic/auth/dev-idp/provider.ts';
 import { createJsonLogger } from '../core/logger.ts';
 import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import { composeExtensions, type ComposedExtensions } from '../extensions/compose.ts';
@@ -69,6 +70,8 @@ export interface TestAppOverrides {
   extensions?: readonly Extension[];
   /** The clock of the job operations, REST and MCP (default: the system clock). */
   now?: () => Date;
+  /** The development identity provider, served at `/dev-idp/<vo>` (none by default). */
+  devIdp?: DevIdentityProvider;
 }
 
 /**
@@ -104,6 +107,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
       mcp: overrides.mcp,
       extensions,
       now: overrides.now,
+      devIdp: overrides.devIdp,
     });
   } catch (err) {
     await owned?.dispose();

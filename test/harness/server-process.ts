@@ -155,8 +155,9 @@ function serveWithExtensions(extensions: readonly string[]): string[] {
 
 /**
  * Starts the server (or `opts.command`) with the shared test keystore and issuer, and without the
- * development identity provider, unless `env` names others. Unless `env` names a database (`DATABASE_URL` or `DIRACX_DATA_DIR`), the server
- * gets its own copy of a migrated embedded database, removed once it has exited.
+ * development identity provider, unless `env` names others. Unless `env` names a database
+ * (`DATABASE_URL` or `DIRACX_DATA_DIR`), the server gets its own copy of a migrated embedded
+ * database, removed once it has exited.
  */
 async function spawnServer(env: Record<string, string>, opts: StartServerOptions): Promise<Child> {
   if (opts.command && opts.extensions) throw new TypeError('startServer: give command or extensions, not both');

@@ -64,7 +64,7 @@ interface FuzzRun {
  * The shipped configuration with every VO's IdP at `idpUrl`, written to `dir` (as JSON, which is
  * YAML). The examples let schemathesis start real login flows (a device code from
  * `POST /api/auth/device`, then `GET /api/auth/device?user_code=...`), which fetch the IdP's
- * discovery document: with the shipped `idp.invalid` URLs that is the documented 502.
+ * discovery document at a real IdP (the shipped development provider runs on loopback issuers only).
  */
 async function writeConfigWithIdp(dir: string, idpUrl: string): Promise<string> {
   const raw = Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()) as {

@@ -20,6 +20,7 @@ describe('the page modules', () => {
       'client.ts',
       'consent.ts',
       'csrf.ts',
+      'dev-login.ts',
       'error.ts',
       'form.ts',
       'headers.ts',
