@@ -82,6 +82,7 @@ export function registerOAuthMetadataRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiD
           'urn:ietf:params:oauth:grant-type:device_code',
           'refresh_token',
           'client_credentials',
+          'urn:ietf:params:oauth:grant-type:token-exchange',
         ],
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],

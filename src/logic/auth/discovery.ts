@@ -84,12 +84,14 @@ export function openIdConfiguration(
     revocation_endpoint: endpoints.revocation,
     jwks_uri: endpoints.jwks,
     registration_endpoint: endpoints.registration,
-    // DiracX lists its two login grants; we also serve refresh and client credentials (agents).
+    // DiracX lists its two login grants; we also serve refresh, client credentials
+    // and token exchange (agents).
     grant_types_supported: [
       'authorization_code',
       'urn:ietf:params:oauth:grant-type:device_code',
       'refresh_token',
       'client_credentials',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ],
     scopes_supported: scopes,
     response_types_supported: ['code'],

@@ -24,6 +24,7 @@ export function flowContext(deps: ApiDeps): AuthFlowContext {
     config: deps.config.current().config,
     issuer: deps.auth.issuer,
     keyRing: deps.auth.keyRing,
+    verifyAccessToken: deps.auth.verifier,
     algorithms: deps.auth.algorithms,
     availableProperties: deps.properties ?? CORE_PROPERTIES,
     resources: deps.auth.resources ?? [],

@@ -22,6 +22,7 @@ export const TokenResponseSchema = z
     expires_in: z.number().int(),
     token_type: z.string(),
     refresh_token: z.string().optional(),
+    issued_token_type: z.string().optional(),
   })
   .openapi('TokenResponse');
 

@@ -4,6 +4,7 @@
  * or not refresh tokens come with DiracX's joserfc-style details.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { decodeProtectedHeader } from 'jose';
 import { generateKeystore } from '../../../src/logic/auth/tokens/keystore.ts';
 import { signToken } from '../../../src/logic/auth/tokens/tokens.ts';
 import {
@@ -48,6 +49,29 @@ describe('refresh_token grant', () => {
       expect((await fx.app.fetch('/api/auth/userinfo', bearer(second.access_token))).status).toBe(200);
     } finally {
       fx.clock.advance(-5);
+    }
+  });
+
+  it("issues DiracX's own token shapes to DiracX's client: joserfc's header, exactly DiracX's claims", async () => {
+    const tokens = await deviceLogin(fx, CHAEN_SUB);
+    const rotated = (await (await refresh(tokens.refresh_token!)).json()) as TokenBody;
+    for (const token of [tokens.refresh_token!, rotated.refresh_token!]) {
+      expect(Object.keys(claimsOf(token)).sort()).toEqual(['dirac_policies', 'exp', 'jti', 'legacy_exchange']);
+      expect(Object.keys(decodeProtectedHeader(token))).toEqual(['typ', 'alg', 'kid']);
+    }
+    for (const token of [tokens.access_token, rotated.access_token]) {
+      expect(Object.keys(claimsOf(token)).sort()).toEqual([
+        'dirac_group',
+        'dirac_policies',
+        'dirac_properties',
+        'exp',
+        'iss',
+        'jti',
+        'preferred_username',
+        'sub',
+        'vo',
+      ]);
+      expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'JWT', alg: 'Ed25519' });
     }
   });
 

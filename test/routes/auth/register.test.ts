@@ -220,6 +220,7 @@ describe('GET /.well-known/oauth-authorization-server', () => {
       'urn:ietf:params:oauth:grant-type:device_code',
       'refresh_token',
       'client_credentials',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
   });
 });

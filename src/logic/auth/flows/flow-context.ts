@@ -12,6 +12,7 @@ import type { Logger } from '../../../core/logger.ts';
 import { ClientMetadataResolver } from '../clients/client-metadata-document.ts';
 import { IdpClient, type FetchLike } from './idp-client.ts';
 import type { KeyRing } from '../tokens/key-ring.ts';
+import type { AccessTokenVerifier } from '../tokens/verify.ts';
 import { CallerLimiter, DevicePollTracker } from '../rate-limit.ts';
 
 export interface AuthFlowSettings {
@@ -144,6 +145,8 @@ export interface AuthFlowContext extends AuthFlowServices {
   /** Our issuer (`iss` of the access tokens we mint). */
   readonly issuer: string;
   readonly keyRing: KeyRing;
+  /** Verifies an access token as the REST API does (the token exchange's subject token). */
+  readonly verifyAccessToken: AccessTokenVerifier;
   /** Algorithms accepted on our own tokens (refresh tokens are checked against them). */
   readonly algorithms: readonly string[];
   /** Security properties this installation knows (scope validation). */

@@ -10,6 +10,7 @@ import { clientCredentialsGrant } from './client-credentials.ts';
 import type { TokenGrant } from './define.ts';
 import { deviceCodeGrant } from './device-code.ts';
 import { refreshTokenGrant } from './refresh-token.ts';
+import { tokenExchangeGrant } from './token-exchange.ts';
 
 function byGrantType(grants: readonly TokenGrant[]): ReadonlyMap<string, TokenGrant> {
   const map = new Map<string, TokenGrant>();
@@ -25,4 +26,5 @@ export const TOKEN_GRANTS: ReadonlyMap<string, TokenGrant> = byGrantType([
   deviceCodeGrant,
   refreshTokenGrant,
   clientCredentialsGrant,
+  tokenExchangeGrant,
 ]);

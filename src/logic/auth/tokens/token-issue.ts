@@ -22,6 +22,8 @@ export interface TokenResponse {
   expires_in: number;
   token_type: 'Bearer';
   refresh_token?: string;
+  /** What `access_token` is (RFC 8693 §2.2.1); only on token-exchange answers. */
+  issued_token_type?: string;
 }
 
 /** How the response's refresh token comes about. */
@@ -76,7 +78,10 @@ export async function exchangeToken(ctx: AuthFlowContext, tx: Tx, request: Excha
       exp,
       legacy_exchange: plan.legacyExchange,
       dirac_policies: {},
-      ...(request.clientId === undefined ? {} : { client_id: request.clientId }),
+      // DiracX's own client is implied by a token naming none (as DiracX's tokens do).
+      ...(request.clientId === undefined || request.clientId === ctx.settings.diracClientId
+        ? {}
+        : { client_id: request.clientId }),
       ...(request.audience === undefined ? {} : { resource: request.audience }),
     });
   }

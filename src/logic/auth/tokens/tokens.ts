@@ -4,9 +4,11 @@
  * (`diracx-core/.../models/auth.py: AccessTokenPayload, RefreshTokenPayload`): access tokens
  * have `sub`, `vo`, `iss`, `dirac_properties`, `jti`, `preferred_username`, `dirac_group`,
  * `exp`, `dirac_policies` and no `aud` unless one is asked for; refresh tokens have `jti`,
- * `exp`, `legacy_exchange`, `dirac_policies`, and ours also name the client they were issued
- * to (`client_id`) and the resource their access tokens are for (`resource`, RFC 8707), so
- * that a refresh is bound to both (DiracX's carry neither: see `../grants/refresh-token.ts`).
+ * `exp`, `legacy_exchange`, `dirac_policies`. Ours issued to another client than DiracX's own,
+ * or for a resource (RFC 8707), also name the client (`client_id`) and the resource their
+ * access tokens are for (`resource`), so that a refresh is bound to both (see
+ * `../grants/refresh-token.ts`); those of DiracX's own client for the REST API carry exactly
+ * DiracX's claims, so that a DiracX server in the same fleet reads them as its own.
  */
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { signingKey, type Keystore } from './keystore.ts';
@@ -39,13 +41,16 @@ export interface RefreshTokenClaims extends JWTPayload {
   resource?: string;
 }
 
-/** Signs `claims` with the keystore's signing key; the header names its `alg` and `kid`. */
+/**
+ * Signs `claims` with the keystore's signing key. The header is joserfc's, as DiracX writes it:
+ * `typ: JWT`, then the key's `alg` and `kid`.
+ */
 export async function signToken(keystore: Keystore, claims: JWTPayload): Promise<string> {
   const key = signingKey(keystore);
   // WebCrypto refuses `verify` in key_ops of a private key; jose derives the usage itself.
   const { key_ops: _ops, ...material } = key;
   const privateKey = await importJWK(material, key.alg);
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(privateKey);
+  return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: key.alg, kid: key.kid }).sign(privateKey);
 }
 
 export interface AccessTokenRequest {
