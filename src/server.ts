@@ -9,7 +9,6 @@
  * closing the database. All process concerns live here.
  */
 import { EXTENSIONS } from '../extensions/manifest.gen.ts';
-import { DEFAULT_CONFIG_PATH, loadConfigFile, watchConfigFile } from './config/file-source.ts';
 import { ConfigStore } from './config/store.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { IN_MEMORY, openMigratedDatabase } from './db/open.ts';
@@ -21,6 +20,7 @@ import { handlerMcpOptions, handlerOptions } from './handler-settings.ts';
 import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './core/logger.ts';
 import { issuerOf, setUpAuth } from './process/auth-setup.ts';
+import { openConfigurationSource } from './process/config-source.ts';
 import { decideDevIdp, devIdpFetch, startDevIdp } from './process/dev-idp-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
 import { createSandboxDeps } from './storage/from-settings.ts';
@@ -79,12 +79,17 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   const settings = readSettings();
   const log = createJsonLogger();
   const composed = composeServedExtensions(extensions);
-  const configPath = settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH;
-  const initialConfig = await loadConfigFile(configPath, composed.configSchema).catch((err: unknown) =>
+  const configSource = await openConfigurationSource(settings, composed.configSchema).catch((err: unknown) =>
     fail(describeError(err)),
   );
-  const config = new ConfigStore(initialConfig);
-  const devIdpDecision = decideDevIdp(settings.DIRACX_DEV_IDP, settings.DIRACX_CONFIG, issuerOf(settings));
+  const config = new ConfigStore(configSource.initial);
+  // The development identity provider comes with the shipped file only, never with a repository
+  // (whose description is no path of a file).
+  const devIdpDecision = decideDevIdp(
+    settings.DIRACX_DEV_IDP,
+    settings.DIRACX_CONFIG_BACKEND_URL ? configSource.description : settings.DIRACX_CONFIG,
+    issuerOf(settings),
+  );
   if ('refused' in devIdpDecision) fail(devIdpDecision.refused);
 
   // Migrations run free of the statement timeout; the served requests run under it.
@@ -105,7 +110,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   ).catch((err: unknown) => fail(`database: ${describeError(err)}`));
 
   const devIdp = devIdpDecision.on
-    ? await startDevIdp(devIdpDecision, issuerOf(settings), initialConfig.config, log)
+    ? await startDevIdp(devIdpDecision, issuerOf(settings), configSource.initial.config, log)
     : undefined;
   // The login flows reach the development identity provider through this process's own handler.
   let served: FetchHandler | undefined;
@@ -156,13 +161,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
     // Uploads to the local sandbox store: the largest sandbox plus its multipart form.
     maxRequestBodySize: Math.max(128 * 1024 * 1024, sandboxes.store.transfers?.maxUploadBodyBytes ?? 0),
   });
-  const watcher = watchConfigFile(
-    configPath,
-    config,
-    settings.DIRACX_CONFIG_RELOAD_SECONDS,
-    log,
-    composed.configSchema,
-  );
+  const watcher = configSource.watch(config, log);
   const { flows } = authSetup.auth;
   const cleanUp = (): void =>
     void cleanupExpiredAuthData({ database, settings: flows.settings, now: flows.now, log }).catch((err: unknown) =>
@@ -174,7 +173,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   log.info('listening', {
     url: server.url.toString(),
     database: database.driver,
-    config: configPath,
+    config: configSource.description,
     extensions: composed.names,
   });
 
@@ -196,6 +195,7 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
       await Bun.sleep(settings.DIRACX_SHUTDOWN_LAME_DUCK_SECONDS * 1000);
     }
     watcher.stop();
+    await configSource.close();
     authSetup.stop();
     clearInterval(cleanupTimer);
     const grace = new Promise<'timeout'>((resolve) =>

@@ -5,6 +5,7 @@
  * variable and what it expects. Only `src/server.ts` and CLI entry points read the environment.
  */
 import { z } from 'zod';
+import { ConfigBackendUrlError, parseConfigBackendUrl } from './config/backend-url.ts';
 import { decodeBase64Url } from './logic/auth/encoding.ts';
 import { DEFAULT_AUTH_FLOW_SETTINGS as FLOWS } from './logic/auth/flows/flow-context.ts';
 import { DEFAULT_STATUS_MAX_FUTURE_SECONDS } from './logic/jobs/status-times.ts';
@@ -104,6 +105,17 @@ const s3ClientKwargs = z
     ),
   );
 
+/** DiracX's `DIRACX_CONFIG_BACKEND_URL`, parsed (`config/backend-url.ts`). */
+const configBackendUrl = z.string().transform((v, ctx) => {
+  try {
+    return parseConfigBackendUrl(v);
+  } catch (err) {
+    if (!(err instanceof ConfigBackendUrlError)) throw err;
+    ctx.issues.push({ code: 'custom', message: err.message, input: v });
+    return z.NEVER;
+  }
+});
+
 /** Pydantic reads booleans case-insensitively (`True` is common in DiracX deployments). */
 const pyBooleanFromEnv = z
   .string()
@@ -123,6 +135,7 @@ const SETTINGS_SHAPE = {
   DIRACX_SEARCH_MAX_VALUES: integerFromEnv(1, 60_000).default(DEFAULT_SEARCH_LIMITS.maxValues),
   DIRACX_DATA_DIR: z.string().min(1).default('./.data'),
   DIRACX_CONFIG: z.string().min(1).optional(),
+  DIRACX_CONFIG_BACKEND_URL: configBackendUrl.optional(),
   DIRACX_CONFIG_RELOAD_SECONDS: integerFromEnv(0, 86400).default(5),
   DIRACX_DEV_IDP: autoOrBooleanFromEnv.default('auto'),
   DIRACX_MIN_CLIENT_VERSION: z
@@ -230,6 +243,8 @@ const SETTINGS_SHAPE = {
 /** Values never echoed in errors: they may carry passwords. */
 const SECRET_SETTINGS = new Set([
   'DATABASE_URL',
+  // A git+https URL may carry a token.
+  'DIRACX_CONFIG_BACKEND_URL',
   'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE',
   'DIRACX_SERVICE_AUTH_STATE_KEY',
   'DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY',
@@ -238,6 +253,15 @@ const SECRET_SETTINGS = new Set([
 ]);
 
 export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
+  if (s.DIRACX_CONFIG !== undefined && s.DIRACX_CONFIG_BACKEND_URL !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DIRACX_CONFIG_BACKEND_URL'],
+      message:
+        'cannot be used together with DIRACX_CONFIG: set DIRACX_CONFIG_BACKEND_URL to share a DiracX ' +
+        'configuration repository, or DIRACX_CONFIG for a file of our own, not both',
+    });
+  }
   // DiracX's check: a flow must not be deleted while it can still be completed.
   const retentionSeconds = s.DIRACX_SERVICE_AUTH_COMPLETED_FLOW_RETENTION_MINUTES * 60;
   const longestFlow = Math.max(

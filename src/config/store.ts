@@ -11,10 +11,15 @@ import { parseConfig } from './parse.ts';
 
 export interface ConfigSnapshot {
   readonly config: Config;
-  /** Content hash of the source document (DiracX uses the git commit sha). */
+  /** Content hash of the source document, or the git commit sha (as DiracX) when `revision` is set. */
   readonly etag: string;
   /** When the source last changed, to the second (HTTP dates have no finer resolution). */
   readonly lastModified: Date;
+  /**
+   * The git commit the configuration was read from (`DIRACX_CONFIG_BACKEND_URL`): `GET /api/config/`
+   * then serves it as the `ETag`, as DiracX does, so that both servers of a fleet agree.
+   */
+  readonly revision?: string;
 }
 
 export interface ConfigSource {
@@ -52,6 +57,24 @@ export async function createConfigSnapshot(
   schema?: ConfigDocumentSchema,
 ): Promise<ConfigSnapshot> {
   const config = parseConfig(raw, schema);
-  const lastModified = new Date(Math.floor(modified.getTime() / 1000) * 1000);
-  return Object.freeze({ config, etag: await sha256Hex(sourceText), lastModified });
+  return Object.freeze({ config, etag: await sha256Hex(sourceText), lastModified: toSeconds(modified) });
+}
+
+/**
+ * Validates the configuration document of git commit `revision` (committed at `committed`) and
+ * wraps it as a snapshot whose ETag is that commit's sha, as DiracX serves it. Throws
+ * `ConfigValidationError`.
+ */
+export function createRevisionSnapshot(
+  raw: unknown,
+  revision: string,
+  committed: Date,
+  schema?: ConfigDocumentSchema,
+): ConfigSnapshot {
+  const config = parseConfig(raw, schema);
+  return Object.freeze({ config, etag: revision, revision, lastModified: toSeconds(committed) });
+}
+
+function toSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

@@ -122,10 +122,23 @@ export const SETTINGS_DOC = {
     meaning:
       "The DiracX configuration (YAML or JSON, DiracX's own format: `DIRAC`, `Registry`, `Operations`, `Resources`).",
   },
+  DIRACX_CONFIG_BACKEND_URL: {
+    group: 'configuration',
+    defaultText: 'unset',
+    meaning:
+      "DiracX's configuration repository, read as DiracX reads it, instead of `DIRACX_CONFIG` (setting both " +
+      'stops the start): `git+file:///path` (shared with DiracX), `git+https://host/repo` (cloned, fetched ' +
+      'at each poll) or an absolute path, with `?revision=<branch>` (default `master`). The configuration ' +
+      'is `default.yml` of that commit; `GET /api/config/` serves the commit sha as `ETag` and its time ' +
+      'as `Last-Modified`, as DiracX. A commit that is not a valid configuration is logged and the last ' +
+      'good one stays in service. See `docs/co-deployment.md`.',
+  },
   DIRACX_CONFIG_RELOAD_SECONDS: {
     group: 'configuration',
     defaultText: '`5`',
-    meaning: 'How often the configuration file is re-read for changes; `0` disables polling (send `SIGHUP` to reload).',
+    meaning:
+      'How often the configuration file or repository is checked for changes (DiracX checks its ' +
+      'repository every 5 s); `0` disables polling (send `SIGHUP` to reload).',
   },
   DIRACX_SERVICE_AUTH_TOKEN_ISSUER: {
     group: 'tokens',

@@ -7,7 +7,7 @@
  * beyond what the user's groups grant), and prints only the token on stdout.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/file-source.ts';
+import { openConfigurationSource } from './config-source.ts';
 import { EXTENSIONS } from '../../extensions/manifest.gen.ts';
 import { subFromPreferredUsername } from '../config/schema.ts';
 import { IN_MEMORY } from '../db/open.ts';
@@ -46,7 +46,9 @@ async function main(): Promise<string> {
 
   // The build's extensions: their configuration fields and security properties count here too.
   const extensions = composeExtensions(EXTENSIONS);
-  const { config } = await loadConfigFile(settings.DIRACX_CONFIG ?? DEFAULT_CONFIG_PATH, extensions.configSchema);
+  const configSource = await openConfigurationSource(settings, extensions.configSchema);
+  await configSource.close();
+  const { config } = configSource.initial;
   const scope = [`vo:${vo}`, `group:${group}`, ...(values.property ?? []).map((p) => `property:${p}`)].join(' ');
   const parsed = parseAndValidateScope(scope, config, extensions.properties);
   const registry = config.Registry[vo];

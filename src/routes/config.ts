@@ -3,7 +3,8 @@
  * `GET /api/config/` as DiracX serves it (`routers/configuration.py`): the configuration by
  * alias, with `ETag`/`Last-Modified` and 304 answers to conditional requests. As in DiracX, it
  * needs a valid token but no policy (`@open_access`). Unlike DiracX, each caller gets their own
- * VO's part only, under that document's own ETag (`config/served.ts`).
+ * VO's part only, under that document's own ETag (`config/served.ts`), or, when the configuration
+ * comes from a git repository (`DIRACX_CONFIG_BACKEND_URL`), under the commit sha as DiracX.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { ConfigObjectSchema } from '../config/schema.ts';
@@ -28,7 +29,8 @@ const serveConfigRoute = (catalogue: RouteCatalogue, deps: ApiDeps) =>
       summary: 'Serve Config',
       description:
         "Get the latest view of the config: the caller's VO only (other VOs' Registry and Operations sections and " +
-        'every ServiceClients section removed), with an ETag of that view. If If-None-Match matches it, or ' +
+        'every ServiceClients section removed), with an ETag of that view (the commit sha when the configuration ' +
+        'is a git repository). If If-None-Match matches it, or ' +
         'If-Modified-Since is newer than the latest change, answer 304.',
       request: {
         headers: ConditionalRequestHeaders,
@@ -50,7 +52,8 @@ export function registerConfigRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, ca
     const view = await servedView(snapshot, c.get('user').vo);
     const headers = c.req.valid('header');
     const { headers: validators, notModified } = evaluateConditional(
-      { etag: view.etag, lastModified: snapshot.lastModified },
+      // From a git repository, DiracX's ETag (the commit sha), so that both servers of a fleet agree.
+      { etag: snapshot.revision ?? view.etag, lastModified: snapshot.lastModified },
       { ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] },
     );
     if (notModified) return c.body(null, 304, validators);

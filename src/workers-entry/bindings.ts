@@ -50,6 +50,11 @@ export function settingsFromBindings(env: WorkerEnv): Settings {
           `bind the content instead (see src/workers-entry/bindings.ts)`,
       );
   }
+  if (text.DIRACX_CONFIG_BACKEND_URL)
+    throw new WorkerBindingError(
+      'DIRACX_CONFIG_BACKEND_URL names a git repository, which a worker cannot read; ' +
+        'bind the content of its default.yml as DIRACX_CONFIG_DOCUMENT instead',
+    );
   try {
     return parseSettings(text);
   } catch (err) {

@@ -47,6 +47,7 @@ const LAYER_OF: Record<string, Layer> = {
   'src/db/migrate-cli.ts': 'entry',
   'src/db/mysql/ddl-cli.ts': 'entry', // writes the DiracX tables' MySQL DDL (a development CLI)
   'src/config/file-source.ts': 'entry', // reads and watches the configuration file (server.ts only)
+  'src/config/git-source.ts': 'entry', // runs git on the configuration repository (server.ts only)
   'src/storage/from-settings.ts': 'entry', // builds the sandbox store from the settings (server.ts, CLIs)
   'extensions/manifest.gen.ts': 'entry', // the build's list of enabled extensions
   // The handler and the composition of extensions into both faces.

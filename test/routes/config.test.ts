@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
 import { servedView } from '../../src/config/served.ts';
-import { ConfigStore, createConfigSnapshot, type ConfigSnapshot } from '../../src/config/store.ts';
+import {
+  ConfigStore,
+  createConfigSnapshot,
+  createRevisionSnapshot,
+  type ConfigSnapshot,
+} from '../../src/config/store.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 
 const MODIFIED = new Date('2026-11-20T10:00:00Z');
@@ -129,5 +134,30 @@ describe('GET /api/config/', () => {
     expect(res.headers.get('etag')).not.toBe(etag);
     expect(res.headers.get('last-modified')).toBe('Sat, 21 Nov 2026 10:00:00 GMT');
     app.config.replace(snapshot);
+  });
+
+  it("serves a git repository's commit sha as the ETag of every VO's view, as DiracX", async () => {
+    const sha = 'a'.repeat(40);
+    const fromGit = createRevisionSnapshot(
+      Bun.YAML.parse(await Bun.file(DEFAULT_CONFIG_PATH).text()),
+      sha,
+      new Date('2026-11-22T10:00:00.900Z'),
+    );
+    app.config.replace(fromGit);
+    try {
+      const res = await getConfig();
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).toBe(sha);
+      expect(res.headers.get('last-modified')).toBe('Sun, 22 Nov 2026 10:00:00 GMT');
+      expect(Object.keys(((await res.json()) as { Registry: object }).Registry)).toEqual(['lhcb']);
+      const gridpp = await app.tokens.tokenFor('gridpp', 'gridpp_user', 'alice');
+      const other = await app.fetch('/api/config/', { headers: { authorization: `Bearer ${gridpp}` } });
+      expect(other.headers.get('etag')).toBe(sha);
+      expect(Object.keys(((await other.json()) as { Registry: object }).Registry)).toEqual(['gridpp']);
+      expect((await getConfig({ 'if-none-match': sha })).status).toBe(304);
+      expect((await getConfig({ 'if-none-match': etag })).status).toBe(200);
+    } finally {
+      app.config.replace(snapshot);
+    }
   });
 });

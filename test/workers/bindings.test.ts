@@ -50,6 +50,9 @@ describe('worker settings', () => {
     expect(await refusal(() => settingsFromBindings({ DIRACX_CONFIG: '/etc/diracx/config.yml' }))).toStartWith(
       'DIRACX_CONFIG names a file',
     );
+    expect(
+      await refusal(() => settingsFromBindings({ DIRACX_CONFIG_BACKEND_URL: 'git+file:///srv/cs-repo' })),
+    ).toStartWith('DIRACX_CONFIG_BACKEND_URL names a git repository');
   });
 });
 
