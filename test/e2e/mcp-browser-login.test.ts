@@ -9,17 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { chromium, type Browser } from 'playwright-core';
 import { CHAEN_SUB, IDP_CLIENT_ID, loginConfig } from '../harness/login.ts';
 import { startTestIdp, type TestIdp } from '../harness/oidc-provider.ts';
 import { findFreePort } from '../harness/server-process.ts';
+import { HostOAuthProvider } from './host-oauth-provider.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -64,51 +59,6 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
     await idp?.stop();
   });
 
-  /** An MCP host's OAuth state, in memory (as Claude Code keeps it in its keychain). */
-  class HostOAuthProvider implements OAuthClientProvider {
-    authorizationUrl: URL | undefined;
-    #client: OAuthClientInformationMixed | undefined;
-    #tokens: OAuthTokens | undefined;
-    #verifier = '';
-    constructor(private readonly redirect: string) {}
-    get redirectUrl(): string {
-      return this.redirect;
-    }
-    get clientMetadata(): OAuthClientMetadata {
-      return {
-        client_name: 'Claude Code (test)',
-        redirect_uris: [this.redirect],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      };
-    }
-    state(): string {
-      return 'host-state';
-    }
-    clientInformation(): OAuthClientInformationMixed | undefined {
-      return this.#client;
-    }
-    saveClientInformation(info: OAuthClientInformationMixed): void {
-      this.#client = info;
-    }
-    tokens(): OAuthTokens | undefined {
-      return this.#tokens;
-    }
-    saveTokens(tokens: OAuthTokens): void {
-      this.#tokens = tokens;
-    }
-    redirectToAuthorization(url: URL): void {
-      this.authorizationUrl = url;
-    }
-    saveCodeVerifier(verifier: string): void {
-      this.#verifier = verifier;
-    }
-    codeVerifier(): string {
-      return this.#verifier;
-    }
-  }
-
   /** Connects until the SDK asks for the person; returns the authorization URL it built. */
   async function startLogin(
     provider: HostOAuthProvider,
@@ -143,7 +93,7 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
 
   describe('MCP host browser login in Chromium', () => {
     it('approves consent, and the SDK client lists and calls tools as that person', async () => {
-      const provider = new HostOAuthProvider(`http://127.0.0.1:${callback.port}/callback`);
+      const provider = new HostOAuthProvider(`http://127.0.0.1:${callback.port}/callback`, 'Claude Code (test)');
       const { transport, url } = await startLogin(provider);
       expect(url.searchParams.get('resource')).toBe(server.mcpUrl.href);
       const back = await personSignsIn(url, 'approve');
@@ -161,7 +111,7 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
     }, 60_000);
 
     it('denies consent: the client gets access_denied and no token', async () => {
-      const provider = new HostOAuthProvider(`http://127.0.0.1:${callback.port}/callback`);
+      const provider = new HostOAuthProvider(`http://127.0.0.1:${callback.port}/callback`, 'Claude Code (test)');
       const { url } = await startLogin(provider);
       const back = await personSignsIn(url, 'deny');
       expect([back.get('error'), back.get('code')]).toEqual(['access_denied', null]);
