@@ -62,7 +62,7 @@ if (!diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED) {
     });
 
     it(
-      'dirac login lhcb, picking chaen at the login page; then whoami and jobs submit as chaen',
+      'dirac login lhcb, picking chaen at the login page; then whoami, jobs submit and jobs search as chaen',
       async () => {
         const proc = Bun.spawn({
           cmd: [python, '-m', 'diracx.cli', 'login', 'lhcb'],
@@ -100,6 +100,9 @@ if (!diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED) {
         const submitted = await runDirac(python, ['jobs', 'submit', jdl], asUser());
         expect(submitted.code, describeRun(submitted)).toBe(0);
         expect(submitted.stdout).toMatch(/^Inserted 1 jobs with ids: \d+$/m);
+        const found = await runDirac(python, ['jobs', 'search'], asUser());
+        expect(found.code, describeRun(found)).toBe(0);
+        expect(JSON.parse(found.stdout)).toMatchObject([{ JobName: 'try-it', Owner: 'chaen', Status: 'Received' }]);
       },
       SLOW_MS,
     );
