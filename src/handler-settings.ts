@@ -11,7 +11,7 @@ import { createRemoteKeyRing, type KeyRing } from './logic/auth/tokens/key-ring.
 import { createAccessTokenVerifier } from './logic/auth/tokens/verify.ts';
 import { mcpOptions, type McpOptions } from './mcp/options.ts';
 import type { AuthDeps } from './routes/deps.ts';
-import type { Settings } from './settings.ts';
+import { type Settings, servesJobParameters } from './settings.ts';
 
 /** The handler's options from the settings; `Required` makes a new option need a line here. */
 export function handlerOptions(settings: Settings): Required<HandlerOptions> {
@@ -32,6 +32,7 @@ export function handlerOptions(settings: Settings): Required<HandlerOptions> {
       maxPatternLength: settings.DIRACX_SEARCH_MAX_PATTERN_LENGTH,
       maxValues: settings.DIRACX_SEARCH_MAX_VALUES,
     },
+    serveJobParameters: servesJobParameters(settings),
   };
 }
 

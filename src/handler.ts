@@ -54,6 +54,11 @@ export interface HandlerOptions {
   jobStatusMaxFutureSeconds?: number;
   /** Bounds on one search or summary (`DIRACX_SEARCH_MAX_*`); the defaults when absent. */
   searchLimits?: SearchLimits;
+  /**
+   * Serve the routes that write job parameters (`PATCH /api/jobs/heartbeat`, `/api/jobs/metadata`);
+   * false beside DiracX, which keeps them in OpenSearch (`DIRACX_SERVE_JOB_PARAMETERS`). Default true.
+   */
+  serveJobParameters?: boolean;
 }
 
 export interface HandlerDeps {
@@ -112,6 +117,7 @@ export function createHandler(deps: HandlerDeps): FetchHandler {
       auth: { ...deps.auth, resources: [mcp.resourceUrl] },
       sandboxes: deps.sandboxes,
       submissionLimits: options.submissionLimits,
+      serveJobParameters: options.serveJobParameters ?? true,
       mcpResourceUrl: mcp.resourceUrl,
       properties: extensions.properties,
       configDocumentSchema: extensions.configObjectSchema,

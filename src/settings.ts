@@ -237,6 +237,10 @@ const SETTINGS_SHAPE = {
   DIRACX_SANDBOX_STORE_LOCAL_PUBLIC_URL: httpUrl.optional(),
   DIRACX_SANDBOX_STORE_LOCAL_MAX_CONCURRENT_UPLOADS: integerFromEnv(1, 100_000).default(DEFAULT_MAX_CONCURRENT_UPLOADS),
   DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS: integerFromEnv(0, 36500).default(15),
+  // DiracX's OpenSearch connection of its JobParametersDB: we never connect; its presence says the
+  // environment is shared with a DiracX installation whose job parameters are in OpenSearch.
+  DIRACX_OS_DB_JOBPARAMETERSDB: z.string().min(1).optional(),
+  DIRACX_SERVE_JOB_PARAMETERS: booleanFromEnv.optional(),
   DIRACX_JOB_STATUS_MAX_FUTURE_SECONDS: integerFromEnv(0, 86400).default(DEFAULT_STATUS_MAX_FUTURE_SECONDS),
 } as const;
 
@@ -250,9 +254,17 @@ const SECRET_SETTINGS = new Set([
   'DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY',
   'DIRACX_SANDBOX_STORE_S3_CLIENT_KWARGS',
   'DIRACX_SANDBOX_STORE_LOCAL_SECRET',
+  'DIRACX_OS_DB_JOBPARAMETERSDB',
 ]);
 
 export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
+  if (s.DIRACX_SERVE_JOB_PARAMETERS === true && s.DIRACX_OS_DB_JOBPARAMETERSDB !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DIRACX_SERVE_JOB_PARAMETERS'],
+      message: JOB_PARAMETERS_NEED_OPENSEARCH,
+    });
+  }
   if (s.DIRACX_CONFIG !== undefined && s.DIRACX_CONFIG_BACKEND_URL !== undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -277,6 +289,20 @@ export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
   }
 });
 export type Settings = z.output<typeof SettingsSchema>;
+
+/** Why job-parameter routes cannot be served beside DiracX (`docs/co-deployment.md`). */
+const JOB_PARAMETERS_NEED_OPENSEARCH =
+  'cannot be true while DIRACX_OS_DB_JOBPARAMETERSDB is set: DiracX keeps job parameters in OpenSearch, ' +
+  'which this server does not write, so PATCH /api/jobs/heartbeat and /api/jobs/metadata must be served by ' +
+  'DiracX (unset it or set false; see docs/co-deployment.md)';
+
+/**
+ * Whether we serve the routes that write job parameters: as set, or by default unless DiracX's
+ * OpenSearch job-parameter store is configured in our environment (a fleet beside DiracX).
+ */
+export function servesJobParameters(settings: Settings): boolean {
+  return settings.DIRACX_SERVE_JOB_PARAMETERS ?? settings.DIRACX_OS_DB_JOBPARAMETERSDB === undefined;
+}
 
 /** Thrown with one line per wrong variable, each naming it and what it expects. */
 export class SettingsError extends Error {

@@ -384,6 +384,22 @@ export const SETTINGS_DOC = {
       "ahead of the server's clock are refused with 422 and nothing is recorded: a record from the far " +
       "future would be the job's latest forever and pin its status.",
   },
+  DIRACX_SERVE_JOB_PARAMETERS: {
+    group: 'jobs',
+    defaultText: '`true`, `false` when `DIRACX_OS_DB_JOBPARAMETERSDB` is set',
+    meaning:
+      'Serve the routes that write job parameters, `PATCH /api/jobs/heartbeat` and `PATCH /api/jobs/metadata` ' +
+      '(we keep them in our own database). `false`: those two paths are not ours (404; beside DiracX, the ' +
+      'proxy sends them to DiracX). `true` with `DIRACX_OS_DB_JOBPARAMETERSDB` stops the start: DiracX keeps ' +
+      'job parameters in OpenSearch, which we do not write (`docs/co-deployment.md`).',
+  },
+  DIRACX_OS_DB_JOBPARAMETERSDB: {
+    group: 'jobs',
+    defaultText: 'unset',
+    meaning:
+      "DiracX's OpenSearch connection of its job parameters. We never connect to it; when it is set (an " +
+      'environment shared with DiracX), our job-parameter routes are off (`DIRACX_SERVE_JOB_PARAMETERS`).',
+  },
   DIRACX_MCP_RESOURCE_URL: {
     group: 'mcp',
     defaultText: '`$DIRACX_SERVICE_AUTH_TOKEN_ISSUER/mcp`',

@@ -38,4 +38,6 @@ export interface ApiDeps extends CallServices {
   configDocumentSchema?: z.ZodType;
   /** The MCP tools, as the consent page names them to the person. */
   consentTools?: readonly ConsentTool[];
+  /** Serve `PATCH /api/jobs/heartbeat` and `/api/jobs/metadata` (job parameters); true when absent. */
+  serveJobParameters?: boolean;
 }

@@ -3,7 +3,9 @@
  * DiracX's `set_job_statuses` (`logic/jobs/status.py`, with DIRACCommon's
  * `JobStatusUtility.getStartAndEndTime/getNewStatus`): applies timed status updates to jobs
  * through the job state machine, keeps the history in `LoggingInfo`, and on `Killed`/`Deleted`
- * takes the job out of the task queues and queues one `Kill` command for its pilot. Every
+ * takes the job out of the task queues and queues one `Kill` command for its pilot. Like DiracX
+ * 0.7.0, it writes no job parameter (those live in DiracX's OpenSearch; only the heartbeat and
+ * metadata routes write them), so a status change never needs that store. Every
  * write is batched (one statement per table and call, chunked past 1000 jobs) inside one
  * transaction, and the jobs' rows are locked first. It must not know about HTTP: a missing job
  * set is a `NotFoundError`, a naive timestamp an `InvalidInputError`, one too far in the future
@@ -11,7 +13,6 @@
  */
 import type { Tx } from '../../db/database.ts';
 import { insertLoggingRecords, latestRecordTimes, type LoggingRecord } from '../../db/job-logging.ts';
-import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
 import {
   insertJobCommands,
   lockJobs,
@@ -223,7 +224,6 @@ export async function applyJobStatuses(
   const nowUs = now.getTime() * 1000;
   const success: SetJobStatusReturn['success'] = {};
   const attributes = new Map<number, JobAttributeUpdate>();
-  const parameters: JobParametersUpdate[] = [];
   const killed: number[] = [];
   const records: LoggingRecord[] = [];
   for (const job of found) {
@@ -238,13 +238,11 @@ export async function applyJobStatuses(
     );
     success[String(job.jobId)] = plan.success;
     if (Object.keys(plan.attributes).length > 0) attributes.set(job.jobId, plan.attributes);
-    if (plan.newStatus) parameters.push({ jobId: job.jobId, vo: job.vo, parameters: { Status: plan.newStatus } });
     if (plan.newStatus === 'Killed' || plan.newStatus === 'Deleted') killed.push(job.jobId);
     records.push(...plan.records);
   }
 
   await updateJobAttributes(tx, attributes);
-  await upsertJobParameters(tx, parameters, now);
   if (killed.length > 0) {
     await removeFromTaskQueues(tx, killed);
     await insertJobCommands(

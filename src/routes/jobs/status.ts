@@ -3,7 +3,8 @@
  * Job state changes (DiracX's `routers/jobs/status.py`): `PATCH /api/jobs/status` (kill and
  * delete are status changes; `force` is the policy's `force_status`, for job administrators),
  * `POST /api/jobs/reschedule`, `PATCH /api/jobs/heartbeat` (pilots; returns pending commands) and
- * `PATCH /api/jobs/metadata` (parameters and `Site` only). Each checks the WMS policy on the job
+ * `PATCH /api/jobs/metadata` (parameters and `Site` only; these two, which write job parameters,
+ * are not served when `serveJobParameters` is false). Each checks the WMS policy on the job
  * ids of the request before the logic runs. The job operations read the handler's clock.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
@@ -94,9 +95,9 @@ const METADATA_EXAMPLES: Examples = {
   },
 };
 
-export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
-  const access = { kind: 'policy', policy: wmsPolicy } as const;
+const access = { kind: 'policy', policy: wmsPolicy } as const;
 
+export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const status = defineRoute(catalogue, deps, access, {
     method: 'patch',
     path: '/api/jobs/status',
@@ -166,6 +167,12 @@ export function registerJobStatusRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps,
     return c.json(result, 200);
   });
 
+  // Beside DiracX, which keeps job parameters in OpenSearch, these two are DiracX's (docs/co-deployment.md).
+  if (deps.serveJobParameters !== false) registerJobParameterRoutes(app, deps, catalogue);
+}
+
+/** `PATCH /api/jobs/heartbeat` and `PATCH /api/jobs/metadata`, the routes that write job parameters. */
+function registerJobParameterRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, catalogue: RouteCatalogue): void {
   const heartbeat = defineRoute(catalogue, deps, access, {
     method: 'patch',
     path: '/api/jobs/heartbeat',
