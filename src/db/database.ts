@@ -38,40 +38,48 @@ export function resultRows<T>(result: unknown): T[] {
 /** How long a ping may take before the database counts as unavailable. */
 const PING_TIMEOUT_MS = 3000;
 
+/** Runs `work`, throwing driver errors as the domain errors they mean (`driver-errors.ts`). */
+export async function guardDriverErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw translateDriverError(err);
+  }
+}
+
+/**
+ * Resolves when `trivialQuery` answers within the ping timeout; otherwise throws
+ * `UnavailableError` (a ping that fails for any reason means "not ready"; the cause is for the
+ * log only). Shared by both dialects.
+ */
+export async function pingWithin(trivialQuery: () => Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnavailableError(DATABASE_UNAVAILABLE)), PING_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([guardDriverErrors(trivialQuery), timeout]);
+  } catch (err) {
+    if (err instanceof UnavailableError) throw err;
+    throw new UnavailableError(DATABASE_UNAVAILABLE);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Wraps a drizzle handle into a `Database`: transactions and pings translate driver errors
  * (`driver-errors.ts`): a lost connection becomes a 503 and an unstorable value a 400, not a 500.
  */
 export function wrapDatabase(driver: DriverName, db: Db, close: () => Promise<void>): Database {
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (err) {
-      throw translateDriverError(err);
-    }
-  };
   return {
     driver,
     db,
-    transaction: (fn) => guard(() => db.transaction(fn)),
+    transaction: (fn) => guardDriverErrors(() => db.transaction(fn)),
     query: async <T extends Record<string, unknown>>(statement: SQL): Promise<T[]> => {
-      return resultRows<T>(await guard(() => db.execute(statement)));
+      return resultRows<T>(await guardDriverErrors(() => db.execute(statement)));
     },
-    ping: async () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new UnavailableError(DATABASE_UNAVAILABLE)), PING_TIMEOUT_MS);
-      });
-      try {
-        await Promise.race([guard(() => db.execute('select 1')), timeout]);
-      } catch (err) {
-        // A ping that fails for any reason means "not ready"; the cause is for the log only.
-        if (err instanceof UnavailableError) throw err;
-        throw new UnavailableError(DATABASE_UNAVAILABLE);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    ping: () => pingWithin(() => db.execute('select 1')),
     close,
   };
 }

@@ -10,12 +10,14 @@
  *   number out of its column's range, an impossible date) becomes `InvalidInputError` (400):
  *   the request carried a value the database cannot store. Input validation refuses the known
  *   cases earlier with a precise message; this is the net under every route, tool and extension.
+ * mysql2's errors (MySQL/MariaDB) are read by `./mysql/errors.ts` and mapped the same way.
  * Other query errors (syntax, constraints) stay server faults. Nothing of the driver's message
  * (which may quote SQL or values) reaches the client.
  * Transactions translate where they happen (`database.ts`); reads made on the drizzle handle
  * directly reach the HTTP and MCP error mappers untranslated, so those translate too.
  */
 import { InvalidInputError, UnavailableError } from '../core/errors.ts';
+import { MYSQL_DATA_ERRORS, mysqlErrorKind } from './mysql/errors.ts';
 
 /** Detail clients see when the database cannot be reached (no driver internals leak out). */
 export const DATABASE_UNAVAILABLE = 'Database unavailable';
@@ -85,6 +87,11 @@ export function isConnectionError(err: unknown): boolean {
 /** `err` as the domain error it means (see the module comment), otherwise itself. */
 export function translateDriverError(err: unknown): unknown {
   if (isConnectionError(err)) return new UnavailableError(DATABASE_UNAVAILABLE);
+  const mysql = mysqlErrorKind(err);
+  if (mysql?.kind === 'connection') return new UnavailableError(DATABASE_UNAVAILABLE);
+  if (mysql?.kind === 'timeout') return new UnavailableError(STATEMENT_TIMED_OUT);
+  if (mysql?.kind === 'data' && mysql.errno !== undefined)
+    return new InvalidInputError(`Invalid value: ${MYSQL_DATA_ERRORS[mysql.errno]}`);
   if (driverErrorCode(err, (code) => code === QUERY_CANCELED) !== undefined)
     return new UnavailableError(STATEMENT_TIMED_OUT);
   const dataException = driverErrorCode(err, (code) => /^22[0-9A-Z]{3}$/.test(code));

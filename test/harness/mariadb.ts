@@ -7,6 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
+import { migrateMysql } from '../../src/db/mysql/migrate.ts';
+import { openMysqlDatabase } from '../../src/db/mysql/open.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema/index.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
@@ -62,6 +65,57 @@ export async function createDatabaseSet(connection: mysql.Connection, label: str
     },
     drop: async () => {
       for (const name of Object.values(names)) await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    },
+  };
+}
+
+/** Our own database and a DiracX database set, opened and migrated, for the data layer's tests. */
+export interface MysqlTestDatabase {
+  readonly database: MysqlDatabase;
+  readonly set: DatabaseSet;
+  readonly own: string;
+  /** `mysql://…/<own>`: the `DATABASE_URL` of this set. */
+  readonly url: string;
+  dispose(): Promise<void>;
+}
+
+/** The server URL with `database` as its path. */
+export function serverUrl(database: string, port?: number): string {
+  const url = new URL(MARIADB_SERVER_URL);
+  url.pathname = `/${database}`;
+  if (port !== undefined) url.port = String(port);
+  return url.toString();
+}
+
+/**
+ * Creates a fresh set (our database and DiracX's seven, empty), opens it and, unless told not to,
+ * migrates it (our tables, and DiracX's created from the generated DDL).
+ */
+export async function createMysqlTestDatabase(
+  options: { migrate?: boolean; statementTimeoutMs?: number; port?: number } = {},
+): Promise<MysqlTestDatabase> {
+  const connection = await connectServer();
+  const set = await createDatabaseSet(connection, 't');
+  const own = `${set.names.JobDB.slice(0, -'_JobDB'.length)}_own`;
+  await connection.query(`CREATE DATABASE \`${own}\``);
+  const url = serverUrl(own, options.port);
+  const database = await openMysqlDatabase({
+    url,
+    names: { own, diracx: set.names },
+    poolSize: 4,
+    statementTimeoutMs: options.statementTimeoutMs ?? 0,
+  });
+  if (options.migrate !== false) await migrateMysql(database);
+  return {
+    database,
+    set,
+    own,
+    url,
+    dispose: async () => {
+      await database.close();
+      await set.drop();
+      await connection.query(`DROP DATABASE IF EXISTS \`${own}\``);
+      await connection.end();
     },
   };
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
+import { sqlStatements } from '../../../src/db/mysql/migrate.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../../src/db/mysql/schema/index.ts';
 import {
   connectServer,
@@ -66,17 +67,7 @@ async function describeDatabase(connection: mysql.Connection, schema: string): P
 
 /** The statements of one generated DDL file. */
 function ddlStatements(database: DiracxSqlDatabase): string[] {
-  const text = readFileSync(join(TABLES_DIR, `${database}.sql`), 'utf8');
-  return text
-    .split('--> statement-breakpoint')
-    .map((part) =>
-      part
-        .split('\n')
-        .filter((line) => !line.startsWith('--'))
-        .join('\n')
-        .trim(),
-    )
-    .filter((statement) => statement !== '');
+  return sqlStatements(readFileSync(join(TABLES_DIR, `${database}.sql`), 'utf8'));
 }
 
 const mariadb = await mariadbAvailability();
