@@ -37,7 +37,8 @@ async function tablesOf(t: MysqlTestDatabase, schema: string): Promise<string[]>
 
 if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
   describe('MySQL/MariaDB database', () => {
-    it.skip(`opens, migrates and maps errors (skipped: ${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead)`, () => {});
+    const why = `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`;
+    it.skip(`opens, migrates and maps errors (skipped: ${why})`, () => {});
   });
 } else {
   describe('MySQL/MariaDB database', () => {
