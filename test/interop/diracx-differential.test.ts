@@ -18,9 +18,10 @@ import {
   serverKeystore,
   serverToken,
   startServer,
+  waitFor,
 } from '../harness/server-process.ts';
 import { DIRACX_CLIENT_TESTS_REQUIRED } from './diracx-python.ts';
-import { diracxServerAvailability, type DiracxServer, startDiracxServer } from './diracx-server.ts';
+import { diracxServerAvailability, type DiracxServer, git, startDiracxServer } from './diracx-server.ts';
 
 const diracx = diracxServerAvailability();
 const moto = motoAvailability();
@@ -98,7 +99,6 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
       s3 = await startMoto(moto.python);
       const { path } = await serverKeystore();
       // One after the other: both starting at once on a loaded machine outlast the start timeout.
-      ours = await startServer({ DIRACX_ACCESS_LOG: 'false' }, { startTimeoutMs: 90_000 });
       theirs = await startDiracxServer({
         python: diracx.python,
         dir,
@@ -107,6 +107,15 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
         s3Endpoint: s3.endpoint,
         s3Credentials: MOTO_CREDENTIALS,
       });
+      // Ours reads DiracX's configuration repository, as beside a running DiracX.
+      ours = await startServer(
+        {
+          DIRACX_ACCESS_LOG: 'false',
+          DIRACX_CONFIG_BACKEND_URL: `git+file://${theirs.configRepo}`,
+          DIRACX_CONFIG_RELOAD_SECONDS: '1',
+        },
+        { startTimeoutMs: 90_000 },
+      );
       tokens.user = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' });
       tokens.admin = await serverToken({ vo: 'lhcb', group: 'lhcb_admin', preferredUsername: 'lhcbadmin' });
       tokens.pilot = await serverToken({ vo: 'lhcb', group: 'lhcb_pilot', preferredUsername: 'lhcbpilot' });
@@ -399,6 +408,57 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
           agree(await both({ path: `/api/rss/${kind}`, as: 'user' }));
         const info = { checksum_algorithm: 'sha256', checksum: 'a'.repeat(64), size: 100, format: 'tar.bz2' };
         agree(await both({ method: 'POST', path: '/api/jobs/sandbox', as: 'user', json: info }));
+      },
+      SLOW_MS,
+    );
+
+    /** `GET /api/config/` as chaen from both servers: [ours, DiracX's] validators and status. */
+    async function configValidators(headers: Record<string, string> = {}): Promise<string[][]> {
+      const get = async (base: string): Promise<string[]> => {
+        const url = new URL('api/config/', base.endsWith('/') ? base : `${base}/`);
+        const res = await fetch(url, { headers: { authorization: `Bearer ${tokens.user}`, ...headers } });
+        await res.arrayBuffer();
+        return [String(res.status), res.headers.get('etag') ?? '', res.headers.get('last-modified') ?? ''];
+      };
+      return Promise.all([get(ours.url), get(theirs.base)]);
+    }
+
+    const headCommit = async (): Promise<{ sha: string; time: string }> => {
+      const out = Bun.spawnSync({ cmd: ['git', 'log', '-1', '--format=%H %ct'], cwd: theirs.configRepo });
+      const [sha = '', seconds = '0'] = out.stdout.toString().trim().split(' ');
+      return { sha, time: new Date(Number(seconds) * 1000).toUTCString() };
+    };
+
+    it(
+      // Last: it commits to the shared repository (a comment only, the same configuration).
+      "one configuration repository: the same commit's ETag and Last-Modified, a new commit at both",
+      async () => {
+        const first = await headCommit();
+        expect(await configValidators()).toEqual([
+          ['200', first.sha, first.time],
+          ['200', first.sha, first.time],
+        ]);
+        expect((await configValidators({ 'if-none-match': first.sha })).map(([status]) => status)).toEqual([
+          '304',
+          '304',
+        ]);
+
+        const file = `${theirs.configRepo}/default.yml`;
+        await Bun.write(file, `${await Bun.file(file).text()}# a second commit of the differential test\n`);
+        await git(theirs.configRepo, 'commit', '-qam', 'a second commit');
+        const second = await headCommit();
+        expect(second.sha).not.toBe(first.sha);
+        const both = await waitFor(
+          async () => {
+            const answers = await configValidators();
+            return answers.every(([, etag]) => etag === second.sha) ? answers : undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 500, description: 'the second commit served by both servers' },
+        );
+        expect(both).toEqual([
+          ['200', second.sha, second.time],
+          ['200', second.sha, second.time],
+        ]);
       },
       SLOW_MS,
     );

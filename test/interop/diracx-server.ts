@@ -52,6 +52,8 @@ export function diracxServerAvailability(): DiracxAvailability {
 export interface DiracxServer {
   /** `http://127.0.0.1:<port>` */
   base: string;
+  /** Its configuration repository (`git+file://` + this), on branch master, holding `default.yml`. */
+  configRepo: string;
   /** Its output so far (uvicorn's log), for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -69,7 +71,8 @@ export interface DiracxServerOptions {
   s3Credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
-async function git(cwd: string, ...args: string[]): Promise<void> {
+/** Runs git in `cwd` as a configuration administrator would; throws with git's stderr. */
+export async function git(cwd: string, ...args: string[]): Promise<void> {
   const proc = Bun.spawn({
     cmd: ['git', '-c', 'user.name=interop', '-c', 'user.email=interop@test.invalid', ...args],
     cwd,
@@ -85,7 +88,7 @@ export async function startDiracxServer(options: DiracxServerOptions): Promise<D
   const configRepo = join(dir, 'config-repo');
   await mkdir(configRepo, { recursive: true });
   await cp(DEFAULT_CONFIG_PATH, join(configRepo, 'default.yml'));
-  await git(configRepo, 'init', '-q');
+  await git(configRepo, 'init', '-q', '-b', 'master');
   await git(configRepo, 'add', 'default.yml');
   await git(configRepo, 'commit', '-qm', 'the development configuration');
 
@@ -162,5 +165,5 @@ export async function startDiracxServer(options: DiracxServerOptions): Promise<D
     await stop();
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${output.join('').slice(-4000)}`);
   }
-  return { base, output: () => output.join(''), stop };
+  return { base, configRepo, output: () => output.join(''), stop };
 }
