@@ -6,6 +6,7 @@
  * tool, digest of the parsed arguments, outcome, duration). Duplicate names are refused at
  * startup, as the SDK does.
  */
+import { RESOURCE_URI_META_KEY } from '@modelcontextprotocol/ext-apps/server';
 import { inputRequired, type McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { sha256HexSync } from '../logic/sha256.ts';
@@ -40,6 +41,12 @@ type ToolResult = {
 
 /** The form a person fills to confirm a destructive call. */
 const ConfirmationSchema = z.object({ confirm: z.boolean().describe('Go ahead') });
+
+/** A tool's MCP Apps metadata: its view, under the current key and the older one hosts may still read. */
+const appToolMeta = (resourceUri: string): Record<string, unknown> => ({
+  ui: { resourceUri },
+  [RESOURCE_URI_META_KEY]: resourceUri,
+});
 
 const argsDigest = (args: unknown): string => sha256HexSync(JSON.stringify(args ?? {})).slice(0, 16);
 
@@ -117,6 +124,7 @@ export function registerTools(
         inputSchema: listedOnly(def.input),
         outputSchema: advertisedOutputSchema(def.output, deps.devCrashOnMissedPolicy),
         annotations: { title: def.title, ...def.annotations },
+        ...(def.ui ? { _meta: appToolMeta(def.ui.resourceUri) } : {}),
       },
       (args: unknown, mcpCtx: unknown) => runTool(def, deps, scopeOf(mcpCtx), args),
     );

@@ -1,13 +1,15 @@
 /**
  * @module mcp/resources
  * dirac-agentic's resources, plus a job's JDL and history: `dirac-job://{job_id}`,
- * `dirac-job://{job_id}/jdl`, `dirac-job://{job_id}/history` and `dirac-dashboard://jobs`.
+ * `dirac-job://{job_id}/jdl`, `dirac-job://{job_id}/history` and `dirac-dashboard://jobs`; and the
+ * job monitor's view (`ui://`, `monitor/resource.ts`), a page that holds no data.
  * Each is read through the tool of the same data (same policy, same logic), so a resource can
  * never show more than the tool would.
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import type { ToolDef } from '../tools/define.ts';
 import type { McpDeps } from './deps.ts';
+import { registerMonitorView } from './monitor/resource.ts';
 import { toolContext, type CallScope } from './register-tools.ts';
 
 type Contents = { contents: { uri: string; mimeType: string; text: string }[] };
@@ -71,4 +73,5 @@ export function registerResources(
     },
     (uri, ctx) => viaTool(tools, deps, scopeOf(ctx), uri, 'get_job_status_summary', {}),
   );
+  registerMonitorView(server);
 }

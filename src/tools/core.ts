@@ -18,6 +18,7 @@ import {
   searchJobsTool,
   summarizeJobsTool,
 } from './jobs.ts';
+import { jobMonitorTool } from './monitor.ts';
 import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from './jobs-destructive.ts';
 import { pilotSummaryTool, searchPilotsTool } from './pilots.ts';
 import { resourceStatusTool, siteStatusTool } from './rss.ts';
@@ -74,6 +75,7 @@ export const CORE_TOOLS: readonly ToolDef[] = [
   jobStatusHistoryTool,
   jobJdlTool,
   summarizeJobsTool,
+  jobMonitorTool,
   validateJdlTool,
   killJobsTool,
   deleteJobsTool,

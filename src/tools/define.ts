@@ -68,6 +68,11 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObj
   readonly output: O;
   readonly annotations: ToolAnnotations;
   readonly access: ToolAccessDeclaration;
+  /**
+   * MCP Apps: the `ui://` resource of the view that hosts able to render it show this tool's
+   * result in (the result stays the same for hosts that cannot).
+   */
+  readonly ui?: { readonly resourceUri: string };
   run(ctx: ToolContext, args: z.output<I>): Promise<z.output<O>>;
 }
 

@@ -147,6 +147,20 @@ const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Name
       rest(who, 'POST', '/api/jobs/summary', { grouping: ['Status'], search: [] }, (b) => statusCounts(b as Rows)),
     mcp: (who) => mcp(who, 'get_job_status_summary', {}, (d) => d.status_summary),
   },
+  show_job_monitor: {
+    // With mine=false, the monitor's rows are REST's search, its counts REST's summary, for the same person.
+    rest: async (who) => ({
+      ids: sortedIds(await search(who, { parameters: ['JobID'] })),
+      counts: await rest(who, 'POST', '/api/jobs/summary', { grouping: ['Status'], search: [] }, (b) =>
+        statusCounts(b as Rows),
+      ),
+    }),
+    mcp: (who) =>
+      mcp(who, 'show_job_monitor', { mine: false, per_page: 100 }, (d) => ({
+        ids: sortedIds(d.jobs as Rows),
+        counts: d.status_summary,
+      })),
+  },
   summarize_jobs: {
     rest: (who) =>
       rest(who, 'POST', '/api/jobs/summary', { grouping: ['Owner', 'Status'], search: [] }, (b) =>

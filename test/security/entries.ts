@@ -285,6 +285,7 @@ export const TOOLS: Record<string, ToolEntry> = {
   get_job: { args: onJob, checks: async () => [wms('query')], scopedToJob: true },
   get_job_status_summary: { args: async () => ({}), checks: async () => [wms('query')] },
   summarize_jobs: { args: async () => ({ grouping: ['JobName'] }), checks: async () => [wms('query')] },
+  show_job_monitor: { args: async () => ({}), checks: async () => [wms('query')] },
   get_job_status_history: { args: onJob, checks: async () => [wms('query')], scopedToJob: true },
   get_job_jdl: { args: onJob, checks: readJob },
   get_job_sandboxes: { args: onJob, checks: readJob },

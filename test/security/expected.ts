@@ -145,6 +145,7 @@ export const EXPECTED_TOOLS: Readonly<Record<string, Row<ToolOutcome>>> = {
   get_job: { owner: 'ok', sameVo: 'ok', otherVo: N, jobAdministrator: 'ok', pilot: F },
   get_job_status_summary: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: F },
   summarize_jobs: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: F },
+  show_job_monitor: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: 'ok', pilot: F },
   get_job_status_history: { owner: 'ok', sameVo: 'ok', otherVo: N, jobAdministrator: 'ok', pilot: F },
   // wms `read`: the owner only.
   get_job_jdl: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: F },
