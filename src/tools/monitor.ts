@@ -26,10 +26,11 @@ export const jobMonitorTool = defineTool({
   name: 'show_job_monitor',
   title: 'Job monitor',
   description:
-    'Show your jobs (or all you may see) as a table (one page, newest first unless sorted otherwise), optionally ' +
-    'only one status or names containing a text, with how many jobs are in each status. Hosts that render MCP Apps show it ' +
-    'as an interactive monitor (filter, sort, page, status chart, a job history and StdErr, kill and reschedule ' +
-    'buttons that ask the user first); others get the same data. Example: show_job_monitor(status="Failed")',
+    'Show your jobs (or all you may see) as a table (one page, newest first unless sorted otherwise), ' +
+    'optionally only one status or names containing a text, with how many jobs are in each status. Hosts that ' +
+    'render MCP Apps show it as an interactive monitor (filter, sort, page, status chart, a job history and ' +
+    'StdErr, kill and reschedule buttons that ask the user first); others get the same data. ' +
+    'Example: show_job_monitor(status="Failed")',
   input: z.object({
     mine: z
       .boolean()

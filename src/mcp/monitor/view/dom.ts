@@ -46,3 +46,7 @@ export function fill(parent: Element, ...children: Child[]): void {
     parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
 }
+
+/** A UTC time as the grid writes it (`2026-12-06T08:01:26.653Z`), shown to the second; other text unchanged. */
+export const shortTime = (text: string): string =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(text) ? `${text.slice(0, 10)} ${text.slice(11, 19)}` : text;

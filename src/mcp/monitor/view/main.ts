@@ -28,13 +28,15 @@ const chart = h('section', { class: 'chart-box', 'aria-label': 'Jobs per status'
 const statusSelect = h('select', { name: 'status' }, h('option', { value: '' }, 'All statuses'));
 const mineBox = h('input', { name: 'mine', type: 'checkbox', checked: true });
 const nameInput = h('input', { name: 'name', type: 'search', maxlength: 128, placeholder: 'part of a job name' });
+const apply = h('button', { type: 'button' }, 'Apply');
+// Not a <form>: a sandboxed frame without allow-forms never fires `submit`.
 const filters = h(
-  'form',
-  { class: 'filters', 'aria-label': 'Filter jobs' },
+  'div',
+  { class: 'filters', role: 'search', 'aria-label': 'Filter jobs' },
   h('label', {}, 'Status ', statusSelect),
   h('label', {}, 'Name contains ', nameInput),
   h('label', {}, mineBox, ' Only my jobs'),
-  h('button', { type: 'submit' }, 'Apply'),
+  apply,
 );
 const message = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
 const table = h('section', { class: 'jobs' });
@@ -148,10 +150,13 @@ async function showJob(jobId: number): Promise<void> {
   } else stderr.textContent = tail.value.text || '(empty)';
 }
 
-filters.addEventListener('submit', (event) => {
-  event.preventDefault();
+function applyFilters(): void {
   const name_contains = nameInput.value.trim() || null;
   void load({ status: statusSelect.value || null, name_contains, mine: mineBox.checked, page: 1 });
+}
+apply.addEventListener('click', applyFilters);
+nameInput.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') applyFilters();
 });
 refresh.addEventListener('click', () => load());
 

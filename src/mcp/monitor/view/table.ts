@@ -4,7 +4,7 @@
  * that select a job, and a pager saying which rows of how many are shown.
  */
 import { statusClass } from './chart.ts';
-import { h } from './dom.ts';
+import { h, shortTime } from './dom.ts';
 import type { MonitorResult, SortColumn } from './types.ts';
 
 export interface TableEvents {
@@ -22,8 +22,7 @@ const LABELS: Record<string, string> = {
   LastUpdateTime: 'Last update',
 };
 
-const cellText = (value: unknown): string =>
-  value === null || value === undefined ? '' : String(value).replace('T', ' ').replace(/Z$/, '');
+const cellText = (value: unknown): string => (value === null || value === undefined ? '' : shortTime(String(value)));
 
 export function jobTable(result: MonitorResult, selected: number | null, on: TableEvents): HTMLElement {
   const head = h('tr');

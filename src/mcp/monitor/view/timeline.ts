@@ -4,7 +4,7 @@
  * chart), minor and application status, time and source.
  */
 import { statusClass } from './chart.ts';
-import { h } from './dom.ts';
+import { h, shortTime } from './dom.ts';
 
 export interface HistoryRecord {
   Status: string;
@@ -23,10 +23,9 @@ export function timeline(records: readonly HistoryRecord[], total: number): HTML
         'li',
         {},
         h('span', { class: `dot ${statusClass(r.Status)}`, 'aria-hidden': 'true' }),
-        h('time', { datetime: r.StatusTime }, r.StatusTime.replace('T', ' ').replace('Z', '')),
         h('strong', {}, r.Status),
-        details ? h('span', { class: 'minor' }, details) : null,
-        h('span', { class: 'source' }, r.Source),
+        h('time', { datetime: r.StatusTime }, shortTime(r.StatusTime)),
+        h('span', { class: 'minor' }, [details, r.Source].filter(Boolean).join(' · ')),
       ),
     );
   }

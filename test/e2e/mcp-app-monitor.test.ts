@@ -1,0 +1,213 @@
+/**
+ * The job monitor MCP App, end to end in headless Chromium: a host page built on the ext-apps
+ * host bridge (`mcp-app-host/host.ts`: the v2 MCP client against our real /mcp, `AppBridge`, the
+ * view in a sandboxed iframe) renders `show_job_monitor` for chaen. The view shows the seeded
+ * jobs (and none of albdr's), its status filter changes the rows, a kill opens the view's
+ * confirmation with the tool's plan: cancelling changes nothing, confirming goes through the
+ * tool's own confirmation token (the server's threshold is 0 here, so even one job needs it)
+ * and the job is Killed. The view itself makes no network request: everything goes through the
+ * bridge. Screenshots are taken of the monitor and of the confirmation; with
+ * DIRACX_MONITOR_SCREENSHOTS_DIR set they are written there (docs/ holds the committed ones).
+ * Without Chromium the test skips with the reason in its name, unless
+ * DIRACX_REQUIRE_BROWSER_TESTS=1 makes that a failure (CI).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import type { JobStatus } from '../../src/logic/jobs/job-status.ts';
+import { setJobStatuses } from '../../src/logic/jobs/set-status.ts';
+import { call, PEOPLE, submitJob } from '../routes/jobs/harness.ts';
+import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const BROWSER_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_BROWSER_TESTS === '1';
+const haveChromium = await Bun.file(CHROMIUM).exists();
+const TITLE = 'job monitor MCP App in Chromium';
+
+if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
+  describe(TITLE, () => {
+    it.skip(
+      `runs in a real browser (skipped: no ${CHROMIUM}, apt-get install chromium; ` +
+        'set DIRACX_REQUIRE_BROWSER_TESTS=1 to fail instead)',
+      () => {},
+    );
+  });
+} else {
+  let server: McpTestServer;
+  let browser: Browser;
+  let hostScript: string;
+  const jobs: Record<string, number> = {};
+  let albdrJob = 0;
+  const shots = Bun.env.DIRACX_MONITOR_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'monitor-shots-'));
+
+  /** Sets statuses as a pilot would have reported them (past the state machine). */
+  async function force(jobId: number, status: JobStatus, minor: string, at: Date): Promise<void> {
+    const body = { [jobId]: { [at.toISOString()]: { Status: status, MinorStatus: minor, Source: 'JobWrapper' } } };
+    await setJobStatuses({ database: server.app.database, now: () => at }, body, true);
+  }
+
+  beforeAll(async () => {
+    server = await startMcpTestServer({ confirmThreshold: 0 });
+    const submit = (name: string) => submitJob(server.app, 'owner', `[Executable = "run.sh"; JobName = "${name}";]`);
+    for (const name of ['reco_2026_a', 'reco_2026_b', 'sim_muons', 'sim_electrons', 'merge_all']) {
+      jobs[name] = await submit(name);
+    }
+    albdrJob = await submitJob(server.app, 'sameGroup', '[Executable = "echo"; JobName = "albdr_private";]');
+    const t = Date.now();
+    await force(jobs.reco_2026_a!, 'Running', 'Application', new Date(t + 1000));
+    await force(jobs.reco_2026_a!, 'Failed', 'Application Finished With Errors', new Date(t + 2000));
+    await force(jobs.reco_2026_b!, 'Failed', 'Input Data Not Available', new Date(t + 1000));
+    await force(jobs.sim_muons!, 'Matched', 'Assigned', new Date(t + 1000));
+    await force(jobs.sim_muons!, 'Running', 'Application', new Date(t + 2000));
+    await force(jobs.sim_electrons!, 'Done', 'Execution Complete', new Date(t + 1000));
+    const built = await Bun.build({
+      entrypoints: [join(import.meta.dir, 'mcp-app-host/host.ts')],
+      target: 'browser',
+      format: 'esm',
+    });
+    if (!built.success || !built.outputs[0]) throw new AggregateError(built.logs, 'the host page did not build');
+    hostScript = await built.outputs[0].text();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** The host page at our server's origin (served by the browser's router, not by the server). */
+  async function openHost(): Promise<{ page: Page; view: FrameLocator; viewRequests: string[] }> {
+    const [vo, group, user] = PEOPLE.owner;
+    const token = await server.token(vo, group, user);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const hostUrl = `${server.base}/__test_host__/`;
+    await page.route(`${hostUrl}**`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body:
+          '<!doctype html><html><head><title>Test host</title></head>' +
+          '<body style="margin:0;font-family:sans-serif"><div id="host"></div>' +
+          `<script>window.hostConfig = ${JSON.stringify({ token })};</script>` +
+          `<script type="module">${hostScript.replaceAll('</script', '<\\/script')}</script></body></html>`,
+      }),
+    );
+    // Requests made by the view's frame (none are allowed: it has only the bridge).
+    const viewRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.frame() !== page.mainFrame()) viewRequests.push(request.url());
+    });
+    await page.goto(hostUrl);
+    await page.waitForFunction(() => window.hostState?.ready === true || window.hostState?.error !== undefined);
+    const state = await page.evaluate(() => window.hostState);
+    expect(state.error).toBeUndefined();
+    expect(state).toMatchObject({
+      resourceUri: 'ui://diracx/job-monitor.html',
+      mimeType: 'text/html;profile=mcp-app',
+    });
+    const view = page.frameLocator('iframe#view');
+    await view.locator('tbody tr[data-job-id]').first().waitFor();
+    return { page, view, viewRequests };
+  }
+
+  /** `read()` once `accept` holds of it (the view updates after its tool call returns); fails after 15 s. */
+  async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const value = await read();
+      if (accept(value) || Date.now() > deadline) return value;
+      await Bun.sleep(100);
+    }
+  }
+  /** Waits until `read()` gives `expected`, then asserts it (so a failure shows the last value). */
+  async function settles<T>(read: () => Promise<T>, expected: Awaited<T>): Promise<void> {
+    expect(await until(read, (value) => Bun.deepEquals(value, expected))).toEqual(expected);
+  }
+
+  /** A screenshot of the page where the view is (an element screenshot of an iframe comes out blank). */
+  async function shoot(page: Page, name: string): Promise<void> {
+    const box = await page.locator('iframe#view').boundingBox();
+    expect(box).not.toBeNull();
+    const clip = { x: 0, y: 0, width: box!.x + box!.width, height: Math.min(800, box!.y + box!.height) };
+    await page.screenshot({ path: join(shots, name), clip });
+  }
+
+  const rowIds = async (view: FrameLocator): Promise<number[]> =>
+    (
+      await view.locator('tbody tr[data-job-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job-id')))
+    ).map(Number);
+
+  const restStatus = async (jobId: number): Promise<string> => {
+    const res = await call(server.app, 'owner', 'POST', '/api/jobs/search', {
+      parameters: ['JobID', 'Status'],
+      search: [{ parameter: 'JobID', operator: 'eq', value: jobId }],
+    });
+    return String((res.body as { Status: string }[])[0]?.Status);
+  };
+
+  describe(TITLE, () => {
+    it('renders the seeded jobs and the counts per status, and a filter changes the rows', async () => {
+      const { page, view, viewRequests } = await openHost();
+      try {
+        const all = Object.values(jobs);
+        expect((await rowIds(view)).sort()).toEqual([...all].sort());
+        expect(await rowIds(view)).not.toContain(albdrJob);
+        await expect(view.getByRole('list', { name: /Jobs per status/ }).getAttribute('aria-label')).resolves.toBe(
+          'Jobs per status: Failed 2, Done 1, Received 1, Running 1',
+        );
+        await expect(view.getByRole('status').filter({ hasText: 'Jobs 1–5 of 5' }).count()).resolves.toBe(1);
+        await shoot(page, 'monitor-app.png');
+
+        await view.locator('select[name=status]').selectOption('Failed');
+        await view.getByRole('button', { name: 'Apply' }).click();
+        await settles(
+          () => rowIds(view),
+          [jobs.reco_2026_b!, jobs.reco_2026_a!].sort((a, b) => b - a),
+        );
+        await view.locator('select[name=status]').selectOption('');
+        await view.locator('input[name=name]').fill('sim_');
+        await view.getByRole('button', { name: 'Apply' }).click();
+        await settles(async () => (await rowIds(view)).sort(), [jobs.sim_muons!, jobs.sim_electrons!].sort());
+        expect(viewRequests).toEqual([]);
+        const calls = await page.evaluate(() => window.hostState.calls);
+        expect(calls).toEqual(['show_job_monitor', 'show_job_monitor']);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it('shows a job history; a kill asks first: cancel changes nothing, confirm kills the job', async () => {
+      const { page, view, viewRequests } = await openHost();
+      const target = jobs.sim_muons!;
+      try {
+        await view.locator(`tr[data-job-id="${target}"]`).click();
+        const history = view.getByRole('list', { name: 'Status history' });
+        await settles(() => history.locator('strong').allTextContents(), ['Received', 'Matched', 'Running']);
+
+        await view.getByRole('button', { name: 'Kill', exact: true }).click();
+        const dialog = view.getByRole('dialog', { name: `Kill job ${target}?` });
+        await dialog.waitFor();
+        await expect(dialog.textContent()).resolves.toContain(`Job ${target}: Running → Killed`);
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await view.getByRole('status').filter({ hasText: 'Nothing was changed.' }).waitFor();
+        expect(await restStatus(target)).toBe('Running');
+
+        await view.getByRole('button', { name: 'Kill', exact: true }).click();
+        await dialog.waitFor();
+        await shoot(page, 'monitor-app-confirm.png');
+        await dialog.getByRole('button', { name: `Kill job ${target}` }).click();
+        await view.getByRole('status').filter({ hasText: '1 of 1 jobs changed status.' }).waitFor();
+        expect(await restStatus(target)).toBe('Killed');
+        await settles(() => view.locator(`tr[data-job-id="${target}"] td.status`).textContent(), 'Killed');
+        await settles(() => history.locator('strong').last().textContent(), 'Killed');
+        const calls = await page.evaluate(() => window.hostState.calls);
+        // The dry run for the plan, the call the server answers with its confirmation token, the
+        // confirmed call: the kill ran once, after the person confirmed.
+        expect(calls.filter((c) => c === 'kill_jobs')).toHaveLength(4);
+        expect(viewRequests).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+  });
+}
