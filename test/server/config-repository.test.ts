@@ -3,8 +3,8 @@
  * real git repository): `GET /api/config/` serves `default.yml` of the branch head with the commit
  * sha as ETag and its commit time as Last-Modified (304 on either validator, as DiracX); a new
  * commit is served within seconds without a restart; a broken commit is logged and the last good
- * one stays in service; and the start fails with one line for an unusable repository, a wrong
- * URL or a URL set together with DIRACX_CONFIG.
+ * one stays in service; SIGHUP reloads when polling is off; and the start fails with one line
+ * for an unusable repository, a wrong URL or a URL set together with DIRACX_CONFIG.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
@@ -84,6 +84,32 @@ describe('server with a git configuration repository', () => {
     );
     expect((await getConfig(running())).headers.get('etag')).toBe(second);
     expect(running().running()).toBe(true);
+  });
+});
+
+describe('server with a git configuration repository and polling disabled', () => {
+  let repo: TestConfigRepository;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    repo = await createTestConfigRepository();
+    await repo.commit(DEFAULT_YAML, FIRST);
+    server = await startServer({ DIRACX_CONFIG_BACKEND_URL: repo.path, DIRACX_CONFIG_RELOAD_SECONDS: '0' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await repo?.remove();
+  });
+
+  it('serves a new commit on SIGHUP', async () => {
+    const running = server;
+    if (!running) throw new Error('server did not start');
+    const second = await repo.commit(`${DEFAULT_YAML}# second\n`, SECOND);
+    running.signal('SIGHUP');
+    await waitFor(() => running.logs().some((l) => l.msg === 'configuration reloaded' && l.revision === second), {
+      timeoutMs: 15_000,
+      description: 'the reload on SIGHUP in the log',
+    });
+    expect((await getConfig(running)).headers.get('etag')).toBe(second);
   });
 });
 
