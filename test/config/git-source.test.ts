@@ -138,6 +138,18 @@ describe('a local configuration repository (git+file://)', () => {
     expect(loaded.snapshot.etag).not.toBe(await repo.git('rev-parse', 'master'));
   });
 
+  it('reads a bare repository too (what a shared volume often holds)', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'diracx-cs-bare-'));
+    try {
+      await repo.git('clone', '-q', '--bare', repo.path, bare);
+      const loaded = await loadGitConfig(fileBackend(bare));
+      repository = loaded.repository;
+      expect(loaded.snapshot.etag).toBe(await repo.git('rev-parse', 'master'));
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start on a revision that does not exist', async () => {
     expect(await startError(fileBackend(repo.path, 'nope'))).toBe(
       `DIRACX_CONFIG_BACKEND_URL git+file://${repo.path}?revision=nope: revision nope not found`,
