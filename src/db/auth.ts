@@ -10,7 +10,7 @@
  * redemptions of the same code or refresh token are serialised; call them inside
  * `database.transaction`. "Not found" is `undefined`, never an exception.
  */
-import { and, asc, eq, gt, isNotNull, isNull, lt, lte, ne, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import {
   authorizationFlows,
@@ -359,12 +359,16 @@ export async function listRefreshTokens(db: Handle, filter: ListRefreshTokensFil
 
 /**
  * Deletes refresh tokens (revoked or not) whose `exp` is at or before `now`: past that point
- * the JWT itself is rejected, so a reuse can no longer happen and the row has no purpose.
+ * the JWT itself is rejected, so a reuse can no longer happen and the row has no purpose. Rows
+ * without `ExpiresAt` (written by DiracX) go once their `jti` sorts before `undatedBefore`, a
+ * uuid7 of the oldest creation time kept.
  */
-export async function deleteExpiredRefreshTokens(db: Handle, now: Date): Promise<number> {
+export async function deleteExpiredRefreshTokens(db: Handle, now: Date, undatedBefore: string): Promise<number> {
   const rows = await db
     .delete(refreshTokens)
-    .where(lte(refreshTokens.expiresAt, now))
+    .where(
+      or(lte(refreshTokens.expiresAt, now), and(isNull(refreshTokens.expiresAt), lt(refreshTokens.jti, undatedBefore))),
+    )
     .returning({ jti: refreshTokens.jti });
   return rows.length;
 }

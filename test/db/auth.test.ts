@@ -299,11 +299,30 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       await revokeRefreshToken(t.database.db, expiredRevoked);
       await revokeRefreshToken(t.database.db, validRevoked);
 
-      expect(await deleteExpiredRefreshTokens(t.database.db, T0)).toBe(3);
+      expect(await deleteExpiredRefreshTokens(t.database.db, T0, newUuid7(minutes(-200)))).toBe(3);
       const left = (await listRefreshTokens(t.database.db, { includeRevoked: true })).map((r) => r.jti);
       expect(left).toEqual([valid, validRevoked]);
       expect(left).not.toContain(expired);
       expect(left).not.toContain(expiringNow);
+    });
+
+    it('deletes rows without ExpiresAt (as DiracX writes them) by the creation time in their jti', async () => {
+      const undated = async (at: Date): Promise<string> => {
+        const jti = newUuid7(at);
+        await t.database.db.execute(
+          sql`insert into "RefreshTokens" ("JTI", "Scope", "Sub") values (${jti}, 'vo:lhcb', 'lhcb:chaen')`,
+        );
+        return jti;
+      };
+      const old = await undated(minutes(-120));
+      const recent = await undated(minutes(-10));
+      const row = await getRefreshTokenForUpdate(t.database.db, recent);
+      expect(row).toMatchObject({ status: 'CREATED', expiresAt: null, scope: 'vo:lhcb', sub: 'lhcb:chaen' });
+
+      expect(await deleteExpiredRefreshTokens(t.database.db, T0, newUuid7(minutes(-60)))).toBe(1);
+      const left = (await listRefreshTokens(t.database.db, { includeRevoked: true })).map((r) => r.jti);
+      expect(left).toEqual([recent]);
+      expect(left).not.toContain(old);
     });
   });
 });

@@ -112,9 +112,11 @@ export const refreshTokens = pgTable(
      * the configured lifetime, but that is not the token's real expiry: a legacy exchange picks
      * its own lifetime, and a rotated token keeps its predecessor's absolute `exp`. Storing the
      * `exp` makes "delete expired rows" exact and an index range scan; DiracX instead drops
-     * whole monthly MySQL partitions after a retention period.
+     * whole monthly MySQL partitions after a retention period. NULL on a row a DiracX server
+     * sharing the database wrote (DiracX has no such column): the clean-up dates those by the
+     * jti's creation time instead.
      */
-    expiresAt: utcTimestamp('ExpiresAt').notNull(),
+    expiresAt: utcTimestamp('ExpiresAt'),
   },
   (t) => [
     index('RefreshTokens_Sub').on(t.sub),

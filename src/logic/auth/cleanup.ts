@@ -12,12 +12,26 @@ import { deleteExpiredFlows, deleteExpiredRefreshTokens } from '../../db/auth.ts
 import { deleteExpiredClientAssertions } from '../../db/client-assertions.ts';
 import { deleteExpiredOAuthClients } from '../../db/oauth-clients.ts';
 import type { Logger } from '../../core/logger.ts';
+import { newUuid7 } from './uuid7.ts';
 
 export interface CleanupContext {
   database: Database;
   settings: { completedFlowRetentionMinutes: number };
   now: () => Date;
   log: Logger;
+}
+
+/**
+ * How long a refresh token row without `ExpiresAt` (one a DiracX server sharing the AuthDB wrote)
+ * is kept: DiracX's `refresh_token_retention_months` default, 6 months, after which DiracX drops
+ * its monthly partition.
+ */
+export const UNDATED_REFRESH_TOKEN_RETENTION_DAYS = 183;
+
+/** The smallest uuid7 of the oldest creation time an undated refresh token row is kept for. */
+function undatedRefreshTokensBefore(now: Date): string {
+  const oldest = new Date(now.getTime() - UNDATED_REFRESH_TOKEN_RETENTION_DAYS * 86_400_000);
+  return newUuid7(oldest, (n) => new Uint8Array(n));
 }
 
 export interface CleanupResult {
@@ -34,7 +48,7 @@ export async function cleanupExpiredAuthData(ctx: CleanupContext): Promise<Clean
   const flowsBefore = new Date(now.getTime() - ctx.settings.completedFlowRetentionMinutes * 60_000);
   const result = await ctx.database.transaction(async (tx) => {
     const flows = await deleteExpiredFlows(tx, flowsBefore);
-    const refreshTokens = await deleteExpiredRefreshTokens(tx, now);
+    const refreshTokens = await deleteExpiredRefreshTokens(tx, now, undatedRefreshTokensBefore(now));
     const clientAssertions = await deleteExpiredClientAssertions(tx, now);
     const registeredClients = await deleteExpiredOAuthClients(tx, now);
     return { ...flows, refreshTokens, clientAssertions, registeredClients };

@@ -1,0 +1,1 @@
+ALTER TABLE "RefreshTokens" ALTER COLUMN "ExpiresAt" DROP NOT NULL;
