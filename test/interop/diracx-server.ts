@@ -54,6 +54,10 @@ export interface DiracxServer {
   base: string;
   /** Its configuration repository (`git+file://` + this), on branch master, holding `default.yml`. */
   configRepo: string;
+  /** Its AuthDB, a sqlite file (DiracX's own tables, written by DiracX). */
+  authDbPath: string;
+  /** Its `DIRACX_SERVICE_AUTH_*` settings, for DiracX's own code run beside it. */
+  authEnv: Record<string, string>;
   /** Its output so far (uvicorn's log), for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -69,6 +73,14 @@ export interface DiracxServerOptions {
   /** moto's endpoint. */
   s3Endpoint: string;
   s3Credentials: { accessKeyId: string; secretAccessKey: string };
+  /** More environment (e.g. `DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY`). */
+  env?: Record<string, string>;
+}
+
+/** A Fernet key as Python's `Fernet.generate_key()` writes it: 32 bytes, base64url with padding. */
+function fernetKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Buffer.from(bytes).toString('base64').replaceAll('+', '-').replaceAll('/', '_');
 }
 
 /** Runs git in `cwd` as a configuration administrator would; throws with git's stderr. */
@@ -94,16 +106,18 @@ export async function startDiracxServer(options: DiracxServerOptions): Promise<D
 
   const port = findFreePort();
   const base = `http://127.0.0.1:${port}`;
-  const stateKey = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+  const authEnv = {
+    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: options.issuer,
+    DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: `file://${options.keystorePath}`,
+    DIRACX_SERVICE_AUTH_STATE_KEY: fernetKey(),
+  };
   const env: Record<string, string> = {
     PATH: Bun.env.PATH ?? '/usr/bin:/bin',
     HOME: Bun.env.HOME ?? '/tmp',
     PYTHONUNBUFFERED: '1',
     DIRACX_CONFIG_BACKEND_URL: `git+file://${configRepo}`,
     DIRACX_OS_DB_JOBPARAMETERSDB: JSON.stringify({ sqlalchemy_dsn: `sqlite+aiosqlite:///${dir}/jobparameters.db` }),
-    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: options.issuer,
-    DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE: `file://${options.keystorePath}`,
-    DIRACX_SERVICE_AUTH_STATE_KEY: stateKey,
+    ...authEnv,
     DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: '[]',
     // Our server's default bucket name, so that sandbox PFNs agree (moto is the test's own).
     DIRACX_SANDBOX_STORE_BUCKET_NAME: 'sandboxes',
@@ -113,6 +127,7 @@ export async function startDiracxServer(options: DiracxServerOptions): Promise<D
       aws_access_key_id: options.s3Credentials.accessKeyId,
       aws_secret_access_key: options.s3Credentials.secretAccessKey,
     }),
+    ...options.env,
   };
   for (const name of SQL_DATABASES)
     env[`DIRACX_DB_URL_${name}`] = `sqlite+aiosqlite:///${dir}/${name.toLowerCase()}.db`;
@@ -165,5 +180,5 @@ export async function startDiracxServer(options: DiracxServerOptions): Promise<D
     await stop();
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${output.join('').slice(-4000)}`);
   }
-  return { base, configRepo, output: () => output.join(''), stop };
+  return { base, configRepo, authDbPath: `${dir}/authdb.db`, authEnv, output: () => output.join(''), stop };
 }

@@ -1,0 +1,52 @@
+"""DiracX 0.7.0's own auth code, for test/interop/diracx-identity.test.ts. Prints one JSON object.
+
+- issue-refresh AUTHDB_SQLITE SUB SCOPE: a refresh token as DiracX's `exchange_token` issues one
+  (not a legacy exchange): its row inserted with DiracX's `insert_refresh_token` and `AuthDB`
+  into the AuthDB sqlite file of the running DiracX server, its payload DiracX's
+  `RefreshTokenPayload` (exp = the jti's uuid7 time + refresh_token_expire_minutes) signed with
+  DiracX's `create_token` and the keystore of DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE.
+- write-credentials PATH: the TokenResponse JSON read on stdin written by DiracX's own
+  `write_credentials`, as `dirac login` leaves it (~/.cache/diracx/credentials.json).
+
+Settings come from the environment (DIRACX_SERVICE_AUTH_*), as for the DiracX server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from diracx.core.models import RefreshTokenPayload, TokenResponse
+from diracx.core.settings import AuthSettings
+from diracx.core.utils import write_credentials
+from diracx.db.sql import AuthDB
+from diracx.db.sql.utils import uuid7_to_datetime
+from diracx.logic.auth.token import create_token, insert_refresh_token
+
+
+async def issue_refresh(authdb: str, sub: str, scope: str) -> dict[str, str]:
+    settings = AuthSettings()
+    db = AuthDB(f"sqlite+aiosqlite:///{authdb}")
+    async with db.engine_context():
+        async with db:
+            jti = await insert_refresh_token(auth_db=db, subject=sub, scope=scope)
+    exp = uuid7_to_datetime(jti) + timedelta(minutes=settings.refresh_token_expire_minutes)
+    payload = RefreshTokenPayload(jti=str(jti), exp=exp, legacy_exchange=False, dirac_policies={})
+    return {"refresh_token": create_token(payload, settings), "jti": str(jti)}
+
+
+def main() -> dict[str, str]:
+    command, *args = sys.argv[1:]
+    if command == "issue-refresh":
+        return asyncio.run(issue_refresh(*args))
+    if command == "write-credentials":
+        write_credentials(TokenResponse(**json.load(sys.stdin)), location=Path(args[0]))
+        return {"written": args[0]}
+    raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
