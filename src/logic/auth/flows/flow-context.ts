@@ -11,6 +11,7 @@ import type { Database } from '../../../db/database.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { ClientMetadataResolver } from '../clients/client-metadata-document.ts';
 import { IdpClient, type FetchLike } from './idp-client.ts';
+import type { StateKey } from './state.ts';
 import type { KeyRing } from '../tokens/key-ring.ts';
 import type { AccessTokenVerifier } from '../tokens/verify.ts';
 import { CallerLimiter, DevicePollTracker } from '../rate-limit.ts';
@@ -76,7 +77,7 @@ const POLL_JITTER_MS = 500;
 export interface AuthFlowServices {
   readonly settings: AuthFlowSettings;
   /** Seals the state passed through the IdP (see `state.ts`). */
-  readonly stateKey: CryptoKey;
+  readonly stateKey: StateKey;
   /** Signs the consent form's anti-forgery tokens (HMAC; derived from the same secret as the state key). */
   readonly csrfKey: CryptoKey;
   readonly idp: IdpClient;
@@ -93,7 +94,7 @@ export interface AuthFlowServices {
 
 export interface AuthFlowServicesOptions {
   settings: AuthFlowSettings;
-  stateKey: CryptoKey;
+  stateKey: StateKey;
   csrfKey: CryptoKey;
   log: Logger;
   /** Defaults to the system clock. */
