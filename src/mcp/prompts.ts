@@ -20,8 +20,10 @@ export function registerPrompts(server: McpServer): void {
       user(
         `Debug DIRAC job ${job_id}. 1) get_job(job_id=${job_id}) for its status and site. 2) ` +
           `get_job_status_history(job_id=${job_id}) to see where it went wrong. 3) get_job_jdl(job_id=${job_id}) to ` +
-          `check the description. 4) get_job_sandboxes(job_id=${job_id}) for the output logs. Explain the likely ` +
-          `cause; if it looks transient, propose reschedule_jobs(job_ids=[...], dry_run=true) first.`,
+          `check the description. 4) read_job_sandbox_file(job_id=${job_id}, path="StdErr", tail_lines=50) for ` +
+          `the end of its error output (list_job_sandbox_files(job_id=${job_id}) names its other logs). ` +
+          'Explain the likely cause; if it looks transient, propose reschedule_jobs(job_ids=[...], dry_run=true) ' +
+          'first.',
       ),
   );
   server.registerPrompt(

@@ -165,6 +165,17 @@ export class LocalObjectStore implements ObjectStore, SignedTransfers {
     return { failed };
   }
 
+  async put(key: string, data: Uint8Array, spec: Omit<UploadSpec, 'expiresInSeconds'>): Promise<void> {
+    if (!isSafeKey(key)) throw new InvalidInputError('Invalid object key');
+    const grant = { key, size: spec.size, checksum: hexToBase64(spec.checksum), expires: 0 };
+    await this.#store(grant, new Blob([data as Uint8Array<ArrayBuffer>]).stream());
+  }
+
+  async open(key: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    const blob = isSafeKey(key) ? await this.#opts.directory.read(key) : undefined;
+    return blob?.stream();
+  }
+
   async receiveUpload(
     fields: Readonly<Record<string, string>>,
     file: ReadableStream<Uint8Array> | Blob,

@@ -3,8 +3,10 @@
  * What the sandbox logic needs from an object store, and nothing more: presigned uploads
  * restricted to one exact size and SHA-256 (an S3 POST policy, as DiracX's
  * `core/s3.py:generate_presigned_upload`), presigned downloads, existence checks and bulk
- * deletion. Two implementations: `s3-store.ts` (any S3-compatible server) and `local-store.ts`
- * (a directory; this server accepts the uploads and serves the downloads at URLs it signed).
+ * deletion; and, for the MCP tools that pack and read sandboxes on the server, an upload under
+ * the same conditions made by the server itself and a streamed read. Two implementations:
+ * `s3-store.ts` (any S3-compatible server) and `local-store.ts` (a directory; this server accepts
+ * the uploads and serves the downloads at URLs it signed).
  * Implementations are built by the process (`src/server.ts`) and injected: the request path
  * only ever sees this interface, so it stays Web-standard.
  */
@@ -70,6 +72,16 @@ export interface ObjectStore {
   exists(key: string): Promise<boolean>;
   /** Deletes the keys; a key that does not exist counts as deleted. */
   deleteMany(keys: readonly string[]): Promise<DeleteResult>;
+  /**
+   * Stores `data` at `key` under the conditions of a presigned upload (exactly `spec.size` bytes
+   * whose SHA-256 is `spec.checksum`). @throws UnavailableError when the store cannot take it.
+   */
+  put(key: string, data: Uint8Array, spec: Omit<UploadSpec, 'expiresInSeconds'>): Promise<void>;
+  /**
+   * The object at `key` as a stream (read as it is consumed, never held whole), or undefined when
+   * there is none. @throws UnavailableError when the store cannot answer.
+   */
+  open(key: string): Promise<ReadableStream<Uint8Array> | undefined>;
   /** Present when this server itself receives uploads and serves downloads (the local store). */
   readonly transfers?: SignedTransfers;
 }

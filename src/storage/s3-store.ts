@@ -92,6 +92,47 @@ export class S3ObjectStore implements ObjectStore {
     return presignUrl(this.#scope(), { method: 'GET', url: this.#url(key), expiresInSeconds });
   }
 
+  /** The POST policy upload, made by this server: S3 checks the size and checksum as for a client's. */
+  async put(key: string, data: Uint8Array, spec: Omit<UploadSpec, 'expiresInSeconds'>): Promise<void> {
+    const upload = await this.presignUpload(key, { ...spec, expiresInSeconds: INTERNAL_URL_SECONDS });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+    form.append('file', new Blob([data as Uint8Array<ArrayBuffer>]), 'file');
+    let res: Response;
+    try {
+      const signal = AbortSignal.timeout(this.#opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+      res = await this.#fetch(new Request(upload.url, { method: 'POST', body: form, signal }));
+      await res.body?.cancel();
+    } catch {
+      throw new UnavailableError(STORE_UNAVAILABLE);
+    }
+    if (!res.ok) throw new UnavailableError(STORE_UNAVAILABLE);
+  }
+
+  /** A presigned GET whose body streams to the caller; only waiting for the answer is timed. */
+  async open(key: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    const url = await this.presignDownload(key, INTERNAL_URL_SECONDS);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.#opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    let res: Response;
+    try {
+      res = await this.#fetch(new Request(url, { signal: abort.signal }));
+    } catch {
+      throw new UnavailableError(STORE_UNAVAILABLE);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (!res.ok || !res.body) {
+      await res.body?.cancel();
+      throw new UnavailableError(STORE_UNAVAILABLE);
+    }
+    return res.body;
+  }
+
   async exists(key: string): Promise<boolean> {
     const res = await this.#send('HEAD', this.#url(key));
     if (res.ok) return true;

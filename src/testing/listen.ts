@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.ts';
 import { ConfigStore, createConfigSnapshot } from '../config/store.ts';
 import type { Extension } from '../extensions/contract.ts';
 import type { FetchHandler } from '../handler.ts';
+import type { SandboxDeps } from '../logic/sandboxes/models.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import type { TestDatabaseFactory } from './database.ts';
 
@@ -44,6 +45,8 @@ export interface McpTestServerOptions {
   now?: () => Date;
   /** Where the database comes from (default: the kit's, migrating each time). */
   createDatabase?: TestDatabaseFactory;
+  /** The sandbox store (default: none, the sandbox routes and tools answer 503). */
+  sandboxes?: SandboxDeps;
 }
 
 /** Builds a test app whose issuer is its own URL and serves it; `stop` closes both. */
@@ -74,6 +77,7 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
       ...(options.extensions ? { extensions: options.extensions } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.createDatabase ? { createDatabase: options.createDatabase } : {}),
+      ...(options.sandboxes ? { sandboxes: options.sandboxes } : {}),
       mcp: {
         resourceUrl: mcpUrl.href,
         allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],

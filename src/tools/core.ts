@@ -21,6 +21,7 @@ import {
 import { jobMonitorTool } from './monitor.ts';
 import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from './jobs-destructive.ts';
 import { pilotSummaryTool, searchPilotsTool } from './pilots.ts';
+import { listJobSandboxFilesTool, readJobSandboxFileTool } from './sandbox-files.ts';
 import { resourceStatusTool, siteStatusTool } from './rss.ts';
 
 /** dirac-agentic's tools (aldbr/dirac-agentic, `dirac-mcp/src/dirac_mcp/tools/jobs.py`), in its order. */
@@ -74,6 +75,8 @@ export const CORE_TOOLS: readonly ToolDef[] = [
   whoamiTool,
   jobStatusHistoryTool,
   jobJdlTool,
+  listJobSandboxFilesTool,
+  readJobSandboxFileTool,
   summarizeJobsTool,
   jobMonitorTool,
   validateJdlTool,

@@ -180,6 +180,20 @@ const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Name
         return { input: input.map((e) => e.pfn), output: output.map((e) => e.pfn) };
       }),
   },
+  list_job_sandbox_files: {
+    rest: (who) =>
+      rest(who, 'GET', `/api/jobs/${job}/sandbox/output`, undefined, (b) => ({ sandboxes: (b as string[]).length })),
+    mcp: (who) =>
+      mcp(who, 'list_job_sandbox_files', { job_id: job }, (d) => ({ sandboxes: (d.sandboxes as unknown[]).length })),
+  },
+  read_job_sandbox_file: {
+    // The job has no output sandbox: what REST lists as none, the tool answers as not found.
+    rest: (who) =>
+      rest(who, 'GET', `/api/jobs/${job}/sandbox/output`, undefined, (b) =>
+        (b as string[]).length > 0 ? 'ok' : 'NOT_FOUND',
+      ),
+    mcp: (who) => mcp(who, 'read_job_sandbox_file', { job_id: job, path: 'StdErr' }),
+  },
   get_job_status_history: {
     rest: async (who) => {
       const row = (await search(who, byJob(['Status', 'LoggingInfo'])))[0];

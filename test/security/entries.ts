@@ -289,6 +289,20 @@ export const TOOLS: Record<string, ToolEntry> = {
   get_job_status_history: { args: onJob, checks: async () => [wms('query')], scopedToJob: true },
   get_job_jdl: { args: onJob, checks: readJob },
   get_job_sandboxes: { args: onJob, checks: readJob },
+  list_job_sandbox_files: {
+    args: async (cell) => ({ job_id: (await cell.jobWithOutput()).jobId }),
+    checks: async (cell) => {
+      const { jobId, pfn } = await cell.jobWithOutput();
+      return [wms('read', [jobId]), sandbox('read', pfn)];
+    },
+  },
+  read_job_sandbox_file: {
+    args: async (cell) => ({ job_id: (await cell.jobWithOutput()).jobId, path: 'StdErr', tail_lines: 10 }),
+    checks: async (cell) => {
+      const { jobId, pfn } = await cell.jobWithOutput();
+      return [wms('read', [jobId]), sandbox('read', pfn)];
+    },
+  },
   submit_job: { args: async () => ({ executable: 'echo', arguments: 'hello' }), checks: async () => [wms('create')] },
   validate_jdl: { args: async () => ({ jdl_content: '[Executable = "echo";]' }), checks: async () => [wms('create')] },
   set_job_statuses: { args: async (cell) => ({ ...(await onJobs(cell)), status: 'Killed' }), checks: manageJob },

@@ -150,6 +150,9 @@ export const EXPECTED_TOOLS: Readonly<Record<string, Row<ToolOutcome>>> = {
   // wms `read`: the owner only.
   get_job_jdl: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: F },
   get_job_sandboxes: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: F },
+  // wms `read` of the job, then sandbox `read` of its output sandbox (as the download route).
+  list_job_sandbox_files: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: F },
+  read_job_sandbox_file: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: F },
   // wms `create`: NormalUser only.
   submit_job: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: F, pilot: F },
   validate_jdl: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: F, pilot: F },

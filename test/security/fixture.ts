@@ -17,6 +17,8 @@ import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { makeSandbox, STORE_SETTINGS } from '../routes/sandboxes/app.ts';
+import { packTar } from '../../src/logic/sandboxes/archive/tar-write.ts';
+import { assignOutput, uploadArchive, zstd } from '../harness/sandbox-seed.ts';
 import { PASS_THROUGH_OVERRIDES } from './pass-through-overrides.ts';
 
 export const ISSUER = 'http://test';
@@ -62,6 +64,11 @@ export interface Cell {
   job(): Promise<number>;
   /** A sandbox of chaen's (lhcb_user): its full PFN (`SB:...`). */
   pfn(): Promise<string>;
+  /**
+   * `job()` with an output sandbox (a `tar.zst` whose StdErr names `marker`), uploaded by chaen and
+   * assigned by the VO's pilot: the job and the sandbox's full PFN.
+   */
+  jobWithOutput(): Promise<{ jobId: number; pfn: string }>;
   /** A pilot of lhcb: its stamp. */
   pilot(): Promise<string>;
   /** A gubbins owner of lhcb: its id. */
@@ -174,16 +181,24 @@ export function newCell(world: World): Cell {
     return () => (made ??= make());
   };
   const { app } = world;
+  const job = once(
+    async () =>
+      (
+        (await asOwner(app, 'POST', '/api/jobs/jdl', [`[Executable = "echo"; JobName = "${marker}";]`])) as {
+          JobID: number;
+        }[]
+      )[0]!.JobID,
+  );
   return {
     marker,
-    job: once(
-      async () =>
-        (
-          (await asOwner(app, 'POST', '/api/jobs/jdl', [`[Executable = "echo"; JobName = "${marker}";]`])) as {
-            JobID: number;
-          }[]
-        )[0]!.JobID,
-    ),
+    job,
+    jobWithOutput: once(async () => {
+      const jobId = await job();
+      const archive = await zstd(packTar([{ name: 'StdErr', data: new TextEncoder().encode(`failed: ${marker}\n`) }]));
+      const pfn = await uploadArchive(app, 'owner', archive, 'tar.zst');
+      await assignOutput(app, jobId, pfn);
+      return { jobId, pfn };
+    }),
     pfn: once(async () => {
       const { info } = await makeSandbox(64 + (++serial % 64));
       return ((await asOwner(app, 'POST', '/api/jobs/sandbox', info)) as { pfn: string }).pfn;

@@ -186,3 +186,30 @@ describe('the store directory', () => {
     expect((await readdir(dir)).filter((name) => name.startsWith('.upload-'))).toEqual([]);
   });
 });
+
+describe('LocalObjectStore put and open (the server packing and reading sandboxes itself)', () => {
+  it('stores bytes under the checksum they must have, and streams them back', async () => {
+    const sb = await sandbox(300);
+    await store.put(sb.key, sb.data, { checksum: sb.checksum, size: sb.data.length });
+    const stream = await store.open(sb.key);
+    expect(new Uint8Array(await new Response(stream).arrayBuffer())).toEqual(sb.data);
+  });
+
+  it('refuses bytes of another checksum or size, storing nothing', async () => {
+    const sb = await sandbox(300);
+    const other = await sandbox(300);
+    await expect(store.put(sb.key, other.data, { checksum: sb.checksum, size: 300 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(store.put(sb.key, sb.data, { checksum: sb.checksum, size: 299 })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    expect(await store.exists(sb.key)).toBe(false);
+    expect(await store.open(sb.key)).toBeUndefined();
+  });
+
+  it('opens nothing outside the store', async () => {
+    expect(await store.open('../escape')).toBeUndefined();
+    await expect(store.put('../escape', new Uint8Array(1), { checksum: '00'.repeat(32), size: 1 })).rejects.toThrow();
+  });
+});

@@ -23,6 +23,8 @@ describe('CORE_TOOLS', () => {
       'whoami',
       'get_job_status_history',
       'get_job_jdl',
+      'list_job_sandbox_files',
+      'read_job_sandbox_file',
       'summarize_jobs',
       'show_job_monitor',
       'validate_jdl',
@@ -156,19 +158,23 @@ describe('policy checks', () => {
     reschedule_jobs: { job_ids: [0], dry_run: true },
     validate_jdl: { jdl_content: '[Executable = "echo";]' },
     get_resource_status: { kind: 'storage' },
+    read_job_sandbox_file: { path: 'StdErr' },
   };
   const argsFor = (name: string): Record<string, unknown> => {
     const args = SAMPLE_ARGS[name] ?? {};
     const fill = (v: unknown): unknown => (Array.isArray(v) ? [jobId] : v);
     return Object.hasOwn(tool(name).input.shape, 'job_id')
-      ? { job_id: jobId }
+      ? { ...args, job_id: jobId }
       : Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fill(v)]));
   };
 
   it('makes every policy tool check its declared policy first, and open tools check none', async () => {
     for (const t of CORE_TOOLS) {
       const ctx = await h.context('owner');
-      await t.run(ctx, t.input.parse(argsFor(t.name)) as never);
+      // A refusal after the policy passed (read_job_sandbox_file: no output sandbox) still shows the order.
+      await t.run(ctx, t.input.parse(argsFor(t.name)) as never).catch((e: { code?: string }) => {
+        if (e.code !== 'NOT_FOUND') throw e;
+      });
       if (t.access.kind === 'policy')
         expect({ tool: t.name, policy: ctx.calls[0]?.policy }).toEqual({ tool: t.name, policy: t.access.policy.id });
       else expect({ tool: t.name, calls: ctx.calls }).toEqual({ tool: t.name, calls: [] });
@@ -193,6 +199,9 @@ describe('policy checks', () => {
       whoami: EVERYONE,
       get_job_status_history: VISIBLE_IN_VO,
       get_job_jdl: OWNER_OR_ADMIN,
+      list_job_sandbox_files: OWNER_OR_ADMIN,
+      // The job has no output sandbox: who may read it is told so.
+      read_job_sandbox_file: ['NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND', 'FORBIDDEN'],
       summarize_jobs: EVERYONE,
       show_job_monitor: EVERYONE,
       validate_jdl: SUBMITTERS,

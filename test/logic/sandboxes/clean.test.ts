@@ -39,6 +39,8 @@ const storeMethods = (): ObjectStore => ({
   presignDownload: (k, e, w) => f.store.presignDownload(k, e, w),
   exists: (k) => f.store.exists(k),
   deleteMany: (keys) => f.store.deleteMany(keys),
+  put: (k, d, s) => f.store.put(k, d, s),
+  open: (k) => f.store.open(k),
 });
 const assign = (jobId: number, pfn: string) =>
   assignOutputSandbox({ database: f.t.database, settings: SETTINGS, vo: 'lhcb' }, jobId, pfn);
