@@ -5,7 +5,9 @@
  * jobs (and none of albdr's), its status filter changes the rows, a kill opens the view's
  * confirmation with the tool's plan: cancelling changes nothing, confirming goes through the
  * tool's own confirmation token (the server's threshold is 0 here, so even one job needs it)
- * and the job is Killed. The view itself makes no network request: everything goes through the
+ * and the job is Killed; a reschedule likewise raises the job's counter once confirmed; a job of
+ * another user, shown only when asked (the VO shares job information), cannot be killed: the
+ * tool's refusal is shown and nothing changes. The view itself makes no network request: everything goes through the
  * bridge. Screenshots are taken of the monitor and of the confirmation; with
  * DIRACX_MONITOR_SCREENSHOTS_DIR set they are written there (docs/ holds the committed ones).
  * Without Chromium the test skips with the reason in its name, unless
@@ -137,13 +139,14 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
       await view.locator('tbody tr[data-job-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job-id')))
     ).map(Number);
 
-  const restStatus = async (jobId: number): Promise<string> => {
+  const restJob = async (jobId: number): Promise<{ Status: string; RescheduleCounter: number }> => {
     const res = await call(server.app, 'owner', 'POST', '/api/jobs/search', {
-      parameters: ['JobID', 'Status'],
+      parameters: ['JobID', 'Status', 'RescheduleCounter'],
       search: [{ parameter: 'JobID', operator: 'eq', value: jobId }],
     });
-    return String((res.body as { Status: string }[])[0]?.Status);
+    return (res.body as { Status: string; RescheduleCounter: number }[])[0]!;
   };
+  const restStatus = async (jobId: number): Promise<string> => (await restJob(jobId)).Status;
 
   describe(TITLE, () => {
     it('renders the seeded jobs and the counts per status, and a filter changes the rows', async () => {
@@ -205,6 +208,49 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
         // confirmed call: the kill ran once, after the person confirmed.
         expect(calls.filter((c) => c === 'kill_jobs')).toHaveLength(4);
         expect(viewRequests).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it('reschedules a job once the person confirms the plan the tool gives', async () => {
+      const { page, view } = await openHost();
+      const target = jobs.merge_all!;
+      try {
+        expect((await restJob(target)).RescheduleCounter).toBe(0);
+        await view.locator(`tr[data-job-id="${target}"]`).click();
+        await view.getByRole('button', { name: 'Reschedule', exact: true }).click();
+        const dialog = view.getByRole('dialog', { name: `Reschedule job ${target}?` });
+        await dialog.waitFor();
+        await expect(dialog.textContent()).resolves.toContain(`Job ${target}: would reschedule`);
+        await expect(dialog.textContent()).resolves.toContain('reschedule counter 0 → 1');
+        expect((await restJob(target)).RescheduleCounter).toBe(0);
+        await dialog.getByRole('button', { name: `Reschedule job ${target}` }).click();
+        await view.getByRole('status').filter({ hasText: '1 of 1 jobs rescheduled.' }).waitFor();
+        expect(await restJob(target)).toMatchObject({ Status: 'Received', RescheduleCounter: 1 });
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it("shows another user's job only when asked and the policy allows, and refuses to kill it", async () => {
+      const { page, view } = await openHost();
+      try {
+        await view.locator('input[name=mine]').uncheck();
+        await view.getByRole('button', { name: 'Apply' }).click();
+        // lhcb shares job information (GlobalJobsInfo): albdr's job is visible, not manageable.
+        await settles(async () => (await rowIds(view)).includes(albdrJob), true);
+        await view.locator(`tr[data-job-id="${albdrJob}"]`).click();
+        await view.getByRole('button', { name: 'Kill', exact: true }).click();
+        const message = view.locator('p.message.error');
+        await message.waitFor();
+        expect(await message.textContent()).toMatch(/^FORBIDDEN/);
+        expect(await view.getByRole('dialog').count()).toBe(0);
+        const res = await call(server.app, 'sameGroup', 'POST', '/api/jobs/search', {
+          parameters: ['Status'],
+          search: [{ parameter: 'JobID', operator: 'eq', value: albdrJob }],
+        });
+        expect(res.body).toEqual([{ Status: 'Received' }]);
       } finally {
         await page.close();
       }

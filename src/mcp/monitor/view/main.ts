@@ -147,7 +147,10 @@ async function showJob(jobId: number): Promise<void> {
   else if (tail.value.missing !== undefined) {
     stderr.classList.add('missing');
     stderr.textContent = tail.value.missing;
-  } else stderr.textContent = tail.value.text || '(empty)';
+  } else {
+    stderr.textContent = tail.value.text || '(empty)';
+    if (tail.value.notice) stderr.before(h('p', { class: 'hint' }, tail.value.notice));
+  }
 }
 
 function applyFilters(): void {
