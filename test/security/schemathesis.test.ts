@@ -208,13 +208,15 @@ if (!availability.available && !REQUIRED) {
     });
 
     // No operation is excluded: the login redirects are checked as 307s without being followed,
-    // and readiness (the one route that may answer 503) is not in the document.
+    // and readiness (the one route that may answer 503) is not in the document. The two callers'
+    // runs go at once (schemathesis works in a process of its own, the server in another): the
+    // file takes one run's time, not two.
     const callers: [string, TokenSubject][] = [
       ['an ordinary user (lhcb_user)', { vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' }],
       ['a JobAdministrator (lhcb_admin)', { vo: 'lhcb', group: 'lhcb_admin', preferredUsername: 'lhcbadmin' }],
     ];
     for (const [who, subject] of callers) {
-      it(
+      it.concurrent(
         `finds no server error and no response outside the documented schema as ${who}`,
         async () => {
           if (!availability.available) throw new Error(availability.reason);

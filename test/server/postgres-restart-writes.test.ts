@@ -20,6 +20,8 @@ const required = Bun.env.DIRACX_REQUIRE_POSTGRES_TESTS === '1';
 
 type Via = 'rest' | 'mcp';
 type Kind = 'submit' | 'status';
+/** Every kind of write the stream makes, as `${via} ${kind}`. */
+const WRITE_KINDS = ['rest submit', 'mcp submit', 'rest status', 'mcp status'];
 
 /** One write of the stream and how it was answered. */
 interface Call {
@@ -180,10 +182,16 @@ if (!availability.available && !required) {
         }
       };
 
+      // Each phase lasts until every kind of write was acknowledged in it (at least 1.5 s), not a
+      // fixed time: on a loaded machine the stream is slower, and the checks below need them all.
+      const everyKindAcknowledgedSince = (since: number) => (): boolean =>
+        new Set(calls.filter((c) => c.outcome.ok && c.at > since).map((c) => `${c.via} ${c.kind}`)).size ===
+        WRITE_KINDS.length;
       const workers = [0, 1, 2, 3].map(worker);
       const prober = probeReadiness();
       try {
         await Bun.sleep(1500);
+        await waitFor(everyKindAcknowledgedSince(0), { timeoutMs: 30_000, description: 'every write kind before' });
         phases.stopAt = now();
         await cluster!.stop();
         phases.stoppedAt = now();
@@ -201,6 +209,10 @@ if (!availability.available && !required) {
         });
         phases.readyAgainAt = now();
         await Bun.sleep(1500);
+        await waitFor(everyKindAcknowledgedSince(phases.readyAgainAt), {
+          timeoutMs: 30_000,
+          description: 'every write kind after',
+        });
       } finally {
         stopping = true;
         await Promise.all([...workers, prober]);
@@ -220,7 +232,7 @@ if (!availability.available && !required) {
     }, 120_000);
 
     it('acknowledged writes of every kind before and after the outage, and refused some during it', () => {
-      const kinds = ['rest submit', 'mcp submit', 'rest status', 'mcp status'];
+      const kinds = WRITE_KINDS;
       const okBefore = new Set(
         calls.filter((c) => c.outcome.ok && c.at < phases.stopAt).map((c) => `${c.via} ${c.kind}`),
       );
