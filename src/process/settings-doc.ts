@@ -203,9 +203,9 @@ export const SETTINGS_DOC = {
     group: 'login',
     defaultText: 'random per process (logged as a development default)',
     meaning:
-      "Key sealing the `state` passed through the VO's identity provider: 32 bytes in base64url (a DiracX " +
-      'Fernet key works as is). Set it when running several processes or logins break across processes and ' +
-      'restarts.',
+      "Key sealing the `state` passed through the VO's identity provider: a Fernet key (32 bytes in base64url), " +
+      'sealing as DiracX does, so DiracX and we share one. Set it when running several processes or logins ' +
+      'break across processes and restarts.',
   },
   DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: {
     group: 'login',

@@ -290,6 +290,12 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
       });
       expect(res.status).toBe(200);
       const { access_token: token } = (await res.json()) as { access_token: string };
+      // Bound to /mcp: our REST API refuses it; DiracX 0.7.0 checks no audience and takes it
+      // (docs/co-deployment.md, "One identity"): this fails, and the document is to change, if it starts to.
+      expect({ ours: await search(ours.base, token), theirs: await search(theirs.base, token) }).toEqual({
+        ours: 401,
+        theirs: 200,
+      });
       const client = new Client({ name: 'diracx-credentials-agent', version: '1.0.0' });
       await client.connect(
         new StreamableHTTPClientTransport(ours.mcpUrl, {
