@@ -4,13 +4,16 @@
  * set but the port and, to match it, the issuer on localhost), `dirac login lhcb` through the
  * device flow, the person's part done over HTTP as a browser sends it (the verification URL, the
  * provider's login page, its form posted with the page's Origin, the callback), then
- * `dirac whoami` and `dirac jobs submit` as that person. Skips as the other DiracX client tests do
- * (`./diracx-python.ts`).
+ * `dirac whoami` and `dirac jobs submit` as that person, and the access token of the credentials
+ * file the CLI wrote exchanged (RFC 8693) for an /mcp token that calls a tool. Skips as the other
+ * DiracX client tests do (`./diracx-python.ts`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { signInAtDevIdp } from '../harness/dev-idp-person.ts';
 import { CHAEN_SUB } from '../harness/login.ts';
 import { findFreePort, type RunningServer, startServer } from '../harness/server-process.ts';
@@ -103,6 +106,39 @@ if (!diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED) {
         const found = await runDirac(python, ['jobs', 'search'], asUser());
         expect(found.code, describeRun(found)).toBe(0);
         expect(JSON.parse(found.stdout)).toMatchObject([{ JobName: 'try-it', Owner: 'chaen', Status: 'Received' }]);
+      },
+      SLOW_MS,
+    );
+
+    it(
+      "exchanges the access token of the CLI's credentials file for an /mcp token that calls a tool as chaen",
+      async () => {
+        // The file `dirac login` wrote in the test above (issue 19, item 3: an agent started with
+        // DiracX credentials).
+        const credentials = (await Bun.file(join(dir, 'credentials.json')).json()) as { access_token: string };
+        const exchanged = await fetch(`${base}/api/auth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+            subject_token: credentials.access_token,
+            subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          }),
+        });
+        expect(exchanged.status).toBe(200);
+        const { access_token: token } = (await exchanged.json()) as { access_token: string };
+        const client = new Client({ name: 'dirac-login-agent', version: '1.0.0' });
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+            requestInit: { headers: { authorization: `Bearer ${token}` } },
+          }),
+        );
+        try {
+          const result = await client.callTool({ name: 'whoami', arguments: {} });
+          expect(result.structuredContent).toMatchObject({ sub: `lhcb:${CHAEN_SUB}`, preferred_username: 'chaen' });
+        } finally {
+          await client.close();
+        }
       },
       SLOW_MS,
     );
