@@ -4,9 +4,11 @@
  * or not refresh tokens come with DiracX's joserfc-style details.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
 import { decodeProtectedHeader } from 'jose';
 import { generateKeystore } from '../../../src/logic/auth/tokens/keystore.ts';
 import { signToken } from '../../../src/logic/auth/tokens/tokens.ts';
+import { newUuid7, uuid7Time } from '../../../src/logic/auth/uuid7.ts';
 import {
   bearer,
   CHAEN_SUB,
@@ -73,6 +75,25 @@ describe('refresh_token grant', () => {
       ]);
       expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'JWT', alg: 'Ed25519' });
     }
+  });
+
+  it('rotates a refresh token DiracX issued, from its row as DiracX writes it (no ExpiresAt)', async () => {
+    // DiracX's exchange_token: a uuid7 jti, the row (JTI, Status, Scope, Sub) and the claims
+    // {jti, exp, legacy_exchange, dirac_policies}, exp = the jti's time + 60 minutes.
+    const jti = newUuid7(fx.clock.now());
+    const exp = Math.floor(uuid7Time(jti).getTime() / 1000) + 3600;
+    await fx.app.database.db.execute(
+      sql`insert into "RefreshTokens" ("JTI", "Scope", "Sub") values (${jti}, 'vo:lhcb', ${`lhcb:${CHAEN_SUB}`})`,
+    );
+    const theirs = await fx.app.tokens.sign({ jti, exp, dirac_policies: {}, legacy_exchange: false });
+    const res = await refresh(theirs);
+    expect(res.status).toBe(200);
+    const ours = (await res.json()) as TokenBody;
+    expect(claimsOf(ours.refresh_token!)).toMatchObject({ exp, legacy_exchange: false, dirac_policies: {} });
+    expect(claimsOf(ours.access_token)).toMatchObject({ sub: `lhcb:${CHAEN_SUB}`, dirac_group: 'lhcb_user' });
+    const reuse = await refresh(theirs);
+    expect(reuse.status).toBe(401);
+    expect(await reuse.json()).toEqual({ detail: REUSED });
   });
 
   it('answers a reused refresh token with 401 and revokes every token of the subject, the newest too', async () => {
