@@ -2,7 +2,8 @@
  * The job monitor MCP App, end to end in headless Chromium: a host page built on the ext-apps
  * host bridge (`mcp-app-host/host.ts`: the v2 MCP client against our real /mcp, `AppBridge`, the
  * view in a sandboxed iframe) renders `show_job_monitor` for chaen. The view shows the seeded
- * jobs (and none of albdr's), its status filter changes the rows, a kill opens the view's
+ * jobs (and none of albdr's), its status filter changes the rows, a failed job's history and
+ * the tail of the StdErr in its output sandbox (a pilot's archive, assigned through REST) show, a kill opens the view's
  * confirmation with the tool's plan: cancelling changes nothing, confirming goes through the
  * tool's own confirmation token (the server's threshold is 0 here, so even one job needs it)
  * and the job is Killed; a reschedule likewise raises the job's counter once confirmed; a job of
@@ -20,6 +21,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import type { JobStatus } from '../../src/logic/jobs/job-status.ts';
 import { setJobStatuses } from '../../src/logic/jobs/set-status.ts';
+import { importSigningSecret } from '../../src/storage/local-signature.ts';
+import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
+import { assignOutput, uploadArchive } from '../harness/sandbox-seed.ts';
+import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
 import { call, PEOPLE, submitJob } from '../routes/jobs/harness.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 
@@ -27,6 +32,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const BROWSER_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_BROWSER_TESTS === '1';
 const haveChromium = await Bun.file(CHROMIUM).exists();
 const TITLE = 'job monitor MCP App in Chromium';
+/** A pilot's output sandbox whose StdErr ends with a segmentation violation. */
+const OUTPUT_SANDBOX = new URL('../fixtures/sandboxes/pilot-output.tar.bz2', import.meta.url);
 
 if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
   describe(TITLE, () => {
@@ -51,7 +58,12 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
   }
 
   beforeAll(async () => {
-    server = await startMcpTestServer({ confirmThreshold: 0 });
+    const store = new LocalObjectStore({
+      directory: new MemoryBlobDirectory(),
+      signingKey: await importSigningSecret(crypto.getRandomValues(new Uint8Array(32))),
+      maxSizeBytes: STORE_SETTINGS.maxSizeBytes,
+    });
+    server = await startMcpTestServer({ confirmThreshold: 0, sandboxes: { store, settings: STORE_SETTINGS } });
     const submit = (name: string) => submitJob(server.app, 'owner', `[Executable = "run.sh"; JobName = "${name}";]`);
     for (const name of ['reco_2026_a', 'reco_2026_b', 'sim_muons', 'sim_electrons', 'merge_all']) {
       jobs[name] = await submit(name);
@@ -64,6 +76,8 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
     await force(jobs.sim_muons!, 'Matched', 'Assigned', new Date(t + 1000));
     await force(jobs.sim_muons!, 'Running', 'Application', new Date(t + 2000));
     await force(jobs.sim_electrons!, 'Done', 'Execution Complete', new Date(t + 1000));
+    const output = await uploadArchive(server.app, 'owner', await Bun.file(OUTPUT_SANDBOX).bytes(), 'tar.bz2');
+    await assignOutput(server.app, jobs.reco_2026_a!, output);
     const built = await Bun.build({
       entrypoints: [join(import.meta.dir, 'mcp-app-host/host.ts')],
       target: 'browser',
@@ -159,7 +173,6 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
           'Jobs per status: Failed 2, Done 1, Received 1, Running 1',
         );
         await expect(view.getByRole('status').filter({ hasText: 'Jobs 1–5 of 5' }).count()).resolves.toBe(1);
-        await shoot(page, 'monitor-app.png');
 
         await view.locator('select[name=status]').selectOption('Failed');
         await view.getByRole('button', { name: 'Apply' }).click();
@@ -174,6 +187,28 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
         expect(viewRequests).toEqual([]);
         const calls = await page.evaluate(() => window.hostState.calls);
         expect(calls).toEqual(['show_job_monitor', 'show_job_monitor']);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it("shows a failed job's status history and the tail of its StdErr", async () => {
+      const { page, view } = await openHost();
+      try {
+        await view.locator(`tr[data-job-id="${jobs.reco_2026_a!}"]`).click();
+        const history = view.getByRole('list', { name: 'Status history' });
+        await settles(() => history.locator('strong').allTextContents(), ['Received', 'Running', 'Failed']);
+        const stderr = view.getByLabel('StdErr (last lines)');
+        await settles(
+          async () => (await stderr.textContent())?.trimEnd().split('\n').at(-1),
+          'Error: segmentation violation in Reco::Track::fit',
+        );
+        expect((await stderr.textContent())?.trimEnd().split('\n')).toHaveLength(40);
+        await view.getByText('Only the last lines are shown.').waitFor();
+        await shoot(page, 'monitor-app.png');
+        // A job without an output sandbox: the tool's reason instead.
+        await view.locator(`tr[data-job-id="${jobs.sim_muons!}"]`).click();
+        await settles(async () => /no output sandbox/.test((await stderr.textContent()) ?? ''), true);
       } finally {
         await page.close();
       }

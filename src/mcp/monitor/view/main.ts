@@ -149,6 +149,7 @@ async function showJob(jobId: number): Promise<void> {
     stderr.textContent = tail.value.missing;
   } else {
     stderr.textContent = tail.value.text || '(empty)';
+    stderr.scrollTop = stderr.scrollHeight; // the end of StdErr is what tells why a job failed
     if (tail.value.notice) stderr.before(h('p', { class: 'hint' }, tail.value.notice));
   }
 }

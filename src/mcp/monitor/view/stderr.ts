@@ -20,7 +20,11 @@ export interface StdErrTail {
 
 export async function stderrTail(bridge: HostBridge, jobId: number): Promise<StdErrTail> {
   const result = await bridge.callTool(SANDBOX_FILE_TOOL, { job_id: jobId, path: 'StdErr', tail_lines: TAIL_LINES });
-  if (result.isError || !result.structuredContent) return { text: '', missing: resultText(result) };
+  if (result.isError || !result.structuredContent) {
+    // The error envelope's text has no `CODE: ` prefix: this line is for the person, not a model.
+    const error = (result.structuredContent as { error?: unknown } | undefined)?.error;
+    return { text: '', missing: typeof error === 'string' ? error : resultText(result) };
+  }
   const file = result.structuredContent as { content?: string | null; notice?: string | null; truncated?: boolean };
   if (file.content === null || file.content === undefined) return { text: '', missing: file.notice ?? 'Not text.' };
   return { text: file.content, ...(file.truncated ? { notice: `Only the last lines are shown.` } : {}) };
