@@ -23,6 +23,7 @@ import { issuerOf, setUpAuth } from './process/auth-setup.ts';
 import { openConfigurationSource } from './process/config-source.ts';
 import { decideDevIdp, devIdpFetch, startDevIdp } from './process/dev-idp-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
+import { MYSQL_NOT_SERVED_YET, mysqlTarget } from './mysql-settings.ts';
 import { createSandboxDeps } from './storage/from-settings.ts';
 
 /** How often expired flows and refresh tokens are deleted. */
@@ -77,6 +78,7 @@ function buildHandler(build: () => FetchHandler): FetchHandler {
 /** Runs the server with `extensions` (the build manifest's when started as `bun run server`). */
 export async function serve(extensions: readonly Extension[]): Promise<void> {
   const settings = readSettings();
+  if (mysqlTarget(settings)) fail(MYSQL_NOT_SERVED_YET);
   const log = createJsonLogger();
   const composed = composeServedExtensions(extensions);
   const configSource = await openConfigurationSource(settings, composed.configSchema).catch((err: unknown) =>

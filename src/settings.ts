@@ -16,6 +16,8 @@ import { DEFAULT_MAX_SANDBOX_SIZE_BYTES } from './logic/sandboxes/models.ts';
 import { DEFAULT_MCP_CONFIRM_THRESHOLD, DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './routes/middleware/body-limit.ts';
 import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './storage/local-store.ts';
+import { parseMysqlUrl } from './db/mysql/urls.ts';
+import { checkMysqlSettings, DB_URL_SETTINGS, OWN_DB_URL_SETTING } from './mysql-settings.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -72,6 +74,12 @@ const commaList = (fallback: string) =>
 
 const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'expected an http(s) URL' });
 
+/** A DiracX database URL (`mysql+aiomysql://…/Name` or `mysql://…`). */
+const mysqlUrl = z.string().superRefine((v, ctx) => {
+  const parsed = parseMysqlUrl(v);
+  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { error: 'expected a postgres:// or postgresql:// URL' });
@@ -127,6 +135,14 @@ const SETTINGS_SHAPE = {
   PORT: integerFromEnv(0, 65535).default(8000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.optional(),
+  DIRACX_DB_URL_AUTHDB: mysqlUrl.optional(),
+  DIRACX_DB_URL_JOBDB: mysqlUrl.optional(),
+  DIRACX_DB_URL_JOBLOGGINGDB: mysqlUrl.optional(),
+  DIRACX_DB_URL_SANDBOXMETADATADB: mysqlUrl.optional(),
+  DIRACX_DB_URL_TASKQUEUEDB: mysqlUrl.optional(),
+  DIRACX_DB_URL_PILOTAGENTSDB: mysqlUrl.optional(),
+  DIRACX_DB_URL_RESOURCESTATUSDB: mysqlUrl.optional(),
+  DIRACX_OWN_DB_URL: mysqlUrl.optional(),
   DIRACX_DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
   DIRACX_DB_STATEMENT_TIMEOUT_MS: integerFromEnv(0, 86_400_000).default(30_000),
   DIRACX_SEARCH_MAX_CONDITIONS: integerFromEnv(1, 10_000).default(DEFAULT_SEARCH_LIMITS.maxConditions),
@@ -247,6 +263,8 @@ const SETTINGS_SHAPE = {
 /** Values never echoed in errors: they may carry passwords. */
 const SECRET_SETTINGS = new Set([
   'DATABASE_URL',
+  ...Object.values(DB_URL_SETTINGS),
+  OWN_DB_URL_SETTING,
   // A git+https URL may carry a token.
   'DIRACX_CONFIG_BACKEND_URL',
   'DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE',
@@ -258,6 +276,7 @@ const SECRET_SETTINGS = new Set([
 ]);
 
 export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
+  checkMysqlSettings(s, ctx);
   if (s.DIRACX_SERVE_JOB_PARAMETERS === true && s.DIRACX_OS_DB_JOBPARAMETERSDB !== undefined) {
     ctx.addIssue({
       code: 'custom',

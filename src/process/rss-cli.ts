@@ -10,6 +10,7 @@
 import { describeError } from '../core/logger.ts';
 import { openDatabase } from '../db/open.ts';
 import { parseSettings } from '../settings.ts';
+import { MYSQL_NOT_SERVED_YET, mysqlTarget } from '../mysql-settings.ts';
 import { RSS_USAGE, runRssCommand } from './rss-command.ts';
 
 async function main(): Promise<number> {
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const settings = parseSettings(Bun.env);
+  if (mysqlTarget(settings)) throw new Error(MYSQL_NOT_SERVED_YET);
   const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DIRACX_DATA_DIR, poolSize: 1 });
   try {
     return await runRssCommand(argv, {

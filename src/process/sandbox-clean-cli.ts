@@ -13,6 +13,7 @@ import { openDatabase } from '../db/open.ts';
 import { createJsonLogger, describeError } from '../core/logger.ts';
 import { cleanSandboxes } from '../logic/sandboxes/clean.ts';
 import { parseSettings } from '../settings.ts';
+import { MYSQL_NOT_SERVED_YET, mysqlTarget } from '../mysql-settings.ts';
 import { createSandboxDeps } from '../storage/from-settings.ts';
 
 /** A non-negative integer option, or the fallback when absent. */
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const settings = parseSettings(Bun.env);
+  if (mysqlTarget(settings)) throw new Error(MYSQL_NOT_SERVED_YET);
   const unusedDays = integerOption(values.days, 'days', settings.DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS);
   const batchSize = integerOption(values['batch-size'], 'batch-size', 1000);
   const log = createJsonLogger();

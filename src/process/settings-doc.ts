@@ -98,6 +98,54 @@ export const SETTINGS_DOC = {
     defaultText: 'unset',
     meaning: '`postgres://user:password@host:port/db`. Unset: the embedded database.',
   },
+  DIRACX_DB_URL_AUTHDB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning:
+      "DiracX's AuthDB on MySQL/MariaDB, as DiracX reads it (`mysql+aiomysql://user:password@host:port/AuthDB` " +
+      'or `mysql://…`): shared with a DiracX installation beside us. The seven `DIRACX_DB_URL_*` and ' +
+      '`DIRACX_OWN_DB_URL` go together, on one server as one user, instead of `DATABASE_URL`. We never ' +
+      "alter DiracX's tables; in empty databases `bun run migrate` creates them as DiracX's `init-sql` " +
+      'does. **Not served yet** (issue 19): the server refuses to start with them; `bun run migrate` works.',
+  },
+  DIRACX_DB_URL_JOBDB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning: "DiracX's JobDB on MySQL/MariaDB (see `DIRACX_DB_URL_AUTHDB`).",
+  },
+  DIRACX_DB_URL_JOBLOGGINGDB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning: "DiracX's JobLoggingDB on MySQL/MariaDB (see `DIRACX_DB_URL_AUTHDB`).",
+  },
+  DIRACX_DB_URL_SANDBOXMETADATADB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning: "DiracX's SandboxMetadataDB on MySQL/MariaDB (see `DIRACX_DB_URL_AUTHDB`).",
+  },
+  DIRACX_DB_URL_TASKQUEUEDB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning: "DiracX's TaskQueueDB on MySQL/MariaDB (see `DIRACX_DB_URL_AUTHDB`).",
+  },
+  DIRACX_DB_URL_PILOTAGENTSDB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning: "DiracX's PilotAgentsDB on MySQL/MariaDB (see `DIRACX_DB_URL_AUTHDB`).",
+  },
+  DIRACX_DB_URL_RESOURCESTATUSDB: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning: "DiracX's ResourceStatusDB on MySQL/MariaDB (see `DIRACX_DB_URL_AUTHDB`).",
+  },
+  DIRACX_OWN_DB_URL: {
+    group: 'database',
+    defaultText: 'unset',
+    meaning:
+      '`mysql://user:password@host:port/db`: with the `DIRACX_DB_URL_*`, the MySQL database of our own ' +
+      'tables (OAuth clients, client assertions, extension migrations, what DiracX lacks), migrated by us ' +
+      "under `GET_LOCK`; a database of its own, never one of DiracX's.",
+  },
   DIRACX_DB_POOL_SIZE: {
     group: 'database',
     defaultText: '`10`',

@@ -42,6 +42,7 @@ const LAYER_OF: Record<string, Layer> = {
   'src/workers-entry/': 'entry',
   'src/process/': 'entry',
   'src/settings.ts': 'entry',
+  'src/mysql-settings.ts': 'entry',
   'src/auth-flow-settings.ts': 'entry',
   'src/handler-settings.ts': 'entry',
   'src/db/migrate-cli.ts': 'entry',
