@@ -47,9 +47,10 @@ export function checkMysqlSettings(s: DbUrlValues, ctx: z.RefinementCtx): void {
   if (set.length === 0 && !ownSet) return;
   const missing = SQL_DATABASES.filter((db) => !set.includes(db)).map((db) => DB_URL_SETTINGS[db]);
   for (const name of missing) {
+    const others = missing.filter((m) => m !== name).join(', ') || 'none';
     issue(
       name,
-      `is required: DiracX's databases are shared all together (set: ${set.length} of 7; also missing: ${missing.filter((m) => m !== name).join(', ') || 'none'})`,
+      `is required: DiracX's databases are shared all together (set: ${set.length} of 7; also missing: ${others})`,
     );
   }
   if (!ownSet) issue(OWN_DB_URL_SETTING, 'is required with DIRACX_DB_URL_*: the MySQL database of our own tables');

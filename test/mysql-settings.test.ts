@@ -102,7 +102,8 @@ describe('DiracX database settings', () => {
   it('refuse URLs that are not MySQL, or name no database, without echoing them', () => {
     const lines = errorLines(mysqlEnv({ DIRACX_DB_URL_AUTHDB: 'sqlite+aiosqlite:///tmp/s3cret.db' }));
     expect(lines).toEqual([
-      'DIRACX_DB_URL_AUTHDB=<redacted> is invalid: expected a mysql:// or mysql+aiomysql:// URL (DiracX on MySQL/MariaDB)',
+      'DIRACX_DB_URL_AUTHDB=<redacted> is invalid: ' +
+        'expected a mysql:// or mysql+aiomysql:// URL (DiracX on MySQL/MariaDB)',
     ]);
     expect(errorLines(mysqlEnv({ DIRACX_DB_URL_AUTHDB: `mysql://${SERVER}/` }))[0]).toContain(
       'with the database name as its path',

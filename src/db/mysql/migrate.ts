@@ -104,12 +104,16 @@ async function ensureDiracxDatabase(tx: MysqlTx, database: DiracxSqlDatabase, na
 }
 
 /** Migrates our database and creates DiracX's tables where none exist (see the module comment). */
-export async function migrateMysql(database: MysqlDatabase, migrationsFolder = MYSQL_MIGRATIONS_DIR): Promise<void> {
+export async function migrateMysql(
+  database: MysqlDatabase,
+  options: { migrationsFolder?: string; lockName?: string } = {},
+): Promise<void> {
+  const { migrationsFolder = MYSQL_MIGRATIONS_DIR, lockName = MYSQL_MIGRATION_LOCK } = options;
   // A transaction only to hold one connection for the lock's lifetime (MySQL's DDL commits itself).
   await database.transaction(async (tx) => {
     const [lock] = await rowsOf<{ got: number | null }>(
       tx,
-      sql`SELECT GET_LOCK(${MYSQL_MIGRATION_LOCK}, ${LOCK_WAIT_SECONDS}) AS got`,
+      sql`SELECT GET_LOCK(${lockName}, ${LOCK_WAIT_SECONDS}) AS got`,
     );
     if (lock?.got !== 1) throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS} s`);
     try {
@@ -117,7 +121,7 @@ export async function migrateMysql(database: MysqlDatabase, migrationsFolder = M
       for (const db of SQL_DATABASES) await ensureDiracxDatabase(tx, db, database.names.diracx[db]);
     } finally {
       await tx.execute(sql`USE ${quote(database.names.own)}`);
-      await tx.execute(sql`SELECT RELEASE_LOCK(${MYSQL_MIGRATION_LOCK})`);
+      await tx.execute(sql`SELECT RELEASE_LOCK(${lockName})`);
     }
   });
 }

@@ -9,12 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { eq, sql } from 'drizzle-orm';
 import { InvalidInputError, UnavailableError } from '../../../src/core/errors.ts';
 import { STATEMENT_TIMED_OUT } from '../../../src/db/driver-errors.ts';
-import {
-  diracxTableNames,
-  MYSQL_MIGRATION_LOCK,
-  migrateMysql,
-  PartialDiracxDatabaseError,
-} from '../../../src/db/mysql/migrate.ts';
+import { diracxTableNames, migrateMysql, PartialDiracxDatabaseError } from '../../../src/db/mysql/migrate.ts';
 import { SQL_DATABASES } from '../../../src/db/mysql/schema/index.ts';
 import {
   connectServer,
@@ -67,16 +62,16 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
       const [journal] = await t.database.query<{ n: number }>(
         sql`SELECT COUNT(*) AS n FROM ${sql.identifier(t.own)}.__drizzle_migrations`,
       );
-      await Promise.all([migrateMysql(t.database), migrateMysql(t.database)]);
+      // A lock of this test's own, so that other test processes' migrations cannot hold it.
+      const lockName = `test-${t.own}`;
+      await Promise.all([migrateMysql(t.database, { lockName }), migrateMysql(t.database, { lockName })]);
       const [after] = await t.database.query<{ n: number }>(
         sql`SELECT COUNT(*) AS n FROM ${sql.identifier(t.own)}.__drizzle_migrations`,
       );
       expect(Number(after?.n)).toBe(Number(journal?.n));
       expect(Number(after?.n)).toBeGreaterThan(0);
       // The lock is free again afterwards.
-      const [lock] = await t.database.query<{ free: number }>(
-        sql`SELECT IS_FREE_LOCK(${MYSQL_MIGRATION_LOCK}) AS free`,
-      );
+      const [lock] = await t.database.query<{ free: number }>(sql`SELECT IS_FREE_LOCK(${lockName}) AS free`);
       expect(Number(lock?.free)).toBe(1);
     });
 
@@ -148,15 +143,14 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
       try {
         const jobDb = partial.set.names.JobDB;
         await server.query(`CREATE TABLE \`${jobDb}\`.JobJDLs (JobID int AUTO_INCREMENT PRIMARY KEY)`);
-        const attempt = migrateMysql(partial.database);
+        const lockName = `test-${partial.own}`;
+        const attempt = migrateMysql(partial.database, { lockName });
         expect(attempt).rejects.toBeInstanceOf(PartialDiracxDatabaseError);
         expect(attempt).rejects.toThrow(/JobDB .* lacks Jobs, InputData/);
         await attempt.catch(() => {});
         expect(await tablesOf(partial, jobDb)).toEqual(['JobJDLs']);
         // The lock was released on the way out.
-        const [lock] = await partial.database.query<{ free: number }>(
-          sql`SELECT IS_FREE_LOCK(${MYSQL_MIGRATION_LOCK}) AS free`,
-        );
+        const [lock] = await partial.database.query<{ free: number }>(sql`SELECT IS_FREE_LOCK(${lockName}) AS free`);
         expect(Number(lock?.free)).toBe(1);
       } finally {
         await server.end();
