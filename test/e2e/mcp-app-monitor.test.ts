@@ -2,14 +2,15 @@
  * The job monitor MCP App, end to end in headless Chromium: a host page built on the ext-apps
  * host bridge (`mcp-app-host/host.ts`: the v2 MCP client against our real /mcp, `AppBridge`, the
  * view in a sandboxed iframe) renders `show_job_monitor` for chaen. The view shows the seeded
- * jobs (and none of albdr's), its status filter changes the rows, a failed job's history and
- * the tail of the StdErr in its output sandbox (a pilot's archive, assigned through REST) show, a kill opens the view's
- * confirmation with the tool's plan: cancelling changes nothing, confirming goes through the
- * tool's own confirmation token (the server's threshold is 0 here, so even one job needs it)
- * and the job is Killed; a reschedule likewise raises the job's counter once confirmed; a job of
- * another user, shown only when asked (the VO shares job information), cannot be killed: the
- * tool's refusal is shown and nothing changes. The view itself makes no network request: everything goes through the
- * bridge. Screenshots are taken of the monitor and of the confirmation; with
+ * jobs (and none of albdr's; a name written as markup shows as text); its status and name
+ * filters change the rows; a failed job's history and the tail of the StdErr in its output
+ * sandbox (a pilot's archive, assigned through REST) show; a kill opens the view's confirmation
+ * with the tool's plan: cancelling changes nothing, confirming goes through the tool's own
+ * confirmation token (the server's threshold is 0 here, so even one job needs it) and the job
+ * is Killed; a reschedule likewise raises the job's counter once confirmed; a job of another
+ * user, shown only when asked (the VO shares job information), cannot be killed: the tool's
+ * refusal is shown and nothing changes. The view itself makes no network request: everything
+ * goes through the bridge. Screenshots are taken of the monitor and of the confirmation; with
  * DIRACX_MONITOR_SCREENSHOTS_DIR set they are written there (docs/ holds the committed ones).
  * Without Chromium the test skips with the reason in its name, unless
  * DIRACX_REQUIRE_BROWSER_TESTS=1 makes that a failure (CI).
@@ -33,6 +34,8 @@ const BROWSER_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_BROWSER_TESTS === '1';
 const haveChromium = await Bun.file(CHROMIUM).exists();
 const TITLE = 'job monitor MCP App in Chromium';
 /** A pilot's output sandbox whose StdErr ends with a segmentation violation. */
+/** A job name that would be markup if the view inserted it as HTML. */
+const MARKUP_NAME = 'calib <b>v2</b><img src=x id=injected>';
 const OUTPUT_SANDBOX = new URL('../fixtures/sandboxes/pilot-output.tar.bz2', import.meta.url);
 
 if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
@@ -65,7 +68,7 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
     });
     server = await startMcpTestServer({ confirmThreshold: 0, sandboxes: { store, settings: STORE_SETTINGS } });
     const submit = (name: string) => submitJob(server.app, 'owner', `[Executable = "run.sh"; JobName = "${name}";]`);
-    for (const name of ['reco_2026_a', 'reco_2026_b', 'sim_muons', 'sim_electrons', 'merge_all']) {
+    for (const name of ['reco_2026_a', 'reco_2026_b', 'sim_muons', 'sim_electrons', 'merge_all', MARKUP_NAME]) {
       jobs[name] = await submit(name);
     }
     albdrJob = await submitJob(server.app, 'sameGroup', '[Executable = "echo"; JobName = "albdr_private";]');
@@ -170,9 +173,14 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
         expect((await rowIds(view)).sort()).toEqual([...all].sort());
         expect(await rowIds(view)).not.toContain(albdrJob);
         await expect(view.getByRole('list', { name: /Jobs per status/ }).getAttribute('aria-label')).resolves.toBe(
-          'Jobs per status: Failed 2, Done 1, Received 1, Running 1',
+          'Jobs per status: Failed 2, Received 2, Done 1, Running 1',
         );
-        await expect(view.getByRole('status').filter({ hasText: 'Jobs 1–5 of 5' }).count()).resolves.toBe(1);
+        await expect(view.getByRole('status').filter({ hasText: 'Jobs 1–6 of 6' }).count()).resolves.toBe(1);
+        // Grid text is shown as text: the markup of a job name is its name, not elements.
+        await expect(view.locator(`tr[data-job-id="${jobs[MARKUP_NAME]!}"] td`).nth(1).textContent()).resolves.toBe(
+          MARKUP_NAME,
+        );
+        await expect(view.locator('#injected, b').count()).resolves.toBe(0);
 
         await view.locator('select[name=status]').selectOption('Failed');
         await view.getByRole('button', { name: 'Apply' }).click();
