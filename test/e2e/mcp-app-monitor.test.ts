@@ -3,7 +3,8 @@
  * host bridge (`mcp-app-host/host.ts`: the v2 MCP client against our real /mcp, `AppBridge`, the
  * view in a sandboxed iframe) renders `show_job_monitor` for chaen. The view shows the seeded
  * jobs (and none of albdr's; a name written as markup shows as text); its status and name
- * filters change the rows; a failed job's history and the tail of the StdErr in its output
+ * filters change the rows, its column headers sort them and its pager pages (in the host's dark
+ * theme); a failed job's history and the tail of the StdErr in its output
  * sandbox (a pilot's archive, assigned through REST) show; a kill opens the view's confirmation
  * with the tool's plan: cancelling changes nothing, confirming goes through the tool's own
  * confirmation token (the server's threshold is 0 here, so even one job needs it) and the job
@@ -96,7 +97,9 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
   });
 
   /** The host page at our server's origin (served by the browser's router, not by the server). */
-  async function openHost(): Promise<{ page: Page; view: FrameLocator; viewRequests: string[] }> {
+  async function openHost(
+    options: { args?: Record<string, unknown>; theme?: 'light' | 'dark' } = {},
+  ): Promise<{ page: Page; view: FrameLocator; viewRequests: string[] }> {
     const [vo, group, user] = PEOPLE.owner;
     const token = await server.token(vo, group, user);
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
@@ -107,7 +110,7 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
         body:
           '<!doctype html><html><head><title>Test host</title></head>' +
           '<body style="margin:0;font-family:sans-serif"><div id="host"></div>' +
-          `<script>window.hostConfig = ${JSON.stringify({ token })};</script>` +
+          `<script>window.hostConfig = ${JSON.stringify({ token, ...options })};</script>` +
           `<script type="module">${hostScript.replaceAll('</script', '<\\/script')}</script></body></html>`,
       }),
     );
@@ -195,6 +198,34 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
         expect(viewRequests).toEqual([]);
         const calls = await page.evaluate(() => window.hostState.calls);
         expect(calls).toEqual(['show_job_monitor', 'show_job_monitor']);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it('sorts by a column header (again: the other way) and pages with Next and Previous', async () => {
+      const { page, view } = await openHost({ args: { per_page: 4 }, theme: 'dark' });
+      const ids = Object.values(jobs).sort((a, b) => b - a);
+      const pager = view.getByRole('navigation', { name: 'Pages' });
+      try {
+        expect(await view.locator('html').getAttribute('data-theme')).toBe('dark');
+        expect(await rowIds(view)).toEqual(ids.slice(0, 4));
+        expect(await pager.getByRole('status').textContent()).toBe('Jobs 1–4 of 6');
+        await pager.getByRole('button', { name: 'Next ›' }).click();
+        await settles(() => rowIds(view), ids.slice(4));
+        expect(await pager.getByRole('status').textContent()).toBe('Jobs 5–6 of 6');
+        expect(await pager.getByRole('button', { name: 'Next ›' }).isDisabled()).toBe(true);
+        await pager.getByRole('button', { name: '‹ Previous' }).click();
+        await settles(() => rowIds(view), ids.slice(0, 4));
+
+        const nameHeader = view.getByRole('columnheader', { name: /Name/ });
+        await nameHeader.getByRole('button').click();
+        const names = () => view.locator('tbody tr td:nth-child(2)').allTextContents();
+        await settles(names, ['calib <b>v2</b><img src=x id=injected>', 'merge_all', 'reco_2026_a', 'reco_2026_b']);
+        expect(await nameHeader.getAttribute('aria-sort')).toBe('ascending');
+        await nameHeader.getByRole('button').click();
+        await settles(names, ['sim_muons', 'sim_electrons', 'reco_2026_b', 'reco_2026_a']);
+        expect(await nameHeader.getAttribute('aria-sort')).toBe('descending');
       } finally {
         await page.close();
       }

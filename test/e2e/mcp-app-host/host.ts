@@ -20,7 +20,7 @@ interface HostState {
 
 declare global {
   interface Window {
-    hostConfig: { token: string };
+    hostConfig: { token: string; args?: Record<string, unknown>; theme?: 'light' | 'dark' };
     hostState: HostState;
   }
 }
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const uri = tool ? getToolUiResourceUri(tool) : undefined;
   if (!uri) throw new Error('show_job_monitor names no view');
   state.resourceUri = uri;
-  const result = await client.callTool({ name: 'show_job_monitor', arguments: {} });
+  const result = await client.callTool({ name: 'show_job_monitor', arguments: window.hostConfig.args ?? {} });
   const resource = await client.readResource({ uri });
   const content = resource.contents[0];
   if (!content || !('text' in content)) throw new Error('the view resource has no HTML');
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     info,
     { serverTools: {}, logging: {} },
     {
-      hostContext: { theme: 'light', displayMode: 'inline', platform: 'web' },
+      hostContext: { theme: window.hostConfig.theme ?? 'light', displayMode: 'inline', platform: 'web' },
     },
   );
   bridge.onsizechange = ({ height }) => {

@@ -97,6 +97,7 @@ function render(result: MonitorResult): void {
         load({
           sort_by: column,
           sort_direction: result.sort.by === column && result.sort.direction === 'asc' ? 'desc' : 'asc',
+          page: 1,
         }),
       select: (jobId) => void showJob(jobId),
       page: (page) => load({ page }),
