@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
 import { migrateMysql } from '../../src/db/mysql/migrate.ts';
 import { openMysqlDatabase } from '../../src/db/mysql/open.ts';
+import { diracxAvailability } from '../interop/diracx-python.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema/index.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
@@ -118,4 +119,13 @@ export async function createMysqlTestDatabase(
       await connection.end();
     },
   };
+}
+
+/** DiracX 0.7.0's venv, when it also imports DiracX's database package and its MySQL driver (aiomysql). */
+export function diracxDbAvailability(): ReturnType<typeof diracxAvailability> {
+  const client = diracxAvailability();
+  if (!client.available) return client;
+  const probe = Bun.spawnSync({ cmd: [client.python, '-c', 'import aiomysql, diracx.db.sql'], stderr: 'ignore' });
+  if (probe.exitCode === 0) return client;
+  return { available: false, reason: `${client.python} lacks aiomysql (pip install aiomysql into it)` };
 }

@@ -16,16 +16,12 @@ import { SQL_DATABASES, type DiracxSqlDatabase } from '../../../src/db/mysql/sch
 import {
   connectServer,
   createDatabaseSet,
+  diracxDbAvailability,
   type DatabaseSet,
   MARIADB_TESTS_REQUIRED,
   mariadbAvailability,
 } from '../../harness/mariadb.ts';
-import {
-  DIRACX_CLIENT_TESTS_REQUIRED,
-  DIRACX_INSTALL,
-  diracxAvailability,
-  runPython,
-} from '../../interop/diracx-python.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED, DIRACX_INSTALL, runPython } from '../../interop/diracx-python.ts';
 
 const TABLES_DIR = join(import.meta.dir, '../../../src/db/mysql/diracx-tables');
 const SLOW_MS = 180_000;
@@ -71,15 +67,6 @@ function ddlStatements(database: DiracxSqlDatabase): string[] {
 }
 
 const mariadb = await mariadbAvailability();
-/** DiracX's client venv, when it also imports DiracX's database package and its MySQL driver. */
-function diracxDbAvailability(): ReturnType<typeof diracxAvailability> {
-  const client = diracxAvailability();
-  if (!client.available) return client;
-  const probe = Bun.spawnSync({ cmd: [client.python, '-c', 'import aiomysql, diracx.db.sql'], stderr: 'ignore' });
-  if (probe.exitCode === 0) return client;
-  return { available: false, reason: `${client.python} lacks aiomysql (pip install aiomysql into it)` };
-}
-
 const diracx = diracxDbAvailability();
 const missing = [
   !mariadb.available && !MARIADB_TESTS_REQUIRED
