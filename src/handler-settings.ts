@@ -49,6 +49,7 @@ export function handlerMcpOptions(settings: Settings, issuer: string, port: numb
     allowedOrigins: settings.DIRACX_MCP_ALLOWED_ORIGINS,
     confirmThreshold: settings.DIRACX_MCP_CONFIRM_THRESHOLD,
     rateLimitPerMinute: settings.DIRACX_MCP_RATE_LIMIT_PER_MINUTE,
+    inlineFilesMaxBytes: settings.DIRACX_MCP_INLINE_FILES_MAX_BYTES,
   });
 }
 

@@ -13,7 +13,11 @@ import { DEFAULT_SUBMISSION_LIMITS } from './logic/jobs/submission-limits.ts';
 import { DEFAULT_SEARCH_LIMITS } from './logic/jobs/search-limits.ts';
 import { parseVersion } from './logic/pep440.ts';
 import { DEFAULT_MAX_SANDBOX_SIZE_BYTES } from './logic/sandboxes/models.ts';
-import { DEFAULT_MCP_CONFIRM_THRESHOLD, DEFAULT_MCP_RATE_LIMIT_PER_MINUTE } from './mcp/options.ts';
+import {
+  DEFAULT_MCP_CONFIRM_THRESHOLD,
+  DEFAULT_MCP_INLINE_FILES_MAX_BYTES,
+  DEFAULT_MCP_RATE_LIMIT_PER_MINUTE,
+} from './mcp/options.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './routes/middleware/body-limit.ts';
 import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './storage/local-store.ts';
 import { parseMysqlUrl } from './db/mysql/urls.ts';
@@ -204,6 +208,7 @@ const SETTINGS_SHAPE = {
     ),
   DIRACX_MCP_CONFIRM_THRESHOLD: integerFromEnv(0, 100000).default(DEFAULT_MCP_CONFIRM_THRESHOLD),
   DIRACX_MCP_RATE_LIMIT_PER_MINUTE: integerFromEnv(0, 1_000_000).default(DEFAULT_MCP_RATE_LIMIT_PER_MINUTE),
+  DIRACX_MCP_INLINE_FILES_MAX_BYTES: integerFromEnv(1, 1024 ** 3).default(DEFAULT_MCP_INLINE_FILES_MAX_BYTES),
   DIRACX_SERVICE_AUTH_STATE_KEY: stateKey.optional(),
   DIRACX_SERVICE_AUTH_ALLOWED_REDIRECTS: jsonStringList([...FLOWS.allowedRedirects]),
   DIRACX_SERVICE_AUTH_DIRAC_CLIENT_ID: z.string().min(1).default(FLOWS.diracClientId),

@@ -24,4 +24,6 @@ export interface McpDeps extends CallServices {
   confirmationSecret?: CryptoKey;
   /** Requests per minute per token subject and client at `/mcp`; 0: no limit. */
   rateLimitPerMinute: number;
+  /** Largest total size of the files one tool call takes inline (default 10 MiB). */
+  inlineFilesMaxBytes?: number | undefined;
 }

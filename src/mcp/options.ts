@@ -12,6 +12,8 @@ export interface McpOptions {
   confirmThreshold: number;
   /** Requests per minute per token subject and client; 0: no limit. */
   rateLimitPerMinute: number;
+  /** Largest total size of the files one call takes inline (`create_sandbox`, `submit_job`). */
+  inlineFilesMaxBytes?: number | undefined;
 }
 
 /** Destructive calls touching more jobs than this must be confirmed. */
@@ -19,6 +21,9 @@ export const DEFAULT_MCP_CONFIRM_THRESHOLD = 10;
 
 /** A busy agent's pace (ten calls a second, sustained) without letting one flood the server. */
 export const DEFAULT_MCP_RATE_LIMIT_PER_MINUTE = 600;
+
+/** Files inline in one call, decoded, together: 10 MiB (base64 makes it about 13.4 MiB of request). */
+export const DEFAULT_MCP_INLINE_FILES_MAX_BYTES = 10 * 1024 * 1024;
 
 export interface McpSettings {
   issuer: string;
@@ -28,6 +33,7 @@ export interface McpSettings {
   allowedOrigins?: readonly string[] | undefined;
   confirmThreshold: number;
   rateLimitPerMinute?: number | undefined;
+  inlineFilesMaxBytes?: number | undefined;
 }
 
 /** The options, with defaults derived from the issuer and port. */
@@ -42,5 +48,6 @@ export function mcpOptions(settings: McpSettings): McpOptions {
     allowedOrigins: settings.allowedOrigins ?? [url.origin],
     confirmThreshold: settings.confirmThreshold,
     rateLimitPerMinute: settings.rateLimitPerMinute ?? DEFAULT_MCP_RATE_LIMIT_PER_MINUTE,
+    inlineFilesMaxBytes: settings.inlineFilesMaxBytes ?? DEFAULT_MCP_INLINE_FILES_MAX_BYTES,
   };
 }

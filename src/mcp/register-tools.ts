@@ -16,6 +16,7 @@ import { createCallContext } from '../wire/call-context.ts';
 import { toToolResult } from '../wire/tool-errors.ts';
 import { CONFIRM_KEY, ConfirmationRequired } from './confirm.ts';
 import type { McpDeps } from './deps.ts';
+import { DEFAULT_MCP_INLINE_FILES_MAX_BYTES } from './options.ts';
 import { advertisedOutputSchema } from './output-schema.ts';
 import { listedOnly } from './tool-arguments.ts';
 
@@ -56,6 +57,7 @@ export function toolContext(deps: McpDeps, scope: CallScope, call: ToolCall): To
     ...createCallContext(deps, scope.user, new URL(deps.resourceUrl).origin),
     confirm: scope.confirmFor(call.tool, call.args, deps.now),
     confirmThreshold: deps.confirmThreshold,
+    inlineFilesMaxBytes: deps.inlineFilesMaxBytes ?? DEFAULT_MCP_INLINE_FILES_MAX_BYTES,
   };
 }
 

@@ -479,6 +479,14 @@ export const SETTINGS_DOC = {
       'subject across its clients (`0`: no limit); a JSON-RPC batch counts as its calls and is refused ' +
       'whole when they do not fit; above it, 429 with `Retry-After`. Counted per process.',
   },
+  DIRACX_MCP_INLINE_FILES_MAX_BYTES: {
+    group: 'mcp',
+    defaultText: '`10485760` (10 MiB)',
+    meaning:
+      'Largest total (decoded) size of the files one `create_sandbox` or `submit_job` call takes inline; ' +
+      'they travel base64-encoded or as JSON text in the request, so `DIRACX_MAX_REQUEST_BODY_BYTES` must ' +
+      'allow about 4/3 of it.',
+  },
 } as const satisfies Record<keyof Settings, SettingDoc>;
 
 export const SETTINGS_BEGIN = '<!-- settings:begin -->';

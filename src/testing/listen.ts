@@ -36,6 +36,8 @@ export interface McpTestServerOptions {
   /** The configuration whose users tokens are minted for (default: the shipped development configuration). */
   tokenConfig?: Config;
   confirmThreshold?: number;
+  /** `DIRACX_MCP_INLINE_FILES_MAX_BYTES` (default 10 MiB). */
+  inlineFilesMaxBytes?: number;
   /** Calls per minute per caller at /mcp (default: no limit). */
   rateLimitPerMinute?: number;
   extensions?: readonly Extension[];
@@ -84,6 +86,7 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
         allowedOrigins: [base],
         confirmThreshold: options.confirmThreshold ?? 10,
         rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+        ...(options.inlineFilesMaxBytes ? { inlineFilesMaxBytes: options.inlineFilesMaxBytes } : {}),
       },
     });
   } catch (err) {

@@ -22,6 +22,7 @@ import { jobMonitorTool } from './monitor.ts';
 import { deleteJobsTool, killJobsTool, rescheduleJobsTool, setJobStatusesTool } from './jobs-destructive.ts';
 import { pilotSummaryTool, searchPilotsTool } from './pilots.ts';
 import { listJobSandboxFilesTool, readJobSandboxFileTool } from './sandbox-files.ts';
+import { createSandboxTool } from './sandbox-upload.ts';
 import { resourceStatusTool, siteStatusTool } from './rss.ts';
 
 /** dirac-agentic's tools (aldbr/dirac-agentic, `dirac-mcp/src/dirac_mcp/tools/jobs.py`), in its order. */
@@ -80,6 +81,7 @@ export const CORE_TOOLS: readonly ToolDef[] = [
   summarizeJobsTool,
   jobMonitorTool,
   validateJdlTool,
+  createSandboxTool,
   killJobsTool,
   deleteJobsTool,
   searchPilotsTool,

@@ -47,6 +47,8 @@ export interface ToolContext extends CallContext {
   readonly confirm: ConfirmFn;
   /** How many jobs a destructive call may touch before the person is asked to confirm. */
   readonly confirmThreshold: number;
+  /** Largest total size of the files one call takes inline (`DIRACX_MCP_INLINE_FILES_MAX_BYTES`). */
+  readonly inlineFilesMaxBytes: number;
 }
 
 export interface ToolAnnotations {

@@ -5,7 +5,9 @@
  * `jdl_content`) and `validate_jdl` (parse, manifest checks and preparation as submission runs
  * them, without writing). Input sandboxes must be sandboxes already uploaded (`SB:` PFNs) or
  * grid files (`LFN:`): this server cannot read the model's local files, so a local file name is
- * refused with the upload steps instead of being written into a JDL that could never run.
+ * refused with the upload steps instead of being written into a JDL that could never run; files
+ * given inline (`input_files`) are stored as a sandbox first (`tools/sandbox-upload`) and named in
+ * the JDL's InputSandbox.
  */
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
@@ -22,10 +24,12 @@ import type { SubmissionLimits } from '../logic/jobs/submission-limits.ts';
 import { MAX_PFN_LENGTH, SANDBOX_PFN_REGEX, seNameOf } from '../logic/sandboxes/pfn.ts';
 import { wmsPolicy } from '../policies/wms.ts';
 import { defineTool, READ_ONLY } from './define.ts';
+import { createInlineSandbox, InlineFilesSchema } from './sandbox-upload.ts';
 
 /** How to turn local files into an input sandbox (the REST flow DiracX's clients use). */
 export const UPLOAD_GUIDANCE =
-  'This server cannot read files on your machine. Upload them first: pack them into one tar.bz2 (or tar.zst) ' +
+  "This server cannot read files on your machine. Send their contents instead: submit_job's input_files, or " +
+  'create_sandbox and then its pfn in input_sandbox. Over REST: pack them into one tar.bz2 (or tar.zst) ' +
   'archive; POST /api/jobs/sandbox with {"checksum_algorithm": "sha256", "checksum": "<sha256 hex of the archive>", ' +
   '"size": <bytes>, "format": "tar.bz2"}; if the answer\'s "url" is not null, POST its "fields" and then the archive ' +
   'as "file" (multipart/form-data) to that url. Then pass the answer\'s "pfn" (SB:<SE>|/S3/...) in input_sandbox. ' +
@@ -192,8 +196,10 @@ export const submitJobTool = defineTool({
     'output_sandbox, memory in MB, max_cpu_time in seconds) and the JDL is built for you, or give a complete ' +
     'jdl_content (then the other fields are ignored). input_sandbox entries must be PFNs of sandboxes you ' +
     'already uploaded ("SB:SandboxSE|/S3/...") or grid files ("LFN:/..."); local file names are refused with ' +
-    'upload instructions. Returns the new job ids and the JDL submitted. Example: ' +
-    'submit_job(executable="echo", arguments="hello world", job_name="hello")',
+    'upload instructions. To send files with the job (a script, its input), give their contents in input_files: ' +
+    'they become an input sandbox named in the JDL. Returns the new job ids and the JDL submitted. Example: ' +
+    'submit_job(executable="run.sh", input_files=[{"name": "run.sh", "content": "#!/bin/sh\nwc -l data.txt\n", ' +
+    '"executable": true}, {"name": "data.txt", "content": "a\nb\n"}])',
   input: z.object({
     jdl_content: z.string().nullish().describe('A complete JDL; when given, every other field is ignored.'),
     executable: text.nullish().describe('The program or script to run on the worker node.'),
@@ -201,16 +207,37 @@ export const submitJobTool = defineTool({
     arguments: z.string().nullish().describe('Command-line arguments, as one string.'),
     site: text.nullish().describe('Run only at this site, e.g. "LCG.CERN.cern".'),
     input_sandbox: z.array(text).nullish().describe('Uploaded sandbox PFNs (SB:...) or LFNs (LFN:...).'),
+    input_files: InlineFilesSchema.nullish().describe(
+      'Files sent with the job, given inline (as create_sandbox takes them); with executable, not jdl_content.',
+    ),
     output_sandbox: z.array(text).nullish().describe('Files to bring back; StdOut and StdErr always are.'),
     memory: z.number().int().positive().nullish().describe('Memory needed, in MB.'),
     max_cpu_time: z.number().int().positive().nullish().describe('CPU time needed, in seconds.'),
   }),
-  output: z.object({ success: z.literal(true), job_ids: z.array(z.number().int()), jdl: z.string() }),
+  output: z.object({
+    success: z.literal(true),
+    job_ids: z.array(z.number().int()),
+    jdl: z.string(),
+    input_files_sandbox: z.string().optional().describe('The sandbox made of input_files (its pfn), when given.'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   access: WMS,
   async run(ctx, args) {
     await ctx.access.check(wmsPolicy, { action: 'create' });
     let jdl: string;
+    if (args.input_files?.length) {
+      if (args.jdl_content || !args.executable)
+        throw new InvalidInputError(
+          'input_files go with executable (the JDL is then built here). With jdl_content, call create_sandbox ' +
+            "and name its pfn in the JDL's InputSandbox.",
+        );
+      const fields = { ...args, executable: args.executable };
+      buildJdl(fields); // refuses the fields before anything is stored
+      const sandbox = await createInlineSandbox(ctx, args.input_files);
+      jdl = buildJdl({ ...fields, input_sandbox: [...(args.input_sandbox ?? []), sandbox.pfn] });
+      const inserted = await submitJdlJobs(ctx, [jdl]);
+      return { success: true as const, job_ids: inserted.map((j) => j.JobID), jdl, input_files_sandbox: sandbox.pfn };
+    }
     if (args.jdl_content) {
       jdl = args.jdl_content;
       const problem = sandboxProblems(getList(parseJdl(jdl), 'InputSandbox') ?? [])[0];

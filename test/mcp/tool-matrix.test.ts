@@ -211,6 +211,18 @@ const MATRIX: Record<string, { rest(who: Named): Promise<unknown>; mcp(who: Name
         ours: String(d.original_jdl).includes('"matrix"'),
       })),
   },
+  create_sandbox: {
+    // This server has no sandbox store: who may upload is told it is unavailable, the others refused.
+    rest: (who) =>
+      rest(
+        who,
+        'POST',
+        '/api/jobs/sandbox',
+        { checksum_algorithm: 'sha256', checksum: 'ab'.repeat(32), size: 10, format: 'tar.zst' },
+        (_b, status) => (status === 503 ? 'UNAVAILABLE' : status),
+      ),
+    mcp: (who) => mcp(who, 'create_sandbox', { files: [{ name: 'input.txt', content: 'matrix' }] }),
+  },
   validate_jdl: {
     // An invalid JDL: REST checks the `create` policy (403) before refusing it (400), writing nothing.
     rest: (who) =>

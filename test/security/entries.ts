@@ -305,6 +305,10 @@ export const TOOLS: Record<string, ToolEntry> = {
   },
   submit_job: { args: async () => ({ executable: 'echo', arguments: 'hello' }), checks: async () => [wms('create')] },
   validate_jdl: { args: async () => ({ jdl_content: '[Executable = "echo";]' }), checks: async () => [wms('create')] },
+  create_sandbox: {
+    args: async (cell) => ({ files: [{ name: 'input.txt', content: cell.marker }] }),
+    checks: async () => [sandbox('create')],
+  },
   set_job_statuses: { args: async (cell) => ({ ...(await onJobs(cell)), status: 'Killed' }), checks: manageJob },
   kill_jobs: { args: onJobs, checks: manageJob },
   delete_jobs: { args: onJobs, checks: manageJob },

@@ -156,6 +156,8 @@ export const EXPECTED_TOOLS: Readonly<Record<string, Row<ToolOutcome>>> = {
   // wms `create`: NormalUser only.
   submit_job: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: F, pilot: F },
   validate_jdl: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: F, pilot: F },
+  // sandbox `create`: NormalUser only, as POST /api/jobs/sandbox.
+  create_sandbox: { owner: 'ok', sameVo: 'ok', otherVo: 'ok', jobAdministrator: F, pilot: F },
   // wms `manage`: the owner and the VO's GenericPilot (one job: below the confirmation threshold).
   set_job_statuses: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: 'ok' },
   kill_jobs: { owner: 'ok', sameVo: F, otherVo: F, jobAdministrator: F, pilot: 'ok' },

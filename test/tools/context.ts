@@ -60,6 +60,8 @@ export interface TestToolContext extends ToolContext {
 export interface ContextOptions {
   confirm?: ConfirmAnswer;
   confirmThreshold?: number;
+  /** Largest total size of inline files (default 10 MiB). */
+  inlineFilesMaxBytes?: number;
   now?: () => Date;
 }
 
@@ -115,6 +117,7 @@ export async function createToolHarness(): Promise<ToolHarness> {
     return {
       ...call,
       confirmThreshold: options.confirmThreshold ?? 10,
+      inlineFilesMaxBytes: options.inlineFilesMaxBytes ?? 10 * 1024 * 1024,
       confirm: async (request): Promise<ConfirmationOutcome> => {
         confirmations.push(request.message);
         confirmationRequests.push(request);

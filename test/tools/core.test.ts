@@ -28,6 +28,7 @@ describe('CORE_TOOLS', () => {
       'summarize_jobs',
       'show_job_monitor',
       'validate_jdl',
+      'create_sandbox',
       'kill_jobs',
       'delete_jobs',
       'search_pilots',
@@ -55,6 +56,7 @@ describe('CORE_TOOLS', () => {
     expect(argNames('submit_job')).toEqual([
       'arguments',
       'executable',
+      'input_files', // ours, optional: files sent inline
       'input_sandbox',
       'jdl_content',
       'job_name',
@@ -106,7 +108,20 @@ describe('CORE_TOOLS', () => {
       destructiveHint: false,
       idempotentHint: false,
     });
-    const writers = new Set(['submit_job', 'set_job_statuses', 'kill_jobs', 'delete_jobs', 'reschedule_jobs']);
+    // create_sandbox writes (a sandbox) but changes nothing that was there: idempotent, not destructive.
+    expect(tool('create_sandbox').annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: true,
+    });
+    const writers = new Set([
+      'submit_job',
+      'set_job_statuses',
+      'kill_jobs',
+      'delete_jobs',
+      'reschedule_jobs',
+      'create_sandbox',
+    ]);
     for (const t of CORE_TOOLS.filter((t) => !writers.has(t.name))) expect(t.annotations.readOnlyHint).toBe(true);
   });
 
@@ -159,13 +174,14 @@ describe('policy checks', () => {
     validate_jdl: { jdl_content: '[Executable = "echo";]' },
     get_resource_status: { kind: 'storage' },
     read_job_sandbox_file: { path: 'StdErr' },
+    create_sandbox: { files: [{ name: 'input.txt', content: 'x' }] },
   };
   const argsFor = (name: string): Record<string, unknown> => {
     const args = SAMPLE_ARGS[name] ?? {};
-    const fill = (v: unknown): unknown => (Array.isArray(v) ? [jobId] : v);
+    const fill = (k: string, v: unknown): unknown => (k === 'job_ids' ? [jobId] : v);
     return Object.hasOwn(tool(name).input.shape, 'job_id')
       ? { ...args, job_id: jobId }
-      : Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fill(v)]));
+      : Object.fromEntries(Object.entries(args).map(([k, v]) => [k, fill(k, v)]));
   };
 
   it('makes every policy tool check its declared policy first, and open tools check none', async () => {
@@ -205,6 +221,7 @@ describe('policy checks', () => {
       summarize_jobs: EVERYONE,
       show_job_monitor: EVERYONE,
       validate_jdl: SUBMITTERS,
+      create_sandbox: SUBMITTERS,
       kill_jobs: OWNER_OR_ADMIN,
       delete_jobs: OWNER_OR_ADMIN,
       search_pilots: EVERYONE,
