@@ -26,27 +26,23 @@ export const jobMonitorTool = defineTool({
   name: 'show_job_monitor',
   title: 'Job monitor',
   description:
-    'Show your jobs (or all you may see) as a table (one page, newest first unless sorted otherwise), ' +
-    'optionally only one status or names containing a text, with how many jobs are in each status. Hosts that ' +
-    'render MCP Apps show it as an interactive monitor (filter, sort, page, status chart, a job history and ' +
-    'StdErr, kill and reschedule buttons that ask the user first); others get the same data. ' +
-    'Example: show_job_monitor(status="Failed")',
+    "Open the interactive monitor in the user's MCP host, when they ask to see or watch their work visually: a " +
+    'dashboard with a table, chart, history, StdErr and buttons that ask them first. Hosts without MCP Apps get ' +
+    'the first page as data. To answer a question, use search_jobs or get_job_status_summary instead. ' +
+    'Example: show_job_monitor()',
   input: z.object({
-    mine: z
-      .boolean()
-      .default(true)
-      .describe('true: only your own jobs; false: every job you may see (an administrator: the VO).'),
-    status: z.string().min(1).max(64).nullish().describe('Only jobs in this status, e.g. "Failed".'),
-    name_contains: z.string().min(1).max(128).nullish().describe('Only jobs whose JobName contains this text.'),
-    sort_by: z.enum(MONITOR_COLUMNS).default('JobID').describe('Column to sort by.'),
-    sort_direction: z.enum(['asc', 'desc']).default('desc').describe('Sort direction.'),
-    page: z.number().int().min(1).default(1).describe('Page number, from 1.'),
+    mine: z.boolean().default(true).describe('false: everything the user may see, not only their own.'),
+    status: z.string().min(1).max(64).nullish().describe('Initial filter of the table.'),
+    name_contains: z.string().min(1).max(128).nullish().describe('Initial text filter of the table.'),
+    sort_by: z.enum(MONITOR_COLUMNS).default('JobID').describe('Initial column order of the table.'),
+    sort_direction: z.enum(['asc', 'desc']).default('desc').describe('asc or desc.'),
+    page: z.number().int().min(1).default(1).describe('From 1.'),
     per_page: z
       .number()
       .int()
       .min(1)
       .default(DEFAULT_PER_PAGE)
-      .describe(`Rows per page; default ${DEFAULT_PER_PAGE}, at most ${MAX_ROWS}.`),
+      .describe(`Default ${DEFAULT_PER_PAGE}, at most ${MAX_ROWS}.`),
   }),
   output: z.object({
     success: z.literal(true),
