@@ -117,6 +117,17 @@ export const EVALUATION_DOC = join(import.meta.dir, '..', 'docs', 'evaluation.md
 export const DOC_START = '<!-- eval-results:start (written by `bun run eval`) -->';
 export const DOC_END = '<!-- eval-results:end -->';
 
+/** A section of the page between two markers. */
+export interface DocSection {
+  start: string;
+  end: string;
+}
+export const BASELINE_SECTION: DocSection = { start: DOC_START, end: DOC_END };
+export const LOCAL_MODEL_SECTION: DocSection = {
+  start: '<!-- eval-results-local-model:start (written by `bun run eval:local`) -->',
+  end: '<!-- eval-results-local-model:end -->',
+};
+
 /** Writes `<dir>/<file>.json` and `.md`; returns their paths. */
 export async function writeResults(report: RunReport, file: string, dir = RESULTS_DIR): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -127,15 +138,20 @@ export async function writeResults(report: RunReport, file: string, dir = RESULT
   return [json, md];
 }
 
-/** `doc` with the text between the results markers replaced by the report. */
-export function withResults(doc: string, report: RunReport): string {
-  const start = doc.indexOf(DOC_START);
-  const end = doc.indexOf(DOC_END);
-  if (start < 0 || end < start) throw new Error(`the evaluation document has no ${DOC_START} ... ${DOC_END} section`);
-  return `${doc.slice(0, start + DOC_START.length)}\n\n${renderMarkdown(report)}\n${doc.slice(end)}`;
+/** `doc` with the text between the section's markers (the baseline's by default) replaced by the report. */
+export function withResults(doc: string, report: RunReport, section = BASELINE_SECTION): string {
+  const start = doc.indexOf(section.start);
+  const end = doc.indexOf(section.end);
+  if (start < 0 || end < start)
+    throw new Error(`the evaluation document has no ${section.start} ... ${section.end} section`);
+  return `${doc.slice(0, start + section.start.length)}\n\n${renderMarkdown(report)}\n${doc.slice(end)}`;
 }
 
-/** Rewrites the results section of `docs/evaluation.md`. */
-export async function updateEvaluationDoc(report: RunReport, path = EVALUATION_DOC): Promise<void> {
-  await Bun.write(path, withResults(await Bun.file(path).text(), report));
+/** Rewrites a results section of `docs/evaluation.md` (the baseline's by default). */
+export async function updateEvaluationDoc(
+  report: RunReport,
+  path = EVALUATION_DOC,
+  section = BASELINE_SECTION,
+): Promise<void> {
+  await Bun.write(path, withResults(await Bun.file(path).text(), report, section));
 }

@@ -5,8 +5,9 @@
  * JSON Schemas, every tool call the model makes goes to MCP and its result comes back as a
  * `tool` message (JSON text), until the model answers without tool calls or the step cap is
  * reached. Configured by `EVAL_MODEL_URL` (the base URL, e.g. `http://127.0.0.1:8080/v1`),
- * `EVAL_MODEL` and optionally `EVAL_API_KEY` (bearer) and `EVAL_MAX_STEPS` (default 8).
- * Plain `fetch`, no SDK.
+ * `EVAL_MODEL` and optionally `EVAL_API_KEY` (bearer), `EVAL_MAX_STEPS` (default 8) and
+ * `EVAL_FIRST_TOOL_CHOICE` (`auto`, the default, or `required`: the first round must call a tool,
+ * which keeps a small model from answering from thin air). Plain `fetch`, no SDK.
  */
 import { z } from 'zod';
 import type { Agent, AgentTask, ToolOutcome } from '../agent.ts';
@@ -16,6 +17,8 @@ export interface OpenAiConfig {
   model: string;
   apiKey: string | undefined;
   maxSteps: number;
+  /** The `tool_choice` of the first round; later rounds are `auto`. */
+  firstToolChoice: 'auto' | 'required';
 }
 
 /** The configuration from the environment, or undefined when no endpoint is set. */
@@ -29,6 +32,7 @@ export function openAiConfigFromEnv(env: Record<string, string | undefined>): Op
     model,
     apiKey: env.EVAL_API_KEY?.trim() || undefined,
     maxSteps: Number.isInteger(steps) && steps > 0 ? steps : 8,
+    firstToolChoice: env.EVAL_FIRST_TOOL_CHOICE?.trim() === 'required' ? 'required' : 'auto',
   };
 }
 
@@ -72,6 +76,7 @@ async function complete(
   config: OpenAiConfig,
   messages: readonly Message[],
   tools: readonly object[],
+  toolChoice: 'auto' | 'required',
 ): Promise<z.infer<typeof Completion>['choices'][number]['message']> {
   const res = await fetch(`${config.url}/chat/completions`, {
     method: 'POST',
@@ -79,7 +84,7 @@ async function complete(
       'content-type': 'application/json',
       ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
     },
-    body: JSON.stringify({ model: config.model, messages, tools, tool_choice: 'auto', temperature: 0 }),
+    body: JSON.stringify({ model: config.model, messages, tools, tool_choice: toolChoice, temperature: 0 }),
   });
   if (!res.ok) throw new Error(`chat completions: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
   return Completion.parse(await res.json()).choices[0]!.message;
@@ -112,7 +117,7 @@ export function openAiAgent(config: OpenAiConfig): Agent {
         { role: 'user', content: task.request },
       ];
       for (let step = 0; step < config.maxSteps; step++) {
-        const message = await complete(config, messages, tools);
+        const message = await complete(config, messages, tools, step === 0 ? config.firstToolChoice : 'auto');
         const calls: ToolCall[] = (message.tool_calls ?? []).map((c, i) => ({
           id: c.id ?? `call_${step}_${i}`,
           type: 'function',

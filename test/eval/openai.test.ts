@@ -81,18 +81,25 @@ describe('the openai agent', () => {
     expect(openAiConfigFromEnv({ EVAL_MODEL_URL: 'http://x/v1' })).toBeUndefined();
     expect(
       openAiConfigFromEnv({ EVAL_MODEL_URL: 'http://x/v1/', EVAL_MODEL: 'm', EVAL_API_KEY: 'k', EVAL_MAX_STEPS: '3' }),
-    ).toEqual({ url: 'http://x/v1', model: 'm', apiKey: 'k', maxSteps: 3 });
+    ).toEqual({ url: 'http://x/v1', model: 'm', apiKey: 'k', maxSteps: 3, firstToolChoice: 'auto' });
+    expect(
+      openAiConfigFromEnv({ EVAL_MODEL_URL: 'http://x', EVAL_MODEL: 'm', EVAL_FIRST_TOOL_CHOICE: 'required' })
+        ?.firstToolChoice,
+    ).toBe('required');
   });
 });
 
 describe('bun run eval', () => {
   it('parses its options', () => {
-    expect(parseCliArgs([])).toEqual({ agent: 'baseline', scenarios: [] });
+    expect(parseCliArgs([])).toEqual({ agent: 'baseline', localModel: false, scenarios: [] });
     expect(parseCliArgs(['--agent', 'openai', '--scenario', '01-a', '02-b'])).toEqual({
       agent: 'openai',
+      localModel: false,
       scenarios: ['01-a', '02-b'],
     });
+    expect(parseCliArgs(['--local-model'])).toEqual({ agent: 'openai', localModel: true, scenarios: [] });
     expect(() => parseCliArgs(['--agent', 'gpt'])).toThrow('usage');
+    expect(() => parseCliArgs(['--agent', 'baseline', '--local-model'])).toThrow('usage');
   });
 
   it('says there is no score and exits 0 for the openai agent without an endpoint', async () => {
