@@ -10,8 +10,8 @@
  * confirmation token (the server's threshold is 0 here, so even one job needs it) and the job
  * is Killed; a reschedule likewise raises the job's counter once confirmed; a job of another
  * user, shown only when asked (the VO shares job information), cannot be killed: the tool's
- * refusal is shown and nothing changes. The view itself makes no network request: everything
- * goes through the bridge. Screenshots are taken of the monitor and of the confirmation; with
+ * refusal is shown and nothing changes, as when the host itself refuses a call. The view
+ * itself makes no network request: everything goes through the bridge. Screenshots are taken of the monitor and of the confirmation; with
  * DIRACX_MONITOR_SCREENSHOTS_DIR set they are written there (docs/ holds the committed ones).
  * Without Chromium the test skips with the reason in its name, unless
  * DIRACX_REQUIRE_BROWSER_TESTS=1 makes that a failure (CI).
@@ -98,7 +98,7 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
 
   /** The host page at our server's origin (served by the browser's router, not by the server). */
   async function openHost(
-    options: { args?: Record<string, unknown>; theme?: 'light' | 'dark' } = {},
+    options: { args?: Record<string, unknown>; theme?: 'light' | 'dark'; refuse?: string[] } = {},
   ): Promise<{ page: Page; view: FrameLocator; viewRequests: string[] }> {
     const [vo, group, user] = PEOPLE.owner;
     const token = await server.token(vo, group, user);
@@ -302,6 +302,23 @@ if (!haveChromium && !BROWSER_TESTS_REQUIRED) {
         await dialog.getByRole('button', { name: `Reschedule job ${target}` }).click();
         await view.getByRole('status').filter({ hasText: '1 of 1 jobs rescheduled.' }).waitFor();
         expect(await restJob(target)).toMatchObject({ Status: 'Received', RescheduleCounter: 1 });
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it("shows the host's refusal of a call and changes nothing", async () => {
+      const { page, view } = await openHost({ refuse: ['reschedule_jobs'] });
+      const target = jobs.reco_2026_b!;
+      try {
+        const before = await restJob(target);
+        await view.locator(`tr[data-job-id="${target}"]`).click();
+        await view.getByRole('button', { name: 'Reschedule', exact: true }).click();
+        const message = view.locator('p.message.error');
+        await message.waitFor();
+        expect(await message.textContent()).toContain('The host refused to call reschedule_jobs');
+        expect(await view.getByRole('dialog').count()).toBe(0);
+        expect(await restJob(target)).toEqual(before);
       } finally {
         await page.close();
       }

@@ -20,7 +20,13 @@ interface HostState {
 
 declare global {
   interface Window {
-    hostConfig: { token: string; args?: Record<string, unknown>; theme?: 'light' | 'dark' };
+    hostConfig: {
+      token: string;
+      args?: Record<string, unknown>;
+      theme?: 'light' | 'dark';
+      /** Tools the host refuses to call for the view (as a host whose user said no would). */
+      refuse?: string[];
+    };
     hostState: HostState;
   }
 }
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
   const forward = bridge.oncalltool;
   bridge.oncalltool = async (params, extra) => {
     state.calls.push(params.name);
+    if (window.hostConfig.refuse?.includes(params.name)) throw new Error(`The host refused to call ${params.name}`);
     if (!forward) throw new Error('the bridge forwards no tool calls');
     return forward(params, extra);
   };
