@@ -11,8 +11,9 @@
  * is Killed; a reschedule likewise raises the job's counter once confirmed; a job of another
  * user, shown only when asked (the VO shares job information), cannot be killed: the tool's
  * refusal is shown and nothing changes, as when the host itself refuses a call. The view
- * itself makes no network request: everything goes through the bridge. Screenshots are taken of the monitor and of the confirmation; with
- * DIRACX_MONITOR_SCREENSHOTS_DIR set they are written there (docs/ holds the committed ones).
+ * itself makes no network request: everything goes through the bridge. Screenshots are taken
+ * of the monitor and of the confirmation; with DIRACX_MONITOR_SCREENSHOTS_DIR set they are
+ * written there (docs/ holds the committed ones).
  * Without Chromium the test skips with the reason in its name, unless
  * DIRACX_REQUIRE_BROWSER_TESTS=1 makes that a failure (CI).
  */
