@@ -282,11 +282,12 @@ const SECRET_SETTINGS = new Set([
 
 export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
   checkMysqlSettings(s, ctx);
-  if (s.DIRACX_SERVE_JOB_PARAMETERS === true && s.DIRACX_OS_DB_JOBPARAMETERSDB !== undefined) {
+  const besideDiracx = jobParametersInOpenSearch(s);
+  if (s.DIRACX_SERVE_JOB_PARAMETERS === true && besideDiracx) {
     ctx.addIssue({
       code: 'custom',
       path: ['DIRACX_SERVE_JOB_PARAMETERS'],
-      message: JOB_PARAMETERS_NEED_OPENSEARCH,
+      message: jobParametersNeedOpenSearch(besideDiracx),
     });
   }
   if (s.DIRACX_CONFIG !== undefined && s.DIRACX_CONFIG_BACKEND_URL !== undefined) {
@@ -315,17 +316,29 @@ export const SettingsSchema = z.object(SETTINGS_SHAPE).superRefine((s, ctx) => {
 export type Settings = z.output<typeof SettingsSchema>;
 
 /** Why job-parameter routes cannot be served beside DiracX (`docs/co-deployment.md`). */
-const JOB_PARAMETERS_NEED_OPENSEARCH =
-  'cannot be true while DIRACX_OS_DB_JOBPARAMETERSDB is set: DiracX keeps job parameters in OpenSearch, ' +
-  'which this server does not write, so PATCH /api/jobs/heartbeat and /api/jobs/metadata must be served by ' +
-  'DiracX (unset it or set false; see docs/co-deployment.md)';
+const jobParametersNeedOpenSearch = (setting: string): string =>
+  `cannot be true while ${setting} is set: DiracX keeps job parameters in OpenSearch, which this server ` +
+  'does not write, so PATCH /api/jobs/heartbeat and /api/jobs/metadata must be served by DiracX (unset it ' +
+  'or set false; see docs/co-deployment.md)';
 
 /**
- * Whether we serve the routes that write job parameters: as set, or by default unless DiracX's
- * OpenSearch job-parameter store is configured in our environment (a fleet beside DiracX).
+ * The setting that says we run beside DiracX, whose job parameters are in OpenSearch: its JobDB
+ * (`DIRACX_DB_URL_JOBDB`) or its OpenSearch connection in our environment; undefined standalone.
+ */
+function jobParametersInOpenSearch(
+  s: Pick<Settings, 'DIRACX_DB_URL_JOBDB' | 'DIRACX_OS_DB_JOBPARAMETERSDB'>,
+): string | undefined {
+  if (s.DIRACX_DB_URL_JOBDB !== undefined) return 'DIRACX_DB_URL_JOBDB';
+  if (s.DIRACX_OS_DB_JOBPARAMETERSDB !== undefined) return 'DIRACX_OS_DB_JOBPARAMETERSDB';
+  return undefined;
+}
+
+/**
+ * Whether we serve the routes that write job parameters: as set, or by default unless we run
+ * beside DiracX (on its JobDB, or with its OpenSearch connection in our environment).
  */
 export function servesJobParameters(settings: Settings): boolean {
-  return settings.DIRACX_SERVE_JOB_PARAMETERS ?? settings.DIRACX_OS_DB_JOBPARAMETERSDB === undefined;
+  return settings.DIRACX_SERVE_JOB_PARAMETERS ?? jobParametersInOpenSearch(settings) === undefined;
 }
 
 /** Thrown with one line per wrong variable, each naming it and what it expects. */

@@ -434,12 +434,13 @@ export const SETTINGS_DOC = {
   },
   DIRACX_SERVE_JOB_PARAMETERS: {
     group: 'jobs',
-    defaultText: '`true`, `false` when `DIRACX_OS_DB_JOBPARAMETERSDB` is set',
+    defaultText: '`true`, `false` when `DIRACX_DB_URL_JOBDB` or `DIRACX_OS_DB_JOBPARAMETERSDB` is set',
     meaning:
       'Serve the routes that write job parameters, `PATCH /api/jobs/heartbeat` and `PATCH /api/jobs/metadata` ' +
       '(we keep them in our own database). `false`: those two paths are not ours (404; beside DiracX, the ' +
-      'proxy sends them to DiracX). `true` with `DIRACX_OS_DB_JOBPARAMETERSDB` stops the start: DiracX keeps ' +
-      'job parameters in OpenSearch, which we do not write (`docs/co-deployment.md`).',
+      'proxy sends them to DiracX). `true` beside DiracX (`DIRACX_DB_URL_JOBDB` or ' +
+      '`DIRACX_OS_DB_JOBPARAMETERSDB` set) stops the start: DiracX keeps job parameters in OpenSearch, which ' +
+      'we do not write (`docs/co-deployment.md`).',
   },
   DIRACX_OS_DB_JOBPARAMETERSDB: {
     group: 'jobs',

@@ -1,14 +1,16 @@
 /**
  * The routes that write job parameters beside DiracX (docs/co-deployment.md): DiracX keeps job
  * parameters in OpenSearch, which we do not write, so with `serveJobParameters` false (the default
- * when DIRACX_OS_DB_JOBPARAMETERSDB is in our environment) PATCH /api/jobs/heartbeat and
- * /api/jobs/metadata are not ours: 404 and nothing written, absent from the OpenAPI document,
+ * on DiracX's databases or with DIRACX_OS_DB_JOBPARAMETERSDB in our environment) PATCH
+ * /api/jobs/heartbeat and /api/jobs/metadata are not ours: 404 and nothing written, absent from the
+ * OpenAPI document,
  * while the other job routes (kill included, which writes no job parameter) still work. As
- * settings: the default follows DiracX's OpenSearch variable, and asking for these routes with it
- * set is refused with one line that never echoes its (secret) value.
+ * settings: the default follows DiracX's JobDB URL and OpenSearch variable, and asking for these
+ * routes with either set is refused with one line that never echoes a secret value.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { handlerOptions } from '../../../src/handler-settings.ts';
+import { DB_URL_SETTINGS } from '../../../src/mysql-settings.ts';
 import { parseSettings, SettingsError } from '../../../src/settings.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { call, submitJob } from './harness.ts';
@@ -64,6 +66,25 @@ describe('DIRACX_SERVE_JOB_PARAMETERS', () => {
     const off = parseSettings({ DIRACX_OS_DB_JOBPARAMETERSDB: OPENSEARCH, DIRACX_SERVE_JOB_PARAMETERS: 'false' });
     expect(handlerOptions(off).serveJobParameters).toBe(false);
     expect(handlerOptions(parseSettings({ DIRACX_SERVE_JOB_PARAMETERS: 'false' })).serveJobParameters).toBe(false);
+  });
+
+  it("is off on DiracX's databases (DIRACX_DB_URL_*), and true there is refused without echoing a password", () => {
+    const env: Record<string, string> = { DIRACX_OWN_DB_URL: 'mysql://dx:s3cret@db:3306/DiracxTs' };
+    for (const [db, name] of Object.entries(DB_URL_SETTINGS)) env[name] = `mysql+aiomysql://dx:s3cret@db:3306/${db}`;
+    expect(handlerOptions(parseSettings(env)).serveJobParameters).toBe(false);
+    let err: unknown;
+    try {
+      parseSettings({ ...env, DIRACX_SERVE_JOB_PARAMETERS: 'true' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SettingsError);
+    expect((err as SettingsError).lines).toEqual([
+      'DIRACX_SERVE_JOB_PARAMETERS="true" is invalid: cannot be true while DIRACX_DB_URL_JOBDB is set: DiracX ' +
+        'keeps job parameters in OpenSearch, which this server does not write, so PATCH /api/jobs/heartbeat and ' +
+        '/api/jobs/metadata must be served by DiracX (unset it or set false; see docs/co-deployment.md)',
+    ]);
+    expect((err as SettingsError).message).not.toContain('s3cret');
   });
 
   it('refuses true beside DiracX on one line, without echoing the OpenSearch connection', () => {
