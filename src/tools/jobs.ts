@@ -269,7 +269,8 @@ export const jobSandboxesTool = defineTool({
   title: 'Job sandboxes',
   description:
     "The input and output sandboxes of one of your jobs: each sandbox's PFN and a short-lived presigned download " +
-    'URL (a tar archive; fetch it without credentials). Example: get_job_sandboxes(job_id=1234)',
+    'URL (a tar archive; fetch it without credentials). To look inside without downloading, use ' +
+    'list_job_sandbox_files and read_job_sandbox_file. Example: get_job_sandboxes(job_id=1234)',
   input: z.object({ job_id: JobId.describe('The job id.') }),
   output: z.object({
     success: z.literal(true),

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
-import { assignOutput, uploadArchive } from '../harness/sandbox-seed.ts';
+import { packTar } from '../../src/logic/sandboxes/archive/tar-write.ts';
+import { assignOutput, uploadArchive, zstd } from '../harness/sandbox-seed.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { call, PEOPLE, submitJob } from '../routes/jobs/harness.ts';
 import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
@@ -159,6 +160,18 @@ describe('read_job_sandbox_file', () => {
     expect(result.isError).toBe(true);
     expect(result.content[0]!.text).toStartWith('NOT_FOUND: No file std.err in sandbox');
     expect(result.content[0]!.text).toContain('It holds: StdOut, StdErr, plot.png');
+  });
+
+  it("looks for the file in each of the job's output sandboxes", async () => {
+    const two = await submitJob(server.app, 'owner');
+    await assignOutput(server.app, two, pfn);
+    const second = packTar([{ name: 'second.log', data: new TextEncoder().encode('from the second sandbox\n') }]);
+    await assignOutput(server.app, two, await uploadArchive(server.app, 'owner', await zstd(second), 'tar.zst'));
+    const got = await read({ job_id: two, path: 'second.log' });
+    expect(got.content).toBe('from the second sandbox\n');
+    expect((await read({ job_id: two, path: 'StdOut' })).content).toStartWith('Job started');
+    const missing = await tool('owner', 'read_job_sandbox_file', { job_id: two, path: 'nowhere' });
+    expect(missing.content[0]!.text).toStartWith('NOT_FOUND: No file nowhere in sandbox');
   });
 
   it('answers NOT_FOUND for a job without an output sandbox', async () => {

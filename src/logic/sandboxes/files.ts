@@ -18,6 +18,11 @@ import { describeBinary, isText } from './sniff.ts';
 
 /** How much of a file's start is looked at to tell text from binary. */
 const SNIFF_BYTES = 8 * 1024;
+/**
+ * Most uncompressed bytes read of one archive: the store takes sandboxes of up to 100 MiB, which
+ * compressed logs can expand tenfold; a decompression bomb stops here instead of costing hours.
+ */
+export const MAX_ARCHIVE_READ_BYTES = 2 * 1024 ** 3;
 
 export interface SandboxListing {
   compression: Compression;
@@ -65,7 +70,7 @@ const listed = (e: TarEntry): SandboxListing['files'][number] => ({
 export async function listSandboxFiles(ctx: SandboxContext, pfn: string, maxEntries: number): Promise<SandboxListing> {
   const { compression, tar } = await openSandbox(ctx, pfn);
   const files: SandboxListing['files'] = [];
-  for await (const member of tarMembers(tar)) {
+  for await (const member of tarMembers(tar, MAX_ARCHIVE_READ_BYTES)) {
     if (files.length === maxEntries) return { compression, files, truncated: true };
     files.push(listed(member.entry));
   }
@@ -139,7 +144,7 @@ export async function readSandboxFile(
   const wanted = path.replace(/^(\.\/)+/, '');
   const { tar } = await openSandbox(ctx, pfn);
   const seen: string[] = [];
-  for await (const member of tarMembers(tar)) {
+  for await (const member of tarMembers(tar, MAX_ARCHIVE_READ_BYTES)) {
     const { entry } = member;
     if (entry.name !== wanted && entry.name !== `${wanted}/`) {
       if (seen.length < 20) seen.push(entry.name);

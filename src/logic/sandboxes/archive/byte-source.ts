@@ -1,7 +1,9 @@
 /**
  * @module logic/sandboxes/archive/byte-source
- * Exact-length reads over a byte stream, holding at most what one read asks for plus one chunk.
+ * Exact-length reads over a byte stream, holding at most what one read asks for plus one chunk,
+ * and refusing to go past `limit` bytes (a decompression bomb costs no more than that).
  */
+import { PayloadTooLargeError } from '../../../core/errors.ts';
 
 export class ByteSource {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -10,8 +12,11 @@ export class ByteSource {
   /** Bytes handed out or skipped so far. */
   position = 0;
 
-  constructor(stream: ReadableStream<Uint8Array>) {
+  readonly #limit: number;
+
+  constructor(stream: ReadableStream<Uint8Array>, limit = Number.POSITIVE_INFINITY) {
     this.#reader = stream.getReader();
+    this.#limit = limit;
   }
 
   async #fill(): Promise<boolean> {
@@ -36,6 +41,8 @@ export class ByteSource {
     const chunk = this.#pending.subarray(0, max);
     this.#pending = this.#pending.subarray(chunk.length);
     this.position += chunk.length;
+    if (this.position > this.#limit)
+      throw new PayloadTooLargeError(`The archive holds more than the ${this.#limit} bytes this server reads of one`);
     return chunk;
   }
 

@@ -90,9 +90,15 @@ function paxRecords(data: Uint8Array): Map<string, string> {
 const padding = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK;
 const stripDot = (name: string): string => name.replace(/^(\.\/)+/, '');
 
-/** The members of the tar stream `tar`, in order. Stops reading `tar` when the loop is left. */
-export async function* tarMembers(tar: ReadableStream<Uint8Array>): AsyncGenerator<TarMember> {
-  const source = new ByteSource(tar);
+/**
+ * The members of the tar stream `tar`, in order. Stops reading `tar` when the loop is left.
+ * @throws PayloadTooLargeError once more than `maxBytes` of tar data were read.
+ */
+export async function* tarMembers(
+  tar: ReadableStream<Uint8Array>,
+  maxBytes = Number.POSITIVE_INFINITY,
+): AsyncGenerator<TarMember> {
+  const source = new ByteSource(tar, maxBytes);
   let longName: string | undefined;
   let longLink: string | undefined;
   let pax = new Map<string, string>();

@@ -100,6 +100,16 @@ describe('tar', () => {
     expect(source.pulled()).toBeLessThan(256 * 1024);
   });
 
+  it('stops with TOO_LARGE past the bytes it may read of one archive (a decompression bomb)', async () => {
+    const zeros = await compress(packTar([{ name: 'bomb', data: new Uint8Array(4 * 1024 * 1024) }]), 'gzip');
+    expect(zeros.length).toBeLessThan(64 * 1024);
+    const { tar } = await tarStreamOf(chunked(zeros).stream);
+    const read = async (): Promise<void> => {
+      for await (const m of tarMembers(tar, 1024 * 1024)) for await (const _ of m.content());
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'TOO_LARGE' });
+  });
+
   it('refuses corrupt and truncated bzip2 data, and data that is not tar', async () => {
     const data = await Bun.file(FIXTURE).bytes();
     const corrupt = data.slice();
