@@ -1,0 +1,181 @@
+/**
+ * Jobs in DiracX's JobDB on MariaDB, shared with DiracX 0.7.0: a job our MySQL submission
+ * writes, DiracX's own `JobDB` reads (its JDLs through DIRAC's `extractJDL`, its attributes
+ * through `JobDB.search`, flags as booleans, times in UTC), and a job DiracX's submission writes
+ * (DIRAC's `compressJDL`), we read as text. Needs MariaDB and DiracX's venv with aiomysql; skips
+ * without them unless DIRACX_REQUIRE_MARIADB_TESTS=1 / DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { join } from 'node:path';
+import { InvalidInputError } from '../../../src/core/errors.ts';
+import { compressJdl, extractJdl } from '../../../src/db/mysql/jdl-text.ts';
+import { getLoggingRecords } from '../../../src/db/mysql/job-logging.ts';
+import {
+  allocateJobIds,
+  getJobJdls,
+  insertSubmittedJobs,
+  updateJobJdls,
+} from '../../../src/db/mysql/job-submission.ts';
+import type { SubmittedJob } from '../../../src/db/job-submission.ts';
+import {
+  createMysqlTestDatabase,
+  diracxDbAvailability,
+  MARIADB_TESTS_REQUIRED,
+  type MysqlTestDatabase,
+  mariadbAvailability,
+} from '../../harness/mariadb.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+
+const SCRIPT = join(import.meta.dir, 'diracx-jobs.py');
+const SUBMITTED = new Date('2026-12-06T08:10:11Z');
+const ORIGINAL = '[Executable = "echo"; Arguments = "héllo wörld"; JobName = "shared"]';
+const PREPARED = `[\n  Executable = "echo";\n  Arguments = "héllo wörld";\n  JobName = "shared";\n  JobID = %s;\n]`;
+
+const mariadb = await mariadbAvailability();
+const diracx = diracxDbAvailability();
+const missing = [
+  !mariadb.available && !MARIADB_TESTS_REQUIRED
+    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
+    : '',
+  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
+    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
+    : '',
+].filter((reason) => reason !== '');
+
+describe('JDL text as DIRAC stores it', () => {
+  it('round-trips through compressJdl and extractJdl, and reads plain and empty JDLs as they are', async () => {
+    const compressed = await compressJdl(ORIGINAL);
+    expect(compressed).toMatch(/^eJ[A-Za-z0-9+/]+=*$/); // zlib's header, base64
+    expect(await extractJdl(compressed)).toBe(ORIGINAL);
+    expect(await extractJdl(ORIGINAL)).toBe(ORIGINAL);
+    expect(await extractJdl('')).toBe('');
+  });
+});
+
+if (missing.length > 0) {
+  describe('JobDB shared with DiracX on MariaDB', () => {
+    it.skip(`each server reads the jobs the other submitted (skipped: ${missing.join('; ')})`, () => {});
+  });
+} else {
+  describe('JobDB shared with DiracX on MariaDB', () => {
+    let t: MysqlTestDatabase;
+    let python = '';
+
+    async function diracxJobs(request: Record<string, unknown>): Promise<unknown> {
+      const url = t.set.diracxUrl('JobDB');
+      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
+      if (run.code !== 0) throw new Error(`DiracX's JobDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
+      return JSON.parse(run.stdout);
+    }
+
+    beforeAll(async () => {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
+      python = diracx.python;
+      t = await createMysqlTestDatabase();
+    }, 60_000);
+    afterAll(() => t?.dispose());
+
+    function submitted(jobId: number, overrides: Partial<SubmittedJob['job']> = {}): SubmittedJob {
+      return {
+        jdl: { jobId, jdl: PREPARED.replace('%s', String(jobId)), jobRequirements: '', originalJdl: ORIGINAL },
+        job: {
+          jobId,
+          vo: 'lhcb',
+          owner: 'chaen',
+          ownerGroup: 'lhcb_user',
+          jobName: 'shared',
+          status: 'Received',
+          minorStatus: 'Job accepted',
+          submissionTime: SUBMITTED,
+          lastUpdateTime: SUBMITTED,
+          verifiedFlag: true,
+          ...overrides,
+        },
+        inputData: ['/lhcb/data/file1', '/lhcb/data/file1', '/lhcb/data/file2'],
+        logging: {
+          jobId,
+          status: 'Received',
+          minorStatus: 'Job accepted',
+          applicationStatus: 'Unknown',
+          timeUs: SUBMITTED.getTime() * 1000,
+          source: 'JobManager',
+        },
+      };
+    }
+
+    it('DiracX reads the job we submitted: its JDLs, attributes and flags', async () => {
+      const { database } = t;
+      const [jobId = 0] = await database.transaction(async (tx) => {
+        const ids = await allocateJobIds(tx, database.tables, 1);
+        await insertSubmittedJobs(
+          tx,
+          database.tables,
+          ids.map((id) => submitted(id)),
+        );
+        return ids;
+      });
+      const read = (await diracxJobs({ op: 'read', job_ids: [jobId] })) as {
+        jdl: Record<string, string>;
+        original: Record<string, string>;
+        jobs: Record<string, unknown>[];
+      };
+      expect(read.jdl[String(jobId)]).toBe(PREPARED.replace('%s', String(jobId)));
+      expect(read.original[String(jobId)]).toBe(ORIGINAL);
+      expect(read.jobs).toHaveLength(1);
+      expect(read.jobs[0]).toMatchObject({
+        JobID: jobId,
+        VO: 'lhcb',
+        Owner: 'chaen',
+        Status: 'Received',
+        Site: 'ANY',
+        JobType: 'user',
+        VerifiedFlag: true,
+        AccountedFlag: false,
+        SubmissionTime: '2026-12-06 08:10:11+00:00',
+      });
+      const history = await getLoggingRecords(database.db, database.tables, [jobId]);
+      expect(history.map((r) => [r.seqNum, r.status])).toEqual([[1, 'Received']]);
+    });
+
+    it('we read the JDLs of a job DiracX submitted, and DiracX reads the JDL we replace', async () => {
+      const { database } = t;
+      const jobId = (await diracxJobs({
+        op: 'submit',
+        original_jdl: ORIGINAL,
+        jdl: '[JobName = "theirs"]',
+        attributes: {
+          VO: 'lhcb',
+          Owner: 'chaen',
+          OwnerGroup: 'lhcb_user',
+          Status: 'Received',
+          SubmissionTime: '2026-12-06T08:10:12+00:00',
+        },
+      })) as number;
+      const jdls = await getJobJdls(database.db, database.tables, [jobId, 999_999]);
+      expect(jdls).toEqual(new Map([[jobId, { jdl: '[JobName = "theirs"]', originalJdl: ORIGINAL }]]));
+      await database.transaction((tx) => updateJobJdls(tx, database.tables, new Map([[jobId, '[JobName = "ours"]']])));
+      const read = (await diracxJobs({ op: 'read', job_ids: [jobId] })) as { jdl: Record<string, string> };
+      expect(read.jdl[String(jobId)]).toBe('[JobName = "ours"]');
+    });
+
+    it('a job that cannot be stored leaves no row behind (its reserved id included)', async () => {
+      const { database } = t;
+      const before = (await diracxJobs({ op: 'read', job_ids: [1, 2, 3, 4, 5] })) as { jobs: unknown[] };
+      const attempt = database.transaction(async (tx) => {
+        const ids = await allocateJobIds(tx, database.tables, 2);
+        await insertSubmittedJobs(
+          tx,
+          database.tables,
+          ids.map((id, i) => submitted(id, i === 1 ? { jobName: 'x'.repeat(129) } : {})),
+        );
+      });
+      expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+      await attempt.catch(() => {});
+      const after = (await diracxJobs({ op: 'read', job_ids: [1, 2, 3, 4, 5] })) as { jobs: unknown[]; jdl: object };
+      expect(after.jobs).toEqual(before.jobs);
+      const jdlRows = await database.db.select().from(database.tables.jobJdls);
+      expect(jdlRows).toHaveLength(2);
+    });
+  });
+}
