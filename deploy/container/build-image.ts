@@ -8,7 +8,8 @@
  * deploy/container/Containerfile (`FROM scratch`) turns that folder into the image.
  *
  * The image is tagged `localhost/diracx-ts:<hash of its inputs>` (and `:latest`); when an image
- * with that tag exists, nothing is built (`--force` rebuilds). Prints the tag and the size.
+ * with that tag exists, nothing is built (`--force` rebuilds). A build removes the images of
+ * earlier inputs (their tags). Prints the tag and the size.
  */
 import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -162,6 +163,14 @@ async function imageSize(tag: string): Promise<number> {
   return Number(out.trim());
 }
 
+/** Removes the images earlier inputs built (tags other than `keep` and :latest), ignoring those in use. */
+async function removeOlderBuilds(keep: string): Promise<void> {
+  const listed = await podmanOk(['images', '--format', '{{.Repository}}:{{.Tag}}', IMAGE_NAME]);
+  for (const tag of new Set(listed.split('\n').filter((t) => t.startsWith(`${IMAGE_NAME}:`)))) {
+    if (tag !== keep && tag !== `${IMAGE_NAME}:latest`) await podman(['rmi', tag]);
+  }
+}
+
 /** Builds the image unless one with the same inputs exists (`force` rebuilds). */
 export async function buildImage(options: { force?: boolean } = {}): Promise<BuiltImage> {
   const tag = `${IMAGE_NAME}:${await imageInputsHash()}`;
@@ -176,6 +185,7 @@ export async function buildImage(options: { force?: boolean } = {}): Promise<Bui
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  await removeOlderBuilds(tag);
   return { tag, sizeBytes: await imageSize(tag), cached: false };
 }
 
