@@ -222,6 +222,17 @@ if (unavailable && !REQUIRED) {
       expect(hpa.scaleTargetRef.name).toBe('diracx');
     });
 
+    it("answers the Deployment's probes (podman does not run them: its healthcheck needs curl)", async () => {
+      const [container] = podTemplate(find(objects, 'Deployment', 'diracx')).spec.containers;
+      const probes = [container?.startupProbe, container?.livenessProbe, container?.readinessProbe];
+      const paths = probes.map((p) => p?.httpGet?.path);
+      expect(paths).toEqual(['/api/health/startup', '/api/health/live', '/api/health/ready']);
+      for (const path of paths) {
+        const res = await fetch(`${base}${path}`);
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      }
+    });
+
     it('runs the server as the unprivileged user on a read-only root filesystem', async () => {
       const inspected = JSON.parse(await podmanOk(['container', 'inspect', SERVER_CONTAINER])) as {
         HostConfig: { ReadonlyRootfs: boolean };
