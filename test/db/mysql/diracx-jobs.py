@@ -5,6 +5,8 @@ one transaction and prints the result as JSON. "read" (job_ids): each job's JDL 
 through get_job_jdls and DIRAC's extractJDL, and its attributes through JobDB.search. "submit"
 (original_jdl, jdl, attributes): a job written as DiracX's submission writes one (create_job,
 insert_job_attributes, update_job_jdls, with DIRAC's compressJDL); prints its id.
+"commands_set" (commands: [[job_id, command, arguments], ...]): DiracX's set_job_commands.
+"commands_get" (job_ids): DiracX's get_job_commands, as [[job_id, command, arguments], ...].
 """
 
 import asyncio
@@ -34,6 +36,11 @@ async def main() -> None:
                     "original": {str(k): extractJDL(v) for k, v in originals.items()},
                     "jobs": rows,
                 }
+            elif request["op"] == "commands_set":
+                await db.set_job_commands([tuple(c) for c in request["commands"]])
+            elif request["op"] == "commands_get":
+                commands = await db.get_job_commands(request["job_ids"])
+                out = [[c.job_id, c.command, c.arguments] for c in commands]
             else:
                 job_id = await db.create_job(compressJDL(request["original_jdl"]))
                 attributes = dict(request["attributes"])

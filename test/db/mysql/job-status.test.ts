@@ -1,0 +1,179 @@
+/**
+ * Status-side writes on DiracX's JobDB on MariaDB, shared with DiracX 0.7.0: attributes we set
+ * DiracX's `JobDB.search` reads; commands we queue DiracX's `get_job_commands` delivers (once),
+ * and commands DiracX queues we deliver (once); heartbeat samples as DiracX's rows; deleting jobs
+ * removes them for DiracX too. Needs MariaDB and DiracX's venv with aiomysql; skips without them
+ * unless DIRACX_REQUIRE_MARIADB_TESTS=1 / DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { join } from 'node:path';
+import {
+  deleteJobs,
+  insertHeartbeatSamples,
+  insertJobCommands,
+  lockJobs,
+  takePendingJobCommands,
+  updateJobAttributes,
+} from '../../../src/db/mysql/job-status.ts';
+import { allocateJobIds, insertSubmittedJobs } from '../../../src/db/mysql/job-submission.ts';
+import {
+  createMysqlTestDatabase,
+  diracxDbAvailability,
+  MARIADB_TESTS_REQUIRED,
+  type MysqlTestDatabase,
+  mariadbAvailability,
+} from '../../harness/mariadb.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+
+const SCRIPT = join(import.meta.dir, 'diracx-jobs.py');
+const AT = new Date('2026-12-06T09:00:00.400Z');
+
+const mariadb = await mariadbAvailability();
+const diracx = diracxDbAvailability();
+const missing = [
+  !mariadb.available && !MARIADB_TESTS_REQUIRED
+    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
+    : '',
+  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
+    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
+    : '',
+].filter((reason) => reason !== '');
+
+if (missing.length > 0) {
+  describe('job status writes shared with DiracX on MariaDB', () => {
+    it.skip(`each server sees the other's (skipped: ${missing.join('; ')})`, () => {});
+  });
+} else {
+  describe('job status writes shared with DiracX on MariaDB', () => {
+    let t: MysqlTestDatabase;
+    let python = '';
+    let ids: number[] = [];
+
+    async function diracxJobs(request: Record<string, unknown>): Promise<unknown> {
+      const url = t.set.diracxUrl('JobDB');
+      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
+      if (run.code !== 0) throw new Error(`DiracX's JobDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
+      return JSON.parse(run.stdout);
+    }
+
+    beforeAll(async () => {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
+      python = diracx.python;
+      t = await createMysqlTestDatabase();
+      const { database } = t;
+      ids = await database.transaction(async (tx) => {
+        const allocated = await allocateJobIds(tx, database.tables, 2);
+        await insertSubmittedJobs(
+          tx,
+          database.tables,
+          allocated.map((jobId) => ({
+            jdl: { jobId, jdl: '[]', jobRequirements: '', originalJdl: '[]' },
+            job: { jobId, vo: 'lhcb', owner: 'chaen', status: 'Received', submissionTime: AT },
+            inputData: ['/lhcb/f'],
+            logging: { jobId, status: 'Received', minorStatus: '', applicationStatus: '', timeUs: 0, source: 'x' },
+          })),
+        );
+        return allocated;
+      });
+    }, 60_000);
+    afterAll(() => t?.dispose());
+
+    it('DiracX reads the attributes we set on each job, and what we left alone', async () => {
+      const { database } = t;
+      const [a = 0, b = 0] = ids;
+      await database.transaction(async (tx) => {
+        expect((await lockJobs(tx, database.tables, [b, a, 999])).map((j) => j.jobId)).toEqual([a, b]);
+        expect(await lockJobs(tx, database.tables, [a], 'gridpp')).toEqual([]);
+        await updateJobAttributes(
+          tx,
+          database.tables,
+          new Map([
+            [a, { Status: 'Running', MinorStatus: 'Application', StartExecTime: AT, VerifiedFlag: false }],
+            [b, { Status: 'Killed', AccountedFlag: 'Failed' }],
+          ]),
+        );
+      });
+      const read = (await diracxJobs({ op: 'read', job_ids: ids })) as { jobs: Record<string, unknown>[] };
+      const byId = new Map(read.jobs.map((job) => [job.JobID, job]));
+      expect(byId.get(a)).toMatchObject({
+        Status: 'Running',
+        MinorStatus: 'Application',
+        StartExecTime: '2026-12-06 09:00:00+00:00',
+        VerifiedFlag: false,
+        AccountedFlag: false,
+      });
+      expect(byId.get(b)).toMatchObject({ Status: 'Killed', MinorStatus: 'Unknown', AccountedFlag: 'Failed' });
+    });
+
+    it('commands go to the pilot once, whichever server queued them or delivers them', async () => {
+      const { database } = t;
+      const [a = 0, b = 0] = ids;
+      await database.transaction((tx) =>
+        insertJobCommands(
+          tx,
+          database.tables,
+          [
+            { jobId: a, command: 'Kill', arguments: '' },
+            { jobId: a, command: 'Kill', arguments: 'again' },
+          ],
+          AT,
+        ),
+      );
+      expect(await diracxJobs({ op: 'commands_get', job_ids: [a] })).toEqual([
+        [a, 'Kill', ''],
+        [a, 'Kill', 'again'],
+      ]);
+      expect(await database.transaction((tx) => takePendingJobCommands(tx, database.tables, [a]))).toEqual([]);
+      await diracxJobs({ op: 'commands_set', commands: [[b, 'Kill', '']] });
+      expect(await database.transaction((tx) => takePendingJobCommands(tx, database.tables, [a, b]))).toEqual([
+        { jobId: b, command: 'Kill', arguments: '' },
+      ]);
+      expect(await diracxJobs({ op: 'commands_get', job_ids: [b] })).toEqual([]);
+      // A command queued in the same second as the latest still gets a key of its own.
+      await database.transaction((tx) =>
+        insertJobCommands(tx, database.tables, [{ jobId: a, command: 'Kill', arguments: 'third' }], AT),
+      );
+      const times = await database.query<{ t: string }>(
+        sql`SELECT CAST(ReceptionTime AS CHAR) AS t FROM ${sql.identifier(t.set.names.JobDB)}.JobCommands
+            WHERE JobID = ${a} ORDER BY ReceptionTime`,
+      );
+      expect(times.map((r) => r.t)).toEqual(['2026-12-06 09:00:00', '2026-12-06 09:00:01', '2026-12-06 09:00:02']);
+    });
+
+    it('stores heartbeat samples at the second, a repeated one replacing its value', async () => {
+      const { database } = t;
+      const [a = 0] = ids;
+      await database.transaction((tx) =>
+        insertHeartbeatSamples(tx, database.tables, [
+          { jobId: a, name: 'LoadAverage', value: '0.5', time: AT },
+          { jobId: a, name: 'MemoryUsed', value: '1024', time: AT },
+        ]),
+      );
+      await database.transaction((tx) =>
+        insertHeartbeatSamples(tx, database.tables, [{ jobId: a, name: 'LoadAverage', value: '0.7', time: AT }]),
+      );
+      const rows = await database.query<{ name: string; value: string; t: string }>(
+        sql`SELECT Name AS name, Value AS value, CAST(HeartBeatTime AS CHAR) AS t
+            FROM ${sql.identifier(t.set.names.JobDB)}.HeartBeatLoggingInfo WHERE JobID = ${a} ORDER BY Name`,
+      );
+      expect(rows).toEqual([
+        { name: 'LoadAverage', value: '0.7', t: '2026-12-06 09:00:00' },
+        { name: 'MemoryUsed', value: '1024', t: '2026-12-06 09:00:00' },
+      ]);
+    });
+
+    it('deletes jobs with everything DiracX keeps of them in JobDB; DiracX no longer finds them', async () => {
+      const { database } = t;
+      const [a = 0, b = 0] = ids;
+      expect(await database.transaction((tx) => deleteJobs(tx, database.tables, [b, 999_999]))).toEqual([b]);
+      const read = (await diracxJobs({ op: 'read', job_ids: ids })) as { jobs: Record<string, unknown>[] };
+      expect(read.jobs.map((job) => job.JobID)).toEqual([a]);
+      const [left] = await database.query<{ n: number }>(
+        sql`SELECT COUNT(*) AS n FROM ${sql.identifier(t.set.names.JobDB)}.InputData WHERE JobID = ${b}`,
+      );
+      expect(Number(left?.n)).toBe(0);
+    });
+  });
+}
