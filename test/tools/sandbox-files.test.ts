@@ -13,6 +13,7 @@ import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
 import { packTar } from '../../src/logic/sandboxes/archive/tar-write.ts';
 import { assignOutput, uploadArchive, zstd } from '../harness/sandbox-seed.ts';
+import { MAX_LISTED_FILES } from '../../src/tools/sandbox-files.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { call, PEOPLE, submitJob } from '../routes/jobs/harness.ts';
 import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
@@ -94,6 +95,18 @@ describe('list_job_sandbox_files', () => {
       ['notes.txt', 23],
       [LONG_NAME, 24],
     ]);
+  });
+
+  it(`lists at most ${MAX_LISTED_FILES} files of a sandbox, saying the list is truncated`, async () => {
+    const many = packTar(
+      Array.from({ length: MAX_LISTED_FILES + 5 }, (_, i) => ({ name: `f${i}.log`, data: new Uint8Array(0) })),
+    );
+    const crowded = await submitJob(server.app, 'owner');
+    await assignOutput(server.app, crowded, await uploadArchive(server.app, 'owner', await zstd(many), 'tar.zst'));
+    const result = await tool('owner', 'list_job_sandbox_files', { job_id: crowded });
+    const [listing] = (result.structuredContent as { sandboxes: { files: unknown[]; truncated: boolean }[] }).sandboxes;
+    expect(listing).toMatchObject({ truncated: true });
+    expect(listing!.files).toHaveLength(MAX_LISTED_FILES);
   });
 
   it('answers an empty list with a notice for a job without an output sandbox', async () => {

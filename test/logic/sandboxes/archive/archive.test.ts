@@ -86,6 +86,13 @@ describe('tar', () => {
     );
   });
 
+  it('decodes two bzip2 archives at once correctly (the block decoder keeps state between calls)', async () => {
+    const data = await Bun.file(FIXTURE).bytes();
+    const [one, two] = await Promise.all([members(chunked(data, 777).stream), members(chunked(data, 4096).stream)]);
+    expect(two).toEqual(one);
+    expect(one[1]!.size).toBe(202358);
+  });
+
   it('stops reading the archive when the caller stops', async () => {
     const big = packTar([
       { name: 'StdErr', data: text('first\n') },
