@@ -32,6 +32,46 @@ const BUNDLES = [
 /** Files of the embedded database's package the image leaves out (types, maps, CommonJS, extensions). */
 const PGLITE_SKIP = /\.(map|d\.ts|d\.cts|cjs|tar\.gz)$/;
 
+/**
+ * Folders a module finds beside itself (`new URL('./x', import.meta.url)`): in a bundle every
+ * module's `import.meta.url` is the bundle's, so the MySQL dialect's `./migrations` would be
+ * PostgreSQL's. Its module is bundled with the paths below instead, and the folders copied there.
+ */
+const RELOCATED_FOLDERS = [
+  {
+    module: 'src/db/mysql/migrate.ts',
+    text: "'./migrations'",
+    from: 'src/db/mysql/migrations',
+    to: 'mysql/migrations',
+  },
+  {
+    module: 'src/db/mysql/migrate.ts',
+    text: "'./diracx-tables'",
+    from: 'src/db/mysql/diracx-tables',
+    to: 'mysql/diracx-tables',
+  },
+];
+
+/** Rewrites the relocated folders' paths; a path that is no longer in its module stops the build. */
+const relocateFolders: Bun.BunPlugin = {
+  name: 'relocate-folders',
+  setup(build) {
+    const modules = new Set(RELOCATED_FOLDERS.map((r) => join(REPO_ROOT, r.module)));
+    build.onLoad({ filter: /\/src\/db\/mysql\/migrate\.ts$/ }, async ({ path }) => {
+      let contents = await Bun.file(path).text();
+      if (!modules.has(path)) return { contents, loader: 'ts' };
+      for (const { module, text, to } of RELOCATED_FOLDERS) {
+        if (join(REPO_ROOT, module) !== path) continue;
+        if (!contents.includes(`new URL(${text}, import.meta.url)`)) {
+          throw new Error(`${module} no longer reads new URL(${text}, import.meta.url): update build-image.ts`);
+        }
+        contents = contents.replace(`new URL(${text}, import.meta.url)`, `new URL('./${to}', import.meta.url)`);
+      }
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 export interface BuiltImage {
   /** `localhost/diracx-ts:<hash>` */
   tag: string;
@@ -142,17 +182,19 @@ async function stage(dir: string): Promise<void> {
   await mkdir(join(dir, 'data'), { recursive: true });
 
   for (const { entry, out } of BUNDLES) {
-    await run([
-      process.execPath,
-      'build',
-      entry,
-      '--target=bun',
-      `--outfile=${join(app, out)}`,
-      '--external',
-      '@electric-sql/pglite',
-    ]);
+    const result = await Bun.build({
+      entrypoints: [join(REPO_ROOT, entry)],
+      target: 'bun',
+      outdir: app,
+      naming: out,
+      external: ['@electric-sql/pglite'],
+      plugins: [relocateFolders],
+      throw: false,
+    });
+    if (!result.success) throw new Error(`bundling ${entry}: ${result.logs.map(String).join('\n')}`);
   }
   await cp(join(REPO_ROOT, 'src', 'db', 'migrations'), join(app, 'migrations'), { recursive: true });
+  for (const { from, to } of RELOCATED_FOLDERS) await cp(join(REPO_ROOT, from), join(app, to), { recursive: true });
   await copyFile(join(REPO_ROOT, 'src', 'config', 'default.yml'), join(app, 'default.yml'));
   await copyPglite(app);
   await copyFile(CONTAINERFILE, join(dir, 'Containerfile'));
