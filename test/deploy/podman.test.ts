@@ -233,6 +233,26 @@ if (unavailable && !REQUIRED) {
       }
     });
 
+    it('stops with a clear reason, in the container too, on a bad setting or an unreachable database', async () => {
+      const run = (env: Record<string, string>, args: string[]) =>
+        podman([
+          'run',
+          '--rm',
+          '--read-only',
+          '--network',
+          'host',
+          ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+          image,
+          ...args,
+        ]);
+      const badPort = await run({ PORT: 'eighty', DATABASE_URL: dbUrl }, ['/app/server.js']);
+      expect(badPort.code).toBe(1);
+      expect(badPort.stderr).toContain('PORT');
+      const nowhere = await run({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, ['/app/migrate.js']);
+      expect(nowhere.code).toBe(1);
+      expect(nowhere.stderr).toStartWith('diracx: migrate failed:');
+    }, 60_000);
+
     it('runs the server as the unprivileged user on a read-only root filesystem', async () => {
       const inspected = JSON.parse(await podmanOk(['container', 'inspect', SERVER_CONTAINER])) as {
         HostConfig: { ReadonlyRootfs: boolean };
