@@ -3,7 +3,7 @@
  * Atomic queries on the job parameters documents (our PostgreSQL stand-in for DiracX's
  * OpenSearch `JobParametersDB`): a bulk partial upsert that merges new keys into each job's
  * JSONB document, and a read. The merge is shallow (top-level keys replace older values),
- * which is all the writers (status, heartbeat, metadata) need. No rules live here.
+ * which is all the writers (heartbeat, metadata) need. No rules live here.
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';

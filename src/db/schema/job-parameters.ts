@@ -1,7 +1,7 @@
 /**
  * @module db/schema/job-parameters
  * Job parameters: what DiracX keeps in OpenSearch (`JobParametersDB`, one document per job,
- * partially upserted by status changes, heartbeats and metadata updates), kept here in
+ * partially upserted by heartbeats and metadata updates), kept here in
  * PostgreSQL as one JSONB document per job, with the VO for scoping.
  */
 import { index, integer, jsonb, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core';
