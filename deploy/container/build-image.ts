@@ -75,6 +75,8 @@ const relocateFolders: Bun.BunPlugin = {
 export interface BuiltImage {
   /** `localhost/diracx-ts:<hash>` */
   tag: string;
+  /** The image's id: what a later build (new inputs) cannot untag from under a user of this one. */
+  id: string;
   /** Size of the image as podman reports it, in bytes. */
   sizeBytes: number;
   /** True when an image with this tag existed and nothing was built. */
@@ -200,9 +202,11 @@ async function stage(dir: string): Promise<void> {
   await copyFile(CONTAINERFILE, join(dir, 'Containerfile'));
 }
 
-async function imageSize(tag: string): Promise<number> {
-  const out = await podmanOk(['image', 'inspect', '--format', '{{.Size}}', tag]);
-  return Number(out.trim());
+async function inspectImage(tag: string): Promise<{ id: string; sizeBytes: number }> {
+  const [id = '', size = ''] = (await podmanOk(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', tag]))
+    .trim()
+    .split(' ');
+  return { id, sizeBytes: Number(size) };
 }
 
 /** Removes the images earlier inputs built (tags other than `keep` and :latest), ignoring those in use. */
@@ -217,7 +221,7 @@ async function removeOlderBuilds(keep: string): Promise<void> {
 export async function buildImage(options: { force?: boolean } = {}): Promise<BuiltImage> {
   const tag = `${IMAGE_NAME}:${await imageInputsHash()}`;
   if (!options.force && (await podman(['image', 'exists', tag])).code === 0) {
-    return { tag, sizeBytes: await imageSize(tag), cached: true };
+    return { tag, ...(await inspectImage(tag)), cached: true };
   }
   const dir = await mkdtemp(join(tmpdir(), 'diracx-image-'));
   try {
@@ -228,7 +232,7 @@ export async function buildImage(options: { force?: boolean } = {}): Promise<Bui
     await rm(dir, { recursive: true, force: true });
   }
   await removeOlderBuilds(tag);
-  return { tag, sizeBytes: await imageSize(tag), cached: false };
+  return { tag, ...(await inspectImage(tag)), cached: false };
 }
 
 if (import.meta.main) {

@@ -49,7 +49,8 @@ if (unavailable && !REQUIRED) {
 
     beforeAll(async () => {
       if (unavailable) throw new Error(`the image's MySQL migration test cannot run: ${unavailable}`);
-      image = (await buildImage()).tag;
+      // Its id, not its tag: a build by a concurrent test with other inputs may untag it.
+      image = (await buildImage()).id;
       connection = await connectServer();
       set = await createDatabaseSet(connection, 'img');
       own = `${set.names.JobDB.replace(/_JobDB$/, '')}_own`;

@@ -103,6 +103,8 @@ if (unavailable && !REQUIRED) {
     let admin: postgres.Sql | undefined;
     let objects: KubeObject[] = [];
     let image = '';
+    /** For `podman run`: a build by a concurrent test with other inputs may untag `image`. */
+    let imageId = '';
     let port = 0;
     let base = '';
     let config: Config | undefined;
@@ -137,7 +139,9 @@ if (unavailable && !REQUIRED) {
       if (unavailable) throw new Error(`DIRACX_REQUIRE_PODMAN_TESTS=1 but the podman test cannot run: ${unavailable}`);
       dir = await mkdtemp(join(tmpdir(), 'diracx-podman-'));
       await cleanUp();
-      image = (await buildImage()).tag;
+      const built = await buildImage();
+      image = built.tag;
+      imageId = built.id;
 
       dbName = `podman_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
       admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
@@ -242,7 +246,7 @@ if (unavailable && !REQUIRED) {
           '--network',
           'host',
           ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-          image,
+          imageId,
           ...args,
         ]);
       const badPort = await run({ PORT: 'eighty', DATABASE_URL: dbUrl }, ['/app/server.js']);
