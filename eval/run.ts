@@ -62,7 +62,7 @@ function printRun(run: ScenarioRun): void {
   }
 }
 
-/** Starts the local model server; the agent's defaults there: a tool call first, 4 rounds. */
+/** Starts the local model server; the agent's defaults there: a tool call first, 3 rounds. */
 async function startLocalModel(
   env: Record<string, string | undefined>,
 ): Promise<{ server: ModelServer; agent: Agent }> {
@@ -71,7 +71,7 @@ async function startLocalModel(
   if (missing.length > 0) throw new Error(`local model: missing ${missing.join(' and ')}; run bun run eval:local`);
   const server = await startModelServer(config);
   const agentConfig = openAiConfigFromEnv({
-    EVAL_MAX_STEPS: '4',
+    EVAL_MAX_STEPS: '3',
     EVAL_FIRST_TOOL_CHOICE: 'required',
     ...env,
     EVAL_MODEL_URL: server.url,

@@ -46,7 +46,7 @@ export function localModelConfig(env: Record<string, string | undefined>): Local
     threads: positive(env.EVAL_LLAMA_THREADS, 1),
     contextSize: positive(env.EVAL_LLAMA_CONTEXT, 8192),
     maxTokens: positive(env.EVAL_LLAMA_MAX_TOKENS, 256),
-    maxToolResultChars: positive(env.EVAL_LLAMA_MAX_RESULT_CHARS, 2000),
+    maxToolResultChars: positive(env.EVAL_LLAMA_MAX_RESULT_CHARS, 1200),
   };
 }
 

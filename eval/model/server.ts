@@ -2,7 +2,8 @@
  * @module eval/model/server
  * A minimal OpenAI-compatible server for the local model: `GET /v1/models` and
  * `POST /v1/chat/completions` (non-streaming, with `tools` and `tool_choice`), plus `GET /stats`
- * (how many completions it gave and how many were tool calls). The evaluation's `openai` agent
+ * (how many completions it gave, how many were tool calls, and the most tool results one request
+ * carried). The evaluation's `openai` agent
  * talks to it over HTTP as to any endpoint. `startModelServer` runs it in-process (the runner and
  * the smoke test use that); `bun eval/model/server.ts [--port N]` runs it on its own.
  */
@@ -12,6 +13,8 @@ import { loadModel, localModelConfig, type LoadedModel, type LocalModelConfig } 
 export interface ModelServerStats {
   completions: number;
   toolCalls: number;
+  /** The most `tool` messages (results sent back to the model) seen in one request. */
+  toolResultsSeen: number;
 }
 
 export interface ModelServer {
@@ -40,6 +43,8 @@ async function completion(req: Request, model: LoadedModel, config: LocalModelCo
   } catch (err) {
     return error(400, err instanceof Error ? err.message : String(err));
   }
+  const results = request.messages.filter((m) => m.role === 'tool').length;
+  stats.toolResultsSeen = Math.max(stats.toolResultsSeen, results);
   const text = await model.generate(prompt.history, prompt.grammar, request.max_tokens ?? config.maxTokens);
   stats.completions++;
   const choice = toChoice(text, `call_${stats.completions}`);
@@ -55,8 +60,12 @@ async function completion(req: Request, model: LoadedModel, config: LocalModelCo
 
 /** Loads the model and serves it on 127.0.0.1 (`port` 0: any free port). */
 export async function startModelServer(config: LocalModelConfig, port = 0): Promise<ModelServer> {
-  const model = await loadModel(config);
-  const stats: ModelServerStats = { completions: 0, toolCalls: 0 };
+  return serveModel(await loadModel(config), config, port);
+}
+
+/** Serves a loaded model (or, in tests, a stand-in for one); stopping disposes of it. */
+export function serveModel(model: LoadedModel, config: LocalModelConfig, port = 0): ModelServer {
+  const stats: ModelServerStats = { completions: 0, toolCalls: 0, toolResultsSeen: 0 };
   const server = Bun.serve({
     port,
     hostname: '127.0.0.1',

@@ -13,7 +13,7 @@ import { localModelConfig, missingParts } from '../../eval/model/runtime.ts';
 import { runScenario } from '../../eval/runner.ts';
 import { loadScenarios } from '../../eval/scenario.ts';
 
-const config = localModelConfig({ ...Bun.env, EVAL_LLAMA_MAX_TOKENS: '96' });
+const config = localModelConfig(Bun.env);
 const missing = missingParts(config);
 const required = Bun.env.DIRACX_REQUIRE_LOCAL_MODEL_TESTS === '1';
 const available = missing.length === 0 || required;
@@ -41,28 +41,11 @@ describe.skipIf(!available)(`the local model smoke run${reason}`, () => {
       expect(server.stats.toolCalls).toBeGreaterThanOrEqual(1);
       // The first round had to call a tool: it went through the MCP session to the server.
       expect(run.transcript.length).toBeGreaterThanOrEqual(1);
-      const names = new Set([
-        'search_jobs',
-        'get_job',
-        'get_job_status_history',
-        'get_job_status_summary',
-        'get_job_jdl',
-        'get_job_sandboxes',
-        'whoami',
-        'summarize_jobs',
-        'submit_job',
-        'validate_jdl',
-        'set_job_statuses',
-        'reschedule_jobs',
-        'kill_jobs',
-        'delete_jobs',
-        'search_pilots',
-        'get_pilot_summary',
-        'get_site_status',
-        'get_resource_status',
-        'get_config_summary',
-      ]);
-      expect(names.has(run.transcript[0]!.tool)).toBe(true);
+      // It came back from the server: a structured result, or a typed error the server wrote.
+      const first = run.transcript[0]!;
+      expect(first.isError ? first.error : first.result).toBeDefined();
+      // And the result went back to the model in the next round.
+      expect(server.stats.toolResultsSeen).toBeGreaterThanOrEqual(1);
       expect(run.result.tool_calls).toBe(run.transcript.length);
     },
     15 * 60_000,
