@@ -83,7 +83,7 @@ describe('the local model server (stand-in model)', () => {
     expect(server.stats).toEqual({ completions: 2, toolCalls: 1, toolResultsSeen: 1 });
   });
 
-  it('refuses a body that is not JSON, a bad request and an unknown forced tool, without asking the model', async () => {
+  it('refuses a non-JSON body, a bad request and an unknown forced tool without asking the model', async () => {
     const before = asked.length;
     const notJson = await post('{');
     expect(notJson.status).toBe(400);
