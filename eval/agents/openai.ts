@@ -85,6 +85,8 @@ async function complete(
       ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
     },
     body: JSON.stringify({ model: config.model, messages, tools, tool_choice: toolChoice, temperature: 0 }),
+    // A local model on a busy CPU may read a long prompt for more than Bun's 5-minute idle default.
+    timeout: false,
   });
   if (!res.ok) throw new Error(`chat completions: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
   return Completion.parse(await res.json()).choices[0]!.message;
