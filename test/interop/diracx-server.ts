@@ -75,6 +75,11 @@ export interface DiracxServerOptions {
   s3Credentials: { accessKeyId: string; secretAccessKey: string };
   /** More environment (e.g. `DIRACX_LEGACY_EXCHANGE_HASHED_API_KEY`). */
   env?: Record<string, string>;
+  /**
+   * `DIRACX_DB_URL_<NAME>` for some databases (e.g. `mysql+aiomysql://` ones); the others are
+   * sqlite files. DiracX's testing app creates its tables in them at start (`init-sql`).
+   */
+  sqlUrls?: Readonly<Record<string, string>>;
 }
 
 /** A Fernet key as Python's `Fernet.generate_key()` writes it: 32 bytes, base64url with padding. */
@@ -130,7 +135,7 @@ export async function startDiracxServer(options: DiracxServerOptions): Promise<D
     ...options.env,
   };
   for (const name of SQL_DATABASES)
-    env[`DIRACX_DB_URL_${name}`] = `sqlite+aiosqlite:///${dir}/${name.toLowerCase()}.db`;
+    env[`DIRACX_DB_URL_${name}`] = options.sqlUrls?.[name] ?? `sqlite+aiosqlite:///${dir}/${name.toLowerCase()}.db`;
 
   const proc = Bun.spawn({
     cmd: [
