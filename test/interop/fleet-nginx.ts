@@ -1,15 +1,14 @@
 /**
- * nginx in front of a mixed fleet (the real DiracX 0.7.0 and our server), routed as
- * docs/co-deployment.md's Ingress does, on two plain-HTTP ports of 127.0.0.1:
- *  - `split`: `/mcp`, `/.well-known/oauth-authorization-server`, `/.well-known/oauth-protected-resource`
- *    (and their path-inserted forms) and `/api/auth/` to us; everything else to DiracX;
- *  - `roundRobin`: the same, except that the rest of `/api` goes to both in turn, and the two
- *    job-parameter routes (`/api/jobs/heartbeat`, `/api/jobs/metadata`) to DiracX alone.
+ * nginx in front of a mixed fleet (the real DiracX 0.7.0 and our server), running
+ * deploy/nginx/diracx-codeployed.conf as docs/co-deployment.md tells an administrator to, on
+ * plain HTTP at 127.0.0.1, as two nginx processes that differ in the `diracx_api` upstream only:
+ *  - `split`: the rest of `/api` to DiracX alone;
+ *  - `roundRobin`: the rest of `/api` to ours and DiracX's in turn.
  * Every answer names the upstream that gave it in `X-Fleet-Upstream` (`ours` or `diracx`).
  */
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findFreePort, waitFor } from '../harness/server-process.ts';
+import { findFreePort, REPO_ROOT, waitFor } from '../harness/server-process.ts';
 
 export const NGINX = Bun.which('nginx') ?? Bun.which('nginx', { PATH: '/usr/sbin:/sbin' });
 
@@ -38,48 +37,27 @@ export interface FleetPorts {
   roundRobin: number;
 }
 
-/** The locations both ports share: what the co-deployment sends to us. */
-const OURS_LOCATIONS = [
-  'location /mcp { proxy_pass http://ours; }',
-  'location /.well-known/oauth-authorization-server { proxy_pass http://ours; }',
-  'location /.well-known/oauth-protected-resource { proxy_pass http://ours; }',
-  'location /api/auth/ { proxy_pass http://ours; }',
-];
+const SNIPPET = join(REPO_ROOT, 'deploy/nginx/diracx-codeployed.conf');
 
-function serverBlock(port: number, apiUpstream: 'diracx' | 'both'): string[] {
-  return [
-    'server {',
-    `  listen 127.0.0.1:${port};`,
-    '  add_header X-Fleet-Upstream $fleet_upstream always;',
-    ...OURS_LOCATIONS.map((l) => `  ${l}`),
-    '  location = /api/jobs/heartbeat { proxy_pass http://diracx; }',
-    '  location = /api/jobs/metadata { proxy_pass http://diracx; }',
-    `  location /api/ { proxy_pass http://${apiUpstream}; }`,
-    '  location / { proxy_pass http://diracx; }',
-    '}',
-  ];
-}
-
-function fleetNginxConfig(dir: string, ours: string, diracx: string, ports: FleetPorts): string {
+function fleetNginxConfig(dir: string, options: FleetNginxOptions, port: number, api: 'diracx' | 'both'): string {
+  const { ours, diracx } = options;
   return [
     'worker_processes 1;',
     'events { worker_connections 256; }',
     'http {',
     '  access_log off;',
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`),
-    `  upstream ours { server ${ours}; }`,
-    `  upstream diracx { server ${diracx}; }`,
-    `  upstream both { server ${ours}; server ${diracx}; }`,
+    `  upstream diracx_mcp { server ${ours}; }`,
+    `  upstream diracx_python { server ${diracx}; }`,
+    api === 'both'
+      ? `  upstream diracx_api { server ${ours}; server ${diracx}; }`
+      : `  upstream diracx_api { server ${diracx}; }`,
     `  map $upstream_addr $fleet_upstream { ${ours} ours; ${diracx} diracx; default unknown; }`,
-    '  proxy_http_version 1.1;',
-    '  proxy_set_header Connection "";',
-    '  proxy_set_header Host $http_host;',
-    '  proxy_set_header X-Forwarded-Host $http_host;',
-    '  proxy_set_header X-Forwarded-Proto $scheme;',
-    '  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    '  proxy_buffering off;',
-    ...serverBlock(ports.split, 'diracx').map((l) => `  ${l}`),
-    ...serverBlock(ports.roundRobin, 'both').map((l) => `  ${l}`),
+    '  server {',
+    `    listen 127.0.0.1:${port};`,
+    '    add_header X-Fleet-Upstream $fleet_upstream always;',
+    `    include ${SNIPPET};`,
+    '  }',
     '}',
     '',
   ].join('\n');
@@ -95,14 +73,19 @@ async function run(cmd: string[]): Promise<void> {
   if (code !== 0) throw new Error(`${cmd.join(' ')} failed with ${code}:\n${out}${err}`);
 }
 
-export async function startFleetNginx(options: FleetNginxOptions): Promise<FleetNginx> {
+interface NginxProcess {
+  base: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function startNginx(dir: string, config: string, port: number): Promise<NginxProcess> {
   if (!NGINX) throw new Error('no nginx (apt-get install nginx)');
-  const { dir } = options;
+  await mkdir(dir, { recursive: true });
   // nginx's workers (nobody, when the test runs as root) create temp files under it.
   await chmod(dir, 0o755);
-  const ports = options.ports ?? { split: findFreePort(), roundRobin: findFreePort() };
   const configPath = join(dir, 'nginx.conf');
-  await writeFile(configPath, fleetNginxConfig(dir, options.ours, options.diracx, ports));
+  await writeFile(configPath, config);
   const args = ['-p', dir, '-c', configPath, '-g', `daemon off; pid ${join(dir, 'nginx.pid')}; error_log stderr;`];
   await run([NGINX, '-t', '-q', ...args]);
   const proc = Bun.spawn({ cmd: [NGINX, ...args], stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
@@ -110,20 +93,42 @@ export async function startFleetNginx(options: FleetNginxOptions): Promise<Fleet
   void (async () => {
     for await (const chunk of proc.stderr) stderr.push(new TextDecoder().decode(chunk));
   })();
-  const split = `http://127.0.0.1:${ports.split}`;
-  const roundRobin = `http://127.0.0.1:${ports.roundRobin}`;
+  const base = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     proc.kill('SIGQUIT');
     await proc.exited;
   };
   try {
-    await waitFor(async () => (await fetch(`${roundRobin}/.well-known/dirac-metadata`)).status === 200, {
+    await waitFor(async () => (await fetch(`${base}/.well-known/dirac-metadata`)).status === 200, {
       timeoutMs: 10_000,
-      description: `nginx on ${ports.split} and ${ports.roundRobin}`,
+      description: `nginx on ${port}`,
     });
   } catch (err) {
     await stop();
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${stderr.join('')}`);
   }
-  return { split, roundRobin, output: () => stderr.join(''), stop };
+  return { base, output: () => stderr.join(''), stop };
+}
+
+export async function startFleetNginx(options: FleetNginxOptions): Promise<FleetNginx> {
+  const ports = options.ports ?? { split: findFreePort(), roundRobin: findFreePort() };
+  await chmod(options.dir, 0o755);
+  const splitDir = join(options.dir, 'nginx-split');
+  const split = await startNginx(splitDir, fleetNginxConfig(splitDir, options, ports.split, 'diracx'), ports.split);
+  const bothDir = join(options.dir, 'nginx-round-robin');
+  let both: NginxProcess;
+  try {
+    both = await startNginx(bothDir, fleetNginxConfig(bothDir, options, ports.roundRobin, 'both'), ports.roundRobin);
+  } catch (err) {
+    await split.stop();
+    throw err;
+  }
+  return {
+    split: split.base,
+    roundRobin: both.base,
+    output: () => split.output() + both.output(),
+    stop: async () => {
+      await Promise.all([split.stop(), both.stop()]);
+    },
+  };
 }

@@ -2,8 +2,8 @@
  * The mixed fleet (issue 19, item 5): the real DiracX 0.7.0 (uvicorn with
  * `diracx.testing.routers:create_app`, `diracx.testing.mock_osdb` for OpenSearch, moto for S3) and
  * our server, with one keystore, one issuer (nginx's public URL), one state key and one
- * `git+file://` configuration repository, behind nginx routed as docs/co-deployment.md says
- * (fleet-nginx.ts). DiracX's SQL databases are a fresh set on MariaDB, created by DiracX's own
+ * `git+file://` configuration repository, behind nginx running deploy/nginx/diracx-codeployed.conf
+ * as docs/co-deployment.md says (fleet-nginx.ts: DiracX's /api, or /api round-robin). DiracX's SQL databases are a fresh set on MariaDB, created by DiracX's own
  * code at its start (as a DiracX installation does) and dropped after the run.
  * Our server does not open DiracX's databases yet: it refuses to start with DIRACX_DB_URL_*
  * until the MySQL dialect's queries are ported (src/mysql-settings.ts), so it runs on its own
@@ -171,6 +171,20 @@ if (why && !DIRACX_CLIENT_TESTS_REQUIRED) {
         seen.push([path, res.status, upstreamOf(res)]);
       }
       expect(seen).toEqual(cases.map(([path, , status, upstream]) => [path, status, upstream]));
+      // Round-robin /api: the rest of /api goes to both in turn; the job-parameter routes to DiracX only.
+      const upstreams = async (method: string, path: string): Promise<(string | null)[]> => {
+        const answers: (string | null)[] = [];
+        for (let i = 0; i < 4; i++) {
+          const res = await fetch(`${nginx.roundRobin}${path}`, { method, body: '{}' });
+          await res.arrayBuffer();
+          answers.push(upstreamOf(res));
+        }
+        return answers;
+      };
+      expect(new Set(await upstreams('POST', '/api/jobs/search'))).toEqual(new Set(['ours', 'diracx']));
+      expect(await upstreams('PATCH', '/api/jobs/heartbeat')).toEqual(['diracx', 'diracx', 'diracx', 'diracx']);
+      expect(await upstreams('PATCH', '/api/jobs/metadata')).toEqual(['diracx', 'diracx', 'diracx', 'diracx']);
+      expect(await upstreams('POST', '/api/auth/register')).toEqual(['ours', 'ours', 'ours', 'ours']);
       const metadata = await (await fetch(`${nginx.split}/.well-known/oauth-authorization-server`)).json();
       expect(metadata).toMatchObject({ issuer, token_endpoint: `${issuer}/api/auth/token` });
     });
