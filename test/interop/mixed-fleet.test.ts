@@ -2,8 +2,9 @@
  * The mixed fleet (issue 19, item 5): the real DiracX 0.7.0 (uvicorn with
  * `diracx.testing.routers:create_app`, `diracx.testing.mock_osdb` for OpenSearch, moto for S3) and
  * our server, with one keystore, one issuer (nginx's public URL), one state key and one
- * `git+file://` configuration repository, behind nginx running deploy/nginx/diracx-codeployed.conf
- * as docs/co-deployment.md says (fleet-nginx.ts: DiracX's /api, or /api round-robin). DiracX's SQL databases are a fresh set on MariaDB, created by DiracX's own
+ * `git+file://` configuration repository, behind nginx running
+ * deploy/nginx/diracx-codeployed.conf as docs/co-deployment.md says (fleet-nginx.ts: DiracX's
+ * /api, or /api round-robin). DiracX's SQL databases are a fresh set on MariaDB, created by DiracX's own
  * code at its start (as a DiracX installation does) and dropped after the run.
  * Our server does not open DiracX's databases yet: it refuses to start with DIRACX_DB_URL_*
  * until the MySQL dialect's queries are ported (src/mysql-settings.ts), so it runs on its own
