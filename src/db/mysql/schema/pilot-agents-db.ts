@@ -37,7 +37,7 @@ export function pilotAgentsDbTables(table: TableFn) {
       gridType: varchar('GridType', { length: 32 })
         .notNull()
         .$defaultFn(() => 'LCG'),
-      benchmark: double('BenchMark')
+      benchMark: double('BenchMark')
         .notNull()
         .$defaultFn(() => 0),
       submissionTime: utcDatetime('SubmissionTime'),
