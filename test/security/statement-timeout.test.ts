@@ -99,5 +99,7 @@ describe('migrations', () => {
       await admin?.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       await admin?.end();
     }
-  });
+    // An empty embedded database in its worker thread, then every migration: the suite's slowest
+    // database set-up, and on a loaded machine (parallel test workers) more than the default 60 s.
+  }, 180_000);
 });
