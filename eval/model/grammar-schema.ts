@@ -26,7 +26,7 @@ export type GrammarSchema =
 
 /** How many optional properties one object may carry. */
 export const MAX_OPTIONAL = 2;
-export const MAX_ITEMS = 20;
+export const MAX_ITEMS = 10;
 export const MAX_STRING = 400;
 
 const SCALARS: readonly string[] = ['string', 'number', 'integer', 'boolean', 'null'];

