@@ -105,12 +105,12 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
       const first = await runMigrate(mysqlEnv(set, own));
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
-      expect(await tableCount(own)).toBe(5);
+      expect(await tableCount(own)).toBe(6);
       expect(await tableCount(set.names.JobDB)).toBe(8);
       expect(await tableCount(set.names.AuthDB)).toBe(3);
       const second = await runMigrate(mysqlEnv(set, own));
       expect(second.code).toBe(0);
-      expect(await tableCount(own)).toBe(5);
+      expect(await tableCount(own)).toBe(6);
     }, 60_000);
   });
 }

@@ -47,6 +47,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
 
     it("creates our tables in our database and DiracX's in each of its own", async () => {
       expect(await tablesOf(t, t.own)).toEqual([
+        'AuthorizationFlowExtras',
         'ClientAssertions',
         'ExtensionMigrations',
         'JobParametersDocs',

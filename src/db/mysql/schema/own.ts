@@ -8,7 +8,7 @@
  * (`bun run generate:mysql`).
  */
 import { datetime, index, int, json, mysqlSchema, mysqlTable, primaryKey, varchar } from 'drizzle-orm/mysql-core';
-import type { TableFn } from './columns.ts';
+import { type TableFn, uuidColumn } from './columns.ts';
 
 const utc = (name: string) => datetime(name, { mode: 'date', fsp: 6 });
 
@@ -59,11 +59,23 @@ export function ownTables(table: TableFn) {
     (t) => [index('JobParametersDocs_VO').on(t.vo)],
   );
 
-  return { oauthClients, clientAssertions, extensionMigrations, jobParameterDocs };
+  /**
+   * What our authorization-code flows keep beyond DiracX's `AuthorizationFlows` row: the RFC 8707
+   * resource (MCP clients' `/mcp`) and the client's state while the flow waits at our consent
+   * page. Keyed by the flow's `UUID`; removed with the flow.
+   */
+  const authorizationFlowExtras = table('AuthorizationFlowExtras', {
+    uuid: uuidColumn('UUID').primaryKey(),
+    resource: varchar('Resource', { length: 1024 }),
+    clientState: varchar('ClientState', { length: 1024 }),
+  });
+
+  return { oauthClients, clientAssertions, extensionMigrations, jobParameterDocs, authorizationFlowExtras };
 }
 
 /** Our tables in the database `name`: what the queries use. */
 export const ownTablesIn = (name: string) => ownTables(mysqlSchema(name).table);
 
 // Unqualified, for drizzle-kit (drizzle.mysql.config.ts), which writes the migrations.
-export const { oauthClients, clientAssertions, extensionMigrations, jobParameterDocs } = ownTables(mysqlTable);
+export const { oauthClients, clientAssertions, extensionMigrations, jobParameterDocs, authorizationFlowExtras } =
+  ownTables(mysqlTable);
