@@ -1,0 +1,104 @@
+/**
+ * DiracX's TaskQueueDB on MariaDB, shared with DiracX 0.7.0: removing jobs from their task queues
+ * deletes the enabled queues left empty (with their requirement rows) and keeps the others; DiracX
+ * then finds the remaining jobs' queues and no longer the removed ones, and its own removals are
+ * what we see. Needs MariaDB and DiracX's venv with aiomysql; skips without them unless
+ * DIRACX_REQUIRE_MARIADB_TESTS=1 / DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { join } from 'node:path';
+import { removeJobsFromTaskQueues } from '../../../src/db/mysql/task-queue.ts';
+import {
+  createMysqlTestDatabase,
+  diracxDbAvailability,
+  MARIADB_TESTS_REQUIRED,
+  type MysqlTestDatabase,
+  mariadbAvailability,
+} from '../../harness/mariadb.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+
+const SCRIPT = join(import.meta.dir, 'diracx-task-queues.py');
+
+const mariadb = await mariadbAvailability();
+const diracx = diracxDbAvailability();
+const missing = [
+  !mariadb.available && !MARIADB_TESTS_REQUIRED
+    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
+    : '',
+  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
+    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
+    : '',
+].filter((reason) => reason !== '');
+
+if (missing.length > 0) {
+  describe('TaskQueueDB shared with DiracX on MariaDB', () => {
+    it.skip(`removals by either are seen by the other (skipped: ${missing.join('; ')})`, () => {});
+  });
+} else {
+  describe('TaskQueueDB shared with DiracX on MariaDB', () => {
+    let t: MysqlTestDatabase;
+    let python = '';
+    const queues: number[] = [];
+
+    async function diracxTq(request: Record<string, unknown>): Promise<unknown> {
+      const url = t.set.diracxUrl('TaskQueueDB');
+      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
+      if (run.code !== 0)
+        throw new Error(`DiracX's TaskQueueDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
+      return JSON.parse(run.stdout);
+    }
+
+    beforeAll(async () => {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
+      python = diracx.python;
+      t = await createMysqlTestDatabase();
+      const { db, tables } = t.database;
+      // Three queues as DIRAC's matcher fills them: 1 (jobs 1, 2), 2 (job 3), 3 (job 4, disabled).
+      for (const enabled of [true, true, false]) {
+        const [header] = await db.insert(tables.taskQueues).values({
+          owner: 'chaen',
+          ownerGroup: 'lhcb_user',
+          vo: 'lhcb',
+          cpuTime: 86400,
+          priority: 1,
+          enabled,
+        });
+        queues.push(header.insertId);
+      }
+      const [q1 = 0, q2 = 0, q3 = 0] = queues;
+      await db.insert(tables.taskQueueJobs).values([
+        { tqId: q1, jobId: 1, priority: 1, realPriority: 1 },
+        { tqId: q1, jobId: 2, priority: 1, realPriority: 1 },
+        { tqId: q2, jobId: 3, priority: 1, realPriority: 1 },
+        { tqId: q3, jobId: 4, priority: 1, realPriority: 1 },
+      ]);
+      await db.insert(tables.tqToSites).values({ tqId: q2, value: 'LCG.CERN.cern' });
+    }, 60_000);
+    afterAll(() => t?.dispose());
+
+    it('deletes the enabled queues left empty, keeps the others, and DiracX sees the result', async () => {
+      const { database } = t;
+      const [q1 = 0, q2 = 0, q3 = 0] = queues;
+      const removed = await database.transaction((tx) => removeJobsFromTaskQueues(tx, database.tables, [1, 3, 4, 99]));
+      expect(removed).toEqual({
+        touched: [q1, q2, q3],
+        deleted: [{ tqId: q2, owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb' }],
+      });
+      expect(await diracxTq({ op: 'infos', job_ids: [1, 2, 3, 4] })).toEqual([[q1, 'chaen', 'lhcb_user', 'lhcb']]);
+      expect(await database.db.select().from(database.tables.tqToSites)).toEqual([]);
+      const left = await database.db.select({ tqId: database.tables.taskQueues.tqId }).from(database.tables.taskQueues);
+      expect(left.map((q) => q.tqId).sort((a, b) => a - b)).toEqual([q1, q3]);
+    });
+
+    it("sees DiracX's removals: a job DiracX took out of its queue is in none for us either", async () => {
+      const { database } = t;
+      await diracxTq({ op: 'remove', job_ids: [2] });
+      expect(await diracxTq({ op: 'infos', job_ids: [2] })).toEqual([]);
+      expect(await database.transaction((tx) => removeJobsFromTaskQueues(tx, database.tables, [2]))).toEqual({
+        touched: [],
+        deleted: [],
+      });
+    });
+  });
+}
