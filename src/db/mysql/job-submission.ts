@@ -8,9 +8,10 @@
  * as `../job-submission.ts` and `../jobs.ts` over the qualified tables; the caller owns the
  * transaction.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { batches } from '../batches.ts';
 import type { SubmittedJob } from '../job-submission.ts';
+import type { JobForReschedule, JobOwnership } from '../jobs.ts';
 import type { MysqlDb, MysqlTables, MysqlTx } from './database.ts';
 import { compressJdl, extractJdl } from './jdl-text.ts';
 import { insertLoggingRecords } from './job-logging.ts';
@@ -97,4 +98,48 @@ export async function getJobJdls(
     ),
   );
   return new Map(read);
+}
+
+/** How many of the jobs each owner (and VO) has. */
+export async function ownersOfJobs(db: Handle, t: Tables, jobIds: readonly number[]): Promise<JobOwnership[]> {
+  if (jobIds.length === 0) return [];
+  const rows = await db
+    .select({ owner: t.jobs.owner, vo: t.jobs.vo, count: count() })
+    .from(t.jobs)
+    .where(inArray(t.jobs.jobId, [...new Set(jobIds)]))
+    .groupBy(t.jobs.owner, t.jobs.vo);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** Locks the jobs and returns what rescheduling reads, the original JDL as text. */
+export async function getJobsForReschedule(
+  db: Handle,
+  t: Tables,
+  jobIds: readonly number[],
+): Promise<JobForReschedule[]> {
+  if (jobIds.length === 0) return [];
+  const rows = await db
+    .select({
+      jobId: t.jobs.jobId,
+      status: t.jobs.status,
+      minorStatus: t.jobs.minorStatus,
+      verifiedFlag: t.jobs.verifiedFlag,
+      rescheduleCounter: t.jobs.rescheduleCounter,
+      owner: t.jobs.owner,
+      ownerGroup: t.jobs.ownerGroup,
+      vo: t.jobs.vo,
+      originalJdl: t.jobJdls.originalJdl,
+    })
+    .from(t.jobs)
+    .innerJoin(t.jobJdls, eq(t.jobJdls.jobId, t.jobs.jobId))
+    .where(inArray(t.jobs.jobId, [...new Set(jobIds)]))
+    .orderBy(asc(t.jobs.jobId))
+    .for('update');
+  return Promise.all(
+    rows.map(async (r) => ({
+      ...r,
+      verifiedFlag: r.verifiedFlag === 'True',
+      originalJdl: await extractJdl(r.originalJdl),
+    })),
+  );
 }

@@ -13,7 +13,9 @@ import { getLoggingRecords } from '../../../src/db/mysql/job-logging.ts';
 import {
   allocateJobIds,
   getJobJdls,
+  getJobsForReschedule,
   insertSubmittedJobs,
+  ownersOfJobs,
   updateJobJdls,
 } from '../../../src/db/mysql/job-submission.ts';
 import type { SubmittedJob } from '../../../src/db/job-submission.ts';
@@ -152,6 +154,10 @@ if (missing.length > 0) {
           SubmissionTime: '2026-12-06T08:10:12+00:00',
         },
       })) as number;
+      const [forReschedule] = await database.transaction((tx) => getJobsForReschedule(tx, database.tables, [jobId]));
+      expect(forReschedule).toMatchObject({ jobId, owner: 'chaen', verifiedFlag: false, originalJdl: ORIGINAL });
+      const owners = await ownersOfJobs(database.db, database.tables, [jobId, jobId - 1, 999_999]);
+      expect(owners).toEqual([{ owner: 'chaen', vo: 'lhcb', count: 2 }]);
       const jdls = await getJobJdls(database.db, database.tables, [jobId, 999_999]);
       expect(jdls).toEqual(new Map([[jobId, { jdl: '[JobName = "theirs"]', originalJdl: ORIGINAL }]]));
       await database.transaction((tx) => updateJobJdls(tx, database.tables, new Map([[jobId, '[JobName = "ours"]']])));
