@@ -1,0 +1,55 @@
+/**
+ * Job parameter documents of a standalone MySQL installation (our own database): writes merge
+ * key by key as on PostgreSQL (a nested object is replaced, not merged), several updates of one
+ * job in one call fold together, and reads return the documents of the jobs asked for. Needs
+ * MariaDB; skips without it unless DIRACX_REQUIRE_MARIADB_TESTS=1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { getJobParameters, upsertJobParameters } from '../../../src/db/mysql/job-parameters.ts';
+import {
+  createMysqlTestDatabase,
+  MARIADB_TESTS_REQUIRED,
+  type MysqlTestDatabase,
+  mariadbAvailability,
+} from '../../harness/mariadb.ts';
+
+const NOW = new Date('2026-12-06T09:30:00Z');
+
+const mariadb = await mariadbAvailability();
+if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
+  describe('job parameter documents on MySQL', () => {
+    const why = `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`;
+    it.skip(`merge and read (skipped: ${why})`, () => {});
+  });
+} else {
+  describe('job parameter documents on MySQL', () => {
+    let t: MysqlTestDatabase;
+    beforeAll(async () => {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      t = await createMysqlTestDatabase();
+    }, 60_000);
+    afterAll(() => t?.dispose());
+
+    it('merges key by key, replacing nested objects, and folds updates of one job', async () => {
+      const { database } = t;
+      await database.transaction((tx) =>
+        upsertJobParameters(
+          tx,
+          database.tables,
+          [
+            { jobId: 1, vo: 'lhcb', parameters: { HostName: 'wn1', Info: { a: 1, b: 2 } } },
+            { jobId: 1, vo: 'lhcb', parameters: { CPUNormalizationFactor: 9.5 } },
+            { jobId: 2, vo: 'lhcb', parameters: {} },
+          ],
+          NOW,
+        ),
+      );
+      await database.transaction((tx) =>
+        upsertJobParameters(tx, database.tables, [{ jobId: 1, vo: 'lhcb', parameters: { Info: { c: 3 } } }], NOW),
+      );
+      expect(await getJobParameters(database.db, database.tables, [1, 2, 3])).toEqual(
+        new Map([[1, { HostName: 'wn1', Info: { c: 3 }, CPUNormalizationFactor: 9.5 }]]),
+      );
+    });
+  });
+}
