@@ -8,8 +8,8 @@
  * "any scalar". llama.cpp's grammars (as node-llama-cpp builds them) make every listed property
  * mandatory, which drives a small model to fill in every optional argument with noise: so an
  * object with optional properties becomes a `oneOf` of its required properties plus at most
- * `MAX_OPTIONAL` optional ones (each choice in declaration order). Arrays without a bound get
- * `MAX_ITEMS`, strings `MAX_STRING`, so that one reply stays short. Pure: no model or runtime here.
+ * `MAX_OPTIONAL` optional ones (each choice in declaration order). Arrays hold at most
+ * `MAX_ITEMS` (or their own smaller bound), strings `MAX_STRING`, so that one reply stays short. Pure: no model or runtime here.
  */
 
 export type GrammarScalar = 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -74,7 +74,8 @@ function objectSchema(schema: Json): GrammarSchema {
 function arraySchema(schema: Json): GrammarSchema {
   const out: GrammarSchema = { type: 'array', items: toGrammarSchema(schema.items) };
   if (typeof schema.minItems === 'number') out.minItems = schema.minItems;
-  out.maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(MAX_ITEMS, out.minItems ?? 0);
+  const max = typeof schema.maxItems === 'number' ? Math.min(schema.maxItems, MAX_ITEMS) : MAX_ITEMS;
+  out.maxItems = Math.max(max, out.minItems ?? 0);
   return out;
 }
 

@@ -53,6 +53,11 @@ describe('tool schemas as grammar schemas', () => {
     expect(toGrammarSchema({ const: 'x' })).toEqual({ const: 'x' });
     expect(toGrammarSchema({ type: 'string', format: 'date-time' })).toEqual({ type: 'string', format: 'date-time' });
     expect(toGrammarSchema({ type: 'string', format: 'email' })).toEqual({ type: 'string', maxLength: MAX_STRING });
+    expect(toGrammarSchema({ type: 'array', items: { type: 'number' }, maxItems: 1000 })).toEqual({
+      type: 'array',
+      items: { type: 'number' },
+      maxItems: MAX_ITEMS,
+    });
     expect(toGrammarSchema({ type: 'array', items: { type: 'number' }, minItems: 1, maxItems: 3 })).toEqual({
       type: 'array',
       items: { type: 'number' },
