@@ -9,7 +9,8 @@
  * mandatory, which drives a small model to fill in every optional argument with noise: so an
  * object with optional properties becomes a `oneOf` of its required properties plus at most
  * `MAX_OPTIONAL` optional ones (each choice in declaration order). Arrays hold at most
- * `MAX_ITEMS` (or their own smaller bound), strings `MAX_STRING`, so that one reply stays short. Pure: no model or runtime here.
+ * `MAX_ITEMS` (or their own smaller bound), strings `MAX_STRING`, so that one reply stays short.
+ * Pure: no model or runtime here.
  */
 
 export type GrammarScalar = 'string' | 'number' | 'integer' | 'boolean' | 'null';
