@@ -10,7 +10,7 @@ import mysql from 'mysql2/promise';
 import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
 import { migrateMysql } from '../../src/db/mysql/migrate.ts';
 import { openMysqlDatabase } from '../../src/db/mysql/open.ts';
-import { diracxAvailability } from '../interop/diracx-python.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED, diracxAvailability } from '../interop/diracx-python.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema/index.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
@@ -128,4 +128,40 @@ export function diracxDbAvailability(): ReturnType<typeof diracxAvailability> {
   const probe = Bun.spawnSync({ cmd: [client.python, '-c', 'import aiomysql, diracx.db.sql'], stderr: 'ignore' });
   if (probe.exitCode === 0) return client;
   return { available: false, reason: `${client.python} lacks aiomysql (pip install aiomysql into it)` };
+}
+
+/** Whether the tests beside DiracX's own database classes on MariaDB run here. */
+export interface DiracxOnMariadb {
+  /** Why they are skipped: '' when they run (also when CI requires what is missing: they fail then). */
+  readonly skipReason: string;
+  /** DiracX's python, for a `beforeAll`; throws saying what is missing when CI requires it. */
+  requirePython(): string;
+}
+
+/**
+ * MariaDB and DiracX 0.7.0's database package together, for the tests that check each side reads
+ * what the other wrote: skipped with the reasons when either is missing, unless
+ * DIRACX_REQUIRE_MARIADB_TESTS / DIRACX_REQUIRE_DIRACX_CLIENT_TESTS make that a failure.
+ */
+export async function diracxOnMariadb(): Promise<DiracxOnMariadb> {
+  const mariadb = await mariadbAvailability();
+  const diracx = diracxDbAvailability();
+  const skipReason = [
+    !mariadb.available && !MARIADB_TESTS_REQUIRED
+      ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
+      : '',
+    !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
+      ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
+      : '',
+  ]
+    .filter((reason) => reason !== '')
+    .join('; ');
+  return {
+    skipReason,
+    requirePython(): string {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
+      return diracx.python;
+    },
+  };
 }

@@ -21,14 +21,8 @@ import {
   updateAuthorizationFlowStatus,
 } from '../../../src/db/mysql/authorization-flows.ts';
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-authorization-flows.py');
 const SCOPE = 'vo:lhcb group:lhcb_user';
@@ -37,20 +31,11 @@ const REDIRECT = 'http://localhost:8000/docs/oauth2-redirect';
 const RESOURCE = 'https://diracx.example.org/mcp';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('authorization flows shared with DiracX on MariaDB', () => {
-    it.skip(`either server completes the other's flow (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`either server completes the other's flow (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('authorization flows shared with DiracX on MariaDB', () => {
@@ -65,9 +50,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());

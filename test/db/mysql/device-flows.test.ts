@@ -15,34 +15,19 @@ import {
   setDeviceFlowReady,
   updateDeviceFlowStatus,
 } from '../../../src/db/mysql/device-flows.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-device-flows.py');
 const SCOPE = 'vo:lhcb group:lhcb_user';
 const ID_TOKEN = { sub: 'b824d4dc', preferred_username: 'chaen', iss: 'https://idp.example.org' };
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('device flows shared with DiracX on MariaDB', () => {
-    it.skip(`either server completes the other's flow (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`either server completes the other's flow (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('device flows shared with DiracX on MariaDB', () => {
@@ -57,9 +42,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());

@@ -13,15 +13,8 @@ import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 import { sqlStatements } from '../../../src/db/mysql/migrate.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../../src/db/mysql/schema/index.ts';
-import {
-  connectServer,
-  createDatabaseSet,
-  diracxDbAvailability,
-  type DatabaseSet,
-  MARIADB_TESTS_REQUIRED,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, DIRACX_INSTALL, runPython } from '../../interop/diracx-python.ts';
+import { connectServer, createDatabaseSet, type DatabaseSet, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const TABLES_DIR = join(import.meta.dir, '../../../src/db/mysql/diracx-tables');
 const SLOW_MS = 180_000;
@@ -66,20 +59,11 @@ function ddlStatements(database: DiracxSqlDatabase): string[] {
   return sqlStatements(readFileSync(join(TABLES_DIR, `${database}.sql`), 'utf8'));
 }
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('DiracX tables on MariaDB', () => {
-    it.skip(`match DiracX 0.7.0's own (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`match DiracX 0.7.0's own (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('DiracX tables on MariaDB', () => {
@@ -88,16 +72,14 @@ if (missing.length > 0) {
     let ours: DatabaseSet;
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available)
-        throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason} (${DIRACX_INSTALL})`);
+      const python = shared.requirePython();
       connection = await connectServer();
       theirs = await createDatabaseSet(connection, 'dxref');
       ours = await createDatabaseSet(connection, 'dxts');
       const env = Object.fromEntries(
         SQL_DATABASES.map((db) => [`DIRACX_DB_URL_${db.toUpperCase()}`, theirs.diracxUrl(db)]),
       );
-      const run = await runPython(diracx.python, ['-m', 'diracx.db', 'init-sql'], env, SLOW_MS - 30_000);
+      const run = await runPython(python, ['-m', 'diracx.db', 'init-sql'], env, SLOW_MS - 30_000);
       if (run.code !== 0) throw new Error(`diracx.db init-sql failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
       for (const database of SQL_DATABASES) {
         await connection.query(`USE \`${ours.names[database]}\``);

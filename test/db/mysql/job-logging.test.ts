@@ -16,14 +16,8 @@ import {
   insertLoggingRecords,
   latestRecordTimes,
 } from '../../../src/db/mysql/job-logging.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-job-logging.py');
 
@@ -33,20 +27,11 @@ function micros(iso: string): number {
   return Date.parse(`${whole}Z`) * 1000 + Number(fraction.padEnd(6, '0'));
 }
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('JobLoggingDB shared with DiracX on MariaDB', () => {
-    it.skip(`reads what the other wrote (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`reads what the other wrote (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('JobLoggingDB shared with DiracX on MariaDB', () => {
@@ -63,9 +48,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());

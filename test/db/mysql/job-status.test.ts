@@ -17,32 +17,17 @@ import {
   updateJobAttributes,
 } from '../../../src/db/mysql/job-status.ts';
 import { allocateJobIds, insertSubmittedJobs } from '../../../src/db/mysql/job-submission.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-jobs.py');
 const AT = new Date('2026-12-06T09:00:00.400Z');
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('job status writes shared with DiracX on MariaDB', () => {
-    it.skip(`each server sees the other's (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`each server sees the other's (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('job status writes shared with DiracX on MariaDB', () => {
@@ -58,9 +43,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
       const { database } = t;
       ids = await database.transaction(async (tx) => {

@@ -15,32 +15,17 @@ import {
   jobIdsOfPilotStamps,
   updatePilotsByStamp,
 } from '../../../src/db/mysql/pilots.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-pilots.py');
 const AT = new Date('2026-12-06T09:20:00Z');
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('PilotAgentsDB shared with DiracX on MariaDB', () => {
-    it.skip(`each server finds the other's pilots (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`each server finds the other's pilots (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('PilotAgentsDB shared with DiracX on MariaDB', () => {
@@ -56,9 +41,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());

@@ -16,33 +16,18 @@ import {
   revokeUserRefreshTokens,
 } from '../../../src/db/mysql/refresh-tokens.ts';
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-refresh-tokens.py');
 const SUB = 'lhcb:b824d4dc-1f9d-4ee8-8df5-c0ae55d46041';
 const SCOPE = 'vo:lhcb group:lhcb_user property:NormalUser';
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('refresh tokens shared with DiracX on MariaDB', () => {
-    it.skip(`each server reads, rotates and revokes the other's (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`each server reads, rotates and revokes the other's (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('refresh tokens shared with DiracX on MariaDB', () => {
@@ -57,9 +42,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());

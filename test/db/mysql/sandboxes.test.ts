@@ -23,14 +23,8 @@ import {
   unassignEntities,
 } from '../../../src/db/mysql/sandboxes.ts';
 import { jobEntityId } from '../../../src/db/sandboxes.ts';
-import {
-  createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
+import { runPython } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-sandboxes.py');
 const SE = 'SandboxSE';
@@ -40,20 +34,11 @@ const THEIRS = '/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:aaaa.tar.bz2';
 const OURS = '/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:bbbb.tar.bz2';
 const NOW = new Date('2026-12-06T09:30:00Z');
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('SandboxMetadataDB shared with DiracX on MariaDB', () => {
-    it.skip(`each server sees the other's sandboxes (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`each server sees the other's sandboxes (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('SandboxMetadataDB shared with DiracX on MariaDB', () => {
@@ -70,9 +55,7 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
       const { database } = t;
       [jobId = 0] = await database.transaction(async (tx) => {
