@@ -371,6 +371,12 @@ if (unavailable && !REQUIRED) {
       } finally {
         await client.close();
       }
+      // Each instance logs a request once its response is sent, and the line reaches us through
+      // the process's stdout pipe a little later: wait for every line before reading them.
+      await waitFor(() => seen.every((id) => servedBy(id) !== undefined), {
+        timeoutMs: 5000,
+        description: "every request's log line from the instance that served it",
+      }).catch(() => undefined);
       const servers = seen.map(servedBy);
       expect(servers.every((s) => s !== undefined)).toBe(true);
       // Round-robin, one request at a time: each call lands on the other instance than the last.
