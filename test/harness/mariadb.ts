@@ -10,7 +10,7 @@ import mysql from 'mysql2/promise';
 import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
 import { migrateMysql } from '../../src/db/mysql/migrate.ts';
 import { openMysqlDatabase } from '../../src/db/mysql/open.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, diracxAvailability } from '../interop/diracx-python.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED, diracxAvailability, runPython } from '../interop/diracx-python.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema/index.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
@@ -164,4 +164,21 @@ export async function diracxOnMariadb(): Promise<DiracxOnMariadb> {
       return diracx.python;
     },
   };
+}
+
+/**
+ * Runs `script` (a test's Python side, which calls DiracX's own database class) with DiracX's
+ * python on the database `url` names, and returns the JSON it prints; a failure throws with the
+ * script's last words, naming `what` (the DiracX database).
+ */
+export async function callDiracxScript(
+  python: string,
+  script: string,
+  url: string,
+  request: Record<string, unknown>,
+  what: string,
+): Promise<unknown> {
+  const run = await runPython(python, [script, JSON.stringify({ url, ...request })], {});
+  if (run.code !== 0) throw new Error(`DiracX's ${what} failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
+  return JSON.parse(run.stdout);
 }

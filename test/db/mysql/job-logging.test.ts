@@ -16,8 +16,12 @@ import {
   insertLoggingRecords,
   latestRecordTimes,
 } from '../../../src/db/mysql/job-logging.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-job-logging.py');
 
@@ -40,11 +44,7 @@ if (shared.skipReason) {
 
     /** DiracX's JobLoggingDB, run on this test's JobLoggingDB database. */
     async function diracxLogging(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('JobLoggingDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0)
-        throw new Error(`DiracX's JobLoggingDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('JobLoggingDB'), request, 'JobLoggingDB');
     }
 
     beforeAll(async () => {

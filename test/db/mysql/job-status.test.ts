@@ -17,8 +17,12 @@ import {
   updateJobAttributes,
 } from '../../../src/db/mysql/job-status.ts';
 import { allocateJobIds, insertSubmittedJobs } from '../../../src/db/mysql/job-submission.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-jobs.py');
 const AT = new Date('2026-12-06T09:00:00.400Z');
@@ -36,10 +40,7 @@ if (shared.skipReason) {
     let ids: number[] = [];
 
     async function diracxJobs(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('JobDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0) throw new Error(`DiracX's JobDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('JobDB'), request, 'JobDB');
     }
 
     beforeAll(async () => {

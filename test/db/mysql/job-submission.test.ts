@@ -25,8 +25,9 @@ import {
   MARIADB_TESTS_REQUIRED,
   type MysqlTestDatabase,
   mariadbAvailability,
+  callDiracxScript,
 } from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from '../../interop/diracx-python.ts';
+import { DIRACX_CLIENT_TESTS_REQUIRED } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-jobs.py');
 const SUBMITTED = new Date('2026-12-06T08:10:11Z');
@@ -64,10 +65,7 @@ if (missing.length > 0) {
     let python = '';
 
     async function diracxJobs(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('JobDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0) throw new Error(`DiracX's JobDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('JobDB'), request, 'JobDB');
     }
 
     beforeAll(async () => {

@@ -15,8 +15,12 @@ import {
   jobIdsOfPilotStamps,
   updatePilotsByStamp,
 } from '../../../src/db/mysql/pilots.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-pilots.py');
 const AT = new Date('2026-12-06T09:20:00Z');
@@ -34,10 +38,7 @@ if (shared.skipReason) {
     let ours = 0;
 
     async function diracxPilots(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('PilotAgentsDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0) throw new Error(`DiracX's pilot DB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('PilotAgentsDB'), request, 'pilot DB');
     }
 
     beforeAll(async () => {

@@ -16,8 +16,12 @@ import {
   revokeUserRefreshTokens,
 } from '../../../src/db/mysql/refresh-tokens.ts';
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-refresh-tokens.py');
 const SUB = 'lhcb:b824d4dc-1f9d-4ee8-8df5-c0ae55d46041';
@@ -35,10 +39,7 @@ if (shared.skipReason) {
     let python = '';
 
     async function diracxAuth(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('AuthDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0) throw new Error(`DiracX's AuthDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('AuthDB'), request, 'AuthDB');
     }
 
     beforeAll(async () => {

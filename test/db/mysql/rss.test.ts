@@ -16,8 +16,12 @@ import {
   selectSiteStatuses,
   writeStatus,
 } from '../../../src/db/mysql/rss.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-rss.py');
 const AT = new Date('2026-12-06T09:10:00Z');
@@ -34,11 +38,7 @@ if (shared.skipReason) {
     let python = '';
 
     async function diracxRss(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('ResourceStatusDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0)
-        throw new Error(`DiracX's ResourceStatusDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('ResourceStatusDB'), request, 'ResourceStatusDB');
     }
 
     beforeAll(async () => {

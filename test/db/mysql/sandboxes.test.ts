@@ -23,8 +23,12 @@ import {
   unassignEntities,
 } from '../../../src/db/mysql/sandboxes.ts';
 import { jobEntityId } from '../../../src/db/sandboxes.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-sandboxes.py');
 const SE = 'SandboxSE';
@@ -47,11 +51,7 @@ if (shared.skipReason) {
     let jobId = 0;
 
     async function diracxSandboxes(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('SandboxMetadataDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0)
-        throw new Error(`DiracX's SandboxMetadataDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('SandboxMetadataDB'), request, 'SandboxMetadataDB');
     }
 
     beforeAll(async () => {

@@ -8,8 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { join } from 'node:path';
 import { removeJobsFromTaskQueues } from '../../../src/db/mysql/task-queue.ts';
-import { createMysqlTestDatabase, type MysqlTestDatabase, diracxOnMariadb } from '../../harness/mariadb.ts';
-import { runPython } from '../../interop/diracx-python.ts';
+import {
+  callDiracxScript,
+  createMysqlTestDatabase,
+  type MysqlTestDatabase,
+  diracxOnMariadb,
+} from '../../harness/mariadb.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-task-queues.py');
 
@@ -26,11 +30,7 @@ if (shared.skipReason) {
     const queues: number[] = [];
 
     async function diracxTq(request: Record<string, unknown>): Promise<unknown> {
-      const url = t.set.diracxUrl('TaskQueueDB');
-      const run = await runPython(python, [SCRIPT, JSON.stringify({ url, ...request })], {});
-      if (run.code !== 0)
-        throw new Error(`DiracX's TaskQueueDB failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-      return JSON.parse(run.stdout);
+      return callDiracxScript(python, SCRIPT, t.set.diracxUrl('TaskQueueDB'), request, 'TaskQueueDB');
     }
 
     beforeAll(async () => {
