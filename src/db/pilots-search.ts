@@ -1,61 +1,33 @@
 /**
  * @module db/pilots-search
- * Search and summary of the `PilotAgents` table (DiracX's `PilotAgentsDB.search`/`summary`,
- * spec §2.1 and §2.8) on the generic engine in `./search/`. This module names the searchable
- * columns with their DiracX wire names and turns the caller's scope (a VO, the pilots that ran
- * given jobs) into conditions of the same query; it decides nothing about who may see what.
+ * Search and summary of the `PilotAgents` table on PostgreSQL (DiracX's
+ * `PilotAgentsDB.search`/`summary`, spec §2.1 and §2.8): the dialect-neutral description of
+ * `./search/pilots.ts` bound to our schema's tables and run by the generic engine in
+ * `./search/`. `./mysql/pilots-search.ts` does the same over DiracX's PilotAgentsDB on MySQL.
  */
-import { eq, inArray, type SQL } from 'drizzle-orm';
+import { inArray, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from './database.ts';
 import { jobToPilotMapping, pilotAgents } from './schema/pilots.ts';
+import { type PilotSearchScope, pilotScopeConditions, pilotsSearchTable } from './search/pilots.ts';
+import { postgresSearch } from './search/postgres.ts';
 import { runSearch, runSummary, type SearchPage } from './search/run.ts';
-import type { SearchQuery, SearchRow, SearchTable, SummaryQuery } from './search/types.ts';
+import type { SearchQuery, SearchRow, SummaryQuery } from './search/types.ts';
+
+export type { PilotSearchScope } from './search/pilots.ts';
 
 type Handle = Db | Tx;
 
 /** The `PilotAgents` columns a search may name, in DiracX's column order. */
-export const PILOTS_SEARCH_TABLE: SearchTable = {
-  table: pilotAgents,
-  key: 'PilotID',
-  columns: {
-    PilotID: { kind: 'int', column: pilotAgents.pilotId },
-    InitialJobID: { kind: 'int', column: pilotAgents.initialJobId },
-    CurrentJobID: { kind: 'int', column: pilotAgents.currentJobId },
-    PilotJobReference: { kind: 'string', column: pilotAgents.pilotJobReference },
-    PilotStamp: { kind: 'string', column: pilotAgents.pilotStamp },
-    DestinationSite: { kind: 'string', column: pilotAgents.destinationSite },
-    Queue: { kind: 'string', column: pilotAgents.queue },
-    GridSite: { kind: 'string', column: pilotAgents.gridSite },
-    VO: { kind: 'string', column: pilotAgents.vo },
-    GridType: { kind: 'string', column: pilotAgents.gridType },
-    BenchMark: { kind: 'float', column: pilotAgents.benchMark },
-    SubmissionTime: { kind: 'datetime', column: pilotAgents.submissionTime },
-    LastUpdateTime: { kind: 'datetime', column: pilotAgents.lastUpdateTime },
-    Status: { kind: 'string', column: pilotAgents.status },
-    StatusReason: { kind: 'string', column: pilotAgents.statusReason },
-    AccountingSent: { kind: 'bool', column: pilotAgents.accountingSent },
-  },
-};
-
-/** Restricts every search and summary; set fields are AND-ed with the user's filters. */
-export interface PilotSearchScope {
-  /** Only pilots of this VO. */
-  vo?: string;
-  /** Only pilots that ran at least one of these jobs (through `JobToPilotMapping`). */
-  ranJobIds?: readonly number[];
-}
+export const PILOTS_SEARCH_TABLE = pilotsSearchTable<PgTable, PgColumn>(pilotAgents, pilotAgents);
 
 function scopeConditions(db: Handle, scope: PilotSearchScope | undefined): SQL[] {
-  const conditions: SQL[] = [];
-  if (scope?.vo !== undefined) conditions.push(eq(pilotAgents.vo, scope.vo));
-  if (scope?.ranJobIds !== undefined) {
-    const pilotsOfJobs = db
+  return pilotScopeConditions(pilotAgents, scope, (jobIds) =>
+    db
       .selectDistinct({ pilotId: jobToPilotMapping.pilotId })
       .from(jobToPilotMapping)
-      .where(inArray(jobToPilotMapping.jobId, [...scope.ranJobIds]));
-    conditions.push(inArray(pilotAgents.pilotId, pilotsOfJobs));
-  }
-  return conditions;
+      .where(inArray(jobToPilotMapping.jobId, jobIds)),
+  );
 }
 
 /**
@@ -69,7 +41,7 @@ export async function searchPilots(
   perPage: number,
   scope?: PilotSearchScope,
 ): Promise<SearchPage> {
-  return runSearch(db, PILOTS_SEARCH_TABLE, params, { page, perPage }, scopeConditions(db, scope));
+  return runSearch(postgresSearch(db), PILOTS_SEARCH_TABLE, params, { page, perPage }, scopeConditions(db, scope));
 }
 
 /** Pilot counts per `grouping` (every column when `[]`) within `scope`, each row with `count`. */
@@ -78,5 +50,5 @@ export async function summarisePilots(
   params: SummaryQuery,
   scope?: PilotSearchScope,
 ): Promise<SearchRow[]> {
-  return runSummary(db, PILOTS_SEARCH_TABLE, params, scopeConditions(db, scope));
+  return runSummary(postgresSearch(db), PILOTS_SEARCH_TABLE, params, scopeConditions(db, scope));
 }

@@ -4,12 +4,15 @@
  * identifier enters the SQL), chooses the returned columns (DiracX's `_get_columns`), and turns
  * driver rows back into wire rows keyed by parameter name.
  */
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Column, Table } from 'drizzle-orm';
 import { unrecognisedParameters } from './messages.ts';
 import type { SearchCell, SearchColumn, SearchRow, SearchTable } from './types.ts';
 
 /** The column a wire name names; own properties only, so `constructor` or `__proto__` name nothing. */
-export function findColumn(table: SearchTable, parameter: string): SearchColumn | undefined {
+export function findColumn<C extends Column>(
+  table: SearchTable<Table, C>,
+  parameter: string,
+): SearchColumn<C> | undefined {
   return Object.hasOwn(table.columns, parameter) ? table.columns[parameter] : undefined;
 }
 
@@ -28,8 +31,8 @@ export function chooseColumns(table: SearchTable, parameters: readonly string[] 
 }
 
 /** The drizzle selection `{ wireName: column }` for the chosen names. */
-export function selection(table: SearchTable, names: readonly string[]): Record<string, PgColumn> {
-  const fields: Record<string, PgColumn> = {};
+export function selection<C extends Column>(table: SearchTable<Table, C>, names: readonly string[]): Record<string, C> {
+  const fields: Record<string, C> = {};
   for (const name of names) {
     const spec = findColumn(table, name);
     if (spec) fields[name] = spec.column;
@@ -46,13 +49,20 @@ function toCell(value: unknown): SearchCell {
   return String(value);
 }
 
-/** A driver row as a wire row: enum columns decoded (`'True'` → `true`), the rest as read. */
+/** A stored value as the wire shows it: enums and text-stored flags decoded (`'True'` → `true`). */
+function decodeCell(spec: SearchColumn | undefined, cell: SearchCell): SearchCell {
+  if (typeof cell !== 'string') return cell;
+  if (spec?.kind === 'enum') return spec.decode(cell);
+  if (spec?.kind === 'bool' && spec.stored) {
+    if (cell === spec.stored.true) return true;
+    if (cell === spec.stored.false) return false;
+  }
+  return cell;
+}
+
+/** A driver row as a wire row: enum columns and text-stored flags decoded, the rest as read. */
 export function decodeRow(table: SearchTable, names: readonly string[], row: Record<string, unknown>): SearchRow {
   const out: SearchRow = {};
-  for (const name of names) {
-    const spec = findColumn(table, name);
-    const cell = toCell(row[name]);
-    out[name] = spec?.kind === 'enum' && typeof cell === 'string' ? spec.decode(cell) : cell;
-  }
+  for (const name of names) out[name] = decodeCell(findColumn(table, name), toCell(row[name]));
   return out;
 }

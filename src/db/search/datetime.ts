@@ -4,16 +4,18 @@
  * `_build_datetime_range*_expr` in `diracx-db/src/diracx/db/sql/utils/base.py`): a string such
  * as `2024`, `2024-01-01 12` or `2024-01-01T12:30:00.123Z` names a UTC period at YEAR ... SECOND
  * resolution (fractions of a second truncated, `Z` only after a fraction, as DiracX's regex),
- * and each operator becomes a sargable range on the raw column. Bounds are bound parameters.
+ * and each operator becomes a sargable range on the raw column. Bounds are bound parameters,
+ * turned into instants by the dialect (`timestamptz` on PostgreSQL, `DATETIME` on MySQL, where
+ * DiracX stores naive UTC).
  */
-import { and, or, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, type Column, or, sql, type SQL } from 'drizzle-orm';
+import type { SearchDialect } from './backend.ts';
 import { cannotParseDatetime, invalidValue, mixedResolutions, unsupportedDatetimeOperator } from './messages.ts';
 import type { ScalarFilter, VectorFilter } from './types.ts';
 
 export type TimeResolution = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'MINUTE' | 'SECOND';
 
-/** A half-open UTC period `[start, end)`, bounds as PostgreSQL `timestamptz` input text. */
+/** A half-open UTC period `[start, end)`, bounds as `YYYY-MM-DD HH:MM:SS` text (UTC). */
 export interface Period {
   readonly resolution: TimeResolution;
   readonly start: string;
@@ -28,7 +30,7 @@ const RESOLUTIONS: readonly TimeResolution[] = ['YEAR', 'MONTH', 'DAY', 'HOUR', 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const formatUtc = (d: Date): string =>
   `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-  `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+00`;
+  `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
 /** A UTC date from parts; `setUTCFullYear` keeps years below 100 literal and carries overflow. */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number): Date {
@@ -63,30 +65,38 @@ export function parsePeriod(value: string): Period {
   return { resolution, start: formatUtc(start), end: formatUtc(end) };
 }
 
-const at = (bound: string): SQL => sql`cast(${bound} as timestamptz)`;
-const inside = (c: PgColumn, p: Period): SQL => sql`(${c} >= ${at(p.start)} and ${c} < ${at(p.end)})`;
-const outside = (c: PgColumn, p: Period): SQL => sql`(${c} < ${at(p.start)} or ${c} >= ${at(p.end)})`;
+/** The range conditions of periods on one column, bounds made instants by the dialect. */
+function ranges(dialect: SearchDialect, c: Column) {
+  const at = (bound: string): SQL => dialect.utcInstant(bound);
+  return {
+    inside: (p: Period): SQL => sql`(${c} >= ${at(p.start)} and ${c} < ${at(p.end)})`,
+    outside: (p: Period): SQL => sql`(${c} < ${at(p.start)} or ${c} >= ${at(p.end)})`,
+    from: (bound: string): SQL => sql`${c} >= ${at(bound)}`,
+    before: (bound: string): SQL => sql`${c} < ${at(bound)}`,
+  };
+}
 
 /** A scalar filter on a datetime column: eq/neq/gt/lt on the period, anything else refused. */
-export function datetimeScalarCondition(column: PgColumn, filter: ScalarFilter): SQL {
+export function datetimeScalarCondition(dialect: SearchDialect, column: Column, filter: ScalarFilter): SQL {
   if (typeof filter.value !== 'string') throw invalidValue(filter.parameter, 'a date-time string', filter.value);
   const period = parsePeriod(filter.value);
+  const on = ranges(dialect, column);
   switch (filter.operator) {
     case 'eq':
-      return inside(column, period);
+      return on.inside(period);
     case 'neq':
-      return outside(column, period);
+      return on.outside(period);
     case 'gt':
-      return sql`${column} >= ${at(period.end)}`;
+      return on.from(period.end);
     case 'lt':
-      return sql`${column} < ${at(period.start)}`;
+      return on.before(period.start);
     default:
       throw unsupportedDatetimeOperator(filter.operator);
   }
 }
 
 /** A vector filter on a datetime column: every value one resolution; `in` ORs, `not in` ANDs. */
-export function datetimeVectorCondition(column: PgColumn, filter: VectorFilter): SQL {
+export function datetimeVectorCondition(dialect: SearchDialect, column: Column, filter: VectorFilter): SQL {
   const periods = filter.values.map((v) => {
     if (typeof v !== 'string') throw invalidValue(filter.parameter, 'a date-time string', v);
     return parsePeriod(v);
@@ -96,9 +106,7 @@ export function datetimeVectorCondition(column: PgColumn, filter: VectorFilter):
   if (new Set(periods.map((p) => p.resolution)).size !== 1) {
     throw mixedResolutions(filter.parameter, filter.operator, filter.values);
   }
-  const combined =
-    filter.operator === 'in'
-      ? or(...periods.map((p) => inside(column, p)))
-      : and(...periods.map((p) => outside(column, p)));
+  const on = ranges(dialect, column);
+  const combined = filter.operator === 'in' ? or(...periods.map(on.inside)) : and(...periods.map(on.outside));
   return combined ?? sql`true`;
 }

@@ -2,11 +2,11 @@
  * @module db/search/types
  * The shapes the generic search engine works on: the already-validated search DSL of DiracX
  * (`diracx-core/src/diracx/core/models/search.py`, spec §2.1) and the description of a
- * searchable table (wire parameter name → column and kind). Structural types only, so that
- * the database layer never imports the logic layer's zod schemas; those infer to these.
+ * searchable table (wire parameter name → column and kind), over drizzle's dialect-neutral
+ * `Table` and `Column` (PostgreSQL's or MySQL's, see `./backend.ts`). Structural types only, so
+ * that the database layer never imports the logic layer's zod schemas; those infer to these.
  */
-import type { SQL } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Column, SQL, Table } from 'drizzle-orm';
 
 export type ScalarOperator = 'eq' | 'neq' | 'gt' | 'lt' | 'like' | 'not like' | 'regex';
 export type VectorOperator = 'in' | 'not in';
@@ -53,20 +53,30 @@ export type SearchCell = string | number | boolean | Date | null;
 export type SearchRow = Record<string, SearchCell>;
 
 /** How values of a column are type-checked, compared and returned. */
-export type PlainKind = 'string' | 'int' | 'float' | 'bool' | 'datetime';
+export type PlainKind = 'string' | 'int' | 'float' | 'datetime';
 
-export interface PlainColumn {
+export interface PlainColumn<C extends Column = Column> {
   readonly kind: PlainKind;
-  readonly column: PgColumn;
+  readonly column: C;
+}
+
+/**
+ * A flag: booleans on the wire. `stored` names its two values when the database keeps it as
+ * text (DiracX's `EnumBackedBool`, `ENUM('True','False')` on MySQL); without it, a boolean column.
+ */
+export interface FlagColumn<C extends Column = Column> {
+  readonly kind: 'bool';
+  readonly column: C;
+  readonly stored?: { readonly true: string; readonly false: string };
 }
 
 /**
  * A text column holding a closed set of stored spellings that the wire shows differently
  * (DIRAC's `AccountedFlag` ENUM('True','False','Failed') ↔ true/false/"Failed").
  */
-export interface EnumColumn {
+export interface EnumColumn<C extends Column = Column> {
   readonly kind: 'enum';
-  readonly column: PgColumn;
+  readonly column: C;
   /** Wire value → stored text; `undefined` when the value is not a member. */
   encode(value: WireScalar): string | undefined;
   /** Stored text → wire value. */
@@ -75,13 +85,16 @@ export interface EnumColumn {
   readonly expected: string;
 }
 
-export type SearchColumn = PlainColumn | EnumColumn;
+export type SearchColumn<C extends Column = Column> = PlainColumn<C> | FlagColumn<C> | EnumColumn<C>;
 
-/** A table the engine may search: the only source of column identifiers in the SQL built. */
-export interface SearchTable {
-  readonly table: PgTable;
+/**
+ * A table the engine may search: the only source of column identifiers in the SQL built. `T`
+ * and `C` are the dialect's table and column types (`PgTable`/`PgColumn`, `MySqlTable`/...).
+ */
+export interface SearchTable<T extends Table = Table, C extends Column = Column> {
+  readonly table: T;
   /** Wire name → column, in the table's column order (the order of "all columns"). */
-  readonly columns: Readonly<Record<string, SearchColumn>>;
+  readonly columns: Readonly<Record<string, SearchColumn<C>>>;
   /** Wire name of the primary key: summary counts it and unsorted pages are ordered by it. */
   readonly key: string;
 }

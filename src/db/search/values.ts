@@ -65,8 +65,11 @@ export function toComparable(parameter: string, spec: SearchColumn, value: WireS
       return toInt(parameter, value);
     case 'float':
       return toFloat(parameter, value);
-    case 'bool':
-      return toBool(parameter, value);
+    case 'bool': {
+      const flag = toBool(parameter, value);
+      if (!spec.stored) return flag;
+      return flag ? spec.stored.true : spec.stored.false;
+    }
     case 'enum': {
       const stored = spec.encode(value);
       if (stored === undefined) throw invalidValue(parameter, `one of ${spec.expected}`, value);

@@ -5,14 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { eq } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../src/db/database.ts';
 import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
+import { postgresSearch } from '../../../src/db/search/postgres.ts';
 import { runSearch, runSummary } from '../../../src/db/search/run.ts';
 import type { SearchTable } from '../../../src/db/search/types.ts';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
 import { expectInvalid, insertHistory, insertJobs, searchBody, summaryBody } from './seed.ts';
 
-const HISTORY: SearchTable = {
+const HISTORY: SearchTable<PgTable, PgColumn> = {
   table: loggingInfo,
   key: 'SeqNum',
   columns: {
@@ -53,25 +55,25 @@ describe(`runSearch on another table (${TEST_DRIVER})`, () => {
       search: [{ parameter: 'StatusTime', operator: 'eq', value: '2024-05-01' }],
       sort: [{ parameter: 'JobID', direction: 'desc' }],
     });
-    expect(await runSearch(db, HISTORY, body, { page: 1, perPage: 1 })).toEqual({
+    expect(await runSearch(postgresSearch(db), HISTORY, body, { page: 1, perPage: 1 })).toEqual({
       rows: [{ JobID: jobB, Status: 'Received' }],
       total: 2,
     });
-    expect(await runSearch(db, HISTORY, body, { page: 2, perPage: 1 })).toEqual({
+    expect(await runSearch(postgresSearch(db), HISTORY, body, { page: 2, perPage: 1 })).toEqual({
       rows: [{ JobID: jobA, Status: 'Received' }],
       total: 2,
     });
   });
 
   it('ANDs the scope conditions it is given', async () => {
-    const { total } = await runSearch(db, HISTORY, searchBody(), { page: 1, perPage: 10 }, [
+    const { total } = await runSearch(postgresSearch(db), HISTORY, searchBody(), { page: 1, perPage: 10 }, [
       eq(loggingInfo.jobId, jobA),
     ]);
     expect(total).toBe(2);
   });
 
   it('summarises by the table columns, counting its key', async () => {
-    expect(await runSummary(db, HISTORY, summaryBody({ grouping: ['Status'] }))).toEqual([
+    expect(await runSummary(postgresSearch(db), HISTORY, summaryBody({ grouping: ['Status'] }))).toEqual([
       { Status: 'Received', count: 2 },
       { Status: 'Running', count: 1 },
     ]);
@@ -79,7 +81,7 @@ describe(`runSearch on another table (${TEST_DRIVER})`, () => {
 
   it('knows only the columns it is given', async () => {
     await expectInvalid(
-      runSearch(db, HISTORY, searchBody({ parameters: ['MinorStatus'] }), { page: 1, perPage: 10 }),
+      runSearch(postgresSearch(db), HISTORY, searchBody({ parameters: ['MinorStatus'] }), { page: 1, perPage: 10 }),
       "Unrecognised parameters requested {'MinorStatus'}",
     );
   });
