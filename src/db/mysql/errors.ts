@@ -60,3 +60,15 @@ export function mysqlErrorKind(err: unknown): { kind: MysqlErrorKind; errno?: nu
   }
   return undefined;
 }
+
+/**
+ * MariaDB's ER_REGEXP_ERROR (PCRE refused the pattern) and MySQL 8's ICU pattern-syntax errors
+ * (ER_REGEXP_RULE_SYNTAX ... ER_REGEXP_INVALID_RANGE, ER_REGEXP_PATTERN_TOO_BIG); not its
+ * run-time ones (stack overflow, time-out), which are not about the pattern's syntax.
+ */
+const INVALID_REGEX_ERRNOS = new Set([1139, 3688, 3689, 3690, 3691, 3692, 3693, 3694, 3695, 3696, 3697, 3700]);
+
+/** Whether `err` (or its cause) is the server refusing a regular expression's syntax. */
+export function isInvalidRegexError(err: unknown): boolean {
+  return mysqlFields(err).some(({ errno }) => typeof errno === 'number' && INVALID_REGEX_ERRNOS.has(errno));
+}

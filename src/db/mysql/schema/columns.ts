@@ -25,5 +25,8 @@ export const uuidColumn = customType<{ data: string; driverData: string }>({
   dataType: () => 'uuid',
 });
 
+/** The stored spellings of `EnumBackedBool`'s two values. */
+export const ENUM_BACKED_BOOL = { true: 'True', false: 'False' } as const;
+
 /** `EnumBackedBool`: `ENUM('True','False')` on the server, a boolean to us. */
-export const enumBackedBool = (name: string) => mysqlEnum(name, ['True', 'False']);
+export const enumBackedBool = (name: string) => mysqlEnum(name, [ENUM_BACKED_BOOL.true, ENUM_BACKED_BOOL.false]);
