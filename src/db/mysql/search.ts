@@ -3,8 +3,9 @@
  * The search engine's backend on MySQL/MariaDB (`../search/backend.ts`), spelled as SQLAlchemy
  * spells DiracX's queries there: regular expressions with `REGEXP` (checked by the server
  * itself: PCRE on MariaDB, ICU on MySQL), LIKE patterns as sent (a trailing backslash matches
- * itself), integer text by `CAST(... AS CHAR)`, and bounds as naive UTC `DATETIME`s, as DiracX
- * stores its times. The SELECTs run on the drizzle handle or transaction given.
+ * itself), integer text by `CAST(... AS CHAR)`, bounds as naive UTC `DATETIME`s, as DiracX
+ * stores its times, and a DISTINCT ordered by any column, as MariaDB allows. The SELECTs run on
+ * the drizzle handle or transaction given.
  */
 import { type Column, count, sql, type SQL } from 'drizzle-orm';
 import type { MySqlColumn, MySqlTable } from 'drizzle-orm/mysql-core';
@@ -17,6 +18,9 @@ export const MYSQL_SEARCH_DIALECT: SearchDialect = {
   likePattern: (pattern: string): string => pattern,
   asText: (column: Column): SQL => sql`CAST(${column} AS CHAR)`,
   utcInstant: (utc: string): SQL => sql`CAST(${utc} AS DATETIME)`,
+  // MariaDB orders a DISTINCT by any column, as DiracX's queries there rely on; MySQL 8 refuses
+  // such a query (a 500, as for DiracX on it).
+  ordersDistinctByAnyColumn: true,
 };
 
 /** The search backend on `db` (the pool or an open transaction). */

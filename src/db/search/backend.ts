@@ -16,6 +16,8 @@ export interface SearchDialect {
   likePattern(pattern: string): string;
   /** An integer column's decimal text, which `like` and `regex` apply to. */
   asText(column: Column): SQL;
+  /** Whether a SELECT DISTINCT may be ordered by columns it does not select (MariaDB: yes). */
+  readonly ordersDistinctByAnyColumn: boolean;
   /** The instant of `utc` (`YYYY-MM-DD HH:MM:SS`, UTC), comparable with the datetime columns. */
   utcInstant(utc: string): SQL;
 }

@@ -80,6 +80,6 @@ export const invalidValue = (parameter: string, expected: string, got: WireScala
 export const unsupportedOperator = (operator: string, parameter: string): InvalidInputError =>
   invalid(`Operator '${operator}' is not supported for parameter ${parameter}`);
 
-/** PostgreSQL and MySQL only ORDER a SELECT DISTINCT by selected columns. */
+/** PostgreSQL and MySQL 8 only ORDER a SELECT DISTINCT by selected columns (MariaDB orders by any). */
 export const distinctSortColumn = (parameter: string): InvalidInputError =>
   invalid(`Cannot sort by ${parameter}: a distinct search can only sort by its parameters`);

@@ -26,6 +26,7 @@ export const POSTGRES_SEARCH_DIALECT: SearchDialect = {
   },
   asText: (column: Column): SQL => sql`cast(${column} as text)`,
   utcInstant: (utc: string): SQL => sql`cast(${`${utc}+00`} as timestamptz)`,
+  ordersDistinctByAnyColumn: false,
 };
 
 /** The search backend on `db` (the database or an open transaction). */

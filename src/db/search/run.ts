@@ -33,7 +33,8 @@ export async function runSearch<T extends Table, C extends Column>(
   const offset = pageOffset(paging);
   const names = chooseColumns(table, query.parameters);
   const filters = await buildFilters(table, query.search, backend);
-  const orderBy = buildOrdering(table, query.sort, names, query.distinct);
+  const distinct = query.distinct ? { byAnyColumn: backend.dialect.ordersDistinctByAnyColumn } : undefined;
+  const orderBy = buildOrdering(table, query.sort, names, distinct);
   const base = {
     table: table.table,
     fields: selection(table, names),

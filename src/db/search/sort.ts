@@ -18,22 +18,23 @@ export interface Paging {
 }
 
 /**
- * Builds the ordering. Unknown keys are DiracX's `Cannot sort by <p>: unknown column`; in a
- * distinct search a key outside the selected columns is refused too (MySQL and PostgreSQL
- * both reject that query, which DiracX lets fail with a 500).
+ * Builds the ordering. Unknown keys are DiracX's `Cannot sort by <p>: unknown column`. In a
+ * `distinct` search (`distinct` set), a key outside the selected columns is refused too unless
+ * the dialect orders a DISTINCT by any column (`distinct.byAnyColumn`: MariaDB does, so DiracX
+ * answers there; PostgreSQL and MySQL 8 reject that query, which DiracX lets fail with a 500).
  */
 export function buildOrdering(
   table: SearchTable,
   sorts: readonly SortSpec[],
   selected: readonly string[],
-  distinct: boolean,
+  distinct: { byAnyColumn: boolean } | undefined,
 ): SQL[] {
   const ordering: SQL[] = [];
   const used = new Set<string>();
   for (const { parameter, direction } of sorts) {
     const spec = findColumn(table, parameter);
     if (!spec) throw unknownSortColumn(parameter);
-    if (distinct && !selected.includes(parameter)) throw distinctSortColumn(parameter);
+    if (distinct && !distinct.byAnyColumn && !selected.includes(parameter)) throw distinctSortColumn(parameter);
     if (used.has(parameter)) continue; // a repeated key cannot change the order
     used.add(parameter);
     ordering.push(direction === 'desc' ? desc(spec.column) : asc(spec.column));
