@@ -7,13 +7,14 @@
  *
  * Each statement runs under the statement timeout (`setStatementTimeout`, 0: none): when it
  * passes, the statement is cancelled inside PostgreSQL through the shared control word and
- * memory (`./protocol.ts`), and fails with SQLSTATE 57014 as on PostgreSQL. Process-side only
+ * memory (`./protocol.ts`; again and again until it ends, since PostgreSQL drops a cancel that
+ * arrives before it executes), and fails with SQLSTATE 57014 as on PostgreSQL. Process-side only
  * (a thread of the server process), opened by `src/db/open.ts`.
  */
 import {
-  CANCELLED,
+  CANCEL_REPEAT_MS,
   CANCELLING,
-  IDLE,
+  MAX_ID,
   type StartRequest,
   type WireError,
   type WireQueryOptions,
@@ -177,7 +178,8 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
 
   #send(body: RequestBody): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error('the embedded database is closed'));
-    const id = this.#nextId++;
+    const id = this.#nextId;
+    this.#nextId = id === MAX_ID ? 1 : id + 1;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage({ ...body, id } as WorkerRequest);
@@ -200,13 +202,23 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
     else pending.reject(new PgliteWorkerError(reply.error));
   }
 
-  /** Cancels statement `id` if it is still the one running (see `./protocol.ts`). */
+  /**
+   * Cancels statement `id` if it is still the one running, and again every `CANCEL_REPEAT_MS`
+   * until it ends: PostgreSQL drops a cancel that arrives before execution (see `./protocol.ts`).
+   */
   #cancel(id: number): void {
     const flags = this.#flags;
-    if (!flags || Atomics.compareExchange(this.#control, 0, id, CANCELLING) !== id) return;
+    const pending = this.#pending.get(id);
+    if (!flags || !pending) return;
+    const control = this.#control;
+    const claimed =
+      Atomics.compareExchange(control, 0, id, CANCELLING) === id ||
+      Atomics.compareExchange(control, 0, -id, CANCELLING) === -id;
+    if (!claimed) return; // the statement has ended in the worker
     for (const index of this.#flagIndexes) Atomics.store(flags, index, 1);
-    Atomics.store(this.#control, 0, CANCELLED);
-    Atomics.notify(this.#control, 0);
+    Atomics.store(control, 0, -id);
+    Atomics.notify(control, 0);
+    pending.timer = setTimeout(() => this.#cancel(id), CANCEL_REPEAT_MS);
   }
 
   #failAll(err: Error): void {
@@ -215,6 +227,5 @@ export class PgliteWorkerClient implements PgliteWorkerTransaction {
       pending.reject(err);
       this.#pending.delete(id);
     }
-    if (Atomics.load(this.#control, 0) === CANCELLING) Atomics.store(this.#control, 0, IDLE);
   }
 }

@@ -5,16 +5,26 @@
  * cancels the statement the worker runs. Types and constants only.
  *
  * Cancellation: before each statement the worker stores its request id in `control[0]` and
- * posts `started`; when the statement timeout passes, the request thread swaps that id for
- * `CANCELLING` (so it never cancels a later statement), sets PostgreSQL's interrupt flags in
- * the shared memory, then stores `CANCELLED`. After each statement the worker swaps its id back
- * to `IDLE`; if it finds a cancellation instead, it waits for `CANCELLED` and clears the flags
- * (a statement that ended before PostgreSQL saw them must not cancel the next one).
+ * posts `started`. When the statement timeout passes, the request thread swaps that id for
+ * `CANCELLING` (a compare-and-swap, so it never cancels a later statement), sets PostgreSQL's
+ * interrupt flags in the shared memory, then stores `-id`: the statement is cancelled. PGlite
+ * hands PostgreSQL a statement as several protocol messages (Parse, Describe, Bind, Execute,
+ * Sync), and PostgreSQL clears the flags without cancelling anything when it reads the next
+ * message (a cancel while no statement executes is a no-op there): a cancel that lands before
+ * execution begins is lost. So the request thread sets the flags again (`-id` to `CANCELLING`
+ * to `-id`) every `CANCEL_REPEAT_MS` until the statement ends. After each statement the worker
+ * swaps its id, or `-id`, back to `IDLE` (waiting out a `CANCELLING`) and, if it was cancelled,
+ * clears the flags (a statement that ended before PostgreSQL saw them must not cancel the next one).
+ * Request ids run from 1 to `MAX_ID`, then from 1 again, so that `id` and `-id` fit the word.
  */
 
 export const IDLE = 0;
-export const CANCELLING = -1;
-export const CANCELLED = -2;
+/** The request thread is setting the flags; the worker waits for `-id` before it ends the statement. */
+export const CANCELLING = -0x8000_0000;
+/** The largest request id. */
+export const MAX_ID = 0x7fff_ffff;
+/** How often the request thread sets the flags again while a cancelled statement has not ended, in ms. */
+export const CANCEL_REPEAT_MS = 5;
 
 /** What drizzle's PGlite driver passes as query options, without the functions (parsers). */
 export interface WireQueryOptions {
@@ -35,7 +45,7 @@ export interface StartRequest {
   kind: 'start';
   /** PGlite's data directory; absent: in memory. */
   dataDir?: string;
-  /** One `Int32Array` word: the statement running, or `IDLE`/`CANCELLING`/`CANCELLED`. */
+  /** One `Int32Array` word: the statement running (`id`), cancelled (`-id`), or `IDLE`/`CANCELLING`. */
   control: SharedArrayBuffer;
 }
 

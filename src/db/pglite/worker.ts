@@ -87,10 +87,15 @@ async function statement<T>(id: number, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } finally {
-    if (Atomics.compareExchange(control, 0, id, IDLE) !== id) {
-      while (Atomics.load(control, 0) === CANCELLING) Atomics.wait(control, 0, CANCELLING, 50);
-      for (const index of flagIndexes) Atomics.store(flags, index, 0);
-      Atomics.store(control, 0, IDLE);
+    // Back to IDLE from `id`, or from `-id` (cancelled; once the request thread has set the flags,
+    // which are then cleared).
+    for (;;) {
+      const seen = Atomics.load(control, 0);
+      if (seen === CANCELLING) Atomics.wait(control, 0, CANCELLING, 50);
+      else if (Atomics.compareExchange(control, 0, seen, IDLE) === seen) {
+        if (seen === -id) for (const index of flagIndexes) Atomics.store(flags, index, 0);
+        break;
+      }
     }
   }
 }
