@@ -10,7 +10,19 @@ import mysql from 'mysql2/promise';
 import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
 import { migrateMysql } from '../../src/db/mysql/migrate.ts';
 import { openMysqlDatabase } from '../../src/db/mysql/open.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, diracxAvailability, runPython } from '../interop/diracx-python.ts';
+import {
+  cleanPythonEnv,
+  DIRACX_CLIENT_TESTS_REQUIRED,
+  type DiracxAvailability,
+  diracxAvailability,
+} from '../interop/diracx-python.ts';
+import {
+  PythonCallError,
+  type PythonServer,
+  PythonServerDiedError,
+  sharedPythonServer,
+  stopPythonServers,
+} from './python-server.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema/index.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
@@ -121,11 +133,27 @@ export async function createMysqlTestDatabase(
   };
 }
 
-/** DiracX 0.7.0's venv, when it also imports DiracX's database package and its MySQL driver (aiomysql). */
-export function diracxDbAvailability(): ReturnType<typeof diracxAvailability> {
+/** What the scripts of `callDiracxScript` import: DiracX's database package and its MySQL driver. */
+const DIRACX_DB_MODULES = ['aiomysql', 'diracx.db.sql'];
+
+let dbAvailability: DiracxAvailability | undefined;
+
+/**
+ * DiracX 0.7.0's venv, when it also imports DiracX's database package and its MySQL driver
+ * (aiomysql); probed once per test process.
+ */
+export function diracxDbAvailability(): DiracxAvailability {
+  dbAvailability ??= probeDiracxDb();
+  return dbAvailability;
+}
+
+function probeDiracxDb(): DiracxAvailability {
   const client = diracxAvailability();
   if (!client.available) return client;
-  const probe = Bun.spawnSync({ cmd: [client.python, '-c', 'import aiomysql, diracx.db.sql'], stderr: 'ignore' });
+  const probe = Bun.spawnSync({
+    cmd: [client.python, '-c', `import ${DIRACX_DB_MODULES.join(', ')}`],
+    stderr: 'ignore',
+  });
   if (probe.exitCode === 0) return client;
   return { available: false, reason: `${client.python} lacks aiomysql (pip install aiomysql into it)` };
 }
@@ -134,7 +162,10 @@ export function diracxDbAvailability(): ReturnType<typeof diracxAvailability> {
 export interface DiracxOnMariadb {
   /** Why they are skipped: '' when they run (also when CI requires what is missing: they fail then). */
   readonly skipReason: string;
-  /** DiracX's python, for a `beforeAll`; throws saying what is missing when CI requires it. */
+  /**
+   * DiracX's python, for a `beforeAll`; throws saying what is missing when CI requires it. Also
+   * starts the Python process of `callDiracxScript`, which imports DiracX meanwhile.
+   */
   requirePython(): string;
 }
 
@@ -161,6 +192,7 @@ export async function diracxOnMariadb(): Promise<DiracxOnMariadb> {
     requirePython(): string {
       if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
       if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
+      diracxScripts(diracx.python);
       return diracx.python;
     },
   };
@@ -169,7 +201,10 @@ export async function diracxOnMariadb(): Promise<DiracxOnMariadb> {
 /**
  * Runs `script` (a test's Python side, which calls DiracX's own database class) with DiracX's
  * python on the database `url` names, and returns the JSON it prints; a failure throws with the
- * script's last words, naming `what` (the DiracX database).
+ * script's traceback and last words, naming `what` (the DiracX database). The scripts run one
+ * after another in one Python process per test file (./python-server.ts: DiracX imported once),
+ * each as `python script request` would run it, so each call still opens its own DiracX
+ * database object and engine; `stopDiracxScripts` in the file's `afterAll` ends that process.
  */
 export async function callDiracxScript(
   python: string,
@@ -178,7 +213,21 @@ export async function callDiracxScript(
   request: Record<string, unknown>,
   what: string,
 ): Promise<unknown> {
-  const run = await runPython(python, [script, JSON.stringify({ url, ...request })], {});
-  if (run.code !== 0) throw new Error(`DiracX's ${what} failed (exit ${run.code}):\n${run.stderr.slice(-3000)}`);
-  return JSON.parse(run.stdout);
+  try {
+    const run = await diracxScripts(python).runScript(script, [JSON.stringify({ url, ...request })]);
+    return JSON.parse(run.stdout);
+  } catch (err) {
+    if (err instanceof PythonCallError || err instanceof PythonServerDiedError) {
+      throw new Error(`DiracX's ${what} failed: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
 }
+
+/** The Python process of `callDiracxScript` (DiracX's database package imported as it starts). */
+function diracxScripts(python: string): PythonServer {
+  return sharedPythonServer(python, cleanPythonEnv({}), DIRACX_DB_MODULES);
+}
+
+/** Ends the Python process `callDiracxScript` started, for the test file's `afterAll`. */
+export const stopDiracxScripts: () => Promise<void> = stopPythonServers;

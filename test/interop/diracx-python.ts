@@ -31,8 +31,18 @@ const PROBE = [
   'print(m.version("diracx"))',
 ].join('\n');
 
-/** The first interpreter that imports DiracX's client, API and CLI at version 0.7.0. */
+let availability: DiracxAvailability | undefined;
+
+/**
+ * The first interpreter that imports DiracX's client, API and CLI at version 0.7.0; probed once
+ * per test process (the interpreters do not change during a run; each probe takes a second).
+ */
 export function diracxAvailability(): DiracxAvailability {
+  availability ??= probeDiracx();
+  return availability;
+}
+
+function probeDiracx(): DiracxAvailability {
   const candidates = [
     Bun.env.DIRACX_CLIENT_PYTHON,
     join(defaultDiracxVenv(), 'bin', 'python'),
@@ -58,10 +68,12 @@ export interface PythonRun {
   stderr: string;
 }
 
-/**
- * Runs `python args...` with `env` on top of a clean environment (PATH and HOME only, so the
- * caller's DIRACX_* variables cannot leak in) and collects its output.
- */
+/** `env` on top of a clean environment (PATH and HOME only, so the caller's DIRACX_* variables cannot leak in). */
+export function cleanPythonEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: Bun.env.PATH ?? '/usr/bin:/bin', HOME: Bun.env.HOME ?? '/tmp', PYTHONUNBUFFERED: '1', ...env };
+}
+
+/** Runs `python args...` with `env` on top of a clean environment (`cleanPythonEnv`) and collects its output. */
 export async function runPython(
   python: string,
   args: readonly string[],
@@ -70,7 +82,7 @@ export async function runPython(
 ): Promise<PythonRun> {
   const proc = Bun.spawn({
     cmd: [python, ...args],
-    env: { PATH: Bun.env.PATH ?? '/usr/bin:/bin', HOME: Bun.env.HOME ?? '/tmp', PYTHONUNBUFFERED: '1', ...env },
+    env: cleanPythonEnv(env),
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',

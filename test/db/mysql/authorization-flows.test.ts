@@ -23,6 +23,7 @@ import {
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -55,6 +56,7 @@ if (shared.skipReason) {
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     const anHourAgo = () => new Date(Date.now() - 3_600_000);
 

@@ -17,6 +17,7 @@ import {
 } from '../../../src/db/mysql/device-flows.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -47,6 +48,7 @@ if (shared.skipReason) {
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     const anHourAgo = () => new Date(Date.now() - 3_600_000);
 

@@ -18,6 +18,7 @@ import {
 } from '../../../src/db/mysql/job-logging.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -52,6 +53,7 @@ if (shared.skipReason) {
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     const record = (jobId: number, iso: string, status: string, minor: string, app: string): LoggingRecord => ({
       jobId,

@@ -19,6 +19,7 @@ import {
 import { allocateJobIds, insertSubmittedJobs } from '../../../src/db/mysql/job-submission.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -63,6 +64,7 @@ if (shared.skipReason) {
       });
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     it('DiracX reads the attributes we set on each job, and what we left alone', async () => {
       const { database } = t;

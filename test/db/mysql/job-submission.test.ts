@@ -21,29 +21,18 @@ import {
 import type { SubmittedJob } from '../../../src/db/job-submission.ts';
 import {
   createMysqlTestDatabase,
-  diracxDbAvailability,
-  MARIADB_TESTS_REQUIRED,
+  diracxOnMariadb,
   type MysqlTestDatabase,
-  mariadbAvailability,
   callDiracxScript,
+  stopDiracxScripts,
 } from '../../harness/mariadb.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED } from '../../interop/diracx-python.ts';
 
 const SCRIPT = join(import.meta.dir, 'diracx-jobs.py');
 const SUBMITTED = new Date('2026-12-06T08:10:11Z');
 const ORIGINAL = '[Executable = "echo"; Arguments = "héllo wörld"; JobName = "shared"]';
 const PREPARED = `[\n  Executable = "echo";\n  Arguments = "héllo wörld";\n  JobName = "shared";\n  JobID = %s;\n]`;
 
-const mariadb = await mariadbAvailability();
-const diracx = diracxDbAvailability();
-const missing = [
-  !mariadb.available && !MARIADB_TESTS_REQUIRED
-    ? `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`
-    : '',
-  !diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED
-    ? `${diracx.reason}; DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 fails instead`
-    : '',
-].filter((reason) => reason !== '');
+const shared = await diracxOnMariadb();
 
 describe('JDL text as DIRAC stores it', () => {
   it('round-trips through compressJdl and extractJdl, and reads plain and empty JDLs as they are', async () => {
@@ -55,9 +44,9 @@ describe('JDL text as DIRAC stores it', () => {
   });
 });
 
-if (missing.length > 0) {
+if (shared.skipReason) {
   describe('JobDB shared with DiracX on MariaDB', () => {
-    it.skip(`each server reads the jobs the other submitted (skipped: ${missing.join('; ')})`, () => {});
+    it.skip(`each server reads the jobs the other submitted (skipped: ${shared.skipReason})`, () => {});
   });
 } else {
   describe('JobDB shared with DiracX on MariaDB', () => {
@@ -69,12 +58,11 @@ if (missing.length > 0) {
     }
 
     beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      python = diracx.python;
+      python = shared.requirePython();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     function submitted(jobId: number, overrides: Partial<SubmittedJob['job']> = {}): SubmittedJob {
       return {

@@ -17,6 +17,7 @@ import {
 } from '../../../src/db/mysql/pilots.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -46,6 +47,7 @@ if (shared.skipReason) {
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     it('finds the pilot DiracX registered, does not register its stamp again, registers ours', async () => {
       const { database } = t;

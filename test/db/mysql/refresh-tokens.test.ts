@@ -18,6 +18,7 @@ import {
 import { newUuid7 } from '../../../src/logic/auth/uuid7.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -47,6 +48,7 @@ if (shared.skipReason) {
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     const ours = newUuid7(new Date('2026-12-06T08:00:00Z'));
     const theirs = newUuid7(new Date('2026-12-06T08:00:01Z'));

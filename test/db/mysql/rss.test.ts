@@ -18,6 +18,7 @@ import {
 } from '../../../src/db/mysql/rss.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -46,6 +47,7 @@ if (shared.skipReason) {
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     it('lists the statuses DiracX inserted, with their UTC dates', async () => {
       const { database } = t;

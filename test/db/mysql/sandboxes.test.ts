@@ -25,6 +25,7 @@ import {
 import { jobEntityId } from '../../../src/db/sandboxes.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -74,6 +75,7 @@ if (shared.skipReason) {
       });
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     it('finds the sandbox DiracX registered, and reuses its owner row', async () => {
       const { database } = t;

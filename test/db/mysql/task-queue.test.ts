@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { removeJobsFromTaskQueues } from '../../../src/db/mysql/task-queue.ts';
 import {
   callDiracxScript,
+  stopDiracxScripts,
   createMysqlTestDatabase,
   type MysqlTestDatabase,
   diracxOnMariadb,
@@ -59,6 +60,7 @@ if (shared.skipReason) {
       await db.insert(tables.tqToSites).values({ tqId: q2, value: 'LCG.CERN.cern' });
     }, 60_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     it('deletes the enabled queues left empty, keeps the others, and DiracX sees the result', async () => {
       const { database } = t;
