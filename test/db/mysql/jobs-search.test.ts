@@ -11,7 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { getJobLoggingRecords, searchJobs, summariseJobs } from '../../../src/db/mysql/jobs-search.ts';
 import { SearchParams, SummaryParams } from '../../../src/logic/jobs/search-params.ts';
-import { createMysqlTestDatabase, diracxOnMariadb, type MysqlTestDatabase } from '../../harness/mariadb.ts';
+import {
+  createMysqlTestDatabase,
+  diracxOnMariadb,
+  type MysqlTestDatabase,
+  stopDiracxScripts,
+} from '../../harness/mariadb.ts';
 import { type Answer, BAD_QUERY, diracxAnswers, type OracleQuery, ourAnswer, unordered } from './search-oracle.ts';
 
 const shared = await diracxOnMariadb();
@@ -302,6 +307,7 @@ if (shared.skipReason) {
       theirs = await diracxAnswers(python, t, Object.fromEntries(Object.entries(all).map(([name, c]) => [name, c.q])));
     }, 120_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     for (const [name, { q, ordered }] of Object.entries(CASES)) {
       it(`answers as DiracX: ${name}`, async () => {

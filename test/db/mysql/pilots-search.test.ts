@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { searchPilots, summarisePilots } from '../../../src/db/mysql/pilots-search.ts';
 import type { PilotSearchScope } from '../../../src/db/search/pilots.ts';
 import { SearchParams, SummaryParams } from '../../../src/logic/jobs/search-params.ts';
-import { createMysqlTestDatabase, diracxOnMariadb, type MysqlTestDatabase } from '../../harness/mariadb.ts';
+import {
+  createMysqlTestDatabase,
+  diracxOnMariadb,
+  type MysqlTestDatabase,
+  stopDiracxScripts,
+} from '../../harness/mariadb.ts';
 import { type Answer, BAD_QUERY, diracxAnswers, type OracleQuery, ourAnswer, unordered } from './search-oracle.ts';
 
 const shared = await diracxOnMariadb();
@@ -170,6 +175,7 @@ if (shared.skipReason) {
       theirs = await diracxAnswers(python, t, queries);
     }, 120_000);
     afterAll(() => t?.dispose());
+    afterAll(stopDiracxScripts);
 
     for (const [name, { q, ordered, ranJobIds }] of Object.entries(CASES)) {
       it(`answers as DiracX: ${name}`, async () => {
