@@ -170,7 +170,7 @@ async function seedSandbox(
   if (!SANDBOX_PFN_REGEX.test(sandbox.pfn)) throw new Error(`seed: ${sandbox.pfn} is not a sandbox PFN`);
   const job = jobs.find((j) => j.ref === sandbox.job)!;
   const [vo, ownerGroup, owner] = personParts(job.owner);
-  const db = app.database.db;
+  const db = app.database.session;
   const ownerId = await ensureOwnerId(db, { owner, ownerGroup, vo });
   await insertSandbox(db, { ownerId, seName: SANDBOX_SE, pfn: sandbox.pfn, bytes: 4096, now: new Date() });
   const row = await getSandbox(db, SANDBOX_SE, sandbox.pfn);

@@ -90,7 +90,7 @@ export function mysqlTarget(s: DbUrlValues): { url: string; names: MysqlDatabase
   return { url: urls.own.driverUrl, names: { own: urls.own.database, diracx } };
 }
 
-/** Why the server does not start on MySQL yet (issue 19: the data layer's queries are being ported). */
-export const MYSQL_NOT_SERVED_YET =
-  "MySQL/MariaDB (DIRACX_DB_URL_*, DIRACX_OWN_DB_URL) is not served yet: the data layer's queries are being " +
-  'ported (docs/architecture.md, "Two SQL dialects"); `bun run migrate` already prepares the databases';
+/** Why a worker (Cloudflare Workers) refuses DiracX's MySQL databases. */
+export const MYSQL_NEEDS_SERVER_PROCESS =
+  "DiracX's MySQL/MariaDB databases (DIRACX_DB_URL_*, DIRACX_OWN_DB_URL) are served by the server process " +
+  '(`bun run server`, the image), not by a worker, which speaks PostgreSQL only';

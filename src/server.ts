@@ -10,8 +10,7 @@
  */
 import { EXTENSIONS } from '../extensions/manifest.gen.ts';
 import { ConfigStore } from './config/store.ts';
-import { migrateDatabase } from './db/migrate.ts';
-import { IN_MEMORY, openMigratedDatabase } from './db/open.ts';
+import { IN_MEMORY } from './db/open.ts';
 import { composeExtensions, type ComposedExtensions } from './extensions/compose.ts';
 import type { Extension } from './extensions/contract.ts';
 import { migrateExtensions } from './extensions/migrate.ts';
@@ -21,9 +20,9 @@ import { cleanupExpiredAuthData } from './logic/auth/cleanup.ts';
 import { createJsonLogger, describeError, errorFields } from './core/logger.ts';
 import { issuerOf, setUpAuth } from './process/auth-setup.ts';
 import { openConfigurationSource } from './process/config-source.ts';
+import { openMigratedConfiguredDatabase } from './process/open-database.ts';
 import { decideDevIdp, devIdpFetch, startDevIdp } from './process/dev-idp-setup.ts';
 import { parseSettings, type Settings } from './settings.ts';
-import { MYSQL_NOT_SERVED_YET, mysqlTarget } from './mysql-settings.ts';
 import { createSandboxDeps } from './storage/from-settings.ts';
 
 /** How often expired flows and refresh tokens are deleted. */
@@ -78,7 +77,6 @@ function buildHandler(build: () => FetchHandler): FetchHandler {
 /** Runs the server with `extensions` (the build manifest's when started as `bun run server`). */
 export async function serve(extensions: readonly Extension[]): Promise<void> {
   const settings = readSettings();
-  if (mysqlTarget(settings)) fail(MYSQL_NOT_SERVED_YET);
   const log = createJsonLogger();
   const composed = composeServedExtensions(extensions);
   const configSource = await openConfigurationSource(settings, composed.configSchema).catch((err: unknown) =>
@@ -95,15 +93,10 @@ export async function serve(extensions: readonly Extension[]): Promise<void> {
   if ('refused' in devIdpDecision) fail(devIdpDecision.refused);
 
   // Migrations run free of the statement timeout; the served requests run under it.
-  const database = await openMigratedDatabase(
-    {
-      url: settings.DATABASE_URL,
-      dataDir: settings.DIRACX_DATA_DIR,
-      poolSize: settings.DIRACX_DB_POOL_SIZE,
-      statementTimeoutMs: settings.DIRACX_DB_STATEMENT_TIMEOUT_MS,
-    },
+  const database = await openMigratedConfiguredDatabase(
+    settings,
+    { poolSize: settings.DIRACX_DB_POOL_SIZE, statementTimeoutMs: settings.DIRACX_DB_STATEMENT_TIMEOUT_MS },
     async (migrating) => {
-      await migrateDatabase(migrating).catch((err: unknown) => fail(`database migrations: ${describeError(err)}`));
       const applied = await migrateExtensions(migrating, composed.migrations).catch((err: unknown) =>
         fail(`extension migrations: ${describeError(err)}`),
       );

@@ -1,44 +1,17 @@
 /**
  * @module db/auth
- * Atomic queries on the AuthDB tables (`diracx-db/src/diracx/db/sql/auth/db.py`): insert and
- * find device and authorization-code flows, move them through their statuses, and keep the
- * refresh tokens issued (insert, lock, revoke, list), plus the clean-up of old rows.
- *
- * No rules and no crypto here: callers pass SHA-256 digests of codes, the current time (or
- * the oldest creation time still valid), and own the transaction. Getters whose answer
- * decides a one-time redemption lock the row (`SELECT ... FOR UPDATE`), so two concurrent
- * redemptions of the same code or refresh token are serialised; call them inside
- * `database.transaction`. "Not found" is `undefined`, never an exception.
+ * Device flows, authorization flows and refresh tokens (DiracX's AuthDB), on whichever dialect the
+ * session is: each function hands the session to `./pg/auth.ts` or its MySQL/MariaDB counterpart
+ * in `./mysql/`.
  */
-import { and, asc, eq, gt, isNotNull, isNull, lt, lte, ne, or, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
-import {
-  authorizationFlows,
-  deviceFlows,
-  refreshTokens,
-  type AuthorizationFlowRow,
-  type DeviceFlowRow,
-  type FlowStatus,
-  type IdTokenClaims,
-  type RefreshTokenRow,
-} from './schema/auth.ts';
-
-/** Either the database or an open transaction. */
-type Handle = Db | Tx;
-
-/* ---------------------------------------------------------------------------------------------
- * Device flows (RFC 8628)
- * ------------------------------------------------------------------------------------------- */
-
-export interface NewDeviceFlow {
-  userCode: string;
-  /** SHA-256 hex digest of the device code. */
-  deviceCodeHash: string;
-  clientId: string;
-  scope: string;
-  /** Passed in (not the database's `now()`) so that expiry follows the injected clock. */
-  creationTime: Date;
-}
+import type { ListRefreshTokensFilter, NewAuthorizationFlow, NewDeviceFlow, NewRefreshToken } from './pg/auth.ts';
+import type { AuthorizationFlowRow, DeviceFlowRow, FlowStatus, IdTokenClaims, RefreshTokenRow } from './schema/auth.ts';
+import type { Session } from './session.ts';
+import * as pg from './pg/auth.ts';
+import * as mysqlAuthorizationFlows from './mysql/authorization-flows.ts';
+import * as mysqlDeviceFlows from './mysql/device-flows.ts';
+import * as mysqlRefreshTokens from './mysql/refresh-tokens.ts';
+export type { NewDeviceFlow, NewAuthorizationFlow, NewRefreshToken, ListRefreshTokensFilter } from './pg/auth.ts';
 
 /**
  * Inserts a PENDING device flow. Returns `'duplicate'` when the user code (or, improbably, the
@@ -46,29 +19,21 @@ export interface NewDeviceFlow {
  * `ON CONFLICT DO NOTHING` rather than catching the unique violation: in PostgreSQL a failed
  * statement aborts the whole transaction, which would make a retry in it impossible.
  */
-export async function insertDeviceFlow(db: Handle, flow: NewDeviceFlow): Promise<'inserted' | 'duplicate'> {
-  const rows = await db
-    .insert(deviceFlows)
-    .values({
-      userCode: flow.userCode,
-      deviceCode: flow.deviceCodeHash,
-      clientId: flow.clientId,
-      scope: flow.scope,
-      creationTime: flow.creationTime,
-    })
-    .onConflictDoNothing()
-    .returning({ userCode: deviceFlows.userCode });
-  return rows.length === 1 ? 'inserted' : 'duplicate';
+export function insertDeviceFlow(s: Session, flow: NewDeviceFlow): Promise<'inserted' | 'duplicate'> {
+  return s.dialect === 'mysql'
+    ? mysqlDeviceFlows.insertDeviceFlow(s.db, s.tables, flow)
+    : pg.insertDeviceFlow(s.db, flow);
 }
 
 /** The device flow with `userCode` if it is PENDING and was created after `notBefore`. */
-export async function getPendingDeviceFlowByUserCode(
-  db: Handle,
+export function getPendingDeviceFlowByUserCode(
+  s: Session,
   userCode: string,
   notBefore: Date,
 ): Promise<DeviceFlowRow | undefined> {
-  const [row] = await db.select().from(deviceFlows).where(pendingDeviceFlow(userCode, notBefore));
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlDeviceFlows.getPendingDeviceFlowByUserCode(s.db, s.tables, userCode, notBefore)
+    : pg.getPendingDeviceFlowByUserCode(s.db, userCode, notBefore);
 }
 
 /**
@@ -76,163 +41,110 @@ export async function getPendingDeviceFlowByUserCode(
  * READY. Returns how many rows matched (0 or 1), which DiracX reports as
  * `"<n> rows matched user_code <code>"` when it is not 1.
  */
-export async function setDeviceFlowReady(
-  db: Handle,
+export function setDeviceFlowReady(
+  s: Session,
   userCode: string,
   idToken: IdTokenClaims,
   notBefore: Date,
 ): Promise<number> {
-  const rows = await db
-    .update(deviceFlows)
-    .set({ idToken, status: 'READY' })
-    .where(pendingDeviceFlow(userCode, notBefore))
-    .returning({ userCode: deviceFlows.userCode });
-  return rows.length;
+  return s.dialect === 'mysql'
+    ? mysqlDeviceFlows.setDeviceFlowReady(s.db, s.tables, { userCode, idToken, notBefore })
+    : pg.setDeviceFlowReady(s.db, userCode, idToken, notBefore);
 }
 
 /** Locks and returns the device flow whose device code digest is `deviceCodeHash`. */
-export async function getDeviceFlowByDeviceCodeForUpdate(
-  db: Handle,
+export function getDeviceFlowByDeviceCodeForUpdate(
+  s: Session,
   deviceCodeHash: string,
 ): Promise<DeviceFlowRow | undefined> {
-  const [row] = await db.select().from(deviceFlows).where(eq(deviceFlows.deviceCode, deviceCodeHash)).for('update');
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlDeviceFlows.getDeviceFlowByDeviceCodeForUpdate(s.db, s.tables, deviceCodeHash)
+    : pg.getDeviceFlowByDeviceCodeForUpdate(s.db, deviceCodeHash);
 }
 
 /** Sets the status of the device flow whose device code digest is `deviceCodeHash`; returns rows changed. */
-export async function updateDeviceFlowStatus(db: Handle, deviceCodeHash: string, status: FlowStatus): Promise<number> {
-  const rows = await db
-    .update(deviceFlows)
-    .set({ status })
-    .where(eq(deviceFlows.deviceCode, deviceCodeHash))
-    .returning({ userCode: deviceFlows.userCode });
-  return rows.length;
-}
-
-function pendingDeviceFlow(userCode: string, notBefore: Date): SQL | undefined {
-  return and(
-    eq(deviceFlows.userCode, userCode),
-    eq(deviceFlows.status, 'PENDING'),
-    gt(deviceFlows.creationTime, notBefore),
-  );
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Authorization-code flows (with PKCE)
- * ------------------------------------------------------------------------------------------- */
-
-export interface NewAuthorizationFlow {
-  /** A uuid7 (see `logic/auth/uuid7.ts`). */
-  uuid: string;
-  clientId: string;
-  scope: string;
-  codeChallenge: string;
-  codeChallengeMethod: string;
-  redirectUri: string;
-  creationTime: Date;
-  /** RFC 8707 resource the token will be for (MCP clients). */
-  resource?: string | null;
-  /** The client's state, kept when the flow stops at our consent page. */
-  clientState?: string | null;
+export function updateDeviceFlowStatus(s: Session, deviceCodeHash: string, status: FlowStatus): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlDeviceFlows.updateDeviceFlowStatus(s.db, s.tables, deviceCodeHash, status)
+    : pg.updateDeviceFlowStatus(s.db, deviceCodeHash, status);
 }
 
 /** Inserts a PENDING authorization flow. */
-export async function insertAuthorizationFlow(db: Handle, flow: NewAuthorizationFlow): Promise<void> {
-  await db.insert(authorizationFlows).values(flow);
+export function insertAuthorizationFlow(s: Session, flow: NewAuthorizationFlow): Promise<void> {
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.insertAuthorizationFlow(s.db, s.tables, flow)
+    : pg.insertAuthorizationFlow(s.db, flow);
 }
 
 /** Locks and returns the authorization flow `uuid`. */
-export async function getAuthorizationFlowForUpdate(
-  db: Handle,
-  uuid: string,
-): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db.select().from(authorizationFlows).where(eq(authorizationFlows.uuid, uuid)).for('update');
-  return row;
+export function getAuthorizationFlowForUpdate(s: Session, uuid: string): Promise<AuthorizationFlowRow | undefined> {
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.getAuthorizationFlowForUpdate(s.db, s.tables, uuid)
+    : pg.getAuthorizationFlowForUpdate(s.db, uuid);
 }
 
-/** The PENDING flow `uuid` created after `notBefore` on which nobody has logged in yet. */
-const awaitingLogin = (uuid: string, notBefore: Date): SQL | undefined =>
-  and(
-    eq(authorizationFlows.uuid, uuid),
-    eq(authorizationFlows.status, 'PENDING'),
-    gt(authorizationFlows.creationTime, notBefore),
-    isNull(authorizationFlows.idToken),
-  );
-
-/** The PENDING flow `uuid` created after `notBefore` whose person has logged in (awaiting consent). */
-const awaitingConsent = (uuid: string, notBefore: Date): SQL | undefined =>
-  and(
-    eq(authorizationFlows.uuid, uuid),
-    eq(authorizationFlows.status, 'PENDING'),
-    gt(authorizationFlows.creationTime, notBefore),
-    isNotNull(authorizationFlows.idToken),
-  );
-
 /** The flow `uuid` awaiting its login (VO choice), if it is still pending and recent. */
-export async function getAuthorizationFlowAwaitingLogin(
-  db: Handle,
+export function getAuthorizationFlowAwaitingLogin(
+  s: Session,
   uuid: string,
   notBefore: Date,
 ): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db.select().from(authorizationFlows).where(awaitingLogin(uuid, notBefore));
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.getAuthorizationFlowAwaitingLogin(s.db, s.tables, uuid, notBefore)
+    : pg.getAuthorizationFlowAwaitingLogin(s.db, uuid, notBefore);
 }
 
 /**
  * Replaces the scope of a flow awaiting its login (the person chose a VO and group), only if it
  * is still `expectedScope`: of two concurrent answers, one finds the scope already replaced.
  */
-export async function setAuthorizationFlowScope(
-  db: Handle,
+export function setAuthorizationFlowScope(
+  s: Session,
   uuid: string,
   scope: string,
   expectedScope: string,
   notBefore: Date,
 ): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db
-    .update(authorizationFlows)
-    .set({ scope })
-    .where(and(awaitingLogin(uuid, notBefore), eq(authorizationFlows.scope, expectedScope)))
-    .returning();
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.setAuthorizationFlowScope(s.db, s.tables, { uuid, scope, expectedScope, notBefore })
+    : pg.setAuthorizationFlowScope(s.db, uuid, scope, expectedScope, notBefore);
 }
 
 /** Records who logged in on a flow that stops at our consent page; it stays PENDING until answered. */
-export async function setAuthorizationFlowLoggedIn(
-  db: Handle,
+export function setAuthorizationFlowLoggedIn(
+  s: Session,
   uuid: string,
   idToken: IdTokenClaims,
   notBefore: Date,
 ): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db.update(authorizationFlows).set({ idToken }).where(awaitingLogin(uuid, notBefore)).returning();
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.setAuthorizationFlowLoggedIn(s.db, s.tables, { uuid, idToken, notBefore })
+    : pg.setAuthorizationFlowLoggedIn(s.db, uuid, idToken, notBefore);
 }
 
 /** Locks and returns the flow `uuid` awaiting consent. */
-export async function getAuthorizationFlowAwaitingConsentForUpdate(
-  db: Handle,
+export function getAuthorizationFlowAwaitingConsentForUpdate(
+  s: Session,
   uuid: string,
   notBefore: Date,
 ): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db.select().from(authorizationFlows).where(awaitingConsent(uuid, notBefore)).for('update');
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.getAuthorizationFlowAwaitingConsentForUpdate(s.db, s.tables, uuid, notBefore)
+    : pg.getAuthorizationFlowAwaitingConsentForUpdate(s.db, uuid, notBefore);
 }
 
 /**
  * Locks and returns the authorization flow whose code digest is `codeHash`, if it was created
  * after `notBefore` (DiracX filters on age in the same query).
  */
-export async function getAuthorizationFlowByCodeForUpdate(
-  db: Handle,
+export function getAuthorizationFlowByCodeForUpdate(
+  s: Session,
   codeHash: string,
   notBefore: Date,
 ): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(authorizationFlows)
-    .where(and(eq(authorizationFlows.code, codeHash), gt(authorizationFlows.creationTime, notBefore)))
-    .for('update');
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.getAuthorizationFlowByCodeForUpdate(s.db, s.tables, codeHash, notBefore)
+    : pg.getAuthorizationFlowByCodeForUpdate(s.db, codeHash, notBefore);
 }
 
 /**
@@ -240,121 +152,74 @@ export async function getAuthorizationFlowByCodeForUpdate(
  * after `notBefore`, and marks it READY. Returns the updated row (its `redirectUri` is where
  * the client goes next), or `undefined` when no such pending flow exists.
  */
-export async function setAuthorizationFlowReady(
-  db: Handle,
+export function setAuthorizationFlowReady(
+  s: Session,
   uuid: string,
   codeHash: string,
   idToken: IdTokenClaims,
   notBefore: Date,
 ): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await db
-    .update(authorizationFlows)
-    .set({ idToken, code: codeHash, status: 'READY' })
-    .where(
-      and(
-        eq(authorizationFlows.uuid, uuid),
-        eq(authorizationFlows.status, 'PENDING'),
-        gt(authorizationFlows.creationTime, notBefore),
-      ),
-    )
-    .returning();
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.setAuthorizationFlowReady(s.db, s.tables, { uuid, codeHash, idToken, notBefore })
+    : pg.setAuthorizationFlowReady(s.db, uuid, codeHash, idToken, notBefore);
 }
 
 /**
  * Sets the status of the authorization flow `uuid`; returns rows changed. (DiracX updates by
  * code digest; the caller holds the locked row, and the primary key is the direct route.)
  */
-export async function updateAuthorizationFlowStatus(db: Handle, uuid: string, status: FlowStatus): Promise<number> {
-  const rows = await db
-    .update(authorizationFlows)
-    .set({ status })
-    .where(eq(authorizationFlows.uuid, uuid))
-    .returning({ uuid: authorizationFlows.uuid });
-  return rows.length;
+export function updateAuthorizationFlowStatus(s: Session, uuid: string, status: FlowStatus): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.updateAuthorizationFlowStatus(s.db, s.tables, uuid, status)
+    : pg.updateAuthorizationFlowStatus(s.db, uuid, status);
 }
 
 /** Both kinds of flow created before `olderThan` are deleted; returns how many of each. */
-export async function deleteExpiredFlows(
-  db: Handle,
+export function deleteExpiredFlows(
+  s: Session,
   olderThan: Date,
 ): Promise<{ deviceFlows: number; authorizationFlows: number }> {
-  const device = await db
-    .delete(deviceFlows)
-    .where(lt(deviceFlows.creationTime, olderThan))
-    .returning({ userCode: deviceFlows.userCode });
-  const authorization = await db
-    .delete(authorizationFlows)
-    .where(lt(authorizationFlows.creationTime, olderThan))
-    .returning({ uuid: authorizationFlows.uuid });
-  return { deviceFlows: device.length, authorizationFlows: authorization.length };
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Refresh tokens
- * ------------------------------------------------------------------------------------------- */
-
-export interface NewRefreshToken {
-  /** The token's `jti`, a uuid7. */
-  jti: string;
-  /** `<vo>:<IdP sub>`. */
-  sub: string;
-  scope: string;
-  /** The token's `exp`. */
-  expiresAt: Date;
+  return s.dialect === 'mysql'
+    ? mysqlAuthorizationFlows.deleteExpiredFlows(s.db, s.tables, olderThan)
+    : pg.deleteExpiredFlows(s.db, olderThan);
 }
 
 /** Inserts a CREATED refresh token. */
-export async function insertRefreshToken(db: Handle, token: NewRefreshToken): Promise<void> {
-  await db.insert(refreshTokens).values(token);
+export function insertRefreshToken(s: Session, token: NewRefreshToken): Promise<void> {
+  return s.dialect === 'mysql'
+    ? mysqlRefreshTokens.insertRefreshToken(s.db, s.tables, token)
+    : pg.insertRefreshToken(s.db, token);
 }
 
 /** Locks and returns the refresh token `jti` (whatever its status). */
-export async function getRefreshTokenForUpdate(db: Handle, jti: string): Promise<RefreshTokenRow | undefined> {
-  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.jti, jti)).for('update');
-  return row;
+export function getRefreshTokenForUpdate(s: Session, jti: string): Promise<RefreshTokenRow | undefined> {
+  return s.dialect === 'mysql'
+    ? mysqlRefreshTokens.getRefreshTokenForUpdate(s.db, s.tables, jti)
+    : pg.getRefreshTokenForUpdate(s.db, jti);
 }
 
 /** Marks the refresh token `jti` REVOKED; returns rows matched (0 when it does not exist). */
-export async function revokeRefreshToken(db: Handle, jti: string): Promise<number> {
-  const rows = await db
-    .update(refreshTokens)
-    .set({ status: 'REVOKED' })
-    .where(eq(refreshTokens.jti, jti))
-    .returning({ jti: refreshTokens.jti });
-  return rows.length;
+export function revokeRefreshToken(s: Session, jti: string): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlRefreshTokens.revokeRefreshToken(s.db, s.tables, jti)
+    : pg.revokeRefreshToken(s.db, jti);
 }
 
 /** Marks every not yet revoked refresh token of `sub` REVOKED; returns how many. */
-export async function revokeUserRefreshTokens(db: Handle, sub: string): Promise<number> {
-  const rows = await db
-    .update(refreshTokens)
-    .set({ status: 'REVOKED' })
-    .where(and(eq(refreshTokens.sub, sub), ne(refreshTokens.status, 'REVOKED')))
-    .returning({ jti: refreshTokens.jti });
-  return rows.length;
-}
-
-export interface ListRefreshTokensFilter {
-  /** Only this subject's tokens; every subject's when absent. */
-  sub?: string | undefined;
-  includeRevoked: boolean;
+export function revokeUserRefreshTokens(s: Session, sub: string): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlRefreshTokens.revokeUserRefreshTokens(s.db, s.tables, sub)
+    : pg.revokeUserRefreshTokens(s.db, sub);
 }
 
 /**
  * Refresh tokens, oldest first (uuid7 order is creation order). Expired rows not yet cleaned
  * up are included, as in DiracX. Unlike DiracX, this read takes no row locks.
  */
-export async function listRefreshTokens(db: Handle, filter: ListRefreshTokensFilter): Promise<RefreshTokenRow[]> {
-  const conditions = [
-    filter.sub === undefined ? undefined : eq(refreshTokens.sub, filter.sub),
-    filter.includeRevoked ? undefined : ne(refreshTokens.status, 'REVOKED'),
-  ];
-  return db
-    .select()
-    .from(refreshTokens)
-    .where(and(...conditions))
-    .orderBy(asc(refreshTokens.jti));
+export function listRefreshTokens(s: Session, filter: ListRefreshTokensFilter): Promise<RefreshTokenRow[]> {
+  return s.dialect === 'mysql'
+    ? mysqlRefreshTokens.listRefreshTokens(s.db, s.tables, filter)
+    : pg.listRefreshTokens(s.db, filter);
 }
 
 /**
@@ -363,12 +228,8 @@ export async function listRefreshTokens(db: Handle, filter: ListRefreshTokensFil
  * without `ExpiresAt` (written by DiracX) go once their `jti` sorts before `undatedBefore`, a
  * uuid7 of the oldest creation time kept.
  */
-export async function deleteExpiredRefreshTokens(db: Handle, now: Date, undatedBefore: string): Promise<number> {
-  const rows = await db
-    .delete(refreshTokens)
-    .where(
-      or(lte(refreshTokens.expiresAt, now), and(isNull(refreshTokens.expiresAt), lt(refreshTokens.jti, undatedBefore))),
-    )
-    .returning({ jti: refreshTokens.jti });
-  return rows.length;
+export function deleteExpiredRefreshTokens(s: Session, now: Date, undatedBefore: string): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlRefreshTokens.deleteExpiredRefreshTokens(s.db, s.tables, undatedBefore)
+    : pg.deleteExpiredRefreshTokens(s.db, now, undatedBefore);
 }

@@ -1,31 +1,27 @@
 /**
  * @module db/client-assertions
- * Atomic queries on used client-assertion ids. No rules live here.
+ * The client assertions already used (replay protection for `private_key_jwt`), on whichever
+ * dialect the session is: each function hands the session to `./pg/client-assertions.ts` or its
+ * MySQL/MariaDB counterpart in `./mysql/`.
  */
-import { lte } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
-import { clientAssertions } from './schema/client-assertions.ts';
 
-type Handle = Db | Tx;
+import type { Session } from './session.ts';
+import * as pg from './pg/client-assertions.ts';
+import * as mysqlOwnClients from './mysql/own-clients.ts';
 
 /** Records a used assertion id; `'replayed'` when the client already used it. */
-export async function recordClientAssertion(
-  db: Handle,
+export function recordClientAssertion(
+  s: Session,
   entry: { clientId: string; jti: string; expiresAt: Date },
 ): Promise<'recorded' | 'replayed'> {
-  const rows = await db
-    .insert(clientAssertions)
-    .values(entry)
-    .onConflictDoNothing()
-    .returning({ jti: clientAssertions.jti });
-  return rows.length === 1 ? 'recorded' : 'replayed';
+  return s.dialect === 'mysql'
+    ? mysqlOwnClients.recordClientAssertion(s.db, s.tables, entry)
+    : pg.recordClientAssertion(s.db, entry);
 }
 
 /** Deletes ids of assertions that have expired; returns how many. */
-export async function deleteExpiredClientAssertions(db: Handle, now: Date): Promise<number> {
-  const rows = await db
-    .delete(clientAssertions)
-    .where(lte(clientAssertions.expiresAt, now))
-    .returning({ jti: clientAssertions.jti });
-  return rows.length;
+export function deleteExpiredClientAssertions(s: Session, now: Date): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlOwnClients.deleteExpiredClientAssertions(s.db, s.tables, now)
+    : pg.deleteExpiredClientAssertions(s.db, now);
 }

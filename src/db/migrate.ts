@@ -13,7 +13,7 @@
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { fileURLToPath } from 'node:url';
-import { resultRows, type Database } from './database.ts';
+import { resultRows, type PostgresDatabase } from './database.ts';
 import { lockMigrations } from './migration-lock.ts';
 
 /** Where the migrations live next to this module (also true of the built `dist/`). */
@@ -23,7 +23,7 @@ const JOURNAL = sql`${sql.identifier('drizzle')}.${sql.identifier('__drizzle_mig
 
 /** Applies pending migrations from `migrationsFolder`, all or none. */
 export async function migrateDatabase(
-  database: Database,
+  database: PostgresDatabase,
   migrationsFolder: string = DEFAULT_MIGRATIONS_DIR,
 ): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder });

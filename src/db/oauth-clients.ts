@@ -1,19 +1,20 @@
 /**
  * @module db/oauth-clients
- * Atomic queries on dynamically registered OAuth clients: insert, use (which both checks that
- * the registration has not expired and moves its expiry forward, in one statement), and the
- * clean-up of expired registrations. No rules here: callers pass the times.
+ * Registered OAuth clients (dynamic registration, client credentials), on whichever dialect the
+ * session is: each function hands the session to `./pg/oauth-clients.ts` or its MySQL/MariaDB
+ * counterpart in `./mysql/`.
  */
-import { and, eq, gt, lte } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
-import { oauthClients, type OAuthClientRow } from './schema/oauth-clients.ts';
+import type { NewOAuthClient } from './pg/oauth-clients.ts';
+import type { OAuthClientRow } from './schema/oauth-clients.ts';
+import type { Session } from './session.ts';
+import * as pg from './pg/oauth-clients.ts';
+import * as mysqlOwnClients from './mysql/own-clients.ts';
+export type { NewOAuthClient } from './pg/oauth-clients.ts';
 
-type Handle = Db | Tx;
-
-export type NewOAuthClient = Omit<OAuthClientRow, 'lastUsedAt'>;
-
-export async function insertOAuthClient(db: Handle, client: NewOAuthClient): Promise<void> {
-  await db.insert(oauthClients).values({ ...client, lastUsedAt: null });
+export function insertOAuthClient(s: Session, client: NewOAuthClient): Promise<void> {
+  return s.dialect === 'mysql'
+    ? mysqlOwnClients.insertOAuthClient(s.db, s.tables, client)
+    : pg.insertOAuthClient(s.db, client);
 }
 
 /**
@@ -21,25 +22,20 @@ export async function insertOAuthClient(db: Handle, client: NewOAuthClient): Pro
  * `LastUsedAt` becomes `now` and `ExpiresAt` becomes `expiresAt`. Undefined when unknown or
  * expired (an expired registration is not revived).
  */
-export async function useOAuthClient(
-  db: Handle,
+export function useOAuthClient(
+  s: Session,
   clientId: string,
   now: Date,
   expiresAt: Date,
 ): Promise<OAuthClientRow | undefined> {
-  const [row] = await db
-    .update(oauthClients)
-    .set({ lastUsedAt: now, expiresAt })
-    .where(and(eq(oauthClients.clientId, clientId), gt(oauthClients.expiresAt, now)))
-    .returning();
-  return row;
+  return s.dialect === 'mysql'
+    ? mysqlOwnClients.useOAuthClient(s.db, s.tables, { clientId, now, expiresAt })
+    : pg.useOAuthClient(s.db, clientId, now, expiresAt);
 }
 
 /** Deletes registrations that expired at or before `now`; returns how many. */
-export async function deleteExpiredOAuthClients(db: Handle, now: Date): Promise<number> {
-  const rows = await db
-    .delete(oauthClients)
-    .where(lte(oauthClients.expiresAt, now))
-    .returning({ clientId: oauthClients.clientId });
-  return rows.length;
+export function deleteExpiredOAuthClients(s: Session, now: Date): Promise<number> {
+  return s.dialect === 'mysql'
+    ? mysqlOwnClients.deleteExpiredOAuthClients(s.db, s.tables, now)
+    : pg.deleteExpiredOAuthClients(s.db, now);
 }

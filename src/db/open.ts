@@ -13,7 +13,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { mkdirSync } from 'node:fs';
 import postgres from 'postgres';
-import { wrapDatabase, type Database } from './database.ts';
+import { type PostgresDatabase, wrapDatabase } from './database.ts';
 import { PgliteWorkerClient } from './pglite/client.ts';
 import { schema } from './schema/index.ts';
 
@@ -40,7 +40,7 @@ export interface OpenDatabaseOptions {
 export const IN_MEMORY = 'memory://';
 
 /** Opens (without migrating) the database the options name. */
-export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<PostgresDatabase> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.statementTimeoutMs ?? 0);
   if (options.thread === 'inline') return openInlinePglite(options.dataDir);
   return (await openPglite(options.dataDir, options.statementTimeoutMs ?? 0)).database;
@@ -53,8 +53,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
  */
 export async function openMigratedDatabase(
   options: OpenDatabaseOptions,
-  migrate: (database: Database) => Promise<void>,
-): Promise<Database> {
+  migrate: (database: PostgresDatabase) => Promise<void>,
+): Promise<PostgresDatabase> {
   if (options.url) {
     const migrating = await openDatabase({ ...options, poolSize: 1, statementTimeoutMs: 0 });
     try {
@@ -84,7 +84,7 @@ export async function openMigratedDatabase(
   return database;
 }
 
-function openPostgres(url: string, max: number, statementTimeoutMs: number): Database {
+function openPostgres(url: string, max: number, statementTimeoutMs: number): PostgresDatabase {
   const sql = postgres(url, {
     max,
     // Fail fast when PostgreSQL is down so readiness turns 503 quickly; postgres.js reconnects
@@ -106,7 +106,7 @@ function openPostgres(url: string, max: number, statementTimeoutMs: number): Dat
 async function openPglite(
   dataDir: string,
   statementTimeoutMs: number,
-): Promise<{ database: Database; client: PgliteWorkerClient }> {
+): Promise<{ database: PostgresDatabase; client: PgliteWorkerClient }> {
   if (dataDir !== IN_MEMORY) mkdirSync(dataDir, { recursive: true });
   const client = await PgliteWorkerClient.open({
     dataDir: dataDir === IN_MEMORY ? undefined : dataDir,
@@ -118,7 +118,7 @@ async function openPglite(
   return { database: wrapDatabase('pglite', db, () => client.close()), client };
 }
 
-async function openInlinePglite(dataDir: string): Promise<Database> {
+async function openInlinePglite(dataDir: string): Promise<PostgresDatabase> {
   if (dataDir !== IN_MEMORY) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir === IN_MEMORY ? undefined : dataDir);
   await client.waitReady;

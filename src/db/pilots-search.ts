@@ -1,54 +1,38 @@
 /**
  * @module db/pilots-search
- * Search and summary of the `PilotAgents` table on PostgreSQL (DiracX's
- * `PilotAgentsDB.search`/`summary`, spec §2.1 and §2.8): the dialect-neutral description of
- * `./search/pilots.ts` bound to our schema's tables and run by the generic engine in
- * `./search/`. `./mysql/pilots-search.ts` does the same over DiracX's PilotAgentsDB on MySQL.
+ * Pilot search and summary (DiracX's `/api/pilots/search` and `/summary`), on whichever dialect
+ * the session is: each function hands the session to `./pg/pilots-search.ts` or
+ * `./mysql/pilots-search.ts`, both running the engine of `./search/`.
  */
-import { inArray, type SQL } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Db, Tx } from './database.ts';
-import { jobToPilotMapping, pilotAgents } from './schema/pilots.ts';
-import { type PilotSearchScope, pilotScopeConditions, pilotsSearchTable } from './search/pilots.ts';
-import { postgresSearch } from './search/postgres.ts';
-import { runSearch, runSummary, type SearchPage } from './search/run.ts';
+import * as mysqlPilotsSearch from './mysql/pilots-search.ts';
+import * as pg from './pg/pilots-search.ts';
+import type { PilotSearchScope } from './search/pilots.ts';
+import type { SearchPage } from './search/run.ts';
 import type { SearchQuery, SearchRow, SummaryQuery } from './search/types.ts';
+import type { Session } from './session.ts';
 
 export type { PilotSearchScope } from './search/pilots.ts';
-
-type Handle = Db | Tx;
-
-/** The `PilotAgents` columns a search may name, in DiracX's column order. */
-export const PILOTS_SEARCH_TABLE = pilotsSearchTable<PgTable, PgColumn>(pilotAgents, pilotAgents);
-
-function scopeConditions(db: Handle, scope: PilotSearchScope | undefined): SQL[] {
-  return pilotScopeConditions(pilotAgents, scope, (jobIds) =>
-    db
-      .selectDistinct({ pilotId: jobToPilotMapping.pilotId })
-      .from(jobToPilotMapping)
-      .where(inArray(jobToPilotMapping.jobId, jobIds)),
-  );
-}
+export { PILOTS_SEARCH_TABLE } from './pg/pilots-search.ts';
 
 /**
  * One page of pilots matching `params` within `scope`, and the total. Rows are keyed by
  * DiracX column names; datetimes are `Date`. Throws `InvalidInputError` for DiracX's 400s.
  */
-export async function searchPilots(
-  db: Handle,
+export function searchPilots(
+  s: Session,
   params: SearchQuery,
   page: number,
   perPage: number,
   scope?: PilotSearchScope,
 ): Promise<SearchPage> {
-  return runSearch(postgresSearch(db), PILOTS_SEARCH_TABLE, params, { page, perPage }, scopeConditions(db, scope));
+  return s.dialect === 'mysql'
+    ? mysqlPilotsSearch.searchPilots(s.db, s.tables, params, page, perPage, scope)
+    : pg.searchPilots(s.db, params, page, perPage, scope);
 }
 
 /** Pilot counts per `grouping` (every column when `[]`) within `scope`, each row with `count`. */
-export async function summarisePilots(
-  db: Handle,
-  params: SummaryQuery,
-  scope?: PilotSearchScope,
-): Promise<SearchRow[]> {
-  return runSummary(postgresSearch(db), PILOTS_SEARCH_TABLE, params, scopeConditions(db, scope));
+export function summarisePilots(s: Session, params: SummaryQuery, scope?: PilotSearchScope): Promise<SearchRow[]> {
+  return s.dialect === 'mysql'
+    ? mysqlPilotsSearch.summarisePilots(s.db, s.tables, params, scope)
+    : pg.summarisePilots(s.db, params, scope);
 }

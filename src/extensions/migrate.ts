@@ -4,10 +4,11 @@
  * once, in manifest order, recorded in `ExtensionMigrations`. One transaction under the migration
  * lock the core's migrations take too (`db/migration-lock.ts`), so instances starting together over
  * one PostgreSQL apply each migration exactly once, and a failing migration leaves nothing
- * half-applied.
+ * half-applied. Extensions' tables are PostgreSQL tables: on MySQL/MariaDB an extension with
+ * migrations is refused.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/database.ts';
+import { type Database, isPostgresDatabase } from '../db/database.ts';
 import { lockMigrations } from '../db/migration-lock.ts';
 import { extensionMigrations } from '../db/schema/extensions.ts';
 import type { OwnedMigration } from './compose.ts';
@@ -18,6 +19,13 @@ const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 /** Applies what is pending; returns the names applied (`extension/name`). */
 export async function migrateExtensions(database: Database, migrations: readonly OwnedMigration[]): Promise<string[]> {
   if (migrations.length === 0) return [];
+  if (!isPostgresDatabase(database)) {
+    const owners = [...new Set(migrations.map((m) => m.extension))].join(', ');
+    throw new Error(
+      `extension(s) ${owners} bring tables for PostgreSQL only: they cannot run on ${database.driver} ` +
+        '(DIRACX_DB_URL_*); serve them from a server on PostgreSQL or the embedded database',
+    );
+  }
   return database.db.transaction(async (tx) => {
     await lockMigrations(tx);
     const applied: string[] = [];

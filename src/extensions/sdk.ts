@@ -37,5 +37,6 @@ export { hasProperty } from '../core/user.ts';
 export type { AuthedUser } from '../core/user.ts';
 export type { Config, UserConfig } from '../config/schema.ts';
 export type { Database, Db } from '../db/database.ts';
+export { postgresHandle, type Session } from '../db/session.ts';
 export type { RouteAccess } from '../routes/access.ts';
 export type { ApiEnv } from '../routes/env.ts';

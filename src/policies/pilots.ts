@@ -67,7 +67,7 @@ export const pilotPolicy: AccessPolicy<PilotAccessArgs> = {
     }
 
     if (stamps.length === 0) return;
-    const pilots = await getPilotsByStamp(ctx.database.db, stamps);
+    const pilots = await getPilotsByStamp(ctx.database.session, stamps);
     const visible = isAdmin ? pilots : pilots.filter((p) => p.vo === user.vo);
     if (visible.length !== stamps.length) throw new NotFoundError(PILOT_POLICY_MESSAGES.missing);
   },

@@ -73,14 +73,17 @@ async function checkOwnership(
   const prefix = userPrefix(store.bucketName, user);
   if (!pfn.startsWith(prefix)) {
     if (action === 'read' && sandbox !== undefined && hasProperty(user, NORMAL_USER)) {
-      const ownJobs = await jobsOfSandbox(database.db, sandbox.sbId, { owner: user.preferredUsername, vo: user.vo });
+      const ownJobs = await jobsOfSandbox(database.session, sandbox.sbId, {
+        owner: user.preferredUsername,
+        vo: user.vo,
+      });
       if (ownJobs.length > 0) return checkJobsReadable(ctx, ownJobs);
     }
     throw new ForbiddenError(`Invalid PFN. PFN must start with ${prefix}`);
   }
   // Assigning an unknown sandbox of one's own namespace is DiracX's 400 "Sandbox not found".
   if (sandbox === undefined && action === 'manage') return;
-  const ownerId = await getOwnerId(database.db, {
+  const ownerId = await getOwnerId(database.session, {
     owner: user.preferredUsername,
     ownerGroup: user.diracGroup,
     vo: user.vo,
@@ -107,12 +110,12 @@ export const sandboxPolicy: AccessPolicy<SandboxAccessArgs> = {
     const store = args.store;
     if (!store) throw new TypeError('sandbox policy: pfns need the store they live in');
     for (const pfn of args.pfns) {
-      const found = await getSandbox(ctx.database.db, store.seName, pfn);
+      const found = await getSandbox(ctx.database.session, store.seName, pfn);
       // Another VO's sandbox is a missing one, here and in the logic.
       const sandbox = found?.vo === user.vo ? found : undefined;
       if (!admin) await checkOwnership(ctx, args.action, pfn, store, sandbox);
       else if (sandbox && !ownedBy(sandbox, ctx))
-        await checkJobsReadable(ctx, await jobsOfSandbox(ctx.database.db, sandbox.sbId));
+        await checkJobsReadable(ctx, await jobsOfSandbox(ctx.database.session, sandbox.sbId));
     }
   },
 };

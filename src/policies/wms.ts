@@ -49,7 +49,7 @@ const DENIED = 'Forbidden';
 async function jobsBelong(ctx: PolicyContext, jobIds: readonly number[], owner: string | undefined): Promise<boolean> {
   const unique = new Set(jobIds);
   if (unique.size === 0) return false;
-  const owners = await ownersOfJobs(ctx.database.db, [...unique]);
+  const owners = await ownersOfJobs(ctx.database.session, [...unique]);
   const matching = owners.filter((o) => o.vo === ctx.user.vo && (owner === undefined || o.owner === owner));
   return owners.length === matching.length && matching.reduce((n, o) => n + o.count, 0) === unique.size;
 }

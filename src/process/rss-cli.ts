@@ -8,9 +8,8 @@
  * A change is served at once (the routes read the tables on every request).
  */
 import { describeError } from '../core/logger.ts';
-import { openDatabase } from '../db/open.ts';
+import { openConfiguredDatabase } from './open-database.ts';
 import { parseSettings } from '../settings.ts';
-import { MYSQL_NOT_SERVED_YET, mysqlTarget } from '../mysql-settings.ts';
 import { RSS_USAGE, runRssCommand } from './rss-command.ts';
 
 async function main(): Promise<number> {
@@ -20,8 +19,7 @@ async function main(): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const settings = parseSettings(Bun.env);
-  if (mysqlTarget(settings)) throw new Error(MYSQL_NOT_SERVED_YET);
-  const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DIRACX_DATA_DIR, poolSize: 1 });
+  const database = await openConfiguredDatabase(settings, { poolSize: 1 });
   try {
     return await runRssCommand(argv, {
       database,

@@ -9,11 +9,10 @@
  * 0 done, 1 could not run, 2 some objects could not be deleted (retried next run).
  */
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/open.ts';
+import { openConfiguredDatabase } from './open-database.ts';
 import { createJsonLogger, describeError } from '../core/logger.ts';
 import { cleanSandboxes } from '../logic/sandboxes/clean.ts';
 import { parseSettings } from '../settings.ts';
-import { MYSQL_NOT_SERVED_YET, mysqlTarget } from '../mysql-settings.ts';
 import { createSandboxDeps } from '../storage/from-settings.ts';
 
 /** A non-negative integer option, or the fallback when absent. */
@@ -37,11 +36,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const settings = parseSettings(Bun.env);
-  if (mysqlTarget(settings)) throw new Error(MYSQL_NOT_SERVED_YET);
   const unusedDays = integerOption(values.days, 'days', settings.DIRACX_SANDBOX_STORE_CLEAN_AFTER_DAYS);
   const batchSize = integerOption(values['batch-size'], 'batch-size', 1000);
   const log = createJsonLogger();
-  const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DIRACX_DATA_DIR, poolSize: 2 });
+  const database = await openConfiguredDatabase(settings, { poolSize: 2 });
   try {
     const { store, settings: storeSettings } = await createSandboxDeps(settings, log);
     const result = await cleanSandboxes(

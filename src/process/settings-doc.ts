@@ -105,8 +105,8 @@ export const SETTINGS_DOC = {
       "DiracX's AuthDB on MySQL/MariaDB, as DiracX reads it (`mysql+aiomysql://user:password@host:port/AuthDB` " +
       'or `mysql://…`): shared with a DiracX installation beside us. The seven `DIRACX_DB_URL_*` and ' +
       '`DIRACX_OWN_DB_URL` go together, on one server as one user, instead of `DATABASE_URL`. We never ' +
-      "alter DiracX's tables; in empty databases `bun run migrate` creates them as DiracX's `init-sql` " +
-      'does. **Not served yet** (issue 19): the server refuses to start with them; `bun run migrate` works.',
+      "alter DiracX's tables; in empty databases the server (or `bun run migrate`) creates them as DiracX's " +
+      '`init-sql` does. Served by the server process, not by a worker.',
   },
   DIRACX_DB_URL_JOBDB: {
     group: 'database',

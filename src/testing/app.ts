@@ -8,7 +8,7 @@
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/file-source.ts';
 import { ConfigStore } from '../config/store.ts';
 import type { Config } from '../config/schema.ts';
-import type { Database } from '../db/database.ts';
+import type { PostgresDatabase } from '../db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../handler.ts';
 import type { DevIdentityProvider } from '../logic/auth/dev-idp/provider.ts';
 import { createJsonLogger } from '../core/logger.ts';
@@ -30,7 +30,7 @@ export interface TestApp {
   apiDeps: ApiDeps;
   /** What the extensions in force contribute (the core alone by default). */
   extensions: ComposedExtensions;
-  database: Database;
+  database: PostgresDatabase;
   config: ConfigStore;
   /** Every log line written so far, parsed. */
   logs: Record<string, unknown>[];
@@ -50,7 +50,7 @@ export const DEFAULT_TEST_OPTIONS: HandlerOptions = {
 /** How a test app differs from the default one; everything is optional. */
 export interface TestAppOverrides {
   /** The database to serve (not disposed by the app); default: a new one from `createDatabase`. */
-  database?: Database;
+  database?: PostgresDatabase;
   /** Where a new database comes from (default: `createMigratedTestDatabase`, migrating each time). */
   createDatabase?: TestDatabaseFactory;
   /** The configuration served (default: the shipped development configuration). */
@@ -80,7 +80,7 @@ export interface TestAppOverrides {
  */
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
   let owned: TestDatabase | undefined;
-  let database: Database;
+  let database: PostgresDatabase;
   if (overrides.database) database = overrides.database;
   else {
     owned = await (overrides.createDatabase ?? createMigratedTestDatabase)();

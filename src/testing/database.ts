@@ -9,13 +9,13 @@
  * `test/harness/database.ts`). Test-side only: nothing under `src/` outside `src/testing/` imports it.
  */
 import postgres from 'postgres';
-import type { Database } from '../db/database.ts';
+import type { PostgresDatabase } from '../db/database.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { IN_MEMORY, openMigratedDatabase } from '../db/open.ts';
 
 /** A database for one test (or one test file), and how to get rid of it. */
 export interface TestDatabase {
-  database: Database;
+  database: PostgresDatabase;
   /** Closes the connection and drops what was created for it. */
   dispose(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function createMigratedTestDatabase(): Promise<TestDatabase> {
       await admin.end();
     }
   };
-  let database: Database;
+  let database: PostgresDatabase;
   try {
     await admin.unsafe(`CREATE DATABASE "${dbName}"`);
     const url = urlOnSameServer(baseUrl, dbName);

@@ -13,7 +13,7 @@ import type { ConfigDocumentSchema } from '../config/schema.ts';
 import { parseKeystore, type Keystore } from '../logic/auth/tokens/keystore.ts';
 import { describeError } from '../core/logger.ts';
 import { parseSettings, type Settings } from '../settings.ts';
-import { MYSQL_NOT_SERVED_YET, mysqlTarget } from '../mysql-settings.ts';
+import { MYSQL_NEEDS_SERVER_PROCESS, mysqlTarget } from '../mysql-settings.ts';
 
 /** The bindings the worker reads (any other binding is ignored). */
 export interface WorkerEnv {
@@ -135,7 +135,7 @@ export function keystoreFromBindings(settings: Settings): Keystore {
 
 /** The PostgreSQL URL: `DATABASE_URL`, else the Hyperdrive binding's connection string. */
 export function databaseUrlFromBindings(env: WorkerEnv, settings: Settings): string {
-  if (mysqlTarget(settings)) throw new WorkerBindingError(`a worker needs PostgreSQL: ${MYSQL_NOT_SERVED_YET}`);
+  if (mysqlTarget(settings)) throw new WorkerBindingError(MYSQL_NEEDS_SERVER_PROCESS);
   if (settings.DATABASE_URL) return settings.DATABASE_URL;
   const hyperdrive = env.HYPERDRIVE as { connectionString?: unknown } | undefined;
   if (hyperdrive && typeof hyperdrive.connectionString === 'string') return hyperdrive.connectionString;

@@ -13,21 +13,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { wrapDatabase, type Database, type Db } from '../db/database.ts';
+import { type Db, type PostgresDatabase, wrapDatabase } from '../db/database.ts';
+import type { PostgresSession } from '../db/session.ts';
 import { schema } from '../db/schema/index.ts';
 
 /** Workers allow six simultaneous outgoing connections per request; one is left for fetch. */
 export const MAX_CONNECTIONS_PER_REQUEST = 5;
 
 interface RequestConnections {
-  opened?: { sql: postgres.Sql; database: Database };
+  opened?: { sql: postgres.Sql; database: PostgresDatabase };
   /** Set once the response is complete; a later use is a bug and fails loudly. */
   ended: boolean;
 }
 
 export interface RequestScopedDatabase {
   /** The database for `createHandler`: each call goes to the current request's connections. */
-  readonly database: Database;
+  readonly database: PostgresDatabase;
   /**
    * Runs `serve` with connections of its own and ends them (through `waitUntil`) when the
    * response body is done: streamed MCP responses may still query after `serve` returns.
@@ -46,7 +47,7 @@ export function requestScopedDatabase(
 ): RequestScopedDatabase {
   const storage = new AsyncLocalStorage<RequestConnections>();
   const max = Math.max(1, Math.min(maxConnections, MAX_CONNECTIONS_PER_REQUEST));
-  const current = (): Database => {
+  const current = (): PostgresDatabase => {
     const scope = storage.getStore();
     if (!scope) throw new Error('the worker database was used outside a request');
     if (scope.ended) throw new Error('the worker database was used after its request ended');
@@ -66,10 +67,13 @@ export function requestScopedDatabase(
     }
     return scope.opened.database;
   };
-  const database: Database = {
+  const database: PostgresDatabase = {
     driver: 'postgres',
     get db(): Db {
       return current().db;
+    },
+    get session(): PostgresSession {
+      return current().session;
     },
     transaction: (fn) => current().transaction(fn),
     query: (statement) => current().query(statement),

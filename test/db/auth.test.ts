@@ -114,8 +114,8 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
 
   describe('device flows', () => {
     it('inserts a pending flow and finds it by user code until it expires', async () => {
-      expect(await insertDeviceFlow(t.database.db, deviceFlow())).toBe('inserted');
-      const found = await getPendingDeviceFlowByUserCode(t.database.db, 'BCDFGHJK', minutes(-10));
+      expect(await insertDeviceFlow(t.database.session, deviceFlow())).toBe('inserted');
+      const found = await getPendingDeviceFlowByUserCode(t.database.session, 'BCDFGHJK', minutes(-10));
       expect(found).toEqual({
         userCode: 'BCDFGHJK',
         status: 'PENDING',
@@ -125,35 +125,35 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
         deviceCode: hex64('a'),
         idToken: null,
       });
-      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'BCDFGHJK', T0)).toBeUndefined();
-      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'ZZZZZZZZ', minutes(-10))).toBeUndefined();
+      expect(await getPendingDeviceFlowByUserCode(t.database.session, 'BCDFGHJK', T0)).toBeUndefined();
+      expect(await getPendingDeviceFlowByUserCode(t.database.session, 'ZZZZZZZZ', minutes(-10))).toBeUndefined();
     });
 
     it('reports a duplicate user code or device code without spoiling the transaction', async () => {
-      await insertDeviceFlow(t.database.db, deviceFlow());
+      await insertDeviceFlow(t.database.session, deviceFlow());
       const outcomes = await t.database.transaction(async (tx) => [
         await insertDeviceFlow(tx, deviceFlow({ deviceCodeHash: hex64('b') })),
         await insertDeviceFlow(tx, deviceFlow({ userCode: 'CDFGHJKL' })),
         await insertDeviceFlow(tx, deviceFlow({ userCode: 'CDFGHJKL', deviceCodeHash: hex64('b') })),
       ]);
       expect(outcomes).toEqual(['duplicate', 'duplicate', 'inserted']);
-      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'CDFGHJKL', minutes(-10))).toMatchObject({
+      expect(await getPendingDeviceFlowByUserCode(t.database.session, 'CDFGHJKL', minutes(-10))).toMatchObject({
         deviceCode: hex64('b'),
       });
     });
 
     it('stores the ID token and marks the flow READY only while it is pending and unexpired', async () => {
-      await insertDeviceFlow(t.database.db, deviceFlow());
-      expect(await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'x' }, T0)).toBe(0);
-      expect(await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'x', n: [1] }, minutes(-10))).toBe(1);
-      expect(await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'y' }, minutes(-10))).toBe(0);
-      const row = await getDeviceFlowByDeviceCodeForUpdate(t.database.db, hex64('a'));
+      await insertDeviceFlow(t.database.session, deviceFlow());
+      expect(await setDeviceFlowReady(t.database.session, 'BCDFGHJK', { sub: 'x' }, T0)).toBe(0);
+      expect(await setDeviceFlowReady(t.database.session, 'BCDFGHJK', { sub: 'x', n: [1] }, minutes(-10))).toBe(1);
+      expect(await setDeviceFlowReady(t.database.session, 'BCDFGHJK', { sub: 'y' }, minutes(-10))).toBe(0);
+      const row = await getDeviceFlowByDeviceCodeForUpdate(t.database.session, hex64('a'));
       expect(row).toMatchObject({ status: 'READY', idToken: { sub: 'x', n: [1] } });
-      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'BCDFGHJK', minutes(-10))).toBeUndefined();
+      expect(await getPendingDeviceFlowByUserCode(t.database.session, 'BCDFGHJK', minutes(-10))).toBeUndefined();
     });
 
     it('locks a flow by device code and updates its status', async () => {
-      await insertDeviceFlow(t.database.db, deviceFlow());
+      await insertDeviceFlow(t.database.session, deviceFlow());
       const status = await t.database.transaction(async (tx) => {
         const row = await getDeviceFlowByDeviceCodeForUpdate(tx, hex64('a'));
         expect(row?.userCode).toBe('BCDFGHJK');
@@ -161,13 +161,13 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
         return (await getDeviceFlowByDeviceCodeForUpdate(tx, hex64('a')))?.status;
       });
       expect(status).toBe('DONE');
-      expect(await getDeviceFlowByDeviceCodeForUpdate(t.database.db, hex64('f'))).toBeUndefined();
-      expect(await updateDeviceFlowStatus(t.database.db, hex64('f'), 'DONE')).toBe(0);
+      expect(await getDeviceFlowByDeviceCodeForUpdate(t.database.session, hex64('f'))).toBeUndefined();
+      expect(await updateDeviceFlowStatus(t.database.session, hex64('f'), 'DONE')).toBe(0);
     });
 
     it('lets exactly one of two concurrent redemptions see the READY flow', async () => {
-      await insertDeviceFlow(t.database.db, deviceFlow());
-      await setDeviceFlowReady(t.database.db, 'BCDFGHJK', { sub: 'x' }, minutes(-10));
+      await insertDeviceFlow(t.database.session, deviceFlow());
+      await setDeviceFlowReady(t.database.session, 'BCDFGHJK', { sub: 'x' }, minutes(-10));
       const redeem = (): Promise<string> =>
         t.database.transaction(async (tx) => {
           const row = await getDeviceFlowByDeviceCodeForUpdate(tx, hex64('a'));
@@ -184,31 +184,45 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
   describe('authorization flows', () => {
     it('inserts a pending flow and locks it by uuid', async () => {
       const flow = authorizationFlow();
-      await insertAuthorizationFlow(t.database.db, flow);
+      await insertAuthorizationFlow(t.database.session, flow);
       const row = await t.database.transaction((tx) => getAuthorizationFlowForUpdate(tx, flow.uuid));
       expect(row).toEqual({ ...flow, status: 'PENDING', code: null, idToken: null, resource: null, clientState: null });
-      expect(await getAuthorizationFlowForUpdate(t.database.db, newUuid7(T0))).toBeUndefined();
+      expect(await getAuthorizationFlowForUpdate(t.database.session, newUuid7(T0))).toBeUndefined();
     });
 
     it('marks a pending unexpired flow READY with its code digest and returns the redirect URI', async () => {
       const flow = authorizationFlow();
-      await insertAuthorizationFlow(t.database.db, flow);
-      expect(await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('c'), { sub: 'x' }, T0)).toBeUndefined();
-      const ready = await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('c'), { sub: 'x' }, minutes(-5));
+      await insertAuthorizationFlow(t.database.session, flow);
+      expect(
+        await setAuthorizationFlowReady(t.database.session, flow.uuid, hex64('c'), { sub: 'x' }, T0),
+      ).toBeUndefined();
+      const ready = await setAuthorizationFlowReady(
+        t.database.session,
+        flow.uuid,
+        hex64('c'),
+        { sub: 'x' },
+        minutes(-5),
+      );
       expect(ready).toMatchObject({
         status: 'READY',
         code: hex64('c'),
         idToken: { sub: 'x' },
         redirectUri: flow.redirectUri,
       });
-      const again = await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('d'), { sub: 'y' }, minutes(-5));
+      const again = await setAuthorizationFlowReady(
+        t.database.session,
+        flow.uuid,
+        hex64('d'),
+        { sub: 'y' },
+        minutes(-5),
+      );
       expect(again).toBeUndefined();
     });
 
     it('locks a flow by code digest while it is unexpired, and updates its status', async () => {
       const flow = authorizationFlow();
-      await insertAuthorizationFlow(t.database.db, flow);
-      await setAuthorizationFlowReady(t.database.db, flow.uuid, hex64('c'), { sub: 'x' }, minutes(-5));
+      await insertAuthorizationFlow(t.database.session, flow);
+      await setAuthorizationFlowReady(t.database.session, flow.uuid, hex64('c'), { sub: 'x' }, minutes(-5));
       const status = await t.database.transaction(async (tx) => {
         const row = await getAuthorizationFlowByCodeForUpdate(tx, hex64('c'), minutes(-5));
         expect(row?.uuid).toBe(flow.uuid);
@@ -216,8 +230,8 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
         return (await getAuthorizationFlowForUpdate(tx, flow.uuid))?.status;
       });
       expect(status).toBe('DONE');
-      expect(await getAuthorizationFlowByCodeForUpdate(t.database.db, hex64('c'), T0)).toBeUndefined();
-      expect(await getAuthorizationFlowByCodeForUpdate(t.database.db, hex64('e'), minutes(-5))).toBeUndefined();
+      expect(await getAuthorizationFlowByCodeForUpdate(t.database.session, hex64('c'), T0)).toBeUndefined();
+      expect(await getAuthorizationFlowByCodeForUpdate(t.database.session, hex64('e'), minutes(-5))).toBeUndefined();
     });
   });
 
@@ -225,26 +239,32 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
     it('deletes device and authorization flows created before the cut-off, and only those', async () => {
       const oldDevice = deviceFlow({ userCode: 'OLDOLDOL', deviceCodeHash: hex64('1'), creationTime: minutes(-61) });
       const recentDevice = deviceFlow({ userCode: 'NEWNEWNE', deviceCodeHash: hex64('2'), creationTime: minutes(-59) });
-      await insertDeviceFlow(t.database.db, oldDevice);
-      await insertDeviceFlow(t.database.db, recentDevice);
+      await insertDeviceFlow(t.database.session, oldDevice);
+      await insertDeviceFlow(t.database.session, recentDevice);
       const old = authorizationFlow({ uuid: newUuid7(minutes(-61)), creationTime: minutes(-61) });
       const recent = authorizationFlow({ uuid: newUuid7(minutes(-59)), creationTime: minutes(-59) });
-      await insertAuthorizationFlow(t.database.db, old);
-      await insertAuthorizationFlow(t.database.db, recent);
+      await insertAuthorizationFlow(t.database.session, old);
+      await insertAuthorizationFlow(t.database.session, recent);
 
-      expect(await deleteExpiredFlows(t.database.db, minutes(-60))).toEqual({ deviceFlows: 1, authorizationFlows: 1 });
-      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'OLDOLDOL', minutes(-120))).toBeUndefined();
-      expect(await getPendingDeviceFlowByUserCode(t.database.db, 'NEWNEWNE', minutes(-120))).toBeDefined();
-      expect(await getAuthorizationFlowForUpdate(t.database.db, old.uuid)).toBeUndefined();
-      expect(await getAuthorizationFlowForUpdate(t.database.db, recent.uuid)).toBeDefined();
-      expect(await deleteExpiredFlows(t.database.db, minutes(-60))).toEqual({ deviceFlows: 0, authorizationFlows: 0 });
+      expect(await deleteExpiredFlows(t.database.session, minutes(-60))).toEqual({
+        deviceFlows: 1,
+        authorizationFlows: 1,
+      });
+      expect(await getPendingDeviceFlowByUserCode(t.database.session, 'OLDOLDOL', minutes(-120))).toBeUndefined();
+      expect(await getPendingDeviceFlowByUserCode(t.database.session, 'NEWNEWNE', minutes(-120))).toBeDefined();
+      expect(await getAuthorizationFlowForUpdate(t.database.session, old.uuid)).toBeUndefined();
+      expect(await getAuthorizationFlowForUpdate(t.database.session, recent.uuid)).toBeDefined();
+      expect(await deleteExpiredFlows(t.database.session, minutes(-60))).toEqual({
+        deviceFlows: 0,
+        authorizationFlows: 0,
+      });
     });
   });
 
   describe('refresh tokens', () => {
     const insert = async (sub: string, at: Date, expiresAt = minutes(60)): Promise<string> => {
       const jti = newUuid7(at);
-      await insertRefreshToken(t.database.db, { jti, sub, scope: 'vo:lhcb', expiresAt });
+      await insertRefreshToken(t.database.session, { jti, sub, scope: 'vo:lhcb', expiresAt });
       return jti;
     };
 
@@ -252,26 +272,26 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       const jti = await insert('lhcb:chaen', T0);
       const row = await t.database.transaction((tx) => getRefreshTokenForUpdate(tx, jti));
       expect(row).toEqual({ jti, status: 'CREATED', scope: 'vo:lhcb', sub: 'lhcb:chaen', expiresAt: minutes(60) });
-      expect(await getRefreshTokenForUpdate(t.database.db, newUuid7(T0))).toBeUndefined();
+      expect(await getRefreshTokenForUpdate(t.database.session, newUuid7(T0))).toBeUndefined();
     });
 
     it('revokes one token by jti and reports an unknown jti as zero rows', async () => {
       const a = await insert('lhcb:chaen', T0);
       const b = await insert('lhcb:chaen', minutes(1));
-      expect(await revokeRefreshToken(t.database.db, a)).toBe(1);
-      expect(await revokeRefreshToken(t.database.db, newUuid7(T0))).toBe(0);
-      expect((await getRefreshTokenForUpdate(t.database.db, a))?.status).toBe('REVOKED');
-      expect((await getRefreshTokenForUpdate(t.database.db, b))?.status).toBe('CREATED');
+      expect(await revokeRefreshToken(t.database.session, a)).toBe(1);
+      expect(await revokeRefreshToken(t.database.session, newUuid7(T0))).toBe(0);
+      expect((await getRefreshTokenForUpdate(t.database.session, a))?.status).toBe('REVOKED');
+      expect((await getRefreshTokenForUpdate(t.database.session, b))?.status).toBe('CREATED');
     });
 
     it("revokes all of a subject's tokens and no one else's", async () => {
       const a = await insert('lhcb:chaen', T0);
       const b = await insert('lhcb:chaen', minutes(1));
       const other = await insert('lhcb:albdr', minutes(2));
-      await revokeRefreshToken(t.database.db, a);
-      expect(await revokeUserRefreshTokens(t.database.db, 'lhcb:chaen')).toBe(1);
-      expect((await getRefreshTokenForUpdate(t.database.db, b))?.status).toBe('REVOKED');
-      expect((await getRefreshTokenForUpdate(t.database.db, other))?.status).toBe('CREATED');
+      await revokeRefreshToken(t.database.session, a);
+      expect(await revokeUserRefreshTokens(t.database.session, 'lhcb:chaen')).toBe(1);
+      expect((await getRefreshTokenForUpdate(t.database.session, b))?.status).toBe('REVOKED');
+      expect((await getRefreshTokenForUpdate(t.database.session, other))?.status).toBe('CREATED');
     });
 
     it('lists tokens oldest first, per subject or for everyone, with or without revoked ones', async () => {
@@ -279,9 +299,9 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       const revoked = await insert('lhcb:chaen', minutes(1));
       const first = await insert('lhcb:chaen', T0);
       const other = await insert('gridpp:alice', minutes(3));
-      await revokeRefreshToken(t.database.db, revoked);
+      await revokeRefreshToken(t.database.session, revoked);
       const jtis = async (filter: Parameters<typeof listRefreshTokens>[1]): Promise<string[]> =>
-        (await listRefreshTokens(t.database.db, filter)).map((r) => r.jti);
+        (await listRefreshTokens(t.database.session, filter)).map((r) => r.jti);
 
       expect(await jtis({ sub: 'lhcb:chaen', includeRevoked: false })).toEqual([first, later]);
       expect(await jtis({ sub: 'lhcb:chaen', includeRevoked: true })).toEqual([first, revoked, later]);
@@ -296,11 +316,11 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       const expiringNow = await insert('lhcb:chaen', minutes(-60), T0);
       const valid = await insert('lhcb:chaen', minutes(-59), minutes(1));
       const validRevoked = await insert('lhcb:albdr', minutes(-30), minutes(30));
-      await revokeRefreshToken(t.database.db, expiredRevoked);
-      await revokeRefreshToken(t.database.db, validRevoked);
+      await revokeRefreshToken(t.database.session, expiredRevoked);
+      await revokeRefreshToken(t.database.session, validRevoked);
 
-      expect(await deleteExpiredRefreshTokens(t.database.db, T0, newUuid7(minutes(-200)))).toBe(3);
-      const left = (await listRefreshTokens(t.database.db, { includeRevoked: true })).map((r) => r.jti);
+      expect(await deleteExpiredRefreshTokens(t.database.session, T0, newUuid7(minutes(-200)))).toBe(3);
+      const left = (await listRefreshTokens(t.database.session, { includeRevoked: true })).map((r) => r.jti);
       expect(left).toEqual([valid, validRevoked]);
       expect(left).not.toContain(expired);
       expect(left).not.toContain(expiringNow);
@@ -316,11 +336,11 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
       };
       const old = await undated(minutes(-120));
       const recent = await undated(minutes(-10));
-      const row = await getRefreshTokenForUpdate(t.database.db, recent);
+      const row = await getRefreshTokenForUpdate(t.database.session, recent);
       expect(row).toMatchObject({ status: 'CREATED', expiresAt: null, scope: 'vo:lhcb', sub: 'lhcb:chaen' });
 
-      expect(await deleteExpiredRefreshTokens(t.database.db, T0, newUuid7(minutes(-60)))).toBe(1);
-      const left = (await listRefreshTokens(t.database.db, { includeRevoked: true })).map((r) => r.jti);
+      expect(await deleteExpiredRefreshTokens(t.database.session, T0, newUuid7(minutes(-60)))).toBe(1);
+      const left = (await listRefreshTokens(t.database.session, { includeRevoked: true })).map((r) => r.jti);
       expect(left).toEqual([recent]);
       expect(left).not.toContain(old);
     });

@@ -78,7 +78,7 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
   });
 
   it('commits a transaction whose callback returns', async () => {
-    const id = await t.database.transaction(async (tx) => {
+    const id = await t.database.transaction(async ({ db: tx }) => {
       const [row] = await tx.insert(jobJdls).values({ jdl: '[Executable="x"]' }).returning({ id: jobJdls.jobId });
       await tx.insert(jobs).values({ jobId: row!.id, vo: 'lhcb', owner: 'chaen' });
       return row!.id;
@@ -90,7 +90,7 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
 
   it('rolls back everything a throwing transaction wrote', async () => {
     const before = await t.database.db.$count(jobJdls);
-    const failure = t.database.transaction(async (tx) => {
+    const failure = t.database.transaction(async ({ db: tx }) => {
       await tx.insert(jobJdls).values({ jdl: '[Executable="y"]' });
       throw new Error('boom');
     });
@@ -100,7 +100,7 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
   });
 
   it('passes query errors through unchanged (they are not availability problems)', async () => {
-    const failure = t.database.transaction(async (tx) => tx.execute(sql`select * from "NoSuchTable"`));
+    const failure = t.database.transaction(async ({ db: tx }) => tx.execute(sql`select * from "NoSuchTable"`));
     const err = await failure.catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(UnavailableError);
   });
@@ -114,7 +114,7 @@ describe('database on an unreachable PostgreSQL server', () => {
   it('reports transactions and pings as UnavailableError', async () => {
     const database = await openDatabase({ url: 'postgres://nobody@127.0.0.1:1/none', dataDir: IN_MEMORY, poolSize: 1 });
     try {
-      const err = await database.transaction(async (tx) => tx.execute(sql`select 1`)).catch((e: unknown) => e);
+      const err = await database.transaction(async ({ db: tx }) => tx.execute(sql`select 1`)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UnavailableError);
       expect(err).toMatchObject({ code: 'UNAVAILABLE', message: 'Database unavailable' });
       expect(database.ping()).rejects.toBeInstanceOf(UnavailableError);

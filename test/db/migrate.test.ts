@@ -13,7 +13,7 @@ import { describe, expect, it } from 'bun:test';
 import { readdirSync } from 'node:fs';
 import postgres from 'postgres';
 import gubbins from '@diracx-ts/gubbins';
-import type { Database } from '../../src/db/database.ts';
+import type { PostgresDatabase } from '../../src/db/database.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
@@ -26,7 +26,7 @@ const RUNS = 4;
 const extensionMigrations = composeExtensions([gubbins]).migrations;
 
 /** `RUNS` handles on one new, empty database (one connection each on PostgreSQL), and how to drop it. */
-async function emptyDatabase(): Promise<{ handles: Database[]; dispose(): Promise<void> }> {
+async function emptyDatabase(): Promise<{ handles: PostgresDatabase[]; dispose(): Promise<void> }> {
   const baseUrl = Bun.env.DATABASE_URL;
   if (!baseUrl) {
     const database = await openDatabase({ dataDir: IN_MEMORY, thread: 'inline' });
@@ -68,7 +68,7 @@ describe(`Concurrent migrations on one empty database (${TEST_DRIVER})`, () => {
       const applied = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
       expect(applied.filter((names) => names.length > 0).length).toBe(1);
 
-      const [database] = handles as [Database];
+      const [database] = handles as [PostgresDatabase];
       const files = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((name) => name.endsWith('.sql'));
       const core = await database.query<{ hash: string; n: number }>(
         sql`SELECT hash, count(*)::int AS n FROM drizzle.__drizzle_migrations GROUP BY hash`,

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { UnavailableError } from '../../src/core/errors.ts';
-import type { Database } from '../../src/db/database.ts';
+import type { PostgresDatabase } from '../../src/db/database.ts';
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { postgresServerAvailability, startPrivatePostgres, type PrivatePostgres } from '../harness/postgres-cluster.ts';
 import { waitFor } from '../harness/server-process.ts';
@@ -35,7 +35,7 @@ if (!availability.available && !required) {
     /** A second client, outside the pool under test: it ends the pool's backends and looks at them. */
     let admin: postgres.Sql;
     /** One connection, so that the statement after the failure reuses the slot that failed. */
-    let database: Database;
+    let database: PostgresDatabase;
 
     beforeAll(async () => {
       if (!availability.available) throw new Error(`DIRACX_REQUIRE_POSTGRES_TESTS=1 but ${availability.reason}`);
@@ -83,7 +83,7 @@ if (!availability.available && !required) {
       let callbackDone: (steps: string[]) => void = () => {};
       const callbackSteps = new Promise<string[]>((resolve) => (callbackDone = resolve));
       const transaction = database
-        .transaction(async (tx) => {
+        .transaction(async ({ db: tx }) => {
           // A callback that swallows the failure and goes on.
           await tx.execute(sql`select pg_sleep(30)`).catch(() => undefined);
           // The pool's only slot connects again, for a statement outside the transaction.

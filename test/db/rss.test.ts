@@ -115,7 +115,7 @@ describe('ResourceStatusDB queries', () => {
     await t.database.transaction((tx) =>
       writeStatus(tx, 'site', write({ status: 'Banned', reason: 'down', at: later })),
     );
-    expect(await selectSiteStatuses(t.database.db)).toEqual([
+    expect(await selectSiteStatuses(t.database.session)).toEqual([
       {
         name: 'LCG.CERN.cern',
         statusType: 'all',
@@ -144,12 +144,12 @@ describe('ResourceStatusDB queries', () => {
       );
     });
     const names = async (types: string[], elementType: string) =>
-      (await selectResourceStatuses(t.database.db, types, elementType)).map((r) => r.name);
+      (await selectResourceStatuses(t.database.session, types, elementType)).map((r) => r.name);
     expect(await names(['all'], 'ComputeElement')).toEqual(['ce1']);
     expect(await names(['all'], 'FTS')).toEqual(['fts1']);
     expect(await names(['ReadAccess', 'WriteAccess'], 'StorageElement')).toEqual(['se1']);
     expect(await names(['all'], 'StorageElement')).toEqual([]);
-    expect((await listStatuses(t.database.db, 'resource', 'FTS')).map((r) => r.name)).toEqual(['fts1']);
+    expect((await listStatuses(t.database.session, 'resource', 'FTS')).map((r) => r.name)).toEqual(['fts1']);
   });
 
   it('deletes one row and says whether there was one', async () => {

@@ -16,8 +16,9 @@ import {
   EXTENSION_CONTRACT_VERSION,
   READ_ONLY,
   requireAnyProperty,
+  postgresHandle,
   type AccessPolicy,
-  type Db,
+  type Session,
 } from '@diracx-ts/sdk';
 import {
   buildTestConfig,
@@ -42,7 +43,8 @@ const widgetsPolicy: AccessPolicy<Record<string, never>> = {
 const ACCESS = { kind: 'policy', policy: widgetsPolicy } as const;
 
 /** The rows the migration seeds: reading them back proves it ran. */
-async function countWidgets(db: Db): Promise<number> {
+async function countWidgets(session: Session): Promise<number> {
+  const db = postgresHandle(session, 'widgets');
   return Number(resultRows<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM "WidgetsThings"`))[0]?.n);
 }
 
@@ -71,7 +73,7 @@ const widgets = defineExtension({
     });
     router.app.openapi(route, async (c) => {
       await c.get('access').check(widgetsPolicy, {});
-      return c.json({ count: await countWidgets(router.deps.database.db) }, 200);
+      return c.json({ count: await countWidgets(router.deps.database.session) }, 200);
     });
   },
   tools: [
@@ -85,7 +87,7 @@ const widgets = defineExtension({
       access: ACCESS,
       async run(ctx) {
         await ctx.access.check(widgetsPolicy, {});
-        return { count: await countWidgets(ctx.database.db) };
+        return { count: await countWidgets(ctx.database.session) };
       },
     }),
   ],
@@ -117,7 +119,7 @@ describe('startExtensionTestServer', () => {
   }
 
   it("has applied and recorded the extension's migration", async () => {
-    expect(await countWidgets(server.database.db)).toBe(2);
+    expect(await countWidgets(server.database.session)).toBe(2);
     const recorded = resultRows<{ k: string }>(
       await server.database.db.execute(sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations"`),
     );

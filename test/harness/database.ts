@@ -21,14 +21,14 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { wrapDatabase, type Database } from '../../src/db/database.ts';
+import { type PostgresDatabase, wrapDatabase } from '../../src/db/database.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase, openMigratedDatabase } from '../../src/db/open.ts';
 import { schema } from '../../src/db/schema/index.ts';
 import { PglitePool } from './pglite-pool.ts';
 
 export interface TestDatabase {
-  database: Database;
+  database: PostgresDatabase;
   /**
    * Gives the database up: the handle stops working. PostgreSQL: closes the connections and drops
    * the database; inline PGlite: empties it for the next call (or closes it, see `pglite-pool.ts`).
@@ -62,7 +62,7 @@ export interface TestDatabaseOptions {
   thread?: 'worker' | 'inline';
 }
 
-const migrate = (database: Database): Promise<void> => migrateDatabase(database);
+const migrate = (database: PostgresDatabase): Promise<void> => migrateDatabase(database);
 
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const baseUrl = Bun.env.DATABASE_URL;

@@ -156,7 +156,7 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
     }
 
     async function ourRow(jti: string): Promise<Row> {
-      const row = await getRefreshTokenForUpdate(ours.app.database.db, jti);
+      const row = await getRefreshTokenForUpdate(ours.app.database.session, jti);
       if (!row) throw new Error(`no row ${jti} in our AuthDB`);
       return { jti: row.jti, status: row.status, scope: row.scope, sub: row.sub };
     }

@@ -86,7 +86,7 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
         });
       }
       expect(await jobRow(id)).toEqual(before);
-      expect(await getJobParameters(app.database.db, [id])).toEqual(new Map());
+      expect(await getJobParameters(app.database.session, [id])).toEqual(new Map());
     });
   }
 
@@ -117,7 +117,7 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ detail: 'Job attribute UserPriority cannot be modified through this endpoint' });
     expect([await jobRow(a), await jobRow(b)]).toEqual(before);
-    expect(await getJobParameters(app.database.db, [a, b])).toEqual(new Map());
+    expect(await getJobParameters(app.database.session, [a, b])).toEqual(new Map());
   });
 
   for (const who of CALLERS) {
@@ -142,7 +142,7 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
         204,
       );
       expect(await read()).toEqual([{ Site: 'LCG.Other.ch', Owner: 'chaen', VO: 'lhcb', Status: 'Received' }]);
-      expect((await getJobParameters(app.database.db, [id])).get(id)).toEqual({
+      expect((await getJobParameters(app.database.session, [id])).get(id)).toEqual({
         HostName: 'wn1.cern.ch',
         CPUNormalizationFactor: 10,
         Custom: { a: 1 },
@@ -160,7 +160,7 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
     const before = await jobRow(id);
     for (const identity of [{ Owner: 'alice' }, { OwnerGroup: 'gridpp_user' }, { VO: 'gridpp' }]) {
       const attempt = updateJobAttributes(
-        app.database.db,
+        app.database.session,
         new Map([[id, { Site: 'x', ...identity } as JobAttributeUpdate]]),
       );
       await expect(attempt).rejects.toThrow(`updateJobAttributes: ${Object.keys(identity)[0]} cannot be updated`);

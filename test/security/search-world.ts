@@ -5,7 +5,7 @@
  * few jobs and pilots of lhcb to find.
  */
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../src/db/database.ts';
+import type { PostgresDatabase } from '../../src/db/database.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { createTestDatabase } from '../harness/database.ts';
 import { call, PEOPLE, submitJob, type JsonCall, type Person } from '../routes/jobs/harness.ts';
@@ -32,12 +32,16 @@ export interface SearchWorld {
 }
 
 /** `database`, counting each use of its handle, transactions and raw queries. */
-function countingDatabase(database: Database, count: () => void): Database {
+function countingDatabase(database: PostgresDatabase, count: () => void): PostgresDatabase {
   return {
     driver: database.driver,
     get db() {
       count();
       return database.db;
+    },
+    get session() {
+      count();
+      return database.session;
     },
     transaction: (fn) => {
       count();

@@ -1,13 +1,14 @@
 /**
- * The server process and `bun run migrate` with DiracX's MySQL databases (issue 19, in progress):
- * the server refuses to start, saying MySQL is not served yet, before touching any database;
- * `bun run migrate` creates our tables and DiracX's in empty databases (needs MariaDB; skips
- * without it unless DIRACX_REQUIRE_MARIADB_TESTS=1), and stops on a half-configured set.
+ * The server process and `bun run migrate` with DiracX's MySQL databases (needs MariaDB; skips
+ * without it unless DIRACX_REQUIRE_MARIADB_TESTS=1): the server migrates empty databases, serves,
+ * and writes a submitted job and its history into DiracX's own tables; a server that cannot reach
+ * the databases stops with one line; `bun run migrate` creates our tables and DiracX's in empty
+ * databases, and stops on a half-configured set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { resolve } from 'node:path';
 import type mysql from 'mysql2/promise';
-import { DB_URL_SETTINGS, MYSQL_NOT_SERVED_YET } from '../../src/mysql-settings.ts';
+import { DB_URL_SETTINGS } from '../../src/mysql-settings.ts';
 import { SQL_DATABASES } from '../../src/db/mysql/schema/index.ts';
 import {
   connectServer,
@@ -17,7 +18,7 @@ import {
   mariadbAvailability,
   serverUrl,
 } from '../harness/mariadb.ts';
-import { runServerExpectingFailure } from '../harness/server-process.ts';
+import { runServerExpectingFailure, serverToken, startMcpServerProcess } from '../harness/server-process.ts';
 
 const ROOT = resolve(import.meta.dir, '../..');
 
@@ -45,28 +46,28 @@ async function runMigrate(env: Record<string, string>): Promise<{ code: number; 
   return { code, stdout, stderr };
 }
 
-describe('server with DiracX MySQL databases', () => {
-  it('refuses to start, saying MySQL is not served yet (exit 1, nothing opened)', async () => {
-    // A server nobody listens on: the refusal comes before any connection.
+describe('server with DiracX MySQL databases it cannot reach', () => {
+  it('stops with one line naming the database, listening on nothing', async () => {
     const names = Object.fromEntries(SQL_DATABASES.map((db) => [db, `nowhere_${db}`])) as DatabaseSet['names'];
     const env = Object.fromEntries(
       Object.entries(mysqlEnv({ names }, 'nowhere_own')).map(([k, v]) => [k, v.replace(/:\d+\//, ':1/')]),
     );
     const { code, stderr, stdout } = await runServerExpectingFailure(env);
     expect(code).toBe(1);
-    expect(stdout).toEqual([]);
-    expect(stderr).toEqual([`diracx: cannot start: ${MYSQL_NOT_SERVED_YET}`]);
+    expect(stdout.filter((line) => line.includes('"listening"'))).toEqual([]);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toStartWith('diracx: cannot start: database: ');
   });
 });
 
 const mariadb = await mariadbAvailability();
 if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
-  describe('bun run migrate on MySQL', () => {
+  describe('bun run migrate and the server on MySQL', () => {
     const why = `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`;
-    it.skip(`creates our tables and DiracX's (skipped: ${why})`, () => {});
+    it.skip(`create our tables and DiracX's, and serve (skipped: ${why})`, () => {});
   });
 } else {
-  describe('bun run migrate on MySQL', () => {
+  describe('bun run migrate and the server on MySQL', () => {
     let connection: mysql.Connection;
     let set: DatabaseSet;
     let own = '';
@@ -112,5 +113,50 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
       expect(second.code).toBe(0);
       expect(await tableCount(own)).toBe(6);
     }, 60_000);
+
+    const serves =
+      "serves on them: a job submitted over REST is a row of DiracX's JobDB with its history, found by search";
+    it(serves, async () => {
+      const running = await startMcpServerProcess({ env: mysqlEnv(set, own) });
+      try {
+        const { server } = running;
+        const ready = await fetch(new URL('api/health/ready', server.url));
+        expect(ready.status).toBe(200);
+        const token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen' });
+        const submitted = await fetch(new URL('api/jobs/jdl', server.url), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(['[Executable = "echo"; JobName = "on-mariadb";]']),
+        });
+        expect(submitted.status).toBe(201);
+        const [{ JobID: jobId }] = (await submitted.json()) as [{ JobID: number }];
+        const [jobs] = await connection.query(
+          `SELECT JobName, Owner, OwnerGroup, VO, Status FROM \`${set.names.JobDB}\`.Jobs WHERE JobID = ?`,
+          [jobId],
+        );
+        expect(jobs as unknown[]).toEqual([
+          { JobName: 'on-mariadb', Owner: 'chaen', OwnerGroup: 'lhcb_user', VO: 'lhcb', Status: 'Received' },
+        ]);
+        const [history] = await connection.query(
+          `SELECT Status FROM \`${set.names.JobLoggingDB}\`.LoggingInfo WHERE JobID = ?`,
+          [jobId],
+        );
+        expect(history as unknown[]).toEqual([{ Status: 'Received' }]);
+        // Read back through the search engine on DiracX's tables.
+        const search = await fetch(new URL('api/jobs/search', server.url), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            parameters: ['JobID', 'JobName', 'Status'],
+            search: [{ parameter: 'JobName', operator: 'eq', value: 'on-mariadb' }],
+          }),
+        });
+        expect(search.status).toBe(200);
+        expect(await search.json()).toEqual([{ JobID: jobId, JobName: 'on-mariadb', Status: 'Received' }]);
+        expect(server.stderr).toEqual([]);
+      } finally {
+        await running.server.stop();
+      }
+    }, 90_000);
   });
 }

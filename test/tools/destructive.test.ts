@@ -50,7 +50,7 @@ async function snapshot(ids: readonly number[]) {
     .from(jobs)
     .where(inArray(jobs.jobId, [...ids]))
     .orderBy(asc(jobs.jobId));
-  const history = await getJobLoggingRecords(h.app.database.db, ids);
+  const history = await getJobLoggingRecords(h.app.database.session, ids);
   return rows.map((r) => ({
     id: r.jobId,
     status: r.status,
@@ -105,7 +105,7 @@ describe('kill_jobs, delete_jobs and set_job_statuses', () => {
     expect((await h.rest('owner', 'PATCH', '/api/jobs/status', body)).status).toBe(200);
     const strip = (rows: Awaited<ReturnType<typeof snapshot>>) => rows.map(({ id: _id, ...rest }) => rest);
     expect(strip(await snapshot(viaTool))).toEqual(strip(await snapshot(viaRest)));
-    const last = (await getJobLoggingRecords(h.app.database.db, [viaTool[0]!])).get(viaTool[0]!)!.at(-1);
+    const last = (await getJobLoggingRecords(h.app.database.session, [viaTool[0]!])).get(viaTool[0]!)!.at(-1);
     expect(last).toMatchObject({ Status: 'Deleted', MinorStatus: 'Not needed', Source: 'MCP' });
   });
 

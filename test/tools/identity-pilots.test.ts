@@ -14,7 +14,7 @@ let jobId: number;
 beforeAll(async () => {
   h = await createToolHarness();
   [jobId] = (await h.submit('owner')) as [number];
-  const db = h.app.database.db;
+  const db = h.app.database.session;
   const pilots = [
     { pilotStamp: 'lhcb-a', vo: 'lhcb', gridSite: 'LCG.CERN.cern', status: 'Running' },
     { pilotStamp: 'lhcb-b', vo: 'lhcb', gridSite: 'LCG.CERN.cern', status: 'Done' },

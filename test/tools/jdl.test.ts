@@ -27,7 +27,7 @@ beforeEach(async () => {
   jobsBefore = await countJobs();
 });
 const originalJdl = async (jobId: number) =>
-  parseJdl((await getJobJdls(h.app.database.db, [jobId])).get(jobId)!.originalJdl);
+  parseJdl((await getJobJdls(h.app.database.session, [jobId])).get(jobId)!.originalJdl);
 
 describe('submit_job', () => {
   it('writes every value DiracX can carry so that it reads back unchanged from the stored JDL', async () => {
@@ -72,7 +72,7 @@ describe('submit_job', () => {
     });
     const rest = await h.rest('otherVo', 'POST', '/api/jobs/jdl', [out.jdl]);
     const restId = (rest.body as { JobID: number }[])[0]!.JobID;
-    const stored = await getJobJdls(h.app.database.db, [out.job_ids[0]!, restId]);
+    const stored = await getJobJdls(h.app.database.session, [out.job_ids[0]!, restId]);
     expect(stored.get(out.job_ids[0]!)!.originalJdl).toBe(stored.get(restId)!.originalJdl);
   });
 

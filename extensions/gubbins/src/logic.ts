@@ -3,9 +3,10 @@
  * What gubbins does with its table, independent of HTTP and MCP: add, list and remove owners,
  * always within one VO. Callers check the gubbins policy first; these functions only confine
  * every statement to the VO they are given, so no call can read or change another VO's rows.
+ * Its table is a PostgreSQL table (the server refuses gubbins on MySQL/MariaDB).
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { ConflictError, NotFoundError, type Db } from '@diracx-ts/sdk';
+import { ConflictError, NotFoundError, postgresHandle, type Session } from '@diracx-ts/sdk';
 import { gubbinsOwners, type GubbinsOwnerRow } from './schema.ts';
 
 export interface NewOwner {
@@ -20,7 +21,8 @@ export interface NewOwner {
  * that name: decided by the unique index (`ON CONFLICT DO NOTHING`), so two concurrent calls
  * cannot both succeed.
  */
-export async function addOwner(db: Db, owner: NewOwner): Promise<GubbinsOwnerRow> {
+export async function addOwner(session: Session, owner: NewOwner): Promise<GubbinsOwnerRow> {
+  const db = postgresHandle(session, 'gubbins');
   const [row] = await db
     .insert(gubbinsOwners)
     .values({ vo: owner.vo, name: owner.name, createdBy: owner.createdBy })
@@ -31,7 +33,8 @@ export async function addOwner(db: Db, owner: NewOwner): Promise<GubbinsOwnerRow
 }
 
 /** The owners of `vo`, oldest first. */
-export function listOwners(db: Db, vo: string): Promise<GubbinsOwnerRow[]> {
+export function listOwners(session: Session, vo: string): Promise<GubbinsOwnerRow[]> {
+  const db = postgresHandle(session, 'gubbins');
   return db.select().from(gubbinsOwners).where(eq(gubbinsOwners.vo, vo)).orderBy(asc(gubbinsOwners.ownerId));
 }
 
@@ -39,7 +42,8 @@ export function listOwners(db: Db, vo: string): Promise<GubbinsOwnerRow[]> {
  * Removes owner `ownerId` of `vo` and returns the removed row. Throws `NotFoundError` when `vo`
  * has no such owner, whether the id is unused or belongs to another VO (which is not revealed).
  */
-export async function removeOwner(db: Db, vo: string, ownerId: number): Promise<GubbinsOwnerRow> {
+export async function removeOwner(session: Session, vo: string, ownerId: number): Promise<GubbinsOwnerRow> {
+  const db = postgresHandle(session, 'gubbins');
   const [row] = await db
     .delete(gubbinsOwners)
     .where(and(eq(gubbinsOwners.vo, vo), eq(gubbinsOwners.ownerId, ownerId)))

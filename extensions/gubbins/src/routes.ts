@@ -53,7 +53,7 @@ export function registerGubbinsRoutes(router: ExtensionRouter): void {
   });
   app.openapi(list, async (c) => {
     await c.get('access').check(gubbinsPolicy, { action: 'read' });
-    const rows = await listOwners(deps.database.db, c.get('user').vo);
+    const rows = await listOwners(deps.database.session, c.get('user').vo);
     return c.json(rows.map(toWire), 200);
   });
 
@@ -73,7 +73,7 @@ export function registerGubbinsRoutes(router: ExtensionRouter): void {
   app.openapi(add, async (c) => {
     await c.get('access').check(gubbinsPolicy, { action: 'create' });
     const user = c.get('user');
-    const row = await addOwner(deps.database.db, {
+    const row = await addOwner(deps.database.session, {
       vo: user.vo,
       name: c.req.valid('json').name,
       createdBy: user.preferredUsername,
@@ -96,7 +96,7 @@ export function registerGubbinsRoutes(router: ExtensionRouter): void {
   });
   app.openapi(remove, async (c) => {
     await c.get('access').check(gubbinsPolicy, { action: 'manage' });
-    await removeOwner(deps.database.db, c.get('user').vo, c.req.valid('param').owner_id);
+    await removeOwner(deps.database.session, c.get('user').vo, c.req.valid('param').owner_id);
     return c.body(null, 204);
   });
 

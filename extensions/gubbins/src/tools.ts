@@ -50,7 +50,7 @@ export const listGubbinsOwnersTool = defineTool({
   access: GUBBINS,
   async run(ctx) {
     await ctx.access.check(gubbinsPolicy, { action: 'read' });
-    const rows = await listOwners(ctx.database.db, ctx.user.vo);
+    const rows = await listOwners(ctx.database.session, ctx.user.vo);
     return { success: true as const, owners: rows.map(toWire) };
   },
 });
@@ -67,7 +67,7 @@ export const addGubbinsOwnerTool = defineTool({
   access: GUBBINS,
   async run(ctx, args) {
     await ctx.access.check(gubbinsPolicy, { action: 'create' });
-    const row = await addOwner(ctx.database.db, {
+    const row = await addOwner(ctx.database.session, {
       vo: ctx.user.vo,
       name: args.name,
       createdBy: ctx.user.preferredUsername,
@@ -96,7 +96,7 @@ export const removeGubbinsOwnerTool = defineTool({
   access: GUBBINS,
   async run(ctx, args) {
     await ctx.access.check(gubbinsPolicy, { action: 'manage' });
-    const stored = (await listOwners(ctx.database.db, ctx.user.vo)).find((o) => o.ownerId === args.owner_id);
+    const stored = (await listOwners(ctx.database.session, ctx.user.vo)).find((o) => o.ownerId === args.owner_id);
     const question = {
       message: `Remove the gubbins owner ${args.owner_id}${stored ? ` (${stored.name})` : ''}?`,
       state: stored ? toWire(stored) : null,
@@ -109,7 +109,7 @@ export const removeGubbinsOwnerTool = defineTool({
     );
     if (preview)
       return { success: true as const, note: previewNote(1, ctx.confirmThreshold, preview, 'owners'), ...preview };
-    const row = await removeOwner(ctx.database.db, ctx.user.vo, args.owner_id);
+    const row = await removeOwner(ctx.database.session, ctx.user.vo, args.owner_id);
     return { success: true as const, removed: toWire(row) };
   },
 });

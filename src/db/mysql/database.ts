@@ -8,7 +8,8 @@
  */
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import type { MySql2Database, MySql2Transaction } from 'drizzle-orm/mysql2';
-import { guardDriverErrors, pingWithin } from '../database.ts';
+import { type Database, guardDriverErrors, pingWithin } from '../database.ts';
+import type { MysqlSession } from '../session.ts';
 import { type DiracxDatabaseNames, type DiracxTables, diracxTables } from './schema/index.ts';
 import { ownTablesIn } from './schema/own.ts';
 
@@ -28,19 +29,16 @@ export function mysqlTables(names: MysqlDatabaseNames): MysqlTables {
 export type MysqlDb = MySql2Database<Record<string, never>>;
 export type MysqlTx = MySql2Transaction<Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
 
-export interface MysqlDatabase {
+export interface MysqlDatabase extends Database {
   readonly driver: 'mysql';
   readonly names: MysqlDatabaseNames;
   readonly tables: MysqlTables;
+  readonly session: MysqlSession;
   /** Raw drizzle handle; prefer `transaction`, which maps a lost connection to `UnavailableError`. */
   readonly db: MysqlDb;
-  /** Runs `fn` in one transaction: commits when it returns, rolls back when it throws. */
-  transaction<T>(fn: (tx: MysqlTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: MysqlSession) => Promise<T>): Promise<T>;
   /** Runs one raw SQL statement and returns its rows. */
   query<T extends Record<string, unknown>>(statement: SQL): Promise<T[]>;
-  /** Resolves when the server answers a trivial query; throws `UnavailableError` otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** The rows of mysql2's `[rows, fields]` answer to a statement that returns rows. */
@@ -50,12 +48,14 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 export function wrapMysqlDatabase(db: MysqlDb, names: MysqlDatabaseNames, close: () => Promise<void>): MysqlDatabase {
+  const tables = mysqlTables(names);
   return {
     driver: 'mysql',
     names,
-    tables: mysqlTables(names),
+    tables,
     db,
-    transaction: (fn) => guardDriverErrors(() => db.transaction(fn)),
+    session: { dialect: 'mysql', db, tables },
+    transaction: (fn) => guardDriverErrors(() => db.transaction((tx) => fn({ dialect: 'mysql', db: tx, tables }))),
     query: async <T extends Record<string, unknown>>(statement: SQL): Promise<T[]> =>
       rowsOf<T>(await guardDriverErrors(() => db.execute(statement))),
     ping: () => pingWithin(() => db.execute('SELECT 1')),

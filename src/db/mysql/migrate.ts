@@ -110,7 +110,7 @@ export async function migrateMysql(
 ): Promise<void> {
   const { migrationsFolder = MYSQL_MIGRATIONS_DIR, lockName = MYSQL_MIGRATION_LOCK } = options;
   // A transaction only to hold one connection for the lock's lifetime (MySQL's DDL commits itself).
-  await database.transaction(async (tx) => {
+  await database.db.transaction(async (tx) => {
     const [lock] = await rowsOf<{ got: number | null }>(
       tx,
       sql`SELECT GET_LOCK(${lockName}, ${LOCK_WAIT_SECONDS}) AS got`,

@@ -59,7 +59,7 @@ export async function listStatuses(
 }
 
 /** Sets the current status of one element and logs the change. */
-export async function writeStatus(tx: MysqlTx, t: Tables, table: StatusTable, write: StatusWrite): Promise<void> {
+export async function writeStatus(tx: Handle, t: Tables, table: StatusTable, write: StatusWrite): Promise<void> {
   const { current, log } = tablesOf(t, table);
   const row = {
     name: write.name,
@@ -102,7 +102,7 @@ export async function resourceStatusTypes(
   return rows.map((row) => row.statusType);
 }
 
-export async function deleteStatus(tx: MysqlTx, t: Tables, table: StatusTable, key: StatusKey): Promise<boolean> {
+export async function deleteStatus(tx: Handle, t: Tables, table: StatusTable, key: StatusKey): Promise<boolean> {
   const { current } = tablesOf(t, table);
   const [header] = await tx
     .delete(current)

@@ -6,7 +6,7 @@
  * other key (`StandardOutput`) in the job parameters document, then hands back the jobs'
  * pending commands, each delivered once. One transaction; no HTTP here.
  */
-import type { Tx } from '../../db/database.ts';
+import type { Session } from '../../db/session.ts';
 import { upsertJobParameters, type JobParametersUpdate } from '../../db/job-parameters.ts';
 import {
   insertHeartbeatSamples,
@@ -30,7 +30,7 @@ function pythonFloat(value: number): string {
  * The pending commands of the jobs, marked `Sent` in the same statement, ordered by job id:
  * a command is delivered exactly once.
  */
-export async function getJobCommands(tx: Tx, jobIds: readonly number[], now: Date): Promise<JobCommand[]> {
+export async function getJobCommands(tx: Session, jobIds: readonly number[], now: Date): Promise<JobCommand[]> {
   const rows = await takePendingJobCommands(tx, jobIds, now);
   return rows.map((r) => ({ job_id: r.jobId, command: r.command, arguments: r.arguments }));
 }

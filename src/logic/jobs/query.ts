@@ -50,7 +50,7 @@ async function resolvePilotStamps(ctx: QueryContext, params: SearchParams): Prom
         `Operator '${spec.operator}' is not supported on the '${PILOT_STAMP}' pseudo-parameter; use 'eq' or 'in'.`,
       );
   }
-  const jobIds = await jobIdsOfPilotStamps(ctx.database.db, stamps);
+  const jobIds = await jobIdsOfPilotStamps(ctx.database.session, stamps);
   if (jobIds.length === 0) return undefined;
   const rest = params.search.filter((spec) => spec.parameter !== PILOT_STAMP);
   return { ...params, search: [...rest, { parameter: 'JobID', operator: 'in', values: jobIds }] };
@@ -65,10 +65,10 @@ export async function searchUserJobs(
   checkSearchLimits(params, ctx.searchLimits);
   const resolved = await resolvePilotStamps(ctx, params);
   if (!resolved) return { rows: [], total: 0 };
-  return searchJobs(ctx.database.db, resolved, page, perPage, jobQueryScope(ctx.user, ctx.config));
+  return searchJobs(ctx.database.session, resolved, page, perPage, jobQueryScope(ctx.user, ctx.config));
 }
 
 export async function summariseUserJobs(ctx: QueryContext, params: SummaryParams): Promise<SearchRow[]> {
   checkSearchLimits(params, ctx.searchLimits);
-  return summariseJobs(ctx.database.db, params, jobQueryScope(ctx.user, ctx.config));
+  return summariseJobs(ctx.database.session, params, jobQueryScope(ctx.user, ctx.config));
 }

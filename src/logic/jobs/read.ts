@@ -7,7 +7,7 @@ export type JobReadContext = Pick<LogicContext, 'database'>;
 
 /** The status history of `jobId`, oldest first; empty for a job without records. */
 export async function jobStatusHistory(ctx: JobReadContext, jobId: number): Promise<JobLoggingRecord[]> {
-  return (await getJobLoggingRecords(ctx.database.db, [jobId])).get(jobId) ?? [];
+  return (await getJobLoggingRecords(ctx.database.session, [jobId])).get(jobId) ?? [];
 }
 
 /** The JDL of `jobId` as stored after preparation and as submitted; undefined for an unknown job. */
@@ -15,7 +15,7 @@ export async function jobJdl(
   ctx: JobReadContext,
   jobId: number,
 ): Promise<{ jdl: string; originalJdl: string } | undefined> {
-  return (await getJobJdls(ctx.database.db, [jobId])).get(jobId);
+  return (await getJobJdls(ctx.database.session, [jobId])).get(jobId);
 }
 
 /** A job as a plan needs it, with the time (µs) and sequence number of its latest status record. */

@@ -11,7 +11,7 @@
  * set is a `NotFoundError`, a naive timestamp an `InvalidInputError`, one too far in the future
  * an `UnprocessableInputError` (`status-times.ts`).
  */
-import type { Tx } from '../../db/database.ts';
+import type { Session } from '../../db/session.ts';
 import { insertLoggingRecords, latestRecordTimes, type LoggingRecord } from '../../db/job-logging.ts';
 import {
   insertJobCommands,
@@ -195,7 +195,7 @@ function planJob(
  * HOOK(task-queue shares): DiracX then recalculates the owner group's shares for each deleted
  * queue (`recalculate_tq_shares_for_entity`); that belongs with the matcher, which we lack yet.
  */
-export async function removeFromTaskQueues(tx: Tx, jobIds: readonly number[]): Promise<void> {
+export async function removeFromTaskQueues(tx: Session, jobIds: readonly number[]): Promise<void> {
   await removeJobsFromTaskQueues(tx, jobIds);
 }
 
@@ -206,7 +206,7 @@ export async function removeFromTaskQueues(tx: Tx, jobIds: readonly number[]): P
  * With `vo`, a job of another VO is missing like one that does not exist.
  */
 export async function applyJobStatuses(
-  tx: Tx,
+  tx: Session,
   now: Date,
   changes: JobStatusChanges,
   force: boolean,

@@ -44,7 +44,7 @@ export async function registerPilot(ctx: PilotsContext, registration: PilotRegis
     throw new InvalidInputError(`VO ${pyStr(vo)} is not registered in this installation.`);
   }
   const now = ctx.now();
-  const pilotId = await insertPilot(ctx.database.db, {
+  const pilotId = await insertPilot(ctx.database.session, {
     pilotStamp: stamp,
     pilotJobReference: registration.pilot_reference || stamp,
     vo,

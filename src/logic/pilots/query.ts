@@ -96,7 +96,7 @@ export function searchVisiblePilots(
   checkSearchLimits(params, ctx.searchLimits);
   const { search, ranJobIds } = splitJobIdFilters(params.search);
   const scope: PilotSearchScope = { ...pilotQueryScope(ctx.user), ...(ranJobIds ? { ranJobIds } : {}) };
-  return searchPilots(ctx.database.db, { ...params, search }, page, perPage, scope);
+  return searchPilots(ctx.database.session, { ...params, search }, page, perPage, scope);
 }
 
 /**
@@ -105,5 +105,5 @@ export function searchVisiblePilots(
  */
 export async function summariseVisiblePilots(ctx: PilotQueryContext, params: SummaryParams): Promise<SearchRow[]> {
   checkSearchLimits(params, ctx.searchLimits);
-  return summarisePilots(ctx.database.db, params, pilotQueryScope(ctx.user));
+  return summarisePilots(ctx.database.session, params, pilotQueryScope(ctx.user));
 }

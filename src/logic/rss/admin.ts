@@ -9,7 +9,7 @@
  * refused (rolled back): DiracX leaves such an element out of that VO's view, silently.
  * Not reachable over REST or MCP: the process entry point is the only caller.
  */
-import type { Tx } from '../../db/database.ts';
+import type { Session } from '../../db/session.ts';
 import { deleteStatus, listStatuses, resourceStatusTypes, writeStatus, type StatusTable } from '../../db/rss.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { LogicContext } from '../call-context.ts';
@@ -86,7 +86,7 @@ function resolveTarget(target: RssTarget): { name: string; vo: string; statusTyp
  * Throws unless the storage element has all four accesses or none for the VO (DiracX skips one
  * with some missing, so a partial set would silently not apply).
  */
-async function checkStorageComplete(tx: Tx, name: string, vo: string): Promise<void> {
+async function checkStorageComplete(tx: Session, name: string, vo: string): Promise<void> {
   const present = new Set(await resourceStatusTypes(tx, name, vo, ELEMENT_TYPE.storage));
   const missing = Object.entries(STORAGE_ACCESSES).filter(([, type]) => !present.has(type));
   if (present.size > 0 && missing.length > 0) {
@@ -144,7 +144,11 @@ export async function listRssStatuses(
 ): Promise<RssStatusListing[]> {
   const listings: RssStatusListing[] = [];
   for (const kind of kinds) {
-    const rows = await listStatuses(ctx.database.db, tableOf(kind), kind === 'site' ? undefined : ELEMENT_TYPE[kind]);
+    const rows = await listStatuses(
+      ctx.database.session,
+      tableOf(kind),
+      kind === 'site' ? undefined : ELEMENT_TYPE[kind],
+    );
     for (const row of rows) {
       listings.push({
         kind,

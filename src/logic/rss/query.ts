@@ -112,7 +112,7 @@ function storageEntries(ctx: RssQueryContext, rows: readonly StatusRow[]): ByVo<
 }
 
 async function readRows(ctx: RssQueryContext, kind: RssKind): Promise<StatusRow[]> {
-  const db = ctx.database.db;
+  const db = ctx.database.session;
   if (kind === 'site') return selectSiteStatuses(db);
   const types = kind === 'storage' ? Object.values(STORAGE_ACCESSES) : [OVERALL_STATUS_TYPE];
   return selectResourceStatuses(db, types, ELEMENT_TYPE[kind]);

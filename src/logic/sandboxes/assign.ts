@@ -6,7 +6,8 @@
  * Assigning locks the sandbox row, so a clean-up running at the same time either deletes it
  * first (then: "Sandbox not found") or waits. Access is checked by the routes' policies.
  */
-import type { Database, Tx } from '../../db/database.ts';
+import type { Database } from '../../db/database.ts';
+import type { Session } from '../../db/session.ts';
 import {
   assignSandboxes,
   jobEntityId,
@@ -50,8 +51,8 @@ export async function assignOutputSandbox(ctx: AssignContext, jobId: number, pfn
 export async function getJobSandboxes(database: Database, jobId: number): Promise<JobSandboxes> {
   const entity = jobEntityId(jobId);
   const [input, output] = await Promise.all([
-    sandboxesOf(database.db, entity, 'Input'),
-    sandboxesOf(database.db, entity, 'Output'),
+    sandboxesOf(database.session, entity, 'Input'),
+    sandboxesOf(database.session, entity, 'Output'),
   ]);
   return { Input: input, Output: output };
 }
@@ -59,7 +60,7 @@ export async function getJobSandboxes(database: Database, jobId: number): Promis
 /** The job's sandboxes of one type, by SBId; `[]` when there is none (DiracX's shape). */
 export async function getJobSandbox(database: Database, jobId: number, type: 'input' | 'output'): Promise<string[]> {
   const sbType: SandboxType = type === 'input' ? 'Input' : 'Output';
-  return sandboxesOf(database.db, jobEntityId(jobId), sbType);
+  return sandboxesOf(database.session, jobEntityId(jobId), sbType);
 }
 
 /** Removes every sandbox mapping of the jobs (their own transaction). */
@@ -71,6 +72,6 @@ export async function unassignJobsSandboxes(database: Database, jobIds: readonly
  * Removes every sandbox mapping of the jobs inside the caller's transaction (job removal);
  * sandboxes no job references any more become unassigned, for the cleaner.
  */
-export async function unassignSandboxesOfJobs(tx: Tx, jobIds: readonly number[]): Promise<void> {
+export async function unassignSandboxesOfJobs(tx: Session, jobIds: readonly number[]): Promise<void> {
   await unassignEntities(tx, jobIds.map(jobEntityId));
 }

@@ -130,7 +130,7 @@ export async function storeInlineSandbox(ctx: SandboxContext, members: readonly 
     format: 'tar.zst' as const,
     files: members.map((m) => ({ name: m.name, size: m.data.length })),
   };
-  const existing = await getSandbox(ctx.database.db, settings.seName, pfn);
+  const existing = await getSandbox(ctx.database.session, settings.seName, pfn);
   if (existing && (existing.assigned || (await store.exists(key)))) {
     const now = ctx.now();
     await ctx.database.transaction((tx) => touchSandbox(tx, settings.seName, pfn, user.vo, now));

@@ -7,7 +7,7 @@
  * entries (local file names, `LFN:`) are not sandboxes and are left alone. A missing or
  * foreign sandbox fails the whole submission with the same 400, which does not tell the two apart.
  */
-import type { Tx } from '../../db/database.ts';
+import type { Session } from '../../db/session.ts';
 import { assignSandboxes, getOwnerId, jobEntityId, lockSandboxes } from '../../db/sandboxes.ts';
 import type { AuthedUser } from '../../core/user.ts';
 import { InvalidInputError } from '../../core/errors.ts';
@@ -32,7 +32,7 @@ export function inputSandboxPfns(doc: JdlDocument): string[] {
  * @throws InvalidInputError naming the first PFN that is not a sandbox of `user`.
  */
 export async function assignInputSandboxes(
-  tx: Tx,
+  tx: Session,
   user: AuthedUser,
   pfnsByJob: ReadonlyMap<number, readonly string[]>,
 ): Promise<void> {

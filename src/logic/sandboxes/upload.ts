@@ -34,7 +34,7 @@ export async function initiateSandboxUpload(ctx: SandboxContext, info: SandboxIn
   const key = pfnToKey(pfn);
   // Rows are written before the upload happens, so a row alone proves nothing; an assigned
   // sandbox was uploaded (DiracX's shortcut), anything else is asked of the store.
-  const existing = await getSandbox(ctx.database.db, settings.seName, pfn);
+  const existing = await getSandbox(ctx.database.session, settings.seName, pfn);
   if (existing && (existing.assigned || (await store.exists(key)))) {
     const now = ctx.now();
     await ctx.database.transaction((tx) => touchSandbox(tx, settings.seName, pfn, user.vo, now));

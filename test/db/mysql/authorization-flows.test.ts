@@ -71,7 +71,7 @@ if (shared.skipReason) {
       })) as string;
       const waiting = await getAuthorizationFlowAwaitingLogin(database.db, database.tables, uuid, anHourAgo());
       expect(waiting).toMatchObject({ status: 'PENDING', scope: SCOPE, resource: null, clientState: null });
-      const ready = await database.transaction((tx) =>
+      const ready = await database.transaction(({ db: tx }) =>
         setAuthorizationFlowReady(tx, database.tables, {
           uuid,
           codeHash: sha256('our-code'),
@@ -102,7 +102,7 @@ if (shared.skipReason) {
         resource: RESOURCE,
       });
       const [code = ''] = (await diracxAuth({ op: 'login', uuid, id_token: ID_TOKEN })) as string[];
-      const flow = await database.transaction((tx) =>
+      const flow = await database.transaction(({ db: tx }) =>
         getAuthorizationFlowByCodeForUpdate(tx, database.tables, sha256(code), anHourAgo()),
       );
       expect(flow).toMatchObject({ uuid, status: 'READY', idToken: ID_TOKEN, resource: RESOURCE, clientState: null });
@@ -134,7 +134,7 @@ if (shared.skipReason) {
         idToken: ID_TOKEN,
       });
       expect(await setAuthorizationFlowLoggedIn(database.db, database.tables, loggedIn)).toBeUndefined();
-      const consent = await database.transaction((tx) =>
+      const consent = await database.transaction(({ db: tx }) =>
         getAuthorizationFlowAwaitingConsentForUpdate(tx, database.tables, uuid, anHourAgo()),
       );
       expect(consent?.uuid).toBe(uuid);
@@ -142,12 +142,12 @@ if (shared.skipReason) {
 
     it('deletes expired flows with their extras, and nothing newer', async () => {
       const { database } = t;
-      const removed = await database.transaction((tx) =>
+      const removed = await database.transaction(({ db: tx }) =>
         deleteExpiredFlows(tx, database.tables, new Date(Date.now() + 60_000)),
       );
       expect(removed).toEqual({ deviceFlows: 0, authorizationFlows: 3 });
       expect(await database.db.select().from(database.tables.authorizationFlowExtras)).toEqual([]);
-      expect(await database.transaction((tx) => deleteExpiredFlows(tx, database.tables, anHourAgo()))).toEqual({
+      expect(await database.transaction(({ db: tx }) => deleteExpiredFlows(tx, database.tables, anHourAgo()))).toEqual({
         deviceFlows: 0,
         authorizationFlows: 0,
       });

@@ -79,7 +79,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
     it('reaches every database through qualified tables, with naive UTC times as DiracX stores them', async () => {
       const { jobJdls, jobs, loggingInfo } = t.database.tables;
       const submitted = new Date('2026-12-06T07:08:09.000Z');
-      const jobId = await t.database.transaction(async (tx) => {
+      const jobId = await t.database.transaction(async ({ db: tx }) => {
         const [inserted] = await tx.insert(jobJdls).values({ jdl: '[]', jobRequirements: '', originalJdl: '[]' });
         const id = inserted.insertId;
         await tx.insert(jobs).values({ jobId: id, vo: 'lhcb', owner: 'chaen', submissionTime: submitted });
@@ -100,7 +100,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
     it('refuses a value longer than its column with InvalidInputError, storing nothing', async () => {
       const { jobJdls, jobs } = t.database.tables;
       const before = await t.database.db.select({ id: jobs.jobId }).from(jobs);
-      const attempt = t.database.transaction(async (tx) => {
+      const attempt = t.database.transaction(async ({ db: tx }) => {
         const [inserted] = await tx.insert(jobJdls).values({ jdl: '[]', jobRequirements: '', originalJdl: '[]' });
         await tx.insert(jobs).values({ jobId: inserted.insertId, vo: 'x'.repeat(33) });
       });

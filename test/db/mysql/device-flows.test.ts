@@ -85,7 +85,7 @@ if (shared.skipReason) {
       expect(await insertDeviceFlow(database.db, database.tables, flow)).toBe('duplicate');
       expect(await diracxAuth({ op: 'validate', user_code: 'ABCDEFGH' })).toBe(SCOPE);
       await diracxAuth({ op: 'ready', user_code: 'ABCDEFGH', id_token: ID_TOKEN });
-      const ready = await database.transaction((tx) =>
+      const ready = await database.transaction(({ db: tx }) =>
         getDeviceFlowByDeviceCodeForUpdate(tx, database.tables, flow.deviceCodeHash),
       );
       expect(ready).toMatchObject({ status: 'READY', idToken: ID_TOKEN });

@@ -66,7 +66,7 @@ if (shared.skipReason) {
 
     it('DiracX reads our records as it reads its own: order, idem, whole-second UTC times', async () => {
       const { database } = t;
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         insertLoggingRecords(tx, database.tables, [
           record(11, '2026-12-06T08:00:00.250Z', 'Received', 'Job accepted', 'idem'),
           record(12, '2026-12-06T08:00:01.000Z', 'Received', 'Job accepted', 'Unknown'),
@@ -153,7 +153,7 @@ if (shared.skipReason) {
 
     it('refuses a status longer than its column with InvalidInputError, storing none of the batch', async () => {
       const { database } = t;
-      const attempt = database.transaction((tx) =>
+      const attempt = database.transaction(({ db: tx }) =>
         insertLoggingRecords(tx, database.tables, [
           record(14, '2026-12-06T08:00:05Z', 'Received', 'Job accepted', 'Unknown'),
           record(14, '2026-12-06T08:00:06Z', 'x'.repeat(33), 'Job accepted', 'Unknown'),
@@ -166,7 +166,7 @@ if (shared.skipReason) {
 
     it('deletes a job history and says how many records went, leaving the others', async () => {
       const { database } = t;
-      expect(await database.transaction((tx) => deleteLoggingRecords(tx, database.tables, [11, 98]))).toBe(4);
+      expect(await database.transaction(({ db: tx }) => deleteLoggingRecords(tx, database.tables, [11, 98]))).toBe(4);
       expect(await getLoggingRecords(database.db, database.tables, [11])).toEqual([]);
       expect(await getLoggingRecords(database.db, database.tables, [12, 13])).toHaveLength(2);
       expect(await diracxLogging({ op: 'get', job_ids: [11] })).toEqual({});

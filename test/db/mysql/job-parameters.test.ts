@@ -32,7 +32,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
 
     it('merges key by key, replacing nested objects, and folds updates of one job', async () => {
       const { database } = t;
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         upsertJobParameters(
           tx,
           database.tables,
@@ -44,7 +44,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
           NOW,
         ),
       );
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         upsertJobParameters(tx, database.tables, [{ jobId: 1, vo: 'lhcb', parameters: { Info: { c: 3 } } }], NOW),
       );
       expect(await getJobParameters(database.db, database.tables, [1, 2, 3])).toEqual(

@@ -48,7 +48,7 @@ if (shared.skipReason) {
       python = shared.requirePython();
       t = await createMysqlTestDatabase();
       const { database } = t;
-      ids = await database.transaction(async (tx) => {
+      ids = await database.transaction(async ({ db: tx }) => {
         const allocated = await allocateJobIds(tx, database.tables, 2);
         await insertSubmittedJobs(
           tx,
@@ -69,7 +69,7 @@ if (shared.skipReason) {
     it('DiracX reads the attributes we set on each job, and what we left alone', async () => {
       const { database } = t;
       const [a = 0, b = 0] = ids;
-      await database.transaction(async (tx) => {
+      await database.transaction(async ({ db: tx }) => {
         expect((await lockJobs(tx, database.tables, [b, a, 999])).map((j) => j.jobId)).toEqual([a, b]);
         expect(await lockJobs(tx, database.tables, [a], 'gridpp')).toEqual([]);
         await updateJobAttributes(
@@ -96,7 +96,7 @@ if (shared.skipReason) {
     it('commands go to the pilot once, whichever server queued them or delivers them', async () => {
       const { database } = t;
       const [a = 0, b = 0] = ids;
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         insertJobCommands(
           tx,
           database.tables,
@@ -111,14 +111,14 @@ if (shared.skipReason) {
         [a, 'Kill', ''],
         [a, 'Kill', 'again'],
       ]);
-      expect(await database.transaction((tx) => takePendingJobCommands(tx, database.tables, [a]))).toEqual([]);
+      expect(await database.transaction(({ db: tx }) => takePendingJobCommands(tx, database.tables, [a]))).toEqual([]);
       await diracxJobs({ op: 'commands_set', commands: [[b, 'Kill', '']] });
-      expect(await database.transaction((tx) => takePendingJobCommands(tx, database.tables, [a, b]))).toEqual([
+      expect(await database.transaction(({ db: tx }) => takePendingJobCommands(tx, database.tables, [a, b]))).toEqual([
         { jobId: b, command: 'Kill', arguments: '' },
       ]);
       expect(await diracxJobs({ op: 'commands_get', job_ids: [b] })).toEqual([]);
       // A command queued in the same second as the latest still gets a key of its own.
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         insertJobCommands(tx, database.tables, [{ jobId: a, command: 'Kill', arguments: 'third' }], AT),
       );
       const times = await database.query<{ t: string }>(
@@ -131,13 +131,13 @@ if (shared.skipReason) {
     it('stores heartbeat samples at the second, a repeated one replacing its value', async () => {
       const { database } = t;
       const [a = 0] = ids;
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         insertHeartbeatSamples(tx, database.tables, [
           { jobId: a, name: 'LoadAverage', value: '0.5', time: AT },
           { jobId: a, name: 'MemoryUsed', value: '1024', time: AT },
         ]),
       );
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         insertHeartbeatSamples(tx, database.tables, [{ jobId: a, name: 'LoadAverage', value: '0.7', time: AT }]),
       );
       const rows = await database.query<{ name: string; value: string; t: string }>(
@@ -153,7 +153,7 @@ if (shared.skipReason) {
     it('deletes jobs with everything DiracX keeps of them in JobDB; DiracX no longer finds them', async () => {
       const { database } = t;
       const [a = 0, b = 0] = ids;
-      expect(await database.transaction((tx) => deleteJobs(tx, database.tables, [b, 999_999]))).toEqual([b]);
+      expect(await database.transaction(({ db: tx }) => deleteJobs(tx, database.tables, [b, 999_999]))).toEqual([b]);
       const read = (await diracxJobs({ op: 'read', job_ids: ids })) as { jobs: Record<string, unknown>[] };
       expect(read.jobs.map((job) => job.JobID)).toEqual([a]);
       const [left] = await database.query<{ n: number }>(

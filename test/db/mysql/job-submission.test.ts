@@ -94,7 +94,7 @@ if (shared.skipReason) {
 
     it('DiracX reads the job we submitted: its JDLs, attributes and flags', async () => {
       const { database } = t;
-      const [jobId = 0] = await database.transaction(async (tx) => {
+      const [jobId = 0] = await database.transaction(async ({ db: tx }) => {
         const ids = await allocateJobIds(tx, database.tables, 1);
         await insertSubmittedJobs(
           tx,
@@ -140,13 +140,17 @@ if (shared.skipReason) {
           SubmissionTime: '2026-12-06T08:10:12+00:00',
         },
       })) as number;
-      const [forReschedule] = await database.transaction((tx) => getJobsForReschedule(tx, database.tables, [jobId]));
+      const [forReschedule] = await database.transaction(({ db: tx }) =>
+        getJobsForReschedule(tx, database.tables, [jobId]),
+      );
       expect(forReschedule).toMatchObject({ jobId, owner: 'chaen', verifiedFlag: false, originalJdl: ORIGINAL });
       const owners = await ownersOfJobs(database.db, database.tables, [jobId, jobId - 1, 999_999]);
       expect(owners).toEqual([{ owner: 'chaen', vo: 'lhcb', count: 2 }]);
       const jdls = await getJobJdls(database.db, database.tables, [jobId, 999_999]);
       expect(jdls).toEqual(new Map([[jobId, { jdl: '[JobName = "theirs"]', originalJdl: ORIGINAL }]]));
-      await database.transaction((tx) => updateJobJdls(tx, database.tables, new Map([[jobId, '[JobName = "ours"]']])));
+      await database.transaction(({ db: tx }) =>
+        updateJobJdls(tx, database.tables, new Map([[jobId, '[JobName = "ours"]']])),
+      );
       const read = (await diracxJobs({ op: 'read', job_ids: [jobId] })) as { jdl: Record<string, string> };
       expect(read.jdl[String(jobId)]).toBe('[JobName = "ours"]');
     });
@@ -154,7 +158,7 @@ if (shared.skipReason) {
     it('a job that cannot be stored leaves no row behind (its reserved id included)', async () => {
       const { database } = t;
       const before = (await diracxJobs({ op: 'read', job_ids: [1, 2, 3, 4, 5] })) as { jobs: unknown[] };
-      const attempt = database.transaction(async (tx) => {
+      const attempt = database.transaction(async ({ db: tx }) => {
         const ids = await allocateJobIds(tx, database.tables, 2);
         await insertSubmittedJobs(
           tx,

@@ -344,7 +344,7 @@ if (shared.skipReason) {
       const { tables } = t.database;
       const bad = SearchParams.parse({ search: [f('JobName', 'regex', '[a')] });
       const good = SearchParams.parse({ search: [f('JobName', 'regex', '^a.b$')], parameters: ['JobID'], ...byId });
-      const found = await t.database.transaction(async (tx) => {
+      const found = await t.database.transaction(async ({ db: tx }) => {
         expect(await ourAnswer(() => searchJobs(tx, tables, bad, 1, 10))).toEqual({
           error: BAD_QUERY,
           message: 'Invalid regex [a',

@@ -82,7 +82,7 @@ if (shared.skipReason) {
 
     it("sets each pilot's metadata in DiracX's columns and returns only the stamps that exist", async () => {
       const { database } = t;
-      const updated = await database.transaction((tx) =>
+      const updated = await database.transaction(({ db: tx }) =>
         updatePilotsByStamp(
           tx,
           database.tables,

@@ -55,7 +55,7 @@ if (shared.skipReason) {
 
     it('DiracX finds the token we issued; we lock the one DiracX issued', async () => {
       const { database } = t;
-      await database.transaction((tx) =>
+      await database.transaction(({ db: tx }) =>
         insertRefreshToken(tx, database.tables, { jti: ours, sub: SUB, scope: SCOPE, expiresAt: new Date() }),
       );
       expect(await diracxAuth({ op: 'get', jti: ours })).toEqual({
@@ -65,10 +65,10 @@ if (shared.skipReason) {
         sub: SUB,
       });
       await diracxAuth({ op: 'insert', jti: theirs, sub: SUB, scope: SCOPE });
-      const row = await database.transaction((tx) => getRefreshTokenForUpdate(tx, database.tables, theirs));
+      const row = await database.transaction(({ db: tx }) => getRefreshTokenForUpdate(tx, database.tables, theirs));
       expect(row).toEqual({ jti: theirs, status: 'CREATED', scope: SCOPE, sub: SUB, expiresAt: null });
       expect(
-        await database.transaction((tx) => getRefreshTokenForUpdate(tx, database.tables, newUuid7(new Date()))),
+        await database.transaction(({ db: tx }) => getRefreshTokenForUpdate(tx, database.tables, newUuid7(new Date()))),
       ).toBeUndefined();
     });
 
@@ -77,14 +77,16 @@ if (shared.skipReason) {
       const listed = await listRefreshTokens(database.db, database.tables, { sub: SUB, includeRevoked: false });
       expect(listed.map((r) => r.jti)).toEqual([ours, theirs]);
       // We rotate DiracX's token (revoke it); DiracX sees it revoked and lists only ours.
-      expect(await database.transaction((tx) => revokeRefreshToken(tx, database.tables, theirs))).toBe(1);
+      expect(await database.transaction(({ db: tx }) => revokeRefreshToken(tx, database.tables, theirs))).toBe(1);
       expect(await diracxAuth({ op: 'get', jti: theirs })).toMatchObject({ status: 'REVOKED' });
       expect(await diracxAuth({ op: 'list', sub: SUB })).toEqual([
         { jti: ours, status: 'CREATED', scope: SCOPE, sub: SUB },
       ]);
       // Revoking again still matches the row (a reuse check reads it as revoked, not missing).
-      expect(await database.transaction((tx) => revokeRefreshToken(tx, database.tables, theirs))).toBe(1);
-      expect(await database.transaction((tx) => revokeRefreshToken(tx, database.tables, newUuid7(new Date())))).toBe(0);
+      expect(await database.transaction(({ db: tx }) => revokeRefreshToken(tx, database.tables, theirs))).toBe(1);
+      expect(
+        await database.transaction(({ db: tx }) => revokeRefreshToken(tx, database.tables, newUuid7(new Date()))),
+      ).toBe(0);
     });
 
     it("DiracX's reuse detection revokes our tokens of the subject, and ours revokes DiracX's", async () => {
@@ -95,7 +97,7 @@ if (shared.skipReason) {
       );
       const another = newUuid7(new Date('2026-12-06T08:00:02Z'));
       await diracxAuth({ op: 'insert', jti: another, sub: SUB, scope: SCOPE });
-      expect(await database.transaction((tx) => revokeUserRefreshTokens(tx, database.tables, SUB))).toBe(1);
+      expect(await database.transaction(({ db: tx }) => revokeUserRefreshTokens(tx, database.tables, SUB))).toBe(1);
       expect(await diracxAuth({ op: 'list', sub: SUB })).toEqual([]);
       expect(
         (await listRefreshTokens(database.db, database.tables, { sub: SUB, includeRevoked: true })).map(
@@ -107,7 +109,7 @@ if (shared.skipReason) {
     it('cleans up by creation time: tokens created before the cut go, later ones stay', async () => {
       const { database } = t;
       const cut = newUuid7(new Date('2026-12-06T08:00:01.500Z'));
-      expect(await database.transaction((tx) => deleteExpiredRefreshTokens(tx, database.tables, cut))).toBe(2);
+      expect(await database.transaction(({ db: tx }) => deleteExpiredRefreshTokens(tx, database.tables, cut))).toBe(2);
       const left = await listRefreshTokens(database.db, database.tables, { includeRevoked: true });
       expect(left).toHaveLength(1);
       expect(await diracxAuth({ op: 'get', jti: ours })).toEqual({ error: 'TokenNotFoundError' });

@@ -92,7 +92,7 @@ if (shared.skipReason) {
     it('DiracX reads the statuses we write, its revision moving to our date; each write is logged', async () => {
       const { database } = t;
       const write = { statusType: 'all', vo: 'all', reason: 'operator', elementType: 'Site', tokenOwner: 'chaen' };
-      await database.transaction(async (tx) => {
+      await database.transaction(async ({ db: tx }) => {
         await writeStatus(tx, database.tables, 'site', { ...write, name: 'LCG.CERN.cern', status: 'Banned', at: AT });
         await writeStatus(tx, database.tables, 'site', { ...write, name: 'LCG.PIC.es', status: 'Active', at: AT });
       });
@@ -114,8 +114,8 @@ if (shared.skipReason) {
     it('a deleted status is gone for DiracX too; deleting it again deletes nothing', async () => {
       const { database } = t;
       const key = { name: 'LCG.PIC.es', statusType: 'all', vo: 'all' };
-      expect(await database.transaction((tx) => deleteStatus(tx, database.tables, 'site', key))).toBe(true);
-      expect(await database.transaction((tx) => deleteStatus(tx, database.tables, 'site', key))).toBe(false);
+      expect(await database.transaction(({ db: tx }) => deleteStatus(tx, database.tables, 'site', key))).toBe(true);
+      expect(await database.transaction(({ db: tx }) => deleteStatus(tx, database.tables, 'site', key))).toBe(false);
       expect(await diracxRss({ op: 'sites' })).toEqual([['LCG.CERN.cern', 'Banned', 'operator', 'all']]);
     });
   });

@@ -59,7 +59,7 @@ if (shared.skipReason) {
       python = shared.requirePython();
       t = await createMysqlTestDatabase();
       const { database } = t;
-      [jobId = 0] = await database.transaction(async (tx) => {
+      [jobId = 0] = await database.transaction(async ({ db: tx }) => {
         const ids = await allocateJobIds(tx, database.tables, 1);
         await insertSubmittedJobs(
           tx,
@@ -82,7 +82,9 @@ if (shared.skipReason) {
       await diracxSandboxes({ op: 'upload', user: CHAEN_INFO, pfn: THEIRS, se_name: SE, size: 1234 });
       const found = await getSandbox(database.db, database.tables, SE, THEIRS);
       expect(found).toMatchObject({ ...CHAEN, assigned: false });
-      expect(await database.transaction((tx) => ensureOwnerId(tx, database.tables, CHAEN))).toBe(found?.ownerId ?? -1);
+      expect(await database.transaction(({ db: tx }) => ensureOwnerId(tx, database.tables, CHAEN))).toBe(
+        found?.ownerId ?? -1,
+      );
       expect(
         await touchSandbox(database.db, database.tables, { seName: SE, pfn: THEIRS, vo: 'gridpp', now: NOW }),
       ).toBe(false);
@@ -93,7 +95,7 @@ if (shared.skipReason) {
 
     it('DiracX finds the sandbox we registered and assigned to a job; we find the one it assigned', async () => {
       const { database } = t;
-      await database.transaction(async (tx) => {
+      await database.transaction(async ({ db: tx }) => {
         const ownerId = await ensureOwnerId(tx, database.tables, CHAEN);
         await insertSandbox(tx, database.tables, { ownerId, seName: SE, pfn: OURS, bytes: 99, now: NOW });
         const [locked] = await lockSandboxes(tx, database.tables, { seName: SE, pfns: [OURS], vo: 'lhcb' });
@@ -116,7 +118,7 @@ if (shared.skipReason) {
 
     it('our unassignment is seen by DiracX, and the clean-up removes only what nothing references', async () => {
       const { database } = t;
-      await database.transaction((tx) => unassignEntities(tx, database.tables, [jobEntityId(jobId)]));
+      await database.transaction(({ db: tx }) => unassignEntities(tx, database.tables, [jobEntityId(jobId)]));
       expect(await diracxSandboxes({ op: 'is_assigned', pfn: OURS, se_name: SE })).toBe(false);
       expect(await diracxSandboxes({ op: 'assigned', job_id: jobId, sb_type: 'Input' })).toEqual([]);
       // Both are unreferenced; only one was accessed before the cut.
@@ -127,7 +129,7 @@ if (shared.skipReason) {
         vo: 'lhcb',
         now: new Date(NOW.getTime() + 60_000),
       });
-      const removed = await database.transaction(async (tx) => {
+      const removed = await database.transaction(async ({ db: tx }) => {
         const candidates = await lockCleanCandidates(tx, database.tables, {
           seName: SE,
           staleBefore,

@@ -65,7 +65,9 @@ if (shared.skipReason) {
     it('deletes the enabled queues left empty, keeps the others, and DiracX sees the result', async () => {
       const { database } = t;
       const [q1 = 0, q2 = 0, q3 = 0] = queues;
-      const removed = await database.transaction((tx) => removeJobsFromTaskQueues(tx, database.tables, [1, 3, 4, 99]));
+      const removed = await database.transaction(({ db: tx }) =>
+        removeJobsFromTaskQueues(tx, database.tables, [1, 3, 4, 99]),
+      );
       expect(removed).toEqual({
         touched: [q1, q2, q3],
         deleted: [{ tqId: q2, owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb' }],
@@ -80,7 +82,7 @@ if (shared.skipReason) {
       const { database } = t;
       await diracxTq({ op: 'remove', job_ids: [2] });
       expect(await diracxTq({ op: 'infos', job_ids: [2] })).toEqual([]);
-      expect(await database.transaction((tx) => removeJobsFromTaskQueues(tx, database.tables, [2]))).toEqual({
+      expect(await database.transaction(({ db: tx }) => removeJobsFromTaskQueues(tx, database.tables, [2]))).toEqual({
         touched: [],
         deleted: [],
       });

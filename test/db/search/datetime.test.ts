@@ -89,7 +89,7 @@ describe(`job search on datetime columns (${TEST_DRIVER})`, () => {
 
   const which = async (operator: string, value: unknown, key = 'value'): Promise<string> => {
     const body = searchBody({ search: [{ parameter: 'SubmissionTime', operator, [key]: value }] });
-    const { rows } = await searchJobs(db, body, 1, 100);
+    const { rows } = await searchJobs(t.database.session, body, 1, 100);
     return rows.map((r) => names.get(Number(r.JobID))).join('');
   };
 
@@ -120,7 +120,12 @@ describe(`job search on datetime columns (${TEST_DRIVER})`, () => {
   });
 
   it('returns datetimes as Date objects in UTC', async () => {
-    const { rows } = await searchJobs(db, searchBody({ parameters: ['JobID', 'SubmissionTime'] }), 1, 100);
+    const { rows } = await searchJobs(
+      t.database.session,
+      searchBody({ parameters: ['JobID', 'SubmissionTime'] }),
+      1,
+      100,
+    );
     expect(rows.map((r) => r.SubmissionTime)).toEqual([A, B, C, null]);
   });
 

@@ -21,7 +21,7 @@ describe(`job search filters (${TEST_DRIVER})`, () => {
   afterAll(() => t.dispose());
 
   const find = (search: unknown[], parameters: string[] | null = ['JobID', 'Owner']) =>
-    searchJobs(db, searchBody({ parameters, search }), 1, 1000);
+    searchJobs(t.database.session, searchBody({ parameters, search }), 1, 1000);
   const ids = async (search: unknown[]) => (await find(search)).rows.map((r) => r.JobID);
 
   it('applies eq, lt, gt and neq to an integer column', async () => {

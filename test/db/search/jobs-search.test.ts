@@ -45,7 +45,7 @@ describe(`searchJobs (${TEST_DRIVER})`, () => {
   afterAll(() => t.dispose());
 
   const search = (body: unknown, scope?: { vo?: string; owner?: string }) =>
-    searchJobs(db, searchBody(body), 1, 100, scope);
+    searchJobs(t.database.session, searchBody(body), 1, 100, scope);
   const jobIds = async (body: unknown, scope?: { vo?: string; owner?: string }) =>
     (await search({ ...(body as object), parameters: ['JobID'] }, scope)).rows.map((r) => ids.indexOf(Number(r.JobID)));
 
@@ -146,7 +146,7 @@ describe(`searchJobs (${TEST_DRIVER})`, () => {
     });
 
     it('keeps a first idem status and minor status as DiracX does', async () => {
-      const history = await getJobLoggingRecords(db, [ids[1]!]);
+      const history = await getJobLoggingRecords(t.database.session, [ids[1]!]);
       expect(history.get(ids[1]!)).toEqual([
         { Status: 'idem', MinorStatus: 'idem', ApplicationStatus: 'Unknown', StatusTime: at(5), Source: 'Unknown' },
       ]);

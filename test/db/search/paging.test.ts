@@ -19,7 +19,8 @@ describe(`job search paging, sorting and selection (${TEST_DRIVER})`, () => {
   });
   afterAll(() => t.dispose());
 
-  const search = (body: unknown, page = 1, perPage = 100) => searchJobs(db, searchBody(body), page, perPage);
+  const search = (body: unknown, page = 1, perPage = 100) =>
+    searchJobs(t.database.session, searchBody(body), page, perPage);
 
   describe('parameters', () => {
     it('returns only the requested columns, in the table order', async () => {

@@ -27,7 +27,7 @@ describe(`summariseJobs (${TEST_DRIVER})`, () => {
   afterAll(() => t.dispose());
 
   const summary = (body: unknown, scope?: { vo?: string; owner?: string }) =>
-    summariseJobs(db, summaryBody(body), scope);
+    summariseJobs(t.database.session, summaryBody(body), scope);
 
   it('counts the jobs of each group, columns and order following the table', async () => {
     const rows = await summary({ grouping: ['Status', 'OwnerGroup'] });

@@ -46,10 +46,10 @@ describe('LoggingInfo queries', () => {
         });
       }
     }
-    await insertLoggingRecords(t.database.db, records);
+    await insertLoggingRecords(t.database.session, records);
 
     const history = await getLoggingRecords(
-      t.database.db,
+      t.database.session,
       Array.from({ length: 50 }, (_, i) => i),
     );
     expect(history).toHaveLength(150);
@@ -68,15 +68,15 @@ describe('LoggingInfo queries', () => {
   });
 
   it('gives the latest record time of each job in one query', async () => {
-    const latest = await latestRecordTimes(t.database.db, [1, 2, 12345]);
+    const latest = await latestRecordTimes(t.database.session, [1, 2, 12345]);
     expect([...latest.keys()].sort()).toEqual([1, 2]);
     expect(Math.abs(latest.get(1)! - date3 * 1000)).toBeLessThan(1000);
   });
 
   it('deletes the records of the given jobs only', async () => {
-    expect(await deleteLoggingRecords(t.database.db, [0, 1])).toBe(6);
-    expect(await getLoggingRecords(t.database.db, [0, 1])).toEqual([]);
-    expect(await getLoggingRecords(t.database.db, [2])).toHaveLength(3);
+    expect(await deleteLoggingRecords(t.database.session, [0, 1])).toBe(6);
+    expect(await getLoggingRecords(t.database.session, [0, 1])).toEqual([]);
+    expect(await getLoggingRecords(t.database.session, [2])).toHaveLength(3);
   });
 });
 

@@ -93,10 +93,10 @@ export async function readJobs(f: JobsFixture, jobIds: readonly number[]): Promi
 }
 
 export const readHistory = (f: JobsFixture, jobId: number): Promise<StoredLoggingRecord[]> =>
-  getLoggingRecords(f.t.database.db, [jobId]);
+  getLoggingRecords(f.t.database.session, [jobId]);
 
 export async function readParameters(f: JobsFixture, jobId: number): Promise<Record<string, unknown> | undefined> {
-  return (await getJobParameters(f.t.database.db, [jobId])).get(jobId);
+  return (await getJobParameters(f.t.database.session, [jobId])).get(jobId);
 }
 
 export async function readCommands(

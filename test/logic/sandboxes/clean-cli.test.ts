@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Database } from '../../../src/db/database.ts';
+import type { PostgresDatabase } from '../../../src/db/database.ts';
 import { migrateDatabase } from '../../../src/db/migrate.ts';
 import { openDatabase } from '../../../src/db/open.ts';
 import { sandboxEntityMapping, sandboxes, sandboxOwners } from '../../../src/db/schema/sandboxes.ts';
@@ -23,7 +23,7 @@ const STALE = '/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:stale.tar.zst';
 const USED = '/S3/sandboxes/lhcb/lhcb_user/chaen/sha256:used.tar.zst';
 const keyOf = (pfn: string): string => pfn.split('/').slice(3).join('/');
 
-async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(fn: (db: PostgresDatabase) => Promise<T>): Promise<T> {
   const database = await openDatabase({ dataDir: dataDir() });
   try {
     return await fn(database);

@@ -223,7 +223,7 @@ export interface FlowAwaitingVo {
  */
 export async function flowAwaitingVo(ctx: AuthFlowContext, flowId: string): Promise<FlowAwaitingVo> {
   const flow = /^[0-9a-f-]{36}$/.test(flowId)
-    ? await getAuthorizationFlowAwaitingLogin(ctx.database.db, flowId, notBefore(ctx))
+    ? await getAuthorizationFlowAwaitingLogin(ctx.database.session, flowId, notBefore(ctx))
     : undefined;
   const client = flow ? await resolveClient(ctx, flow.clientId) : undefined;
   if (!flow || !client || client.kind === 'dirac') throw new InvalidInputError(FLOW_GONE);
@@ -280,7 +280,7 @@ export async function completeAuthorizationFlow(
   );
   const uuid = state.uuid ?? '';
   if (!/^[0-9a-f-]{36}$/.test(uuid)) throw new InvalidInputError(INVALID_STATE);
-  const flow = await getAuthorizationFlowAwaitingLogin(ctx.database.db, uuid, notBefore(ctx));
+  const flow = await getAuthorizationFlowAwaitingLogin(ctx.database.session, uuid, notBefore(ctx));
   // The flow's VO is fixed before its browser leaves for an IdP; a state of another VO is not this flow's login.
   if (!flow || scopeVo(flow.scope) !== vo) throw new InvalidInputError(INVALID_STATE);
   if (flow.clientId === ctx.settings.diracClientId) {
@@ -311,7 +311,7 @@ export async function completeAuthorizationFlow(
 /** Who logged in on the flow `flowId`, which awaits their consent. @throws InvalidInputError(FLOW_GONE) */
 export async function personAwaitingConsent(ctx: AuthFlowContext, flowId: string): Promise<string> {
   const flow = /^[0-9a-f-]{36}$/.test(flowId)
-    ? await getAuthorizationFlowAwaitingConsentForUpdate(ctx.database.db, flowId, notBefore(ctx))
+    ? await getAuthorizationFlowAwaitingConsentForUpdate(ctx.database.session, flowId, notBefore(ctx))
     : undefined;
   const sub = flow?.idToken?.sub;
   if (typeof sub !== 'string') throw new InvalidInputError(FLOW_GONE);

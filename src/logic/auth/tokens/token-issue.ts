@@ -7,7 +7,7 @@
  * caller's transaction so that the flow's one-time redemption and the new refresh token commit
  * (or not) together.
  */
-import type { Tx } from '../../../db/database.ts';
+import type { Session } from '../../../db/session.ts';
 import { insertRefreshToken } from '../../../db/auth.ts';
 import type { AuthFlowContext } from '../flows/flow-context.ts';
 import { signRefreshToken } from './refresh-token.ts';
@@ -52,7 +52,11 @@ export interface ExchangeRequest {
  * @throws InvalidInputError when the scope is no longer valid, ForbiddenError when the user
  * may not hold it (not in the VO, not in the group, property not granted).
  */
-export async function exchangeToken(ctx: AuthFlowContext, tx: Tx, request: ExchangeRequest): Promise<TokenResponse> {
+export async function exchangeToken(
+  ctx: AuthFlowContext,
+  tx: Session,
+  request: ExchangeRequest,
+): Promise<TokenResponse> {
   const scope = parseAndValidateScope(request.scope, ctx.config, ctx.availableProperties);
   const { preferredUsername } = checkUserMayUseScope(ctx.config, scope, request.idpSub);
   const keystore = ctx.keyRing.keystore();
