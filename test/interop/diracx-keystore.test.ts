@@ -4,8 +4,10 @@
  * then signs with its newest key; DiracX's own access-token check (`read_token`) accepts what we
  * sign, with the newest key and with the retired one, and we accept what DiracX's `create_token`
  * signs; after our rotation DiracX signs with the key we activated. A token signed with a key
- * the file does not hold is refused by both. Skips, with the reason in the test's name, without
- * DiracX 0.7.0's server packages, unless DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1.
+ * the file does not hold is refused by both. The `diracx_auth.py` steps run in one Python process
+ * for the file (test/harness/python-server.ts), DiracX reading the keystore file anew at each.
+ * Skips, with the reason in the test's name, without DiracX 0.7.0's server packages, unless
+ * DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +21,8 @@ import { issueAccessToken } from '../../src/logic/auth/tokens/tokens.ts';
 import { createAccessTokenVerifier } from '../../src/logic/auth/tokens/verify.ts';
 import { keystoreFromText, writeKeystoreFile } from '../../src/process/keystore-source.ts';
 import { CHAEN_SUB } from '../harness/login.ts';
-import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from './diracx-python.ts';
+import { sharedPythonServer, stopPythonServers } from '../harness/python-server.ts';
+import { cleanPythonEnv, DIRACX_CLIENT_TESTS_REQUIRED, runPython } from './diracx-python.ts';
 import { diracxServerAvailability } from './diracx-server.ts';
 
 const diracx = diracxServerAvailability();
@@ -54,12 +57,18 @@ if (!diracx.available && !DIRACX_CLIENT_TESTS_REQUIRED) {
       };
     });
     afterAll(async () => {
+      await stopPythonServers();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
+    /** `python diracx_auth.py args...`, run in one Python process for the file (DiracX imported once). */
     async function diracxAuth(...args: string[]): Promise<Record<string, unknown>> {
-      const run = await runPython(python(), ['test/interop/diracx_auth.py', ...args], env);
-      if (run.code !== 0) throw new Error(`diracx_auth.py ${args[0]}: exit ${run.code}: ${run.stderr}`);
+      const server = sharedPythonServer(python(), cleanPythonEnv(env));
+      const run = await server.runScript('test/interop/diracx_auth.py', args).catch((err: unknown) => {
+        throw new Error(`diracx_auth.py ${args[0]}: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
+      });
       return JSON.parse(run.stdout) as Record<string, unknown>;
     }
 
