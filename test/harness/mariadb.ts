@@ -162,11 +162,13 @@ function probeDiracxDb(): DiracxAvailability {
 export interface DiracxOnMariadb {
   /** Why they are skipped: '' when they run (also when CI requires what is missing: they fail then). */
   readonly skipReason: string;
-  /**
-   * DiracX's python, for a `beforeAll`; throws saying what is missing when CI requires it. Also
-   * starts the Python process of `callDiracxScript`, which imports DiracX meanwhile.
-   */
+  /** DiracX's python, for a `beforeAll`; throws saying what is missing when CI requires it. */
   requirePython(): string;
+  /**
+   * `requirePython()`, and the Python process of `callDiracxScript` started, importing DiracX
+   * while the `beforeAll` goes on (the file's `afterAll` ends it with `stopDiracxScripts`).
+   */
+  startDiracxScripts(): string;
 }
 
 /**
@@ -187,13 +189,18 @@ export async function diracxOnMariadb(): Promise<DiracxOnMariadb> {
   ]
     .filter((reason) => reason !== '')
     .join('; ');
+  const requirePython = (): string => {
+    if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+    if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
+    return diracx.python;
+  };
   return {
     skipReason,
-    requirePython(): string {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      if (!diracx.available) throw new Error(`DIRACX_REQUIRE_DIRACX_CLIENT_TESTS=1 but ${diracx.reason}`);
-      diracxScripts(diracx.python);
-      return diracx.python;
+    requirePython,
+    startDiracxScripts(): string {
+      const python = requirePython();
+      diracxScripts(python);
+      return python;
     },
   };
 }

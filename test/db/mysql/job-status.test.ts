@@ -45,7 +45,7 @@ if (shared.skipReason) {
     }
 
     beforeAll(async () => {
-      python = shared.requirePython();
+      python = shared.startDiracxScripts();
       t = await createMysqlTestDatabase();
       const { database } = t;
       ids = await database.transaction(async ({ db: tx }) => {

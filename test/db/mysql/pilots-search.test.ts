@@ -153,7 +153,7 @@ if (shared.skipReason) {
     }
 
     beforeAll(async () => {
-      const python = shared.requirePython();
+      const python = shared.startDiracxScripts();
       t = await createMysqlTestDatabase();
       const { db, tables } = t.database;
       await db.insert(tables.pilotAgents).values(

@@ -44,7 +44,7 @@ if (shared.skipReason) {
     }
 
     beforeAll(async () => {
-      python = shared.requirePython();
+      python = shared.startDiracxScripts();
       t = await createMysqlTestDatabase();
     }, 60_000);
     afterAll(() => t?.dispose());

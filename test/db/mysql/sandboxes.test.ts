@@ -56,7 +56,7 @@ if (shared.skipReason) {
     }
 
     beforeAll(async () => {
-      python = shared.requirePython();
+      python = shared.startDiracxScripts();
       t = await createMysqlTestDatabase();
       const { database } = t;
       [jobId = 0] = await database.transaction(async ({ db: tx }) => {

@@ -35,7 +35,7 @@ if (shared.skipReason) {
     }
 
     beforeAll(async () => {
-      python = shared.requirePython();
+      python = shared.startDiracxScripts();
       t = await createMysqlTestDatabase();
       const { db, tables } = t.database;
       // Three queues as DIRAC's matcher fills them: 1 (jobs 1, 2), 2 (job 3), 3 (job 4, disabled).
