@@ -17,7 +17,7 @@
  * directly reach the HTTP and MCP error mappers untranslated, so those translate too.
  */
 import { InvalidInputError, UnavailableError } from '../core/errors.ts';
-import { MYSQL_DATA_ERRORS, mysqlErrorKind } from './mysql/errors.ts';
+import { isDuplicateKeyError, MYSQL_DATA_ERRORS, mysqlErrorKind } from './mysql/errors.ts';
 
 /** Detail clients see when the database cannot be reached (no driver internals leak out). */
 export const DATABASE_UNAVAILABLE = 'Database unavailable';
@@ -101,4 +101,16 @@ export function translateDriverError(err: unknown): unknown {
     );
   }
   return err;
+}
+
+/** PostgreSQL's `unique_violation`. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Whether `err` is a write the database refused because it would repeat a primary or unique key,
+ * on either dialect (PostgreSQL's SQLSTATE 23505, MySQL's ER_DUP_ENTRY): for code that decides a
+ * conflict by a unique index where `ON CONFLICT DO NOTHING` is not available (MySQL).
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return driverErrorCode(err, (code) => code === UNIQUE_VIOLATION) !== undefined || isDuplicateKeyError(err);
 }

@@ -5,8 +5,8 @@
  * build's extensions (as the server does at start; deployments where no server process migrates,
  * such as Workers, run this instead), then exits. With DiracX's MySQL databases
  * (`DIRACX_DB_URL_*` and `DIRACX_OWN_DB_URL`): our own database's migrations, and DiracX's tables
- * created in those of its databases that have none (`./mysql/migrate.ts`); extensions' migrations
- * do not run on MySQL yet.
+ * created in those of its databases that have none (`./mysql/migrate.ts`), then the extensions'
+ * MySQL migrations in our own database (an extension without them is refused).
  */
 import { EXTENSIONS } from '../../extensions/manifest.gen.ts';
 import { composeExtensions } from '../extensions/compose.ts';
@@ -19,10 +19,15 @@ import { openMysqlDatabase } from './mysql/open.ts';
 import { openDatabase } from './open.ts';
 
 async function migrateMysqlTarget(target: NonNullable<ReturnType<typeof mysqlTarget>>): Promise<void> {
+  const extensions = composeExtensions(EXTENSIONS);
   const database = await openMysqlDatabase({ ...target, poolSize: 1 });
   try {
     await migrateMysql(database);
-    console.log(`migrations applied (mysql: ${target.names.own}; DiracX's tables present)`);
+    const applied = await migrateExtensions(database, extensions.migrations);
+    console.log(
+      `migrations applied (mysql: ${target.names.own}; DiracX's tables present` +
+        `${applied.length ? `; extensions: ${applied.join(', ')}` : ''})`,
+    );
   } finally {
     await database.close();
   }

@@ -21,20 +21,31 @@ export interface MysqlSession {
   readonly dialect: 'mysql';
   readonly db: MysqlDb | MysqlTx;
   readonly tables: MysqlTables;
+  /** The name of our own database (`DIRACX_OWN_DB_URL`), which qualifies our and extensions' tables. */
+  readonly ownDatabase: string;
 }
 
 export type Session = PostgresSession | MysqlSession;
 
-/** Thrown when code that exists only for PostgreSQL meets another dialect. */
+/** Thrown when code that exists only for one dialect meets another. */
 export class DialectNotSupportedError extends Error {
-  constructor(what: string, dialect: Session['dialect']) {
-    super(`${what} runs on PostgreSQL only, not on ${dialect}`);
+  constructor(what: string, supported: string, dialect: Session['dialect']) {
+    super(`${what} runs on ${supported} only, not on ${dialect}`);
     this.name = 'DialectNotSupportedError';
   }
 }
 
-/** The PostgreSQL handle of a session, for code with no MySQL version (extensions' own tables). */
+/** The PostgreSQL handle of a session, for code written for PostgreSQL only (throws on MySQL). */
 export function postgresHandle(session: Session, what: string): Db | Tx {
-  if (session.dialect !== 'postgres') throw new DialectNotSupportedError(what, session.dialect);
+  if (session.dialect !== 'postgres') throw new DialectNotSupportedError(what, 'PostgreSQL', session.dialect);
   return session.db;
+}
+
+/**
+ * The MySQL/MariaDB session, for code written for MySQL only (throws on PostgreSQL): its drizzle
+ * handle (`db`) and the name of our own database (`ownDatabase`), where extensions' tables live.
+ */
+export function mysqlHandle(session: Session, what: string): MysqlSession {
+  if (session.dialect !== 'mysql') throw new DialectNotSupportedError(what, 'MySQL/MariaDB', session.dialect);
+  return session;
 }

@@ -136,7 +136,7 @@ function composeMigrations(extensions: readonly Extension[]): OwnedMigration[] {
     return (ext.migrations ?? []).map((m) => {
       if (names.has(m.name)) throw new ExtensionError(`extension ${ext.name}: migration ${m.name} is listed twice`);
       names.add(m.name);
-      return { extension: ext.name, name: m.name, sql: m.sql };
+      return { extension: ext.name, name: m.name, sql: m.sql, mysql: m.mysql };
     });
   });
 }

@@ -4,9 +4,10 @@
  * exports as default. It may contribute MCP tools (the same `ToolDef`s as the core tools, under
  * the same policy enforcement), REST routes under `/api/<name>/`, new access policies and
  * replacements of existing ones (by id, as DiracX's entry points override a core policy),
- * database tables through SQL migrations, fields on the configuration's users, and security
- * properties. Extensions are listed in `package.json` (`diracx.extensions`) and imported
- * statically by the generated `extensions/manifest.gen.ts`: nothing is discovered at run time.
+ * database tables through SQL migrations (PostgreSQL's and, to run on MySQL/MariaDB, MySQL's),
+ * fields on the configuration's users, and security properties. Extensions are listed in
+ * `package.json` (`diracx.extensions`) and imported statically by the generated
+ * `extensions/manifest.gen.ts`: nothing is discovered at run time.
  */
 import type { RouteConfig } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -25,10 +26,22 @@ export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [1];
 /**
  * One SQL migration of an extension, applied once, in list order, and recorded by
  * (extension, name). Statements are separated by drizzle-kit's `--> statement-breakpoint`.
+ * `sql` is PostgreSQL's (and the embedded database's); `mysql`, the same change for MySQL/MariaDB,
+ * run in our own database (`DIRACX_OWN_DB_URL`, never DiracX's): unqualified table names land
+ * there. A server on MySQL refuses an extension with a migration that lacks `mysql`. MySQL commits
+ * each DDL statement as it runs: a migration that fails half-way keeps its earlier statements and
+ * is not recorded, so the next start runs it again from the first statement; write it so that it
+ * can (`CREATE TABLE IF NOT EXISTS`, one statement per migration) or repair by hand.
  */
 export interface ExtensionMigration {
   readonly name: string;
+  /** The PostgreSQL statements. */
   readonly sql: string;
+  /**
+   * The MySQL/MariaDB statements. Optional, an addition compatible with contract version 1:
+   * extensions written without it compile and run as before (on PostgreSQL).
+   */
+  readonly mysql?: string;
 }
 
 /** What an extension's `routes` function registers its REST routes with. */

@@ -1,31 +1,45 @@
 /**
  * @module extensions/migrate
  * Applies the extensions' SQL migrations that this database has not seen, after the core's, each
- * once, in manifest order, recorded in `ExtensionMigrations`. One transaction under the migration
- * lock the core's migrations take too (`db/migration-lock.ts`), so instances starting together over
- * one PostgreSQL apply each migration exactly once, and a failing migration leaves nothing
- * half-applied. Extensions' tables are PostgreSQL tables: on MySQL/MariaDB an extension with
- * migrations is refused.
+ * once, in manifest order, recorded in `ExtensionMigrations`. On PostgreSQL (and the embedded
+ * database): their `sql`, in one transaction under the migration lock the core's migrations take
+ * too (`db/migration-lock.ts`), so instances starting together over one PostgreSQL apply each
+ * migration exactly once, and a failing migration leaves nothing half-applied. On MySQL/MariaDB:
+ * their `mysql`, in our own database, under the core's `GET_LOCK`, without that all-or-none
+ * (`./migrate-mysql.ts`); an extension with a migration that has no `mysql` is refused there.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { type Database, isPostgresDatabase } from '../db/database.ts';
+import { type Database, isPostgresDatabase, type PostgresDatabase } from '../db/database.ts';
 import { lockMigrations } from '../db/migration-lock.ts';
+import { isMysqlDatabase } from '../db/mysql/database.ts';
 import { extensionMigrations } from '../db/schema/extensions.ts';
 import type { OwnedMigration } from './compose.ts';
+import { migrateMysqlExtensions } from './migrate-mysql.ts';
 
 /** drizzle-kit's separator between the statements of one migration file. */
 const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 
+export interface MigrateExtensionsOptions {
+  /** MySQL only: the name of the `GET_LOCK` taken (default: the one the core's migrations take). */
+  lockName?: string;
+}
+
 /** Applies what is pending; returns the names applied (`extension/name`). */
-export async function migrateExtensions(database: Database, migrations: readonly OwnedMigration[]): Promise<string[]> {
+export async function migrateExtensions(
+  database: Database,
+  migrations: readonly OwnedMigration[],
+  options: MigrateExtensionsOptions = {},
+): Promise<string[]> {
   if (migrations.length === 0) return [];
-  if (!isPostgresDatabase(database)) {
-    const owners = [...new Set(migrations.map((m) => m.extension))].join(', ');
-    throw new Error(
-      `extension(s) ${owners} bring tables for PostgreSQL only: they cannot run on ${database.driver} ` +
-        '(DIRACX_DB_URL_*); serve them from a server on PostgreSQL or the embedded database',
-    );
-  }
+  if (isMysqlDatabase(database)) return migrateMysqlExtensions(database, migrations, options);
+  if (!isPostgresDatabase(database)) throw new Error(`extension migrations: unknown driver ${database.driver}`);
+  return migratePostgresExtensions(database, migrations);
+}
+
+async function migratePostgresExtensions(
+  database: PostgresDatabase,
+  migrations: readonly OwnedMigration[],
+): Promise<string[]> {
   return database.db.transaction(async (tx) => {
     await lockMigrations(tx);
     const applied: string[] = [];

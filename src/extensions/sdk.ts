@@ -36,7 +36,20 @@ export { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, Unavai
 export { hasProperty } from '../core/user.ts';
 export type { AuthedUser } from '../core/user.ts';
 export type { Config, UserConfig } from '../config/schema.ts';
-export type { Database, Db } from '../db/database.ts';
-export { postgresHandle, type Session } from '../db/session.ts';
+export type { Database, Db, Tx } from '../db/database.ts';
+// Their tables, per SQL dialect: on PostgreSQL the drizzle handle; on MySQL/MariaDB the handle and
+// our own database's name, which qualifies the extension's tables there (`ownMysqlTables`).
+export {
+  DialectNotSupportedError,
+  mysqlHandle,
+  postgresHandle,
+  type MysqlSession,
+  type PostgresSession,
+  type Session,
+} from '../db/session.ts';
+export type { MysqlDb, MysqlTx } from '../db/mysql/database.ts';
+export { ownMysqlTables } from './own-mysql-tables.ts';
+// A write refused by a unique index, on either dialect (MySQL has no `ON CONFLICT DO NOTHING`).
+export { isUniqueViolation } from '../db/driver-errors.ts';
 export type { RouteAccess } from '../routes/access.ts';
 export type { ApiEnv } from '../routes/env.ts';

@@ -24,6 +24,7 @@ import {
   stopPythonServers,
 } from './python-server.ts';
 import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema/index.ts';
+import { DB_URL_SETTINGS } from '../../src/mysql-settings.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
 export const MARIADB_SERVER_URL = Bun.env.DIRACX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -98,6 +99,14 @@ export function serverUrl(database: string, port?: number): string {
   url.pathname = `/${database}`;
   if (port !== undefined) url.port = String(port);
   return url.toString();
+}
+
+/** The server's MySQL settings for a database set, with `own` as our database (as a deployment writes them). */
+export function mysqlServerEnv(set: Pick<DatabaseSet, 'names'>, own: string): Record<string, string> {
+  const env: Record<string, string> = { DIRACX_OWN_DB_URL: serverUrl(own) };
+  for (const db of SQL_DATABASES)
+    env[DB_URL_SETTINGS[db]] = serverUrl(set.names[db]).replace('mysql:', 'mysql+aiomysql:');
+  return env;
 }
 
 /**

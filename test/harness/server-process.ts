@@ -369,22 +369,28 @@ export interface McpServerProcess {
 }
 
 /**
- * The real server with its /mcp reachable at 127.0.0.1 on a free port, plus chaen's token for it.
+ * The real server (with `extensions`, package names, instead of the manifest's) with its /mcp
+ * reachable at 127.0.0.1 on a free port, plus chaen's token for it.
  * `serverToken` signs as SERVER_ISSUER, so the resource URL is set rather than derived from it.
  */
 export async function startMcpServerProcess(
-  extra: { hosts?: string[]; origins?: string[]; env?: Record<string, string> } = {},
+  extra: { hosts?: string[]; origins?: string[]; env?: Record<string, string>; extensions?: readonly string[] } = {},
 ): Promise<McpServerProcess> {
   const port = findFreePort();
   const mcpUrl = `http://127.0.0.1:${port}/mcp`;
-  const server = await startServer({
-    PORT: String(port),
-    DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
-    DIRACX_MCP_RESOURCE_URL: mcpUrl,
-    DIRACX_MCP_ALLOWED_HOSTS: [`127.0.0.1:${port}`, ...(extra.hosts ?? [])].join(','),
-    ...(extra.origins ? { DIRACX_MCP_ALLOWED_ORIGINS: [`http://127.0.0.1:${port}`, ...extra.origins].join(',') } : {}),
-    ...extra.env,
-  });
+  const server = await startServer(
+    {
+      PORT: String(port),
+      DIRACX_SERVICE_AUTH_TOKEN_ISSUER: SERVER_ISSUER,
+      DIRACX_MCP_RESOURCE_URL: mcpUrl,
+      DIRACX_MCP_ALLOWED_HOSTS: [`127.0.0.1:${port}`, ...(extra.hosts ?? [])].join(','),
+      ...(extra.origins
+        ? { DIRACX_MCP_ALLOWED_ORIGINS: [`http://127.0.0.1:${port}`, ...extra.origins].join(',') }
+        : {}),
+      ...extra.env,
+    },
+    extra.extensions ? { extensions: extra.extensions } : {},
+  );
   const token = await serverToken({ vo: 'lhcb', group: 'lhcb_user', preferredUsername: 'chaen', audience: mcpUrl });
   return { server, port, mcpUrl, token };
 }

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { resolve } from 'node:path';
 import type mysql from 'mysql2/promise';
-import { DB_URL_SETTINGS } from '../../src/mysql-settings.ts';
 import { SQL_DATABASES } from '../../src/db/mysql/schema/index.ts';
 import {
   connectServer,
@@ -16,19 +15,11 @@ import {
   type DatabaseSet,
   MARIADB_TESTS_REQUIRED,
   mariadbAvailability,
-  serverUrl,
+  mysqlServerEnv,
 } from '../harness/mariadb.ts';
 import { runServerExpectingFailure, serverToken, startMcpServerProcess } from '../harness/server-process.ts';
 
 const ROOT = resolve(import.meta.dir, '../..');
-
-/** The MySQL settings of a database set, with `own` as our database. */
-function mysqlEnv(set: Pick<DatabaseSet, 'names'>, own: string): Record<string, string> {
-  const env: Record<string, string> = { DIRACX_OWN_DB_URL: serverUrl(own) };
-  for (const db of SQL_DATABASES)
-    env[DB_URL_SETTINGS[db]] = serverUrl(set.names[db]).replace('mysql:', 'mysql+aiomysql:');
-  return env;
-}
 
 async function runMigrate(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = Bun.spawn({
@@ -50,7 +41,7 @@ describe('server with DiracX MySQL databases it cannot reach', () => {
   it('stops with one line naming the database, listening on nothing', async () => {
     const names = Object.fromEntries(SQL_DATABASES.map((db) => [db, `nowhere_${db}`])) as DatabaseSet['names'];
     const env = Object.fromEntries(
-      Object.entries(mysqlEnv({ names }, 'nowhere_own')).map(([k, v]) => [k, v.replace(/:\d+\//, ':1/')]),
+      Object.entries(mysqlServerEnv({ names }, 'nowhere_own')).map(([k, v]) => [k, v.replace(/:\d+\//, ':1/')]),
     );
     const { code, stderr, stdout } = await runServerExpectingFailure(env);
     expect(code).toBe(1);
@@ -94,7 +85,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
     };
 
     it('stops on a half-configured set, naming the missing variable, creating nothing', async () => {
-      const env = mysqlEnv(set, own);
+      const env = mysqlServerEnv(set, own);
       delete env.DIRACX_DB_URL_JOBDB;
       const run = await runMigrate(env);
       expect(run.code).toBe(1);
@@ -103,13 +94,13 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
     }, 60_000);
 
     it("creates our tables and DiracX's, then finds nothing to do", async () => {
-      const first = await runMigrate(mysqlEnv(set, own));
+      const first = await runMigrate(mysqlServerEnv(set, own));
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
       expect(await tableCount(own)).toBe(6);
       expect(await tableCount(set.names.JobDB)).toBe(8);
       expect(await tableCount(set.names.AuthDB)).toBe(3);
-      const second = await runMigrate(mysqlEnv(set, own));
+      const second = await runMigrate(mysqlServerEnv(set, own));
       expect(second.code).toBe(0);
       expect(await tableCount(own)).toBe(6);
     }, 60_000);
@@ -117,7 +108,7 @@ if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
     const serves =
       "serves on them: a job submitted over REST is a row of DiracX's JobDB with its history, found by search";
     it(serves, async () => {
-      const running = await startMcpServerProcess({ env: mysqlEnv(set, own) });
+      const running = await startMcpServerProcess({ env: mysqlServerEnv(set, own) });
       try {
         const { server } = running;
         const ready = await fetch(new URL('api/health/ready', server.url));

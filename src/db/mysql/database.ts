@@ -41,6 +41,11 @@ export interface MysqlDatabase extends Database {
   query<T extends Record<string, unknown>>(statement: SQL): Promise<T[]>;
 }
 
+/** Whether `database` is DiracX's MySQL/MariaDB databases (with our own beside them). */
+export function isMysqlDatabase(database: Database): database is MysqlDatabase {
+  return database.driver === 'mysql';
+}
+
 /** The rows of mysql2's `[rows, fields]` answer to a statement that returns rows. */
 function rowsOf<T>(result: unknown): T[] {
   const first = Array.isArray(result) ? result[0] : result;
@@ -54,8 +59,9 @@ export function wrapMysqlDatabase(db: MysqlDb, names: MysqlDatabaseNames, close:
     names,
     tables,
     db,
-    session: { dialect: 'mysql', db, tables },
-    transaction: (fn) => guardDriverErrors(() => db.transaction((tx) => fn({ dialect: 'mysql', db: tx, tables }))),
+    session: { dialect: 'mysql', db, tables, ownDatabase: names.own },
+    transaction: (fn) =>
+      guardDriverErrors(() => db.transaction((tx) => fn({ dialect: 'mysql', db: tx, tables, ownDatabase: names.own }))),
     query: async <T extends Record<string, unknown>>(statement: SQL): Promise<T[]> =>
       rowsOf<T>(await guardDriverErrors(() => db.execute(statement))),
     ping: () => pingWithin(() => db.execute('SELECT 1')),

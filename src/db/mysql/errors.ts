@@ -72,3 +72,11 @@ const INVALID_REGEX_ERRNOS = new Set([1139, 3688, 3689, 3690, 3691, 3692, 3693, 
 export function isInvalidRegexError(err: unknown): boolean {
   return mysqlFields(err).some(({ errno }) => typeof errno === 'number' && INVALID_REGEX_ERRNOS.has(errno));
 }
+
+/** ER_DUP_ENTRY and ER_DUP_ENTRY_WITH_KEY_NAME: a row would repeat a primary or unique key. */
+const DUPLICATE_KEY_ERRNOS = new Set([1062, 1586]);
+
+/** Whether `err` (or its cause) is a write refused because it would repeat a unique key. */
+export function isDuplicateKeyError(err: unknown): boolean {
+  return mysqlFields(err).some(({ errno }) => typeof errno === 'number' && DUPLICATE_KEY_ERRNOS.has(errno));
+}

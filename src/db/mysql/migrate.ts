@@ -1,8 +1,7 @@
 /**
  * @module db/mysql/migrate
- * Prepares a MySQL/MariaDB installation at start, under one server-wide lock (`GET_LOCK`, held
- * by the connection that does the work, released when it ends), so that instances starting
- * together take turns:
+ * Prepares a MySQL/MariaDB installation at start, under the server-wide migration lock
+ * (`./migration-lock.ts`), so that instances starting together take turns:
  * - our own database gets the migrations of `./migrations` it has not seen (drizzle's bookkeeping
  *   table and rule: the files newer than the last row). MySQL commits DDL as it goes, so a
  *   migration that fails half-way is not rolled back; the next start retries it;
@@ -18,16 +17,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MysqlDatabase, MysqlTx } from './database.ts';
+import { MYSQL_MIGRATION_LOCK, rowsOf, withMysqlMigrationLock } from './migration-lock.ts';
 import { type DiracxSqlDatabase, SQL_DATABASES, unqualifiedTables } from './schema/index.ts';
 import { getTableConfig } from 'drizzle-orm/mysql-core';
 
 export const MYSQL_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 export const TABLE_DDL_DIR = fileURLToPath(new URL('./diracx-tables', import.meta.url));
-
-/** The lock's name: the same for every instance and version of the server. */
-export const MYSQL_MIGRATION_LOCK = 'diracx-ts-migrations';
-/** How long an instance waits for another's migration before giving up, in seconds. */
-const LOCK_WAIT_SECONDS = 300;
 
 /** A DiracX database holds only some of its tables: we do not finish (or alter) DiracX's schema. */
 export class PartialDiracxDatabaseError extends Error {
@@ -49,11 +44,6 @@ export function sqlStatements(text: string): string[] {
 }
 
 const quote = (name: string) => sql.identifier(name);
-
-async function rowsOf<T>(tx: MysqlTx, statement: ReturnType<typeof sql>): Promise<T[]> {
-  const [rows] = (await tx.execute(statement)) as unknown as [T[]];
-  return rows;
-}
 
 /** The names of DiracX's tables in one of its databases. */
 export function diracxTableNames(database: DiracxSqlDatabase): string[] {
@@ -109,19 +99,12 @@ export async function migrateMysql(
   options: { migrationsFolder?: string; lockName?: string } = {},
 ): Promise<void> {
   const { migrationsFolder = MYSQL_MIGRATIONS_DIR, lockName = MYSQL_MIGRATION_LOCK } = options;
-  // A transaction only to hold one connection for the lock's lifetime (MySQL's DDL commits itself).
-  await database.db.transaction(async (tx) => {
-    const [lock] = await rowsOf<{ got: number | null }>(
-      tx,
-      sql`SELECT GET_LOCK(${lockName}, ${LOCK_WAIT_SECONDS}) AS got`,
-    );
-    if (lock?.got !== 1) throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS} s`);
-    try {
+  await withMysqlMigrationLock(
+    database,
+    async (tx) => {
       await applyOwnMigrations(tx, database.names.own, migrationsFolder);
       for (const db of SQL_DATABASES) await ensureDiracxDatabase(tx, db, database.names.diracx[db]);
-    } finally {
-      await tx.execute(sql`USE ${quote(database.names.own)}`);
-      await tx.execute(sql`SELECT RELEASE_LOCK(${lockName})`);
-    }
-  });
+    },
+    lockName,
+  );
 }
