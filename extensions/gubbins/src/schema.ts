@@ -1,8 +1,9 @@
 /**
  * @module gubbins/schema
- * The gubbins table, as drizzle sees it: queries are written against this definition, and
- * drizzle-kit can generate the SQL migration from it (see the README). The table itself is
- * created by `migrations/0000_gubbins_owners.sql`; keep the two in step.
+ * The gubbins table on PostgreSQL, as drizzle sees it: queries are written against this
+ * definition, and drizzle-kit can generate the SQL migration from it (see the README). The table
+ * itself is created by `migrations/0000_gubbins_owners.sql`; keep the two in step (and the MySQL
+ * side, `./schema-mysql.ts`). `GubbinsOwnerRow` is the row both dialects' queries return.
  */
 import { pgTable, serial, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
