@@ -1,0 +1,74 @@
+/**
+ * `isUniqueViolation` (in the extensions' sdk): true for a write refused by a primary or unique
+ * key on both dialects (PostgreSQL's 23505 through the run's driver, MariaDB's ER_DUP_ENTRY
+ * through drizzle's wrapped error), false for other failures of the same statement. The MariaDB
+ * half needs MariaDB; it skips without it unless DIRACX_REQUIRE_MARIADB_TESTS=1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../../src/db/driver-errors.ts';
+import { extensionMigrations } from '../../src/db/schema/extensions.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
+import {
+  createMysqlTestDatabase,
+  MARIADB_TESTS_REQUIRED,
+  type MysqlTestDatabase,
+  mariadbAvailability,
+} from '../harness/mariadb.ts';
+
+const failure = (work: () => Promise<unknown>): Promise<unknown> =>
+  work().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+
+describe(`isUniqueViolation (${TEST_DRIVER})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.dispose());
+
+  it('tells a repeated key from other failures', async () => {
+    const row = { extension: 'x', name: '0000' };
+    await t.database.db.insert(extensionMigrations).values(row);
+    const repeated = await failure(() => t.database.db.insert(extensionMigrations).values(row));
+    expect(repeated).toBeInstanceOf(Error);
+    expect(isUniqueViolation(repeated)).toBe(true);
+    const tooLong = await failure(() =>
+      t.database.db.insert(extensionMigrations).values({ extension: 'x'.repeat(100), name: '1' }),
+    );
+    expect(tooLong).toBeInstanceOf(Error);
+    expect(isUniqueViolation(tooLong)).toBe(false);
+    expect(isUniqueViolation(await failure(() => t.database.query(sql`SELECT * FROM "NoSuchTable"`)))).toBe(false);
+  });
+});
+
+const mariadb = await mariadbAvailability();
+if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
+  describe('isUniqueViolation (mysql)', () => {
+    it.skip(`tells a repeated key from other failures (skipped: ${mariadb.reason})`, () => {});
+  });
+} else {
+  describe('isUniqueViolation (mysql)', () => {
+    let t: MysqlTestDatabase;
+    beforeAll(async () => {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      t = await createMysqlTestDatabase();
+    }, 60_000);
+    afterAll(() => t?.dispose());
+
+    it('tells a repeated key from other failures', async () => {
+      const { extensionMigrations: table } = t.database.tables;
+      const row = { extension: 'x', name: '0000', appliedAt: new Date() };
+      await t.database.db.insert(table).values(row);
+      const repeated = await failure(() => t.database.db.insert(table).values(row));
+      expect(repeated).toBeInstanceOf(Error);
+      expect(isUniqueViolation(repeated)).toBe(true);
+      const tooLong = await failure(() => t.database.db.insert(table).values({ ...row, extension: 'x'.repeat(100) }));
+      expect(tooLong).toBeInstanceOf(Error);
+      expect(isUniqueViolation(tooLong)).toBe(false);
+      expect(isUniqueViolation(await failure(() => t.database.query(sql`SELECT * FROM NoSuchTable`)))).toBe(false);
+    });
+  });
+}
