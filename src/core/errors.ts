@@ -20,14 +20,17 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'INTERNAL';
 
-/** Base of every error the project throws deliberately. `detail` is what a client may see. */
+/**
+ * Base of every error the project throws deliberately. `detail` is what a client may see; the
+ * standard `cause` (e.g. the driver error behind a 503) is for the server's log only.
+ */
 export class DiracxError extends Error {
   readonly code: ErrorCode;
   /** Client-visible detail; a string, or structured data where DiracX returns an object. */
   readonly detail: unknown;
 
-  constructor(code: ErrorCode, message: string, detail: unknown = message) {
-    super(message);
+  constructor(code: ErrorCode, message: string, detail: unknown = message, options?: ErrorOptions) {
+    super(message, options);
     this.name = this.constructor.name;
     this.code = code;
     this.detail = detail;
@@ -71,8 +74,8 @@ export class NotFoundError extends DiracxError {
 
 /** The input is well-formed JSON but breaks a rule (DiracX answers these with 400). */
 export class InvalidInputError extends DiracxError {
-  constructor(message: string, detail: unknown = message) {
-    super('INVALID_INPUT', message, detail);
+  constructor(message: string, detail: unknown = message, options?: ErrorOptions) {
+    super('INVALID_INPUT', message, detail, options);
   }
 }
 
@@ -104,8 +107,8 @@ export class UnavailableError extends DiracxError {
   /** Seconds after which a retry makes sense (DiracX sends `Retry-After: 10`). */
   readonly retryAfterSeconds: number;
 
-  constructor(message: string, retryAfterSeconds = 10) {
-    super('UNAVAILABLE', message);
+  constructor(message: string, retryAfterSeconds = 10, options?: ErrorOptions) {
+    super('UNAVAILABLE', message, message, options);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -62,8 +62,8 @@ export async function guardDriverErrors<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Resolves when `trivialQuery` answers within the ping timeout; otherwise throws
- * `UnavailableError` (a ping that fails for any reason means "not ready"; the cause is for the
- * log only). Shared by both dialects.
+ * `UnavailableError` (a ping that fails for any reason means "not ready"; the cause, kept as its
+ * `cause`, is for the log only). Shared by both dialects.
  */
 export async function pingWithin(trivialQuery: () => Promise<unknown>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -74,7 +74,7 @@ export async function pingWithin(trivialQuery: () => Promise<unknown>): Promise<
     await Promise.race([guardDriverErrors(trivialQuery), timeout]);
   } catch (err) {
     if (err instanceof UnavailableError) throw err;
-    throw new UnavailableError(DATABASE_UNAVAILABLE);
+    throw new UnavailableError(DATABASE_UNAVAILABLE, undefined, { cause: err });
   } finally {
     clearTimeout(timer);
   }

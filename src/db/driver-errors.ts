@@ -12,11 +12,14 @@
  *   cases earlier with a precise message; this is the net under every route, tool and extension.
  * mysql2's errors (MySQL/MariaDB) are read by `./mysql/errors.ts` and mapped the same way.
  * Other query errors (syntax, constraints) stay server faults. Nothing of the driver's message
- * (which may quote SQL or values) reaches the client.
+ * (which may quote SQL or values) reaches the client: the driver error stays the domain error's
+ * `cause`, and `causeLogFields` says what of it the server log may carry (never the SQL text or
+ * the bound values that postgres.js and mysql2 attach to their errors).
  * Transactions translate where they happen (`database.ts`); reads made on the drizzle handle
  * directly reach the HTTP and MCP error mappers untranslated, so those translate too.
  */
-import { InvalidInputError, UnavailableError } from '../core/errors.ts';
+import { DiracxError, InvalidInputError, UnavailableError } from '../core/errors.ts';
+import type { LogFields } from '../core/logger.ts';
 import { isDuplicateKeyError, MYSQL_DATA_ERRORS, mysqlErrorKind } from './mysql/errors.ts';
 
 /** Detail clients see when the database cannot be reached (no driver internals leak out). */
@@ -84,21 +87,25 @@ export function isConnectionError(err: unknown): boolean {
   return driverErrorCode(err, (code) => CONNECTION_CODES.has(code) || isConnectionSqlState(code)) !== undefined;
 }
 
-/** `err` as the domain error it means (see the module comment), otherwise itself. */
+/**
+ * `err` as the domain error it means (see the module comment), with `err` as its `cause`;
+ * otherwise itself. A domain error stays as it is, whatever driver error its own cause chain holds.
+ */
 export function translateDriverError(err: unknown): unknown {
-  if (isConnectionError(err)) return new UnavailableError(DATABASE_UNAVAILABLE);
+  if (err instanceof DiracxError) return err;
+  const cause = { cause: err };
+  if (isConnectionError(err)) return new UnavailableError(DATABASE_UNAVAILABLE, undefined, cause);
   const mysql = mysqlErrorKind(err);
-  if (mysql?.kind === 'connection') return new UnavailableError(DATABASE_UNAVAILABLE);
-  if (mysql?.kind === 'timeout') return new UnavailableError(STATEMENT_TIMED_OUT);
+  if (mysql?.kind === 'connection') return new UnavailableError(DATABASE_UNAVAILABLE, undefined, cause);
+  if (mysql?.kind === 'timeout') return new UnavailableError(STATEMENT_TIMED_OUT, undefined, cause);
   if (mysql?.kind === 'data' && mysql.errno !== undefined)
-    return new InvalidInputError(`Invalid value: ${MYSQL_DATA_ERRORS[mysql.errno]}`);
+    return new InvalidInputError(`Invalid value: ${MYSQL_DATA_ERRORS[mysql.errno]}`, undefined, cause);
   if (driverErrorCode(err, (code) => code === QUERY_CANCELED) !== undefined)
-    return new UnavailableError(STATEMENT_TIMED_OUT);
+    return new UnavailableError(STATEMENT_TIMED_OUT, undefined, cause);
   const dataException = driverErrorCode(err, (code) => /^22[0-9A-Z]{3}$/.test(code));
   if (dataException !== undefined) {
-    return new InvalidInputError(
-      `Invalid value: ${DATA_EXCEPTION_DETAIL[dataException] ?? 'a value cannot be stored by the database'}`,
-    );
+    const what = DATA_EXCEPTION_DETAIL[dataException] ?? 'a value cannot be stored by the database';
+    return new InvalidInputError(`Invalid value: ${what}`, undefined, cause);
   }
   return err;
 }
@@ -113,4 +120,46 @@ const UNIQUE_VIOLATION = '23505';
  */
 export function isUniqueViolation(err: unknown): boolean {
   return driverErrorCode(err, (code) => code === UNIQUE_VIOLATION) !== undefined || isDuplicateKeyError(err);
+}
+
+/** What the server log says of the error behind a domain error (`causeLogFields`). */
+export interface CauseLogFields {
+  /** The error's class (`name`): `PostgresError`, `Error` for socket and mysql2 errors, ... */
+  class: string;
+  /** SQLSTATE, a socket or postgres.js connection code, or mysql2's `ER_...` code. */
+  code?: string;
+  /** mysql2's server error number (or a socket's negative errno). */
+  errno?: number;
+  /** First line of the message, only where it is known to quote no SQL or values (see below). */
+  message?: string;
+}
+
+/** The longest message the log carries of a cause. */
+const MAX_CAUSE_MESSAGE = 300;
+
+/**
+ * `{cause}` for the server log, describing the first error of `err`'s `cause` chain (past the
+ * domain errors) that carries a driver `code` or `errno`, or else the innermost one by its class
+ * alone. Its message is included only when the error means a lost connection or a statement
+ * timeout: those messages are the server's or the socket's ("terminating connection due to
+ * administrator command", "connect ECONNREFUSED 127.0.0.1:5432") and quote no values, whereas a
+ * data or constraint error's message may. Never read: postgres.js's `query`/`parameters`,
+ * mysql2's `sql`/`sqlMessage`, PostgreSQL's `detail`. `{}` when `err` has no such cause.
+ */
+export function causeLogFields(err: unknown): LogFields {
+  let innermost: Error | undefined;
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    if (e instanceof DiracxError) continue;
+    innermost = e;
+    const { code, errno } = e as { code?: unknown; errno?: unknown };
+    if (typeof code !== 'string' && typeof errno !== 'number') continue;
+    const cause: CauseLogFields = { class: e.name };
+    if (typeof code === 'string') cause.code = code;
+    if (typeof errno === 'number') cause.errno = errno;
+    const kind = mysqlErrorKind(e)?.kind;
+    if (isConnectionError(e) || kind === 'connection' || kind === 'timeout' || code === QUERY_CANCELED)
+      cause.message = (e.message.split('\n')[0] ?? '').slice(0, MAX_CAUSE_MESSAGE);
+    return { cause };
+  }
+  return innermost ? { cause: { class: innermost.name } satisfies CauseLogFields } : {};
 }

@@ -35,8 +35,8 @@ export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps, ca
   const needDatabase = async (): Promise<void> => {
     try {
       await deps.database.ping();
-    } catch {
-      throw new UnavailableError(DB_PING_FAILED);
+    } catch (err) {
+      throw new UnavailableError(DB_PING_FAILED, undefined, { cause: err });
     }
   };
 

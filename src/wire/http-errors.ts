@@ -5,7 +5,9 @@
  * client errors (415 for a body that is not the declared media type, a malformed body) keep
  * their status; database driver errors that are not server faults (a lost connection, a value
  * the database cannot store) are first translated by `db/driver-errors`; anything else is a
- * server fault: logged in full, answered with a generic 500, never reflected.
+ * server fault: logged in full, answered with a generic 500, never reflected. A 503 or 502 is
+ * logged as a warning with its cause's safe fields (`causeLogFields`: the driver's code and class),
+ * which the response never carries.
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../core/errors.ts';
@@ -18,7 +20,7 @@ import {
   UnprocessableInputError,
 } from '../core/errors.ts';
 import { errorFields, type Logger } from '../core/logger.ts';
-import { translateDriverError } from '../db/driver-errors.ts';
+import { causeLogFields, translateDriverError } from '../db/driver-errors.ts';
 import { toValidationDetail } from './validation-detail.ts';
 
 /** HTTP status of each domain error code. DiracX answers rule violations with 400. */
@@ -75,7 +77,7 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
     }
     case 'UNAVAILABLE': {
       const retryAfter = err instanceof UnavailableError ? err.retryAfterSeconds : 10;
-      log.warn('dependency unavailable', { detail: err.message });
+      log.warn('dependency unavailable', { detail: err.message, ...causeLogFields(err) });
       return detailResponse(status, err.detail, { 'retry-after': String(retryAfter) });
     }
     case 'RATE_LIMITED': {
@@ -83,7 +85,7 @@ export function toHttpResponse(thrown: unknown, log: Logger): Response {
       return detailResponse(status, err.detail, { 'retry-after': String(retryAfter) });
     }
     case 'UPSTREAM':
-      log.warn('upstream server failed', { detail: err.message });
+      log.warn('upstream server failed', { detail: err.message, ...causeLogFields(err) });
       return detailResponse(status, err.detail);
     case 'INTERNAL':
       log.error('internal error', errorFields(err));

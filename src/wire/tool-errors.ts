@@ -4,6 +4,8 @@
  * `{isError: true}` with `CODE: message` the model can act on (database driver errors that are
  * not server faults are first translated by `db/driver-errors`); anything else is logged in full
  * and answered with a generic message (no stack, no internals, no detail of an auth check).
+ * UNAVAILABLE and UPSTREAM are logged as warnings, as the HTTP mapper logs its 503 and 502, with
+ * the cause's safe fields (`causeLogFields`), which the result never carries.
  * Every error result also carries `structuredContent` `{success: false, error, code}`, the
  * envelope dirac-agentic's clients read (`error` is the text without its `CODE: ` prefix).
  */
@@ -11,7 +13,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../core/errors.ts';
 import { DiracxError } from '../core/errors.ts';
 import { errorFields, type Logger } from '../core/logger.ts';
-import { translateDriverError } from '../db/driver-errors.ts';
+import { causeLogFields, translateDriverError } from '../db/driver-errors.ts';
 
 export interface ToolErrorResult {
   [key: string]: unknown;
@@ -67,15 +69,24 @@ export function toToolResult(thrown: unknown, log: Logger): ToolErrorResult {
     case 'INTERNAL':
       log.error('tool failed', errorFields(err));
       return text('INTERNAL', 'Internal server error.');
+    case 'UNAVAILABLE':
+      log.warn('dependency unavailable', { detail: err.message, ...causeLogFields(err) });
+      return clientText(err);
+    case 'UPSTREAM':
+      log.warn('upstream server failed', { detail: err.message, ...causeLogFields(err) });
+      return clientText(err);
     case 'UNAUTHENTICATED':
     case 'NOT_FOUND':
     case 'INVALID_INPUT':
     case 'UNPROCESSABLE':
     case 'CONFLICT':
-    case 'UNAVAILABLE':
     case 'RATE_LIMITED':
-    case 'UPSTREAM':
     case 'TOO_LARGE':
-      return text(err.code, typeof err.detail === 'string' ? err.detail : err.message);
+      return clientText(err);
   }
+}
+
+/** The result naming `err`'s code and its client-visible detail. */
+function clientText(err: DiracxError): ToolErrorResult {
+  return text(err.code, typeof err.detail === 'string' ? err.detail : err.message);
 }

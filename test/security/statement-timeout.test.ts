@@ -4,7 +4,8 @@
  * the statement is cancelled inside the database (PostgreSQL's `statement_timeout`; on the
  * embedded database, the worker's cancellation, since PGlite's own never fires) and the request
  * answers 503 with `Retry-After` naming the setting (MCP: an `UNAVAILABLE` result); the database
- * then serves the next request and holds what it held. Migrations are not subject to it.
+ * then serves the next request and holds what it held; the server log names the SQLSTATE.
+ * Migrations are not subject to it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
@@ -35,10 +36,15 @@ describe(`a statement past DIRACX_DB_STATEMENT_TIMEOUT_MS (${TEST_DRIVER})`, () 
   it('is cancelled and answered 503 with Retry-After naming the setting; the database answers as before', async () => {
     const before = await count();
     expect(before).toBe(EXPENSIVE_ROWS + 2);
+    const logged = world.app.logs.length;
     const res = await world.rest('owner', '/api/jobs/search', EXPENSIVE_SEARCH);
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('10');
     expect((res.body as { detail: string }).detail).toContain('statement timeout (DIRACX_DB_STATEMENT_TIMEOUT_MS)');
+    expect(JSON.stringify(res.body)).not.toContain('57014');
+    // The administrator's log says why: the driver's SQLSTATE for a cancelled statement.
+    const warning = world.app.logs.slice(logged).find((l) => l.msg === 'dependency unavailable');
+    expect(warning).toMatchObject({ level: 'warn', cause: { code: '57014' } });
     expect(await count()).toBe(before);
     const mine = await world.rest('owner', '/api/jobs/search', {
       parameters: ['JobID'],

@@ -1,8 +1,8 @@
 /**
- * Acceptance: stopping PostgreSQL while the server runs turns readiness to 503, and starting it
- * again turns it back to 200 without a restart. Uses a private PostgreSQL cluster (never the
- * machine's shared one); skipped, with the reason in its name, when no server binaries exist,
- * unless DIRACX_REQUIRE_POSTGRES_TESTS=1 makes that a failure.
+ * Acceptance: stopping PostgreSQL while the server runs turns readiness to 503 (the log naming
+ * the driver's error code), and starting it again turns it back to 200 without a restart. Uses
+ * a private PostgreSQL cluster (never the machine's shared one); skipped, with the reason in its
+ * name, when no server binaries exist, unless DIRACX_REQUIRE_POSTGRES_TESTS=1 makes that a failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { postgresServerAvailability, startPrivatePostgres, type PrivatePostgres } from '../harness/postgres-cluster.ts';
@@ -78,6 +78,11 @@ if (!availability.available && !required) {
       );
       expect(ready.status).toBe(503);
       expect(ready.body).toEqual({ detail: 'AuthDB ping failed' });
+      // The log says why (the driver's code: a refused connection, an administrator shutdown ...).
+      const warning = running()
+        .logs()
+        .find((line) => line.msg === 'dependency unavailable' && line.detail === 'AuthDB ping failed');
+      expect(warning?.cause).toMatchObject({ code: expect.stringMatching(/^(E[A-Z]+|CONNECTION_[A-Z]+|57P0\d)$/) });
       const live = await probe(running(), 'api/health/live');
       expect(live.status).toBe(200);
       expect(live.body).toEqual({ status: 'live' });

@@ -3,10 +3,10 @@
  * MCP — runs from several clients while PostgreSQL is stopped and started again under the
  * server. Every call answered with success is in the database afterwards, nothing is half
  * written, the calls that fail during the outage fail as "unavailable" (REST 503 with a detail
- * and Retry-After; MCP an UNAVAILABLE tool error), readiness turns 503 and back, and the same
- * process serves again without a restart. Uses a private PostgreSQL cluster (never the
- * machine's shared one); skipped, with the reason in its name, when no server binaries exist,
- * unless DIRACX_REQUIRE_POSTGRES_TESTS=1 makes that a failure.
+ * and Retry-After; MCP an UNAVAILABLE tool error; the log naming the driver's error code),
+ * readiness turns 503 and back, and the same process serves again without a restart. Uses a
+ * private PostgreSQL cluster (never the machine's shared one); skipped, with the reason in its
+ * name, when no server binaries exist, unless DIRACX_REQUIRE_POSTGRES_TESTS=1 makes that a failure.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -260,6 +260,12 @@ if (!availability.available && !required) {
             : /^tool error: .*UNAVAILABLE: Database unavailable/.test(c.outcome.failure)),
       );
       expect(unexpected.map(describeCall)).toEqual([]);
+      // The server log says why each was refused (the driver's code), which no answer said.
+      const refusals = server()
+        .server.logs()
+        .filter((l) => l.msg === 'dependency unavailable' && l.detail === 'Database unavailable');
+      expect(refusals.length).toBeGreaterThanOrEqual(calls.filter((c) => !c.outcome.ok).length);
+      expect(refusals.filter((l) => typeof (l.cause as { code?: unknown } | undefined)?.code !== 'string')).toEqual([]);
       // Nothing failed outside the outage (give the first refusal a moment after the stop began).
       const outside = calls.filter((c) => !c.outcome.ok && (c.at < phases.stopAt || c.at > phases.readyAgainAt + 1000));
       expect({ phases, outside: outside.map(describeCall) }).toEqual({ phases, outside: [] });

@@ -1,6 +1,7 @@
 /**
  * The one error-to-HTTP mapping: each domain error code gets its status and DiracX's
- * `{"detail"}` body; anything else is a generic 500 that reflects nothing and is logged.
+ * `{"detail"}` body; anything else is a generic 500 that reflects nothing and is logged. A 503's
+ * cause (the driver error) is logged by its safe fields only and never answered.
  */
 import { describe, expect, it } from 'bun:test';
 import {
@@ -122,5 +123,62 @@ describe('toHttpResponse for OAuth and rate-limit errors', () => {
     const res = toHttpResponse(new Error('Failed query', { cause: syntax }), capture().log);
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ detail: 'Internal server error' });
+  });
+});
+
+describe('the log line of a 503 (driver errors shaped by hand, as the drivers attach their fields)', () => {
+  const warning = (lines: Record<string, unknown>[]) => lines.find((l) => l.msg === 'dependency unavailable');
+
+  it('names a postgres.js error by code, class and message, never its SQL text or parameters', async () => {
+    const { lines, log } = capture();
+    const driver = Object.assign(new Error('terminating connection due to administrator command'), {
+      name: 'PostgresError',
+      code: '57P01',
+      detail: 'Key ("Owner")=(s3cr3t-owner) exists',
+      query: 'insert into "Jobs" ("Owner") values ($1)',
+      parameters: ['s3cr3t-owner'],
+    });
+    const drizzle = new Error('Failed query: insert into "Jobs" ("Owner") values ($1)\nparams: s3cr3t-owner', {
+      cause: driver,
+    });
+    const res = toHttpResponse(drizzle, log);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ detail: 'Database unavailable' });
+    expect(warning(lines)).toMatchObject({
+      level: 'warn',
+      detail: 'Database unavailable',
+      cause: { class: 'PostgresError', code: '57P01', message: 'terminating connection due to administrator command' },
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/s3cr3t|insert into|Failed query/);
+  });
+
+  it('names a mysql2 statement timeout by errno and code, never its SQL text', () => {
+    const { lines, log } = capture();
+    const message = 'Query execution was interrupted (max_statement_time exceeded)';
+    const driver = Object.assign(new Error(message), {
+      code: 'ER_STATEMENT_TIMEOUT',
+      errno: 1969,
+      sqlState: '70100',
+      sqlMessage: message,
+      sql: "select * from Jobs where Owner = 's3cr3t-owner'",
+    });
+    expect(toHttpResponse(driver, log).status).toBe(503);
+    expect(warning(lines)?.cause).toEqual({ class: 'Error', code: 'ER_STATEMENT_TIMEOUT', errno: 1969, message });
+    expect(JSON.stringify(lines)).not.toContain('s3cr3t');
+  });
+
+  it('leaves out the message of a cause not known to quote no values, and logs no cause when there is none', () => {
+    const { lines, log } = capture();
+    const driver = Object.assign(new Error('could not read "s3cr3t-owner"'), { code: 'XX000' });
+    toHttpResponse(new UnavailableError('Database unavailable', 10, { cause: driver }), log);
+    toHttpResponse(new UnavailableError('Sandbox store unavailable', 10, { cause: new TypeError('s3cr3t') }), log);
+    toHttpResponse(new UnavailableError('Configuration is not loaded yet'), log);
+    const warnings = lines.filter((l) => l.msg === 'dependency unavailable');
+    expect(warnings.map((l) => l.cause)).toEqual([
+      { class: 'Error', code: 'XX000' },
+      { class: 'TypeError' },
+      undefined,
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('s3cr3t');
   });
 });

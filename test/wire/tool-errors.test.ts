@@ -1,11 +1,13 @@
 /**
  * The one error-to-MCP mapping: a domain error becomes an `isError` result with its code and a
  * hint; a lost database connection is UNAVAILABLE wherever it was thrown; anything else is a
- * generic INTERNAL result that reflects nothing and is logged.
+ * generic INTERNAL result that reflects nothing and is logged. An UNAVAILABLE result's cause
+ * (the driver error) is logged by its safe fields only and never answered.
  */
 import { describe, expect, it } from 'bun:test';
 import { InvalidInputError, UnavailableError } from '../../src/core/errors.ts';
 import { createJsonLogger } from '../../src/core/logger.ts';
+import { STATEMENT_TIMED_OUT } from '../../src/db/driver-errors.ts';
 import { toToolResult } from '../../src/wire/tool-errors.ts';
 
 function capture() {
@@ -45,5 +47,26 @@ describe('toToolResult', () => {
     expect(JSON.stringify(result.structuredContent)).not.toContain('secret');
     expect(result.structuredContent.code).toBe('INTERNAL');
     expect(lines.some((l) => l.level === 'error' && JSON.stringify(l).includes('secret internals'))).toBe(true);
+  });
+
+  it('logs the driver error behind UNAVAILABLE by code, never in the result or its SQL text', () => {
+    const { lines, log } = capture();
+    // A postgres.js statement timeout, shaped by hand with the fields the driver attaches.
+    const driver = Object.assign(new Error('canceling statement due to statement timeout'), {
+      name: 'PostgresError',
+      code: '57014',
+      query: 'select * from "Jobs" where "Owner" = $1',
+      parameters: ['s3cr3t-owner'],
+    });
+    const result = toToolResult(new Error('Failed query: select 1\nparams: s3cr3t-owner', { cause: driver }), log);
+    const { log: quiet } = capture();
+    expect(result).toEqual(toToolResult(new UnavailableError(STATEMENT_TIMED_OUT), quiet));
+    expect(JSON.stringify(result)).not.toMatch(/57014|PostgresError|canceling|s3cr3t/);
+    expect(lines.find((l) => l.msg === 'dependency unavailable')).toMatchObject({
+      level: 'warn',
+      detail: STATEMENT_TIMED_OUT,
+      cause: { class: 'PostgresError', code: '57014', message: 'canceling statement due to statement timeout' },
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/s3cr3t|"Jobs"|Failed query/);
   });
 });
