@@ -51,12 +51,28 @@ export async function lockJobs(db: Handle, t: Tables, jobIds: readonly number[],
 }
 
 /**
+ * The UTC text of a time's whole second (`YYYY-MM-DD HH:MM:SS`), from a `Date` or ISO-8601 text
+ * (what the status logic writes, e.g. `2026-12-06T11:37:26.324000Z`; text without an offset is UTC,
+ * as the PostgreSQL session reads it). Text that is no time is left as it is, for MySQL to refuse.
+ */
+function datetimeText(value: Date | string): string {
+  let at = value;
+  if (typeof value === 'string') {
+    const utc = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
+    at = new Date(utc.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T').replace(/(\.\d{3})\d+/, '$1'));
+  }
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return String(value);
+  return at.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
  * A value as DiracX's column holds it: `'True'`/`'False'` for the flag; a time as the UTC text of
  * its whole second (the `DATETIME` columns keep no fraction, and strict mode refuses a CASE's text
- * that would lose one).
+ * that would lose one, or that is ISO-8601 with its `T` and offset).
  */
 function bindValue(name: JobAttributeName, value: JobAttributeValue): SQL {
-  if (value instanceof Date) return sql`${value.toISOString().slice(0, 19).replace('T', ' ')}`;
+  const isTime = JOB_ATTRIBUTE_COLUMNS[name].cast === 'timestamptz';
+  if (value instanceof Date || (isTime && typeof value === 'string')) return sql`${datetimeText(value)}`;
   if (name === 'VerifiedFlag') return sql`${value === true || value === 'True' ? 'True' : 'False'}`;
   return sql`${value}`;
 }

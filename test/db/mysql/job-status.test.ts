@@ -93,6 +93,40 @@ if (shared.skipReason) {
       expect(byId.get(b)).toMatchObject({ Status: 'Killed', MinorStatus: 'Unknown', AccountedFlag: 'Failed' });
     });
 
+    it('writes times given as ISO-8601 text (as the status logic gives them) as DiracX reads them', async () => {
+      const { database } = t;
+      const [a = 0, b = 0] = ids;
+      await database.transaction(async ({ db: tx }) => {
+        await updateJobAttributes(
+          tx,
+          database.tables,
+          new Map([
+            // DiracX's own format (microseconds, Z), an offset, and text without one (UTC).
+            [a, { LastUpdateTime: '2026-12-06T11:37:26.324000Z', EndExecTime: '2026-12-06T13:37:27.999+02:00' }],
+            [b, { LastUpdateTime: '2026-12-06 08:00:01.5', HeartBeatTime: '2026-12-06T08:00:02' }],
+          ]),
+        );
+      });
+      const read = (await diracxJobs({ op: 'read', job_ids: ids })) as { jobs: Record<string, unknown>[] };
+      const byId = new Map(read.jobs.map((job) => [job.JobID, job]));
+      expect(byId.get(a)).toMatchObject({
+        LastUpdateTime: '2026-12-06 11:37:26+00:00',
+        EndExecTime: '2026-12-06 11:37:27+00:00',
+      });
+      expect(byId.get(b)).toMatchObject({
+        LastUpdateTime: '2026-12-06 08:00:01+00:00',
+        HeartBeatTime: '2026-12-06 08:00:02+00:00',
+      });
+      // Text that is no time is refused by MariaDB as before, and nothing is written.
+      const refused = database.transaction(({ db: tx }) =>
+        updateJobAttributes(tx, database.tables, new Map([[a, { LastUpdateTime: 'yesterday' }]])),
+      );
+      expect(refused).rejects.toThrow();
+      await refused.catch(() => undefined);
+      const again = (await diracxJobs({ op: 'read', job_ids: [a] })) as { jobs: Record<string, unknown>[] };
+      expect(again.jobs[0]).toMatchObject({ LastUpdateTime: '2026-12-06 11:37:26+00:00' });
+    });
+
     it('commands go to the pilot once, whichever server queued them or delivers them', async () => {
       const { database } = t;
       const [a = 0, b = 0] = ids;
