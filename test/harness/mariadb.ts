@@ -247,3 +247,45 @@ function diracxScripts(python: string): PythonServer {
 
 /** Ends the Python process `callDiracxScript` started, for the test file's `afterAll`. */
 export const stopDiracxScripts: () => Promise<void> = stopPythonServers;
+
+/**
+ * The definitions of every table of `databases` as information_schema gives them (tables,
+ * columns, indexes, foreign keys, check constraints, triggers), without what writing rows
+ * changes (row counts, AUTO_INCREMENT, times): equal before and after means nothing altered them.
+ */
+export async function schemaSnapshot(
+  connection: mysql.Connection,
+  databases: readonly string[],
+): Promise<Record<string, unknown[]>> {
+  const queries: Record<string, string> = {
+    tables:
+      'SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT ' +
+      'FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME',
+    columns:
+      'SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, ' +
+      'CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_KEY, EXTRA, COLUMN_COMMENT FROM information_schema.COLUMNS ' +
+      'WHERE TABLE_SCHEMA IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION',
+    indexes:
+      'SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, SUB_PART, INDEX_TYPE ' +
+      'FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN (?) ' +
+      'ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX',
+    foreignKeys:
+      'SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, ' +
+      'k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE ' +
+      'FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r ' +
+      'ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME ' +
+      'WHERE k.TABLE_SCHEMA IN (?) ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION',
+    checks:
+      'SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS ' +
+      'WHERE CONSTRAINT_SCHEMA IN (?) ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME',
+    triggers:
+      'SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, EVENT_MANIPULATION, ACTION_TIMING ' +
+      'FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (?) ORDER BY TRIGGER_SCHEMA, TRIGGER_NAME',
+  };
+  const snapshot: Record<string, unknown[]> = {};
+  for (const [kind, query] of Object.entries(queries)) {
+    const [rows] = await connection.query(query, [databases]);
+    snapshot[kind] = rows as unknown[];
+  }
+  return snapshot;
+}

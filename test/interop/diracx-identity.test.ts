@@ -213,7 +213,7 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
     it("rotates DiracX's refresh token here and ours there, with the same shapes; each detects reuse", async () => {
       const issued = await runPython(
         python(),
-        ['test/interop/diracx_auth.py', 'issue-refresh', theirs.authDbPath, SUB, SCOPE],
+        ['test/interop/diracx_auth.py', 'issue-refresh', `sqlite+aiosqlite:///${theirs.authDbPath}`, SUB, SCOPE],
         theirs.authEnv,
       );
       expect({ code: issued.code, stderr: issued.stderr }).toEqual({ code: 0, stderr: '' });

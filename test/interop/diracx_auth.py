@@ -1,9 +1,10 @@
-"""DiracX 0.7.0's own auth code, for test/interop/diracx-identity.test.ts. Prints one JSON object.
+"""DiracX 0.7.0's own auth code, for the tests beside DiracX (test/interop/diracx-identity.test.ts,
+diracx-keystore.test.ts, mixed-fleet.test.ts). Prints one JSON object.
 
-- issue-refresh AUTHDB_SQLITE SUB SCOPE: a refresh token as DiracX's `exchange_token` issues one
+- issue-refresh AUTHDB_URL SUB SCOPE: a refresh token as DiracX's `exchange_token` issues one
   (not a legacy exchange): its row inserted with DiracX's `insert_refresh_token` and `AuthDB`
-  into the AuthDB sqlite file of the running DiracX server, its payload DiracX's
-  `RefreshTokenPayload` (exp = the jti's uuid7 time + refresh_token_expire_minutes) signed with
+  into the AuthDB of the running DiracX server (its `DIRACX_DB_URL_AUTHDB`: sqlite or MariaDB),
+  its payload DiracX's `RefreshTokenPayload` (exp = the jti's uuid7 time + refresh_token_expire_minutes) signed with
   DiracX's `create_token` and the keystore of DIRACX_SERVICE_AUTH_TOKEN_KEYSTORE.
 - sign: an access token for chaen in lhcb_user as DiracX's `exchange_token` builds one, signed by
   DiracX's `create_token` with the keystore's signing key; prints the token.
@@ -35,9 +36,9 @@ from joserfc.jwt import JWTClaimsRegistry
 from uuid_utils import uuid7
 
 
-async def issue_refresh(authdb: str, sub: str, scope: str) -> dict[str, str]:
+async def issue_refresh(authdb_url: str, sub: str, scope: str) -> dict[str, str]:
     settings = AuthSettings()
-    db = AuthDB(f"sqlite+aiosqlite:///{authdb}")
+    db = AuthDB(authdb_url)
     async with db.engine_context():
         async with db:
             jti = await insert_refresh_token(auth_db=db, subject=sub, scope=scope)
