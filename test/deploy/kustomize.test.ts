@@ -1,8 +1,9 @@
 /**
  * Both overlays of deploy/kubernetes build with kustomize (`kubectl kustomize`, on a copy whose
  * secrets.env is its example), and the co-deployed one says what docs/co-deployment.md says: names
- * prefixed `mcp-`, the chart's Secrets, keystore and configuration repository, no configuration
- * file of ours, an Ingress for our paths only. Skipped, with the reason in its name, without
+ * prefixed `mcp-`, the chart's Secrets (DiracX's database URLs among them, for the pods and the
+ * migration Job), keystore and configuration repository, our own database's URL as our only
+ * secret, no configuration file of ours, an Ingress for our paths only. Skipped, with the reason in its name, without
  * kubectl (Debian has no package of it; .ci/run does not install it), unless
  * DIRACX_REQUIRE_KUSTOMIZE_TESTS=1 makes that a failure.
  */
@@ -87,13 +88,24 @@ if (!KUBECTL && !REQUIRED) {
       const pod = podTemplate(objects.find((o) => o.kind === 'Deployment')!).spec;
       const server = pod.containers[0] as Container & { volumeMounts: { mountPath: string }[] };
       const refs = server.envFrom?.map((e) => e.secretRef?.name ?? e.configMapRef?.name) ?? [];
-      expect(refs.slice(0, 4)).toEqual([
+      expect(refs.slice(0, 5)).toEqual([
         'mcp-diracx-env',
         'diracx-secrets',
         'diracx-dynamic-secrets',
+        'diracx-sql-connection-urls',
         'diracx-os-connection-urls',
       ]);
-      expect(refs[4]).toStartWith('mcp-diracx-ts-secrets-');
+      expect(refs[5]).toStartWith('mcp-diracx-ts-secrets-');
+      expect(refs).toHaveLength(6);
+      // The migration Job on the same databases: DiracX's URLs and our own database's.
+      const migrate = podTemplate(objects.find((o) => o.kind === 'Job')!).spec.containers[0]!;
+      const jobRefs = migrate.envFrom?.map((e) => e.secretRef?.name ?? e.configMapRef?.name) ?? [];
+      expect(jobRefs.slice(0, 2)).toEqual(['mcp-diracx-env', 'diracx-sql-connection-urls']);
+      expect(jobRefs[2]).toStartWith('mcp-diracx-ts-secrets-');
+      expect(jobRefs).toHaveLength(3);
+      // Our Secret holds our own database's URL only: no PostgreSQL beside DiracX's databases.
+      const secret = objects.find((o) => o.kind === 'Secret')!;
+      expect(Object.keys(secret.data ?? {})).toEqual(['DIRACX_OWN_DB_URL']);
       expect(server.volumeMounts.map((m) => m.mountPath).sort()).toEqual(
         ['/cs_store', '/keystore', '/tmp', '/var/lib/diracx'].sort(),
       );
