@@ -106,7 +106,8 @@ export const SETTINGS_DOC = {
       'or `mysql://…`): shared with a DiracX installation beside us. The seven `DIRACX_DB_URL_*` and ' +
       '`DIRACX_OWN_DB_URL` go together, on one server as one user, instead of `DATABASE_URL`. We never ' +
       "alter DiracX's tables; in empty databases the server (or `bun run migrate`) creates them as DiracX's " +
-      '`init-sql` does. Served by the server process, not by a worker.',
+      '`init-sql` does. Served by the server process, not by a worker; tested on MariaDB, not on MySQL ' +
+      'proper (`docs/co-deployment.md`, "Databases").',
   },
   DIRACX_DB_URL_JOBDB: {
     group: 'database',
@@ -143,8 +144,8 @@ export const SETTINGS_DOC = {
     defaultText: 'unset',
     meaning:
       '`mysql://user:password@host:port/db`: with the `DIRACX_DB_URL_*`, the MySQL database of our own ' +
-      'tables (OAuth clients, client assertions, extension migrations, what DiracX lacks), migrated by us ' +
-      "under `GET_LOCK`; a database of its own, never one of DiracX's.",
+      "tables (OAuth clients, client assertions, extensions' migrations and tables, what DiracX lacks), " +
+      "migrated by us under `GET_LOCK`; a database of its own, never one of DiracX's.",
   },
   DIRACX_DB_POOL_SIZE: {
     group: 'database',
