@@ -53,7 +53,7 @@ export async function lockJobs(db: Handle, t: Tables, jobIds: readonly number[],
 /**
  * The UTC text of a time's whole second (`YYYY-MM-DD HH:MM:SS`), from a `Date` or ISO-8601 text
  * (what the status logic writes, e.g. `2026-12-06T11:37:26.324000Z`; text without an offset is UTC,
- * as the PostgreSQL session reads it). Text that is no time is left as it is, for MySQL to refuse.
+ * as DiracX's naive times are). Text that is no time is left as it is, for MySQL to refuse.
  */
 function datetimeText(value: Date | string): string {
   let at = value;
