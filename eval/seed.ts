@@ -19,6 +19,7 @@ import { quoteJdlString } from '../src/logic/jobs/jdl/print.ts';
 import { SANDBOX_PFN_REGEX } from '../src/logic/sandboxes/pfn.ts';
 import type { TestApp } from '../test/harness/app.ts';
 import { personParts, type Person, type Scenario, type SeedJob, type SeedSandbox } from './scenario.ts';
+import { postgresOf } from '../test/harness/database.ts';
 
 /**
  * The id of the first seeded job. Grid job ids are large; ids 1, 2, 3 would also be read as the
@@ -157,7 +158,8 @@ async function seedJob(app: TestApp, clock: SeedClock, job: SeedJob): Promise<nu
     ...(job.submitted === undefined ? {} : { submissionTime: new Date(job.submitted) }),
     ...(job.reschedule_counter === undefined ? {} : { rescheduleCounter: job.reschedule_counter }),
   };
-  if (Object.keys(history).length > 0) await app.database.db.update(jobs).set(history).where(eq(jobs.jobId, id));
+  if (Object.keys(history).length > 0)
+    await postgresOf(app.database).db.update(jobs).set(history).where(eq(jobs.jobId, id));
   return id;
 }
 
@@ -180,7 +182,9 @@ async function seedSandbox(
 
 /** Seeds the scenario's jobs in order (ids FIRST_JOB_ID, FIRST_JOB_ID + 1, ... on a fresh database) and sandboxes. */
 export async function seedScenario(app: TestApp, scenario: Scenario): Promise<Map<string, number>> {
-  await app.database.query(sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${FIRST_JOB_ID - 1})`);
+  await postgresOf(app.database).query(
+    sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${FIRST_JOB_ID - 1})`,
+  );
   const clock = new SeedClock();
   const ids = new Map<string, number>();
   for (const job of scenario.seed.jobs) ids.set(job.ref, await seedJob(app, clock, job));

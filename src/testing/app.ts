@@ -8,7 +8,6 @@
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/file-source.ts';
 import { ConfigStore } from '../config/store.ts';
 import type { Config } from '../config/schema.ts';
-import type { PostgresDatabase } from '../db/database.ts';
 import { createHandler, type FetchHandler, type HandlerOptions } from '../handler.ts';
 import type { DevIdentityProvider } from '../logic/auth/dev-idp/provider.ts';
 import { createJsonLogger } from '../core/logger.ts';
@@ -19,7 +18,12 @@ import { migrateExtensions } from '../extensions/migrate.ts';
 import type { ApiDeps } from '../routes/deps.ts';
 import type { McpOptions } from '../mcp/options.ts';
 import { createTestAuth, type TestAuth, type TestFlowOptions } from './auth.ts';
-import { createMigratedTestDatabase, type TestDatabase, type TestDatabaseFactory } from './database.ts';
+import {
+  createMigratedTestDatabase,
+  type TestableDatabase,
+  type TestDatabase,
+  type TestDatabaseFactory,
+} from './database.ts';
 
 /** A handler built for tests, with what it was built from. */
 export interface TestApp {
@@ -30,7 +34,7 @@ export interface TestApp {
   apiDeps: ApiDeps;
   /** What the extensions in force contribute (the core alone by default). */
   extensions: ComposedExtensions;
-  database: PostgresDatabase;
+  database: TestableDatabase;
   config: ConfigStore;
   /** Every log line written so far, parsed. */
   logs: Record<string, unknown>[];
@@ -50,7 +54,7 @@ export const DEFAULT_TEST_OPTIONS: HandlerOptions = {
 /** How a test app differs from the default one; everything is optional. */
 export interface TestAppOverrides {
   /** The database to serve (not disposed by the app); default: a new one from `createDatabase`. */
-  database?: PostgresDatabase;
+  database?: TestableDatabase;
   /** Where a new database comes from (default: `createMigratedTestDatabase`, migrating each time). */
   createDatabase?: TestDatabaseFactory;
   /** The configuration served (default: the shipped development configuration). */
@@ -80,7 +84,7 @@ export interface TestAppOverrides {
  */
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
   let owned: TestDatabase | undefined;
-  let database: PostgresDatabase;
+  let database: TestableDatabase;
   if (overrides.database) database = overrides.database;
   else {
     owned = await (overrides.createDatabase ?? createMigratedTestDatabase)();

@@ -10,12 +10,16 @@
  */
 import postgres from 'postgres';
 import type { PostgresDatabase } from '../db/database.ts';
+import type { MysqlDatabase } from '../db/mysql/database.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { IN_MEMORY, openMigratedDatabase } from '../db/open.ts';
 
+/** A test database: PostgreSQL (or PGlite), or DiracX's MySQL/MariaDB databases with our own. */
+export type TestableDatabase = PostgresDatabase | MysqlDatabase;
+
 /** A database for one test (or one test file), and how to get rid of it. */
 export interface TestDatabase {
-  database: PostgresDatabase;
+  database: TestableDatabase;
   /** Closes the connection and drops what was created for it. */
   dispose(): Promise<void>;
 }

@@ -14,7 +14,7 @@ export type { TestConfig, TestConfigOptions } from './config.ts';
 export { configUser, DEFAULT_TEST_USERS } from './users.ts';
 export type { DefaultTestUserName, TestConfigDocument, TestUser, TestUserSpec } from './users.ts';
 export { createMigratedTestDatabase } from './database.ts';
-export type { TestDatabase, TestDatabaseFactory } from './database.ts';
+export type { TestableDatabase, TestDatabase, TestDatabaseFactory } from './database.ts';
 export type { TestApp } from './app.ts';
 // What `buildTestConfig` and `startExtensionTestServer` throw for an invalid configuration.
 export { ConfigValidationError } from '../config/parse.ts';

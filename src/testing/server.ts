@@ -6,12 +6,11 @@
  * migrations applied, a test configuration with named users, and tokens for those users for REST
  * and for `/mcp`. In-process by default; `listen: true` also serves it over HTTP for MCP clients.
  */
-import type { PostgresDatabase } from '../db/database.ts';
 import type { Extension } from '../extensions/contract.ts';
 import type { FetchHandler } from '../handler.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import { buildTestConfig, type TestConfigOptions } from './config.ts';
-import type { TestDatabaseFactory } from './database.ts';
+import type { TestableDatabase, TestDatabaseFactory } from './database.ts';
 import { startMcpTestServer } from './listen.ts';
 import type { DefaultTestUserName, TestUser } from './users.ts';
 
@@ -62,7 +61,7 @@ export interface ExtensionTestServer<U extends string = never> {
   readonly users: Readonly<Record<DefaultTestUserName | U, TestUser>>;
   readonly handler: FetchHandler;
   /** The server's database (core and extension tables), for set-up and checks. */
-  readonly database: PostgresDatabase;
+  readonly database: TestableDatabase;
   /** `http://127.0.0.1:<port>` with `listen`; undefined in-process. */
   readonly url: string | undefined;
   /** The MCP endpoint (the audience of `/mcp` tokens); reachable over HTTP with `listen`. */

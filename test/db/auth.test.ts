@@ -28,7 +28,7 @@ import {
   type NewDeviceFlow,
 } from '../../src/db/auth.ts';
 import { newUuid7 } from '../../src/logic/auth/uuid7.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../harness/database.ts';
 
 const T0 = new Date('2026-05-01T12:00:00.000Z');
 const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
@@ -65,13 +65,13 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
   });
   afterAll(() => t.dispose());
   beforeEach(async () => {
-    await t.database.query(sql`delete from "DeviceFlows"`);
-    await t.database.query(sql`delete from "AuthorizationFlows"`);
-    await t.database.query(sql`delete from "RefreshTokens"`);
+    await postgresOf(t.database).query(sql`delete from "DeviceFlows"`);
+    await postgresOf(t.database).query(sql`delete from "AuthorizationFlows"`);
+    await postgresOf(t.database).query(sql`delete from "RefreshTokens"`);
   });
 
   it('creates the AuthDB tables with DiracX column names', async () => {
-    const rows = await t.database.query<{ table_name: string; column_name: string }>(
+    const rows = await postgresOf(t.database).query<{ table_name: string; column_name: string }>(
       sql`select table_name, column_name from information_schema.columns
           where table_schema = 'public' and table_name in ('DeviceFlows', 'AuthorizationFlows', 'RefreshTokens')
           order by table_name, ordinal_position`,
@@ -104,7 +104,7 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
   });
 
   it('refuses a status outside the enum', async () => {
-    const failure = t.database.query(
+    const failure = postgresOf(t.database).query(
       sql`insert into "RefreshTokens" ("JTI", "Status", "Scope", "Sub", "ExpiresAt")
           values (${newUuid7(T0)}, 'EXPIRED', 'vo:lhcb', 'lhcb:a', now())`,
     );
@@ -329,7 +329,7 @@ describe(`AuthDB queries (${TEST_DRIVER})`, () => {
     it('deletes rows without ExpiresAt (as DiracX writes them) by the creation time in their jti', async () => {
       const undated = async (at: Date): Promise<string> => {
         const jti = newUuid7(at);
-        await t.database.db.execute(
+        await postgresOf(t.database).db.execute(
           sql`insert into "RefreshTokens" ("JTI", "Scope", "Sub") values (${jti}, 'vo:lhcb', 'lhcb:chaen')`,
         );
         return jti;

@@ -10,7 +10,7 @@ import { migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { jobJdls, jobs } from '../../src/db/schema/jobs.ts';
 import { UnavailableError } from '../../src/core/errors.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../harness/database.ts';
 import journal from '../../src/db/migrations/meta/_journal.json';
 
 // The embedded database runs in its worker thread in the server and on the test's thread in
@@ -25,13 +25,13 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
   afterAll(() => t.dispose());
 
   it('uses the driver the environment asks for', () => {
-    expect(t.database.driver).toBe(TEST_DRIVER);
+    expect<string>(t.database.driver).toBe(TEST_DRIVER);
   });
 
   // The JobDB, JobLoggingDB, TaskQueueDB, SandboxMetadataDB, PilotAgentsDB, ResourceStatusDB and AuthDB
   // tables, with DiracX names.
   it('creates the DiracX tables, the registered OAuth clients and the extension migrations record', async () => {
-    const rows = await t.database.query<{ table_name: string }>(
+    const rows = await postgresOf(t.database).query<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     // Sorted here: PostgreSQL's collation and PGlite's (C) order mixed-case names differently.
@@ -68,8 +68,8 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
   });
 
   it('applies migrations idempotently', async () => {
-    await migrateDatabase(t.database);
-    const rows = await t.database.query<{ n: number }>(
+    await migrateDatabase(postgresOf(t.database));
+    const rows = await postgresOf(t.database).query<{ n: number }>(
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
     );
     // One row per migration of the journal: the second run applied none again.
@@ -78,29 +78,31 @@ describe.each([...THREADS])(`database (${TEST_DRIVER}, thread: %s)`, (thread) =>
   });
 
   it('commits a transaction whose callback returns', async () => {
-    const id = await t.database.transaction(async ({ db: tx }) => {
+    const id = await postgresOf(t.database).transaction(async ({ db: tx }) => {
       const [row] = await tx.insert(jobJdls).values({ jdl: '[Executable="x"]' }).returning({ id: jobJdls.jobId });
       await tx.insert(jobs).values({ jobId: row!.id, vo: 'lhcb', owner: 'chaen' });
       return row!.id;
     });
-    const found = await t.database.db.select().from(jobs).where(sql`${jobs.jobId} = ${id}`);
+    const found = await postgresOf(t.database).db.select().from(jobs).where(sql`${jobs.jobId} = ${id}`);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ owner: 'chaen', status: 'Received', site: 'ANY', verifiedFlag: false });
   });
 
   it('rolls back everything a throwing transaction wrote', async () => {
-    const before = await t.database.db.$count(jobJdls);
-    const failure = t.database.transaction(async ({ db: tx }) => {
+    const before = await postgresOf(t.database).db.$count(jobJdls);
+    const failure = postgresOf(t.database).transaction(async ({ db: tx }) => {
       await tx.insert(jobJdls).values({ jdl: '[Executable="y"]' });
       throw new Error('boom');
     });
     // Not `expect(failure).rejects`: Bun's matcher stops delivering the embedded database's worker messages.
     expect(await failure.catch((err: unknown) => err)).toMatchObject({ message: 'boom' });
-    expect(await t.database.db.$count(jobJdls)).toBe(before);
+    expect(await postgresOf(t.database).db.$count(jobJdls)).toBe(before);
   });
 
   it('passes query errors through unchanged (they are not availability problems)', async () => {
-    const failure = t.database.transaction(async ({ db: tx }) => tx.execute(sql`select * from "NoSuchTable"`));
+    const failure = postgresOf(t.database).transaction(async ({ db: tx }) =>
+      tx.execute(sql`select * from "NoSuchTable"`),
+    );
     const err = await failure.catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(UnavailableError);
   });

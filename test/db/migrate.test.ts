@@ -18,7 +18,7 @@ import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { composeExtensions } from '../../src/extensions/compose.ts';
 import { migrateExtensions } from '../../src/extensions/migrate.ts';
-import { TEST_DRIVER, urlForDatabase } from '../harness/database.ts';
+import { TEST_DRIVER, urlForDatabase, postgresOf } from '../harness/database.ts';
 import { sql } from 'drizzle-orm';
 
 const RUNS = 4;
@@ -70,7 +70,7 @@ describe(`Concurrent migrations on one empty database (${TEST_DRIVER})`, () => {
 
       const [database] = handles as [PostgresDatabase];
       const files = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((name) => name.endsWith('.sql'));
-      const core = await database.query<{ hash: string; n: number }>(
+      const core = await postgresOf(database).query<{ hash: string; n: number }>(
         sql`SELECT hash, count(*)::int AS n FROM drizzle.__drizzle_migrations GROUP BY hash`,
       );
       expect(core.length).toBe(files.length);
@@ -78,20 +78,20 @@ describe(`Concurrent migrations on one empty database (${TEST_DRIVER})`, () => {
 
       const expected = extensionMigrations.map((m) => `${m.extension}/${m.name}`).sort();
       expect(expected.length).toBeGreaterThan(0);
-      const extension = await database.query<{ name: string }>(
+      const extension = await postgresOf(database).query<{ name: string }>(
         sql`SELECT "Extension" || '/' || "Name" AS name FROM "ExtensionMigrations"`,
       );
       expect(extension.map((row) => row.name).sort()).toEqual(expected);
 
       // The schema works: the jobs tables are there, empty, and allocate job ids.
-      expect(await database.query(sql`SELECT "JobID" FROM "Jobs"`)).toEqual([]);
-      await database.query(sql`INSERT INTO "JobJDLs" DEFAULT VALUES`);
-      expect((await database.query(sql`SELECT "JobID" FROM "JobJDLs"`)).length).toBe(1);
+      expect(await postgresOf(database).query(sql`SELECT "JobID" FROM "Jobs"`)).toEqual([]);
+      await postgresOf(database).query(sql`INSERT INTO "JobJDLs" DEFAULT VALUES`);
+      expect((await postgresOf(database).query(sql`SELECT "JobID" FROM "JobJDLs"`)).length).toBe(1);
 
       // Once migrated, a further run changes nothing.
       await migrateDatabase(database);
       expect(await migrateExtensions(database, extensionMigrations)).toEqual([]);
-      const after = await database.query<{ n: number }>(
+      const after = await postgresOf(database).query<{ n: number }>(
         sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
       );
       expect(Number(after[0]?.n)).toBe(files.length);

@@ -20,6 +20,7 @@ import type { PostgresDatabase } from '../../src/db/database.ts';
 import { IN_MEMORY, openDatabase } from '../../src/db/open.ts';
 import { postgresServerAvailability, startPrivatePostgres, type PrivatePostgres } from '../harness/postgres-cluster.ts';
 import { waitFor } from '../harness/server-process.ts';
+import { postgresOf } from '../harness/database.ts';
 
 const availability = postgresServerAvailability();
 const required = Bun.env.DIRACX_REQUIRE_POSTGRES_TESTS === '1';
@@ -52,7 +53,7 @@ if (!availability.available && !required) {
     }, 60_000);
 
     const backendPid = async (): Promise<number> => {
-      const [row] = await database.query<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+      const [row] = await postgresOf(database).query<{ pid: number }>(sql`select pg_backend_pid() as pid`);
       return row!.pid;
     };
 
@@ -69,11 +70,13 @@ if (!availability.available && !required) {
 
     it('fails the statement in flight as unavailable and runs the next one on a new connection', async () => {
       const pid = await backendPid();
-      const sleeping = database.query(sql`select pg_sleep(30)`).catch((err: unknown) => err);
+      const sleeping = postgresOf(database)
+        .query(sql`select pg_sleep(30)`)
+        .catch((err: unknown) => err);
       await terminateWhenWaiting(pid, 'PgSleep');
       expect(await sleeping).toBeInstanceOf(UnavailableError);
       // Not the old backend's "terminating connection" replayed onto the new connection.
-      expect(await database.query(sql`select 1 as n`)).toEqual([{ n: 1 }]);
+      expect(await postgresOf(database).query(sql`select 1 as n`)).toEqual([{ n: 1 }]);
       expect(await backendPid()).not.toBe(pid);
     });
 
@@ -87,7 +90,9 @@ if (!availability.available && !required) {
           // A callback that swallows the failure and goes on.
           await tx.execute(sql`select pg_sleep(30)`).catch(() => undefined);
           // The pool's only slot connects again, for a statement outside the transaction.
-          const outside = await database.query(sql`select 1 as n`).then(() => 'ran', failed);
+          const outside = await postgresOf(database)
+            .query(sql`select 1 as n`)
+            .then(() => 'ran', failed);
           const inside = await tx
             .execute(sql`insert into marks (v) values ('after the end')`)
             .then(() => 'ran', failed);
@@ -112,7 +117,9 @@ if (!availability.available && !required) {
         await holder`begin`;
         await holder`lock table marks in access exclusive mode`;
         const pid = await backendPid();
-        const blocked = database.query(sql`select v from marks where v = ${'described'}`).catch((err: unknown) => err);
+        const blocked = postgresOf(database)
+          .query(sql`select v from marks where v = ${'described'}`)
+          .catch((err: unknown) => err);
         await terminateWhenWaiting(pid, 'relation');
         expect(await blocked).toBeInstanceOf(UnavailableError);
       } finally {
@@ -120,7 +127,7 @@ if (!availability.available && !required) {
         holder.release();
       }
       // A reconnect that never sends its startup message fails here with CONNECT_TIMEOUT (5 s).
-      expect(await database.query(sql`select v from marks where v = ${'described'}`)).toEqual([]);
+      expect(await postgresOf(database).query(sql`select v from marks where v = ${'described'}`)).toEqual([]);
     }, 20_000);
   });
 }

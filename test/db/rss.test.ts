@@ -15,7 +15,7 @@ import {
   type StatusWrite,
 } from '../../src/db/rss.ts';
 import { resourceStatus, siteLog, siteStatus } from '../../src/db/schema/rss.ts';
-import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../harness/database.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ interface ColumnInfo extends Record<string, unknown> {
 }
 
 const columnsOf = (table: string) =>
-  t.database.query<ColumnInfo>(
+  postgresOf(t.database).query<ColumnInfo>(
     sql`select column_name, data_type, character_maximum_length, is_nullable from information_schema.columns
         where table_schema = 'public' and table_name = ${table} order by ordinal_position`,
   );
@@ -56,7 +56,7 @@ describe('ResourceStatusDB schema', () => {
       const columns = await columnsOf(table);
       expect(columns.map((c) => [c.column_name, c.data_type, c.character_maximum_length])).toEqual(STATUS_COLUMNS);
       expect(columns.every((c) => c.is_nullable === 'NO')).toBe(true);
-      const key = await t.database.query<{ column_name: string }>(
+      const key = await postgresOf(t.database).query<{ column_name: string }>(
         sql`select k.column_name from information_schema.table_constraints c
             join information_schema.key_column_usage k
               on k.constraint_name = c.constraint_name and k.table_name = c.table_name
@@ -78,8 +78,11 @@ describe('ResourceStatusDB schema', () => {
 
   it("fills DiracX's server defaults", async () => {
     const at = new Date('2026-11-20T10:00:00Z');
-    await t.database.db.insert(siteStatus).values({ name: 'Defaults.site', dateEffective: at });
-    const [row] = await t.database.db.select().from(siteStatus).where(sql`${siteStatus.name} = 'Defaults.site'`);
+    await postgresOf(t.database).db.insert(siteStatus).values({ name: 'Defaults.site', dateEffective: at });
+    const [row] = await postgresOf(t.database)
+      .db.select()
+      .from(siteStatus)
+      .where(sql`${siteStatus.name} = 'Defaults.site'`);
     expect(row).toEqual({
       name: 'Defaults.site',
       statusType: 'all',
@@ -92,7 +95,7 @@ describe('ResourceStatusDB schema', () => {
       lastCheckTime: new Date('1000-01-01T00:00:00Z'),
       tokenOwner: 'rs_svc',
     });
-    await t.database.db.delete(siteStatus);
+    await postgresOf(t.database).db.delete(siteStatus);
   });
 });
 
@@ -126,7 +129,7 @@ describe('ResourceStatusDB queries', () => {
         dateEffective: later,
       },
     ]);
-    const log = await t.database.db.select().from(siteLog).orderBy(siteLog.id);
+    const log = await postgresOf(t.database).db.select().from(siteLog).orderBy(siteLog.id);
     expect(log.map((r) => [r.status, r.dateEffective, r.lastCheckTime])).toEqual([
       ['Active', new Date('2026-11-20T10:00:00Z'), new Date('2026-11-20T10:00:00Z')],
       ['Banned', later, later],
@@ -156,7 +159,7 @@ describe('ResourceStatusDB queries', () => {
     const key = { name: 'ce1', statusType: 'all', vo: 'all' };
     expect(await t.database.transaction((tx) => deleteStatus(tx, 'resource', key))).toBe(true);
     expect(await t.database.transaction((tx) => deleteStatus(tx, 'resource', key))).toBe(false);
-    const left = await t.database.db.select({ name: resourceStatus.name }).from(resourceStatus);
+    const left = await postgresOf(t.database).db.select({ name: resourceStatus.name }).from(resourceStatus);
     expect(left.map((r) => r.name).sort()).toEqual(['fts1', 'se1']);
   });
 });

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { resultRows } from '../../src/db/database.ts';
 import type { OwnedMigration } from '../../src/extensions/compose.ts';
 import { migrateExtensions } from '../../src/extensions/migrate.ts';
-import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../harness/database.ts';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -17,13 +17,15 @@ afterEach(() => db.dispose());
 
 const tables = async (): Promise<string[]> =>
   resultRows<{ name: string }>(
-    await db.database.db.execute(
+    await postgresOf(db.database).db.execute(
       sql`SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'Alpha%' ORDER BY 1`,
     ),
   ).map((r) => r.name);
 const recorded = async (): Promise<string[]> =>
   resultRows<{ k: string }>(
-    await db.database.db.execute(sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations" ORDER BY 1`),
+    await postgresOf(db.database).db.execute(
+      sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations" ORDER BY 1`,
+    ),
   ).map((r) => r.k);
 
 const first: OwnedMigration = {

@@ -32,6 +32,7 @@ import { dirname, resolve } from 'node:path';
 import { readImports } from '../architecture/imports.ts';
 // Not the kit: reading raw rows portably (PGlite and postgres.js shape them differently).
 import { resultRows } from '../../src/db/database.ts';
+import { postgresOf } from '../harness/database.ts';
 
 const WIDGET_MAKER = 'WidgetMaker';
 const widgetsPolicy: AccessPolicy<Record<string, never>> = {
@@ -121,7 +122,9 @@ describe('startExtensionTestServer', () => {
   it("has applied and recorded the extension's migration", async () => {
     expect(await countWidgets(server.database.session)).toBe(2);
     const recorded = resultRows<{ k: string }>(
-      await server.database.db.execute(sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations"`),
+      await postgresOf(server.database).db.execute(
+        sql`SELECT "Extension" || '/' || "Name" AS k FROM "ExtensionMigrations"`,
+      ),
     );
     expect(recorded.map((r) => r.k)).toEqual(['widgets/0000_things']);
   });

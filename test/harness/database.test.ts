@@ -5,15 +5,19 @@
  */
 import { describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from './database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from './database.ts';
 
 async function ownerIds(t: TestDatabase): Promise<number[]> {
-  const rows = await t.database.query<{ id: number }>(sql`SELECT "OwnerID" AS id FROM "sb_Owners" ORDER BY 1`);
+  const rows = await postgresOf(t.database).query<{ id: number }>(
+    sql`SELECT "OwnerID" AS id FROM "sb_Owners" ORDER BY 1`,
+  );
   return rows.map((row) => row.id);
 }
 
 async function addOwner(t: TestDatabase, owner: string): Promise<void> {
-  await t.database.query(sql`INSERT INTO "sb_Owners" ("Owner", "OwnerGroup", "VO") VALUES (${owner}, 'g', 'vo')`);
+  await postgresOf(t.database).query(
+    sql`INSERT INTO "sb_Owners" ("Owner", "OwnerGroup", "VO") VALUES (${owner}, 'g', 'vo')`,
+  );
 }
 
 /** Runs `use` on a database, disposes of it, and returns the next test's database. */
@@ -45,10 +49,12 @@ describe(`test databases after a test (${TEST_DRIVER})`, () => {
 
   it('start without the tables the previous test created', async () => {
     const next = await nextAfter(async (t) => {
-      await t.database.query(sql`CREATE TABLE left_behind (id int)`);
+      await postgresOf(t.database).query(sql`CREATE TABLE left_behind (id int)`);
     });
     try {
-      expect(await next.database.query(sql`SELECT 1 FROM pg_class WHERE relname = 'left_behind'`)).toEqual([]);
+      expect(await postgresOf(next.database).query(sql`SELECT 1 FROM pg_class WHERE relname = 'left_behind'`)).toEqual(
+        [],
+      );
     } finally {
       await next.dispose();
     }
@@ -57,14 +63,16 @@ describe(`test databases after a test (${TEST_DRIVER})`, () => {
   it('start with the session settings of a fresh database', async () => {
     const fresh = await createTestDatabase();
     const zoneOf = async (t: TestDatabase): Promise<string | undefined> => {
-      const [row] = await t.database.query<{ zone: string }>(sql`SELECT current_setting('TimeZone') AS zone`);
+      const [row] = await postgresOf(t.database).query<{ zone: string }>(
+        sql`SELECT current_setting('TimeZone') AS zone`,
+      );
       return row?.zone;
     };
     const zone = await zoneOf(fresh);
     await fresh.dispose();
     expect(zone).not.toBe('Asia/Tokyo');
     const next = await nextAfter(async (t) => {
-      await t.database.query(sql`SET TIME ZONE 'Asia/Tokyo'`);
+      await postgresOf(t.database).query(sql`SET TIME ZONE 'Asia/Tokyo'`);
     });
     try {
       expect(await zoneOf(next)).toBe(zone);
@@ -77,13 +85,15 @@ describe(`test databases after a test (${TEST_DRIVER})`, () => {
   // test (postgres.js refuses a bare BEGIN on a pool).
   it.skipIf(TEST_DRIVER !== 'pglite')('start outside a transaction the previous test left open (PGlite)', async () => {
     const next = await nextAfter(async (t) => {
-      await t.database.query(sql`BEGIN`);
+      await postgresOf(t.database).query(sql`BEGIN`);
       await addOwner(t, 'uncommitted');
     });
     try {
       expect(await ownerIds(next)).toEqual([]);
       // A savepoint exists only in a transaction block.
-      const err = await next.database.query(sql`SAVEPOINT probe`).catch((e: unknown) => e);
+      const err = await postgresOf(next.database)
+        .query(sql`SAVEPOINT probe`)
+        .catch((e: unknown) => e);
       expect(String((err as Error).cause ?? err)).toContain('SAVEPOINT can only be used in transaction blocks');
     } finally {
       await next.dispose();

@@ -1,8 +1,12 @@
 /**
  * Test databases: a migrated database per call, as fresh as a new one, on embedded PGlite by
- * default and on PostgreSQL when DATABASE_URL is set (a new database created next to the one the
- * URL names, dropped again by `dispose`). Tests never skip for lack of PostgreSQL: PGlite is
- * always there.
+ * default, on PostgreSQL when DATABASE_URL is set (a new database created next to the one the
+ * URL names, dropped again by `dispose`), and on DiracX's MySQL/MariaDB databases when
+ * `DIRACX_TEST_DATABASE=mariadb` (a set of migrated databases on the server of
+ * `DIRACX_TEST_MYSQL_URL`, default root on 127.0.0.1:3306, reused once emptied:
+ * `./mariadb-pool.ts`). Tests never skip for lack of PostgreSQL: PGlite is always there.
+ * A test that reads or writes PostgreSQL's own tables takes the PostgreSQL handle with
+ * `postgresOf` (and is PostgreSQL-only: see `POSTGRES_ONLY`).
  *
  * The core migrations run once, into a template, and every call clones it (extensions' migrations
  * stay with the caller, as before: `createTestApp` applies those it is given). On PGlite the
@@ -22,13 +26,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { type PostgresDatabase, wrapDatabase } from '../../src/db/database.ts';
+import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../src/db/migrate.ts';
 import { IN_MEMORY, openDatabase, openMigratedDatabase } from '../../src/db/open.ts';
 import { schema } from '../../src/db/schema/index.ts';
 import { PglitePool } from './pglite-pool.ts';
 
+/** A test database of either dialect. */
+export type AnyDatabase = PostgresDatabase | MysqlDatabase;
+
 export interface TestDatabase {
-  database: PostgresDatabase;
+  database: AnyDatabase;
   /**
    * Gives the database up: the handle stops working. PostgreSQL: closes the connections and drops
    * the database; inline PGlite: empties it for the next call (or closes it, see `pglite-pool.ts`).
@@ -37,7 +45,20 @@ export interface TestDatabase {
 }
 
 /** Which driver the test run uses, for test names and logs. */
-export const TEST_DRIVER = Bun.env.DATABASE_URL ? 'postgres' : 'pglite';
+export const TEST_DRIVER: 'pglite' | 'postgres' | 'mariadb' =
+  Bun.env.DIRACX_TEST_DATABASE === 'mariadb' ? 'mariadb' : Bun.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/**
+ * Why a test is skipped on MariaDB: it reads or writes PostgreSQL's own schema (its MySQL
+ * counterpart is checked against DiracX's own classes in `test/db/mysql/`). For `skipIf` titles.
+ */
+export const POSTGRES_ONLY = TEST_DRIVER === 'mariadb';
+
+/** The PostgreSQL handle of a test database; throws on MariaDB (for tests of PostgreSQL's own tables). */
+export function postgresOf(database: AnyDatabase): PostgresDatabase {
+  if (database.driver === 'mysql') throw new Error('this test reads PostgreSQL tables: it does not run on MariaDB');
+  return database;
+}
 
 /** A URL pointing at `dbName` on the server DATABASE_URL names. */
 export function urlForDatabase(baseUrl: string, dbName: string): string {
@@ -65,6 +86,7 @@ export interface TestDatabaseOptions {
 const migrate = (database: PostgresDatabase): Promise<void> => migrateDatabase(database);
 
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  if (TEST_DRIVER === 'mariadb') return mariadbTestDatabase(options);
   const baseUrl = Bun.env.DATABASE_URL;
   if (!baseUrl) {
     const thread = options.thread ?? (options.statementTimeoutMs === undefined ? 'inline' : 'worker');
@@ -92,6 +114,19 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
       await admin.end();
     },
   };
+}
+
+// ---- MariaDB: DiracX's databases and our own, reused once emptied ----
+
+async function mariadbTestDatabase(options: TestDatabaseOptions): Promise<TestDatabase> {
+  if (options.statementTimeoutMs !== undefined) {
+    const { createMysqlTestDatabase } = await import('./mariadb.ts');
+    const fresh = await createMysqlTestDatabase({ statementTimeoutMs: options.statementTimeoutMs });
+    return { database: fresh.database, dispose: () => fresh.dispose() };
+  }
+  const { acquireMariadb } = await import('./mariadb-pool.ts');
+  const lease = await acquireMariadb();
+  return { database: lease.database, dispose: () => lease.release() };
 }
 
 // ---- PGlite: one migrated dump per process, loaded by every inline database ----

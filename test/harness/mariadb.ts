@@ -114,10 +114,10 @@ export function mysqlServerEnv(set: Pick<DatabaseSet, 'names'>, own: string): Re
  * migrates it (our tables, and DiracX's created from the generated DDL).
  */
 export async function createMysqlTestDatabase(
-  options: { migrate?: boolean; statementTimeoutMs?: number; port?: number } = {},
+  options: { migrate?: boolean; statementTimeoutMs?: number; port?: number; label?: string } = {},
 ): Promise<MysqlTestDatabase> {
   const connection = await connectServer();
-  const set = await createDatabaseSet(connection, 't');
+  const set = await createDatabaseSet(connection, options.label ?? 't');
   const own = `${set.names.JobDB.slice(0, -'_JobDB'.length)}_own`;
   await connection.query(`CREATE DATABASE \`${own}\``);
   const url = serverUrl(own, options.port);

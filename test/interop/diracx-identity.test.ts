@@ -32,6 +32,7 @@ import { CHAEN_SUB, claimsOf, DIRAC_CLIENT_ID } from '../harness/login.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from './diracx-python.ts';
 import { diracxServerAvailability, type DiracxServer, startDiracxServer } from './diracx-server.ts';
+import { postgresOf } from '../harness/database.ts';
 
 const diracx = diracxServerAvailability();
 const moto = motoAvailability();
@@ -163,7 +164,7 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
 
     /** A row into our AuthDB exactly as DiracX writes it: no ExpiresAt, which DiracX does not have. */
     async function insertOurs(row: Row): Promise<void> {
-      await ours.app.database.db.execute(
+      await postgresOf(ours.app.database).db.execute(
         sql`insert into "RefreshTokens" ("JTI", "Status", "Scope", "Sub")
             values (${dashed(hex(row.jti))}, ${row.status}, ${row.scope}, ${row.sub})`,
       );

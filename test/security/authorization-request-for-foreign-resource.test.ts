@@ -25,6 +25,7 @@ import {
   WEB_REDIRECT,
   type TwoVoWorld,
 } from './two-vo-login.ts';
+import { postgresOf } from '../harness/database.ts';
 
 /** Near misses of ours and plainly foreign resources. */
 const FOREIGN = [
@@ -43,7 +44,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => world.dispose(), 30_000);
 
-const deviceFlowCount = async (): Promise<number> => (await world.app.database.db.select().from(deviceFlows)).length;
+const deviceFlowCount = async (): Promise<number> =>
+  (await postgresOf(world.app.database).db.select().from(deviceFlows)).length;
 
 describe('the resource of /api/auth/authorize', () => {
   it('refuses anything but ours for an MCP host, on our error page, starting no flow', async () => {

@@ -11,6 +11,7 @@ import { updateJobAttributes, type JobAttributeUpdate } from '../../src/db/job-s
 import { jobParameters } from '../../src/db/schema/job-parameters.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { call, submitJob, type Person } from '../routes/jobs/harness.ts';
+import { postgresOf } from '../harness/database.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -148,8 +149,8 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
         Custom: { a: 1 },
       });
       // The parameters document stays in the job's VO.
-      const docs = await app.database.db
-        .select({ jobId: jobParameters.jobId, vo: jobParameters.vo })
+      const docs = await postgresOf(app.database)
+        .db.select({ jobId: jobParameters.jobId, vo: jobParameters.vo })
         .from(jobParameters);
       expect(docs.find((d) => d.jobId === id)?.vo).toBe('lhcb');
     });

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { pilotAgents } from '../../src/db/schema/pilots.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { answerOf, type Answer } from './same-answer.ts';
+import { postgresOf } from '../harness/database.ts';
 
 let app: TestApp;
 const MCP_URL = 'http://test/mcp';
@@ -34,7 +35,7 @@ async function call(who: Who, method: string, path: string, body: unknown, echoe
 }
 
 async function pilotRow(stamp: string): Promise<Record<string, unknown> | undefined> {
-  const [row] = await app.database.db.select().from(pilotAgents).where(eq(pilotAgents.pilotStamp, stamp));
+  const [row] = await postgresOf(app.database).db.select().from(pilotAgents).where(eq(pilotAgents.pilotStamp, stamp));
   return row;
 }
 

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { sandboxEntityMapping, sandboxes } from '../../src/db/schema/sandboxes.ts';
 import { pfnToKey, shortPfn } from '../../src/logic/sandboxes/pfn.ts';
 import { createSandboxWorld, missingPfn, type Person, type SandboxWorld } from './sandbox-world.ts';
+import { postgresOf } from '../harness/database.ts';
 
 let world: SandboxWorld;
 /** chaen's sandbox (lhcb) and chaen's job using it. */
@@ -29,12 +30,12 @@ afterAll(() => world.dispose());
 
 /** The other VO's sandbox and job as stored, to check that no probe changed them. */
 async function theirState(): Promise<unknown> {
-  const [row] = await world.app.database.db
-    .select()
+  const [row] = await postgresOf(world.app.database)
+    .db.select()
     .from(sandboxes)
     .where(eq(sandboxes.sePfn, shortPfn(theirs)));
-  const mappings = await world.app.database.db
-    .select()
+  const mappings = await postgresOf(world.app.database)
+    .db.select()
     .from(sandboxEntityMapping)
     .where(eq(sandboxEntityMapping.sbId, row!.sbId));
   return { row, mappings };

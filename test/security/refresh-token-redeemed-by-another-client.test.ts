@@ -20,6 +20,7 @@ import {
   type TokenBody,
 } from '../harness/login.ts';
 import { mcpHostLogin, mcpResourceOf, refreshAs, registerHost } from './mcp-host.ts';
+import { postgresOf } from '../harness/database.ts';
 
 let fx: LoginFixture;
 let mcp = '';
@@ -37,7 +38,7 @@ async function expectInvalidGrant(res: Response): Promise<void> {
 /** The stored status of a refresh token (its RefreshTokens row). */
 async function statusOf(refreshToken: string): Promise<string | undefined> {
   const jti = String(claimsOf(refreshToken).jti);
-  const rows = await fx.app.database.query<{ Status: string }>(
+  const rows = await postgresOf(fx.app.database).query<{ Status: string }>(
     sql`SELECT "Status" FROM "RefreshTokens" WHERE "JTI" = ${jti}`,
   );
   return rows[0]?.Status;

@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { PostgresDatabase } from '../../src/db/database.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
-import { createTestDatabase } from '../harness/database.ts';
+import { createTestDatabase, postgresOf } from '../harness/database.ts';
 import { call, PEOPLE, submitJob, type JsonCall, type Person } from '../routes/jobs/harness.ts';
 
 export const MCP_URL = 'http://test/mcp';
@@ -37,7 +37,7 @@ function countingDatabase(database: PostgresDatabase, count: () => void): Postgr
     driver: database.driver,
     get db() {
       count();
-      return database.db;
+      return postgresOf(database).db;
     },
     get session() {
       count();
@@ -49,7 +49,7 @@ function countingDatabase(database: PostgresDatabase, count: () => void): Postgr
     },
     query: (statement) => {
       count();
-      return database.query(statement);
+      return postgresOf(database).query(statement);
     },
     ping: () => database.ping(),
     close: () => database.close(),
@@ -92,7 +92,7 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
   );
   let uses = 0;
   const app = await createTestApp({
-    database: countingDatabase(owned.database, () => uses++),
+    database: countingDatabase(postgresOf(owned.database), () => uses++),
     issuer: 'http://test',
     mcp: {
       resourceUrl: MCP_URL,
@@ -130,12 +130,14 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
       const SLICE = 1000;
       for (let from = 1_000_000; from < 1_000_000 + n; from += SLICE) {
         const to = Math.min(from + SLICE, 1_000_000 + n) - 1;
-        await owned.database.query(
+        await postgresOf(owned.database).query(
           sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`,
         );
         const ids = sql`generate_series(${from}::int, ${to}::int) g`;
         const rows = sql`select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from ${ids}`;
-        await owned.database.query(sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") ${rows}`);
+        await postgresOf(owned.database).query(
+          sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") ${rows}`,
+        );
       }
     },
     async dispose() {

@@ -21,6 +21,7 @@ import { voChoiceValue } from '../../src/routes/auth/pages/vo-choice.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { CHAEN_SUB, DIRAC_CLIENT_ID, form, TestClock, WEB_REDIRECT } from '../harness/login.ts';
 import { startTestIdp, type TestIdp } from '../harness/oidc-provider.ts';
+import { postgresOf } from '../harness/database.ts';
 
 export { CHAEN_SUB, DIRAC_CLIENT_ID, WEB_REDIRECT };
 export const ORIGIN = 'http://test';
@@ -223,17 +224,23 @@ export function redeemCode(world: TwoVoWorld, flow: HostFlow, code: string): Pro
 }
 
 export async function authorizationFlowRow(world: TwoVoWorld, uuid: string): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await world.app.database.db.select().from(authorizationFlows).where(eq(authorizationFlows.uuid, uuid));
+  const [row] = await postgresOf(world.app.database)
+    .db.select()
+    .from(authorizationFlows)
+    .where(eq(authorizationFlows.uuid, uuid));
   return row;
 }
 
 export async function deviceFlowRow(world: TwoVoWorld, userCode: string): Promise<DeviceFlowRow | undefined> {
-  const [row] = await world.app.database.db.select().from(deviceFlows).where(eq(deviceFlows.userCode, userCode));
+  const [row] = await postgresOf(world.app.database)
+    .db.select()
+    .from(deviceFlows)
+    .where(eq(deviceFlows.userCode, userCode));
   return row;
 }
 
 export async function allAuthorizationFlows(world: TwoVoWorld): Promise<AuthorizationFlowRow[]> {
-  return world.app.database.db.select().from(authorizationFlows);
+  return postgresOf(world.app.database).db.select().from(authorizationFlows);
 }
 
 /**

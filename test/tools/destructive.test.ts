@@ -26,6 +26,7 @@ import {
   type Person,
   type ToolHarness,
 } from './context.ts';
+import { postgresOf } from '../harness/database.ts';
 
 let h: ToolHarness;
 beforeAll(async () => {
@@ -45,8 +46,8 @@ async function jobsIn(statuses: readonly JobStatus[], who: Person = 'owner'): Pr
 
 /** What a change could touch: status, minor status, counter and the number of history records. */
 async function snapshot(ids: readonly number[]) {
-  const rows = await h.app.database.db
-    .select()
+  const rows = await postgresOf(h.app.database)
+    .db.select()
     .from(jobs)
     .where(inArray(jobs.jobId, [...ids]))
     .orderBy(asc(jobs.jobId));
@@ -209,7 +210,7 @@ describe('confirmation above the threshold', () => {
 
 describe('reschedule_jobs', () => {
   const setCounter = (ids: number[], counter: number) =>
-    h.app.database.db.update(jobs).set({ rescheduleCounter: counter }).where(inArray(jobs.jobId, ids));
+    postgresOf(h.app.database).db.update(jobs).set({ rescheduleCounter: counter }).where(inArray(jobs.jobId, ids));
 
   it('a dry run lists statuses and counters the real call then gives, including a job past the limit', async () => {
     const ids = await jobsIn(['Running', 'Failed', 'Done', 'Failed']);

@@ -15,6 +15,7 @@ import { shortPfn } from '../../src/logic/sandboxes/pfn.ts';
 import { submitJobTool, validateJdlTool } from '../../src/tools/jdl-builder.ts';
 import { jobSandboxesTool } from '../../src/tools/jobs.ts';
 import { createToolHarness, rejectionOf, runTool, STORE, type ToolHarness } from './context.ts';
+import { postgresOf } from '../harness/database.ts';
 
 let h: ToolHarness;
 let jobsBefore: number;
@@ -22,7 +23,8 @@ beforeAll(async () => {
   h = await createToolHarness();
 });
 afterAll(() => h.dispose());
-const countJobs = async (): Promise<number> => (await h.app.database.db.select({ n: count() }).from(jobs))[0]!.n;
+const countJobs = async (): Promise<number> =>
+  (await postgresOf(h.app.database).db.select({ n: count() }).from(jobs))[0]!.n;
 beforeEach(async () => {
   jobsBefore = await countJobs();
 });

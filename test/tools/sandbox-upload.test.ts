@@ -22,6 +22,7 @@ import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { assignOutput, uploadArchive } from '../harness/sandbox-seed.ts';
 import { call, PEOPLE } from '../routes/jobs/harness.ts';
 import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
+import { postgresOf } from '../harness/database.ts';
 
 interface Outcome {
   isError?: boolean;
@@ -76,7 +77,7 @@ afterAll(async () => {
 const tool = async (client: string, name: string, args: Record<string, unknown>): Promise<Outcome> =>
   (await clients.get(client)!.callTool({ name, arguments: args })) as unknown as Outcome;
 const sandboxRows = async (on: McpTestServer): Promise<number> =>
-  (await on.app.database.db.select().from(sandboxes)).length;
+  (await postgresOf(on.app.database).db.select().from(sandboxes)).length;
 
 /** The archive behind `pfn`, as DiracX's client downloads it (REST URL, then a plain GET). */
 async function download(pfn: string): Promise<Uint8Array> {

@@ -15,6 +15,7 @@ import {
   WORKERS_TESTS_REQUIRED,
   type WorkerTestDatabase,
 } from './harness.ts';
+import { postgresOf } from '../harness/database.ts';
 
 const pg = postgresAvailability();
 
@@ -65,7 +66,7 @@ if (!pg.available && !WORKERS_TESTS_REQUIRED) {
 
     it('opens connections for a request that queries and ends them after its JSON response', async () => {
       const res = await scoped.serve(async () => {
-        const rows = await scoped.database.query<{ one: number }>(sql`SELECT 1 AS one`);
+        const rows = await postgresOf(scoped.database).query<{ one: number }>(sql`SELECT 1 AS one`);
         return Response.json(rows);
       }, waitUntil);
       expect(await res.json()).toEqual([{ one: 1 }]);
@@ -77,7 +78,7 @@ if (!pg.available && !WORKERS_TESTS_REQUIRED) {
       const res = await scoped.serve(async () => {
         const body = new ReadableStream<Uint8Array>({
           async pull(controller) {
-            const [row] = await scoped.database.query<{ two: number }>(sql`SELECT 2 AS two`);
+            const [row] = await postgresOf(scoped.database).query<{ two: number }>(sql`SELECT 2 AS two`);
             controller.enqueue(new TextEncoder().encode(`data: ${row?.two}\n\n`));
             controller.close();
           },
@@ -94,7 +95,7 @@ if (!pg.available && !WORKERS_TESTS_REQUIRED) {
         [0, 1, 2].map(async () => {
           let pid = 0;
           await scoped.serve(async () => {
-            const [row] = await scoped.database.query<{ pid: number }>(
+            const [row] = await postgresOf(scoped.database).query<{ pid: number }>(
               sql`SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`,
             );
             pid = row?.pid ?? 0;
@@ -107,14 +108,14 @@ if (!pg.available && !WORKERS_TESTS_REQUIRED) {
     });
 
     it('fails loudly when used outside a request or after its response', async () => {
-      expect(() => scoped.database.db).toThrow('outside a request');
+      expect(() => postgresOf(scoped.database).db).toThrow('outside a request');
       // A timer started by the request still runs in its context, after the response.
       let late: Promise<unknown> | undefined;
       await scoped.serve(async () => {
         late = new Promise((resolve) =>
           setTimeout(() => {
             try {
-              resolve(scoped.database.db);
+              resolve(postgresOf(scoped.database).db);
             } catch (err) {
               resolve(err);
             }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import type { Db } from '../../../src/db/database.ts';
 import { searchJobs } from '../../../src/db/jobs-search.ts';
 import { parsePeriod } from '../../../src/db/search/datetime.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { expectInvalid, insertJobs, searchBody } from './seed.ts';
 
 describe('parsePeriod', () => {
@@ -76,7 +76,7 @@ describe(`job search on datetime columns (${TEST_DRIVER})`, () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = t.database.db;
+    db = postgresOf(t.database).db;
     const ids = await insertJobs(db, [
       { vo: 'lhcb', submissionTime: A },
       { vo: 'lhcb', submissionTime: B },

@@ -11,7 +11,7 @@ import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
 import { postgresSearch } from '../../../src/db/search/postgres.ts';
 import { runSearch, runSummary } from '../../../src/db/search/run.ts';
 import type { SearchTable } from '../../../src/db/search/types.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { expectInvalid, insertHistory, insertJobs, searchBody, summaryBody } from './seed.ts';
 
 const HISTORY: SearchTable<PgTable, PgColumn> = {
@@ -33,7 +33,7 @@ describe(`runSearch on another table (${TEST_DRIVER})`, () => {
   let jobB: number;
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = t.database.db;
+    db = postgresOf(t.database).db;
     [jobA, jobB] = (await insertJobs(db, [{ vo: 'lhcb' }, { vo: 'lhcb' }])) as [number, number];
     const entry = (status: string, time: string) => ({
       status,

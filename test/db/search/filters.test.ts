@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../src/db/database.ts';
 import { searchJobs } from '../../../src/db/jobs-search.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { expectInvalid, insertOwnerJobs, searchBody } from './seed.ts';
 
 describe(`job search filters (${TEST_DRIVER})`, () => {
@@ -15,7 +15,7 @@ describe(`job search filters (${TEST_DRIVER})`, () => {
   let db: Db;
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = t.database.db;
+    db = postgresOf(t.database).db;
     await insertOwnerJobs(db);
   });
   afterAll(() => t.dispose());
@@ -146,7 +146,7 @@ describe(`job search filters (${TEST_DRIVER})`, () => {
       find([{ parameter: 'Owner', operator: 'regex', value: `x'); ${payload}` }]),
       `Invalid regex x'); ${payload}`,
     );
-    const [count] = await t.database.query<{ n: number }>(sql`select count(*)::int as n from "Jobs"`);
+    const [count] = await postgresOf(t.database).query<{ n: number }>(sql`select count(*)::int as n from "Jobs"`);
     expect(count?.n).toBe(100);
   });
 

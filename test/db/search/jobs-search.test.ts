@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import type { Db } from '../../../src/db/database.ts';
 import { getJobLoggingRecords, searchJobs } from '../../../src/db/jobs-search.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { expectInvalid, insertHistory, insertJobs, JOB_COLUMNS, searchBody } from './seed.ts';
 
 describe(`searchJobs (${TEST_DRIVER})`, () => {
@@ -19,7 +19,7 @@ describe(`searchJobs (${TEST_DRIVER})`, () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = t.database.db;
+    db = postgresOf(t.database).db;
     ids = await insertJobs(db, [
       {
         vo: 'lhcb',

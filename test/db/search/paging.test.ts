@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import type { Db } from '../../../src/db/database.ts';
 import { searchJobs } from '../../../src/db/jobs-search.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { expectInvalid, insertOwnerJobs, JOB_COLUMNS, searchBody } from './seed.ts';
 
 describe(`job search paging, sorting and selection (${TEST_DRIVER})`, () => {
@@ -14,7 +14,7 @@ describe(`job search paging, sorting and selection (${TEST_DRIVER})`, () => {
   let db: Db;
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = t.database.db;
+    db = postgresOf(t.database).db;
     await insertOwnerJobs(db);
   });
   afterAll(() => t.dispose());

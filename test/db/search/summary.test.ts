@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import type { Db } from '../../../src/db/database.ts';
 import { summariseJobs } from '../../../src/db/jobs-search.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { expectInvalid, insertJobs, JOB_COLUMNS, summaryBody } from './seed.ts';
 
 describe(`summariseJobs (${TEST_DRIVER})`, () => {
@@ -14,7 +14,7 @@ describe(`summariseJobs (${TEST_DRIVER})`, () => {
   let db: Db;
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = t.database.db;
+    db = postgresOf(t.database).db;
     const job = (status: string, ownerGroup: string, owner = 'chaen') => ({ vo: 'lhcb', status, ownerGroup, owner });
     await insertJobs(db, [
       job('Received', 'lhcb_user'),

@@ -15,7 +15,7 @@ import { jobJdl } from '../../../src/logic/jobs/read.ts';
 import { rescheduleJobs } from '../../../src/logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { submitJdlJobs } from '../../../src/logic/jobs/submit.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
 import { EXPANDED_ON_PURPOSE, type ExpectedCase, expected, REFUSED_ON_PURPOSE, spec } from './dirac-jdl-fixture.ts';
 
 const USER: AuthedUser = {
@@ -48,13 +48,15 @@ const ctx = () => ({ database: db.database, config, user: USER, now });
 
 /** Makes the next allocated job id `jobId` (the fixture's ids; a refused submission may use some). */
 async function nextJobId(jobId: number): Promise<void> {
-  await db.database.db.execute(sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${jobId - 1})`);
+  await postgresOf(db.database).db.execute(
+    sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${jobId - 1})`,
+  );
 }
 
 async function storedJob(jobId: number) {
-  const [row] = await db.database.db.select().from(jobs).where(eq(jobs.jobId, jobId));
-  const lfns = await db.database.db
-    .select({ lfn: inputData.lfn })
+  const [row] = await postgresOf(db.database).db.select().from(jobs).where(eq(jobs.jobId, jobId));
+  const lfns = await postgresOf(db.database)
+    .db.select({ lfn: inputData.lfn })
     .from(inputData)
     .where(eq(inputData.jobId, jobId))
     .orderBy(asc(inputData.lfn));

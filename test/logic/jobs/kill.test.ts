@@ -17,6 +17,7 @@ import {
   seedTaskQueue,
   type JobsFixture,
 } from './seed.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -61,7 +62,7 @@ describe('setJobStatuses to Killed or Deleted', () => {
     await set({ [id!]: { [at(1)]: { Status: 'Killed' } } });
     await set({ [id!]: { [at(2)]: { Status: 'Killed' } } });
     expect(await readCommands(f, [id!])).toHaveLength(2);
-    const [distinct] = await f.t.database.query<{ n: number }>(
+    const [distinct] = await postgresOf(f.t.database).query<{ n: number }>(
       sql`select count(distinct "ReceptionTime")::int as n from "JobCommands" where "JobID" = ${id!}`,
     );
     expect(Number(distinct?.n)).toBe(2);

@@ -23,6 +23,7 @@ import {
   seedTaskQueue,
   type JobsFixture,
 } from './seed.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe('removeJobs', () => {
     }
     expect(await readCommands(f, ids)).toEqual([]);
     expect(await readTaskQueue(f, tq)).toEqual({ exists: false, jobIds: [] });
-    const jdls = await f.t.database.query<{ n: number }>(
+    const jdls = await postgresOf(f.t.database).query<{ n: number }>(
       sql`select count(*)::int as n from "JobJDLs" where "JobID" in (${ids[0]!}, ${ids[1]!})`,
     );
     expect(Number(jdls[0]?.n)).toBe(0);

@@ -12,7 +12,7 @@ import type { AuthedUser } from '../../../src/core/user.ts';
 import { rescheduleJobs } from '../../../src/logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { submitJdlJobs } from '../../../src/logic/jobs/submit.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
 
 const USER: AuthedUser = {
   sub: 'lhcb:x',
@@ -40,7 +40,7 @@ afterAll(() => db.dispose());
 const ctx = () => ({ database: db.database, config, now });
 const submit = async (): Promise<number> =>
   (await submitJdlJobs({ ...ctx(), user: USER }, ['[Executable = "x"; Site = "LCG.CERN.cern";]']))[0]!.JobID;
-const row = async (id: number) => (await db.database.db.select().from(jobs).where(eq(jobs.jobId, id)))[0]!;
+const row = async (id: number) => (await postgresOf(db.database).db.select().from(jobs).where(eq(jobs.jobId, id)))[0]!;
 
 describe('rescheduleJobs', () => {
   it('sends a running job back to Received and counts the reschedule', async () => {

@@ -10,7 +10,7 @@ import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
 import { heartBeatLoggingInfo, jobCommands, jobJdls, jobs, type JobRow } from '../../../src/db/schema/jobs.ts';
 import { taskQueueJobs, taskQueues } from '../../../src/db/schema/task-queue.ts';
 import type { JobsContext } from '../../../src/logic/jobs/set-status.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
 
 /** The fixed "now" of every test; seeded jobs were submitted a minute before. */
 export const T0 = new Date('2025-06-01T12:00:00.000Z');
@@ -43,7 +43,7 @@ export interface SeedOptions {
 /** Inserts `n` jobs as submission leaves them (or in `status`, with a matching first record); returns their ids. */
 export async function seedJobs(f: JobsFixture, n: number, options: SeedOptions = {}): Promise<number[]> {
   const { status = 'Received', minorStatus = 'Job accepted', vo = 'lhcb' } = options;
-  const db = f.t.database.db;
+  const db = postgresOf(f.t.database).db;
   const ids = (
     await db
       .insert(jobJdls)
@@ -79,14 +79,14 @@ export async function seedJobs(f: JobsFixture, n: number, options: SeedOptions =
 }
 
 export async function readJob(f: JobsFixture, jobId: number): Promise<JobRow> {
-  const [row] = await f.t.database.db.select().from(jobs).where(eq(jobs.jobId, jobId));
+  const [row] = await postgresOf(f.t.database).db.select().from(jobs).where(eq(jobs.jobId, jobId));
   if (!row) throw new Error(`job ${jobId} not in the database`);
   return row;
 }
 
 export async function readJobs(f: JobsFixture, jobIds: readonly number[]): Promise<JobRow[]> {
-  return f.t.database.db
-    .select()
+  return postgresOf(f.t.database)
+    .db.select()
     .from(jobs)
     .where(inArray(jobs.jobId, [...jobIds]))
     .orderBy(asc(jobs.jobId));
@@ -103,8 +103,8 @@ export async function readCommands(
   f: JobsFixture,
   jobIds: readonly number[],
 ): Promise<{ jobId: number; command: string; status: string; receptionTime: Date }[]> {
-  return f.t.database.db
-    .select({
+  return postgresOf(f.t.database)
+    .db.select({
       jobId: jobCommands.jobId,
       command: jobCommands.command,
       status: jobCommands.status,
@@ -119,8 +119,8 @@ export async function readHeartbeatSamples(
   f: JobsFixture,
   jobId: number,
 ): Promise<{ name: string; value: string; heartBeatTime: Date }[]> {
-  return f.t.database.db
-    .select({
+  return postgresOf(f.t.database)
+    .db.select({
       name: heartBeatLoggingInfo.name,
       value: heartBeatLoggingInfo.value,
       heartBeatTime: heartBeatLoggingInfo.heartBeatTime,
@@ -132,7 +132,7 @@ export async function readHeartbeatSamples(
 
 /** Creates an enabled task queue holding the jobs; returns its id. */
 export async function seedTaskQueue(f: JobsFixture, jobIds: readonly number[], enabled = true): Promise<number> {
-  const db = f.t.database.db;
+  const db = postgresOf(f.t.database).db;
   const [tq] = await db
     .insert(taskQueues)
     .values({ owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb', cpuTime: 86400, priority: 1, enabled })
@@ -146,7 +146,7 @@ export async function seedTaskQueue(f: JobsFixture, jobIds: readonly number[], e
 }
 
 export async function readTaskQueue(f: JobsFixture, tqId: number): Promise<{ exists: boolean; jobIds: number[] }> {
-  const db = f.t.database.db;
+  const db = postgresOf(f.t.database).db;
   const queues = await db.select({ id: taskQueues.tqId }).from(taskQueues).where(eq(taskQueues.tqId, tqId));
   const members = await db
     .select({ jobId: taskQueueJobs.jobId })

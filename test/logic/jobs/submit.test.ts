@@ -11,7 +11,7 @@ import { inputData, jobJdls, jobs } from '../../../src/db/schema/jobs.ts';
 import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { submitJdlJobs, type SubmitContext } from '../../../src/logic/jobs/submit.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
 
 const NOW = new Date('2026-11-26T10:00:00Z');
 const CHAEN: AuthedUser = {
@@ -33,7 +33,8 @@ beforeAll(async () => {
 afterAll(() => db.dispose());
 
 const ctx = (user: AuthedUser = CHAEN): SubmitContext => ({ database: db.database, config, user, now: () => NOW });
-const jobCount = async (): Promise<number> => (await db.database.db.select({ n: count() }).from(jobs))[0]!.n;
+const jobCount = async (): Promise<number> =>
+  (await postgresOf(db.database).db.select({ n: count() }).from(jobs))[0]!.n;
 
 const JDL = `[
   Executable = "echo";
@@ -49,7 +50,7 @@ describe('submitJdlJobs', () => {
   it('creates a Received job with the attributes DiracX takes from the JDL', async () => {
     const [inserted] = await submitJdlJobs(ctx(), [JDL]);
     expect(inserted).toMatchObject({ Status: 'Received', MinorStatus: 'Job accepted', TimeStamp: NOW });
-    const [row] = await db.database.db.select().from(jobs).where(eq(jobs.jobId, inserted!.JobID));
+    const [row] = await postgresOf(db.database).db.select().from(jobs).where(eq(jobs.jobId, inserted!.JobID));
     expect(row).toMatchObject({
       owner: 'chaen',
       ownerGroup: 'lhcb_user',
@@ -62,17 +63,20 @@ describe('submitJdlJobs', () => {
       verifiedFlag: true,
       status: 'Received',
     });
-    const lfns = await db.database.db
-      .select()
+    const lfns = await postgresOf(db.database)
+      .db.select()
       .from(inputData)
       .where(eq(inputData.jobId, inserted!.JobID))
       .orderBy(asc(inputData.lfn));
     expect(lfns.map((l) => l.lfn)).toEqual(['/lhcb/a', '/lhcb/b']);
-    const [stored] = await db.database.db.select().from(jobJdls).where(eq(jobJdls.jobId, inserted!.JobID));
+    const [stored] = await postgresOf(db.database).db.select().from(jobJdls).where(eq(jobJdls.jobId, inserted!.JobID));
     expect(stored!.jdl).toContain(`Arguments = "hello ${inserted!.JobID}"`);
     expect(stored!.jdl).toContain('VirtualOrganization = "lhcb"');
     expect(stored!.jdl).toContain('JobRequirements');
-    const history = await db.database.db.select().from(loggingInfo).where(eq(loggingInfo.jobId, inserted!.JobID));
+    const history = await postgresOf(db.database)
+      .db.select()
+      .from(loggingInfo)
+      .where(eq(loggingInfo.jobId, inserted!.JobID));
     expect(history).toMatchObject([
       { status: 'Received', minorStatus: 'Job accepted', applicationStatus: 'Unknown', statusSource: 'JobManager' },
     ]);

@@ -9,7 +9,7 @@ import type { Config } from '../../../src/config/schema.ts';
 import { jobToPilotMapping, pilotAgents } from '../../../src/db/schema/pilots.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import type { PilotsContext } from '../../../src/logic/pilots/management.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
 
 /** The fixed "now" of the logic tests. */
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
@@ -45,15 +45,15 @@ export function caller(vo: string, properties: readonly string[]): AuthedUser {
 export type PilotRow = typeof pilotAgents.$inferSelect;
 
 export async function readPilot(f: PilotsFixture, stamp: string): Promise<PilotRow> {
-  const [row] = await f.t.database.db.select().from(pilotAgents).where(eq(pilotAgents.pilotStamp, stamp));
+  const [row] = await postgresOf(f.t.database).db.select().from(pilotAgents).where(eq(pilotAgents.pilotStamp, stamp));
   if (!row) throw new Error(`pilot ${stamp} not in the database`);
   return row;
 }
 
 /** The (stamp, job) pairs recorded in `JobToPilotMapping`, ordered. */
 export async function readMappings(f: PilotsFixture): Promise<[string, number][]> {
-  const rows = await f.t.database.db
-    .select({ stamp: pilotAgents.pilotStamp, jobId: jobToPilotMapping.jobId })
+  const rows = await postgresOf(f.t.database)
+    .db.select({ stamp: pilotAgents.pilotStamp, jobId: jobToPilotMapping.jobId })
     .from(jobToPilotMapping)
     .innerJoin(pilotAgents, eq(pilotAgents.pilotId, jobToPilotMapping.pilotId))
     .orderBy(asc(pilotAgents.pilotStamp), asc(jobToPilotMapping.jobId));

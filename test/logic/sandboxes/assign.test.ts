@@ -13,6 +13,7 @@ import { assignInputSandboxes, inputSandboxPfns } from '../../../src/logic/sandb
 import { getSandboxDownload, initiateSandboxUpload } from '../../../src/logic/sandboxes/upload.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { addSandbox, createSandboxFixture, readSandbox, SETTINGS, T0, userOf, type SandboxFixture } from './fixture.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -82,12 +83,14 @@ describe('assignment', () => {
 
   it('removing a job unassigns its sandboxes', async () => {
     const pfn = await addSandbox(f, chaen);
-    const [row] = await f.t.database.db
-      .insert(jobJdls)
+    const [row] = await postgresOf(f.t.database)
+      .db.insert(jobJdls)
       .values({ jdl: '[]', originalJdl: '[]' })
       .returning({ id: jobJdls.jobId });
     const jobId = row!.id;
-    await f.t.database.db.insert(jobs).values({ jobId, vo: 'lhcb', owner: 'chaen', ownerGroup: 'lhcb_user' });
+    await postgresOf(f.t.database)
+      .db.insert(jobs)
+      .values({ jobId, vo: 'lhcb', owner: 'chaen', ownerGroup: 'lhcb_user' });
     await assign(jobId, pfn);
     expect(await removeJobs({ database: f.t.database, now: () => T0 }, [jobId])).toEqual({ removed: [jobId] });
     expect(await readSandbox(f, pfn)).toMatchObject({ assigned: false, entities: [] });

@@ -14,6 +14,7 @@ import { openDatabase } from '../../../src/db/open.ts';
 import { sandboxEntityMapping, sandboxes, sandboxOwners } from '../../../src/db/schema/sandboxes.ts';
 import { FsBlobDirectory } from '../../../src/storage/fs-directory.ts';
 import { REPO_ROOT } from '../../harness/server-process.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 let root: string;
 const dataDir = (): string => join(root, 'data');
@@ -58,12 +59,12 @@ beforeAll(async () => {
   await store.write(keyOf(USED), new Uint8Array([2]));
   await withDatabase(async (database) => {
     await migrateDatabase(database);
-    const [owner] = await database.db
-      .insert(sandboxOwners)
+    const [owner] = await postgresOf(database)
+      .db.insert(sandboxOwners)
       .values({ owner: 'chaen', ownerGroup: 'lhcb_user', vo: 'lhcb' })
       .returning({ id: sandboxOwners.ownerId });
-    const rows = await database.db
-      .insert(sandboxes)
+    const rows = await postgresOf(database)
+      .db.insert(sandboxes)
       .values(
         [STALE, USED].map((pfn) => ({
           ownerId: owner!.id,
@@ -77,7 +78,9 @@ beforeAll(async () => {
       )
       .returning({ sbId: sandboxes.sbId, pfn: sandboxes.sePfn });
     const used = rows.find((r) => r.pfn === USED)!;
-    await database.db.insert(sandboxEntityMapping).values({ sbId: used.sbId, entityId: 'Job:1', type: 'Input' });
+    await postgresOf(database)
+      .db.insert(sandboxEntityMapping)
+      .values({ sbId: used.sbId, entityId: 'Job:1', type: 'Input' });
   });
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -89,7 +92,9 @@ describe('bun run sandbox-clean (embedded database, local store)', () => {
     const store = new FsBlobDirectory(storeDir());
     expect(await store.exists(keyOf(STALE))).toBe(false);
     expect(await store.exists(keyOf(USED))).toBe(true);
-    const left = await withDatabase((database) => database.db.select({ pfn: sandboxes.sePfn }).from(sandboxes));
+    const left = await withDatabase((database) =>
+      postgresOf(database).db.select({ pfn: sandboxes.sePfn }).from(sandboxes),
+    );
     expect(left.map((r) => r.pfn)).toEqual([USED]);
   });
 

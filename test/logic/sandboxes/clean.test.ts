@@ -19,6 +19,7 @@ import {
   userOf,
   type SandboxFixture,
 } from './fixture.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -72,7 +73,7 @@ describe('cleanSandboxes', () => {
 
   it('deletes a sandbox marked assigned that no job maps any more, however recent (DiracX orphans)', async () => {
     const pfn = await addSandbox(f, chaen);
-    await f.t.database.db.update(sandboxes).set({ assigned: true });
+    await postgresOf(f.t.database).db.update(sandboxes).set({ assigned: true });
     expect(await clean()).toEqual({ deleted: 1, failed: 0 });
     expect(await readSandbox(f, pfn)).toBeUndefined();
   });
@@ -80,7 +81,7 @@ describe('cleanSandboxes', () => {
   it('never deletes a mapped sandbox, even one whose flag says unassigned', async () => {
     const pfn = await addSandbox(f, chaen);
     await assign(7, pfn);
-    await f.t.database.db.update(sandboxes).set({ assigned: false });
+    await postgresOf(f.t.database).db.update(sandboxes).set({ assigned: false });
     f.setNow(new Date(T0.getTime() + 100 * DAY_MS));
     expect(await clean()).toEqual({ deleted: 0, failed: 0 });
     expect(await f.store.exists(keyOf(pfn))).toBe(true);
@@ -132,7 +133,7 @@ describe('cleanSandboxes', () => {
 
   it('leaves the sandboxes of other storage elements alone', async () => {
     const pfn = await addSandbox(f, chaen);
-    await f.t.database.db.update(sandboxes).set({ seName: 'OtherSE' });
+    await postgresOf(f.t.database).db.update(sandboxes).set({ seName: 'OtherSE' });
     f.setNow(new Date(T0.getTime() + 100 * DAY_MS));
     expect(await clean()).toEqual({ deleted: 0, failed: 0 });
     expect(await f.store.exists(keyOf(pfn))).toBe(true);

@@ -18,7 +18,7 @@ import { FsBlobDirectory } from '../../../src/storage/fs-directory.ts';
 import { importSigningSecret } from '../../../src/storage/local-signature.ts';
 import { LocalObjectStore } from '../../../src/storage/local-store.ts';
 import { toHex } from '../../../src/storage/object-store.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
 
 export const SETTINGS: SandboxStoreSettings = {
   bucketName: 'sandboxes',
@@ -82,8 +82,8 @@ export async function createSandboxFixture(): Promise<SandboxFixture> {
     ctx: (user) => ({ database: t.database, store, settings: SETTINGS, user, now: () => now, origin: 'http://test' }),
     reset: async () => {
       now = T0;
-      await t.database.db.delete(sandboxEntityMapping);
-      await t.database.db.delete(sandboxes);
+      await postgresOf(t.database).db.delete(sandboxEntityMapping);
+      await postgresOf(t.database).db.delete(sandboxes);
     },
     dispose: async () => {
       await t.dispose();
@@ -117,7 +117,7 @@ export interface StoredSandbox {
 
 /** The row of a sandbox and its mappings, or undefined when it is gone. */
 export async function readSandbox(f: SandboxFixture, pfn: string): Promise<StoredSandbox | undefined> {
-  const db = f.t.database.db;
+  const db = postgresOf(f.t.database).db;
   const [row] = await db
     .select()
     .from(sandboxes)

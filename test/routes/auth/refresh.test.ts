@@ -21,6 +21,7 @@ import {
   type LoginFixture,
   type TokenBody,
 } from '../../harness/login.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 const REUSED = 'Revoked refresh token reused: potential attack detected. You must authenticate again';
 
@@ -82,7 +83,7 @@ describe('refresh_token grant', () => {
     // {jti, exp, legacy_exchange, dirac_policies}, exp = the jti's time + 60 minutes.
     const jti = newUuid7(fx.clock.now());
     const exp = Math.floor(uuid7Time(jti).getTime() / 1000) + 3600;
-    await fx.app.database.db.execute(
+    await postgresOf(fx.app.database).db.execute(
       sql`insert into "RefreshTokens" ("JTI", "Scope", "Sub") values (${jti}, 'vo:lhcb', ${`lhcb:${CHAEN_SUB}`})`,
     );
     const theirs = await fx.app.tokens.sign({ jti, exp, dirac_policies: {}, legacy_exchange: false });

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { expected, isReference, spec } from '../../logic/jobs/dirac-jdl-fixture.ts';
 import { call } from './harness.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('POST /api/jobs/jdl and /api/jobs/reschedule as DiracX 0.7.0', () => {
   for (const testCase of accepted) {
     it(testCase.name, async () => {
       const want = expected.find((c) => c.name === testCase.name)!;
-      await app.database.db.execute(
+      await postgresOf(app.database).db.execute(
         sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${testCase.job_id - 1})`,
       );
       const submitted = await call(app, 'owner', 'POST', '/api/jobs/jdl', testCase.jdls);

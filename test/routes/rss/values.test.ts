@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { resourceStatus } from '../../../src/db/schema/rss.ts';
 import { createRssWorld, type RssWorld } from './world.ts';
+import { postgresOf } from '../../harness/database.ts';
 
 const AT = new Date('2026-11-20T10:00:00Z');
 const LATER = new Date('2026-11-21T08:30:15.250Z');
@@ -44,7 +45,7 @@ describe('RSS routes with statuses', () => {
     await world.set({ kind: 'storage', name: 'CERN-DST', status: 'Active' }, AT);
     await world.set({ kind: 'storage', name: 'CERN-DST', accesses: ['write'], status: 'Banned', reason: 'full' }, AT);
     // A status DIRAC may hold that DiracX does not know, written as legacy DIRAC would.
-    await world.app.database.db.insert(resourceStatus).values({
+    await postgresOf(world.app.database).db.insert(resourceStatus).values({
       name: 'ce2.cern.ch',
       status: 'Retired',
       reason: '',
@@ -52,7 +53,7 @@ describe('RSS routes with statuses', () => {
       dateEffective: AT,
     });
     // A storage element with one access of four (which `bun run rss` refuses to leave behind).
-    await world.app.database.db.insert(resourceStatus).values({
+    await postgresOf(world.app.database).db.insert(resourceStatus).values({
       name: 'RAL-DST',
       statusType: 'ReadAccess',
       status: 'Active',

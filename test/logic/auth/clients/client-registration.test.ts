@@ -14,7 +14,7 @@ import {
 import { DEFAULT_AUTH_FLOW_SETTINGS } from '../../../../src/logic/auth/flows/flow-context.ts';
 import { OAuthError } from '../../../../src/core/errors.ts';
 import { createJsonLogger } from '../../../../src/core/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
+import { createTestDatabase, type TestDatabase, postgresOf } from '../../../harness/database.ts';
 import { FIXTURE_TIMEOUT_MS } from '../../../harness/login.ts';
 
 const DAY_MS = 86_400_000;
@@ -147,7 +147,7 @@ describe('registration expiry (injected clock)', () => {
     });
     // Every client registered at START by the other tests expired too; only `used` was kept alive.
     expect(result.registeredClients).toBeGreaterThanOrEqual(1);
-    const rows = await db.database.db.query.oauthClients.findMany();
+    const rows = await postgresOf(db.database).db.query.oauthClients.findMany();
     expect(rows.map((r) => r.clientName)).toEqual(['used']);
     clock = START;
   });
