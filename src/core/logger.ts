@@ -16,10 +16,18 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Turns an error into loggable fields (name, message, stack) without throwing. */
+/**
+ * drizzle's query errors (`DrizzleQueryError`) end their message with the statement's bound
+ * values (`\nparams: …`): a job's JDL, a token's claims, a user's name. The log keeps the SQL
+ * text (placeholders, no values) and drops them, from the message and from the stack's copy of it.
+ */
+const BOUND_VALUES = /\nparams: [\s\S]*$/;
+
+/** Turns an error into loggable fields (name, message, stack) without throwing; never bound values. */
 export function errorFields(err: unknown): LogFields {
-  if (err instanceof Error) return { error: err.name, message: err.message, stack: err.stack };
-  return { error: String(err) };
+  if (!(err instanceof Error)) return { error: String(err) };
+  const message = err.message.replace(BOUND_VALUES, '');
+  return { error: err.name, message, stack: err.stack?.replace(err.message, message) };
 }
 
 /**

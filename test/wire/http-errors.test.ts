@@ -4,6 +4,7 @@
  * cause (the driver error) is logged by its safe fields only and never answered.
  */
 import { describe, expect, it } from 'bun:test';
+import { DrizzleQueryError } from 'drizzle-orm';
 import {
   ConflictError,
   ForbiddenError,
@@ -50,6 +51,19 @@ describe('toHttpResponse', () => {
     const res = toHttpResponse(new UnavailableError('Database unavailable', 7), capture().log);
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('7');
+  });
+
+  it("logs a failed query's SQL but never its bound values (drizzle's message and stack carry them)", async () => {
+    const { lines, log } = capture();
+    const cause = Object.assign(new Error('duplicate key value'), { code: '23505' });
+    const failed = new DrizzleQueryError('insert into "Jobs" ("Owner") values ($1)', ['s3cret-owner'], cause);
+    const res = toHttpResponse(failed, log);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ detail: 'Internal server error' });
+    const [line] = lines.filter((l) => l.level === 'error');
+    expect(line?.message).toBe('Failed query: insert into "Jobs" ("Owner") values ($1)');
+    expect(String(line?.stack)).toContain('Failed query: insert into "Jobs"');
+    expect(JSON.stringify(lines)).not.toContain('s3cret-owner');
   });
 
   it('answers any other error with a generic 500 and logs the real one', async () => {
