@@ -20,7 +20,10 @@ export interface ExtensionTestServerOptions<U extends string = never> extends Te
   extensions: readonly Extension[];
   /** Also serve over HTTP on a free port of 127.0.0.1 (for MCP clients); default: in-process only. */
   listen?: boolean;
-  /** Where the database comes from (default: `createMigratedTestDatabase`). */
+  /**
+   * Where the database comes from (default: `createMigratedTestDatabase`, PostgreSQL or PGlite;
+   * `createMigratedMysqlTestDatabase` for MySQL/MariaDB, where the extensions' `mysql` migrations run).
+   */
   createDatabase?: TestDatabaseFactory;
   /** The clock of the job operations, REST and MCP (default: the system clock). */
   now?: () => Date;

@@ -3,7 +3,8 @@
  * its migration has run, its route answers an authorized test user and refuses another, its tool
  * answers over MCP with a `/mcp` token and refuses without the property, and what the kit is given
  * (users, configuration) is what the server runs with, and the build manifest plays no part.
- * The kit is imported the way an outside extension does.
+ * Its MySQL/MariaDB database set is created, migrated and dropped again (skipped without MariaDB
+ * unless DIRACX_REQUIRE_MARIADB_TESTS=1). The kit is imported the way an outside extension does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -24,6 +25,8 @@ import {
   buildTestConfig,
   configUser,
   ConfigValidationError,
+  createMigratedMysqlTestDatabase,
+  mysqlTestServerAvailability,
   startExtensionTestServer,
   type ExtensionTestServer,
   type TestConfigDocument,
@@ -229,3 +232,38 @@ describe('buildTestConfig', () => {
     expect(String(error)).toContain('group lhcb_new is new to lhcb');
   });
 });
+
+const mysqlServer = await mysqlTestServerAvailability();
+describe.skipIf(!mysqlServer.available && Bun.env.DIRACX_REQUIRE_MARIADB_TESTS !== '1')(
+  `createMigratedMysqlTestDatabase${mysqlServer.available ? '' : ` (skipped: ${mysqlServer.reason})`}`,
+  () => {
+    it("creates our database and DiracX's, migrated, and drops them all on dispose", async () => {
+      const t = await createMigratedMysqlTestDatabase({ label: 'kit' });
+      const all = [t.names.own, ...Object.values(t.names.diracx)];
+      expect(all.every((name) => name.startsWith('kit_'))).toBe(true);
+      const inSet = sql.join(
+        all.map((name) => sql`${name}`),
+        sql`, `,
+      );
+      // Read from another set's connection: `t`'s pool is closed by `dispose`.
+      const probe = await createMigratedMysqlTestDatabase({ migrate: false });
+      try {
+        const tables = await probe.database.query<{ db: string; n: number }>(
+          sql`SELECT TABLE_SCHEMA AS db, COUNT(*) AS n FROM information_schema.TABLES
+              WHERE TABLE_SCHEMA IN (${inSet}) GROUP BY TABLE_SCHEMA`,
+        );
+        const counts = Object.fromEntries(tables.map((r) => [r.db, Number(r.n)]));
+        expect(counts[t.names.own]).toBeGreaterThan(0);
+        expect(counts[t.names.diracx.JobDB]).toBeGreaterThan(0);
+        expect(t.database.session.ownDatabase).toBe(t.names.own);
+        await t.dispose();
+        const left = await probe.database.query(
+          sql`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${inSet})`,
+        );
+        expect(left).toEqual([]);
+      } finally {
+        await probe.dispose();
+      }
+    }, 60_000);
+  },
+);

@@ -3,13 +3,19 @@
  * names (default `mysql://root@127.0.0.1:3306`, the machine's MariaDB), and throw-away sets of
  * databases on it, one per DiracX database, named `<prefix>_<Db>` and dropped afterwards. When the
  * server does not answer the tests skip with the reason in their name, unless
- * DIRACX_REQUIRE_MARIADB_TESTS=1 makes that a failure (CI).
+ * DIRACX_REQUIRE_MARIADB_TESTS=1 makes that a failure (CI). The server URL, its probe and the
+ * migrated set are the extension testing kit's (`src/testing/mysql-database.ts`); this adds
+ * DiracX's side (its URLs, its Python scripts).
  */
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
-import { migrateMysql } from '../../src/db/mysql/migrate.ts';
-import { openMysqlDatabase } from '../../src/db/mysql/open.ts';
+import {
+  createMigratedMysqlTestDatabase,
+  type MysqlTestServerAvailability,
+  mysqlTestServerAvailability,
+  TEST_MYSQL_SERVER_URL,
+} from '../../src/testing/mysql-database.ts';
 import {
   cleanPythonEnv,
   DIRACX_CLIENT_TESTS_REQUIRED,
@@ -27,25 +33,12 @@ import { SQL_DATABASES, type DiracxSqlDatabase } from '../../src/db/mysql/schema
 import { DB_URL_SETTINGS } from '../../src/mysql-settings.ts';
 
 export const MARIADB_TESTS_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
-export const MARIADB_SERVER_URL = Bun.env.DIRACX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+export const MARIADB_SERVER_URL = TEST_MYSQL_SERVER_URL;
 
-export type MariadbAvailability = { available: true } | { available: false; reason: string };
+export type MariadbAvailability = MysqlTestServerAvailability;
 
-/** Whether the server answers (a connection and `SELECT 1` within 3 s). */
-export async function mariadbAvailability(): Promise<MariadbAvailability> {
-  try {
-    const connection = await mysql.createConnection({ uri: MARIADB_SERVER_URL, connectTimeout: 3000 });
-    try {
-      await connection.query('SELECT 1');
-    } finally {
-      await connection.end();
-    }
-    return { available: true };
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return { available: false, reason: `no MariaDB at ${MARIADB_SERVER_URL} (${why}; apt-get install mariadb-server)` };
-  }
-}
+/** Whether the server answers (a connection and `SELECT 1` within 3 s): the testing kit's probe. */
+export const mariadbAvailability = (): Promise<MariadbAvailability> => mysqlTestServerAvailability();
 
 /** One connection to the server, with no default database (statements name theirs). */
 export function connectServer(): Promise<mysql.Connection> {
@@ -60,6 +53,16 @@ export interface DatabaseSet {
   drop(): Promise<void>;
 }
 
+/** `mysql+aiomysql://…/<name>` of each DiracX database of `names` (as DiracX writes them). */
+function diracxUrls(names: Readonly<Record<DiracxSqlDatabase, string>>): DatabaseSet['diracxUrl'] {
+  return (database) => {
+    const url = new URL(MARIADB_SERVER_URL);
+    url.protocol = 'mysql+aiomysql:';
+    url.pathname = `/${names[database]}`;
+    return url.toString();
+  };
+}
+
 /** Creates `<label>_<random>_<Db>` for every DiracX database. */
 export async function createDatabaseSet(connection: mysql.Connection, label: string): Promise<DatabaseSet> {
   const prefix = `${label}_${randomBytes(4).toString('hex')}`;
@@ -68,15 +71,9 @@ export async function createDatabaseSet(connection: mysql.Connection, label: str
     string
   >;
   for (const name of Object.values(names)) await connection.query(`CREATE DATABASE \`${name}\``);
-  const server = new URL(MARIADB_SERVER_URL);
   return {
     names,
-    diracxUrl: (database) => {
-      const url = new URL(server);
-      url.protocol = 'mysql+aiomysql:';
-      url.pathname = `/${names[database]}`;
-      return url.toString();
-    },
+    diracxUrl: diracxUrls(names),
     drop: async () => {
       for (const name of Object.values(names)) await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
     },
@@ -86,7 +83,7 @@ export async function createDatabaseSet(connection: mysql.Connection, label: str
 /** Our own database and a DiracX database set, opened and migrated, for the data layer's tests. */
 export interface MysqlTestDatabase {
   readonly database: MysqlDatabase;
-  readonly set: DatabaseSet;
+  readonly set: Pick<DatabaseSet, 'names' | 'diracxUrl'>;
   readonly own: string;
   /** `mysql://…/<own>`: the `DATABASE_URL` of this set. */
   readonly url: string;
@@ -111,34 +108,20 @@ export function mysqlServerEnv(set: Pick<DatabaseSet, 'names'>, own: string): Re
 
 /**
  * Creates a fresh set (our database and DiracX's seven, empty), opens it and, unless told not to,
- * migrates it (our tables, and DiracX's created from the generated DDL).
+ * migrates it (our tables, and DiracX's created from the generated DDL): the testing kit's
+ * `createMigratedMysqlTestDatabase`, with the set's DiracX URLs for DiracX's side of a test.
  */
 export async function createMysqlTestDatabase(
   options: { migrate?: boolean; statementTimeoutMs?: number; port?: number; label?: string } = {},
 ): Promise<MysqlTestDatabase> {
-  const connection = await connectServer();
-  const set = await createDatabaseSet(connection, options.label ?? 't');
-  const own = `${set.names.JobDB.slice(0, -'_JobDB'.length)}_own`;
-  await connection.query(`CREATE DATABASE \`${own}\``);
-  const url = serverUrl(own, options.port);
-  const database = await openMysqlDatabase({
-    url,
-    names: { own, diracx: set.names },
-    poolSize: 4,
-    statementTimeoutMs: options.statementTimeoutMs ?? 0,
-  });
-  if (options.migrate !== false) await migrateMysql(database);
+  const t = await createMigratedMysqlTestDatabase({ ...options, serverUrl: MARIADB_SERVER_URL });
+  const { diracx } = t.names;
   return {
-    database,
-    set,
-    own,
-    url,
-    dispose: async () => {
-      await database.close();
-      await set.drop();
-      await connection.query(`DROP DATABASE IF EXISTS \`${own}\``);
-      await connection.end();
-    },
+    database: t.database,
+    set: { names: diracx, diracxUrl: diracxUrls(diracx) },
+    own: t.names.own,
+    url: t.url,
+    dispose: () => t.dispose(),
   };
 }
 

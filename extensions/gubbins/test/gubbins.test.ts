@@ -4,7 +4,7 @@
  * with the SDK client, its REST routes through the in-process handler, its policy (refusals
  * change nothing), VO isolation, its tightening of the core `wms` policy, and its configuration
  * field (served when set, a wrong type refused by the composed schema, the field itself refused
- * by the core schema alone).
+ * by the core schema alone). Each on the kit's default database and on MySQL/MariaDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -13,11 +13,14 @@ import {
   buildTestConfig,
   configUser,
   ConfigValidationError,
+  createMigratedMysqlTestDatabase,
+  mysqlTestServerAvailability,
   startExtensionTestServer,
   type DefaultTestUserName,
   type ExtensionTestServer,
   type JsonCall,
   type TestConfigDocument,
+  type TestDatabaseFactory,
 } from '@diracx-ts/sdk/testing';
 import gubbins from '../src/index.ts';
 import { GUBBINS_SENSEI } from '../src/properties.ts';
@@ -35,6 +38,21 @@ interface Owner {
 /** How long starting a test server may take (it migrates a fresh database). */
 const START_TIMEOUT_MS = 60_000;
 
+/**
+ * The databases both suites run on: the kit's default (PGlite, or PostgreSQL with DATABASE_URL),
+ * and MySQL/MariaDB (gubbins' `mysql` migration and queries) when its server answers
+ * (DIRACX_TEST_MYSQL_URL); without one that suite is skipped, unless
+ * DIRACX_REQUIRE_MARIADB_TESTS=1 makes it fail.
+ */
+const mysqlServer = await mysqlTestServerAvailability();
+const MYSQL_REQUIRED = Bun.env.DIRACX_REQUIRE_MARIADB_TESTS === '1';
+const DATABASES: [string, TestDatabaseFactory | undefined][] = [['the default database', undefined]];
+if (mysqlServer.available || MYSQL_REQUIRED) DATABASES.push(['MySQL/MariaDB', createMigratedMysqlTestDatabase]);
+else {
+  const why = `${mysqlServer.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`;
+  it.skip(`gubbins over MCP and REST on MySQL/MariaDB (skipped: ${why})`, () => {});
+}
+
 /** Sets `GubbinsSpecificInfo` on chaen in the test configuration. */
 const withInfo =
   (info: unknown) =>
@@ -49,7 +67,7 @@ async function submitJob(server: ExtensionTestServer, who: Who): Promise<number>
   return (res.body as { JobID: number }[])[0]!.JobID;
 }
 
-describe('gubbins over MCP', () => {
+describe.each(DATABASES)('gubbins over MCP on %s', (_label, createDatabase) => {
   let server: ExtensionTestServer;
   const clients: Client[] = [];
 
@@ -85,7 +103,11 @@ describe('gubbins over MCP', () => {
 
   // Starting migrates a fresh database: seconds, past Bun's default 5 s outside this repository.
   beforeAll(async () => {
-    server = await startExtensionTestServer({ extensions: [gubbins], listen: true });
+    server = await startExtensionTestServer({
+      extensions: [gubbins],
+      listen: true,
+      ...(createDatabase ? { createDatabase } : {}),
+    });
   }, START_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -158,11 +180,15 @@ describe('gubbins over MCP', () => {
   });
 });
 
-describe('gubbins over REST', () => {
+describe.each(DATABASES)('gubbins over REST on %s', (_label, createDatabase) => {
   let app: ExtensionTestServer;
 
   beforeAll(async () => {
-    app = await startExtensionTestServer({ extensions: [gubbins], edit: withInfo('hello') });
+    app = await startExtensionTestServer({
+      extensions: [gubbins],
+      edit: withInfo('hello'),
+      ...(createDatabase ? { createDatabase } : {}),
+    });
   }, START_TIMEOUT_MS);
   afterAll(async () => {
     await app.close();
