@@ -26,7 +26,7 @@ import { JOB_ATTRIBUTE_COLUMNS } from '../job-status.ts';
 import type { MysqlDb, MysqlTables, MysqlTx } from './database.ts';
 
 type Handle = MysqlDb | MysqlTx;
-type Tables = Pick<MysqlTables, 'jobs' | 'jobJdls' | 'jobCommands' | 'heartBeatLoggingInfo'>;
+type Tables = Pick<MysqlTables, 'jobs' | 'jobJdls' | 'jobCommands' | 'heartBeatLoggingInfo' | 'jobParameterDocs'>;
 const unique = (ids: readonly number[]): number[] => [...new Set(ids)].sort((a, b) => a - b);
 
 /** A whole second, as a `DATETIME` column keeps it. */
@@ -172,7 +172,11 @@ export async function insertHeartbeatSamples(
   }
 }
 
-/** Deletes jobs (their JDL rows; DiracX's foreign keys cascade to the rest of JobDB); returns the ids that went. */
+/**
+ * Deletes jobs (their JDL rows; DiracX's foreign keys cascade to the rest of JobDB) and their
+ * parameter documents (in our own database, so no foreign key reaches them: PostgreSQL's cascade
+ * deletes them); returns the ids that went.
+ */
 export async function deleteJobs(db: Handle, t: Tables, jobIds: readonly number[]): Promise<number[]> {
   if (jobIds.length === 0) return [];
   const found = await db
@@ -180,6 +184,9 @@ export async function deleteJobs(db: Handle, t: Tables, jobIds: readonly number[
     .from(t.jobJdls)
     .where(inArray(t.jobJdls.jobId, unique(jobIds)))
     .for('update');
-  if (found.length > 0) await db.delete(t.jobJdls).where(inArray(t.jobJdls.jobId, unique(jobIds)));
-  return found.map((r) => r.jobId).sort((a, b) => a - b);
+  if (found.length === 0) return [];
+  const gone = found.map((r) => r.jobId);
+  await db.delete(t.jobJdls).where(inArray(t.jobJdls.jobId, gone));
+  await db.delete(t.jobParameterDocs).where(inArray(t.jobParameterDocs.jobId, gone));
+  return gone.sort((a, b) => a - b);
 }

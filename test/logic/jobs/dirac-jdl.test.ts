@@ -6,16 +6,15 @@
  * 500 or mangles a value, we refuse on purpose (docs/compatibility.md), listed below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { asc, eq, sql } from 'drizzle-orm';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-source.ts';
 import type { Config } from '../../../src/config/schema.ts';
-import { inputData, jobs } from '../../../src/db/schema/jobs.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { jobJdl } from '../../../src/logic/jobs/read.ts';
 import { rescheduleJobs } from '../../../src/logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { submitJdlJobs } from '../../../src/logic/jobs/submit.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { readInputData, readJobRow, setNextJobId } from '../../harness/job-rows.ts';
 import { EXPANDED_ON_PURPOSE, type ExpectedCase, expected, REFUSED_ON_PURPOSE, spec } from './dirac-jdl-fixture.ts';
 
 const USER: AuthedUser = {
@@ -46,21 +45,9 @@ afterAll(() => db.dispose());
 
 const ctx = () => ({ database: db.database, config, user: USER, now });
 
-/** Makes the next allocated job id `jobId` (the fixture's ids; a refused submission may use some). */
-async function nextJobId(jobId: number): Promise<void> {
-  await postgresOf(db.database).db.execute(
-    sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${jobId - 1})`,
-  );
-}
-
+/** The stored job and its input data. */
 async function storedJob(jobId: number) {
-  const [row] = await postgresOf(db.database).db.select().from(jobs).where(eq(jobs.jobId, jobId));
-  const lfns = await postgresOf(db.database)
-    .db.select({ lfn: inputData.lfn })
-    .from(inputData)
-    .where(eq(inputData.jobId, jobId))
-    .orderBy(asc(inputData.lfn));
-  return { row, lfns: lfns.map((r) => r.lfn) };
+  return { row: await readJobRow(db.database, jobId), lfns: await readInputData(db.database, jobId) };
 }
 
 describe('the configuration the fixture was generated with', () => {
@@ -77,7 +64,8 @@ describe('submitting and rescheduling as DiracX 0.7.0', () => {
     const want: ExpectedCase | undefined = expected[index];
     it(`${testCase.name}`, async () => {
       expect(want?.name).toBe(testCase.name);
-      await nextJobId(testCase.job_id);
+      // The fixture's ids (a refused submission may use some).
+      await setNextJobId(db.database, testCase.job_id);
       const submitted = submitJdlJobs(ctx(), testCase.jdls);
       if (want?.error !== undefined || REFUSED_ON_PURPOSE[testCase.name]) {
         await expect(submitted).rejects.toMatchObject({ code: 'INVALID_INPUT' });

@@ -4,9 +4,9 @@
  * enabled queues deleted), and commands queued at the same instant that do not collide.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
 import { JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
+import { countCommandTimes } from '../../harness/job-rows.ts';
 import {
   at,
   createJobsFixture,
@@ -17,7 +17,6 @@ import {
   seedTaskQueue,
   type JobsFixture,
 } from './seed.ts';
-import { postgresOf } from '../../harness/database.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -62,10 +61,7 @@ describe('setJobStatuses to Killed or Deleted', () => {
     await set({ [id!]: { [at(1)]: { Status: 'Killed' } } });
     await set({ [id!]: { [at(2)]: { Status: 'Killed' } } });
     expect(await readCommands(f, [id!])).toHaveLength(2);
-    const [distinct] = await postgresOf(f.t.database).query<{ n: number }>(
-      sql`select count(distinct "ReceptionTime")::int as n from "JobCommands" where "JobID" = ${id!}`,
-    );
-    expect(Number(distinct?.n)).toBe(2);
+    expect(await countCommandTimes(f.t.database, id!)).toBe(2);
   });
 
   it('removes killed jobs from their task queue and keeps the queue while it holds others', async () => {

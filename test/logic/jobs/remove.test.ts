@@ -4,7 +4,7 @@
  * parameters documents with them; other jobs and unknown ids are left alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
+import { getJobJdls } from '../../../src/db/jobs.ts';
 import { addHeartbeat } from '../../../src/logic/jobs/heartbeat.ts';
 import { JobStatusChangesSchema } from '../../../src/logic/jobs/models.ts';
 import { removeJobs } from '../../../src/logic/jobs/remove.ts';
@@ -23,7 +23,6 @@ import {
   seedTaskQueue,
   type JobsFixture,
 } from './seed.ts';
-import { postgresOf } from '../../harness/database.ts';
 
 let f: JobsFixture;
 beforeAll(async () => {
@@ -48,10 +47,7 @@ describe('removeJobs', () => {
     }
     expect(await readCommands(f, ids)).toEqual([]);
     expect(await readTaskQueue(f, tq)).toEqual({ exists: false, jobIds: [] });
-    const jdls = await postgresOf(f.t.database).query<{ n: number }>(
-      sql`select count(*)::int as n from "JobJDLs" where "JobID" in (${ids[0]!}, ${ids[1]!})`,
-    );
-    expect(Number(jdls[0]?.n)).toBe(0);
+    expect(await getJobJdls(f.t.database.session, ids)).toEqual(new Map());
   });
 
   it('leaves other jobs and their queue alone', async () => {

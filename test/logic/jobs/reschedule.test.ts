@@ -4,15 +4,14 @@
  * job can be rescheduled the call is refused and nothing is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { eq } from 'drizzle-orm';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-source.ts';
 import type { Config } from '../../../src/config/schema.ts';
-import { jobs } from '../../../src/db/schema/jobs.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { rescheduleJobs } from '../../../src/logic/jobs/reschedule.ts';
 import { setJobStatuses } from '../../../src/logic/jobs/set-status.ts';
 import { submitJdlJobs } from '../../../src/logic/jobs/submit.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { readJobRow } from '../../harness/job-rows.ts';
 
 const USER: AuthedUser = {
   sub: 'lhcb:x',
@@ -40,7 +39,7 @@ afterAll(() => db.dispose());
 const ctx = () => ({ database: db.database, config, now });
 const submit = async (): Promise<number> =>
   (await submitJdlJobs({ ...ctx(), user: USER }, ['[Executable = "x"; Site = "LCG.CERN.cern";]']))[0]!.JobID;
-const row = async (id: number) => (await postgresOf(db.database).db.select().from(jobs).where(eq(jobs.jobId, id)))[0]!;
+const row = async (id: number) => readJobRow(db.database, id);
 
 describe('rescheduleJobs', () => {
   it('sends a running job back to Received and counts the reschedule', async () => {

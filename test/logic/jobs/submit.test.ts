@@ -4,14 +4,14 @@
  * manifest checks refuse bad input; a batch with one bad JDL writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { asc, count, eq } from 'drizzle-orm';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-source.ts';
 import type { Config } from '../../../src/config/schema.ts';
-import { inputData, jobJdls, jobs } from '../../../src/db/schema/jobs.ts';
-import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
+import { getLoggingRecords } from '../../../src/db/job-logging.ts';
+import { getJobJdls } from '../../../src/db/jobs.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { submitJdlJobs, type SubmitContext } from '../../../src/logic/jobs/submit.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { countJobs, readInputData, readJobRow } from '../../harness/job-rows.ts';
 
 const NOW = new Date('2026-11-26T10:00:00Z');
 const CHAEN: AuthedUser = {
@@ -33,8 +33,7 @@ beforeAll(async () => {
 afterAll(() => db.dispose());
 
 const ctx = (user: AuthedUser = CHAEN): SubmitContext => ({ database: db.database, config, user, now: () => NOW });
-const jobCount = async (): Promise<number> =>
-  (await postgresOf(db.database).db.select({ n: count() }).from(jobs))[0]!.n;
+const jobCount = (): Promise<number> => countJobs(db.database);
 
 const JDL = `[
   Executable = "echo";
@@ -50,7 +49,7 @@ describe('submitJdlJobs', () => {
   it('creates a Received job with the attributes DiracX takes from the JDL', async () => {
     const [inserted] = await submitJdlJobs(ctx(), [JDL]);
     expect(inserted).toMatchObject({ Status: 'Received', MinorStatus: 'Job accepted', TimeStamp: NOW });
-    const [row] = await postgresOf(db.database).db.select().from(jobs).where(eq(jobs.jobId, inserted!.JobID));
+    const row = await readJobRow(db.database, inserted!.JobID);
     expect(row).toMatchObject({
       owner: 'chaen',
       ownerGroup: 'lhcb_user',
@@ -63,22 +62,14 @@ describe('submitJdlJobs', () => {
       verifiedFlag: true,
       status: 'Received',
     });
-    const lfns = await postgresOf(db.database)
-      .db.select()
-      .from(inputData)
-      .where(eq(inputData.jobId, inserted!.JobID))
-      .orderBy(asc(inputData.lfn));
-    expect(lfns.map((l) => l.lfn)).toEqual(['/lhcb/a', '/lhcb/b']);
-    const [stored] = await postgresOf(db.database).db.select().from(jobJdls).where(eq(jobJdls.jobId, inserted!.JobID));
+    expect(await readInputData(db.database, inserted!.JobID)).toEqual(['/lhcb/a', '/lhcb/b']);
+    const stored = (await getJobJdls(db.database.session, [inserted!.JobID])).get(inserted!.JobID);
     expect(stored!.jdl).toContain(`Arguments = "hello ${inserted!.JobID}"`);
     expect(stored!.jdl).toContain('VirtualOrganization = "lhcb"');
     expect(stored!.jdl).toContain('JobRequirements');
-    const history = await postgresOf(db.database)
-      .db.select()
-      .from(loggingInfo)
-      .where(eq(loggingInfo.jobId, inserted!.JobID));
+    const history = await getLoggingRecords(db.database.session, [inserted!.JobID]);
     expect(history).toMatchObject([
-      { status: 'Received', minorStatus: 'Job accepted', applicationStatus: 'Unknown', statusSource: 'JobManager' },
+      { status: 'Received', minorStatus: 'Job accepted', applicationStatus: 'Unknown', source: 'JobManager' },
     ]);
   });
 
