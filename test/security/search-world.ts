@@ -5,9 +5,8 @@
  * few jobs and pilots of lhcb to find.
  */
 import { sql } from 'drizzle-orm';
-import type { PostgresDatabase } from '../../src/db/database.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
-import { createTestDatabase, postgresOf } from '../harness/database.ts';
+import { type AnyDatabase, createTestDatabase } from '../harness/database.ts';
 import { call, PEOPLE, submitJob, type JsonCall, type Person } from '../routes/jobs/harness.ts';
 
 export const MCP_URL = 'http://test/mcp';
@@ -31,29 +30,52 @@ export interface SearchWorld {
   dispose(): Promise<void>;
 }
 
-/** `database`, counting each use of its handle, transactions and raw queries. */
-function countingDatabase(database: PostgresDatabase, count: () => void): PostgresDatabase {
-  return {
-    driver: database.driver,
-    get db() {
-      count();
-      return postgresOf(database).db;
+/** What counts as a use of the database: reaching for a handle, or starting a transaction or a raw query. */
+const COUNTED_HANDLES = new Set<PropertyKey>(['db', 'session']);
+const COUNTED_CALLS = new Set<PropertyKey>(['transaction', 'query']);
+
+/** `database` (of either dialect), counting each use of its handles, transactions and raw queries. */
+function countingDatabase<D extends AnyDatabase>(database: D, count: () => void): D {
+  return new Proxy(database, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (COUNTED_HANDLES.has(key)) count();
+      if (COUNTED_CALLS.has(key) && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          count();
+          return (value as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      return value;
     },
-    get session() {
-      count();
-      return database.session;
-    },
-    transaction: (fn) => {
-      count();
-      return database.transaction(fn);
-    },
-    query: (statement) => {
-      count();
-      return postgresOf(database).query(statement);
-    },
-    ping: () => database.ping(),
-    close: () => database.close(),
-  };
+  });
+}
+
+/**
+ * Stores jobs `from`..`to` of chaen (lhcb), named `bulk-<id>`, in one statement per table:
+ * PostgreSQL makes the rows itself; DiracX's MySQL tables have no server-side defaults, so the
+ * rows go as values, their other columns defaulted by the schema.
+ */
+async function insertBulkJobs(database: AnyDatabase, from: number, to: number): Promise<void> {
+  if (database.driver === 'mysql') {
+    const { db, tables } = database;
+    const ids = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    await db
+      .insert(tables.jobJdls)
+      .values(ids.map((jobId) => ({ jobId, jdl: '', jobRequirements: '', originalJdl: '' })));
+    await db
+      .insert(tables.jobs)
+      .values(
+        ids.map((jobId) => ({ jobId, vo: 'lhcb', owner: 'chaen', ownerGroup: 'lhcb_user', jobName: `bulk-${jobId}` })),
+      );
+    return;
+  }
+  await database.query(
+    sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`,
+  );
+  const ids = sql`generate_series(${from}::int, ${to}::int) g`;
+  const rows = sql`select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from ${ids}`;
+  await database.query(sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") ${rows}`);
 }
 
 /** The text and structured content of a `tools/call` answer (JSON or one SSE event). */
@@ -92,7 +114,7 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
   );
   let uses = 0;
   const app = await createTestApp({
-    database: countingDatabase(postgresOf(owned.database), () => uses++),
+    database: countingDatabase(owned.database, () => uses++),
     issuer: 'http://test',
     mcp: {
       resourceUrl: MCP_URL,
@@ -129,15 +151,7 @@ export async function createSearchWorld(options: SearchWorldOptions = {}): Promi
       // loaded machine (the worlds of the timeout tests seed under it).
       const SLICE = 1000;
       for (let from = 1_000_000; from < 1_000_000 + n; from += SLICE) {
-        const to = Math.min(from + SLICE, 1_000_000 + n) - 1;
-        await postgresOf(owned.database).query(
-          sql`insert into "JobJDLs" ("JobID", "JDL") select g, '' from generate_series(${from}::int, ${to}::int) g`,
-        );
-        const ids = sql`generate_series(${from}::int, ${to}::int) g`;
-        const rows = sql`select g, 'lhcb', 'chaen', 'lhcb_user', 'bulk-' || g from ${ids}`;
-        await postgresOf(owned.database).query(
-          sql`insert into "Jobs" ("JobID", "VO", "Owner", "OwnerGroup", "JobName") ${rows}`,
-        );
+        await insertBulkJobs(owned.database, from, Math.min(from + SLICE, 1_000_000 + n) - 1);
       }
     },
     async dispose() {
