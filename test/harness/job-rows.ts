@@ -1,12 +1,13 @@
 /**
  * The job tables as tests seed and read them, on either dialect of the test database: PostgreSQL's
  * schema (`src/db/schema/`) or DiracX's MySQL/MariaDB tables (`src/db/mysql/schema/`), whose
- * drizzle tables share the property names. What the data layer offers no function for (the next
- * job id, a job's whole row, its input data, commands, heartbeat samples, a task queue) is read or
+ * drizzle tables share the property names. Jobs are seeded through the data layer's submission
+ * writes; what it offers no function for (the next job id, a job's whole row, its input data, commands, heartbeat samples, a task queue) is read or
  * written here, and given back in one shape: a MySQL `EnumBackedBool` flag ('True'/'False') as
  * the boolean PostgreSQL stores.
  */
 import { asc, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
+import { allocateJobIds, insertSubmittedJobs } from '../../src/db/job-submission.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobs, type JobRow } from '../../src/db/schema/jobs.ts';
 import { taskQueueJobs, taskQueues } from '../../src/db/schema/task-queue.ts';
 import type { AnyDatabase } from './database.ts';
@@ -19,6 +20,52 @@ export async function setNextJobId(database: AnyDatabase, jobId: number): Promis
     return;
   }
   await database.query(sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${jobId - 1})`);
+}
+
+export interface NewJobs {
+  status: string;
+  minorStatus: string;
+  vo: string;
+  owner: string;
+  ownerGroup: string;
+  /** Submission and last update time, and the time of the first history record (from "JobManager"). */
+  at: Date;
+}
+
+/** Inserts `n` jobs with JDL `[]` as a submission does (one history record each); returns their ids. */
+export function insertJobs(database: AnyDatabase, n: number, job: NewJobs): Promise<number[]> {
+  const { status, minorStatus, vo, owner, ownerGroup, at } = job;
+  return database.transaction(async (tx) => {
+    const ids = await allocateJobIds(tx, n);
+    await insertSubmittedJobs(
+      tx,
+      ids.map((jobId) => ({
+        jdl: { jobId, jdl: '[]', jobRequirements: '', originalJdl: '[]' },
+        job: {
+          jobId,
+          vo,
+          owner,
+          ownerGroup,
+          status,
+          minorStatus,
+          applicationStatus: 'Unknown',
+          submissionTime: at,
+          lastUpdateTime: at,
+          verifiedFlag: true,
+        },
+        inputData: [],
+        logging: {
+          jobId,
+          status,
+          minorStatus,
+          applicationStatus: 'Unknown',
+          timeUs: at.getTime() * 1000,
+          source: 'JobManager',
+        },
+      })),
+    );
+    return ids;
+  });
 }
 
 /** The `Jobs` rows of `jobIds`, by job id. */

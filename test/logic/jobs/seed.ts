@@ -5,11 +5,11 @@
  */
 import { getLoggingRecords, type StoredLoggingRecord } from '../../../src/db/job-logging.ts';
 import { getJobParameters } from '../../../src/db/job-parameters.ts';
-import { allocateJobIds, insertSubmittedJobs } from '../../../src/db/job-submission.ts';
 import type { JobRow } from '../../../src/db/schema/jobs.ts';
 import type { JobsContext } from '../../../src/logic/jobs/set-status.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import {
+  insertJobs,
   insertTaskQueue,
   readHeartbeatSamples as readSamples,
   readJobCommands,
@@ -51,38 +51,14 @@ export interface SeedOptions {
 /** Inserts `n` jobs as submission leaves them (or in `status`, with a matching first record); returns their ids. */
 export async function seedJobs(f: JobsFixture, n: number, options: SeedOptions = {}): Promise<number[]> {
   const { status = 'Received', minorStatus = 'Job accepted', vo = 'lhcb' } = options;
-  const ids = await f.t.database.transaction(async (tx) => {
-    const allocated = await allocateJobIds(tx, n);
-    await insertSubmittedJobs(
-      tx,
-      allocated.map((jobId) => ({
-        jdl: { jobId, jdl: '[]', jobRequirements: '', originalJdl: '[]' },
-        job: {
-          jobId,
-          vo,
-          owner: 'chaen',
-          ownerGroup: 'lhcb_user',
-          status,
-          minorStatus,
-          applicationStatus: 'Unknown',
-          submissionTime: SUBMITTED,
-          lastUpdateTime: SUBMITTED,
-          verifiedFlag: true,
-        },
-        inputData: [],
-        logging: {
-          jobId,
-          status,
-          minorStatus,
-          applicationStatus: 'Unknown',
-          timeUs: SUBMITTED.getTime() * 1000,
-          source: 'JobManager',
-        },
-      })),
-    );
-    return allocated;
+  return insertJobs(f.t.database, n, {
+    status,
+    minorStatus,
+    vo,
+    owner: 'chaen',
+    ownerGroup: 'lhcb_user',
+    at: SUBMITTED,
   });
-  return ids;
 }
 
 export async function readJob(f: JobsFixture, jobId: number): Promise<JobRow> {

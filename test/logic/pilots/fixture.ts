@@ -3,13 +3,12 @@
  * configuration and a fixed clock, callers built with any VO and properties, and readers of
  * the pilot tables.
  */
-import { asc, eq } from 'drizzle-orm';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../../src/config/file-source.ts';
 import type { Config } from '../../../src/config/schema.ts';
-import { jobToPilotMapping, pilotAgents } from '../../../src/db/schema/pilots.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import type { PilotsContext } from '../../../src/logic/pilots/management.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { type PilotRow, readPilotJobMappings, readPilotRows } from '../../harness/pilot-rows.ts';
 
 /** The fixed "now" of the logic tests. */
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
@@ -42,20 +41,14 @@ export function caller(vo: string, properties: readonly string[]): AuthedUser {
   };
 }
 
-export type PilotRow = typeof pilotAgents.$inferSelect;
+export type { PilotRow };
 
+/** The pilot stamped `stamp` (the test fails when there is none, or more than one). */
 export async function readPilot(f: PilotsFixture, stamp: string): Promise<PilotRow> {
-  const [row] = await postgresOf(f.t.database).db.select().from(pilotAgents).where(eq(pilotAgents.pilotStamp, stamp));
-  if (!row) throw new Error(`pilot ${stamp} not in the database`);
-  return row;
+  const rows = await readPilotRows(f.t.database, stamp);
+  if (rows.length !== 1) throw new Error(`${rows.length} pilots stamped ${stamp} in the database`);
+  return rows[0]!;
 }
 
 /** The (stamp, job) pairs recorded in `JobToPilotMapping`, ordered. */
-export async function readMappings(f: PilotsFixture): Promise<[string, number][]> {
-  const rows = await postgresOf(f.t.database)
-    .db.select({ stamp: pilotAgents.pilotStamp, jobId: jobToPilotMapping.jobId })
-    .from(jobToPilotMapping)
-    .innerJoin(pilotAgents, eq(pilotAgents.pilotId, jobToPilotMapping.pilotId))
-    .orderBy(asc(pilotAgents.pilotStamp), asc(jobToPilotMapping.jobId));
-  return rows.map((r) => [r.stamp, r.jobId]);
-}
+export const readMappings = (f: PilotsFixture): Promise<[string, number][]> => readPilotJobMappings(f.t.database);

@@ -5,7 +5,6 @@
  * sandboxes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test';
-import { jobJdls, jobs } from '../../../src/db/schema/jobs.ts';
 import { parseJdl } from '../../../src/logic/jobs/jdl/parse.ts';
 import { removeJobs } from '../../../src/logic/jobs/remove.ts';
 import { assignOutputSandbox, getJobSandboxes, unassignJobsSandboxes } from '../../../src/logic/sandboxes/assign.ts';
@@ -13,7 +12,7 @@ import { assignInputSandboxes, inputSandboxPfns } from '../../../src/logic/sandb
 import { getSandboxDownload, initiateSandboxUpload } from '../../../src/logic/sandboxes/upload.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { addSandbox, createSandboxFixture, readSandbox, SETTINGS, T0, userOf, type SandboxFixture } from './fixture.ts';
-import { postgresOf } from '../../harness/database.ts';
+import { insertJobs } from '../../harness/job-rows.ts';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -83,16 +82,16 @@ describe('assignment', () => {
 
   it('removing a job unassigns its sandboxes', async () => {
     const pfn = await addSandbox(f, chaen);
-    const [row] = await postgresOf(f.t.database)
-      .db.insert(jobJdls)
-      .values({ jdl: '[]', originalJdl: '[]' })
-      .returning({ id: jobJdls.jobId });
-    const jobId = row!.id;
-    await postgresOf(f.t.database)
-      .db.insert(jobs)
-      .values({ jobId, vo: 'lhcb', owner: 'chaen', ownerGroup: 'lhcb_user' });
-    await assign(jobId, pfn);
-    expect(await removeJobs({ database: f.t.database, now: () => T0 }, [jobId])).toEqual({ removed: [jobId] });
+    const [jobId] = await insertJobs(f.t.database, 1, {
+      status: 'Received',
+      minorStatus: 'Job accepted',
+      vo: 'lhcb',
+      owner: 'chaen',
+      ownerGroup: 'lhcb_user',
+      at: T0,
+    });
+    await assign(jobId!, pfn);
+    expect(await removeJobs({ database: f.t.database, now: () => T0 }, [jobId!])).toEqual({ removed: [jobId!] });
     expect(await readSandbox(f, pfn)).toMatchObject({ assigned: false, entities: [] });
   });
 });

@@ -4,7 +4,6 @@
  * row for the next run; batches cover every candidate; other storage elements are left alone.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test';
-import { sandboxes } from '../../../src/db/schema/sandboxes.ts';
 import { assignOutputSandbox, unassignJobsSandboxes } from '../../../src/logic/sandboxes/assign.ts';
 import { cleanSandboxes, type CleanContext } from '../../../src/logic/sandboxes/clean.ts';
 import type { ObjectStore } from '../../../src/storage/object-store.ts';
@@ -19,7 +18,7 @@ import {
   userOf,
   type SandboxFixture,
 } from './fixture.ts';
-import { postgresOf } from '../../harness/database.ts';
+import { setEverySandbox } from '../../harness/sandbox-rows.ts';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -73,7 +72,7 @@ describe('cleanSandboxes', () => {
 
   it('deletes a sandbox marked assigned that no job maps any more, however recent (DiracX orphans)', async () => {
     const pfn = await addSandbox(f, chaen);
-    await postgresOf(f.t.database).db.update(sandboxes).set({ assigned: true });
+    await setEverySandbox(f.t.database, { assigned: true });
     expect(await clean()).toEqual({ deleted: 1, failed: 0 });
     expect(await readSandbox(f, pfn)).toBeUndefined();
   });
@@ -81,7 +80,7 @@ describe('cleanSandboxes', () => {
   it('never deletes a mapped sandbox, even one whose flag says unassigned', async () => {
     const pfn = await addSandbox(f, chaen);
     await assign(7, pfn);
-    await postgresOf(f.t.database).db.update(sandboxes).set({ assigned: false });
+    await setEverySandbox(f.t.database, { assigned: false });
     f.setNow(new Date(T0.getTime() + 100 * DAY_MS));
     expect(await clean()).toEqual({ deleted: 0, failed: 0 });
     expect(await f.store.exists(keyOf(pfn))).toBe(true);
@@ -133,7 +132,7 @@ describe('cleanSandboxes', () => {
 
   it('leaves the sandboxes of other storage elements alone', async () => {
     const pfn = await addSandbox(f, chaen);
-    await postgresOf(f.t.database).db.update(sandboxes).set({ seName: 'OtherSE' });
+    await setEverySandbox(f.t.database, { seName: 'OtherSE' });
     f.setNow(new Date(T0.getTime() + 100 * DAY_MS));
     expect(await clean()).toEqual({ deleted: 0, failed: 0 });
     expect(await f.store.exists(keyOf(pfn))).toBe(true);

@@ -3,11 +3,9 @@
  * directory, a settable clock, users as the logic sees them, and helpers that register and
  * upload a sandbox and read the sandbox rows back.
  */
-import { asc, eq } from 'drizzle-orm';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxEntityMapping, sandboxes } from '../../../src/db/schema/sandboxes.ts';
 import type { AuthedUser } from '../../../src/core/user.ts';
 import { createJsonLogger, type Logger } from '../../../src/core/logger.ts';
 import type { SandboxContext } from '../../../src/logic/sandboxes/context.ts';
@@ -18,7 +16,8 @@ import { FsBlobDirectory } from '../../../src/storage/fs-directory.ts';
 import { importSigningSecret } from '../../../src/storage/local-signature.ts';
 import { LocalObjectStore } from '../../../src/storage/local-store.ts';
 import { toHex } from '../../../src/storage/object-store.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { deleteEverySandbox, readSandboxMappings, readSandboxRow } from '../../harness/sandbox-rows.ts';
 
 export const SETTINGS: SandboxStoreSettings = {
   bucketName: 'sandboxes',
@@ -82,8 +81,7 @@ export async function createSandboxFixture(): Promise<SandboxFixture> {
     ctx: (user) => ({ database: t.database, store, settings: SETTINGS, user, now: () => now, origin: 'http://test' }),
     reset: async () => {
       now = T0;
-      await postgresOf(t.database).db.delete(sandboxEntityMapping);
-      await postgresOf(t.database).db.delete(sandboxes);
+      await deleteEverySandbox(t.database);
     },
     dispose: async () => {
       await t.dispose();
@@ -117,21 +115,13 @@ export interface StoredSandbox {
 
 /** The row of a sandbox and its mappings, or undefined when it is gone. */
 export async function readSandbox(f: SandboxFixture, pfn: string): Promise<StoredSandbox | undefined> {
-  const db = postgresOf(f.t.database).db;
-  const [row] = await db
-    .select()
-    .from(sandboxes)
-    .where(eq(sandboxes.sePfn, shortPfn(pfn)));
+  const row = await readSandboxRow(f.t.database, shortPfn(pfn));
   if (!row) return undefined;
-  const maps = await db
-    .select()
-    .from(sandboxEntityMapping)
-    .where(eq(sandboxEntityMapping.sbId, row.sbId))
-    .orderBy(asc(sandboxEntityMapping.entityId));
+  const entities = await readSandboxMappings(f.t.database, row.sbId);
   return {
     pfn: row.sePfn,
     assigned: row.assigned,
     lastAccessTime: row.lastAccessTime,
-    entities: maps.map((m) => `${m.type}:${m.entityId}`),
+    entities,
   };
 }
