@@ -2,9 +2,9 @@
  * The job tables as tests seed and read them, on either dialect of the test database: PostgreSQL's
  * schema (`src/db/schema/`) or DiracX's MySQL/MariaDB tables (`src/db/mysql/schema/`), whose
  * drizzle tables share the property names. Jobs are seeded through the data layer's submission
- * writes; what it offers no function for (the next job id, a job's whole row, its input data, commands, heartbeat samples, a task queue) is read or
- * written here, and given back in one shape: a MySQL `EnumBackedBool` flag ('True'/'False') as
- * the boolean PostgreSQL stores.
+ * writes; what it offers no function for (the next job id, a job's whole row, its input data,
+ * commands, heartbeat samples, a task queue) is read or written here, and given back in one
+ * shape: a MySQL `EnumBackedBool` flag ('True'/'False') as the boolean PostgreSQL stores.
  */
 import { asc, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
 import { allocateJobIds, insertSubmittedJobs } from '../../src/db/job-submission.ts';
