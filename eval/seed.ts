@@ -5,21 +5,20 @@
  * the job state machine to its status (`PATCH /api/jobs/status`, every update timestamped a
  * millisecond after the previous one) and given its site (`PATCH /api/jobs/metadata`). What no
  * API lets an owner set (SubmissionTime, RescheduleCounter: job attributes are immutable there,
- * as in DiracX 0.7.0) is written directly in the jobs table. Sandboxes are registered and
- * mapped to their job directly in the sandbox tables (the MCP test server runs without a
- * sandbox store), and job ids start at `FIRST_JOB_ID` (the id sequence is moved on the fresh
- * database). Returns the id of every seeded job by its `ref`; throws if a job does not end in
- * its status.
+ * as in DiracX 0.7.0) is written with the data layer's `updateJobAttributes`. Sandboxes are
+ * registered and mapped to their job directly in the sandbox tables (the MCP test server runs
+ * without a sandbox store), and job ids start at `FIRST_JOB_ID` (the id counter is moved on the
+ * fresh database, PostgreSQL's or MariaDB's). Returns the id of every seeded job by its `ref`;
+ * throws if a job does not end in its status.
  */
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { assignSandboxes, ensureOwnerId, getSandbox, insertSandbox, jobEntityId } from '../src/db/sandboxes.ts';
-import { jobs } from '../src/db/schema/jobs.ts';
+import { updateJobAttributes } from '../src/db/job-status.ts';
 import { quoteJdlString } from '../src/logic/jobs/jdl/print.ts';
 import { SANDBOX_PFN_REGEX } from '../src/logic/sandboxes/pfn.ts';
 import type { TestApp } from '../test/harness/app.ts';
 import { personParts, type Person, type Scenario, type SeedJob, type SeedSandbox } from './scenario.ts';
-import { postgresOf } from '../test/harness/database.ts';
+import { setNextJobId } from '../test/harness/job-rows.ts';
 
 /**
  * The id of the first seeded job. Grid job ids are large; ids 1, 2, 3 would also be read as the
@@ -155,11 +154,10 @@ async function seedJob(app: TestApp, clock: SeedClock, job: SeedJob): Promise<nu
   if (job.site !== undefined)
     await rest(app, job.owner, 'PATCH', '/api/jobs/metadata', { [id]: { Site: job.site } }, 204);
   const history = {
-    ...(job.submitted === undefined ? {} : { submissionTime: new Date(job.submitted) }),
-    ...(job.reschedule_counter === undefined ? {} : { rescheduleCounter: job.reschedule_counter }),
+    ...(job.submitted === undefined ? {} : { SubmissionTime: new Date(job.submitted) }),
+    ...(job.reschedule_counter === undefined ? {} : { RescheduleCounter: job.reschedule_counter }),
   };
-  if (Object.keys(history).length > 0)
-    await postgresOf(app.database).db.update(jobs).set(history).where(eq(jobs.jobId, id));
+  await updateJobAttributes(app.database.session, new Map([[id, history]]));
   return id;
 }
 
@@ -182,9 +180,7 @@ async function seedSandbox(
 
 /** Seeds the scenario's jobs in order (ids FIRST_JOB_ID, FIRST_JOB_ID + 1, ... on a fresh database) and sandboxes. */
 export async function seedScenario(app: TestApp, scenario: Scenario): Promise<Map<string, number>> {
-  await postgresOf(app.database).query(
-    sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${FIRST_JOB_ID - 1})`,
-  );
+  await setNextJobId(app.database, FIRST_JOB_ID);
   const clock = new SeedClock();
   const ids = new Map<string, number>();
   for (const job of scenario.seed.jobs) ids.set(job.ref, await seedJob(app, clock, job));

@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { sql } from 'drizzle-orm';
 import { decodeProtectedHeader } from 'jose';
 import { getRefreshTokenForUpdate } from '../../src/db/auth.ts';
 import { generateKeystore } from '../../src/logic/auth/tokens/keystore.ts';
@@ -32,7 +31,7 @@ import { CHAEN_SUB, claimsOf, DIRAC_CLIENT_ID } from '../harness/login.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from './diracx-python.ts';
 import { diracxServerAvailability, type DiracxServer, startDiracxServer } from './diracx-server.ts';
-import { postgresOf } from '../harness/database.ts';
+import { insertRefreshTokenAsDiracx } from '../harness/diracx-rows.ts';
 
 const diracx = diracxServerAvailability();
 const moto = motoAvailability();
@@ -164,10 +163,7 @@ if ((!diracx.available || !moto.available) && !DIRACX_CLIENT_TESTS_REQUIRED) {
 
     /** A row into our AuthDB exactly as DiracX writes it: no ExpiresAt, which DiracX does not have. */
     async function insertOurs(row: Row): Promise<void> {
-      await postgresOf(ours.app.database).db.execute(
-        sql`insert into "RefreshTokens" ("JTI", "Status", "Scope", "Sub")
-            values (${dashed(hex(row.jti))}, ${row.status}, ${row.scope}, ${row.sub})`,
-      );
+      await insertRefreshTokenAsDiracx(ours.app.database, { ...row, jti: dashed(hex(row.jti)) });
     }
 
     it('accepts a token DiracX issued at our job search, and ours at DiracX', async () => {

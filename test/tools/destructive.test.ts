@@ -7,9 +7,8 @@
  * which every change moves on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { asc, inArray } from 'drizzle-orm';
 import { getJobLoggingRecords } from '../../src/db/jobs-search.ts';
-import { jobs } from '../../src/db/schema/jobs.ts';
+import { updateJobAttributes } from '../../src/db/job-status.ts';
 import type { JobStatus } from '../../src/logic/jobs/job-status.ts';
 import {
   deleteJobsTool,
@@ -26,7 +25,7 @@ import {
   type Person,
   type ToolHarness,
 } from './context.ts';
-import { postgresOf } from '../harness/database.ts';
+import { readJobRows } from '../harness/job-rows.ts';
 
 let h: ToolHarness;
 beforeAll(async () => {
@@ -46,11 +45,7 @@ async function jobsIn(statuses: readonly JobStatus[], who: Person = 'owner'): Pr
 
 /** What a change could touch: status, minor status, counter and the number of history records. */
 async function snapshot(ids: readonly number[]) {
-  const rows = await postgresOf(h.app.database)
-    .db.select()
-    .from(jobs)
-    .where(inArray(jobs.jobId, [...ids]))
-    .orderBy(asc(jobs.jobId));
+  const rows = await readJobRows(h.app.database, ids);
   const history = await getJobLoggingRecords(h.app.database.session, ids);
   return rows.map((r) => ({
     id: r.jobId,
@@ -210,7 +205,7 @@ describe('confirmation above the threshold', () => {
 
 describe('reschedule_jobs', () => {
   const setCounter = (ids: number[], counter: number) =>
-    postgresOf(h.app.database).db.update(jobs).set({ rescheduleCounter: counter }).where(inArray(jobs.jobId, ids));
+    updateJobAttributes(h.app.database.session, new Map(ids.map((id) => [id, { RescheduleCounter: counter }])));
 
   it('a dry run lists statuses and counters the real call then gives, including a job past the limit', async () => {
     const ids = await jobsIn(['Running', 'Failed', 'Done', 'Failed']);

@@ -5,9 +5,7 @@
  * what submission would refuse without writing; get_job_sandboxes lists PFNs and working URLs.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test';
-import { count } from 'drizzle-orm';
 import { getJobJdls } from '../../src/db/jobs.ts';
-import { jobs } from '../../src/db/schema/jobs.ts';
 import { getList, getNumber, getString } from '../../src/logic/jobs/jdl/attributes.ts';
 import { parseJdl } from '../../src/logic/jobs/jdl/parse.ts';
 import { assignOutputSandbox } from '../../src/logic/sandboxes/assign.ts';
@@ -15,7 +13,7 @@ import { shortPfn } from '../../src/logic/sandboxes/pfn.ts';
 import { submitJobTool, validateJdlTool } from '../../src/tools/jdl-builder.ts';
 import { jobSandboxesTool } from '../../src/tools/jobs.ts';
 import { createToolHarness, rejectionOf, runTool, STORE, type ToolHarness } from './context.ts';
-import { postgresOf } from '../harness/database.ts';
+import { countJobs as countJobRows } from '../harness/job-rows.ts';
 
 let h: ToolHarness;
 let jobsBefore: number;
@@ -23,8 +21,7 @@ beforeAll(async () => {
   h = await createToolHarness();
 });
 afterAll(() => h.dispose());
-const countJobs = async (): Promise<number> =>
-  (await postgresOf(h.app.database).db.select({ n: count() }).from(jobs))[0]!.n;
+const countJobs = (): Promise<number> => countJobRows(h.app.database);
 beforeEach(async () => {
   jobsBefore = await countJobs();
 });

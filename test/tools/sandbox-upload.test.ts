@@ -12,7 +12,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { sandboxes } from '../../src/db/schema/sandboxes.ts';
 import { SANDBOX_PFN_REGEX, shortPfn } from '../../src/logic/sandboxes/pfn.ts';
 import { importSigningSecret } from '../../src/storage/local-signature.ts';
 import { LocalObjectStore, MemoryBlobDirectory } from '../../src/storage/local-store.ts';
@@ -22,7 +21,7 @@ import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { assignOutput, uploadArchive } from '../harness/sandbox-seed.ts';
 import { call, PEOPLE } from '../routes/jobs/harness.ts';
 import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
-import { postgresOf } from '../harness/database.ts';
+import { countSandboxes } from '../harness/rows.ts';
 
 interface Outcome {
   isError?: boolean;
@@ -76,8 +75,7 @@ afterAll(async () => {
 
 const tool = async (client: string, name: string, args: Record<string, unknown>): Promise<Outcome> =>
   (await clients.get(client)!.callTool({ name, arguments: args })) as unknown as Outcome;
-const sandboxRows = async (on: McpTestServer): Promise<number> =>
-  (await postgresOf(on.app.database).db.select().from(sandboxes)).length;
+const sandboxRows = (on: McpTestServer): Promise<number> => countSandboxes(on.app.database);
 
 /** The archive behind `pfn`, as DiracX's client downloads it (REST URL, then a plain GET). */
 async function download(pfn: string): Promise<Uint8Array> {

@@ -4,7 +4,6 @@
  * or not refresh tokens come with DiracX's joserfc-style details.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
 import { decodeProtectedHeader } from 'jose';
 import { generateKeystore } from '../../../src/logic/auth/tokens/keystore.ts';
 import { signToken } from '../../../src/logic/auth/tokens/tokens.ts';
@@ -21,7 +20,7 @@ import {
   type LoginFixture,
   type TokenBody,
 } from '../../harness/login.ts';
-import { postgresOf } from '../../harness/database.ts';
+import { insertRefreshTokenAsDiracx } from '../../harness/diracx-rows.ts';
 
 const REUSED = 'Revoked refresh token reused: potential attack detected. You must authenticate again';
 
@@ -83,9 +82,7 @@ describe('refresh_token grant', () => {
     // {jti, exp, legacy_exchange, dirac_policies}, exp = the jti's time + 60 minutes.
     const jti = newUuid7(fx.clock.now());
     const exp = Math.floor(uuid7Time(jti).getTime() / 1000) + 3600;
-    await postgresOf(fx.app.database).db.execute(
-      sql`insert into "RefreshTokens" ("JTI", "Scope", "Sub") values (${jti}, 'vo:lhcb', ${`lhcb:${CHAEN_SUB}`})`,
-    );
+    await insertRefreshTokenAsDiracx(fx.app.database, { jti, scope: 'vo:lhcb', sub: `lhcb:${CHAEN_SUB}` });
     const theirs = await fx.app.tokens.sign({ jti, exp, dirac_policies: {}, legacy_exchange: false });
     const res = await refresh(theirs);
     expect(res.status).toBe(200);

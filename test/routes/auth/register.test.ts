@@ -14,7 +14,7 @@ import { flowContext } from '../../../src/routes/auth/flow-support.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { TEST_ISSUER } from '../../harness/auth.ts';
 import { FIXTURE_TIMEOUT_MS, TestClock } from '../../harness/login.ts';
-import { postgresOf } from '../../harness/database.ts';
+import { oauthClientNames } from '../../harness/rows.ts';
 
 const MCP_SCOPE = 'openid profile email offline_access';
 const DAY_S = 86_400;
@@ -166,7 +166,7 @@ describe('POST /api/auth/register', () => {
       log: app.apiDeps.log,
     });
     expect(result.registeredClients).toBeGreaterThanOrEqual(1);
-    const names = (await postgresOf(app.database).db.query.oauthClients.findMany()).map((r) => r.clientName);
+    const names = await oauthClientNames(app.database);
     expect(names).toContain('kept');
     expect(names).not.toContain('dropped');
   });

@@ -5,11 +5,10 @@
  * the JDL DIRACCommon computed (generate.py); the logic-level test checks everything stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { expected, isReference, spec } from '../../logic/jobs/dirac-jdl-fixture.ts';
 import { call } from './harness.ts';
-import { postgresOf } from '../../harness/database.ts';
+import { setNextJobId } from '../../harness/job-rows.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -34,9 +33,7 @@ describe('POST /api/jobs/jdl and /api/jobs/reschedule as DiracX 0.7.0', () => {
   for (const testCase of accepted) {
     it(testCase.name, async () => {
       const want = expected.find((c) => c.name === testCase.name)!;
-      await postgresOf(app.database).db.execute(
-        sql`select setval(pg_get_serial_sequence('"JobJDLs"', 'JobID'), ${testCase.job_id - 1})`,
-      );
+      await setNextJobId(app.database, testCase.job_id);
       const submitted = await call(app, 'owner', 'POST', '/api/jobs/jdl', testCase.jdls);
       expect(submitted.status).toBe(201);
       const ids = (submitted.body as { JobID: number }[]).map((j) => j.JobID);
