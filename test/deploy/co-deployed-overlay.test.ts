@@ -11,23 +11,19 @@
 import { describe, expect, it } from 'bun:test';
 import { join } from 'node:path';
 import { SQL_DATABASES } from '../../src/db/mysql/schema/index.ts';
-import { DB_URL_SETTINGS, mysqlTarget } from '../../src/mysql-settings.ts';
+import { mysqlTarget } from '../../src/mysql-settings.ts';
 import { parseSettings, servesJobParameters } from '../../src/settings.ts';
+import { chartSecrets } from './diracx-chart.ts';
 import { type Container, KUBERNETES_DIR } from './kube-manifests.ts';
 
 const OVERLAY = join(KUBERNETES_DIR, 'overlays', 'co-deployed');
 
 /** The chart's Secrets, by name (stand-ins: the keys the chart puts in them). */
-const CHART_SECRETS: Record<string, Record<string, string>> = {
-  'diracx-secrets': { DIRACX_SERVICE_AUTH_STATE_KEY: 'uW6tKp9FJ4l3yq2dQzR0sVb1XcN8eHm5aGjLwYoTiUk=' },
-  'diracx-dynamic-secrets': {},
-  'diracx-sql-connection-urls': Object.fromEntries(
-    SQL_DATABASES.map((db) => [DB_URL_SETTINGS[db], `mysql+aiomysql://diracx:CHANGE-ME@mysql.example.org:3306/${db}`]),
-  ),
-  'diracx-os-connection-urls': {
-    DIRACX_OS_DB_JOBPARAMETERSDB: JSON.stringify({ hosts: 'https://opensearch.example.org:9200' }),
-  },
-};
+const CHART_SECRETS = chartSecrets({
+  stateKey: 'uW6tKp9FJ4l3yq2dQzR0sVb1XcN8eHm5aGjLwYoTiUk=',
+  databaseUrl: (db) => `mysql+aiomysql://diracx:CHANGE-ME@mysql.example.org:3306/${db}`,
+  opensearch: JSON.stringify({ hosts: 'https://opensearch.example.org:9200' }),
+});
 
 type EnvFrom = NonNullable<Container['envFrom']>;
 

@@ -1,11 +1,13 @@
 /**
  * Reads the Kubernetes objects of a kustomize overlay under deploy/kubernetes/ as kustomize would
- * list them (its `resources`, following other kustomizations), without kustomize: the standalone
- * overlay has no patches, and what it generates (the Secret) the podman test makes itself. Also
- * the changes that let Debian's podman 4.3 play them on one machine (see podmanPlayable).
+ * build them (its `resources`, following other kustomizations, then its patches and `namePrefix`:
+ * ./strategic-merge.ts), without kustomize; what it generates (the Secret) the podman tests make
+ * themselves, named without kustomize's hash suffix. Also the changes that let Debian's podman 4.3
+ * play them on one machine (see podmanPlayable).
  */
 import { join } from 'node:path';
 import { REPO_ROOT } from '../harness/server-process.ts';
+import { applyPatch, prefixNames } from './strategic-merge.ts';
 
 export const KUBERNETES_DIR = join(REPO_ROOT, 'deploy', 'kubernetes');
 
@@ -45,8 +47,12 @@ export interface Container {
 
 interface Kustomization {
   resources?: string[];
+  namePrefix?: string;
   secretGenerator?: { name: string; envs?: string[] }[];
+  patches?: { path?: string; patch?: string; target?: { kind: string; name: string } }[];
 }
+
+type Patch = Parameters<typeof applyPatch>[1];
 
 async function readYamlDocuments(path: string): Promise<unknown[]> {
   const parsed: unknown = Bun.YAML.parse(await Bun.file(path).text());
@@ -57,7 +63,7 @@ async function readYamlDocuments(path: string): Promise<unknown[]> {
 export async function kustomizationObjects(dir: string): Promise<KubeObject[]> {
   const root = join(KUBERNETES_DIR, dir);
   const [kustomization] = (await readYamlDocuments(join(root, 'kustomization.yaml'))) as Kustomization[];
-  const objects: KubeObject[] = [];
+  let objects: KubeObject[] = [];
   for (const resource of kustomization?.resources ?? []) {
     const path = join(root, resource);
     if (await Bun.file(join(path, 'kustomization.yaml')).exists()) {
@@ -66,10 +72,16 @@ export async function kustomizationObjects(dir: string): Promise<KubeObject[]> {
       objects.push(...((await readYamlDocuments(path)) as KubeObject[]));
     }
   }
-  return objects;
+  for (const { path, patch, target } of kustomization?.patches ?? []) {
+    const text = path ? await Bun.file(join(root, path)).text() : (patch ?? '');
+    objects = applyPatch(objects, Bun.YAML.parse(text) as Patch, target);
+  }
+  if (!kustomization?.namePrefix) return objects;
+  const generated = (kustomization.secretGenerator ?? []).map((g) => ({ kind: 'Secret', name: g.name }));
+  return prefixNames(objects, kustomization.namePrefix, generated);
 }
 
-/** The keys of the overlay's generated Secret (its env file's example), by Secret name. */
+/** The keys of the overlay's generated Secrets (their env files' examples), by Secret name (with its prefix). */
 export async function generatedSecretKeys(dir: string): Promise<Map<string, string[]>> {
   const root = join(KUBERNETES_DIR, dir);
   const [kustomization] = (await readYamlDocuments(join(root, 'kustomization.yaml'))) as Kustomization[];
@@ -83,7 +95,7 @@ export async function generatedSecretKeys(dir: string): Promise<Map<string, stri
         if (match?.[1]) keys.push(match[1]);
       }
     }
-    secrets.set(generator.name, keys);
+    secrets.set(`${kustomization?.namePrefix ?? ''}${generator.name}`, keys);
   }
   return secrets;
 }
@@ -107,6 +119,14 @@ export interface PlayOptions {
   /** Values replacing (or added to) the settings ConfigMap's. */
   settings: Record<string, string>;
   settingsConfigMap: string;
+  /**
+   * Volumes of the Deployment's pods replaced by host directories, by volume name. podman 4.3
+   * writes a Secret volume's files base64-encoded, and fills an emptyDir with the image's
+   * directory (owned by the image's user) where Kubernetes gives an empty directory anyone can
+   * write (fsGroup, which podman ignores, then owns it): a pod running as another user (the
+   * co-deployed overlay's) needs directories the test prepares as Kubernetes would.
+   */
+  hostPaths?: Record<string, string>;
 }
 
 /**
@@ -137,6 +157,11 @@ export function podmanPlayable(objects: KubeObject[], options: PlayOptions): Kub
       }
       if (object.kind === 'Deployment') {
         object.spec = { ...object.spec, replicas: 1 };
+        for (const [name, path] of Object.entries(options.hostPaths ?? {})) {
+          const index = template.spec.volumes?.findIndex((v) => v.name === name) ?? -1;
+          if (index < 0) throw new Error(`the Deployment ${object.metadata.name} has no volume ${name}`);
+          template.spec.volumes![index] = { name, hostPath: { path, type: 'Directory' } };
+        }
         playable.push(object);
       } else {
         template.spec.restartPolicy = 'Never';

@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Container, type KubeObject, KUBERNETES_DIR, podTemplate } from './kube-manifests.ts';
+import {
+  type Container,
+  type KubeObject,
+  KUBERNETES_DIR,
+  kustomizationObjects,
+  podTemplate,
+} from './kube-manifests.ts';
 
 const REQUIRED = Bun.env.DIRACX_REQUIRE_KUSTOMIZE_TESTS === '1';
 const KUBECTL = Bun.which('kubectl');
@@ -54,6 +60,33 @@ if (!KUBECTL && !REQUIRED) {
     });
 
     const names = (objects: KubeObject[]): string[] => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+
+    for (const overlay of ['standalone', 'co-deployed']) {
+      it(`renders the ${overlay} overlay as the podman tests do without kubectl (kube-manifests.ts)`, async () => {
+        // What the tests' renderer leaves out on purpose: the generated Secret (the tests make it,
+        // without the hash suffix of its name), the base's common label and its image name.
+        const comparable = (objects: KubeObject[]): Record<string, unknown> => {
+          const out: Record<string, unknown> = {};
+          for (const object of objects.filter((o) => o.kind !== 'Secret')) {
+            const copy = structuredClone(object);
+            const labels = copy.metadata.labels ?? {};
+            delete labels['app.kubernetes.io/name'];
+            if (Object.keys(labels).length === 0) delete copy.metadata.labels;
+            const template = copy.spec?.template as { spec: { containers: Container[] } } | undefined;
+            for (const container of template?.spec.containers ?? []) {
+              container.image = 'diracx-ts';
+              for (const source of container.envFrom ?? []) {
+                if (source.secretRef) source.secretRef.name = source.secretRef.name.replace(/-[a-z0-9]{10}$/, '');
+              }
+            }
+            out[`${copy.kind}/${copy.metadata.name}`] = copy;
+          }
+          return out;
+        };
+        const rendered = await kustomizationObjects(`overlays/${overlay}`);
+        expect(comparable(rendered)).toEqual(comparable(built.get(overlay)!));
+      });
+    }
 
     it('builds the standalone overlay: the base, its HPA and the generated Secret', () => {
       const objects = built.get('standalone')!;

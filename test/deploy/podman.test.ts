@@ -20,8 +20,6 @@
  * DIRACX_REQUIRE_PODMAN_TESTS=1 makes that a failure (CI).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,10 +38,11 @@ import {
   generatedSecretKeys,
   kustomizationObjects,
   type KubeObject,
-  playFile,
   podmanPlayable,
   podTemplate,
 } from './kube-manifests.ts';
+import { connectMcp, postJson } from './pod-clients.ts';
+import { createEnvSecret, jobOutcome, KubePlayer, waitReady } from './podman-kube.ts';
 
 const REQUIRED = Bun.env.DIRACX_REQUIRE_PODMAN_TESTS === '1';
 const ADMIN_URL = Bun.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -109,7 +108,7 @@ if (unavailable && !REQUIRED) {
     let base = '';
     let config: Config | undefined;
     let keystore: Keystore | undefined;
-    const playedFiles: string[] = [];
+    let player: KubePlayer | undefined;
     const issuer = (): string =>
       String(find(objects, 'ConfigMap', SETTINGS_CONFIGMAP).data?.DIRACX_SERVICE_AUTH_TOKEN_ISSUER);
     const token = (preferredUsername: string, audience?: string): Promise<string> =>
@@ -122,22 +121,16 @@ if (unavailable && !REQUIRED) {
 
     /** Removes what a run (this one or an interrupted earlier one) left: pods, volumes, the secret. */
     const cleanUp = async (): Promise<void> => {
-      for (const file of playedFiles) await podman(['kube', 'down', file]);
+      await player?.down();
       await podman(['pod', 'rm', '--force', '--ignore', POD, MIGRATE_POD]);
       await podman(['volume', 'rm', '--force', SETTINGS_CONFIGMAP, CS_CONFIGMAP, SECRET]);
       await podman(['secret', 'rm', SECRET]);
     };
 
-    const play = async (name: string, played: KubeObject[]): Promise<void> => {
-      const file = join(dir, `${name}.yaml`);
-      await writeFile(file, playFile(played));
-      playedFiles.push(file);
-      await podmanOk(['kube', 'play', file]);
-    };
-
     beforeAll(async () => {
       if (unavailable) throw new Error(`DIRACX_REQUIRE_PODMAN_TESTS=1 but the podman test cannot run: ${unavailable}`);
       dir = await mkdtemp(join(tmpdir(), 'diracx-podman-'));
+      player = new KubePlayer(dir);
       await cleanUp();
       const built = await buildImage();
       image = built.tag;
@@ -162,9 +155,7 @@ if (unavailable && !REQUIRED) {
       const keys = (await generatedSecretKeys(OVERLAY)).get(SECRET) ?? [];
       const missing = keys.filter((k) => !(k in values) && !k.startsWith('DIRACX_SANDBOX_STORE_'));
       expect(missing).toEqual([]);
-      const secret = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-      await writeFile(join(dir, 'secret.json'), JSON.stringify(secret));
-      await podmanOk(['secret', 'create', SECRET, join(dir, 'secret.json')]);
+      await createEnvSecret(dir, SECRET, values);
 
       port = findFreePort();
       base = `http://127.0.0.1:${port}`;
@@ -177,20 +168,13 @@ if (unavailable && !REQUIRED) {
         settings: { DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}`, DIRACX_MCP_RATE_LIMIT_PER_MINUTE: '0' },
       });
       const configMaps = playable.filter((o) => o.kind === 'ConfigMap');
-      await play('migrate', [...configMaps, ...playable.filter((o) => o.kind === 'Pod')]);
-      const exit = (await podmanOk(['wait', MIGRATE_CONTAINER])).trim();
-      const migrateLog = await podman(['logs', MIGRATE_CONTAINER]);
-      expect({ exit, log: migrateLog.stdout + migrateLog.stderr }).toMatchObject({ exit: '0' });
-      expect(migrateLog.stdout).toContain('migrations applied (postgres');
+      await player.play('migrate', [...configMaps, ...playable.filter((o) => o.kind === 'Pod')]);
+      const migrated = await jobOutcome(MIGRATE_CONTAINER);
+      expect({ exit: migrated.exit, log: migrated.log }).toMatchObject({ exit: '0' });
+      expect(migrated.stdout).toContain('migrations applied (postgres');
 
-      await play('deployment', [...configMaps, ...playable.filter((o) => o.kind === 'Deployment')]);
-      await waitFor(
-        async () => {
-          const res = await fetch(`${base}/api/health/ready`).catch(() => undefined);
-          return res?.status === 200;
-        },
-        { timeoutMs: 60_000, intervalMs: 250, description: 'the pod to be ready' },
-      );
+      await player.play('deployment', [...configMaps, ...playable.filter((o) => o.kind === 'Deployment')]);
+      await waitReady(base);
     }, 240_000);
 
     afterAll(async () => {
@@ -283,11 +267,7 @@ if (unavailable && !REQUIRED) {
       const alice = await token('alice');
       const bob = await token('bob');
       const rest = (path: string, bearer: string, body: unknown): Promise<Response> =>
-        fetch(`${base}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+        postJson(base, path, bearer, body);
       const submitted = await rest('/api/jobs/jdl', alice, ['[Executable = "echo"; JobName = "podman-rest";]']);
       expect(submitted.status).toBe(201);
       const restJob = ((await submitted.json()) as { JobID: number }[])[0]!.JobID;
@@ -313,16 +293,7 @@ if (unavailable && !REQUIRED) {
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toContain('resource_metadata=');
 
-      const mcpFor = async (user: string): Promise<Client> => {
-        const client = new Client({ name: 'podman-test', version: '1.0.0' });
-        const bearer = await token(user, `${issuer()}/mcp`);
-        await client.connect(
-          new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
-            requestInit: { headers: { authorization: `Bearer ${bearer}` } },
-          }),
-        );
-        return client;
-      };
+      const mcpFor = async (user: string) => connectMcp(base, await token(user, `${issuer()}/mcp`));
       const aliceMcp = await mcpFor('alice');
       const bobMcp = await mcpFor('bob');
       try {
@@ -367,13 +338,7 @@ if (unavailable && !REQUIRED) {
           }
         }
       };
-      const client = new Client({ name: 'podman-restart', version: '1.0.0' });
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
-          requestInit: { headers: { authorization: `Bearer ${mcpToken}` } },
-          fetch: retryingFetch,
-        }),
-      );
+      const client = await connectMcp(base, mcpToken, { name: 'podman-restart', fetch: retryingFetch });
       const submissions: Submission[] = [];
       let counter = 0;
       const submit = async (via: 'rest' | 'mcp', name: string): Promise<Submission> => {

@@ -3,7 +3,7 @@
  * whose commits hold `default.yml`, made with Debian's git as an administrator would (fixed
  * identity, commit times chosen by the test), on DiracX's default branch `master`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,9 +35,10 @@ async function runGit(cwd: string, args: readonly string[], env: Record<string, 
   return stdout.trim();
 }
 
-/** A new repository with no commit yet, on branch `master`. */
-export async function createTestConfigRepository(): Promise<TestConfigRepository> {
-  const path = await mkdtemp(join(tmpdir(), 'diracx-cs-repo-'));
+/** A new repository with no commit yet, on branch `master`: in `at` (made if missing), or a temporary directory. */
+export async function createTestConfigRepository(at?: string): Promise<TestConfigRepository> {
+  if (at) await mkdir(at, { recursive: true });
+  const path = at ?? (await mkdtemp(join(tmpdir(), 'diracx-cs-repo-')));
   await runGit(path, ['init', '-q', '-b', 'master']);
   return {
     path,
