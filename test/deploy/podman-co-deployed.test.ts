@@ -106,7 +106,6 @@ if (unavailable && !REQUIRED) {
     let keystore: Keystore | undefined;
     let issuer = '';
     let base = '';
-    const player = (): KubePlayer => new KubePlayer(dir);
     let played: KubePlayer | undefined;
     const podName = (): string => `${deployment!.metadata.name}-pod-0`;
     const token = (preferredUsername: string, audience?: string): Promise<string> =>
@@ -224,7 +223,7 @@ if (unavailable && !REQUIRED) {
         settings: { DIRACX_MCP_ALLOWED_HOSTS: `127.0.0.1:${port}` },
         hostPaths,
       });
-      played = player();
+      played = new KubePlayer(dir);
       const configMaps = playable.filter((o) => o.kind === 'ConfigMap');
       await played.play('migrate', [...configMaps, ...playable.filter((o) => o.kind === 'Pod')]);
       const migrated = await jobOutcome(`${job.metadata.name}-${podTemplate(job).spec.containers[0]!.name}`);
