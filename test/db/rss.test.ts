@@ -1,11 +1,13 @@
 /**
  * The ResourceStatusDB tables and queries on whichever driver the run uses (PGlite by default,
- * PostgreSQL when DATABASE_URL is set): DiracX's table and column names, types, lengths,
- * server defaults and primary keys; a status write replaces the current row and appends a log
- * row; the reads filter by status type and element type; a deletion reports whether a row went.
+ * PostgreSQL when DATABASE_URL is set, DiracX's ResourceStatusDB on MariaDB in the MariaDB mode):
+ * DiracX's table and column names, types, lengths, server defaults and primary keys (PostgreSQL's
+ * schema; MySQL's is compared with DiracX's own in test/db/mysql/diracx-schema); a status write
+ * replaces the current row and appends a log row; the reads filter by status type and element
+ * type; a deletion reports whether a row went.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import {
   deleteStatus,
   listStatuses,
@@ -14,8 +16,8 @@ import {
   writeStatus,
   type StatusWrite,
 } from '../../src/db/rss.ts';
-import { resourceStatus, siteLog, siteStatus } from '../../src/db/schema/rss.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../harness/database.ts';
+import { siteLog, siteStatus } from '../../src/db/schema/rss.ts';
+import { createTestDatabase, POSTGRES_ONLY, postgresOf, type TestDatabase } from '../harness/database.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -50,7 +52,7 @@ const STATUS_COLUMNS = [
   ['TokenOwner', 'character varying', 16],
 ];
 
-describe('ResourceStatusDB schema', () => {
+describe.skipIf(POSTGRES_ONLY)("PostgreSQL's ResourceStatusDB schema (MySQL's: test/db/mysql/diracx-schema)", () => {
   for (const table of ['SiteStatus', 'ResourceStatus']) {
     it(`creates ${table} with DiracX's columns, all NOT NULL, keyed by (Name, StatusType, VO)`, async () => {
       const columns = await columnsOf(table);
@@ -99,6 +101,16 @@ describe('ResourceStatusDB schema', () => {
   });
 });
 
+/** The `SiteLog` rows in write order: status, effective date, last check time. */
+async function siteLogRows(): Promise<[string, Date, Date][]> {
+  const { database } = t;
+  const rows =
+    database.driver === 'mysql'
+      ? await database.db.select().from(database.tables.siteLog).orderBy(asc(database.tables.siteLog.id))
+      : await database.db.select().from(siteLog).orderBy(asc(siteLog.id));
+  return rows.map((r) => [r.status, r.dateEffective, r.lastCheckTime]);
+}
+
 describe('ResourceStatusDB queries', () => {
   const write = (over: Partial<StatusWrite>): StatusWrite => ({
     name: 'LCG.CERN.cern',
@@ -129,8 +141,7 @@ describe('ResourceStatusDB queries', () => {
         dateEffective: later,
       },
     ]);
-    const log = await postgresOf(t.database).db.select().from(siteLog).orderBy(siteLog.id);
-    expect(log.map((r) => [r.status, r.dateEffective, r.lastCheckTime])).toEqual([
+    expect(await siteLogRows()).toEqual([
       ['Active', new Date('2026-11-20T10:00:00Z'), new Date('2026-11-20T10:00:00Z')],
       ['Banned', later, later],
     ]);
@@ -159,7 +170,7 @@ describe('ResourceStatusDB queries', () => {
     const key = { name: 'ce1', statusType: 'all', vo: 'all' };
     expect(await t.database.transaction((tx) => deleteStatus(tx, 'resource', key))).toBe(true);
     expect(await t.database.transaction((tx) => deleteStatus(tx, 'resource', key))).toBe(false);
-    const left = await postgresOf(t.database).db.select({ name: resourceStatus.name }).from(resourceStatus);
+    const left = await listStatuses(t.database.session, 'resource');
     expect(left.map((r) => r.name).sort()).toEqual(['fts1', 'se1']);
   });
 });

@@ -1,23 +1,65 @@
 /**
  * The test databases' isolation: whatever one test leaves in its database (rows, sequence
  * positions, tables, session settings), the next test's database is as freshly migrated. On
- * PGlite a disposed database is emptied and reused (`pglite-pool.ts`); on PostgreSQL each is new.
+ * PGlite a disposed database is emptied and reused (`pglite-pool.ts`); on PostgreSQL each is new;
+ * on MariaDB a set of databases is emptied and reused, or dropped when its tables changed
+ * (`mariadb-pool.ts`).
  */
 import { describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from './database.ts';
+import { resultRows } from '../../src/db/database.ts';
+import { ensureOwnerId } from '../../src/db/sandboxes.ts';
+import { sandboxOwners } from '../../src/db/schema/sandboxes.ts';
+import { createTestDatabase, postgresOf, TEST_DRIVER, type TestDatabase } from './database.ts';
 
 async function ownerIds(t: TestDatabase): Promise<number[]> {
-  const rows = await postgresOf(t.database).query<{ id: number }>(
-    sql`SELECT "OwnerID" AS id FROM "sb_Owners" ORDER BY 1`,
-  );
-  return rows.map((row) => row.id);
+  const { database } = t;
+  const rows =
+    database.driver === 'mysql'
+      ? await database.db.select({ id: database.tables.sandboxOwners.ownerId }).from(database.tables.sandboxOwners)
+      : await database.db.select({ id: sandboxOwners.ownerId }).from(sandboxOwners);
+  return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
 async function addOwner(t: TestDatabase, owner: string): Promise<void> {
-  await postgresOf(t.database).query(
-    sql`INSERT INTO "sb_Owners" ("Owner", "OwnerGroup", "VO") VALUES (${owner}, 'g', 'vo')`,
-  );
+  await ensureOwnerId(t.database.session, { owner, ownerGroup: 'g', vo: 'vo' });
+}
+
+/** Whether the database has a table named `name` (in our own database on MariaDB). */
+async function hasTable(t: TestDatabase, name: string): Promise<boolean> {
+  const { database } = t;
+  const rows =
+    database.driver === 'mysql'
+      ? await database.query(
+          sql`SELECT 1 FROM information_schema.TABLES
+              WHERE TABLE_SCHEMA = ${database.names.own} AND TABLE_NAME = ${name}`,
+        )
+      : await database.query(sql`SELECT 1 FROM pg_class WHERE relname = ${name}`);
+  return rows.length > 0;
+}
+
+/** The session's time zone setting. */
+async function zoneOf(t: TestDatabase): Promise<string | undefined> {
+  const { database } = t;
+  const [row] =
+    database.driver === 'mysql'
+      ? await database.query<{ zone: string }>(sql`SELECT @@session.time_zone AS zone`)
+      : await database.query<{ zone: string }>(sql`SELECT current_setting('TimeZone') AS zone`);
+  return row?.zone;
+}
+
+/** Sets a connection's session time zone to Tokyo's (kept past the commit); returns it as read there. */
+function setTokyoZone(t: TestDatabase): Promise<string | undefined> {
+  return t.database.transaction(async (tx) => {
+    if (tx.dialect === 'mysql') {
+      await tx.db.execute(sql`SET time_zone = '+09:00'`);
+      const [rows] = (await tx.db.execute(sql`SELECT @@session.time_zone AS zone`)) as unknown as [{ zone: string }[]];
+      return rows[0]?.zone;
+    }
+    await tx.db.execute(sql`SET TIME ZONE 'Asia/Tokyo'`);
+    const rows = resultRows<{ zone: string }>(await tx.db.execute(sql`SELECT current_setting('TimeZone') AS zone`));
+    return rows[0]?.zone;
+  });
 }
 
 /** Runs `use` on a database, disposes of it, and returns the next test's database. */
@@ -49,12 +91,11 @@ describe(`test databases after a test (${TEST_DRIVER})`, () => {
 
   it('start without the tables the previous test created', async () => {
     const next = await nextAfter(async (t) => {
-      await postgresOf(t.database).query(sql`CREATE TABLE left_behind (id int)`);
+      await t.database.query(sql`CREATE TABLE left_behind (id int)`);
+      expect(await hasTable(t, 'left_behind')).toBe(true);
     });
     try {
-      expect(await postgresOf(next.database).query(sql`SELECT 1 FROM pg_class WHERE relname = 'left_behind'`)).toEqual(
-        [],
-      );
+      expect(await hasTable(next, 'left_behind')).toBe(false);
     } finally {
       await next.dispose();
     }
@@ -62,17 +103,12 @@ describe(`test databases after a test (${TEST_DRIVER})`, () => {
 
   it('start with the session settings of a fresh database', async () => {
     const fresh = await createTestDatabase();
-    const zoneOf = async (t: TestDatabase): Promise<string | undefined> => {
-      const [row] = await postgresOf(t.database).query<{ zone: string }>(
-        sql`SELECT current_setting('TimeZone') AS zone`,
-      );
-      return row?.zone;
-    };
     const zone = await zoneOf(fresh);
     await fresh.dispose();
-    expect(zone).not.toBe('Asia/Tokyo');
+    expect(zone).toBeDefined();
+    expect(zone).not.toBe(fresh.database.driver === 'mysql' ? '+09:00' : 'Asia/Tokyo');
     const next = await nextAfter(async (t) => {
-      await postgresOf(t.database).query(sql`SET TIME ZONE 'Asia/Tokyo'`);
+      expect(await setTokyoZone(t)).toBe(t.database.driver === 'mysql' ? '+09:00' : 'Asia/Tokyo');
     });
     try {
       expect(await zoneOf(next)).toBe(zone);
@@ -106,9 +142,9 @@ describe(`test databases after a test (${TEST_DRIVER})`, () => {
     await first.dispose();
     const next = await createTestDatabase();
     try {
-      const err = await stale
-        .query(sql`INSERT INTO "sb_Owners" ("Owner", "OwnerGroup", "VO") VALUES ('late', 'g', 'vo')`)
-        .catch((e: unknown) => e);
+      const err = await ensureOwnerId(stale.session, { owner: 'late', ownerGroup: 'g', vo: 'vo' }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(Error);
       expect(await ownerIds(next)).toEqual([]);
     } finally {
