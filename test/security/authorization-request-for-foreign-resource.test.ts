@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { decodeJwt } from 'jose';
-import { deviceFlows } from '../../src/db/schema/auth.ts';
 import { pkceChallenge } from '../../src/logic/auth/encoding.ts';
 import { bearer, type TokenBody } from '../harness/login.ts';
 import {
@@ -25,7 +24,7 @@ import {
   WEB_REDIRECT,
   type TwoVoWorld,
 } from './two-vo-login.ts';
-import { postgresOf } from '../harness/database.ts';
+import { countDeviceFlows } from '../harness/auth-rows.ts';
 
 /** Near misses of ours and plainly foreign resources. */
 const FOREIGN = [
@@ -44,8 +43,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => world.dispose(), 30_000);
 
-const deviceFlowCount = async (): Promise<number> =>
-  (await postgresOf(world.app.database).db.select().from(deviceFlows)).length;
+const deviceFlowCount = (): Promise<number> => countDeviceFlows(world.app.database);
 
 describe('the resource of /api/auth/authorize', () => {
   it('refuses anything but ours for an MCP host, on our error page, starting no flow', async () => {

@@ -101,7 +101,7 @@ describe('a gridpp person whose sub is an lhcb user’s sub', () => {
     const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, toIdp.headers.get('location')!));
     const res = await world.app.fetch(callback.toString());
     expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(await deviceFlowRow(world, device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });
+    expect(await deviceFlowRow(world, device.device_code)).toMatchObject({ status: 'PENDING', idToken: null });
     const poll = await world.app.fetch(
       '/api/auth/token',
       form({ grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: DIRAC_CLIENT_ID }),

@@ -106,7 +106,7 @@ describe('an lhcb login’s state with a code from gridpp’s IdP', () => {
     const { device, toIdp } = await deviceFlowIn('vo:lhcb');
     const callback = await world.gridppIdp.loginAs(SHARED_SUB, toGridppIdp(world, toIdp));
     expect((await world.app.fetch(callback.toString())).status).toBeGreaterThanOrEqual(400);
-    expect(await deviceFlowRow(world, device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });
+    expect(await deviceFlowRow(world, device.device_code)).toMatchObject({ status: 'PENDING', idToken: null });
   });
 });
 
@@ -134,7 +134,7 @@ describe('a state whose VO is not its flow’s', () => {
     const forged = await seal({ ...(await open(sealedStateOf(own.toIdp))), user_code: victim.device.user_code });
     const res = await world.app.fetch(withState(callback, forged));
     expect(res.status).toBe(400);
-    expect(await deviceFlowRow(world, victim.device.user_code)).toMatchObject({ status: 'PENDING', idToken: null });
+    expect(await deviceFlowRow(world, victim.device.device_code)).toMatchObject({ status: 'PENDING', idToken: null });
     const poll = await world.app.fetch(
       '/api/auth/token',
       form({ grant_type: DEVICE_GRANT, device_code: victim.device.device_code, client_id: DIRAC_CLIENT_ID }),

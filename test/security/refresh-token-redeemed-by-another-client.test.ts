@@ -7,7 +7,6 @@
  * minted before this binding or by the legacy exchange) belong to DiracX's client id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
 import {
   bearer,
   CHAEN_SUB,
@@ -20,7 +19,7 @@ import {
   type TokenBody,
 } from '../harness/login.ts';
 import { mcpHostLogin, mcpResourceOf, refreshAs, registerHost } from './mcp-host.ts';
-import { postgresOf } from '../harness/database.ts';
+import { readRefreshToken } from '../harness/auth-rows.ts';
 
 let fx: LoginFixture;
 let mcp = '';
@@ -38,10 +37,7 @@ async function expectInvalidGrant(res: Response): Promise<void> {
 /** The stored status of a refresh token (its RefreshTokens row). */
 async function statusOf(refreshToken: string): Promise<string | undefined> {
   const jti = String(claimsOf(refreshToken).jti);
-  const rows = await postgresOf(fx.app.database).query<{ Status: string }>(
-    sql`SELECT "Status" FROM "RefreshTokens" WHERE "JTI" = ${jti}`,
-  );
-  return rows[0]?.Status;
+  return (await readRefreshToken(fx.app.database, jti))?.status;
 }
 
 describe("another client redeeming an MCP host's refresh token", () => {

@@ -6,22 +6,16 @@
  * client (configured redirect URI) and MCP hosts (dynamic registration), plus helpers that
  * walk a browser through the flows and read the flow rows the attacks must leave unchanged.
  */
-import { eq } from 'drizzle-orm';
 import { createConfigSnapshot, ConfigStore } from '../../src/config/store.ts';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/file-source.ts';
-import {
-  authorizationFlows,
-  deviceFlows,
-  type AuthorizationFlowRow,
-  type DeviceFlowRow,
-} from '../../src/db/schema/auth.ts';
+import type { AuthorizationFlowRow, DeviceFlowRow } from '../../src/db/schema/auth.ts';
 import { pkceChallenge, randomToken } from '../../src/logic/auth/encoding.ts';
 import type { FetchLike } from '../../src/logic/auth/flows/idp-client.ts';
 import { voChoiceValue } from '../../src/routes/auth/pages/vo-choice.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { CHAEN_SUB, DIRAC_CLIENT_ID, form, TestClock, WEB_REDIRECT } from '../harness/login.ts';
 import { startTestIdp, type TestIdp } from '../harness/oidc-provider.ts';
-import { postgresOf } from '../harness/database.ts';
+import { listAuthorizationFlows, readAuthorizationFlow, readDeviceFlow } from '../harness/auth-rows.ts';
 
 export { CHAEN_SUB, DIRAC_CLIENT_ID, WEB_REDIRECT };
 export const ORIGIN = 'http://test';
@@ -223,24 +217,18 @@ export function redeemCode(world: TwoVoWorld, flow: HostFlow, code: string): Pro
   );
 }
 
-export async function authorizationFlowRow(world: TwoVoWorld, uuid: string): Promise<AuthorizationFlowRow | undefined> {
-  const [row] = await postgresOf(world.app.database)
-    .db.select()
-    .from(authorizationFlows)
-    .where(eq(authorizationFlows.uuid, uuid));
-  return row;
+export function authorizationFlowRow(world: TwoVoWorld, uuid: string): Promise<AuthorizationFlowRow | undefined> {
+  return readAuthorizationFlow(world.app.database, uuid);
 }
 
-export async function deviceFlowRow(world: TwoVoWorld, userCode: string): Promise<DeviceFlowRow | undefined> {
-  const [row] = await postgresOf(world.app.database)
-    .db.select()
-    .from(deviceFlows)
-    .where(eq(deviceFlows.userCode, userCode));
-  return row;
+/** The device flow of `deviceCode` (the code the client polls with). */
+export function deviceFlowRow(world: TwoVoWorld, deviceCode: string): Promise<DeviceFlowRow | undefined> {
+  return readDeviceFlow(world.app.database, deviceCode);
 }
 
-export async function allAuthorizationFlows(world: TwoVoWorld): Promise<AuthorizationFlowRow[]> {
-  return postgresOf(world.app.database).db.select().from(authorizationFlows);
+/** Every authorization flow stored: its id and client. */
+export function allAuthorizationFlows(world: TwoVoWorld): Promise<{ uuid: string; clientId: string }[]> {
+  return listAuthorizationFlows(world.app.database);
 }
 
 /**
