@@ -3,11 +3,13 @@
  * schema (`src/db/schema/`) or DiracX's MySQL/MariaDB tables (`src/db/mysql/schema/`), whose
  * drizzle tables share the property names. Jobs are seeded through the data layer's submission
  * writes; what it offers no function for (the next job id, a job's whole row, its input data,
- * commands, heartbeat samples, a task queue) is read or written here, and given back in one
- * shape: a MySQL `EnumBackedBool` flag ('True'/'False') as the boolean PostgreSQL stores.
+ * commands, heartbeat samples, a task queue, the VO of a parameters document) is read or written
+ * here, and given back in one shape: a MySQL `EnumBackedBool` flag ('True'/'False') as the
+ * boolean PostgreSQL stores.
  */
 import { asc, count, countDistinct, eq, inArray, sql } from 'drizzle-orm';
 import { allocateJobIds, insertSubmittedJobs } from '../../src/db/job-submission.ts';
+import { jobParameters } from '../../src/db/schema/job-parameters.ts';
 import { heartBeatLoggingInfo, inputData, jobCommands, jobs, type JobRow } from '../../src/db/schema/jobs.ts';
 import { taskQueueJobs, taskQueues } from '../../src/db/schema/task-queue.ts';
 import type { AnyDatabase } from './database.ts';
@@ -236,4 +238,16 @@ export async function readTaskQueue(
     .where(eq(taskQueueJobs.tqId, tqId))
     .orderBy(asc(taskQueueJobs.jobId));
   return { exists: queues.length === 1, jobIds: held.map((m) => m.jobId) };
+}
+
+/** The VO of job `jobId`'s parameters document (our own table on either dialect), or undefined. */
+export async function readJobParametersVo(database: AnyDatabase, jobId: number): Promise<string | undefined> {
+  const rows =
+    database.driver === 'mysql'
+      ? await database.db
+          .select({ vo: database.tables.jobParameterDocs.vo })
+          .from(database.tables.jobParameterDocs)
+          .where(eq(database.tables.jobParameterDocs.jobId, jobId))
+      : await database.db.select({ vo: jobParameters.vo }).from(jobParameters).where(eq(jobParameters.jobId, jobId));
+  return rows[0]?.vo;
 }

@@ -8,10 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { getJobParameters } from '../../src/db/job-parameters.ts';
 import { updateJobAttributes, type JobAttributeUpdate } from '../../src/db/job-status.ts';
-import { jobParameters } from '../../src/db/schema/job-parameters.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { call, submitJob, type Person } from '../routes/jobs/harness.ts';
-import { postgresOf } from '../harness/database.ts';
+import { readJobParametersVo } from '../harness/job-rows.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -149,10 +148,7 @@ describe('PATCH /api/jobs/metadata and immutable job attributes', () => {
         Custom: { a: 1 },
       });
       // The parameters document stays in the job's VO.
-      const docs = await postgresOf(app.database)
-        .db.select({ jobId: jobParameters.jobId, vo: jobParameters.vo })
-        .from(jobParameters);
-      expect(docs.find((d) => d.jobId === id)?.vo).toBe('lhcb');
+      expect(await readJobParametersVo(app.database, id)).toBe('lhcb');
     });
   }
 

@@ -6,11 +6,9 @@
  * a 409 whoever holds it, and the answer names no VO); nothing of the other VO's pilot changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { eq } from 'drizzle-orm';
-import { pilotAgents } from '../../src/db/schema/pilots.ts';
 import { createTestApp, type TestApp } from '../harness/app.ts';
 import { answerOf, type Answer } from './same-answer.ts';
-import { postgresOf } from '../harness/database.ts';
+import { type PilotRow, readPilotRows } from '../harness/pilot-rows.ts';
 
 let app: TestApp;
 const MCP_URL = 'http://test/mcp';
@@ -34,9 +32,8 @@ async function call(who: Who, method: string, path: string, body: unknown, echoe
   return answerOf(res, echoed);
 }
 
-async function pilotRow(stamp: string): Promise<Record<string, unknown> | undefined> {
-  const [row] = await postgresOf(app.database).db.select().from(pilotAgents).where(eq(pilotAgents.pilotStamp, stamp));
-  return row;
+async function pilotRow(stamp: string): Promise<PilotRow | undefined> {
+  return (await readPilotRows(app.database, stamp))[0];
 }
 
 beforeAll(async () => {

@@ -6,11 +6,9 @@
  * request id; and nothing of the other VO's sandbox or job changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { eq } from 'drizzle-orm';
-import { sandboxEntityMapping, sandboxes } from '../../src/db/schema/sandboxes.ts';
 import { pfnToKey, shortPfn } from '../../src/logic/sandboxes/pfn.ts';
 import { createSandboxWorld, missingPfn, type Person, type SandboxWorld } from './sandbox-world.ts';
-import { postgresOf } from '../harness/database.ts';
+import { readSandboxMappings, readSandboxRow } from '../harness/sandbox-rows.ts';
 
 let world: SandboxWorld;
 /** chaen's sandbox (lhcb) and chaen's job using it. */
@@ -30,14 +28,8 @@ afterAll(() => world.dispose());
 
 /** The other VO's sandbox and job as stored, to check that no probe changed them. */
 async function theirState(): Promise<unknown> {
-  const [row] = await postgresOf(world.app.database)
-    .db.select()
-    .from(sandboxes)
-    .where(eq(sandboxes.sePfn, shortPfn(theirs)));
-  const mappings = await postgresOf(world.app.database)
-    .db.select()
-    .from(sandboxEntityMapping)
-    .where(eq(sandboxEntityMapping.sbId, row!.sbId));
+  const row = await readSandboxRow(world.app.database, shortPfn(theirs));
+  const mappings = await readSandboxMappings(world.app.database, row!.sbId);
   return { row, mappings };
 }
 
