@@ -2,8 +2,8 @@
  * The README's settings tables are generated from `src/process/settings-doc.ts`: this test fails
  * when README.md is stale, when a setting has no row (or a row names no setting), when a shown
  * default disagrees with the schema's, and when code under `src/` reads a `DIRACX_` variable the
- * schema does not hold (except Workers bindings, and build-time variables, which the commands
- * table documents).
+ * schema does not hold (except Workers bindings, build-time variables, which the commands
+ * table documents, and the extension testing kit's test server URL, which docs/extensions.md does).
  */
 import { describe, expect, it } from 'bun:test';
 import { Glob } from 'bun';
@@ -20,6 +20,12 @@ const WORKERS_BINDINGS = new Set(['DIRACX_CONFIG_DOCUMENT', 'DIRACX_CONFIG_MODIF
  * by the server, and documented in the README's commands table instead (checked below).
  */
 const BUILD_VARIABLES = new Set(['DIRACX_BUILD_EXTENSIONS']);
+
+/**
+ * The extension testing kit's environment (`src/testing/`, for an extension's own tests, never read
+ * by the server): documented in docs/extensions.md, and allowed under `src/testing/` only.
+ */
+const TESTING_KIT_VARIABLES = new Set(['DIRACX_TEST_MYSQL_URL']);
 
 /** Defaults the README abbreviates on purpose (the schema holds the full value). */
 const ABBREVIATED_DEFAULTS = new Set(['DIRACX_CORS_ORIGINS']);
@@ -64,8 +70,9 @@ describe('README settings tables', () => {
       const text = await Bun.file(`${ROOT}${path}`).text();
       // A name ending in `_` is a family in a comment (`DIRACX_SEARCH_MAX_*`), not a variable.
       for (const [name] of text.matchAll(/\bDIRACX_[A-Z0-9_]*[A-Z0-9]\b/g)) {
-        if (!schema.has(name) && !WORKERS_BINDINGS.has(name) && !BUILD_VARIABLES.has(name))
-          unknown.add(`${name} (${path})`);
+        if (schema.has(name) || WORKERS_BINDINGS.has(name) || BUILD_VARIABLES.has(name)) continue;
+        if (TESTING_KIT_VARIABLES.has(name) && path.startsWith('src/testing/')) continue;
+        unknown.add(`${name} (${path})`);
       }
     }
     expect([...unknown]).toEqual([]);
