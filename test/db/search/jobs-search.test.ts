@@ -5,22 +5,19 @@
  * filter can widen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import type { Db } from '../../../src/db/database.ts';
 import { getJobLoggingRecords, searchJobs } from '../../../src/db/jobs-search.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
 import { expectInvalid, insertHistory, insertJobs, JOB_COLUMNS, searchBody } from './seed.ts';
 
 describe(`searchJobs (${TEST_DRIVER})`, () => {
   let t: TestDatabase;
-  let db: Db;
   let ids: number[];
   const t0 = new Date('2024-03-01T12:00:00Z');
   const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = postgresOf(t.database).db;
-    ids = await insertJobs(db, [
+    ids = await insertJobs(t.database, [
       {
         vo: 'lhcb',
         owner: 'chaen',
@@ -34,13 +31,15 @@ describe(`searchJobs (${TEST_DRIVER})`, () => {
       { vo: 'gridpp', owner: 'chaen', verifiedFlag: true },
     ]);
     // Inserted out of order: the history is read back by StatusTimeOrder.
-    await insertHistory(db, ids[0]!, [
+    await insertHistory(t.database, ids[0]!, [
       { status: 'Checking', minorStatus: 'JobPath', applicationStatus: 'idem', time: at(10) },
       { status: 'Received', minorStatus: 'Job accepted', applicationStatus: 'idem', time: at(0), source: 'JobManager' },
       { status: 'idem', minorStatus: 'idem', applicationStatus: 'Running step 1', time: at(20) },
       { status: 'Running', minorStatus: 'idem', applicationStatus: 'idem', time: at(30) },
     ]);
-    await insertHistory(db, ids[1]!, [{ status: 'idem', minorStatus: 'idem', applicationStatus: 'idem', time: at(5) }]);
+    await insertHistory(t.database, ids[1]!, [
+      { status: 'idem', minorStatus: 'idem', applicationStatus: 'idem', time: at(5) },
+    ]);
   });
   afterAll(() => t.dispose());
 

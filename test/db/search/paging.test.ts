@@ -4,18 +4,15 @@
  * plus the deterministic order we add for unsorted and distinct pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import type { Db } from '../../../src/db/database.ts';
 import { searchJobs } from '../../../src/db/jobs-search.ts';
-import { createTestDatabase, TEST_DRIVER, type TestDatabase, postgresOf } from '../../harness/database.ts';
+import { createTestDatabase, TEST_DRIVER, type TestDatabase } from '../../harness/database.ts';
 import { expectInvalid, insertOwnerJobs, JOB_COLUMNS, searchBody } from './seed.ts';
 
 describe(`job search paging, sorting and selection (${TEST_DRIVER})`, () => {
   let t: TestDatabase;
-  let db: Db;
   beforeAll(async () => {
     t = await createTestDatabase();
-    db = postgresOf(t.database).db;
-    await insertOwnerJobs(db);
+    await insertOwnerJobs(t.database);
   });
   afterAll(() => t.dispose());
 
@@ -145,11 +142,29 @@ describe(`job search paging, sorting and selection (${TEST_DRIVER})`, () => {
       });
     });
 
-    it('refuses to sort a distinct search by a column it does not return', async () => {
-      await expectInvalid(
-        search({ parameters: ['OwnerGroup'], distinct: true, sort: [{ parameter: 'JobID', direction: 'asc' }] }),
-        'Cannot sort by JobID: a distinct search can only sort by its parameters',
-      );
-    });
+    // PostgreSQL refuses such a query; MariaDB runs it, as DiracX's queries there rely on
+    // (`ordersDistinctByAnyColumn`, src/db/mysql/search.ts), in an order SQL leaves open.
+    it.skipIf(TEST_DRIVER === 'mariadb')(
+      'refuses to sort a distinct search by a column it does not return',
+      async () => {
+        await expectInvalid(
+          search({ parameters: ['OwnerGroup'], distinct: true, sort: [{ parameter: 'JobID', direction: 'asc' }] }),
+          'Cannot sort by JobID: a distinct search can only sort by its parameters',
+        );
+      },
+    );
+
+    it.skipIf(TEST_DRIVER !== 'mariadb')(
+      'sorts a distinct search by a column it does not return (MariaDB)',
+      async () => {
+        const page = await search({
+          parameters: ['OwnerGroup'],
+          distinct: true,
+          sort: [{ parameter: 'JobID', direction: 'asc' }],
+        });
+        expect(page.total).toBe(2);
+        expect(page.rows.map((r) => r.OwnerGroup).sort()).toEqual(['owner_group1', 'owner_group2']);
+      },
+    );
   });
 });

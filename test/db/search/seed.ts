@@ -1,36 +1,57 @@
 /**
- * Fixtures for the search tests: jobs inserted straight into `JobJDLs` + `Jobs` (and history
- * into `LoggingInfo`) with drizzle, DiracX's 100-job `owner0..99` set, and small helpers to
- * build request bodies through the wire schemas and to catch refusals.
+ * Fixtures for the search tests, on either dialect of the test database: jobs inserted straight
+ * into `JobJDLs` + `Jobs` with drizzle (no history, unlike a submission; on MySQL the flags as
+ * DiracX's `'True'`/`'False'`), history appended through the data layer, DiracX's 100-job
+ * `owner0..99` set, and small helpers to build request bodies through the wire schemas and to
+ * catch refusals.
  */
 import { expect } from 'bun:test';
-import type { Db } from '../../../src/db/database.ts';
-import { loggingInfo } from '../../../src/db/schema/job-logging.ts';
+import { insertLoggingRecords } from '../../../src/db/job-logging.ts';
 import { jobJdls, jobs, type NewJobRow } from '../../../src/db/schema/jobs.ts';
 import { SearchParams, SummaryParams } from '../../../src/logic/jobs/search-params.ts';
+import type { AnyDatabase } from '../../harness/database.ts';
 
 export type JobFields = Omit<NewJobRow, 'jobId'>;
 
 /** Inserts jobs (one `JobJDLs` row each, allocating ids) and returns their ids in order. */
-export async function insertJobs(db: Db, rows: readonly JobFields[]): Promise<number[]> {
+export async function insertJobs(database: AnyDatabase, rows: readonly JobFields[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const ids = await db
+  if (database.driver === 'mysql') {
+    const t = database.tables;
+    const ids: number[] = [];
+    // One row per statement: the ids of a multi-row insert depend on the server's lock mode.
+    for (const _ of rows) {
+      const [header] = await database.db.insert(t.jobJdls).values({ jdl: '[]', jobRequirements: '', originalJdl: '' });
+      ids.push(header.insertId);
+    }
+    const flag = (value: boolean | undefined): 'True' | 'False' => (value ? 'True' : 'False');
+    await database.db.insert(t.jobs).values(
+      rows.map(({ verifiedFlag, accountedFlag, ...row }, i) => ({
+        ...row,
+        jobId: ids[i]!,
+        verifiedFlag: flag(verifiedFlag),
+        accountedFlag: accountedFlag === 'Failed' ? ('Failed' as const) : flag(accountedFlag === 'True'),
+      })),
+    );
+    return ids;
+  }
+  const ids = await database.db
     .insert(jobJdls)
     .values(rows.map(() => ({ jdl: '[]' })))
     .returning({ id: jobJdls.jobId });
-  await db.insert(jobs).values(rows.map((row, i) => ({ ...row, jobId: ids[i]!.id })));
+  await database.db.insert(jobs).values(rows.map((row, i) => ({ ...row, jobId: ids[i]!.id })));
   return ids.map((r) => r.id);
 }
 
 /** DiracX's `populated_job_db`: 100 `New` jobs, `owner0..99`, groups 1 (first 50) and 2. */
-export async function insertOwnerJobs(db: Db): Promise<number[]> {
+export async function insertOwnerJobs(database: AnyDatabase): Promise<number[]> {
   const rows = Array.from({ length: 100 }, (_, i) => ({
     status: 'New',
     owner: `owner${i}`,
     ownerGroup: i < 50 ? 'owner_group1' : 'owner_group2',
     vo: 'lhcb',
   }));
-  return insertJobs(db, rows);
+  return insertJobs(database, rows);
 }
 
 export interface HistoryEntry {
@@ -42,16 +63,20 @@ export interface HistoryEntry {
 }
 
 /** Appends status records to a job's history (`StatusTimeOrder` from the time, as DIRAC). */
-export async function insertHistory(db: Db, jobId: number, entries: readonly HistoryEntry[]): Promise<void> {
-  await db.insert(loggingInfo).values(
+export async function insertHistory(
+  database: AnyDatabase,
+  jobId: number,
+  entries: readonly HistoryEntry[],
+): Promise<void> {
+  await insertLoggingRecords(
+    database.session,
     entries.map((e) => ({
       jobId,
       status: e.status,
       minorStatus: e.minorStatus,
       applicationStatus: e.applicationStatus,
-      statusTime: e.time,
-      statusTimeOrder: (e.time.getTime() / 1000 - 1_270_000_000).toFixed(3),
-      statusSource: e.source ?? 'Unknown',
+      timeUs: e.time.getTime() * 1000,
+      source: e.source ?? 'Unknown',
     })),
   );
 }
