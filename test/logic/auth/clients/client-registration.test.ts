@@ -14,7 +14,8 @@ import {
 import { DEFAULT_AUTH_FLOW_SETTINGS } from '../../../../src/logic/auth/flows/flow-context.ts';
 import { OAuthError } from '../../../../src/core/errors.ts';
 import { createJsonLogger } from '../../../../src/core/logger.ts';
-import { createTestDatabase, type TestDatabase, postgresOf } from '../../../harness/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
+import { oauthClientNames } from '../../../harness/rows.ts';
 import { FIXTURE_TIMEOUT_MS } from '../../../harness/login.ts';
 
 const DAY_MS = 86_400_000;
@@ -147,8 +148,7 @@ describe('registration expiry (injected clock)', () => {
     });
     // Every client registered at START by the other tests expired too; only `used` was kept alive.
     expect(result.registeredClients).toBeGreaterThanOrEqual(1);
-    const rows = await postgresOf(db.database).db.query.oauthClients.findMany();
-    expect(rows.map((r) => r.clientName)).toEqual(['used']);
+    expect(await oauthClientNames(db.database)).toEqual(['used']);
     clock = START;
   });
 
