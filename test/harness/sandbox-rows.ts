@@ -2,10 +2,11 @@
  * The sandbox tables as tests read and alter them, on either dialect of the test database:
  * PostgreSQL's schema (`src/db/schema/sandboxes.ts`) or DiracX's SandboxMetadataDB on
  * MySQL/MariaDB, whose drizzle tables share the property names. What the data layer offers no
- * function for: a sandbox's row and mappings by PFN, a column set on every sandbox (a state the
- * logic never makes itself, such as DiracX's orphans), and emptying the tables between tests.
+ * function for: a sandbox's row and mappings by PFN, how many sandboxes are registered, a column
+ * set on every sandbox (a state the logic never makes itself, such as DiracX's orphans), and
+ * emptying the tables between tests.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { sandboxEntityMapping, sandboxes } from '../../src/db/schema/sandboxes.ts';
 import type { AnyDatabase } from './database.ts';
 
@@ -62,4 +63,13 @@ export async function deleteEverySandbox(database: AnyDatabase): Promise<void> {
   }
   await database.db.delete(sandboxEntityMapping);
   await database.db.delete(sandboxes);
+}
+
+/** How many sandboxes are registered. */
+export async function countSandboxes(database: AnyDatabase): Promise<number> {
+  const rows =
+    database.driver === 'mysql'
+      ? await database.db.select({ n: count() }).from(database.tables.sandboxes)
+      : await database.db.select({ n: count() }).from(sandboxes);
+  return Number(rows[0]?.n ?? 0);
 }

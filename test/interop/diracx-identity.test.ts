@@ -31,7 +31,7 @@ import { CHAEN_SUB, claimsOf, DIRAC_CLIENT_ID } from '../harness/login.ts';
 import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { DIRACX_CLIENT_TESTS_REQUIRED, runPython } from './diracx-python.ts';
 import { diracxServerAvailability, type DiracxServer, startDiracxServer } from './diracx-server.ts';
-import { insertRefreshTokenAsDiracx } from '../harness/diracx-rows.ts';
+import { insertRefreshTokenAsDiracx } from '../harness/auth-rows.ts';
 
 const diracx = diracxServerAvailability();
 const moto = motoAvailability();

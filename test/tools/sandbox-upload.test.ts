@@ -21,7 +21,7 @@ import { startMcpTestServer, type McpTestServer } from '../mcp/server.ts';
 import { assignOutput, uploadArchive } from '../harness/sandbox-seed.ts';
 import { call, PEOPLE } from '../routes/jobs/harness.ts';
 import { STORE_SETTINGS } from '../routes/sandboxes/app.ts';
-import { countSandboxes } from '../harness/rows.ts';
+import { countSandboxes } from '../harness/sandbox-rows.ts';
 
 interface Outcome {
   isError?: boolean;

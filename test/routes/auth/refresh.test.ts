@@ -20,7 +20,7 @@ import {
   type LoginFixture,
   type TokenBody,
 } from '../../harness/login.ts';
-import { insertRefreshTokenAsDiracx } from '../../harness/diracx-rows.ts';
+import { insertRefreshTokenAsDiracx } from '../../harness/auth-rows.ts';
 
 const REUSED = 'Revoked refresh token reused: potential attack detected. You must authenticate again';
 

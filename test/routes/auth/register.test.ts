@@ -14,7 +14,7 @@ import { flowContext } from '../../../src/routes/auth/flow-support.ts';
 import { createTestApp, type TestApp } from '../../harness/app.ts';
 import { TEST_ISSUER } from '../../harness/auth.ts';
 import { FIXTURE_TIMEOUT_MS, TestClock } from '../../harness/login.ts';
-import { oauthClientNames } from '../../harness/rows.ts';
+import { oauthClientNames } from '../../harness/auth-rows.ts';
 
 const MCP_SCOPE = 'openid profile email offline_access';
 const DAY_S = 86_400;

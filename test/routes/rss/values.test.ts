@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { createRssWorld, type RssWorld } from './world.ts';
 import { TEST_DRIVER } from '../../harness/database.ts';
-import { insertResourceStatusAsDirac } from '../../harness/diracx-rows.ts';
+import { insertResourceStatusAsDirac } from '../../harness/rss-rows.ts';
 
 const AT = new Date('2026-11-20T10:00:00Z');
 const LATER = new Date('2026-11-21T08:30:15.250Z');

@@ -15,7 +15,7 @@ import { DEFAULT_AUTH_FLOW_SETTINGS } from '../../../../src/logic/auth/flows/flo
 import { OAuthError } from '../../../../src/core/errors.ts';
 import { createJsonLogger } from '../../../../src/core/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
-import { oauthClientNames } from '../../../harness/rows.ts';
+import { oauthClientNames } from '../../../harness/auth-rows.ts';
 import { FIXTURE_TIMEOUT_MS } from '../../../harness/login.ts';
 
 const DAY_MS = 86_400_000;
