@@ -92,7 +92,9 @@ export async function verifyCsrfToken(
   const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
   const expiry = match?.[1];
   const given = match?.[2] === undefined ? undefined : decodeBase64Url(match[2]);
-  if (!expiry || !given || flowId === '') return false;
+  // Only the canonical encoding: base64url's last character carries spare bits, so other
+  // spellings of the same MAC would otherwise pass as the token.
+  if (!expiry || !given || encodeBase64Url(given) !== match?.[2] || flowId === '') return false;
   const valid = equalBytes(given, await mac(key, expiry, flowId));
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   return valid && now < Number(expiry);

@@ -49,6 +49,19 @@ describe('CSRF tokens', () => {
     expect(await verifyCsrfToken(key, `${Number(expiry) + 3600}.${signature}`, 'flow-1', { now: at(1) })).toBe(false);
   });
 
+  it('refuse the same MAC spelled otherwise (spare bits of the last character, padding)', async () => {
+    const token = await issueCsrfToken(key, 'flow-1', { now: T0 });
+    const [expiry, signature] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // A 32-byte MAC is 43 characters: the last carries 4 bits of it and 2 spare ones.
+    const last = alphabet.indexOf(signature.at(-1) ?? '');
+    const respelled = signature.slice(0, -1) + alphabet[last ^ 1];
+    for (const other of [respelled, `${signature}=`]) {
+      expect(await verifyCsrfToken(key, `${expiry}.${other}`, 'flow-1', { now: at(1) })).toBe(false);
+    }
+    expect(await verifyCsrfToken(key, token, 'flow-1', { now: at(1) })).toBe(true);
+  });
+
   it('refuse a token made with another key', async () => {
     const other = await importCsrfKey(new Uint8Array(32).fill(8));
     const token = await issueCsrfToken(other, 'flow-1', { now: T0 });
