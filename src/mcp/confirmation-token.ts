@@ -16,9 +16,10 @@
  * tool, arguments or state of the jobs fails the MAC without saying which. The key is derived
  * (HMAC as a PRF) from the server's consent-form key, itself derived from
  * `DIRACX_SERVICE_AUTH_STATE_KEY`, so every process sharing that setting accepts the tokens of
- * the others. Web Crypto only; no MCP types.
+ * the others. Signed and checked by `logic/auth/signed-token`. Web Crypto only; no MCP types.
  */
-import { decodeBase64Url, encodeBase64Url } from '../logic/auth/encoding.ts';
+import { encodeBase64Url } from '../logic/auth/encoding.ts';
+import { EXPIRY_SOURCE, expiryAfter, MAC_SOURCE, signFields, verifySigned } from '../logic/auth/signed-token.ts';
 import { sha256HexSync } from '../logic/sha256.ts';
 
 /** How long a confirmation stays valid. */
@@ -46,7 +47,7 @@ export type TokenCheck =
 
 const DOMAIN = 'diracx-mcp-confirm-v1';
 const KEY_INFO = new TextEncoder().encode('diracx mcp confirmation key v1');
-const TOKEN_PATTERN = /^c1\.([qp])\.([1-9][0-9]{0,11})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+const TOKEN_PATTERN = new RegExp(`^c1\\.([qp])\\.(${EXPIRY_SOURCE})\\.([A-Za-z0-9_-]{22})\\.(${MAC_SOURCE})$`);
 
 /**
  * JSON with object keys sorted at every level (arrays keep their order), so the same value
@@ -87,22 +88,20 @@ export function randomConfirmationKey(): Promise<CryptoKey> {
   );
 }
 
-const signed = (
-  kind: ConfirmationKind,
-  exp: string,
-  nonce: string,
-  binding: ConfirmationBinding,
-): Uint8Array<ArrayBuffer> => {
-  const bound = JSON.stringify([
+/** The signed fields: the token's kind, expiry and nonce, then the binding it does not carry. */
+const signedFields = (kind: ConfirmationKind, exp: string, nonce: string, binding: ConfirmationBinding): string[] => [
+  kind,
+  exp,
+  nonce,
+  JSON.stringify([
     binding.sub,
     binding.vo,
     binding.clientId,
     binding.tool,
     binding.argumentsDigest,
     binding.stateDigest,
-  ]);
-  return new TextEncoder().encode(`${DOMAIN}\n${kind}\n${exp}\n${nonce}\n${bound}`);
-};
+  ]),
+];
 
 /** Issues a token of `kind` for `binding`, valid `CONFIRMATION_TTL_SECONDS` from `now`. */
 export async function mintConfirmation(
@@ -111,9 +110,9 @@ export async function mintConfirmation(
   binding: ConfirmationBinding,
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const exp = String(Math.floor(now.getTime() / 1000) + CONFIRMATION_TTL_SECONDS);
+  const exp = expiryAfter(now, CONFIRMATION_TTL_SECONDS);
   const nonce = encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-  const mac = encodeBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, signed(kind, exp, nonce, binding))));
+  const mac = await signFields(key, DOMAIN, signedFields(kind, exp, nonce, binding));
   return { token: `c1.${kind}.${exp}.${nonce}.${mac}`, expiresAt: new Date(Number(exp) * 1000) };
 }
 
@@ -130,19 +129,13 @@ export async function checkConfirmation(
   now: Date,
 ): Promise<TokenCheck> {
   const match = TOKEN_PATTERN.exec(token);
-  const mac = match?.[4] === undefined ? undefined : decodeBase64Url(match[4]);
-  // Only the canonical encoding: base64url's last character carries spare bits, so other
-  // spellings of the same MAC would otherwise pass as the same token.
-  if (!match || !mac || mac.length !== 32 || encodeBase64Url(mac) !== match[4])
-    return { ok: false, reason: 'malformed' };
-  const [, tokenKind, exp, nonce] = match as unknown as [string, ConfirmationKind, string, string];
-  const genuine =
-    tokenKind === kind &&
-    (await crypto.subtle.verify('HMAC', key, mac as Uint8Array<ArrayBuffer>, signed(kind, exp, nonce, binding)));
-  if (!genuine) return { ok: false, reason: 'mismatch' };
-  const expiresAtMs = Number(exp) * 1000;
-  if (now.getTime() >= expiresAtMs) return { ok: false, reason: 'expired' };
-  return { ok: true, nonce, expiresAtMs };
+  if (!match) return { ok: false, reason: 'malformed' };
+  const [, tokenKind, exp, nonce, mac] = match as unknown as [string, ConfirmationKind, string, string, string];
+  const check = await verifySigned(key, mac, DOMAIN, signedFields(kind, exp, nonce, binding), exp, now);
+  if (check === 'malformed') return { ok: false, reason: 'malformed' };
+  if (tokenKind !== kind || check === 'mismatch') return { ok: false, reason: 'mismatch' };
+  if (check === 'expired') return { ok: false, reason: 'expired' };
+  return { ok: true, nonce, expiresAtMs: Number(exp) * 1000 };
 }
 
 /**

@@ -5,11 +5,12 @@
  * both required on the POST:
  *
  * 1. A token in a hidden field: `<expiry>.<HMAC-SHA-256(key, "diracx-csrf-v1" | expiry |
- *    flow id)>`. It binds the form to one pending authorization (the flow id) and expires
- *    (default 10 minutes after issue). A foreign site cannot read it out of our page (no
- *    framing, no CORS) nor compute it (no key), and a token of one flow is refused for
- *    another. Checked in constant time. It is not single-use: the pending authorization it
- *    names is, and the flow must consume it on the first decision.
+ *    flow id)>`, signed and checked by `logic/auth/signed-token`. It binds the form to one
+ *    pending authorization (the flow id) and expires (default 10 minutes after issue). A
+ *    foreign site cannot read it out of our page (no framing, no CORS) nor compute it (no
+ *    key), and a token of one flow is refused for another. Checked in constant time. It is
+ *    not single-use: the pending authorization it names is, and the flow must consume it on
+ *    the first decision.
  * 2. The browser's own statement of where the POST comes from: `Origin` (or `Referer` when
  *    the Origin is absent or `null`) must be our origin; a POST with neither is refused.
  *    This holds even if a token leaked, and the token holds for a browser that hides origins.
@@ -18,14 +19,14 @@
  * person deciding); if one id spans the login, bind the person too, e.g.
  * `JSON.stringify([flowId, sub])`. Web Crypto only.
  */
-import { decodeBase64Url, encodeBase64Url } from '../../../logic/auth/encoding.ts';
+import { EXPIRY_SOURCE, expiryAfter, MAC_SOURCE, signFields, verifySigned } from '../../../logic/auth/signed-token.ts';
 
 /** How long a consent form stays valid, in seconds. */
 export const CSRF_MAX_AGE_SECONDS = 600;
 
 const DOMAIN = 'diracx-csrf-v1';
 const HKDF_INFO = new TextEncoder().encode('diracx consent csrf v1');
-const TOKEN_PATTERN = /^([1-9][0-9]{0,11})\.([A-Za-z0-9_-]{43})$/;
+const TOKEN_PATTERN = new RegExp(`^(${EXPIRY_SOURCE})\\.(${MAC_SOURCE})$`);
 
 /**
  * Derives the HMAC-SHA-256 key from raw secret bytes (at least 32) with HKDF, so the 32 bytes
@@ -43,25 +44,6 @@ export async function importCsrfKey(raw: Uint8Array): Promise<CryptoKey> {
   );
 }
 
-function checkKey(key: CryptoKey): void {
-  const algorithm = key.algorithm as Partial<HmacKeyAlgorithm>;
-  if (algorithm.name !== 'HMAC' || algorithm.hash?.name !== 'SHA-256' || !key.usages.includes('sign')) {
-    throw new TypeError('csrf: expected an HMAC SHA-256 key usable for signing');
-  }
-}
-
-async function mac(key: CryptoKey, expiry: string, flowId: string): Promise<Uint8Array> {
-  checkKey(key);
-  const data = new TextEncoder().encode(`${DOMAIN}\n${expiry}\n${flowId}`);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, data));
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
-
 export interface CsrfIssueOptions {
   /** Issue time (default: now). */
   readonly now?: Date;
@@ -72,11 +54,8 @@ export interface CsrfIssueOptions {
 /** A token for the consent form of pending authorization `flowId`. */
 export async function issueCsrfToken(key: CryptoKey, flowId: string, options: CsrfIssueOptions = {}): Promise<string> {
   if (flowId === '') throw new TypeError('issueCsrfToken: empty flow id');
-  const maxAge = options.maxAgeSeconds ?? CSRF_MAX_AGE_SECONDS;
-  if (!Number.isInteger(maxAge) || maxAge <= 0)
-    throw new TypeError('issueCsrfToken: maxAgeSeconds must be a positive integer');
-  const expiry = String(Math.floor((options.now ?? new Date()).getTime() / 1000) + maxAge);
-  return `${expiry}.${encodeBase64Url(await mac(key, expiry, flowId))}`;
+  const expiry = expiryAfter(options.now ?? new Date(), options.maxAgeSeconds ?? CSRF_MAX_AGE_SECONDS);
+  return `${expiry}.${await signFields(key, DOMAIN, [expiry, flowId])}`;
 }
 
 /**
@@ -90,14 +69,9 @@ export async function verifyCsrfToken(
   options: { readonly now?: Date } = {},
 ): Promise<boolean> {
   const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
-  const expiry = match?.[1];
-  const given = match?.[2] === undefined ? undefined : decodeBase64Url(match[2]);
-  // Only the canonical encoding: base64url's last character carries spare bits, so other
-  // spellings of the same MAC would otherwise pass as the token.
-  if (!expiry || !given || encodeBase64Url(given) !== match?.[2] || flowId === '') return false;
-  const valid = equalBytes(given, await mac(key, expiry, flowId));
-  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  return valid && now < Number(expiry);
+  const [, expiry, mac] = match ?? [];
+  if (expiry === undefined || mac === undefined || flowId === '') return false;
+  return (await verifySigned(key, mac, DOMAIN, [expiry, flowId], expiry, options.now ?? new Date())) === 'valid';
 }
 
 function originOf(value: string): string | undefined {
