@@ -33,6 +33,19 @@ export interface S3StoreOptions {
 }
 
 const STORE_UNAVAILABLE = 'Sandbox store unavailable';
+
+/**
+ * The store is unavailable, and why, for the server log (`causeLogFields`: the fetch error's
+ * class and code, or `HTTP_<status>` for an answer that is not a success); never for the client.
+ */
+function storeUnavailable(cause: unknown): UnavailableError {
+  return new UnavailableError(STORE_UNAVAILABLE, undefined, { cause });
+}
+
+/** S3 answered, but not with a success. */
+function answered(res: Response): Error {
+  return Object.assign(new Error(`the store answered HTTP ${res.status}`), { code: `HTTP_${res.status}` });
+}
 /** How long the store's own internal URLs (HEAD, DELETE) are valid. */
 const INTERNAL_URL_SECONDS = 60;
 const DELETE_ATTEMPTS = 3;
@@ -71,8 +84,8 @@ export class S3ObjectStore implements ObjectStore {
       const res = await this.#fetch(new Request(signed, { method, body, signal }));
       await res.body?.cancel();
       return res;
-    } catch {
-      throw new UnavailableError(STORE_UNAVAILABLE);
+    } catch (err) {
+      throw storeUnavailable(err);
     }
   }
 
@@ -103,10 +116,10 @@ export class S3ObjectStore implements ObjectStore {
       const signal = AbortSignal.timeout(this.#opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
       res = await this.#fetch(new Request(upload.url, { method: 'POST', body: form, signal }));
       await res.body?.cancel();
-    } catch {
-      throw new UnavailableError(STORE_UNAVAILABLE);
+    } catch (err) {
+      throw storeUnavailable(err);
     }
-    if (!res.ok) throw new UnavailableError(STORE_UNAVAILABLE);
+    if (!res.ok) throw storeUnavailable(answered(res));
   }
 
   /** A presigned GET whose body streams to the caller; only waiting for the answer is timed. */
@@ -117,8 +130,8 @@ export class S3ObjectStore implements ObjectStore {
     let res: Response;
     try {
       res = await this.#fetch(new Request(url, { signal: abort.signal }));
-    } catch {
-      throw new UnavailableError(STORE_UNAVAILABLE);
+    } catch (err) {
+      throw storeUnavailable(err);
     } finally {
       clearTimeout(timer);
     }
@@ -128,7 +141,7 @@ export class S3ObjectStore implements ObjectStore {
     }
     if (!res.ok || !res.body) {
       await res.body?.cancel();
-      throw new UnavailableError(STORE_UNAVAILABLE);
+      throw storeUnavailable(answered(res));
     }
     return res.body;
   }
@@ -137,7 +150,7 @@ export class S3ObjectStore implements ObjectStore {
     const res = await this.#send('HEAD', this.#url(key));
     if (res.ok) return true;
     if (res.status === 404) return false;
-    throw new UnavailableError(STORE_UNAVAILABLE);
+    throw storeUnavailable(answered(res));
   }
 
   async #deleteOne(key: string): Promise<boolean> {

@@ -2,9 +2,12 @@
  * The S3 object store against a real S3-compatible server (moto, started by the test): bucket
  * check and auto-creation, the presigned POST upload exactly as DiracX's client sends it
  * (multipart: the fields, then the file), presigned download, HEAD and deletion. Skipped, with
- * the reason in the name, when moto is not installed, unless DIRACX_REQUIRE_S3_TESTS=1.
+ * the reason in the name, when moto is not installed, unless DIRACX_REQUIRE_S3_TESTS=1. A store
+ * that refuses connections or answers an error is "unavailable", with the reason kept for the log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { UnavailableError } from '../../src/core/errors.ts';
+import { causeLogFields } from '../../src/db/driver-errors.ts';
 import { S3ObjectStore } from '../../src/storage/s3-store.ts';
 import { toHex } from '../../src/storage/object-store.ts';
 import {
@@ -117,3 +120,38 @@ if (!availability.available && !S3_TESTS_REQUIRED) {
     });
   });
 }
+
+describe('S3ObjectStore when the store fails (no moto needed)', () => {
+  const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  const storeAt = (endpoint: string): S3ObjectStore =>
+    new S3ObjectStore({ endpoint, bucket: 'sandboxes', region: 'us-east-1', credentials: CREDENTIALS });
+  const failure = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => undefined,
+      (err) => err,
+    );
+
+  it('answers "unavailable" and logs why: the refused connection', async () => {
+    const idle = Bun.serve({ port: 0, fetch: () => new Response('') });
+    const port = idle.port;
+    await idle.stop(true);
+    const err = await failure(storeAt(`http://127.0.0.1:${port}`).exists('a/key'));
+    expect(err).toBeInstanceOf(UnavailableError);
+    const logged = causeLogFields(err);
+    expect(logged.cause).toMatchObject({ code: expect.any(String) });
+    // The presigned URL (its signature) never reaches the log.
+    expect(JSON.stringify(logged)).not.toContain('X-Amz-Signature');
+  });
+
+  it('answers "unavailable" and logs why: the status S3 answered', async () => {
+    const failing = Bun.serve({ port: 0, fetch: () => new Response('<Error/>', { status: 503 }) });
+    try {
+      const err = await failure(storeAt(`http://127.0.0.1:${failing.port}`).exists('a/key'));
+      expect(err).toBeInstanceOf(UnavailableError);
+      expect((err as UnavailableError).detail).toBe('Sandbox store unavailable');
+      expect(causeLogFields(err)).toEqual({ cause: { class: 'Error', code: 'HTTP_503' } });
+    } finally {
+      await failing.stop(true);
+    }
+  });
+});
