@@ -9,12 +9,7 @@ import { sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../src/db/driver-errors.ts';
 import { extensionMigrations } from '../../src/db/schema/extensions.ts';
 import { createTestDatabase, POSTGRES_ONLY, postgresOf, TEST_DRIVER, type TestDatabase } from '../harness/database.ts';
-import {
-  createMysqlTestDatabase,
-  MARIADB_TESTS_REQUIRED,
-  type MysqlTestDatabase,
-  mariadbAvailability,
-} from '../harness/mariadb.ts';
+import { describeOnMariadb } from '../harness/mariadb.ts';
 
 const failure = (work: () => Promise<unknown>): Promise<unknown> =>
   work().then(
@@ -46,31 +41,17 @@ describe.skipIf(POSTGRES_ONLY)(`isUniqueViolation (${TEST_DRIVER}; PostgreSQL's 
   });
 });
 
-const mariadb = await mariadbAvailability();
-if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
-  describe('isUniqueViolation (mysql)', () => {
-    it.skip(`tells a repeated key from other failures (skipped: ${mariadb.reason})`, () => {});
+await describeOnMariadb('isUniqueViolation (mysql)', (t) => {
+  it('tells a repeated key from other failures', async () => {
+    const { extensionMigrations: table } = t.database.tables;
+    const row = { extension: 'x', name: '0000', appliedAt: new Date() };
+    await t.database.db.insert(table).values(row);
+    const repeated = await failure(() => t.database.db.insert(table).values(row));
+    expect(repeated).toBeInstanceOf(Error);
+    expect(isUniqueViolation(repeated)).toBe(true);
+    const tooLong = await failure(() => t.database.db.insert(table).values({ ...row, extension: 'x'.repeat(100) }));
+    expect(tooLong).toBeInstanceOf(Error);
+    expect(isUniqueViolation(tooLong)).toBe(false);
+    expect(isUniqueViolation(await failure(() => t.database.query(sql`SELECT * FROM NoSuchTable`)))).toBe(false);
   });
-} else {
-  describe('isUniqueViolation (mysql)', () => {
-    let t: MysqlTestDatabase;
-    beforeAll(async () => {
-      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
-      t = await createMysqlTestDatabase();
-    }, 60_000);
-    afterAll(() => t?.dispose());
-
-    it('tells a repeated key from other failures', async () => {
-      const { extensionMigrations: table } = t.database.tables;
-      const row = { extension: 'x', name: '0000', appliedAt: new Date() };
-      await t.database.db.insert(table).values(row);
-      const repeated = await failure(() => t.database.db.insert(table).values(row));
-      expect(repeated).toBeInstanceOf(Error);
-      expect(isUniqueViolation(repeated)).toBe(true);
-      const tooLong = await failure(() => t.database.db.insert(table).values({ ...row, extension: 'x'.repeat(100) }));
-      expect(tooLong).toBeInstanceOf(Error);
-      expect(isUniqueViolation(tooLong)).toBe(false);
-      expect(isUniqueViolation(await failure(() => t.database.query(sql`SELECT * FROM NoSuchTable`)))).toBe(false);
-    });
-  });
-}
+});

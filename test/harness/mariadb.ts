@@ -8,6 +8,7 @@
  * DiracX's side (its URLs, its Python scripts).
  */
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, it } from 'bun:test';
 import mysql from 'mysql2/promise';
 import type { MysqlDatabase } from '../../src/db/mysql/database.ts';
 import {
@@ -123,6 +124,50 @@ export async function createMysqlTestDatabase(
     url: t.url,
     dispose: () => t.dispose(),
   };
+}
+
+/**
+ * `describe(title, body)` on a fresh migrated set (`createMysqlTestDatabase`, made in a
+ * `beforeAll`, disposed in an `afterAll`): `body` gets a view of it, usable inside its tests and
+ * hooks. When MariaDB does not answer, one skipped test with the reason in its name instead,
+ * unless DIRACX_REQUIRE_MARIADB_TESTS=1: then the `beforeAll` fails with the reason.
+ */
+export async function describeOnMariadb(title: string, body: (t: MysqlTestDatabase) => void): Promise<void> {
+  const mariadb = await mariadbAvailability();
+  if (!mariadb.available && !MARIADB_TESTS_REQUIRED) {
+    describe(title, () => {
+      const why = `${mariadb.reason}; DIRACX_REQUIRE_MARIADB_TESTS=1 fails instead`;
+      it.skip(`needs MariaDB (skipped: ${why})`, () => {});
+    });
+    return;
+  }
+  describe(title, () => {
+    let current: MysqlTestDatabase | undefined;
+    const t = (): MysqlTestDatabase => {
+      if (current === undefined) throw new Error(`${title}: the MariaDB test database is not created yet`);
+      return current;
+    };
+    beforeAll(async () => {
+      if (!mariadb.available) throw new Error(`DIRACX_REQUIRE_MARIADB_TESTS=1 but ${mariadb.reason}`);
+      current = await createMysqlTestDatabase();
+    }, 60_000);
+    afterAll(() => current?.dispose());
+    body({
+      get database() {
+        return t().database;
+      },
+      get set() {
+        return t().set;
+      },
+      get own() {
+        return t().own;
+      },
+      get url() {
+        return t().url;
+      },
+      dispose: () => t().dispose(),
+    });
+  });
 }
 
 /** What the scripts of `callDiracxScript` import: DiracX's database package and its MySQL driver. */
