@@ -11,47 +11,21 @@
 import { EXTENSIONS } from '../../extensions/manifest.gen.ts';
 import { composeExtensions } from '../extensions/compose.ts';
 import { migrateExtensions } from '../extensions/migrate.ts';
-import { mysqlTarget } from '../mysql-settings.ts';
-import { parseSettings, type Settings } from '../settings.ts';
-import { migrateDatabase } from './migrate.ts';
-import { migrateMysql } from './mysql/migrate.ts';
-import { openMysqlDatabase } from './mysql/open.ts';
-import { openDatabase } from './open.ts';
-
-async function migrateMysqlTarget(target: NonNullable<ReturnType<typeof mysqlTarget>>): Promise<void> {
-  const extensions = composeExtensions(EXTENSIONS);
-  const database = await openMysqlDatabase({ ...target, poolSize: 1 });
-  try {
-    await migrateMysql(database);
-    const applied = await migrateExtensions(database, extensions.migrations);
-    console.log(
-      `migrations applied (mysql: ${target.names.own}; DiracX's tables present` +
-        `${applied.length ? `; extensions: ${applied.join(', ')}` : ''})`,
-    );
-  } finally {
-    await database.close();
-  }
-}
-
-async function migratePostgres(settings: Settings): Promise<void> {
-  const extensions = composeExtensions(EXTENSIONS);
-  const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DIRACX_DATA_DIR, poolSize: 1 });
-  try {
-    await migrateDatabase(database);
-    const applied = await migrateExtensions(database, extensions.migrations);
-    console.log(
-      `migrations applied (${database.driver}${applied.length ? `; extensions: ${applied.join(', ')}` : ''})`,
-    );
-  } finally {
-    await database.close();
-  }
-}
+import { migrateCore, openConfiguredDatabase } from '../process/open-database.ts';
+import { parseSettings } from '../settings.ts';
+import { isMysqlDatabase } from './mysql/database.ts';
 
 try {
-  const settings = parseSettings(Bun.env);
-  const target = mysqlTarget(settings);
-  if (target) await migrateMysqlTarget(target);
-  else await migratePostgres(settings);
+  const extensions = composeExtensions(EXTENSIONS);
+  const database = await openConfiguredDatabase(parseSettings(Bun.env), { poolSize: 1 });
+  try {
+    await migrateCore(database);
+    const applied = await migrateExtensions(database, extensions.migrations);
+    const where = isMysqlDatabase(database) ? `mysql: ${database.names.own}; DiracX's tables present` : database.driver;
+    console.log(`migrations applied (${where}${applied.length ? `; extensions: ${applied.join(', ')}` : ''})`);
+  } finally {
+    await database.close();
+  }
 } catch (err) {
   console.error(`diracx: migrate failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

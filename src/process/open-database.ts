@@ -6,8 +6,9 @@
  * `DIRACX_DATA_DIR`. The server migrates first, free of the statement timeout, through a
  * connection of its own; the served pool then runs every statement under it.
  */
-import type { Database } from '../db/database.ts';
+import { type Database, isPostgresDatabase } from '../db/database.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { isMysqlDatabase } from '../db/mysql/database.ts';
 import { migrateMysql } from '../db/mysql/migrate.ts';
 import { openMysqlDatabase } from '../db/mysql/open.ts';
 import { openDatabase, openMigratedDatabase } from '../db/open.ts';
@@ -19,6 +20,12 @@ export interface DatabasePool {
   poolSize: number;
   /** Longest a statement may run, in milliseconds; 0: no limit. */
   statementTimeoutMs?: number;
+}
+
+/** The core's migrations, on either dialect (`bun run migrate`; the server migrates as it opens). */
+export async function migrateCore(database: Database): Promise<void> {
+  if (isMysqlDatabase(database)) await migrateMysql(database);
+  else if (isPostgresDatabase(database)) await migrateDatabase(database);
 }
 
 /** Opens the configured database without migrating it (the command-line tools). */

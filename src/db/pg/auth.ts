@@ -1,5 +1,5 @@
 /**
- * @module db/auth
+ * @module db/pg/auth
  * Atomic queries on the AuthDB tables (`diracx-db/src/diracx/db/sql/auth/db.py`): insert and
  * find device and authorization-code flows, move them through their statuses, and keep the
  * refresh tokens issued (insert, lock, revoke, list), plus the clean-up of old rows.

@@ -1,5 +1,5 @@
 /**
- * @module db/client-assertions
+ * @module db/pg/client-assertions
  * Atomic queries on used client-assertion ids. No rules live here.
  */
 import { lte } from 'drizzle-orm';

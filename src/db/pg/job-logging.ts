@@ -1,5 +1,5 @@
 /**
- * @module db/job-logging
+ * @module db/pg/job-logging
  * Atomic queries on DiracX's JobLoggingDB (`LoggingInfo`): bulk insert of status records, the
  * latest record time (and sequence number) per job, reading and deleting a job's history, and the `StatusTimeOrder`
  * encoding. No rules live here (what to log is the logic's business); the caller owns the

@@ -1,5 +1,5 @@
 /**
- * @module db/job-parameters
+ * @module db/pg/job-parameters
  * Atomic queries on the job parameters documents (our PostgreSQL stand-in for DiracX's
  * OpenSearch `JobParametersDB`): a bulk partial upsert that merges new keys into each job's
  * JSONB document, and a read. The merge is shallow (top-level keys replace older values),

@@ -1,5 +1,5 @@
 /**
- * @module db/job-status
+ * @module db/pg/job-status
  * Atomic JobDB queries of the status, heartbeat, metadata and removal operations: locking the
  * jobs' status rows, DiracX's bulk `UPDATE Jobs SET col = CASE JobID ... END` attribute update,
  * job commands (queued and delivered exactly once), heartbeat samples and physical deletion.

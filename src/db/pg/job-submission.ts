@@ -1,5 +1,5 @@
 /**
- * @module db/job-submission
+ * @module db/pg/job-submission
  * Writes of a job submission, batched: job ids come from the `JobJDLs` sequence in one
  * statement, then each table gets one multi-row insert per chunk (never one statement per job).
  * No rules live here; the caller owns the transaction.

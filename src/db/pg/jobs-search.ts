@@ -1,5 +1,5 @@
 /**
- * @module db/jobs-search
+ * @module db/pg/jobs-search
  * Search and summary of the `Jobs` table on PostgreSQL (DiracX's `JobDB.search`/`summary` and
  * the `LoggingInfo` pseudo-parameter, spec §2.1-2.2): the dialect-neutral description of
  * `../search/jobs.ts` bound to our schema's tables and run by the generic engine in `../search/`.

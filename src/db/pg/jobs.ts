@@ -1,5 +1,5 @@
 /**
- * @module db/jobs
+ * @module db/pg/jobs
  * Atomic queries on the JobDB tables used by policies and logic. No rules live here.
  */
 import { asc, count, eq, inArray } from 'drizzle-orm';

@@ -1,5 +1,5 @@
 /**
- * @module db/oauth-clients
+ * @module db/pg/oauth-clients
  * Atomic queries on dynamically registered OAuth clients: insert, use (which both checks that
  * the registration has not expired and moves its expiry forward, in one statement), and the
  * clean-up of expired registrations. No rules here: callers pass the times.

@@ -1,5 +1,5 @@
 /**
- * @module db/pilots-search
+ * @module db/pg/pilots-search
  * Search and summary of the `PilotAgents` table on PostgreSQL (DiracX's
  * `PilotAgentsDB.search`/`summary`, spec §2.1 and §2.8): the dialect-neutral description of
  * `../search/pilots.ts` bound to our schema's tables and run by the generic engine in

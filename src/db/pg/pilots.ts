@@ -1,5 +1,5 @@
 /**
- * @module db/pilots
+ * @module db/pg/pilots
  * Atomic queries on the PilotAgentsDB tables (DiracX's `PilotAgentsDB`, `db/sql/pilots/db.py`):
  * insert a pilot, look pilots up by stamp, apply per-stamp metadata in one statement, record
  * which jobs a pilot ran. No rules live here: who may do what, and what a missing row means,

@@ -1,5 +1,5 @@
 /**
- * @module db/rss
+ * @module db/pg/rss
  * Atomic queries on the ResourceStatusDB tables (DiracX's `ResourceStatusDB`,
  * `db/sql/rss/db.py`): read the site statuses, read the resource statuses of some status types
  * and one element type, write one status (the current row, replaced) with its log row, and

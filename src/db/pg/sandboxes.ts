@@ -1,5 +1,5 @@
 /**
- * @module db/sandboxes
+ * @module db/pg/sandboxes
  * Atomic queries on the SandboxMetadataDB tables (DiracX's `sandbox_metadata/db.py`): owners,
  * sandbox rows keyed by (SE name, PFN), their job mappings (`Job:<id>`, `Input`/`Output`), and
  * the clean-up candidates. No rules live here; the caller owns the transaction. Rows that a

@@ -1,5 +1,5 @@
 /**
- * @module db/task-queue
+ * @module db/pg/task-queue
  * Atomic queries on the TaskQueueDB tables the job status logic touches (DiracX's
  * `TaskQueueDB.remove_jobs`, `is_task_queue_empty`, `delete_task_queue`). Inserting jobs into
  * queues and computing shares is the matcher's business, not this module's.
